@@ -1,0 +1,516 @@
+//! Assemble stage: parsed files → `Site` (sections, pages, kinds, slugs, routes).
+//!
+//! Takes the parsed sources and the config; decides every page's section, kind, slug and URL,
+//! leaves drafts out (unless asked), checks ids against the config (taxonomies, audiences) and
+//! that no two files land on one output path. Pure: no file system, no Markdown rendering.
+
+use std::collections::BTreeMap;
+
+use crate::config::Config;
+use crate::content::{
+    Document, KeyLines, Kind, Matter, PageMatter, Parsed, Section, SectionId, Site, TermRef,
+};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
+
+/// Options that change which pages are built.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AssembleOptions {
+    /// Include `draft: true` pages and sections.
+    pub drafts: bool,
+}
+
+/// Builds the site model from parsed files (sorted by path). Collects every error.
+pub fn assemble(
+    config: &Config,
+    parsed: Vec<Parsed>,
+    opts: AssembleOptions,
+) -> Result<Site, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let (section_files, page_files): (Vec<Parsed>, Vec<Parsed>) = parsed
+        .into_iter()
+        .partition(|p| matches!(p.matter, Matter::Section(_)));
+
+    let mut sections = vec![default_home(config)];
+    let mut draft_dirs: Vec<String> = Vec::new();
+    for p in section_files {
+        let Matter::Section(m) = p.matter else {
+            continue;
+        };
+        let dir = parent_dir(content_rel(&p.file));
+        if m.draft && !opts.drafts {
+            draft_dirs.push(dir);
+            continue;
+        }
+        let title = m.title.map(|t| t.0).unwrap_or_default();
+        if title.trim().is_empty() && !dir.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "missing-title",
+                    Location::file(&p.file),
+                    "chuyên mục thiếu `title`",
+                )
+                .with_hint("thêm `title: Tên chuyên mục` vào phần khai báo"),
+            );
+        }
+        let section = Section {
+            file: Some(p.file.clone()),
+            path: dir_path(&dir),
+            title: if title.is_empty() {
+                config.title.clone()
+            } else {
+                title
+            },
+            kind: m.kind.unwrap_or(if dir.is_empty() {
+                Kind::Page
+            } else {
+                Kind::Article
+            }),
+            paginate_by: m.paginate_by.filter(|&n| n > 0).unwrap_or(10),
+            summary: m.summary.map(|s| s.0),
+            template: m.template,
+            extra: m.extra,
+            body: p.body,
+            body_line: p.body_line,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            parent: None,
+            dir,
+        };
+        if section.dir.is_empty() {
+            sections[0] = section;
+        } else {
+            sections.push(section);
+        }
+    }
+    // Parents: the nearest ancestor folder that is a section (home at worst).
+    let dirs: Vec<String> = sections.iter().map(|s| s.dir.clone()).collect();
+    for i in 1..sections.len() {
+        let parent = nearest_section(&dirs, &parent_dir(&sections[i].dir));
+        sections[i].parent = Some(parent);
+        sections[parent].subsections.push(i);
+    }
+
+    let mut pages = Vec::new();
+    for p in page_files {
+        let rel = content_rel(&p.file).to_string();
+        if draft_dirs.iter().any(|d| rel.starts_with(&format!("{d}/"))) {
+            continue;
+        }
+        let Matter::Page(m) = p.matter else { continue };
+        if m.draft && !opts.drafts {
+            continue;
+        }
+        match page(
+            config,
+            &sections,
+            &dirs,
+            &rel,
+            p.file,
+            *m,
+            p.key_lines,
+            p.body,
+            p.body_line,
+        ) {
+            Ok(doc) => pages.push(doc),
+            Err(d) => diags.extend(d),
+        }
+    }
+
+    check_routes(&sections, &pages, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let mut site = Site { pages, sections };
+    for (id, page) in site.pages.iter().enumerate() {
+        site.sections[page.section].pages.push(id);
+    }
+    for i in 0..site.sections.len() {
+        let mut ids = std::mem::take(&mut site.sections[i].pages);
+        site.sort_newest_first(&mut ids);
+        site.sections[i].pages = ids;
+    }
+    Ok(site)
+}
+
+fn default_home(config: &Config) -> Section {
+    Section {
+        file: None,
+        dir: String::new(),
+        path: "/".to_string(),
+        title: config.title.clone(),
+        kind: Kind::Page,
+        paginate_by: 10,
+        summary: None,
+        template: None,
+        extra: serde_json::Value::Null,
+        body: String::new(),
+        body_line: 1,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        parent: None,
+    }
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the parts of a parsed file"
+)]
+fn page(
+    config: &Config,
+    sections: &[Section],
+    dirs: &[String],
+    rel: &str,
+    file: String,
+    m: PageMatter,
+    key_lines: KeyLines,
+    body: String,
+    body_line: usize,
+) -> Result<Document, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let is_bundle = rel == "index.md" || rel.ends_with("/index.md");
+    let (container, stem) = if is_bundle {
+        let folder = parent_dir(rel);
+        (
+            parent_dir(&folder),
+            folder.rsplit('/').next().unwrap_or("").to_string(),
+        )
+    } else {
+        (
+            parent_dir(rel),
+            rel.rsplit('/')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(".md")
+                .to_string(),
+        )
+    };
+    if is_bundle && stem.is_empty() {
+        return Err(Diagnostic::error(
+            "route",
+            Location::file(&file),
+            "content/index.md không được dùng",
+        )
+        .with_hint("trang chủ là content/_index.md (có dấu gạch dưới)")
+        .into());
+    }
+    let section = nearest_section(dirs, &container);
+    let kind = sections[section].kind;
+
+    let title = m.title.map(|t| t.0).unwrap_or_default();
+    if title.trim().is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "missing-title",
+                key_lines.locate(&file, "title"),
+                "trang thiếu `title`",
+            )
+            .with_hint("thêm `title: Tiêu đề bài viết` vào phần khai báo"),
+        );
+    }
+    let slug = match &m.slug {
+        Some(s) => match check_slug(&s.0) {
+            Ok(slug) => slug,
+            Err(msg) => {
+                diags.push(
+                    Diagnostic::error("slug", key_lines.locate(&file, "slug"), msg).with_hint(
+                        "slug chỉ gồm chữ thường không dấu, số và `-`, ví dụ `ket-luan-49`",
+                    ),
+                );
+                String::new()
+            }
+        },
+        None => {
+            let s = crate::vi::slugify(&stem);
+            if s.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        "slug",
+                        Location::file(&file),
+                        format!("không tạo được đường dẫn từ tên tệp `{stem}`"),
+                    )
+                    .with_hint(
+                        "đổi tên tệp cho có chữ hoặc số, hoặc thêm `slug:` vào phần khai báo",
+                    ),
+                );
+            }
+            s
+        }
+    };
+    if kind.needs_date() && m.date.is_none() {
+        diags.push(
+            Diagnostic::error(
+                "missing-date",
+                Location::file(&file),
+                "bài viết thiếu `date`",
+            )
+            .with_hint("thêm `date: YYYY-MM-DD`, ví dụ `date: 2022-09-15`"),
+        );
+    }
+    let mut terms = Vec::new();
+    let mut add_terms = |taxonomy: &str,
+                         names: Vec<crate::parse::Text>,
+                         diags: &mut Diagnostics| {
+        let key = if taxonomy == "tags" {
+            "tags"
+        } else {
+            "taxonomies"
+        };
+        if !config.taxonomies.iter().any(|t| t == taxonomy) {
+            let hint = match did_you_mean(taxonomy, config.taxonomies.iter().map(String::as_str)) {
+                Some(s) => format!(
+                    "có phải ý bạn là `{s}`? Hoặc khai báo `taxonomies: [{taxonomy}]` trong loa.yaml"
+                ),
+                None => format!("khai báo `taxonomies: [{taxonomy}]` trong loa.yaml"),
+            };
+            diags.push(
+                Diagnostic::error(
+                    "unknown-taxonomy",
+                    key_lines.locate(&file, key),
+                    format!("phân loại `{taxonomy}` chưa được khai báo"),
+                )
+                .with_hint(hint),
+            );
+            return;
+        }
+        for n in names {
+            let name = n.0.trim().to_string();
+            if crate::vi::slugify(&name).is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        "term",
+                        key_lines.locate(&file, key),
+                        format!("thẻ `{name}` không có chữ hoặc số"),
+                    )
+                    .with_hint("xóa thẻ này hoặc viết lại"),
+                );
+            } else {
+                terms.push(TermRef {
+                    taxonomy: taxonomy.to_string(),
+                    name,
+                });
+            }
+        }
+    };
+    if !m.tags.is_empty() {
+        add_terms("tags", m.tags, &mut diags);
+    }
+    for (tax, names) in m.taxonomies {
+        add_terms(&tax, names, &mut diags);
+    }
+    for id in &m.audiences {
+        if config.audiences.get(id).is_none() {
+            let ids: Vec<&str> = config.audiences.keys().collect();
+            let hint = match did_you_mean(id, ids.iter().copied()) {
+                Some(s) => format!(
+                    "có phải ý bạn là `{s}`? (các đối tượng: {})",
+                    ids.join(", ")
+                ),
+                None if ids.is_empty() => {
+                    "khai báo đối tượng trong `audiences:` của loa.yaml".to_string()
+                }
+                None => format!("các đối tượng đã khai báo: {}", ids.join(", ")),
+            };
+            diags.push(
+                Diagnostic::error(
+                    "unknown-audience",
+                    key_lines.locate(&file, "audiences"),
+                    format!("đối tượng `{id}` chưa được khai báo trong loa.yaml"),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    let mut aliases = Vec::new();
+    for a in &m.aliases {
+        match alias_path(a) {
+            Some(p) => aliases.push(p),
+            None => diags.push(
+                Diagnostic::error(
+                    "alias",
+                    key_lines.locate(&file, "aliases"),
+                    format!("đường dẫn cũ `{a}` không hợp lệ"),
+                )
+                .with_hint("viết đường dẫn trong trang, ví dụ `/tin-cu/bai-viet/`, không có `..`"),
+            ),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    // Folders between the section and the page become path segments.
+    let section_dir = &sections[section].dir;
+    let between = container
+        .strip_prefix(section_dir.as_str())
+        .unwrap_or(&container)
+        .trim_matches('/');
+    let mut path = sections[section].path.clone();
+    for seg in between.split('/').filter(|s| !s.is_empty()) {
+        path.push_str(&crate::vi::slugify(seg));
+        path.push('/');
+    }
+    path.push_str(&slug);
+    path.push('/');
+    Ok(Document {
+        kind,
+        section,
+        slug,
+        path,
+        title,
+        date: m.date.map(|d| d.0),
+        updated: m.updated.map(|d| d.0),
+        summary: m.summary.map(|s| s.0),
+        terms,
+        audiences: m.audiences,
+        draft: m.draft,
+        aliases,
+        image: m.image,
+        image_alt: m.image_alt,
+        template: m.template,
+        extra: m.extra,
+        body,
+        body_line,
+        bundle_dir: is_bundle.then(|| format!("content/{}", parent_dir(rel))),
+        key_lines,
+        file,
+    })
+}
+
+/// Validates an explicit `slug:` and folds it. Never returns a value with `/`, `\` or `..`.
+pub fn check_slug(raw: &str) -> Result<String, String> {
+    if raw.contains(['/', '\\', ':']) || raw.contains("..") {
+        return Err(format!(
+            "slug `{raw}` không được chứa `/`, `\\`, `:` hay `..`"
+        ));
+    }
+    let slug = crate::vi::slugify(raw);
+    if slug.is_empty() {
+        return Err(format!("slug `{raw}` không có chữ hoặc số"));
+    }
+    Ok(slug)
+}
+
+/// An alias as a clean site path (`/a/b/`), or `None` when it is unsafe.
+fn alias_path(a: &str) -> Option<String> {
+    let trimmed = a.trim().trim_matches('/');
+    if trimmed.is_empty() || a.contains(['\\', ':', '?', '#']) {
+        return None;
+    }
+    let segs: Vec<&str> = trimmed.split('/').collect();
+    if segs.iter().any(|s| s.is_empty() || *s == "." || *s == "..") {
+        return None;
+    }
+    Some(format!("/{}/", segs.join("/")))
+}
+
+/// The file path relative to `content/`.
+fn content_rel(file: &str) -> &str {
+    file.strip_prefix("content/").unwrap_or(file)
+}
+
+/// `a/b/c.md` → `a/b`; `c.md` → ``.
+fn parent_dir(rel: &str) -> String {
+    rel.rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default()
+}
+
+/// URL path of a section folder: each folder name folded to a slug.
+fn dir_path(dir: &str) -> String {
+    let mut p = String::from("/");
+    for seg in dir.split('/').filter(|s| !s.is_empty()) {
+        p.push_str(&crate::vi::slugify(seg));
+        p.push('/');
+    }
+    p
+}
+
+fn nearest_section(dirs: &[String], dir: &str) -> SectionId {
+    let mut d = dir.to_string();
+    loop {
+        if let Some(i) = dirs.iter().position(|s| *s == d) {
+            return i;
+        }
+        if d.is_empty() {
+            return 0;
+        }
+        d = parent_dir(&d);
+    }
+}
+
+/// Output file of a URL path: `/a/b/` → `a/b/index.html`.
+pub fn output_file(path: &str) -> String {
+    format!("{}index.html", path.trim_start_matches('/'))
+}
+
+fn check_routes(sections: &[Section], pages: &[Document], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let home_file = "content/_index.md".to_string();
+    let routes = sections
+        .iter()
+        .map(|s| (s.path.as_str(), s.file.as_ref().unwrap_or(&home_file), None))
+        .chain(pages.iter().map(|p| {
+            (
+                p.path.as_str(),
+                &p.file,
+                p.key_lines
+                    .0
+                    .iter()
+                    .find(|(k, _)| k == "slug")
+                    .map(|(_, l)| *l),
+            )
+        }))
+        .chain(
+            pages
+                .iter()
+                .flat_map(|p| p.aliases.iter().map(move |a| (a.as_str(), &p.file, None))),
+        );
+    for (path, file, slug_line) in routes {
+        if let Some(other) = seen.get(path) {
+            if other != file {
+                let loc = match slug_line {
+                    Some(l) => Location::at(file.as_str(), l, 1),
+                    None => Location::file(file.as_str()),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "route-collision",
+                        loc,
+                        format!("trùng đường dẫn {path} với {other}"),
+                    )
+                    .with_hint(format!(
+                        "đặt `slug:` khác cho một trong hai tệp ({other} hoặc {file})"
+                    )),
+                );
+            }
+        } else {
+            seen.insert(path.to_string(), file.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_slugs_are_refused() {
+        for bad in ["../../etc/x", "/abs", "a\\b", "C:x", ";)"] {
+            assert!(check_slug(bad).is_err(), "{bad}");
+        }
+        assert_eq!(check_slug("Kết luận 49").as_deref(), Ok("ket-luan-49"));
+    }
+
+    #[test]
+    fn aliases_must_stay_inside_the_site() {
+        assert_eq!(alias_path("tin-cu/a").as_deref(), Some("/tin-cu/a/"));
+        assert_eq!(alias_path("/../x"), None);
+        assert_eq!(alias_path("//"), None);
+    }
+
+    #[test]
+    fn section_paths_fold_folder_names() {
+        assert_eq!(dir_path("Bài viết/Tin mới"), "/bai-viet/tin-moi/");
+        assert_eq!(output_file("/a/b/"), "a/b/index.html");
+        assert_eq!(output_file("/"), "index.html");
+    }
+}

@@ -1,0 +1,174 @@
+//! The build recipe: config → load → parse → assemble → markdown → validate → render.
+//!
+//! Each stage is a pure function over the previous stage's output (except `load`, which reads);
+//! every stage is timed for `--verbose`. Writing is left to the caller (`write`), so `check` and
+//! `serve` run the same recipe without touching the disk.
+
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::assemble::{AssembleOptions, assemble};
+use crate::config::Config;
+use crate::content::{Parsed, Site};
+use crate::diagnostics::Diagnostics;
+use crate::load::{Loaded, load_site};
+use crate::markdown::{LinkTargets, MarkdownOptions, Rendered};
+use crate::render::templates::Templates;
+use crate::render::{Bodies, BuildOutput, render_site};
+
+/// What to build.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+/// A finished build, not yet written.
+#[derive(Debug)]
+pub struct Built {
+    /// Every output file.
+    pub output: BuildOutput,
+    /// Warnings of the run (errors fail the build instead).
+    pub warnings: Diagnostics,
+    /// Stage name and time, in order.
+    pub timings: Vec<(&'static str, Duration)>,
+    /// Number of pages (not listings) built.
+    pub pages: usize,
+}
+
+/// A failed build: every diagnostic, including the warnings found before the failure.
+pub type Failed = Diagnostics;
+
+struct Timer(Instant, Vec<(&'static str, Duration)>);
+
+impl Timer {
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.1.push((stage, now - self.0));
+        self.0 = now;
+    }
+}
+
+/// Runs the whole pipeline in memory.
+pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
+    let mut t = Timer(Instant::now(), Vec::new());
+    let mut warnings = Diagnostics::new();
+    let fail = |mut w: Diagnostics, e: Diagnostics| {
+        w.extend(e);
+        w.sort();
+        w
+    };
+    let mut templates = Templates::load(config)?;
+    t.lap("templates");
+    let loaded = load_site(config)?;
+    warnings.extend(loaded.warnings.clone());
+    t.lap("load");
+    let parsed = parse_all(&loaded).map_err(|e| fail(warnings.clone(), e))?;
+    t.lap("parse");
+    let site = assemble(
+        config,
+        parsed,
+        AssembleOptions {
+            drafts: opts.drafts,
+        },
+    )
+    .map_err(|e| fail(warnings.clone(), e))?;
+    t.lap("assemble");
+    let (pages, sections) = markdown_all(config, &site);
+    t.lap("markdown");
+    let checked = crate::validate::validate(&site, &pages, &sections);
+    if checked.has_errors() {
+        return Err(fail(warnings, checked));
+    }
+    warnings.extend(checked);
+    t.lap("validate");
+    let mut output = render_site(
+        config,
+        &site,
+        &Bodies {
+            pages: &pages,
+            sections: &sections,
+        },
+        &mut templates,
+    )
+    .map_err(|e| fail(warnings.clone(), e))?;
+    output.copies = crate::assets::copies(&site, &loaded);
+    t.lap("render");
+    warnings.sort();
+    Ok(Built {
+        output,
+        warnings,
+        timings: t.1,
+        pages: site.pages.len(),
+    })
+}
+
+fn parse_all(loaded: &Loaded) -> Result<Vec<Parsed>, Diagnostics> {
+    let results: Vec<Result<Parsed, Diagnostics>> = loaded
+        .sources
+        .par_iter()
+        .map(|s| {
+            crate::parse::parse_file(
+                &s.text,
+                &s.file,
+                s.rel == "_index.md" || s.rel.ends_with("/_index.md"),
+            )
+        })
+        .collect();
+    let mut diags = Diagnostics::new();
+    let mut parsed = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => parsed.push(p),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(parsed)
+    }
+}
+
+/// Where `@/path.md` links point: every page and section by content-relative path.
+pub fn link_targets(config: &Config, site: &Site) -> LinkTargets {
+    let mut t = LinkTargets::default();
+    for p in &site.pages {
+        t.urls.insert(
+            p.file.trim_start_matches("content/").to_string(),
+            config.url(&p.path),
+        );
+    }
+    for s in &site.sections {
+        if let Some(f) = &s.file {
+            t.urls.insert(
+                f.trim_start_matches("content/").to_string(),
+                config.url(&s.path),
+            );
+        }
+    }
+    t
+}
+
+fn markdown_all(config: &Config, site: &Site) -> (Vec<Rendered>, Vec<Rendered>) {
+    let links = link_targets(config, site);
+    let opts = MarkdownOptions {
+        unsafe_html: config.markdown.unsafe_html,
+        links: &links,
+    };
+    let pages = site
+        .pages
+        .par_iter()
+        .map(|p| crate::markdown::render(&p.body, p.body_line, &p.file, opts))
+        .collect();
+    let sections = site
+        .sections
+        .par_iter()
+        .map(|s| {
+            let file = s.file.as_deref().unwrap_or("content/_index.md");
+            crate::markdown::render(&s.body, s.body_line, file, opts)
+        })
+        .collect();
+    (pages, sections)
+}

@@ -1,0 +1,43 @@
+//! Subcommands: each turns its flags into library calls and prints the results.
+
+pub mod build;
+pub mod check;
+
+use std::path::{Path, PathBuf};
+
+use loa::config::{Config, Overrides};
+use loa::diagnostics::Diagnostics;
+
+/// Exit code for errors in the site.
+pub const EXIT_SITE: u8 = 1;
+/// Exit code for usage or environment errors.
+pub const EXIT_USAGE: u8 = 2;
+
+/// The site root: `--root` or the current folder, made absolute.
+pub fn site_root(root: Option<&Path>) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    match root {
+        Some(r) if r.is_absolute() => r.to_path_buf(),
+        Some(r) => cwd.join(r),
+        None => cwd,
+    }
+}
+
+/// Loads the config, printing its diagnostics on failure.
+pub fn load_config(root: &Path, overrides: &Overrides) -> Result<Config, u8> {
+    Config::load(root, overrides).map_err(|d| {
+        print_diagnostics(&d);
+        EXIT_SITE
+    })
+}
+
+/// Prints diagnostics to stderr, followed by a count.
+pub fn print_diagnostics(d: &Diagnostics) {
+    for diag in d.iter() {
+        eprintln!("{diag}");
+    }
+    let (e, w) = (d.error_count(), d.warning_count());
+    if e > 0 {
+        eprintln!("{e} lỗi, {w} cảnh báo.");
+    }
+}

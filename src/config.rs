@@ -1,0 +1,441 @@
+//! Site configuration: `loa.yaml` → `RawConfig` (strict) → `Config` (validated, paths resolved).
+//!
+//! Takes the text of `loa.yaml` and the command-line overrides; gives a `Config` or every
+//! problem found, with file-absolute positions. Touches the file system only in `Config::load`
+//! (reading loa.yaml, checking the theme exists); everything else is tested on strings.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{MapAccess, Visitor};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::parse::{self, yaml_error};
+
+/// The config file name, at the site root.
+pub const CONFIG_FILE: &str = "loa.yaml";
+
+/// A map that keeps the order in which keys were written (audiences are listed in that order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderedMap<V>(pub Vec<(String, V)>);
+
+impl<V> Default for OrderedMap<V> {
+    fn default() -> Self {
+        OrderedMap(Vec::new())
+    }
+}
+
+impl<V> OrderedMap<V> {
+    /// The value of a key.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The keys, in written order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V_<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for V_<V> {
+            type Value = OrderedMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out: Vec<(String, V)> = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, V>()? {
+                    if out.iter().any(|(seen, _)| *seen == k) {
+                        return Err(serde::de::Error::custom(format!("duplicate key `{k}`")));
+                    }
+                    out.push((k, v));
+                }
+                Ok(OrderedMap(out))
+            }
+        }
+        d.deserialize_map(V_(PhantomData))
+    }
+}
+
+/// One audience as declared in loa.yaml.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audience {
+    /// Display name (`Đảng viên`).
+    pub name: String,
+    /// One sentence on who they are.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Markdown options.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Pass raw HTML in Markdown through (off by default: it is dropped with a warning).
+    #[serde(default)]
+    pub unsafe_html: bool,
+}
+
+/// loa.yaml as written. Every key is listed here; any other key is an error.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    title: Option<String>,
+    base_url: Option<String>,
+    language: Option<String>,
+    theme: Option<String>,
+    output_dir: Option<String>,
+    #[serde(default)]
+    taxonomies: Vec<String>,
+    #[serde(default)]
+    audiences: OrderedMap<Audience>,
+    reading_speed: Option<u32>,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+}
+
+/// The keys loa.yaml accepts (for did-you-mean hints).
+pub const CONFIG_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "theme",
+    "output_dir",
+    "taxonomies",
+    "audiences",
+    "reading_speed",
+    "markdown",
+];
+
+/// Validated configuration of one site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The site root (the folder holding loa.yaml), absolute.
+    pub root: PathBuf,
+    /// Site title, from `title`.
+    pub title: String,
+    /// Scheme, host and optional path, no trailing slash (`https://khuyenhoc.example`).
+    pub base_url: String,
+    /// The path part of `base_url` without a trailing slash (`""` or `/tin-tuc`), prefixed to
+    /// every site-relative URL.
+    pub base_path: String,
+    /// Language code of the site, `vi` by default.
+    pub language: String,
+    /// Theme folder name under `themes/`, if any.
+    pub theme: Option<String>,
+    /// Output folder, absolute (not yet checked for safety: `write` does that).
+    pub output_dir: PathBuf,
+    /// Declared taxonomies (`tags`), in written order.
+    pub taxonomies: Vec<String>,
+    /// Declared audiences, in written order.
+    pub audiences: OrderedMap<Audience>,
+    /// Syllables read per minute.
+    pub reading_speed: u32,
+    /// Markdown options.
+    pub markdown: MarkdownConfig,
+}
+
+/// Overrides from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--output-dir`, relative to the current folder.
+    pub output_dir: Option<PathBuf>,
+    /// `--base-url`.
+    pub base_url: Option<String>,
+}
+
+impl Config {
+    /// Reads `<root>/loa.yaml` and validates it (the theme must exist).
+    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match parse::decode_text(&bytes, CONFIG_FILE) {
+                Ok(t) => t,
+                Err(d) => return Err(d.into()),
+            },
+            Err(e) => {
+                return Err(Diagnostic::error(
+                    "config",
+                    Location::file(CONFIG_FILE),
+                    format!("không đọc được {CONFIG_FILE}: {e}"),
+                )
+                .with_hint(format!(
+                    "chạy loa trong thư mục của trang (nơi có {CONFIG_FILE}) hoặc dùng --root"
+                ))
+                .into());
+            }
+        };
+        let config = Config::parse(&text, root, overrides)?;
+        config.check_theme()?;
+        Ok(config)
+    }
+
+    /// Parses and validates the text of loa.yaml. Pure: no file system access.
+    pub fn parse(text: &str, root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
+        parse::prescan_yaml(text, CONFIG_FILE, 0)?;
+        let raw: RawConfig = if text.trim().is_empty() {
+            serde_yaml::from_str("{}")
+        } else {
+            serde_yaml::from_str(text)
+        }
+        .map_err(|e| yaml_error(&e, text, CONFIG_FILE, 0, CONFIG_KEYS))?;
+        let keys = parse::top_level_key_lines(text);
+        let at = |key: &str| {
+            let line = keys.iter().find(|(k, _)| k == key).map_or(0, |(_, l)| *l);
+            Location::at(CONFIG_FILE, line, if line == 0 { 0 } else { 1 })
+        };
+        let mut diags = Diagnostics::new();
+
+        let title = raw.title.unwrap_or_default();
+        if title.trim().is_empty() {
+            diags.push(
+                Diagnostic::error("config", Location::file(CONFIG_FILE), "thiếu `title`")
+                    .with_hint("thêm dòng `title: Tên trang` vào loa.yaml"),
+            );
+        }
+        let url = overrides
+            .base_url
+            .clone()
+            .or(raw.base_url)
+            .unwrap_or_default();
+        let (base_url, base_path) = match parse_base_url(&url) {
+            Ok(v) => v,
+            Err(msg) => {
+                let loc = if overrides.base_url.is_some() {
+                    Location::file("--base-url")
+                } else {
+                    at("base_url")
+                };
+                diags.push(Diagnostic::error("config", loc, msg).with_hint(
+                    "viết địa chỉ đầy đủ, ví dụ `base_url: https://khuyenhoc.example.vn`",
+                ));
+                (String::new(), String::new())
+            }
+        };
+        let mut taxonomies = Vec::new();
+        for t in raw.taxonomies {
+            let slug = crate::vi::slugify(&t);
+            if slug.is_empty() || slug != t {
+                diags.push(
+                    Diagnostic::error(
+                        "config",
+                        at("taxonomies"),
+                        format!(
+                            "tên phân loại `{t}` phải viết bằng chữ thường không dấu, nối bằng `-`"
+                        ),
+                    )
+                    .with_hint(format!(
+                        "dùng `{}`",
+                        if slug.is_empty() { "tags" } else { &slug }
+                    )),
+                );
+            } else if taxonomies.contains(&t) {
+                diags.push(Diagnostic::error(
+                    "config",
+                    at("taxonomies"),
+                    format!("phân loại `{t}` được khai báo hai lần"),
+                ));
+            } else {
+                taxonomies.push(t);
+            }
+        }
+        for (id, _) in &raw.audiences.0 {
+            if crate::vi::slugify(id) != *id {
+                diags.push(
+                    Diagnostic::error(
+                        "config",
+                        at("audiences"),
+                        format!(
+                            "mã đối tượng `{id}` phải viết bằng chữ thường không dấu, nối bằng `-`"
+                        ),
+                    )
+                    .with_hint(format!("dùng `{}`", crate::vi::slugify(id))),
+                );
+            }
+        }
+        let output_dir = match &overrides.output_dir {
+            Some(p) => std::env::current_dir()
+                .map(|cwd| cwd.join(p))
+                .unwrap_or_else(|_| p.clone()),
+            None => root.join(raw.output_dir.as_deref().unwrap_or("public")),
+        };
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Config {
+            root: root.to_path_buf(),
+            title,
+            base_url,
+            base_path,
+            language: raw.language.unwrap_or_else(|| "vi".to_string()),
+            theme: raw.theme,
+            output_dir,
+            taxonomies,
+            audiences: raw.audiences,
+            reading_speed: raw.reading_speed.filter(|&r| r > 0).unwrap_or(200),
+            markdown: raw.markdown,
+        })
+    }
+
+    /// The theme folder must exist when one is named.
+    fn check_theme(&self) -> Result<(), Diagnostics> {
+        let Some(theme) = &self.theme else {
+            return Ok(());
+        };
+        let dir = self.root.join("themes").join(theme);
+        if theme.contains(['/', '\\']) || theme.contains("..") || !dir.is_dir() {
+            let mut available: Vec<String> = std::fs::read_dir(self.root.join("themes"))
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok())
+                        .filter(|e| e.path().is_dir())
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            available.sort();
+            let keys = parse::top_level_key_lines(
+                &std::fs::read_to_string(self.root.join(CONFIG_FILE)).unwrap_or_default(),
+            );
+            let line = keys
+                .iter()
+                .find(|(k, _)| k == "theme")
+                .map_or(0, |(_, l)| *l);
+            return Err(Diagnostic::error(
+                "config",
+                Location::at(CONFIG_FILE, line, if line == 0 { 0 } else { 1 }),
+                format!("không tìm thấy giao diện `{theme}` trong themes/"),
+            )
+            .with_hint(if available.is_empty() {
+                "thư mục themes/ không có giao diện nào".to_string()
+            } else {
+                format!("các giao diện có sẵn: {}", available.join(", "))
+            })
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The folder of the theme, if any.
+    pub fn theme_dir(&self) -> Option<PathBuf> {
+        self.theme
+            .as_ref()
+            .map(|t| self.root.join("themes").join(t))
+    }
+
+    /// A site-relative URL (`/bai-viet/x/`) with the base path in front.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path)
+    }
+
+    /// An absolute URL for a site-relative path.
+    pub fn permalink(&self, path: &str) -> String {
+        let origin = &self.base_url[..self.base_url.len() - self.base_path.len()];
+        format!("{origin}{}", self.url(path))
+    }
+}
+
+/// Splits `base_url` into (url without trailing slash, path part without trailing slash).
+/// It must be an absolute `http://` or `https://` URL; a path (site under a sub-folder) is kept.
+pub fn parse_base_url(url: &str) -> Result<(String, String), String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err("thiếu `base_url` (địa chỉ của trang khi xuất bản)".to_string());
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| {
+            format!("`base_url` phải bắt đầu bằng http:// hoặc https://, nhận được `{url}`")
+        })?;
+    if rest.contains(['?', '#', ' ']) {
+        return Err(format!(
+            "`base_url` không được chứa `?`, `#` hay dấu cách: `{url}`"
+        ));
+    }
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if host.is_empty() {
+        return Err(format!("`base_url` thiếu tên miền: `{url}`"));
+    }
+    let path = path.trim_end_matches('/');
+    let scheme = &url[..url.len() - rest.len()];
+    Ok((format!("{scheme}{host}{path}"), path.to_string()))
+}
+
+/// Ids of the declared audiences, for hints.
+pub fn audience_ids(config: &Config) -> Vec<&str> {
+    config.audiences.keys().collect()
+}
+
+/// Declared taxonomies keyed by name, for lookups.
+pub fn taxonomy_set(config: &Config) -> BTreeMap<&str, ()> {
+    config.taxonomies.iter().map(|t| (t.as_str(), ())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Diagnostics> {
+        Config::parse(text, Path::new("/site"), &Overrides::default())
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = parse("title: T\nbase_url: https://x.vn/\n").expect("valid");
+        assert_eq!(c.language, "vi");
+        assert_eq!(c.reading_speed, 200);
+        assert_eq!(c.base_url, "https://x.vn");
+        assert_eq!(c.base_path, "");
+        assert_eq!(c.output_dir, Path::new("/site/public"));
+        assert_eq!(c.permalink("/a/"), "https://x.vn/a/");
+    }
+
+    #[test]
+    fn base_url_with_path_prefixes_urls() {
+        let c = parse("title: T\nbase_url: https://x.vn/tin/\n").expect("valid");
+        assert_eq!(c.base_path, "/tin");
+        assert_eq!(c.url("/a/"), "/tin/a/");
+        assert_eq!(c.permalink("/a/"), "https://x.vn/tin/a/");
+    }
+
+    #[test]
+    fn base_url_without_scheme_or_empty_is_an_error() {
+        for bad in ["x.vn", "", "ftp://x.vn", "https://", "https://x.vn/?a"] {
+            assert!(parse_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_key_names_its_line_and_the_closest_key() {
+        let err = parse("title: T\nbase_url: https://x.vn\nthem: loa\n").unwrap_err();
+        let d = &err.0[0];
+        assert_eq!(d.location.as_ref().map(|l| l.line), Some(3));
+        assert!(d.message.contains("them"), "{d}");
+        assert!(d.hint.as_deref().unwrap_or("").contains("theme"), "{d}");
+    }
+
+    #[test]
+    fn audiences_keep_written_order() {
+        let c = parse(
+            "title: T\nbase_url: https://x.vn\naudiences:\n  z-a: {name: Z}\n  a-b: {name: A}\n",
+        )
+        .expect("valid");
+        assert_eq!(c.audiences.keys().collect::<Vec<_>>(), ["z-a", "a-b"]);
+    }
+
+    #[test]
+    fn wrong_type_points_at_the_value() {
+        let err = parse("title: T\nbase_url: https://x.vn\nreading_speed: nhanh\n").unwrap_err();
+        assert_eq!(err.0[0].location.as_ref().map(|l| l.line), Some(3));
+    }
+}

@@ -1,0 +1,27 @@
+//! loa: a static-site generator for Vietnamese outreach content.
+//!
+//! ```text
+//! loa.yaml ─► Config
+//! content/ ─load─► Vec<Source> ─parse─► Vec<Parsed> ─assemble─► Site
+//! Site ─markdown (rayon)─► Vec<Rendered>        (indexed like Site::pages; Documents never mutate)
+//! (Site, Rendered) ─validate─► Diagnostics      (links, anchors)
+//! (Site, Rendered, Templates) ─render (rayon)─► BuildOutput { files, copies }
+//! BuildOutput ─write─► public/                  (the only stage that writes)
+//! ```
+//! The library never prints; the binary (`src/main.rs`, `src/cmd/`) does.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod assemble;
+pub mod assets;
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod load;
+pub mod markdown;
+pub mod parse;
+pub mod render;
+pub mod validate;
+pub mod vi;
+pub mod write;

@@ -1,0 +1,288 @@
+//! Load stage: walks `content/` and the static folders; reads and decodes every Markdown file.
+//!
+//! Gives the sources (sorted by path, so the rest of the pipeline is deterministic) and the
+//! asset files to copy, or every I/O problem with its path. Symlinks that leave the site are
+//! refused with a warning, loops and unreadable entries are named, never skipped silently.
+//! Must not parse: decoding is `parse::decode_text`.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::content::Source;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+
+/// Markdown files larger than this are refused (a pasted video, a runaway export).
+pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// A non-Markdown file to copy into the output.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Asset {
+    /// Absolute path to read from.
+    pub from: PathBuf,
+    /// Path relative to its base folder (`content/`, a static folder), `/`-separated, NFC.
+    pub rel: String,
+}
+
+/// What `load` found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Markdown sources, sorted by `rel`.
+    pub sources: Vec<Source>,
+    /// Other files under `content/` (bundle assets), sorted.
+    pub content_assets: Vec<Asset>,
+    /// Files of the theme's `static/` then the site's `static/` (the site wins on equal paths).
+    pub static_files: Vec<Asset>,
+    /// Warnings (refused symlinks, skipped empty files).
+    pub warnings: Diagnostics,
+}
+
+/// Walks and reads the site. Errors are collected for every file before failing.
+pub fn load_site(config: &Config) -> Result<Loaded, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let root = canonical(&config.root);
+    let content = config.root.join("content");
+    let mut md = Vec::new();
+    let mut content_assets = Vec::new();
+    if content.is_dir() {
+        walk(&root, &content, &mut diags, |rel, path| {
+            if rel.ends_with(".md") {
+                md.push((rel, path));
+            } else {
+                content_assets.push(Asset { from: path, rel });
+            }
+        });
+    } else {
+        diags.push(
+            Diagnostic::warning(
+                "content",
+                Location::file("content"),
+                "không có thư mục content/",
+            )
+            .with_hint("tạo content/_index.md cho trang chủ"),
+        );
+    }
+    let mut static_files = Vec::new();
+    let mut static_dirs = Vec::new();
+    if let Some(theme) = config.theme_dir() {
+        static_dirs.push(theme.join("static"));
+    }
+    static_dirs.push(config.root.join("static"));
+    for dir in static_dirs.iter().filter(|d| d.is_dir()) {
+        walk(&root, dir, &mut diags, |rel, path| {
+            static_files.retain(|a: &Asset| a.rel != rel);
+            static_files.push(Asset { from: path, rel });
+        });
+    }
+    let results: Vec<Result<Option<Source>, Diagnostic>> = md
+        .into_par_iter()
+        .map(|(rel, path)| read_source(rel, &path))
+        .collect();
+    let mut sources = Vec::new();
+    for r in results {
+        match r {
+            Ok(Some(s)) => sources.push(s),
+            Ok(None) => {}
+            Err(d) if d.is_error() => diags.push(d),
+            Err(w) => diags.push(w),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+    content_assets.sort();
+    static_files.sort();
+    Ok(Loaded {
+        sources,
+        content_assets,
+        static_files,
+        warnings: diags,
+    })
+}
+
+fn read_source(rel: String, path: &Path) -> Result<Option<Source>, Diagnostic> {
+    let file = format!("content/{rel}");
+    let meta = std::fs::metadata(path).map_err(|e| io_error(&file, &e))?;
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(Diagnostic::error(
+            "file-size",
+            Location::file(&file),
+            format!(
+                "tệp quá lớn ({} MiB, tối đa {} MiB)",
+                meta.len() >> 20,
+                MAX_FILE_SIZE >> 20
+            ),
+        )
+        .with_hint("chia bài thành nhiều bài hoặc bỏ dữ liệu nhúng trong tệp"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(&file, &e))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(
+            Diagnostic::warning("empty-file", Location::file(&file), "tệp rỗng, bỏ qua")
+                .with_hint("xóa tệp hoặc viết nội dung cho nó"),
+        );
+    }
+    let text = crate::parse::decode_text(&bytes, &file)?;
+    Ok(Some(Source { file, rel, text }))
+}
+
+fn io_error(file: &str, e: &std::io::Error) -> Diagnostic {
+    let (msg, hint) = match e.kind() {
+        std::io::ErrorKind::NotFound => (
+            "tệp biến mất trong khi dựng trang".to_string(),
+            "chạy lại loa build khi tệp đã ổn định",
+        ),
+        std::io::ErrorKind::PermissionDenied => (
+            "không có quyền đọc tệp".to_string(),
+            "sửa quyền của tệp (chmod) hoặc xóa nó",
+        ),
+        _ => (format!("không đọc được tệp: {e}"), "kiểm tra tệp và ổ đĩa"),
+    };
+    Diagnostic::error("io", Location::file(file), msg).with_hint(hint)
+}
+
+/// Walks `dir`, calling `found(rel, path)` for each regular file. Hidden files, editor temp
+/// files and anything under a hidden folder are skipped; symlinks that resolve outside the site
+/// root are refused with a warning; loops and unreadable entries are errors.
+fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(String, PathBuf)) {
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_else(|| "content".into());
+                if e.loop_ancestor().is_some() {
+                    diags.push(
+                        Diagnostic::warning(
+                            "symlink-loop",
+                            Location::file(&path),
+                            "liên kết tượng trưng tạo vòng lặp, bỏ qua",
+                        )
+                        .with_hint("xóa liên kết này"),
+                    );
+                } else {
+                    let detail = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string);
+                    let hint =
+                        if e.io_error().map(|io| io.kind()) == Some(std::io::ErrorKind::NotFound) {
+                            "liên kết tượng trưng trỏ tới tệp không tồn tại; xóa hoặc sửa nó"
+                        } else {
+                            "sửa quyền của tệp hoặc thư mục (chmod) rồi chạy lại"
+                        };
+                    diags.push(
+                        Diagnostic::error(
+                            "io",
+                            Location::file(&path),
+                            format!("không đọc được: {detail}"),
+                        )
+                        .with_hint(hint),
+                    );
+                }
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        if entry.path_is_symlink() || has_symlink_ancestor(dir, &path) {
+            let target = canonical(&path);
+            if !target.starts_with(root) {
+                diags.push(
+                    Diagnostic::warning(
+                        "symlink-outside",
+                        Location::file(display_path(root, &path)),
+                        "liên kết tượng trưng trỏ ra ngoài thư mục của trang, không sao chép",
+                    )
+                    .with_hint("chép tệp vào trong trang thay vì dùng liên kết"),
+                );
+                continue;
+            }
+        }
+        let Ok(rel) = path.strip_prefix(dir) else {
+            continue;
+        };
+        found(crate::vi::nfc(&slash_path(rel)), path);
+    }
+}
+
+fn has_symlink_ancestor(base: &Path, path: &Path) -> bool {
+    let mut p = path.parent();
+    while let Some(dir) = p {
+        if dir == base {
+            return false;
+        }
+        if dir
+            .symlink_metadata()
+            .map(|m| m.file_type().is_symlink())
+            .unwrap_or(false)
+        {
+            return true;
+        }
+        p = dir.parent();
+    }
+    false
+}
+
+/// Names loa never reads: hidden files, editor swap and backup files.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bck")
+        || name.contains("___jb_")
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A path relative to the site root for messages (`content/x.md`), or as is when outside.
+pub fn display_path(root: &Path, p: &Path) -> String {
+    let canon_root = canonical(root);
+    p.strip_prefix(root)
+        .or_else(|_| p.strip_prefix(&canon_root))
+        .map(slash_path)
+        .unwrap_or_else(|_| p.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_temp_files_are_ignored() {
+        for n in [
+            ".x.md.swp",
+            "x.md~",
+            "x.md___jb_tmp___",
+            ".#x.md",
+            "#x.md#",
+            ".DS_Store",
+        ] {
+            assert!(is_ignored(n), "{n}");
+        }
+        assert!(!is_ignored("x.md"));
+    }
+}

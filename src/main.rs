@@ -1,0 +1,35 @@
+//! The `loa` command line: flags → options → library call → exit code.
+//!
+//! Exit codes: 0 success; 1 errors in the site (content, config, templates); 2 usage or
+//! environment errors (bad flag, unsafe output folder).
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// loa: build a Vietnamese outreach site from Markdown.
+#[derive(Debug, Parser)]
+#[command(name = "loa", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into the output folder (public/ by default).
+    Build(cmd::build::BuildArgs),
+    /// Run every check of a build without writing anything; print every diagnostic.
+    Check(cmd::check::CheckArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Build(args) => args.run(),
+        Command::Check(args) => args.run(),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,53 @@
+//! Syntax highlighting of fenced code with syntect, emitting CSS classes (`hl-…`), never
+//! inline colours: the theme ships the stylesheet. The syntax set is loaded once, lazily, on
+//! the first code block of a build (sites without code never pay for it).
+
+use std::sync::LazyLock;
+
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+
+/// Blocks larger than this are not highlighted (escaped only): highlighting cost grows with the
+/// longest line, and an 800 KB one-line block should not hold up a build.
+const MAX_HIGHLIGHT: usize = 128 * 1024;
+
+/// Highlighted HTML (spans with `hl-` classes) for `code` in language `lang`, or `None` when
+/// the language is unknown or the block is too large (the caller escapes it as plain text).
+pub fn highlight(code: &str, lang: &str) -> Option<String> {
+    if lang.is_empty() || code.len() > MAX_HIGHLIGHT {
+        return None;
+    }
+    let ss = &*SYNTAXES;
+    let syntax = ss.find_syntax_by_token(lang)?;
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(
+        syntax,
+        ss,
+        ClassStyle::SpacedPrefixed { prefix: "hl-" },
+    );
+    for line in LinesWithEndings::from(code) {
+        generator
+            .parse_html_for_line_which_includes_newline(line)
+            .ok()?;
+    }
+    Some(generator.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_language_gets_classes_not_colours() {
+        let h = highlight("fn main() {}\n", "rust").expect("rust is known");
+        assert!(h.contains("class=\"hl-"), "{h}");
+        assert!(!h.contains("style="), "{h}");
+    }
+
+    #[test]
+    fn unknown_language_is_none() {
+        assert!(highlight("x", "no-such-language").is_none());
+    }
+}

@@ -1,0 +1,547 @@
+//! Markdown stage: a document's body → `Rendered` (HTML, table of contents, summary, reading
+//! time, internal links resolved, anchors to check).
+//!
+//! Takes the body text, its first file line, the link targets of the site and the Markdown
+//! options; gives the rendered HTML beside (never inside) the Document. Owns pulldown-cmark:
+//! heading ids (Vietnamese slugs, unique per page), raw HTML policy, dangerous URL schemes,
+//! code highlighting (via `highlight`), `@/` links. Pure: no file system.
+
+pub mod highlight;
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
+
+/// One entry of the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    /// Heading level, 2 to 6 (`#` titles are not listed).
+    pub level: u8,
+    /// The heading's id (anchor).
+    pub id: String,
+    /// The heading's text, plain (templates escape it).
+    pub title: String,
+}
+
+/// A `#anchor` of another page that must exist (checked by `validate`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorRef {
+    /// The target (content-relative source path, `bai-viet/x.md`).
+    pub target: String,
+    /// The anchor without `#`.
+    pub anchor: String,
+    /// Where the link is written.
+    pub location: Location,
+}
+
+/// What the Markdown stage gives for one body.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    /// The body as HTML.
+    pub html: String,
+    /// Headings of level 2 and deeper.
+    pub toc: Vec<TocEntry>,
+    /// HTML before `<!-- more -->`, if the marker is present.
+    pub more_html: Option<String>,
+    /// The first paragraph as HTML (summary fallback).
+    pub first_paragraph_html: String,
+    /// The first paragraph as plain text (description fallback).
+    pub first_paragraph_text: String,
+    /// Syllables in the body text (code excluded).
+    pub syllables: usize,
+    /// Every heading id on the page (targets for `#anchor` links).
+    pub heading_ids: Vec<String>,
+    /// Anchors on other pages this body links to.
+    pub anchor_refs: Vec<AnchorRef>,
+    /// Problems found (broken links, dropped HTML, neutralised URLs).
+    pub diagnostics: Diagnostics,
+}
+
+/// What `@/path.md` links may point at: content-relative source path → site URL path.
+#[derive(Debug, Clone, Default)]
+pub struct LinkTargets {
+    /// `bai-viet/x.md` → `/bai-viet/x/` (base path included).
+    pub urls: HashMap<String, String>,
+}
+
+/// Options of one render.
+#[derive(Debug, Clone, Copy)]
+pub struct MarkdownOptions<'a> {
+    /// Pass raw HTML through (`markdown.unsafe_html`).
+    pub unsafe_html: bool,
+    /// Where `@/` links go.
+    pub links: &'a LinkTargets,
+}
+
+/// pulldown-cmark extensions loa enables.
+pub fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Maps byte offsets of the body to file-absolute (line, column).
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    first_line: usize,
+    file: &'a str,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str, first_line: usize, file: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines {
+            text,
+            starts,
+            first_line,
+            file,
+        }
+    }
+
+    fn at(&self, offset: usize) -> Location {
+        let idx = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts[idx];
+        let col = self
+            .text
+            .get(start..offset.min(self.text.len()))
+            .map_or(1, |s| s.chars().count() + 1);
+        Location::at(self.file, self.first_line + idx, col)
+    }
+}
+
+/// Renders a body. `file` is the source path for diagnostics, `first_line` its first body line.
+pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'_>) -> Rendered {
+    let lines = Lines::new(body, first_line, file);
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut plain = String::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut more_at: Option<usize> = None;
+    let mut html_warned_line = 0;
+
+    let mut iter = Parser::new_ext(body, parser_options())
+        .into_offset_iter()
+        .peekable();
+    while let Some((event, range)) = iter.next() {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                // Collect the heading's inline events to compute its text and id.
+                let mut inner = Vec::new();
+                let mut text = String::new();
+                for (ev, _) in iter.by_ref() {
+                    match ev {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(ref t) | Event::Code(ref t) => text.push_str(t),
+                        Event::InlineHtml(_) | Event::Html(_) if !opts.unsafe_html => continue,
+                        _ => {}
+                    }
+                    inner.push(ev);
+                }
+                let explicit = id.as_deref().map(str::to_string);
+                let base = explicit.clone().unwrap_or_else(|| {
+                    let s = crate::vi::slugify(&text);
+                    if s.is_empty() { "muc".to_string() } else { s }
+                });
+                let unique = unique_id(&mut used_ids, &base);
+                if explicit.is_some() && unique != base {
+                    out.diagnostics.push(
+                        Diagnostic::error(
+                            "duplicate-id",
+                            lines.at(range.start),
+                            format!("id `{base}` đã dùng cho một tiêu đề khác trong trang"),
+                        )
+                        .with_hint("đặt id khác trong `{#...}`"),
+                    );
+                }
+                plain.push_str(&text);
+                plain.push('\n');
+                if level != HeadingLevel::H1 {
+                    out.toc.push(TocEntry {
+                        level: level as u8,
+                        id: unique.clone(),
+                        title: text.trim().to_string(),
+                    });
+                }
+                out.heading_ids.push(unique.clone());
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(unique)),
+                    classes,
+                    attrs,
+                }));
+                events.extend(inner);
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match &kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let mut code = String::new();
+                for (ev, _) in iter.by_ref() {
+                    match ev {
+                        Event::End(TagEnd::CodeBlock) => break,
+                        Event::Text(t) => code.push_str(&t),
+                        _ => {}
+                    }
+                }
+                events.push(Event::Html(CowStr::from(code_block(&code, &lang))));
+            }
+            Event::Html(ref h) | Event::InlineHtml(ref h) => {
+                let t = h.trim();
+                if t == "<!-- more -->" || t == "<!--more-->" {
+                    more_at.get_or_insert(events.len());
+                    continue;
+                }
+                if opts.unsafe_html {
+                    events.push(event);
+                    continue;
+                }
+                if t.starts_with("<!--") {
+                    continue;
+                }
+                let loc = lines.at(range.start);
+                if loc.line != html_warned_line {
+                    html_warned_line = loc.line;
+                    out.diagnostics.push(
+                        Diagnostic::warning("raw-html", loc, "đã bỏ mã HTML viết trực tiếp trong bài")
+                            .with_hint("dùng cú pháp Markdown; nếu thật sự cần HTML, đặt `markdown: {unsafe_html: true}` trong loa.yaml"),
+                    );
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = link_dest(&dest_url, &lines, range.start, opts, &mut out);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = link_dest(&dest_url, &lines, range.start, opts, &mut out);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                plain.push_str(t);
+                events.push(event);
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                plain.push(' ');
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+
+    out.syllables = crate::vi::reading::syllables(&plain);
+    if let Some(i) = more_at {
+        let mut s = String::new();
+        html::push_html(&mut s, events[..i].iter().cloned());
+        out.more_html = Some(s);
+    }
+    if let Some(start) = events
+        .iter()
+        .position(|e| matches!(e, Event::Start(Tag::Paragraph)))
+    {
+        let end = events[start..]
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+            .map_or(events.len(), |e| start + e + 1);
+        html::push_html(
+            &mut out.first_paragraph_html,
+            events[start..end].iter().cloned(),
+        );
+        out.first_paragraph_text = events[start..end]
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                Event::SoftBreak | Event::HardBreak => Some(" "),
+                _ => None,
+            })
+            .collect::<String>()
+            .trim()
+            .to_string();
+    }
+    html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+fn unique_id(used: &mut HashMap<String, usize>, base: &str) -> String {
+    let n = used.entry(base.to_string()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        return base.to_string();
+    }
+    // `muc-2` could itself be taken by an explicit id: keep counting until free.
+    let mut k = *n - 1;
+    loop {
+        let candidate = format!("{base}-{k}");
+        if !used.contains_key(&candidate) {
+            used.insert(candidate.clone(), 1);
+            return candidate;
+        }
+        k += 1;
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn code_block(code: &str, lang: &str) -> String {
+    let body = highlight::highlight(code, lang).unwrap_or_else(|| escape(code));
+    if lang.is_empty() {
+        format!("<pre class=\"code\"><code>{body}</code></pre>\n")
+    } else {
+        let l = escape(lang);
+        format!(
+            "<pre class=\"code\" data-lang=\"{l}\"><code class=\"language-{l}\">{body}</code></pre>\n"
+        )
+    }
+}
+
+/// True for URL schemes that run code in the browser (`javascript:`, `vbscript:`,
+/// `data:text/html`), whatever their case, leading spaces or embedded control characters.
+pub fn is_dangerous_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(32)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    cleaned.starts_with("javascript:")
+        || cleaned.starts_with("vbscript:")
+        || cleaned.starts_with("data:text/html")
+        || cleaned.starts_with("data:image/svg")
+}
+
+fn link_dest<'a>(
+    dest: &CowStr<'a>,
+    lines: &Lines<'_>,
+    offset: usize,
+    opts: MarkdownOptions<'_>,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    if is_dangerous_url(dest) {
+        out.diagnostics.push(
+            Diagnostic::warning(
+                "unsafe-url",
+                lines.at(offset),
+                format!(
+                    "đã vô hiệu hóa liên kết nguy hiểm `{}`",
+                    dest.chars().take(40).collect::<String>()
+                ),
+            )
+            .with_hint(
+                "liên kết chỉ nên dùng http://, https://, mailto: hoặc đường dẫn trong trang",
+            ),
+        );
+        return CowStr::from("#");
+    }
+    let Some(internal) = dest.strip_prefix("@/") else {
+        return dest.clone();
+    };
+    let (path, anchor) = match internal.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (internal, None),
+    };
+    let path = crate::vi::nfc(path);
+    match opts.links.urls.get(&path) {
+        Some(url) => {
+            if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+                out.anchor_refs.push(AnchorRef {
+                    target: path.clone(),
+                    anchor: a.to_string(),
+                    location: lines.at(offset),
+                });
+                CowStr::from(format!("{url}#{a}"))
+            } else {
+                CowStr::from(url.clone())
+            }
+        }
+        None => {
+            let hint = match did_you_mean(&path, opts.links.urls.keys().map(String::as_str)) {
+                Some(s) => format!("có phải ý bạn là `@/{s}`? Đường dẫn tính từ thư mục content/"),
+                None => {
+                    "đường dẫn tính từ thư mục content/, ví dụ `@/bai-viet/ten-bai.md`".to_string()
+                }
+            };
+            out.diagnostics.push(
+                Diagnostic::error(
+                    "broken-link",
+                    lines.at(offset),
+                    format!("liên kết tới trang không tồn tại `@/{path}`"),
+                )
+                .with_hint(hint),
+            );
+            CowStr::from("#")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(body: &str) -> Rendered {
+        let links = LinkTargets {
+            urls: [("bai-viet/a.md".to_string(), "/bai-viet/a/".to_string())].into(),
+        };
+        render(
+            body,
+            10,
+            "content/x.md",
+            MarkdownOptions {
+                unsafe_html: false,
+                links: &links,
+            },
+        )
+    }
+
+    #[test]
+    fn heading_ids_are_vietnamese_slugs_and_unique() {
+        let r = md("## Xã hội học tập\n\n## Xã hội học tập\n\n## Điểm 1 {#diem-1}\n");
+        assert_eq!(
+            r.heading_ids,
+            ["xa-hoi-hoc-tap", "xa-hoi-hoc-tap-1", "diem-1"]
+        );
+        assert!(
+            r.html.contains("<h2 id=\"xa-hoi-hoc-tap-1\">"),
+            "{}",
+            r.html
+        );
+        assert_eq!(
+            r.toc[2],
+            TocEntry {
+                level: 2,
+                id: "diem-1".into(),
+                title: "Điểm 1".into()
+            }
+        );
+    }
+
+    #[test]
+    fn raw_html_is_dropped_with_a_warning_at_its_line() {
+        let r = md("a\n\n<script>alert(1)</script>\n\nb <b>x</b>\n");
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("<b>"), "{}", r.html);
+        let lines: Vec<usize> = r
+            .diagnostics
+            .iter()
+            .map(|d| d.location.as_ref().map_or(0, |l| l.line))
+            .collect();
+        assert_eq!(lines, [12, 14]);
+    }
+
+    #[test]
+    fn dangerous_links_are_neutralised() {
+        for url in [
+            "javascript:alert(1)",
+            "JAVASCRIPT:x",
+            " javascript:x",
+            "java\tscript:x",
+            "vbscript:x",
+            "data:text/html,x",
+        ] {
+            let r = md(&format!("[a](<{url}>) ![i](<{url}>)"));
+            assert!(
+                !r.html.to_lowercase().contains("script:"),
+                "{url}: {}",
+                r.html
+            );
+            assert_eq!(r.diagnostics.warning_count(), 2, "{url}");
+        }
+    }
+
+    #[test]
+    fn internal_links_resolve_or_fail_at_their_line() {
+        let r = md("xem [a](@/bai-viet/a.md#muc) và\n[b](@/bai-viet/b.md)\n");
+        assert!(r.html.contains("href=\"/bai-viet/a/#muc\""), "{}", r.html);
+        assert_eq!(r.anchor_refs.len(), 1);
+        let e: Vec<_> = r.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            e[0].location.as_ref().map(|l| (l.line, l.column)),
+            Some((11, 1))
+        );
+        assert!(
+            e[0].hint
+                .as_deref()
+                .unwrap_or("")
+                .contains("@/bai-viet/a.md")
+        );
+    }
+
+    #[test]
+    fn code_fence_language_is_escaped() {
+        let r = md("```\"><script>\nx\n```\n");
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&quot;&gt;&lt;script&gt;"), "{}", r.html);
+    }
+
+    #[test]
+    fn summary_marker_and_first_paragraph() {
+        let r = md("Mở đầu *bài*.\n\n<!-- more -->\n\nPhần sau.\n");
+        assert_eq!(
+            r.more_html.as_deref(),
+            Some("<p>Mở đầu <em>bài</em>.</p>\n")
+        );
+        assert_eq!(r.first_paragraph_text, "Mở đầu bài.");
+        assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn syllables_skip_code() {
+        let r = md("Kết luận số 49-KL/TW năm 2019.\n\n```\nkhông đếm phần này\n```\n");
+        assert_eq!(r.syllables, 6);
+    }
+}

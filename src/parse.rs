@@ -1,0 +1,497 @@
+//! Parse stage: bytes of a source file → decoded text → front matter + body → `Parsed`.
+//!
+//! Takes the raw bytes read by `load`; gives the validated front matter with file-absolute
+//! positions, or every problem in the file. Owns encoding checks (BOM, UTF-16, invalid UTF-8,
+//! CRLF), the front matter caps applied before serde_yaml (size, nesting, tabs, duplicate keys)
+//! and the translation of serde_yaml errors into diagnostics. Pure: no file system access.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Visitor};
+
+use crate::content::{KeyLines, Matter, PageMatter, Parsed, SectionMatter};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
+use crate::vi::dates::DateTime;
+
+/// Front matter larger than this is refused before it reaches the YAML parser.
+pub const MAX_FRONT_MATTER: usize = 64 * 1024;
+/// Deepest `[`/`{` nesting or indentation level accepted in front matter.
+pub const MAX_NESTING: usize = 32;
+
+/// Decodes a file's bytes: strips a UTF-8 BOM, refuses UTF-16 and invalid UTF-8 (naming the
+/// line and byte), turns CRLF and lone CR into LF, and normalises to NFC.
+pub fn decode_text(bytes: &[u8], file: &str) -> Result<String, Diagnostic> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Diagnostic::error(
+            "encoding",
+            Location::file(file),
+            "tệp được lưu dạng UTF-16, loa chỉ đọc UTF-8",
+        )
+        .with_hint("mở tệp và lưu lại với mã hóa UTF-8"));
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+            let byte = bytes[e.valid_up_to()];
+            return Err(Diagnostic::error(
+                "encoding",
+                Location::at(file, line, column),
+                format!("byte 0x{byte:02X} không phải UTF-8 hợp lệ"),
+            )
+            .with_hint("lưu lại tệp với mã hóa UTF-8"));
+        }
+    };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    };
+    Ok(crate::vi::nfc(&text))
+}
+
+/// A file split into its front matter and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML text between the `---` lines.
+    pub yaml: &'a str,
+    /// File line of the first YAML line (1-based).
+    pub yaml_line: usize,
+    /// The Markdown body after the closing `---`.
+    pub body: &'a str,
+    /// File line of the first body line (1-based).
+    pub body_line: usize,
+}
+
+/// Splits front matter from body. Blank lines before the opening `---` are allowed.
+pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
+    let mut offset = 0;
+    let mut line_no = 1;
+    // Skip blank lines before the opening delimiter.
+    let mut lines = text.split_inclusive('\n');
+    let open = loop {
+        match lines.next() {
+            Some(l) if l.trim().is_empty() => {
+                offset += l.len();
+                line_no += 1;
+            }
+            Some(l) => break Some(l),
+            None => break None,
+        }
+    };
+    let open_line = line_no;
+    match open {
+        Some(l) if l.trim_end() == "---" => offset += l.len(),
+        _ => {
+            return Err(Diagnostic::error(
+                "front-matter",
+                Location::at(file, open_line, 1),
+                "tệp không có front matter (phần khai báo giữa hai dòng `---`)",
+            )
+            .with_hint("thêm vào đầu tệp:\n---\ntitle: Tiêu đề bài viết\n---"));
+        }
+    }
+    let yaml_start = offset;
+    let yaml_line = open_line + 1;
+    line_no = yaml_line;
+    for l in lines {
+        if l.trim_end() == "---" {
+            let yaml = &text[yaml_start..offset];
+            let body_start = offset + l.len();
+            return Ok(Split {
+                yaml,
+                yaml_line,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += l.len();
+        line_no += 1;
+    }
+    Err(Diagnostic::error(
+        "front-matter",
+        Location::at(file, open_line, 1),
+        format!("front matter mở ở dòng {open_line} nhưng không bao giờ được đóng"),
+    )
+    .with_hint("thêm một dòng chỉ gồm `---` sau phần khai báo"))
+}
+
+/// Top-level keys of a YAML block with their 1-based lines (relative to the block).
+pub fn top_level_key_lines(yaml: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        if line.starts_with([' ', '\t', '#', '-']) || line.is_empty() {
+            continue;
+        }
+        if let Some(colon) = line.find(':') {
+            let key = line[..colon].trim().trim_matches(['"', '\'']);
+            let after = &line[colon + 1..];
+            if !key.is_empty()
+                && (after.is_empty() || after.starts_with([' ', '\t']))
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            {
+                out.push((key.to_string(), i + 1));
+            }
+        }
+    }
+    out
+}
+
+/// Checks applied before serde_yaml sees the text: size, nesting depth, tab indentation and
+/// duplicate top-level keys. `line_offset` is added to block-relative lines.
+pub fn prescan_yaml(yaml: &str, file: &str, line_offset: usize) -> Result<(), Diagnostics> {
+    let at = |line: usize, col: usize| Location::at(file, line + line_offset, col);
+    if yaml.len() > MAX_FRONT_MATTER {
+        return Err(Diagnostic::error(
+            "front-matter",
+            at(1, 1),
+            format!(
+                "phần khai báo quá lớn ({} KiB, tối đa {} KiB)",
+                yaml.len() / 1024,
+                MAX_FRONT_MATTER / 1024
+            ),
+        )
+        .with_hint("chuyển nội dung dài xuống phần thân bài")
+        .into());
+    }
+    let mut diags = Diagnostics::new();
+    let mut depth = 0usize;
+    let mut deepest_reported = false;
+    for (i, line) in yaml.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if line[indent..].starts_with('\t') {
+            diags.push(
+                Diagnostic::error(
+                    "front-matter",
+                    at(i + 1, indent + 1),
+                    "thụt lề bằng phím Tab",
+                )
+                .with_hint("YAML không cho phép Tab để thụt lề; dùng dấu cách"),
+            );
+        }
+        let mut quote: Option<char> = None;
+        for (col, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if col == 0 || !line[..col].ends_with(char::is_alphanumeric) => {
+                    quote = Some(c)
+                }
+                (None, '#') if col == 0 || line[..col].ends_with(' ') => break,
+                (None, '[' | '{') => depth += 1,
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if (depth > MAX_NESTING || indent / 2 > MAX_NESTING) && !deepest_reported {
+                deepest_reported = true;
+                diags.push(
+                    Diagnostic::error(
+                        "front-matter",
+                        at(i + 1, col + 1),
+                        format!("phần khai báo lồng nhau quá sâu (tối đa {MAX_NESTING} cấp)"),
+                    )
+                    .with_hint("kiểm tra các dấu `[` `{` chưa đóng"),
+                );
+            }
+        }
+    }
+    let keys = top_level_key_lines(yaml);
+    for (i, (k, l)) in keys.iter().enumerate() {
+        if let Some((_, first)) = keys[..i].iter().find(|(k2, _)| k2 == k) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-key",
+                    at(*l, 1),
+                    format!(
+                        "khóa `{k}` bị lặp lại (đã có ở dòng {})",
+                        first + line_offset
+                    ),
+                )
+                .with_hint("giữ một trong hai dòng"),
+            );
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(())
+    }
+}
+
+/// Turns a serde_yaml error into a diagnostic with a file-absolute position and a hint.
+pub fn yaml_error(
+    err: &serde_yaml::Error,
+    yaml: &str,
+    file: &str,
+    line_offset: usize,
+    known_keys: &[&str],
+) -> Diagnostics {
+    let raw = err.to_string();
+    // serde_yaml appends " at line L column C"; the position is reported separately.
+    let message = raw.split(" at line ").next().unwrap_or(&raw).to_string();
+    let mut location = match err.location() {
+        Some(l) => Location::at(file, l.line() + line_offset, l.column()),
+        None => Location::file(file),
+    };
+    // Errors raised by our own value checks (dates) carry the value quoted as 'x' but serde_yaml
+    // positions them at the start of the mapping: point at the value instead.
+    if let Some(value) = message.split('\'').nth(1).filter(|v| !v.is_empty()) {
+        if let Some((i, line)) = yaml.lines().enumerate().find(|(_, l)| {
+            l.contains(&format!(": {value}"))
+                || l.contains(&format!(": '{value}'"))
+                || l.contains(&format!(": \"{value}\""))
+        }) {
+            let col = line
+                .find(value)
+                .map_or(1, |b| line[..b].chars().count() + 1);
+            location = Location::at(file, i + 1 + line_offset, col);
+        }
+    }
+    let mut d = Diagnostic::error("front-matter", location, translate_yaml_message(&message));
+    if let Some(field) = message
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
+        d.code = "unknown-field";
+        d.message = format!("khóa không hợp lệ `{field}`");
+        d = d.with_hint(match did_you_mean(field, known_keys.iter().copied()) {
+            Some(s) => format!(
+                "có phải ý bạn là `{s}`? (các khóa hợp lệ: {})",
+                known_keys.join(", ")
+            ),
+            None => format!(
+                "các khóa hợp lệ: {}; đặt khóa tự do trong `extra:`",
+                known_keys.join(", ")
+            ),
+        });
+    } else if message.contains("cannot start any token") {
+        d = d.with_hint(
+            "YAML không cho phép Tab hoặc ký tự này ở đầu giá trị; đặt giá trị trong dấu ngoặc kép",
+        );
+    } else if message.contains("did not find expected") || message.contains("while parsing") {
+        d = d.with_hint("kiểm tra dấu ngoặc, dấu hai chấm và thụt lề ở dòng này; giá trị có dấu `:` hoặc `#` nên đặt trong dấu ngoặc kép");
+    } else if message.contains("invalid type") {
+        d = d.with_hint("sửa kiểu giá trị theo mô tả ở trên (ví dụ danh sách viết `[a, b]`)");
+    } else if message.contains("recursion limit") || message.contains("repetition limit") {
+        d = d.with_hint("bỏ các tham chiếu `&`/`*` lồng nhau trong phần khai báo");
+    }
+    d.into()
+}
+
+fn translate_yaml_message(m: &str) -> String {
+    if let Some(rest) = m.strip_prefix("invalid type: ") {
+        return format!("sai kiểu giá trị: {rest}");
+    }
+    if let Some(rest) = m.strip_prefix("missing field ") {
+        return format!("thiếu khóa {rest}");
+    }
+    format!("lỗi YAML: {m}")
+}
+
+/// Text that accepts YAML strings and integers (`title: 2022` is the text "2022") but not
+/// floats, booleans, lists or maps, which are almost always a typo.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string (đặt trong dấu ngoặc kép nếu cần)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A date or date-time in front matter, checked while parsing so the error points at the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub DateTime);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Text::deserialize(d)?;
+        crate::vi::dates::parse(&s.0)
+            .map(Date)
+            .map_err(de::Error::custom)
+    }
+}
+
+/// Keys accepted in a page's front matter (for did-you-mean hints).
+pub const PAGE_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "summary",
+    "tags",
+    "taxonomies",
+    "audiences",
+    "draft",
+    "slug",
+    "aliases",
+    "image",
+    "image_alt",
+    "template",
+    "extra",
+];
+
+/// Keys accepted in a section's `_index.md`.
+pub const SECTION_KEYS: &[&str] = &[
+    "title",
+    "kind",
+    "paginate_by",
+    "summary",
+    "template",
+    "draft",
+    "extra",
+];
+
+/// Parses a whole source file. `is_section` is true for `_index.md`.
+pub fn parse_file(text: &str, file: &str, is_section: bool) -> Result<Parsed, Diagnostics> {
+    let split = split_front_matter(text, file)?;
+    let offset = split.yaml_line - 1;
+    prescan_yaml(split.yaml, file, offset)?;
+    let yaml = if split.yaml.trim().is_empty() {
+        "{}"
+    } else {
+        split.yaml
+    };
+    let key_lines = KeyLines(
+        top_level_key_lines(split.yaml)
+            .into_iter()
+            .map(|(k, l)| (k, l + offset))
+            .collect(),
+    );
+    let matter = if is_section {
+        Matter::Section(
+            serde_yaml::from_str::<SectionMatter>(yaml)
+                .map_err(|e| yaml_error(&e, yaml, file, offset, SECTION_KEYS))?,
+        )
+    } else {
+        Matter::Page(Box::new(
+            serde_yaml::from_str::<PageMatter>(yaml)
+                .map_err(|e| yaml_error(&e, yaml, file, offset, PAGE_KEYS))?,
+        ))
+    };
+    Ok(Parsed {
+        file: file.to_string(),
+        matter,
+        key_lines,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line_of(err: &Diagnostics) -> (usize, usize) {
+        let l = err.0[0].location.as_ref().expect("located");
+        (l.line, l.column)
+    }
+
+    #[test]
+    fn split_finds_body_line_after_blank_lines() {
+        let s = split_front_matter("\n\n---\ntitle: a\n---\nbody\n", "f").expect("ok");
+        assert_eq!(s.yaml, "title: a\n");
+        assert_eq!(s.yaml_line, 4);
+        assert_eq!(s.body_line, 6);
+        assert_eq!(s.body, "body\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter_names_the_opening_line() {
+        let e = split_front_matter("---\ntitle: a\nbody\n", "f").unwrap_err();
+        assert!(e.message.contains("dòng 1"), "{e}");
+        assert!(e.hint.as_deref().unwrap_or("").contains("---"));
+    }
+
+    #[test]
+    fn bom_is_stripped_and_crlf_is_lf() {
+        let t = decode_text(b"\xEF\xBB\xBF---\r\ntitle: a\r\n---\r\nx\r\n", "f").expect("ok");
+        assert_eq!(t, "---\ntitle: a\n---\nx\n");
+    }
+
+    #[test]
+    fn invalid_utf8_names_line_and_byte() {
+        let e = decode_text(b"---\ntitle: a\n---\n\nab\xFFc\n", "f").unwrap_err();
+        let l = e.location.as_ref().expect("loc");
+        assert_eq!((l.line, l.column), (5, 3));
+        assert!(e.message.contains("0xFF"));
+    }
+
+    #[test]
+    fn utf16_is_recognised() {
+        let e = decode_text(b"\xFF\xFE-\x00", "f").unwrap_err();
+        assert!(e.message.contains("UTF-16"));
+    }
+
+    #[test]
+    fn yaml_error_positions_are_file_absolute() {
+        let e = parse_file("\n---\ntitle: T\ntags: [a\n---\n", "f", false).unwrap_err();
+        assert_eq!(line_of(&e).0, 5, "{e}");
+    }
+
+    #[test]
+    fn bad_date_points_at_the_value() {
+        let e = parse_file("---\ntitle: T\ndate: yesterday\n---\n", "f", false).unwrap_err();
+        assert_eq!(line_of(&e).0, 3, "{e}");
+        assert!(e.0[0].message.contains("yesterday"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_keys_name_both_lines() {
+        let e = parse_file(
+            "---\ntitle: a\ndate: 2022-01-01\ntitle: b\n---\n",
+            "f",
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(line_of(&e).0, 4);
+        assert!(e.0[0].message.contains("dòng 2"), "{e}");
+    }
+
+    #[test]
+    fn nesting_bomb_is_refused_quickly() {
+        let bomb = format!("---\ntitle: {}\n---\n", "[".repeat(100_000));
+        let t = std::time::Instant::now();
+        assert!(parse_file(&bomb, "f", false).is_err());
+        // Generous bound: serde_yaml alone takes ~20 s on this input.
+        assert!(t.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn tab_indentation_has_a_hint() {
+        let e = parse_file("---\ntitle: a\nextra:\n\tx: 1\n---\n", "f", false).unwrap_err();
+        assert_eq!(line_of(&e), (4, 1));
+        assert!(e.0[0].hint.as_deref().unwrap_or("").contains("Tab"));
+    }
+
+    #[test]
+    fn title_scalars() {
+        let ok = |s: &str| parse_file(&format!("---\ntitle: {s}\n---\n"), "f", false);
+        assert!(ok("no").is_ok(), "`no` is a string in YAML 1.2");
+        assert!(ok("2022").is_ok());
+        assert!(ok("1.0").is_err());
+        assert!(ok("[1, 2]").is_err());
+    }
+}

@@ -1,0 +1,206 @@
+//! The template API: every value a theme can use, as typed views.
+//!
+//! Theme authors read this file. Each view is built once per build from the `Site` and the
+//! `Rendered` bodies and shared by every page that shows it (a page card is built once and
+//! reused by all listings). Every field says where its value comes from.
+
+use serde::Serialize;
+
+use crate::vi::dates::DateTime;
+
+/// The site, available as `site` in every template.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// `title` in loa.yaml.
+    pub title: String,
+    /// `base_url` in loa.yaml, without trailing slash (absolute).
+    pub base_url: String,
+    /// URL of the home page (`/`, or the base path: `/tin-tuc/`).
+    pub home_url: String,
+    /// `language` in loa.yaml (`vi`).
+    pub language: String,
+    /// Top-level sections (folders with `_index.md` directly in `content/`), in path order.
+    pub sections: Vec<LinkView>,
+    /// Audiences declared in loa.yaml, in written order.
+    pub audiences: Vec<AudienceView>,
+    /// Pages of kind `page` at the top level of `content/` (about, contact), by title.
+    pub pages: Vec<LinkView>,
+    /// The site's stylesheet and scripts live under this prefix (the base path).
+    pub base_path: String,
+}
+
+/// A link: a title and a URL.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LinkView {
+    /// Text of the link (a title).
+    pub title: String,
+    /// Site URL (base path included), e.g. `/bai-viet/x/`.
+    pub url: String,
+}
+
+/// An audience from loa.yaml.
+#[derive(Debug, Clone, Serialize)]
+pub struct AudienceView {
+    /// Its id (`can-bo-dang-vien`).
+    pub id: String,
+    /// Display name (`Cán bộ, đảng viên`).
+    pub name: String,
+    /// Description from loa.yaml.
+    pub description: String,
+}
+
+/// A date in every form a Vietnamese page needs (all in UTC+7).
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// `2022-09-15`, for `<time datetime>`.
+    pub iso: String,
+    /// `2022-09-15T00:00:00+07:00`, for feeds and JSON-LD.
+    pub rfc3339: String,
+    /// `ngày 15/9/2022`, in running text.
+    pub short: String,
+    /// `Thứ Năm, 15/09/2022`, in an article header.
+    pub header: String,
+    /// `ngày 15 tháng 9 năm 2022`, in formal text.
+    pub formal: String,
+    /// `2022`.
+    pub year: i32,
+}
+
+impl DateView {
+    /// All forms of one date.
+    pub fn new(d: DateTime) -> Self {
+        DateView {
+            iso: d.fmt_iso_date(),
+            rfc3339: d.to_rfc3339(),
+            short: d.fmt_short(),
+            header: d.fmt_header(),
+            formal: d.fmt_formal(),
+            year: d.year(),
+        }
+    }
+}
+
+/// A taxonomy term on a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermView {
+    /// Taxonomy (`tags`).
+    pub taxonomy: String,
+    /// The term as written on the page (NFC).
+    pub name: String,
+    /// Its slug.
+    pub slug: String,
+}
+
+/// A heading in the table of contents.
+pub use crate::markdown::TocEntry;
+
+/// What listings show of a page. Built once per page, shared by every listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageCard {
+    /// Title from front matter.
+    pub title: String,
+    /// Site URL (base path included).
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// `article`, `campaign`, `document`, `explainer` or `page`.
+    pub kind: &'static str,
+    /// `date` from front matter.
+    pub date: Option<DateView>,
+    /// `updated` from front matter.
+    pub updated: Option<DateView>,
+    /// Summary as HTML: `summary:` (escaped), else the text before `<!-- more -->`, else the
+    /// first paragraph. Output it with `| safe`.
+    pub summary: String,
+    /// Summary as plain text (for `<meta name="description">`; escaped by Tera).
+    pub description: String,
+    /// Reading time in minutes (syllables / `reading_speed`, at least 1).
+    pub reading_minutes: u32,
+    /// Taxonomy terms, in written order.
+    pub terms: Vec<TermView>,
+    /// Audiences, in written order.
+    pub audiences: Vec<AudienceView>,
+    /// Share image URL (absolute), if the page has one.
+    pub image: Option<String>,
+    /// Alt text of the image.
+    pub image_alt: Option<String>,
+    /// True for drafts (only built with `--drafts`).
+    pub draft: bool,
+}
+
+/// A page, as `page` in `article.html`, `page.html` and the other kind templates.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    /// Everything a listing shows (title, url, dates, summary, terms, audiences, image).
+    #[serde(flatten)]
+    pub card: &'a PageCard,
+    /// The body as HTML. Output it with `| safe`.
+    pub content: &'a str,
+    /// Headings of level 2 and deeper, in order.
+    pub toc: &'a [TocEntry],
+    /// Syllables in the body.
+    pub syllables: usize,
+    /// The section it is listed in.
+    pub section: LinkView,
+    /// The newer page in its section, if any.
+    pub newer: Option<LinkView>,
+    /// The older page in its section, if any.
+    pub older: Option<LinkView>,
+    /// `extra:` from front matter, as written.
+    pub extra: &'a serde_json::Value,
+    /// Source file, relative to the site root (`content/bai-viet/x.md`).
+    pub file: &'a str,
+}
+
+/// One listing page of a section, as `section` in `section.html` and `index.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView<'a> {
+    /// Title from `_index.md`.
+    pub title: &'a str,
+    /// Site URL of the section's first listing page.
+    pub url: String,
+    /// Absolute URL of this listing page.
+    pub permalink: String,
+    /// Kind of its pages.
+    pub kind: &'static str,
+    /// Intro text of `_index.md` as HTML (`| safe`).
+    pub content: &'a str,
+    /// Summary from `_index.md`, plain.
+    pub description: String,
+    /// The pages on this listing page, newest first.
+    pub pages: Vec<&'a PageCard>,
+    /// Sections inside this one.
+    pub subsections: Vec<LinkView>,
+    /// Page numbers and links.
+    pub paginator: PaginatorView,
+    /// `extra:` from `_index.md`.
+    pub extra: &'a serde_json::Value,
+}
+
+/// Pagination of a listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaginatorView {
+    /// This page's number, from 1.
+    pub current: usize,
+    /// Number of listing pages (at least 1).
+    pub total: usize,
+    /// Number of pages listed across all listing pages.
+    pub total_items: usize,
+    /// URL of the previous listing page.
+    pub previous: Option<String>,
+    /// URL of the next listing page.
+    pub next: Option<String>,
+    /// Every listing page: number and URL.
+    pub pages: Vec<PagerLink>,
+}
+
+/// A numbered link of the paginator.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerLink {
+    /// Page number, from 1.
+    pub number: usize,
+    /// Its URL.
+    pub url: String,
+    /// True for the page being rendered.
+    pub current: bool,
+}

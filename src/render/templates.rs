@@ -1,0 +1,181 @@
+//! Loading the theme's and the site's Tera templates, and turning Tera errors into diagnostics
+//! that name the template file, its line, and the page being rendered.
+
+use std::collections::BTreeMap;
+
+use tera::{ErrorKind, Tera};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+
+/// The loaded templates and where each came from.
+pub struct Templates {
+    /// The Tera instance with every template.
+    pub tera: Tera,
+    /// Template name (`article.html`) → file relative to the site root
+    /// (`themes/loa/templates/article.html` or `templates/article.html`).
+    pub files: BTreeMap<String, String>,
+}
+
+impl Templates {
+    /// Loads `themes/<theme>/templates/` then the site's `templates/`, which overrides file by
+    /// file. Every syntax error of every template is reported.
+    pub fn load(config: &Config) -> Result<Templates, Diagnostics> {
+        let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut diags = Diagnostics::new();
+        let mut dirs = Vec::new();
+        if let Some(theme) = &config.theme {
+            dirs.push(format!("themes/{theme}/templates"));
+        }
+        dirs.push("templates".to_string());
+        for dir in dirs {
+            let abs = config.root.join(&dir);
+            if !abs.is_dir() {
+                continue;
+            }
+            for entry in WalkDir::new(&abs).sort_by_file_name() {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        diags.push(Diagnostic::error(
+                            "io",
+                            Location::file(&dir),
+                            format!("không đọc được thư mục mẫu: {e}"),
+                        ));
+                        continue;
+                    }
+                };
+                let name_os = entry.file_name().to_string_lossy();
+                if !entry.file_type().is_file() || crate::load::is_ignored(&name_os) {
+                    continue;
+                }
+                let Ok(rel) = entry.path().strip_prefix(&abs) else {
+                    continue;
+                };
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let file = format!("{dir}/{name}");
+                match std::fs::read(entry.path()) {
+                    Ok(bytes) => match crate::parse::decode_text(&bytes, &file) {
+                        Ok(text) => {
+                            sources.insert(name, (file, text));
+                        }
+                        Err(d) => diags.push(d),
+                    },
+                    Err(e) => diags.push(Diagnostic::error(
+                        "io",
+                        Location::file(&file),
+                        format!("không đọc được mẫu: {e}"),
+                    )),
+                }
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let files: BTreeMap<String, String> = sources
+            .iter()
+            .map(|(n, (f, _))| (n.clone(), f.clone()))
+            .collect();
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".htm", ".xml"]);
+        // Add templates one by one first, so every syntax error is found, not only the first.
+        for (name, (file, text)) in &sources {
+            let mut probe = Tera::new();
+            if let Err(e) = probe.add_raw_template(name, text) {
+                if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                    diags.push(tera_error(&e, &files, None, Some(file)));
+                }
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
+        {
+            return Err(tera_error(&e, &files, None, None).into());
+        }
+        Ok(Templates { tera, files })
+    }
+
+    /// True when a template of that name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.files.contains_key(name)
+    }
+}
+
+/// A Tera error as a diagnostic: `templates/x.html:LINE:COL: lỗi: … (khi dựng content/y.md)`.
+pub fn tera_error(
+    e: &tera::Error,
+    files: &BTreeMap<String, String>,
+    page: Option<&str>,
+    file_hint: Option<&str>,
+) -> Diagnostic {
+    let file_of = |name: &str| files.get(name).cloned().unwrap_or_else(|| name.to_string());
+    let during = page.map(|p| format!(" (khi dựng {p})")).unwrap_or_default();
+    let (location, message, hint) = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let file = if r.filename().is_empty() {
+                file_hint.map(str::to_string).unwrap_or_default()
+            } else {
+                file_of(r.filename())
+            };
+            let span = r.span();
+            let kind = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                "lỗi cú pháp mẫu"
+            } else {
+                "lỗi khi dựng mẫu"
+            };
+            (
+                Location::at(file, span.start_line, span.start_col + 1),
+                format!("{kind}: {}{during}", r.message()),
+                "sửa mẫu ở vị trí này; xem các biến có sẵn trong src/render/context.rs".to_string(),
+            )
+        }
+        ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => (
+            Location::file(file_of(tpl)),
+            format!(
+                "vòng lặp kế thừa mẫu: {} → {tpl}",
+                inheritance_chain.join(" → ")
+            ),
+            "một mẫu không được `extends` chính nó hay mẫu con của nó".to_string(),
+        ),
+        ErrorKind::CircularInclude { tpl, include_chain } => (
+            Location::file(file_of(tpl)),
+            format!("vòng lặp include: {}", include_chain.join(" → ")),
+            "bỏ `include` tạo vòng lặp".to_string(),
+        ),
+        ErrorKind::MissingParent { current, parent } => (
+            Location::file(file_of(current)),
+            format!("mẫu `{current}` kế thừa `{parent}` nhưng không có mẫu đó"),
+            format!("tạo templates/{parent} hoặc sửa `extends`"),
+        ),
+        ErrorKind::TemplateNotFound(name) => (
+            Location::file(
+                file_hint
+                    .map(str::to_string)
+                    .unwrap_or_else(|| "templates".to_string()),
+            ),
+            format!("không tìm thấy mẫu `{name}`{during}"),
+            format!("tạo templates/{name} hoặc sửa tên mẫu"),
+        ),
+        _ => (
+            Location::file(
+                file_hint
+                    .map(str::to_string)
+                    .unwrap_or_else(|| "templates".to_string()),
+            ),
+            format!("lỗi mẫu: {e}{during}"),
+            "sửa mẫu".to_string(),
+        ),
+    };
+    Diagnostic::error("template", location, message).with_hint(hint)
+}

@@ -1,0 +1,467 @@
+//! Dates for a Vietnamese audience (design note §5).
+//!
+//! Takes: date strings from front matter: `2022-09-15`, `2022-09-15T08:00`, `2022-09-15 08:00`
+//! (optionally with `:SS`), all meaning UTC+7 local time, and full RFC 3339 with `Z` or `±HH:MM`
+//! (fractional seconds are ignored).
+//! Gives: a [`DateTime`] (a UTC instant plus the offset it was written with) that sorts by
+//! value, and Vietnamese renderings computed in the site's time zone, UTC+7
+//! (Asia/Ho_Chi_Minh, no daylight saving): `ngày 15/9/2022`, `Thứ Năm, 15/09/2022`,
+//! `ngày 15 tháng 9 năm 2022`, `2022-09-15` and RFC 3339 in `+07:00`.
+//! Errors are Vietnamese messages naming the rejected input.
+//! Must not: read the system clock, time zone or locale, panic on any input, or touch the file
+//! system. Calendar arithmetic is Howard Hinnant's civil-from-days / days-from-civil.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The audience's offset from UTC, in minutes (UTC+7).
+pub const SITE_OFFSET_MINUTES: i32 = 7 * 60;
+const SITE_OFFSET_SECS: i64 = SITE_OFFSET_MINUTES as i64 * 60;
+const SECS_PER_DAY: i64 = 86_400;
+
+/// Weekday names, Monday first (a small own table; system locales write them in lower case).
+const WEEKDAYS: [&str; 7] = [
+    "Thứ Hai",
+    "Thứ Ba",
+    "Thứ Tư",
+    "Thứ Năm",
+    "Thứ Sáu",
+    "Thứ Bảy",
+    "Chủ Nhật",
+];
+
+/// A point in time: seconds since the Unix epoch (UTC) and the offset, in minutes, it was
+/// written with. Ordering compares the instant first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct DateTime {
+    unix: i64,
+    offset_minutes: i32,
+}
+
+static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^([0-9]{4})-([0-9]{2})-([0-9]{2})",
+        r"(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)?",
+        r"(?: ?([Zz]|[+-][0-9]{2}:[0-9]{2}))?)?$",
+    ))
+    .expect("static regex")
+});
+
+fn format_error(input: &str) -> String {
+    format!("ngày không hợp lệ '{input}': cần dạng YYYY-MM-DD hoặc RFC 3339")
+}
+
+fn range_error(input: &str, what: String) -> String {
+    format!("ngày không hợp lệ '{input}': {what}")
+}
+
+/// Parses a front-matter date; surrounding whitespace is ignored.
+pub fn parse(s: &str) -> Result<DateTime, String> {
+    let input = s.trim();
+    let caps = DATE_RE.captures(input).ok_or_else(|| format_error(input))?;
+    let num = |i: usize| -> Result<Option<i64>, String> {
+        match caps.get(i) {
+            None => Ok(None),
+            Some(m) => m
+                .as_str()
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| format_error(input)),
+        }
+    };
+    let required = |i: usize| -> Result<i64, String> { num(i)?.ok_or_else(|| format_error(input)) };
+
+    let year = required(1)?;
+    let month = required(2)?;
+    let day = required(3)?;
+    let hour = num(4)?.unwrap_or(0);
+    let minute = num(5)?.unwrap_or(0);
+    let second = num(6)?.unwrap_or(0);
+
+    if !(1..=12).contains(&month) {
+        return Err(range_error(
+            input,
+            format!("tháng {month} nằm ngoài khoảng 1–12"),
+        ));
+    }
+    let last = days_in_month(year, month);
+    if !(1..=last).contains(&day) {
+        return Err(range_error(
+            input,
+            format!("tháng {month}/{year} chỉ có {last} ngày"),
+        ));
+    }
+    if !(0..=23).contains(&hour) {
+        return Err(range_error(
+            input,
+            format!("giờ {hour} nằm ngoài khoảng 0–23"),
+        ));
+    }
+    if !(0..=59).contains(&minute) {
+        return Err(range_error(
+            input,
+            format!("phút {minute} nằm ngoài khoảng 0–59"),
+        ));
+    }
+    if !(0..=60).contains(&second) {
+        return Err(range_error(
+            input,
+            format!("giây {second} nằm ngoài khoảng 0–60"),
+        ));
+    }
+
+    let offset_minutes = match caps.get(7).map(|m| m.as_str()) {
+        None => SITE_OFFSET_MINUTES,
+        Some("Z" | "z") => 0,
+        Some(off) => parse_offset(off)
+            .ok_or_else(|| range_error(input, format!("độ lệch múi giờ '{off}' không hợp lệ")))?,
+    };
+
+    let unix =
+        days_from_civil(year, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second
+            - i64::from(offset_minutes) * 60;
+    Ok(DateTime {
+        unix,
+        offset_minutes,
+    })
+}
+
+/// `±HH:MM` → minutes east of UTC; hours 0–23, minutes 0–59.
+fn parse_offset(off: &str) -> Option<i32> {
+    let sign = match off.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let hours: i32 = off.get(1..3)?.parse().ok()?;
+    let minutes: i32 = off.get(4..6)?.parse().ok()?;
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    Some(sign * (hours * 60 + minutes))
+}
+
+fn is_leap(year: i64) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant, `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400); // [0, 399]
+    let mp = (month + 9) % 12; // March = 0
+    let doy = (153 * mp + 2) / 5 + day - 1; // [0, 365]
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
+    era * 146_097 + doe - 719_468
+}
+
+/// Proleptic Gregorian (year, month, day) of a day count since 1970-01-01
+/// (Hinnant, `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11]
+    let day = doy - (153 * mp + 2) / 5 + 1; // [1, 31]
+    let month = if mp < 10 { mp + 3 } else { mp - 9 }; // [1, 12]
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    // Both are within small ranges by construction.
+    (year, month as u32, day as u32)
+}
+
+impl DateTime {
+    /// The instant `secs` seconds after the Unix epoch, written in UTC+7.
+    pub fn from_unix(secs: i64) -> DateTime {
+        DateTime {
+            unix: secs,
+            offset_minutes: SITE_OFFSET_MINUTES,
+        }
+    }
+
+    /// Seconds since the Unix epoch (UTC).
+    pub fn unix(&self) -> i64 {
+        self.unix
+    }
+
+    /// The offset from UTC, in minutes, the date was written with (420 if none was given).
+    pub fn offset_minutes(&self) -> i32 {
+        self.offset_minutes
+    }
+
+    /// (days since the epoch, seconds into the day) in UTC+7.
+    fn local(&self) -> (i64, i64) {
+        let t = self.unix.saturating_add(SITE_OFFSET_SECS);
+        // Keep `days` small enough for civil_from_days not to overflow.
+        let days = t.div_euclid(SECS_PER_DAY);
+        (days, t.rem_euclid(SECS_PER_DAY))
+    }
+
+    fn civil(&self) -> (i64, u32, u32) {
+        civil_from_days(self.local().0)
+    }
+
+    /// Year in UTC+7.
+    pub fn year(&self) -> i32 {
+        let y = self.civil().0;
+        i32::try_from(y).unwrap_or(if y < 0 { i32::MIN } else { i32::MAX })
+    }
+
+    /// Month (1–12) in UTC+7.
+    pub fn month(&self) -> u32 {
+        self.civil().1
+    }
+
+    /// Day of the month (1–31) in UTC+7.
+    pub fn day(&self) -> u32 {
+        self.civil().2
+    }
+
+    /// Weekday in UTC+7: `Thứ Hai` … `Thứ Bảy`, `Chủ Nhật`.
+    pub fn weekday_vi(&self) -> &'static str {
+        // 1970-01-01 was a Thursday (index 3, Monday = 0).
+        let idx = (self.local().0 + 3).rem_euclid(7);
+        WEEKDAYS[idx as usize]
+    }
+
+    /// `ngày 15/9/2022` (running text).
+    pub fn fmt_short(&self) -> String {
+        let (y, m, d) = self.civil();
+        format!("ngày {d}/{m}/{y}")
+    }
+
+    /// `Thứ Năm, 15/09/2022` (news header).
+    pub fn fmt_header(&self) -> String {
+        let (y, m, d) = self.civil();
+        format!("{}, {d:02}/{m:02}/{y:04}", self.weekday_vi())
+    }
+
+    /// `ngày 15 tháng 9 năm 2022` (formal).
+    pub fn fmt_formal(&self) -> String {
+        let (y, m, d) = self.civil();
+        format!("ngày {d} tháng {m} năm {y}")
+    }
+
+    /// `2022-09-15`, for `<time datetime="…">`.
+    pub fn fmt_iso_date(&self) -> String {
+        let (y, m, d) = self.civil();
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+
+    /// `2022-09-15T00:00:00+07:00`, always in +07:00.
+    pub fn to_rfc3339(&self) -> String {
+        let (days, secs) = self.local();
+        let (y, m, d) = civil_from_days(days);
+        let (hh, mm, ss) = (secs / 3600, secs % 3600 / 60, secs % 60);
+        format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}+07:00")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> DateTime {
+        match parse(s) {
+            Ok(d) => d,
+            Err(e) => panic!("{s}: {e}"),
+        }
+    }
+
+    #[test]
+    fn weekdays_golden() {
+        assert_eq!(p("2022-09-15").weekday_vi(), "Thứ Năm");
+        assert_eq!(p("2019-05-10").weekday_vi(), "Thứ Sáu");
+        assert_eq!(p("1970-01-01").weekday_vi(), "Thứ Năm");
+        assert_eq!(p("2022-09-18").weekday_vi(), "Chủ Nhật");
+        assert_eq!(p("2022-09-19").weekday_vi(), "Thứ Hai");
+        assert_eq!(p("2022-09-17").weekday_vi(), "Thứ Bảy");
+        assert_eq!(p("1969-12-31").weekday_vi(), "Thứ Tư");
+    }
+
+    #[test]
+    fn formats_golden() {
+        let d = p("2022-09-15");
+        assert_eq!(d.fmt_short(), "ngày 15/9/2022");
+        assert_eq!(d.fmt_header(), "Thứ Năm, 15/09/2022");
+        assert_eq!(d.fmt_formal(), "ngày 15 tháng 9 năm 2022");
+        assert_eq!(d.fmt_iso_date(), "2022-09-15");
+        assert_eq!(d.to_rfc3339(), "2022-09-15T00:00:00+07:00");
+        assert_eq!((d.year(), d.month(), d.day()), (2022, 9, 15));
+        assert_eq!(d.offset_minutes(), 420);
+        let kl = p("2019-05-10");
+        assert_eq!(kl.fmt_header(), "Thứ Sáu, 10/05/2019");
+        assert_eq!(kl.fmt_short(), "ngày 10/5/2019");
+        assert_eq!(kl.fmt_formal(), "ngày 10 tháng 5 năm 2019");
+    }
+
+    #[test]
+    fn date_only_is_midnight_utc7() {
+        // 2022-09-15T00:00+07:00 = 2022-09-14T17:00Z.
+        assert_eq!(p("2022-09-15").unix(), 1_663_174_800);
+        assert_eq!(p("1970-01-01").unix(), -SITE_OFFSET_SECS);
+    }
+
+    #[test]
+    fn local_forms_are_utc7() {
+        let want = p("2022-09-15T08:00:00+07:00");
+        assert_eq!(p("2022-09-15T08:00"), want);
+        assert_eq!(p("2022-09-15 08:00"), want);
+        assert_eq!(p("2022-09-15T08:00:00"), want);
+        assert_eq!(p("2022-09-15 08:00:00"), want);
+        assert_eq!(p("  2022-09-15 08:00  "), want);
+        assert_eq!(want.to_rfc3339(), "2022-09-15T08:00:00+07:00");
+        assert_eq!(
+            p("2022-09-15T08:00:30").to_rfc3339(),
+            "2022-09-15T08:00:30+07:00"
+        );
+    }
+
+    #[test]
+    fn rfc3339_other_offsets_convert_to_utc7() {
+        let z = p("2022-09-14T20:00:00Z");
+        assert_eq!(z.fmt_short(), "ngày 15/9/2022");
+        assert_eq!(z.weekday_vi(), "Thứ Năm");
+        assert_eq!(z.to_rfc3339(), "2022-09-15T03:00:00+07:00");
+        assert_eq!(z.offset_minutes(), 0);
+        assert_eq!(z.unix(), p("2022-09-15T03:00:00+07:00").unix());
+        // Same instant, different offsets: equal instants, rendered identically.
+        let ny = p("2022-09-14T16:00:00-04:00");
+        assert_eq!(ny.unix(), z.unix());
+        assert_eq!(ny.to_rfc3339(), z.to_rfc3339());
+        assert_eq!(ny.offset_minutes(), -240);
+        let india = p("2022-09-15T01:30:00+05:30");
+        assert_eq!(india.to_rfc3339(), "2022-09-15T03:00:00+07:00");
+        // Fractional seconds are ignored; lower-case t and z are RFC 3339 too.
+        assert_eq!(p("2022-09-14T20:00:00.123456Z").unix(), z.unix());
+        assert_eq!(p("2022-09-14t20:00:00z").unix(), z.unix());
+        // Late UTC evening is the next day in Vietnam.
+        assert_eq!(p("2022-12-31T17:00:00Z").fmt_iso_date(), "2023-01-01");
+        assert_eq!(p("2022-12-31T16:59:59Z").fmt_iso_date(), "2022-12-31");
+    }
+
+    #[test]
+    fn invalid_inputs() {
+        for s in [
+            "yesterday",
+            "",
+            "   ",
+            "2022-02-30",
+            "2022-13-01",
+            "2022-00-10",
+            "2022-04-31",
+            "2022-09-00",
+            "2023-02-29",
+            "1900-02-29",
+            "2022-9-15",
+            "15/09/2022",
+            "2022-09-15T24:00",
+            "2022-09-15T08:60",
+            "2022-09-15T08:00:61",
+            "2022-09-15T08:00:00+24:00",
+            "2022-09-15T08:00:00+07:60",
+            "2022-09-15T08",
+            "2022-09-15Z",
+            "２０２２-09-15",
+            "2022-09-15T08:00:00+0700x",
+        ] {
+            assert!(parse(s).is_err(), "{s:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn error_messages_are_vietnamese() {
+        assert_eq!(
+            parse("yesterday"),
+            Err("ngày không hợp lệ 'yesterday': cần dạng YYYY-MM-DD hoặc RFC 3339".to_string())
+        );
+        assert_eq!(
+            parse(""),
+            Err("ngày không hợp lệ '': cần dạng YYYY-MM-DD hoặc RFC 3339".to_string())
+        );
+        assert_eq!(
+            parse("2022-02-30"),
+            Err("ngày không hợp lệ '2022-02-30': tháng 2/2022 chỉ có 28 ngày".to_string())
+        );
+        assert_eq!(
+            parse("2022-13-01"),
+            Err("ngày không hợp lệ '2022-13-01': tháng 13 nằm ngoài khoảng 1–12".to_string())
+        );
+    }
+
+    #[test]
+    fn leap_years() {
+        assert_eq!(p("2024-02-29").fmt_short(), "ngày 29/2/2024");
+        assert_eq!(p("2000-02-29").fmt_iso_date(), "2000-02-29");
+        assert!(parse("2023-02-29").is_err());
+        assert!(parse("2100-02-29").is_err());
+        assert_eq!(
+            p("2024-03-01").unix() - p("2024-02-28").unix(),
+            2 * SECS_PER_DAY
+        );
+    }
+
+    #[test]
+    fn leap_second_is_accepted() {
+        let d = p("2016-12-31T23:59:60Z");
+        assert_eq!(d.unix(), p("2017-01-01T00:00:00Z").unix());
+    }
+
+    #[test]
+    fn civil_round_trip() {
+        // Every day from 1600 to 2400, both directions.
+        let start = days_from_civil(1600, 1, 1);
+        let end = days_from_civil(2400, 12, 31);
+        let (mut y, mut m, mut d) = (1600_i64, 1_u32, 1_u32);
+        for z in start..=end {
+            assert_eq!(civil_from_days(z), (y, m, d));
+            assert_eq!(days_from_civil(y, i64::from(m), i64::from(d)), z);
+            d += 1;
+            if i64::from(d) > days_in_month(y, i64::from(m)) {
+                d = 1;
+                m += 1;
+                if m > 12 {
+                    m = 1;
+                    y += 1;
+                }
+            }
+        }
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+
+    #[test]
+    fn from_unix_and_ordering() {
+        let d = DateTime::from_unix(1_663_174_800);
+        assert_eq!(d, p("2022-09-15"));
+        assert_eq!(d.to_rfc3339(), "2022-09-15T00:00:00+07:00");
+        assert!(p("2019-05-10") < p("2022-09-15"));
+        assert!(p("2022-09-15T08:00") < p("2022-09-15T08:01"));
+        // Sorting by value, not by dd/mm/yyyy text.
+        let mut v = [p("2022-09-15"), p("2007-04-13"), p("2019-05-10")];
+        v.sort();
+        let iso: Vec<String> = v.iter().map(DateTime::fmt_iso_date).collect();
+        assert_eq!(iso, ["2007-04-13", "2019-05-10", "2022-09-15"]);
+    }
+
+    #[test]
+    fn extreme_instants_do_not_panic() {
+        for secs in [i64::MIN, i64::MAX, 0, -1] {
+            let d = DateTime::from_unix(secs);
+            let _ = (d.fmt_header(), d.fmt_formal(), d.to_rfc3339(), d.year());
+        }
+    }
+}
