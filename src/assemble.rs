@@ -20,15 +20,10 @@ pub struct AssembleOptions {
 }
 
 /// Builds the site model from parsed files (sorted by path). Collects every error.
-pub fn assemble(
-    config: &Config,
-    parsed: Vec<Parsed>,
-    opts: AssembleOptions,
-) -> Result<Site, Diagnostics> {
+pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::new();
-    let (section_files, page_files): (Vec<Parsed>, Vec<Parsed>) = parsed
-        .into_iter()
-        .partition(|p| matches!(p.matter, Matter::Section(_)));
+    let (section_files, page_files): (Vec<Parsed>, Vec<Parsed>) =
+        parsed.into_iter().partition(|p| matches!(p.matter, Matter::Section(_)));
 
     let mut sections = vec![default_home(config)];
     let mut draft_dirs: Vec<String> = Vec::new();
@@ -44,27 +39,15 @@ pub fn assemble(
         let title = m.title.map(|t| t.0).unwrap_or_default();
         if title.trim().is_empty() && !dir.is_empty() {
             diags.push(
-                Diagnostic::error(
-                    "missing-title",
-                    Location::file(&p.file),
-                    "chuyên mục thiếu `title`",
-                )
-                .with_hint("thêm `title: Tên chuyên mục` vào phần khai báo"),
+                Diagnostic::error("missing-title", Location::file(&p.file), "chuyên mục thiếu `title`")
+                    .with_hint("thêm `title: Tên chuyên mục` vào phần khai báo"),
             );
         }
         let section = Section {
             file: Some(p.file.clone()),
             path: dir_path(&dir),
-            title: if title.is_empty() {
-                config.title.clone()
-            } else {
-                title
-            },
-            kind: m.kind.unwrap_or(if dir.is_empty() {
-                Kind::Page
-            } else {
-                Kind::Article
-            }),
+            title: if title.is_empty() { config.title.clone() } else { title },
+            kind: m.kind.unwrap_or(if dir.is_empty() { Kind::Page } else { Kind::Article }),
             paginate_by: m.paginate_by.filter(|&n| n > 0).unwrap_or(10),
             summary: m.summary.map(|s| s.0),
             template: m.template,
@@ -100,17 +83,7 @@ pub fn assemble(
         if m.draft && !opts.drafts {
             continue;
         }
-        match page(
-            config,
-            &sections,
-            &dirs,
-            &rel,
-            p.file,
-            *m,
-            p.key_lines,
-            p.body,
-            p.body_line,
-        ) {
+        match page(config, &sections, &dirs, &rel, p.file, *m, p.key_lines, p.body, p.body_line) {
             Ok(doc) => pages.push(doc),
             Err(d) => diags.extend(d),
         }
@@ -151,10 +124,7 @@ fn default_home(config: &Config) -> Section {
     }
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one call site; the parts of a parsed file"
-)]
+#[allow(clippy::too_many_arguments, reason = "one call site; the parts of a parsed file")]
 fn page(
     config: &Config,
     sections: &[Section],
@@ -170,28 +140,14 @@ fn page(
     let is_bundle = rel == "index.md" || rel.ends_with("/index.md");
     let (container, stem) = if is_bundle {
         let folder = parent_dir(rel);
-        (
-            parent_dir(&folder),
-            folder.rsplit('/').next().unwrap_or("").to_string(),
-        )
+        (parent_dir(&folder), folder.rsplit('/').next().unwrap_or("").to_string())
     } else {
-        (
-            parent_dir(rel),
-            rel.rsplit('/')
-                .next()
-                .unwrap_or("")
-                .trim_end_matches(".md")
-                .to_string(),
-        )
+        (parent_dir(rel), rel.rsplit('/').next().unwrap_or("").trim_end_matches(".md").to_string())
     };
     if is_bundle && stem.is_empty() {
-        return Err(Diagnostic::error(
-            "route",
-            Location::file(&file),
-            "content/index.md không được dùng",
-        )
-        .with_hint("trang chủ là content/_index.md (có dấu gạch dưới)")
-        .into());
+        return Err(Diagnostic::error("route", Location::file(&file), "content/index.md không được dùng")
+            .with_hint("trang chủ là content/_index.md (có dấu gạch dưới)")
+            .into());
     }
     let section = nearest_section(dirs, &container);
     let kind = sections[section].kind;
@@ -199,12 +155,8 @@ fn page(
     let title = m.title.map(|t| t.0).unwrap_or_default();
     if title.trim().is_empty() {
         diags.push(
-            Diagnostic::error(
-                "missing-title",
-                key_lines.locate(&file, "title"),
-                "trang thiếu `title`",
-            )
-            .with_hint("thêm `title: Tiêu đề bài viết` vào phần khai báo"),
+            Diagnostic::error("missing-title", key_lines.locate(&file, "title"), "trang thiếu `title`")
+                .with_hint("thêm `title: Tiêu đề bài viết` vào phần khai báo"),
         );
     }
     let slug = match &m.slug {
@@ -212,9 +164,8 @@ fn page(
             Ok(slug) => slug,
             Err(msg) => {
                 diags.push(
-                    Diagnostic::error("slug", key_lines.locate(&file, "slug"), msg).with_hint(
-                        "slug chỉ gồm chữ thường không dấu, số và `-`, ví dụ `ket-luan-49`",
-                    ),
+                    Diagnostic::error("slug", key_lines.locate(&file, "slug"), msg)
+                        .with_hint("slug chỉ gồm chữ thường không dấu, số và `-`, ví dụ `ket-luan-49`"),
                 );
                 String::new()
             }
@@ -228,9 +179,7 @@ fn page(
                         Location::file(&file),
                         format!("không tạo được đường dẫn từ tên tệp `{stem}`"),
                     )
-                    .with_hint(
-                        "đổi tên tệp cho có chữ hoặc số, hoặc thêm `slug:` vào phần khai báo",
-                    ),
+                    .with_hint("đổi tên tệp cho có chữ hoặc số, hoặc thêm `slug:` vào phần khai báo"),
                 );
             }
             s
@@ -238,28 +187,18 @@ fn page(
     };
     if kind.needs_date() && m.date.is_none() {
         diags.push(
-            Diagnostic::error(
-                "missing-date",
-                Location::file(&file),
-                "bài viết thiếu `date`",
-            )
-            .with_hint("thêm `date: YYYY-MM-DD`, ví dụ `date: 2022-09-15`"),
+            Diagnostic::error("missing-date", Location::file(&file), "bài viết thiếu `date`")
+                .with_hint("thêm `date: YYYY-MM-DD`, ví dụ `date: 2022-09-15`"),
         );
     }
     let mut terms = Vec::new();
-    let mut add_terms = |taxonomy: &str,
-                         names: Vec<crate::parse::Text>,
-                         diags: &mut Diagnostics| {
-        let key = if taxonomy == "tags" {
-            "tags"
-        } else {
-            "taxonomies"
-        };
+    let mut add_terms = |taxonomy: &str, names: Vec<crate::parse::Text>, diags: &mut Diagnostics| {
+        let key = if taxonomy == "tags" { "tags" } else { "taxonomies" };
         if !config.taxonomies.iter().any(|t| t == taxonomy) {
             let hint = match did_you_mean(taxonomy, config.taxonomies.iter().map(String::as_str)) {
-                Some(s) => format!(
-                    "có phải ý bạn là `{s}`? Hoặc khai báo `taxonomies: [{taxonomy}]` trong loa.yaml"
-                ),
+                Some(s) => {
+                    format!("có phải ý bạn là `{s}`? Hoặc khai báo `taxonomies: [{taxonomy}]` trong loa.yaml")
+                }
                 None => format!("khai báo `taxonomies: [{taxonomy}]` trong loa.yaml"),
             };
             diags.push(
@@ -284,10 +223,7 @@ fn page(
                     .with_hint("xóa thẻ này hoặc viết lại"),
                 );
             } else {
-                terms.push(TermRef {
-                    taxonomy: taxonomy.to_string(),
-                    name,
-                });
+                terms.push(TermRef { taxonomy: taxonomy.to_string(), name });
             }
         }
     };
@@ -301,13 +237,8 @@ fn page(
         if config.audiences.get(id).is_none() {
             let ids: Vec<&str> = config.audiences.keys().collect();
             let hint = match did_you_mean(id, ids.iter().copied()) {
-                Some(s) => format!(
-                    "có phải ý bạn là `{s}`? (các đối tượng: {})",
-                    ids.join(", ")
-                ),
-                None if ids.is_empty() => {
-                    "khai báo đối tượng trong `audiences:` của loa.yaml".to_string()
-                }
+                Some(s) => format!("có phải ý bạn là `{s}`? (các đối tượng: {})", ids.join(", ")),
+                None if ids.is_empty() => "khai báo đối tượng trong `audiences:` của loa.yaml".to_string(),
                 None => format!("các đối tượng đã khai báo: {}", ids.join(", ")),
             };
             diags.push(
@@ -339,10 +270,7 @@ fn page(
     }
     // Folders between the section and the page become path segments.
     let section_dir = &sections[section].dir;
-    let between = container
-        .strip_prefix(section_dir.as_str())
-        .unwrap_or(&container)
-        .trim_matches('/');
+    let between = container.strip_prefix(section_dir.as_str()).unwrap_or(&container).trim_matches('/');
     let mut path = sections[section].path.clone();
     for seg in between.split('/').filter(|s| !s.is_empty()) {
         path.push_str(&crate::vi::slugify(seg));
@@ -378,9 +306,7 @@ fn page(
 /// Validates an explicit `slug:` and folds it. Never returns a value with `/`, `\` or `..`.
 pub fn check_slug(raw: &str) -> Result<String, String> {
     if raw.contains(['/', '\\', ':']) || raw.contains("..") {
-        return Err(format!(
-            "slug `{raw}` không được chứa `/`, `\\`, `:` hay `..`"
-        ));
+        return Err(format!("slug `{raw}` không được chứa `/`, `\\`, `:` hay `..`"));
     }
     let slug = crate::vi::slugify(raw);
     if slug.is_empty() {
@@ -409,9 +335,7 @@ fn content_rel(file: &str) -> &str {
 
 /// `a/b/c.md` → `a/b`; `c.md` → ``.
 fn parent_dir(rel: &str) -> String {
-    rel.rsplit_once('/')
-        .map(|(d, _)| d.to_string())
-        .unwrap_or_default()
+    rel.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default()
 }
 
 /// URL path of a section folder: each folder name folded to a slug.
@@ -449,21 +373,9 @@ fn check_routes(sections: &[Section], pages: &[Document], diags: &mut Diagnostic
         .iter()
         .map(|s| (s.path.as_str(), s.file.as_ref().unwrap_or(&home_file), None))
         .chain(pages.iter().map(|p| {
-            (
-                p.path.as_str(),
-                &p.file,
-                p.key_lines
-                    .0
-                    .iter()
-                    .find(|(k, _)| k == "slug")
-                    .map(|(_, l)| *l),
-            )
+            (p.path.as_str(), &p.file, p.key_lines.0.iter().find(|(k, _)| k == "slug").map(|(_, l)| *l))
         }))
-        .chain(
-            pages
-                .iter()
-                .flat_map(|p| p.aliases.iter().map(move |a| (a.as_str(), &p.file, None))),
-        );
+        .chain(pages.iter().flat_map(|p| p.aliases.iter().map(move |a| (a.as_str(), &p.file, None))));
     for (path, file, slug_line) in routes {
         if let Some(other) = seen.get(path) {
             if other != file {
@@ -472,14 +384,8 @@ fn check_routes(sections: &[Section], pages: &[Document], diags: &mut Diagnostic
                     None => Location::file(file.as_str()),
                 };
                 diags.push(
-                    Diagnostic::error(
-                        "route-collision",
-                        loc,
-                        format!("trùng đường dẫn {path} với {other}"),
-                    )
-                    .with_hint(format!(
-                        "đặt `slug:` khác cho một trong hai tệp ({other} hoặc {file})"
-                    )),
+                    Diagnostic::error("route-collision", loc, format!("trùng đường dẫn {path} với {other}"))
+                        .with_hint(format!("đặt `slug:` khác cho một trong hai tệp ({other} hoặc {file})")),
                 );
             }
         } else {

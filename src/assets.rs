@@ -22,11 +22,7 @@ pub fn copies(site: &Site, loaded: &Loaded) -> BTreeMap<String, PathBuf> {
             .filter(|(d, _)| file.starts_with(&format!("{d}/")))
             .max_by_key(|(d, _)| d.len());
         let target = match bundle {
-            Some((dir, p)) => format!(
-                "{}{}",
-                p.path.trim_start_matches('/'),
-                &file[dir.len() + 1..]
-            ),
+            Some((dir, p)) => format!("{}{}", p.path.trim_start_matches('/'), &file[dir.len() + 1..]),
             None => {
                 let (dir, name) = a.rel.rsplit_once('/').unwrap_or(("", &a.rel));
                 let section = site.sections.iter().find(|s| s.dir == dir);

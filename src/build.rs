@@ -64,16 +64,16 @@ pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
     let loaded = load_site(config)?;
     warnings.extend(loaded.warnings.clone());
     t.lap("load");
-    let parsed = parse_all(&loaded).map_err(|e| fail(warnings.clone(), e))?;
+    let (parsed, parse_errors) = parse_all(&loaded);
     t.lap("parse");
-    let site = assemble(
-        config,
-        parsed,
-        AssembleOptions {
-            drafts: opts.drafts,
-        },
-    )
-    .map_err(|e| fail(warnings.clone(), e))?;
+    let assembled = assemble(config, parsed, AssembleOptions { drafts: opts.drafts });
+    // Files that parsed are still assembled when others did not, so that every file's own
+    // errors are reported in one run; cross-file stages wait until all files parse.
+    let site = match (assembled, parse_errors.has_errors()) {
+        (Ok(site), false) => site,
+        (Ok(_), true) => return Err(fail(warnings, parse_errors)),
+        (Err(e), _) => return Err(fail(fail(warnings, parse_errors), e)),
+    };
     t.lap("assemble");
     let (pages, sections) = markdown_all(config, &site);
     t.lap("markdown");
@@ -83,37 +83,22 @@ pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
     }
     warnings.extend(checked);
     t.lap("validate");
-    let mut output = render_site(
-        config,
-        &site,
-        &Bodies {
-            pages: &pages,
-            sections: &sections,
-        },
-        &mut templates,
-    )
-    .map_err(|e| fail(warnings.clone(), e))?;
+    let mut output =
+        render_site(config, &site, &Bodies { pages: &pages, sections: &sections }, &mut templates)
+            .map_err(|e| fail(warnings.clone(), e))?;
     output.copies = crate::assets::copies(&site, &loaded);
     t.lap("render");
     warnings.sort();
-    Ok(Built {
-        output,
-        warnings,
-        timings: t.1,
-        pages: site.pages.len(),
-    })
+    Ok(Built { output, warnings, timings: t.1, pages: site.pages.len() })
 }
 
-fn parse_all(loaded: &Loaded) -> Result<Vec<Parsed>, Diagnostics> {
+fn parse_all(loaded: &Loaded) -> (Vec<Parsed>, Diagnostics) {
     let results: Vec<Result<Parsed, Diagnostics>> = loaded
         .sources
         .par_iter()
         .map(|s| {
-            crate::parse::parse_file(
-                &s.text,
-                &s.file,
-                s.rel == "_index.md" || s.rel.ends_with("/_index.md"),
-            )
+            let is_section = s.rel == "_index.md" || s.rel.ends_with("/_index.md");
+            crate::parse::parse_file(&s.text, &s.file, is_section)
         })
         .collect();
     let mut diags = Diagnostics::new();
@@ -124,28 +109,18 @@ fn parse_all(loaded: &Loaded) -> Result<Vec<Parsed>, Diagnostics> {
             Err(d) => diags.extend(d),
         }
     }
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok(parsed)
-    }
+    (parsed, diags)
 }
 
 /// Where `@/path.md` links point: every page and section by content-relative path.
 pub fn link_targets(config: &Config, site: &Site) -> LinkTargets {
     let mut t = LinkTargets::default();
     for p in &site.pages {
-        t.urls.insert(
-            p.file.trim_start_matches("content/").to_string(),
-            config.url(&p.path),
-        );
+        t.urls.insert(p.file.trim_start_matches("content/").to_string(), config.url(&p.path));
     }
     for s in &site.sections {
         if let Some(f) = &s.file {
-            t.urls.insert(
-                f.trim_start_matches("content/").to_string(),
-                config.url(&s.path),
-            );
+            t.urls.insert(f.trim_start_matches("content/").to_string(), config.url(&s.path));
         }
     }
     t
@@ -153,14 +128,15 @@ pub fn link_targets(config: &Config, site: &Site) -> LinkTargets {
 
 fn markdown_all(config: &Config, site: &Site) -> (Vec<Rendered>, Vec<Rendered>) {
     let links = link_targets(config, site);
-    let opts = MarkdownOptions {
-        unsafe_html: config.markdown.unsafe_html,
-        links: &links,
-    };
+    let opts = MarkdownOptions { unsafe_html: config.markdown.unsafe_html, links: &links, bundle_url: None };
     let pages = site
         .pages
         .par_iter()
-        .map(|p| crate::markdown::render(&p.body, p.body_line, &p.file, opts))
+        .map(|p| {
+            let url = p.bundle_dir.as_ref().map(|_| config.url(&p.path));
+            let opts = MarkdownOptions { bundle_url: url.as_deref(), ..opts };
+            crate::markdown::render(&p.body, p.body_line, &p.file, opts)
+        })
         .collect();
     let sections = site
         .sections

@@ -156,10 +156,7 @@ impl Config {
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read(&path) {
-            Ok(bytes) => match parse::decode_text(&bytes, CONFIG_FILE) {
-                Ok(t) => t,
-                Err(d) => return Err(d.into()),
-            },
+            Ok(bytes) => parse::decode_text(&bytes, CONFIG_FILE)?,
             Err(e) => {
                 return Err(Diagnostic::error(
                     "config",
@@ -180,12 +177,9 @@ impl Config {
     /// Parses and validates the text of loa.yaml. Pure: no file system access.
     pub fn parse(text: &str, root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
         parse::prescan_yaml(text, CONFIG_FILE, 0)?;
-        let raw: RawConfig = if text.trim().is_empty() {
-            serde_yaml::from_str("{}")
-        } else {
-            serde_yaml::from_str(text)
-        }
-        .map_err(|e| yaml_error(&e, text, CONFIG_FILE, 0, CONFIG_KEYS))?;
+        let raw: RawConfig =
+            if text.trim().is_empty() { serde_yaml::from_str("{}") } else { serde_yaml::from_str(text) }
+                .map_err(|e| yaml_error(&e, text, CONFIG_FILE, 0, CONFIG_KEYS))?;
         let keys = parse::top_level_key_lines(text);
         let at = |key: &str| {
             let line = keys.iter().find(|(k, _)| k == key).map_or(0, |(_, l)| *l);
@@ -200,22 +194,16 @@ impl Config {
                     .with_hint("thêm dòng `title: Tên trang` vào loa.yaml"),
             );
         }
-        let url = overrides
-            .base_url
-            .clone()
-            .or(raw.base_url)
-            .unwrap_or_default();
+        let url = overrides.base_url.clone().or(raw.base_url).unwrap_or_default();
         let (base_url, base_path) = match parse_base_url(&url) {
             Ok(v) => v,
             Err(msg) => {
-                let loc = if overrides.base_url.is_some() {
-                    Location::file("--base-url")
-                } else {
-                    at("base_url")
-                };
-                diags.push(Diagnostic::error("config", loc, msg).with_hint(
-                    "viết địa chỉ đầy đủ, ví dụ `base_url: https://khuyenhoc.example.vn`",
-                ));
+                let loc =
+                    if overrides.base_url.is_some() { Location::file("--base-url") } else { at("base_url") };
+                diags.push(
+                    Diagnostic::error("config", loc, msg)
+                        .with_hint("viết địa chỉ đầy đủ, ví dụ `base_url: https://khuyenhoc.example.vn`"),
+                );
                 (String::new(), String::new())
             }
         };
@@ -227,14 +215,9 @@ impl Config {
                     Diagnostic::error(
                         "config",
                         at("taxonomies"),
-                        format!(
-                            "tên phân loại `{t}` phải viết bằng chữ thường không dấu, nối bằng `-`"
-                        ),
+                        format!("tên phân loại `{t}` phải viết bằng chữ thường không dấu, nối bằng `-`"),
                     )
-                    .with_hint(format!(
-                        "dùng `{}`",
-                        if slug.is_empty() { "tags" } else { &slug }
-                    )),
+                    .with_hint(format!("dùng `{}`", if slug.is_empty() { "tags" } else { &slug })),
                 );
             } else if taxonomies.contains(&t) {
                 diags.push(Diagnostic::error(
@@ -252,18 +235,14 @@ impl Config {
                     Diagnostic::error(
                         "config",
                         at("audiences"),
-                        format!(
-                            "mã đối tượng `{id}` phải viết bằng chữ thường không dấu, nối bằng `-`"
-                        ),
+                        format!("mã đối tượng `{id}` phải viết bằng chữ thường không dấu, nối bằng `-`"),
                     )
                     .with_hint(format!("dùng `{}`", crate::vi::slugify(id))),
                 );
             }
         }
         let output_dir = match &overrides.output_dir {
-            Some(p) => std::env::current_dir()
-                .map(|cwd| cwd.join(p))
-                .unwrap_or_else(|_| p.clone()),
+            Some(p) => std::env::current_dir().map(|cwd| cwd.join(p)).unwrap_or_else(|_| p.clone()),
             None => root.join(raw.output_dir.as_deref().unwrap_or("public")),
         };
         if diags.has_errors() {
@@ -303,10 +282,7 @@ impl Config {
             let keys = parse::top_level_key_lines(
                 &std::fs::read_to_string(self.root.join(CONFIG_FILE)).unwrap_or_default(),
             );
-            let line = keys
-                .iter()
-                .find(|(k, _)| k == "theme")
-                .map_or(0, |(_, l)| *l);
+            let line = keys.iter().find(|(k, _)| k == "theme").map_or(0, |(_, l)| *l);
             return Err(Diagnostic::error(
                 "config",
                 Location::at(CONFIG_FILE, line, if line == 0 { 0 } else { 1 }),
@@ -324,9 +300,7 @@ impl Config {
 
     /// The folder of the theme, if any.
     pub fn theme_dir(&self) -> Option<PathBuf> {
-        self.theme
-            .as_ref()
-            .map(|t| self.root.join("themes").join(t))
+        self.theme.as_ref().map(|t| self.root.join("themes").join(t))
     }
 
     /// A site-relative URL (`/bai-viet/x/`) with the base path in front.
@@ -351,13 +325,9 @@ pub fn parse_base_url(url: &str) -> Result<(String, String), String> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| {
-            format!("`base_url` phải bắt đầu bằng http:// hoặc https://, nhận được `{url}`")
-        })?;
+        .ok_or_else(|| format!("`base_url` phải bắt đầu bằng http:// hoặc https://, nhận được `{url}`"))?;
     if rest.contains(['?', '#', ' ']) {
-        return Err(format!(
-            "`base_url` không được chứa `?`, `#` hay dấu cách: `{url}`"
-        ));
+        return Err(format!("`base_url` không được chứa `?`, `#` hay dấu cách: `{url}`"));
     }
     let (host, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
@@ -426,10 +396,8 @@ mod tests {
 
     #[test]
     fn audiences_keep_written_order() {
-        let c = parse(
-            "title: T\nbase_url: https://x.vn\naudiences:\n  z-a: {name: Z}\n  a-b: {name: A}\n",
-        )
-        .expect("valid");
+        let c = parse("title: T\nbase_url: https://x.vn\naudiences:\n  z-a: {name: Z}\n  a-b: {name: A}\n")
+            .expect("valid");
         assert_eq!(c.audiences.keys().collect::<Vec<_>>(), ["z-a", "a-b"]);
     }
 

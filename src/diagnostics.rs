@@ -31,20 +31,12 @@ pub struct Location {
 impl Location {
     /// A whole file, no position.
     pub fn file(file: impl Into<String>) -> Self {
-        Location {
-            file: file.into(),
-            line: 0,
-            column: 0,
-        }
+        Location { file: file.into(), line: 0, column: 0 }
     }
 
     /// A position in a file.
     pub fn at(file: impl Into<String>, line: usize, column: usize) -> Self {
-        Location {
-            file: file.into(),
-            line,
-            column,
-        }
+        Location { file: file.into(), line, column }
     }
 }
 
@@ -88,21 +80,12 @@ impl Diagnostic {
 
     /// A warning at a location.
     pub fn warning(code: &'static str, location: Location, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Self::error(code, location, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Self::error(code, location, message) }
     }
 
     /// An error that belongs to no file.
     pub fn global(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            location: None,
-            code,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { severity: Severity::Error, location: None, code, message: message.into(), hint: None }
     }
 
     /// Adds the "what to do" line.
@@ -206,10 +189,7 @@ impl fmt::Display for Diagnostics {
 impl std::error::Error for Diagnostics {}
 
 /// Closest candidate to `word` within edit distance 2 (for "did you mean" hints).
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (levenshtein(word, c), c))
@@ -238,8 +218,7 @@ mod tests {
 
     #[test]
     fn formats_like_rustc_with_a_hint_line() {
-        let d =
-            Diagnostic::error("x", Location::at("content/a.md", 3, 7), "sai").with_hint("sửa đi");
+        let d = Diagnostic::error("x", Location::at("content/a.md", 3, 7), "sai").with_hint("sửa đi");
         assert_eq!(d.to_string(), "content/a.md:3:7: lỗi: sai\n  gợi ý: sửa đi");
         let w = Diagnostic::warning("x", Location::file("loa.yaml"), "chú ý");
         assert_eq!(w.to_string(), "loa.yaml: cảnh báo: chú ý");

@@ -56,12 +56,8 @@ pub fn load_site(config: &Config) -> Result<Loaded, Diagnostics> {
         });
     } else {
         diags.push(
-            Diagnostic::warning(
-                "content",
-                Location::file("content"),
-                "không có thư mục content/",
-            )
-            .with_hint("tạo content/_index.md cho trang chủ"),
+            Diagnostic::warning("content", Location::file("content"), "không có thư mục content/")
+                .with_hint("tạo content/_index.md cho trang chủ"),
         );
     }
     let mut static_files = Vec::new();
@@ -76,10 +72,8 @@ pub fn load_site(config: &Config) -> Result<Loaded, Diagnostics> {
             static_files.push(Asset { from: path, rel });
         });
     }
-    let results: Vec<Result<Option<Source>, Diagnostic>> = md
-        .into_par_iter()
-        .map(|(rel, path)| read_source(rel, &path))
-        .collect();
+    let results: Vec<Result<Option<Source>, Diagnostic>> =
+        md.into_par_iter().map(|(rel, path)| read_source(rel, &path)).collect();
     let mut sources = Vec::new();
     for r in results {
         match r {
@@ -89,18 +83,27 @@ pub fn load_site(config: &Config) -> Result<Loaded, Diagnostics> {
             Err(w) => diags.push(w),
         }
     }
+    sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+    // Two files whose names differ only in Unicode form (NFC/NFD, e.g. one made on macOS)
+    // would become one page: refuse rather than let one silently win.
+    for pair in sources.windows(2) {
+        if pair[0].rel == pair[1].rel {
+            diags.push(
+                Diagnostic::error(
+                    "route-collision",
+                    Location::file(&pair[1].file),
+                    "hai tệp có cùng tên nhưng khác dạng mã Unicode (NFC và NFD)",
+                )
+                .with_hint("xóa một trong hai tệp (thường là bản sao chép từ máy Mac)"),
+            );
+        }
+    }
     if diags.has_errors() {
         return Err(diags);
     }
-    sources.sort_by(|a, b| a.rel.cmp(&b.rel));
     content_assets.sort();
     static_files.sort();
-    Ok(Loaded {
-        sources,
-        content_assets,
-        static_files,
-        warnings: diags,
-    })
+    Ok(Loaded { sources, content_assets, static_files, warnings: diags })
 }
 
 fn read_source(rel: String, path: &Path) -> Result<Option<Source>, Diagnostic> {
@@ -110,20 +113,14 @@ fn read_source(rel: String, path: &Path) -> Result<Option<Source>, Diagnostic> {
         return Err(Diagnostic::error(
             "file-size",
             Location::file(&file),
-            format!(
-                "tệp quá lớn ({} MiB, tối đa {} MiB)",
-                meta.len() >> 20,
-                MAX_FILE_SIZE >> 20
-            ),
+            format!("tệp quá lớn ({} MiB, tối đa {} MiB)", meta.len() >> 20, MAX_FILE_SIZE >> 20),
         )
         .with_hint("chia bài thành nhiều bài hoặc bỏ dữ liệu nhúng trong tệp"));
     }
     let bytes = std::fs::read(path).map_err(|e| io_error(&file, &e))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(
-            Diagnostic::warning("empty-file", Location::file(&file), "tệp rỗng, bỏ qua")
-                .with_hint("xóa tệp hoặc viết nội dung cho nó"),
-        );
+        return Err(Diagnostic::warning("empty-file", Location::file(&file), "tệp rỗng, bỏ qua")
+            .with_hint("xóa tệp hoặc viết nội dung cho nó"));
     }
     let text = crate::parse::decode_text(&bytes, &file)?;
     Ok(Some(Source { file, rel, text }))
@@ -131,14 +128,12 @@ fn read_source(rel: String, path: &Path) -> Result<Option<Source>, Diagnostic> {
 
 fn io_error(file: &str, e: &std::io::Error) -> Diagnostic {
     let (msg, hint) = match e.kind() {
-        std::io::ErrorKind::NotFound => (
-            "tệp biến mất trong khi dựng trang".to_string(),
-            "chạy lại loa build khi tệp đã ổn định",
-        ),
-        std::io::ErrorKind::PermissionDenied => (
-            "không có quyền đọc tệp".to_string(),
-            "sửa quyền của tệp (chmod) hoặc xóa nó",
-        ),
+        std::io::ErrorKind::NotFound => {
+            ("tệp biến mất trong khi dựng trang".to_string(), "chạy lại loa build khi tệp đã ổn định")
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            ("không có quyền đọc tệp".to_string(), "sửa quyền của tệp (chmod) hoặc xóa nó")
+        }
         _ => (format!("không đọc được tệp: {e}"), "kiểm tra tệp và ổ đĩa"),
     };
     Diagnostic::error("io", Location::file(file), msg).with_hint(hint)
@@ -157,10 +152,7 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_else(|| "content".into());
+                let path = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| "content".into());
                 if e.loop_ancestor().is_some() {
                     diags.push(
                         Diagnostic::warning(
@@ -171,22 +163,15 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(
                         .with_hint("xóa liên kết này"),
                     );
                 } else {
-                    let detail = e
-                        .io_error()
-                        .map_or_else(|| e.to_string(), ToString::to_string);
-                    let hint =
-                        if e.io_error().map(|io| io.kind()) == Some(std::io::ErrorKind::NotFound) {
-                            "liên kết tượng trưng trỏ tới tệp không tồn tại; xóa hoặc sửa nó"
-                        } else {
-                            "sửa quyền của tệp hoặc thư mục (chmod) rồi chạy lại"
-                        };
+                    let detail = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+                    let hint = if e.io_error().map(|io| io.kind()) == Some(std::io::ErrorKind::NotFound) {
+                        "liên kết tượng trưng trỏ tới tệp không tồn tại; xóa hoặc sửa nó"
+                    } else {
+                        "sửa quyền của tệp hoặc thư mục (chmod) rồi chạy lại"
+                    };
                     diags.push(
-                        Diagnostic::error(
-                            "io",
-                            Location::file(&path),
-                            format!("không đọc được: {detail}"),
-                        )
-                        .with_hint(hint),
+                        Diagnostic::error("io", Location::file(&path), format!("không đọc được: {detail}"))
+                            .with_hint(hint),
                     );
                 }
                 continue;
@@ -223,11 +208,7 @@ fn has_symlink_ancestor(base: &Path, path: &Path) -> bool {
         if dir == base {
             return false;
         }
-        if dir
-            .symlink_metadata()
-            .map(|m| m.file_type().is_symlink())
-            .unwrap_or(false)
-        {
+        if dir.symlink_metadata().map(|m| m.file_type().is_symlink()).unwrap_or(false) {
             return true;
         }
         p = dir.parent();
@@ -252,10 +233,7 @@ fn canonical(p: &Path) -> PathBuf {
 }
 
 fn slash_path(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// A path relative to the site root for messages (`content/x.md`), or as is when outside.
@@ -273,14 +251,7 @@ mod tests {
 
     #[test]
     fn editor_temp_files_are_ignored() {
-        for n in [
-            ".x.md.swp",
-            "x.md~",
-            "x.md___jb_tmp___",
-            ".#x.md",
-            "#x.md#",
-            ".DS_Store",
-        ] {
+        for n in [".x.md.swp", "x.md~", "x.md___jb_tmp___", ".#x.md", "#x.md#", ".DS_Store"] {
             assert!(is_ignored(n), "{n}");
         }
         assert!(!is_ignored("x.md"));

@@ -47,11 +47,8 @@ pub fn decode_text(bytes: &[u8], file: &str) -> Result<String, Diagnostic> {
             .with_hint("lưu lại tệp với mã hóa UTF-8"));
         }
     };
-    let text = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_string()
-    };
+    let text =
+        if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() };
     Ok(crate::vi::nfc(&text))
 }
 
@@ -103,12 +100,7 @@ pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Di
         if l.trim_end() == "---" {
             let yaml = &text[yaml_start..offset];
             let body_start = offset + l.len();
-            return Ok(Split {
-                yaml,
-                yaml_line,
-                body: &text[body_start..],
-                body_line: line_no + 1,
-            });
+            return Ok(Split { yaml, yaml_line, body: &text[body_start..], body_line: line_no + 1 });
         }
         offset += l.len();
         line_no += 1;
@@ -133,9 +125,7 @@ pub fn top_level_key_lines(yaml: &str) -> Vec<(String, usize)> {
             let after = &line[colon + 1..];
             if !key.is_empty()
                 && (after.is_empty() || after.starts_with([' ', '\t']))
-                && key
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
             {
                 out.push((key.to_string(), i + 1));
             }
@@ -168,27 +158,23 @@ pub fn prescan_yaml(yaml: &str, file: &str, line_offset: usize) -> Result<(), Di
         let indent = line.len() - line.trim_start_matches(' ').len();
         if line[indent..].starts_with('\t') {
             diags.push(
-                Diagnostic::error(
-                    "front-matter",
-                    at(i + 1, indent + 1),
-                    "thụt lề bằng phím Tab",
-                )
-                .with_hint("YAML không cho phép Tab để thụt lề; dùng dấu cách"),
+                Diagnostic::error("front-matter", at(i + 1, indent + 1), "thụt lề bằng phím Tab")
+                    .with_hint("YAML không cho phép Tab để thụt lề; dùng dấu cách"),
             );
         }
         let mut quote: Option<char> = None;
+        let mut prev: Option<char> = None;
         for (col, c) in line.chars().enumerate() {
             match (quote, c) {
                 (Some(q), c) if c == q => quote = None,
                 (Some(_), _) => {}
-                (None, '"' | '\'') if col == 0 || !line[..col].ends_with(char::is_alphanumeric) => {
-                    quote = Some(c)
-                }
-                (None, '#') if col == 0 || line[..col].ends_with(' ') => break,
+                (None, '"' | '\'') if !prev.is_some_and(char::is_alphanumeric) => quote = Some(c),
+                (None, '#') if prev.is_none_or(|p| p == ' ') => break,
                 (None, '[' | '{') => depth += 1,
                 (None, ']' | '}') => depth = depth.saturating_sub(1),
                 _ => {}
             }
+            prev = Some(c);
             if (depth > MAX_NESTING || indent / 2 > MAX_NESTING) && !deepest_reported {
                 deepest_reported = true;
                 diags.push(
@@ -209,20 +195,13 @@ pub fn prescan_yaml(yaml: &str, file: &str, line_offset: usize) -> Result<(), Di
                 Diagnostic::error(
                     "duplicate-key",
                     at(*l, 1),
-                    format!(
-                        "khóa `{k}` bị lặp lại (đã có ở dòng {})",
-                        first + line_offset
-                    ),
+                    format!("khóa `{k}` bị lặp lại (đã có ở dòng {})", first + line_offset),
                 )
                 .with_hint("giữ một trong hai dòng"),
             );
         }
     }
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok(())
-    }
+    if diags.has_errors() { Err(diags) } else { Ok(()) }
 }
 
 /// Turns a serde_yaml error into a diagnostic with a file-absolute position and a hint.
@@ -242,34 +221,23 @@ pub fn yaml_error(
     };
     // Errors raised by our own value checks (dates) carry the value quoted as 'x' but serde_yaml
     // positions them at the start of the mapping: point at the value instead.
-    if let Some(value) = message.split('\'').nth(1).filter(|v| !v.is_empty()) {
-        if let Some((i, line)) = yaml.lines().enumerate().find(|(_, l)| {
+    if let Some(value) = message.split('\'').nth(1).filter(|v| !v.is_empty())
+        && let Some((i, line)) = yaml.lines().enumerate().find(|(_, l)| {
             l.contains(&format!(": {value}"))
                 || l.contains(&format!(": '{value}'"))
                 || l.contains(&format!(": \"{value}\""))
-        }) {
-            let col = line
-                .find(value)
-                .map_or(1, |b| line[..b].chars().count() + 1);
-            location = Location::at(file, i + 1 + line_offset, col);
-        }
+        })
+    {
+        let col = line.find(value).map_or(1, |b| line[..b].chars().count() + 1);
+        location = Location::at(file, i + 1 + line_offset, col);
     }
     let mut d = Diagnostic::error("front-matter", location, translate_yaml_message(&message));
-    if let Some(field) = message
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.split('`').next())
-    {
+    if let Some(field) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
         d.code = "unknown-field";
         d.message = format!("khóa không hợp lệ `{field}`");
         d = d.with_hint(match did_you_mean(field, known_keys.iter().copied()) {
-            Some(s) => format!(
-                "có phải ý bạn là `{s}`? (các khóa hợp lệ: {})",
-                known_keys.join(", ")
-            ),
-            None => format!(
-                "các khóa hợp lệ: {}; đặt khóa tự do trong `extra:`",
-                known_keys.join(", ")
-            ),
+            Some(s) => format!("có phải ý bạn là `{s}`? (các khóa hợp lệ: {})", known_keys.join(", ")),
+            None => format!("các khóa hợp lệ: {}; đặt khóa tự do trong `extra:`", known_keys.join(", ")),
         });
     } else if message.contains("cannot start any token") {
         d = d.with_hint(
@@ -286,13 +254,23 @@ pub fn yaml_error(
 }
 
 fn translate_yaml_message(m: &str) -> String {
-    if let Some(rest) = m.strip_prefix("invalid type: ") {
-        return format!("sai kiểu giá trị: {rest}");
+    // serde_yaml prefixes the path of the value (`title: invalid type: …`, `extra.a: …`).
+    let (path, rest) = match m.split_once(": ") {
+        Some((p, r)) if !p.contains(' ') && !p.is_empty() => (Some(p), r),
+        _ => (None, m),
+    };
+    let at = path.map(|p| format!("`{p}`: ")).unwrap_or_default();
+    if let Some(detail) = rest.strip_prefix("invalid type: ") {
+        return format!("{at}giá trị sai kiểu ({detail})");
     }
-    if let Some(rest) = m.strip_prefix("missing field ") {
-        return format!("thiếu khóa {rest}");
+    if let Some(field) = rest.strip_prefix("missing field ") {
+        return format!("{at}thiếu khóa {field}");
     }
-    format!("lỗi YAML: {m}")
+    if rest.starts_with("ngày") {
+        // Our own date check (vi::dates), already in Vietnamese.
+        return format!("{at}{rest}");
+    }
+    format!("lỗi cú pháp YAML: {m}")
 }
 
 /// Text that accepts YAML strings and integers (`title: 2022` is the text "2022") but not
@@ -329,9 +307,7 @@ pub struct Date(pub DateTime);
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = Text::deserialize(d)?;
-        crate::vi::dates::parse(&s.0)
-            .map(Date)
-            .map_err(de::Error::custom)
+        crate::vi::dates::parse(&s.0).map(Date).map_err(de::Error::custom)
     }
 }
 
@@ -354,32 +330,16 @@ pub const PAGE_KEYS: &[&str] = &[
 ];
 
 /// Keys accepted in a section's `_index.md`.
-pub const SECTION_KEYS: &[&str] = &[
-    "title",
-    "kind",
-    "paginate_by",
-    "summary",
-    "template",
-    "draft",
-    "extra",
-];
+pub const SECTION_KEYS: &[&str] = &["title", "kind", "paginate_by", "summary", "template", "draft", "extra"];
 
 /// Parses a whole source file. `is_section` is true for `_index.md`.
 pub fn parse_file(text: &str, file: &str, is_section: bool) -> Result<Parsed, Diagnostics> {
     let split = split_front_matter(text, file)?;
     let offset = split.yaml_line - 1;
     prescan_yaml(split.yaml, file, offset)?;
-    let yaml = if split.yaml.trim().is_empty() {
-        "{}"
-    } else {
-        split.yaml
-    };
-    let key_lines = KeyLines(
-        top_level_key_lines(split.yaml)
-            .into_iter()
-            .map(|(k, l)| (k, l + offset))
-            .collect(),
-    );
+    let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
+    let key_lines =
+        KeyLines(top_level_key_lines(split.yaml).into_iter().map(|(k, l)| (k, l + offset)).collect());
     let matter = if is_section {
         Matter::Section(
             serde_yaml::from_str::<SectionMatter>(yaml)
@@ -460,12 +420,7 @@ mod tests {
 
     #[test]
     fn duplicate_keys_name_both_lines() {
-        let e = parse_file(
-            "---\ntitle: a\ndate: 2022-01-01\ntitle: b\n---\n",
-            "f",
-            false,
-        )
-        .unwrap_err();
+        let e = parse_file("---\ntitle: a\ndate: 2022-01-01\ntitle: b\n---\n", "f", false).unwrap_err();
         assert_eq!(line_of(&e).0, 4);
         assert!(e.0[0].message.contains("dòng 2"), "{e}");
     }
@@ -484,6 +439,12 @@ mod tests {
         let e = parse_file("---\ntitle: a\nextra:\n\tx: 1\n---\n", "f", false).unwrap_err();
         assert_eq!(line_of(&e), (4, 1));
         assert!(e.0[0].hint.as_deref().unwrap_or("").contains("Tab"));
+    }
+
+    #[test]
+    fn multibyte_text_before_quotes_and_hashes() {
+        // Regression: the pre-scan sliced at a char index inside `ê`.
+        assert!(parse_file("---\ntitle: Bài đầu tiên & \"trích dẫn\" #x\n---\n", "f", false).is_ok());
     }
 
     #[test]

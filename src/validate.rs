@@ -13,10 +13,7 @@ use crate::markdown::Rendered;
 pub fn validate(site: &Site, pages: &[Rendered], sections: &[Rendered]) -> Diagnostics {
     let mut ids: HashMap<String, &[String]> = HashMap::new();
     for (p, r) in site.pages.iter().zip(pages) {
-        ids.insert(
-            p.file.trim_start_matches("content/").to_string(),
-            &r.heading_ids,
-        );
+        ids.insert(p.file.trim_start_matches("content/").to_string(), &r.heading_ids);
     }
     for (s, r) in site.sections.iter().zip(sections) {
         if let Some(f) = &s.file {
@@ -28,7 +25,7 @@ pub fn validate(site: &Site, pages: &[Rendered], sections: &[Rendered]) -> Diagn
         diags.extend(r.diagnostics.clone());
         for a in &r.anchor_refs {
             let known = ids.get(&a.target).copied().unwrap_or(&[]);
-            if !known.iter().any(|k| *k == a.anchor) {
+            if !known.contains(&a.anchor) {
                 let hint = match did_you_mean(&a.anchor, known.iter().map(String::as_str)) {
                     Some(s) => format!("có phải ý bạn là `#{s}`?"),
                     None if known.is_empty() => "trang đó không có tiêu đề mục nào".to_string(),

@@ -65,19 +65,14 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, UnsafeOutput
     let shown = out.display().to_string();
     let refuse = |why: String| Err(UnsafeOutput(why));
     if out.parent().is_none() {
-        return refuse(format!(
-            "thư mục xuất `{shown}` là thư mục gốc của máy; loa không ghi hay xóa ở đó"
-        ));
+        return refuse(format!("thư mục xuất `{shown}` là thư mục gốc của máy; loa không ghi hay xóa ở đó"));
     }
     if root.starts_with(&out) {
         return refuse(format!(
             "thư mục xuất `{shown}` là thư mục của trang hoặc chứa nó; loa sẽ phải xóa cả mã nguồn. Hãy dùng `output_dir: public`"
         ));
     }
-    if let Some(home) = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .filter(|h| !h.as_os_str().is_empty())
-    {
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from).filter(|h| !h.as_os_str().is_empty()) {
         let home = resolve(&home);
         if home.starts_with(&out) {
             return refuse(format!(
@@ -98,9 +93,7 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, UnsafeOutput
             return refuse(format!("`{shown}` đã tồn tại và không phải thư mục"));
         }
         let marked = out.join(MARKER).is_file();
-        let empty = std::fs::read_dir(&out)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
+        let empty = std::fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
         if !marked && !empty {
             return refuse(format!(
                 "thư mục `{shown}` không do loa tạo ra (không có tệp {MARKER}) và không trống; loa không ghi đè. Hãy làm trống nó hoặc chọn thư mục khác"
@@ -130,10 +123,7 @@ pub struct WriteStats {
 }
 
 fn sibling(out: &Path, kind: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     out.with_file_name(format!(".{name}.{kind}-{}", std::process::id()))
 }
 
@@ -154,9 +144,7 @@ pub fn clean_stale(out: &Path) {
         if prefixes.iter().any(|p| fname.starts_with(p.as_str())) && !own_pid {
             let path = e.path();
             let removable = path.join(MARKER).is_file()
-                || std::fs::read_dir(&path)
-                    .map(|mut d| d.next().is_none())
-                    .unwrap_or(false);
+                || std::fs::read_dir(&path).map(|mut d| d.next().is_none()).unwrap_or(false);
             if removable {
                 let _ = std::fs::remove_dir_all(&path);
             }
@@ -188,24 +176,16 @@ fn write_tree(staging: &Path, output: &BuildOutput) -> Result<WriteStats> {
         std::fs::remove_dir_all(staging).with_context(|| format!("xóa {}", staging.display()))?;
     }
     if let Some(parent) = staging.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("tạo thư mục {}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| format!("tạo thư mục {}", parent.display()))?;
     }
     std::fs::create_dir(staging).with_context(|| format!("tạo thư mục {}", staging.display()))?;
     let mut marker = std::fs::File::create(staging.join(MARKER))
         .with_context(|| format!("ghi {}", staging.join(MARKER).display()))?;
     marker.write_all(b"This folder is written by loa; loa replaces it on every build.\n")?;
-    let keys: Vec<&str> = output
-        .files
-        .keys()
-        .chain(output.copies.keys())
-        .map(String::as_str)
-        .collect();
+    let keys: Vec<&str> = output.files.keys().chain(output.copies.keys()).map(String::as_str).collect();
     let mut dirs = BTreeSet::new();
     for key in &keys {
-        let Some(rel) = safe_relative(key) else {
-            bail!("đường dẫn xuất không an toàn: {key}")
-        };
+        let Some(rel) = safe_relative(key) else { bail!("đường dẫn xuất không an toàn: {key}") };
         if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
             dirs.insert(parent.to_path_buf());
         }
@@ -224,10 +204,7 @@ fn write_tree(staging: &Path, output: &BuildOutput) -> Result<WriteStats> {
             .map(|_| ())
             .with_context(|| format!("sao chép {} sang {}", from.display(), p.display()))
     })?;
-    Ok(WriteStats {
-        written: output.files.len(),
-        copied: output.copies.len(),
-    })
+    Ok(WriteStats { written: output.files.len(), copied: output.copies.len() })
 }
 
 fn swap(staging: &Path, out: &Path) -> Result<()> {
@@ -237,8 +214,7 @@ fn swap(staging: &Path, out: &Path) -> Result<()> {
         if let Err(e) = std::fs::rename(staging, out) {
             // Put the previous output back: never leave the site without one.
             let _ = std::fs::rename(&old, out);
-            return Err(e)
-                .with_context(|| format!("đổi tên {} thành {}", staging.display(), out.display()));
+            return Err(e).with_context(|| format!("đổi tên {} thành {}", staging.display(), out.display()));
         }
         std::fs::remove_dir_all(&old).with_context(|| format!("xóa {}", old.display()))?;
     } else {
@@ -254,15 +230,7 @@ mod tests {
 
     #[test]
     fn output_keys_cannot_escape() {
-        for bad in [
-            "../x",
-            "/etc/passwd",
-            "a/../../b",
-            "a\\b",
-            "",
-            "./a",
-            "a/\0",
-        ] {
+        for bad in ["../x", "/etc/passwd", "a/../../b", "a\\b", "", "./a", "a/\0"] {
             assert!(safe_relative(bad).is_none(), "{bad:?}");
         }
         assert!(safe_relative("bai-viet/x/index.html").is_some());
@@ -271,16 +239,7 @@ mod tests {
     #[test]
     fn refuses_root_ancestors_and_source_dirs() {
         let root = Path::new("/tmp/loa-site-that-does-not-exist");
-        for bad in [
-            ".",
-            "..",
-            "/",
-            "content",
-            "content/x",
-            "themes",
-            "static/out",
-            "templates",
-        ] {
+        for bad in [".", "..", "/", "content", "content/x", "themes", "static/out", "templates"] {
             let out = root.join(bad);
             assert!(check_output_dir(root, &out).is_err(), "{bad}");
         }

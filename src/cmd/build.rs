@@ -35,10 +35,7 @@ impl BuildArgs {
     pub fn run(&self) -> u8 {
         let start = Instant::now();
         let root = site_root(self.root.as_deref());
-        let overrides = Overrides {
-            output_dir: self.output_dir.clone(),
-            base_url: self.base_url.clone(),
-        };
+        let overrides = Overrides { output_dir: self.output_dir.clone(), base_url: self.base_url.clone() };
         let config = match load_config(&root, &overrides) {
             Ok(c) => c,
             Err(code) => return code,
@@ -54,12 +51,7 @@ impl BuildArgs {
                 return EXIT_USAGE;
             }
         };
-        let built = match build(
-            &config,
-            BuildOptions {
-                drafts: self.drafts,
-            },
-        ) {
+        let built = match build(&config, BuildOptions { drafts: self.drafts }) {
             Ok(b) => b,
             Err(diags) => {
                 print_diagnostics(&diags);

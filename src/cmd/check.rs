@@ -27,19 +27,10 @@ impl CheckArgs {
             Ok(c) => c,
             Err(code) => return code,
         };
-        match build(
-            &config,
-            BuildOptions {
-                drafts: self.drafts,
-            },
-        ) {
+        match build(&config, BuildOptions { drafts: self.drafts }) {
             Ok(built) => {
                 print_diagnostics(&built.warnings);
-                println!(
-                    "Không có lỗi: {} trang, {} cảnh báo.",
-                    built.pages,
-                    built.warnings.warning_count()
-                );
+                println!("Không có lỗi: {} trang, {} cảnh báo.", built.pages, built.warnings.warning_count());
                 0
             }
             Err(diags) => {

@@ -22,15 +22,10 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
     }
     let ss = &*SYNTAXES;
     let syntax = ss.find_syntax_by_token(lang)?;
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(
-        syntax,
-        ss,
-        ClassStyle::SpacedPrefixed { prefix: "hl-" },
-    );
+    let mut generator =
+        ClassedHTMLGenerator::new_with_class_style(syntax, ss, ClassStyle::SpacedPrefixed { prefix: "hl-" });
     for line in LinesWithEndings::from(code) {
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+        generator.parse_html_for_line_which_includes_newline(line).ok()?;
     }
     Some(generator.finalize())
 }

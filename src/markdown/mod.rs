@@ -10,9 +10,7 @@ pub mod highlight;
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
-};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
 
@@ -75,6 +73,9 @@ pub struct MarkdownOptions<'a> {
     pub unsafe_html: bool,
     /// Where `@/` links go.
     pub links: &'a LinkTargets,
+    /// For a bundle page, its URL: relative links and images (`anh.jpg`) are made absolute
+    /// against it, so they also work where the summary is shown in a listing.
+    pub bundle_url: Option<&'a str>,
 }
 
 /// pulldown-cmark extensions loa enables.
@@ -99,24 +100,13 @@ impl<'a> Lines<'a> {
     fn new(text: &'a str, first_line: usize, file: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines {
-            text,
-            starts,
-            first_line,
-            file,
-        }
+        Lines { text, starts, first_line, file }
     }
 
     fn at(&self, offset: usize) -> Location {
-        let idx = self
-            .starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1);
+        let idx = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
         let start = self.starts[idx];
-        let col = self
-            .text
-            .get(start..offset.min(self.text.len()))
-            .map_or(1, |s| s.chars().count() + 1);
+        let col = self.text.get(start..offset.min(self.text.len())).map_or(1, |s| s.chars().count() + 1);
         Location::at(self.file, self.first_line + idx, col)
     }
 }
@@ -131,17 +121,10 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     let mut more_at: Option<usize> = None;
     let mut html_warned_line = 0;
 
-    let mut iter = Parser::new_ext(body, parser_options())
-        .into_offset_iter()
-        .peekable();
+    let mut iter = Parser::new_ext(body, parser_options()).into_offset_iter().peekable();
     while let Some((event, range)) = iter.next() {
         match event {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 // Collect the heading's inline events to compute its text and id.
                 let mut inner = Vec::new();
                 let mut text = String::new();
@@ -228,33 +211,13 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                     );
                 }
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest = link_dest(&dest_url, &lines, range.start, opts, &mut out);
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let dest = link_dest(&dest_url, &lines, range.start, opts, &mut out);
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+                events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 plain.push_str(t);
@@ -276,18 +239,12 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
         html::push_html(&mut s, events[..i].iter().cloned());
         out.more_html = Some(s);
     }
-    if let Some(start) = events
-        .iter()
-        .position(|e| matches!(e, Event::Start(Tag::Paragraph)))
-    {
+    if let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) {
         let end = events[start..]
             .iter()
             .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
             .map_or(events.len(), |e| start + e + 1);
-        html::push_html(
-            &mut out.first_paragraph_html,
-            events[start..end].iter().cloned(),
-        );
+        html::push_html(&mut out.first_paragraph_html, events[start..end].iter().cloned());
         out.first_paragraph_text = events[start..end]
             .iter()
             .filter_map(|e| match e {
@@ -343,9 +300,7 @@ fn code_block(code: &str, lang: &str) -> String {
         format!("<pre class=\"code\"><code>{body}</code></pre>\n")
     } else {
         let l = escape(lang);
-        format!(
-            "<pre class=\"code\" data-lang=\"{l}\"><code class=\"language-{l}\">{body}</code></pre>\n"
-        )
+        format!("<pre class=\"code\" data-lang=\"{l}\"><code class=\"language-{l}\">{body}</code></pre>\n")
     }
 }
 
@@ -364,6 +319,13 @@ pub fn is_dangerous_url(url: &str) -> bool {
         || cleaned.starts_with("data:image/svg")
 }
 
+/// A link relative to the page (`anh.jpg`, `./a/b.pdf`): no scheme, not absolute, not an anchor.
+fn is_relative(url: &str) -> bool {
+    !(url.is_empty()
+        || url.starts_with(['/', '#', '?'])
+        || url.split(['/', '?', '#']).next().is_some_and(|first| first.contains(':')))
+}
+
 fn link_dest<'a>(
     dest: &CowStr<'a>,
     lines: &Lines<'_>,
@@ -376,18 +338,16 @@ fn link_dest<'a>(
             Diagnostic::warning(
                 "unsafe-url",
                 lines.at(offset),
-                format!(
-                    "đã vô hiệu hóa liên kết nguy hiểm `{}`",
-                    dest.chars().take(40).collect::<String>()
-                ),
+                format!("đã vô hiệu hóa liên kết nguy hiểm `{}`", dest.chars().take(40).collect::<String>()),
             )
-            .with_hint(
-                "liên kết chỉ nên dùng http://, https://, mailto: hoặc đường dẫn trong trang",
-            ),
+            .with_hint("liên kết chỉ nên dùng http://, https://, mailto: hoặc đường dẫn trong trang"),
         );
         return CowStr::from("#");
     }
     let Some(internal) = dest.strip_prefix("@/") else {
+        if let Some(base) = opts.bundle_url.filter(|_| is_relative(dest)) {
+            return CowStr::from(format!("{base}{}", dest.trim_start_matches("./")));
+        }
         return dest.clone();
     };
     let (path, anchor) = match internal.split_once('#') {
@@ -411,9 +371,7 @@ fn link_dest<'a>(
         None => {
             let hint = match did_you_mean(&path, opts.links.urls.keys().map(String::as_str)) {
                 Some(s) => format!("có phải ý bạn là `@/{s}`? Đường dẫn tính từ thư mục content/"),
-                None => {
-                    "đường dẫn tính từ thư mục content/, ví dụ `@/bai-viet/ten-bai.md`".to_string()
-                }
+                None => "đường dẫn tính từ thư mục content/, ví dụ `@/bai-viet/ten-bai.md`".to_string(),
             };
             out.diagnostics.push(
                 Diagnostic::error(
@@ -433,40 +391,21 @@ mod tests {
     use super::*;
 
     fn md(body: &str) -> Rendered {
-        let links = LinkTargets {
-            urls: [("bai-viet/a.md".to_string(), "/bai-viet/a/".to_string())].into(),
-        };
+        let links = LinkTargets { urls: [("bai-viet/a.md".to_string(), "/bai-viet/a/".to_string())].into() };
         render(
             body,
             10,
             "content/x.md",
-            MarkdownOptions {
-                unsafe_html: false,
-                links: &links,
-            },
+            MarkdownOptions { unsafe_html: false, links: &links, bundle_url: None },
         )
     }
 
     #[test]
     fn heading_ids_are_vietnamese_slugs_and_unique() {
         let r = md("## Xã hội học tập\n\n## Xã hội học tập\n\n## Điểm 1 {#diem-1}\n");
-        assert_eq!(
-            r.heading_ids,
-            ["xa-hoi-hoc-tap", "xa-hoi-hoc-tap-1", "diem-1"]
-        );
-        assert!(
-            r.html.contains("<h2 id=\"xa-hoi-hoc-tap-1\">"),
-            "{}",
-            r.html
-        );
-        assert_eq!(
-            r.toc[2],
-            TocEntry {
-                level: 2,
-                id: "diem-1".into(),
-                title: "Điểm 1".into()
-            }
-        );
+        assert_eq!(r.heading_ids, ["xa-hoi-hoc-tap", "xa-hoi-hoc-tap-1", "diem-1"]);
+        assert!(r.html.contains("<h2 id=\"xa-hoi-hoc-tap-1\">"), "{}", r.html);
+        assert_eq!(r.toc[2], TocEntry { level: 2, id: "diem-1".into(), title: "Điểm 1".into() });
     }
 
     #[test]
@@ -474,11 +413,8 @@ mod tests {
         let r = md("a\n\n<script>alert(1)</script>\n\nb <b>x</b>\n");
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("<b>"), "{}", r.html);
-        let lines: Vec<usize> = r
-            .diagnostics
-            .iter()
-            .map(|d| d.location.as_ref().map_or(0, |l| l.line))
-            .collect();
+        let lines: Vec<usize> =
+            r.diagnostics.iter().map(|d| d.location.as_ref().map_or(0, |l| l.line)).collect();
         assert_eq!(lines, [12, 14]);
     }
 
@@ -493,11 +429,7 @@ mod tests {
             "data:text/html,x",
         ] {
             let r = md(&format!("[a](<{url}>) ![i](<{url}>)"));
-            assert!(
-                !r.html.to_lowercase().contains("script:"),
-                "{url}: {}",
-                r.html
-            );
+            assert!(!r.html.to_lowercase().contains("script:"), "{url}: {}", r.html);
             assert_eq!(r.diagnostics.warning_count(), 2, "{url}");
         }
     }
@@ -509,16 +441,20 @@ mod tests {
         assert_eq!(r.anchor_refs.len(), 1);
         let e: Vec<_> = r.diagnostics.iter().filter(|d| d.is_error()).collect();
         assert_eq!(e.len(), 1);
-        assert_eq!(
-            e[0].location.as_ref().map(|l| (l.line, l.column)),
-            Some((11, 1))
-        );
-        assert!(
-            e[0].hint
-                .as_deref()
-                .unwrap_or("")
-                .contains("@/bai-viet/a.md")
-        );
+        assert_eq!(e[0].location.as_ref().map(|l| (l.line, l.column)), Some((11, 1)));
+        assert!(e[0].hint.as_deref().unwrap_or("").contains("@/bai-viet/a.md"));
+    }
+
+    #[test]
+    fn bundle_relative_links_become_absolute() {
+        let links = LinkTargets::default();
+        let opts = MarkdownOptions { unsafe_html: false, links: &links, bundle_url: Some("/a/b/") };
+        let r = render("![x](anh.jpg) [p](./t.pdf) [w](https://x.vn) [m](mailto:a@b) [h](#x)", 1, "f", opts);
+        assert!(r.html.contains("src=\"/a/b/anh.jpg\""), "{}", r.html);
+        assert!(r.html.contains("href=\"/a/b/t.pdf\""), "{}", r.html);
+        assert!(r.html.contains("href=\"https://x.vn\""), "{}", r.html);
+        assert!(r.html.contains("href=\"mailto:a@b\""), "{}", r.html);
+        assert!(r.html.contains("href=\"#x\""), "{}", r.html);
     }
 
     #[test]
@@ -531,10 +467,7 @@ mod tests {
     #[test]
     fn summary_marker_and_first_paragraph() {
         let r = md("Mở đầu *bài*.\n\n<!-- more -->\n\nPhần sau.\n");
-        assert_eq!(
-            r.more_html.as_deref(),
-            Some("<p>Mở đầu <em>bài</em>.</p>\n")
-        );
+        assert_eq!(r.more_html.as_deref(), Some("<p>Mở đầu <em>bài</em>.</p>\n"));
         assert_eq!(r.first_paragraph_text, "Mở đầu bài.");
         assert!(r.diagnostics.is_empty());
     }

@@ -20,8 +20,8 @@ use crate::content::{Document, Section, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{Rendered, escape};
 use context::{
-    AudienceView, DateView, LinkView, PageCard, PageView, PagerLink, PaginatorView, SectionView,
-    SiteView, TermView,
+    AudienceView, DateView, LinkView, PageCard, PageView, PagerLink, PaginatorView, SectionView, SiteView,
+    TermView,
 };
 use templates::{Templates, tera_error};
 
@@ -52,12 +52,8 @@ pub fn render_site(
     let site_view = site_view(config, site);
     templates.tera.global_context().insert("site", &site_view);
     let templates = &*templates;
-    let cards: Vec<PageCard> = site
-        .pages
-        .par_iter()
-        .zip(bodies.pages.par_iter())
-        .map(|(p, r)| page_card(config, p, r))
-        .collect();
+    let cards: Vec<PageCard> =
+        site.pages.par_iter().zip(bodies.pages.par_iter()).map(|(p, r)| page_card(config, p, r)).collect();
 
     let mut diags = Diagnostics::new();
     let page_results: Vec<Result<(String, Vec<u8>), Diagnostic>> = (0..site.pages.len())
@@ -88,12 +84,7 @@ pub fn render_site(
             Ok(s) => {
                 files.insert("404.html".to_string(), s.into_bytes());
             }
-            Err(e) => diags.push(tera_error(
-                &e,
-                &templates.files,
-                Some("404.html"),
-                Some("404.html"),
-            )),
+            Err(e) => diags.push(tera_error(&e, &templates.files, Some("404.html"), Some("404.html"))),
         }
     }
     for p in &site.pages {
@@ -107,26 +98,17 @@ pub fn render_site(
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(BuildOutput {
-        files,
-        copies: BTreeMap::new(),
-    })
+    Ok(BuildOutput { files, copies: BTreeMap::new() })
 }
 
 fn site_view(config: &Config, site: &Site) -> SiteView {
-    let link = |s: &Section| LinkView {
-        title: s.title.clone(),
-        url: config.url(&s.path),
-    };
+    let link = |s: &Section| LinkView { title: s.title.clone(), url: config.url(&s.path) };
     let mut pages: Vec<LinkView> = site.sections[0]
         .pages
         .iter()
         .map(|&i| &site.pages[i])
         .filter(|p| p.kind == crate::content::Kind::Page)
-        .map(|p| LinkView {
-            title: p.title.clone(),
-            url: config.url(&p.path),
-        })
+        .map(|p| LinkView { title: p.title.clone(), url: config.url(&p.path) })
         .collect();
     pages.sort_by(|a, b| crate::vi::collate(&a.title, &b.title));
     SiteView {
@@ -134,11 +116,7 @@ fn site_view(config: &Config, site: &Site) -> SiteView {
         base_url: config.base_url.clone(),
         home_url: config.url("/"),
         language: config.language.clone(),
-        sections: site.sections[0]
-            .subsections
-            .iter()
-            .map(|&i| link(&site.sections[i]))
-            .collect(),
+        sections: site.sections[0].subsections.iter().map(|&i| link(&site.sections[i])).collect(),
         audiences: config
             .audiences
             .0
@@ -159,10 +137,7 @@ fn page_card(config: &Config, p: &Document, r: &Rendered) -> PageCard {
     let (summary, description) = match (&p.summary, &r.more_html) {
         (Some(s), _) => (format!("<p>{}</p>", escape(s)), s.clone()),
         (None, Some(more)) => (more.clone(), strip_tags(more)),
-        (None, None) => (
-            r.first_paragraph_html.clone(),
-            r.first_paragraph_text.clone(),
-        ),
+        (None, None) => (r.first_paragraph_html.clone(), r.first_paragraph_text.clone()),
     };
     let syllables = r.syllables + crate::vi::reading::syllables(&p.title);
     PageCard {
@@ -245,27 +220,17 @@ fn render_page(
     let r = &bodies.pages[i];
     let section = &site.sections[p.section];
     let pos = section.pages.iter().position(|&id| id == i);
-    let link = |id: usize| LinkView {
-        title: site.pages[id].title.clone(),
-        url: config.url(&site.pages[id].path),
-    };
+    let link =
+        |id: usize| LinkView { title: site.pages[id].title.clone(), url: config.url(&site.pages[id].path) };
     let listed = p.kind != crate::content::Kind::Page;
     let view = PageView {
         card: &cards[i],
         content: &r.html,
         toc: &r.toc,
         syllables: r.syllables,
-        section: LinkView {
-            title: section.title.clone(),
-            url: config.url(&section.path),
-        },
-        newer: pos
-            .filter(|&k| listed && k > 0)
-            .map(|k| link(section.pages[k - 1])),
-        older: pos
-            .filter(|_| listed)
-            .and_then(|k| section.pages.get(k + 1))
-            .map(|&id| link(id)),
+        section: LinkView { title: section.title.clone(), url: config.url(&section.path) },
+        newer: pos.filter(|&k| listed && k > 0).map(|k| link(section.pages[k - 1])),
+        older: pos.filter(|_| listed).and_then(|k| section.pages.get(k + 1)).map(|&id| link(id)),
         extra: &p.extra,
         file: &p.file,
     };
@@ -297,11 +262,7 @@ fn pager_total(s: &Section) -> usize {
 
 /// URL path of listing page `n` of a section (`/bai-viet/`, `/bai-viet/trang/2/`).
 pub fn pager_path(s: &Section, n: usize) -> String {
-    if n <= 1 {
-        s.path.clone()
-    } else {
-        format!("{}trang/{n}/", s.path)
-    }
+    if n <= 1 { s.path.clone() } else { format!("{}trang/{n}/", s.path) }
 }
 
 fn render_listing(
@@ -323,17 +284,8 @@ fn render_listing(
         permalink: config.permalink(&pager_path(s, n)),
         kind: s.kind.as_str(),
         content: &bodies.sections[i].html,
-        description: s
-            .summary
-            .clone()
-            .unwrap_or_else(|| bodies.sections[i].first_paragraph_text.clone()),
-        pages: s
-            .pages
-            .iter()
-            .skip((n - 1) * per)
-            .take(per)
-            .map(|&id| &cards[id])
-            .collect(),
+        description: s.summary.clone().unwrap_or_else(|| bodies.sections[i].first_paragraph_text.clone()),
+        pages: s.pages.iter().skip((n - 1) * per).take(per).map(|&id| &cards[id]).collect(),
         subsections: s
             .subsections
             .iter()
@@ -348,30 +300,17 @@ fn render_listing(
             total_items: s.pages.len(),
             previous: (n > 1).then(|| url_of(n - 1)),
             next: (n < total).then(|| url_of(n + 1)),
-            pages: (1..=total)
-                .map(|k| PagerLink {
-                    number: k,
-                    url: url_of(k),
-                    current: k == n,
-                })
-                .collect(),
+            pages: (1..=total).map(|k| PagerLink { number: k, url: url_of(k), current: k == n }).collect(),
         },
         extra: &s.extra,
     };
     let is_home = i == 0;
-    let default = if is_home {
-        "index.html"
-    } else {
-        "section.html"
-    };
+    let default = if is_home { "index.html" } else { "section.html" };
     let template = match &s.template {
         Some(t) => t.as_str(),
         None => default,
     };
-    let file = s
-        .file
-        .clone()
-        .unwrap_or_else(|| "content/_index.md".to_string());
+    let file = s.file.clone().unwrap_or_else(|| "content/_index.md".to_string());
     if !templates.has(template) {
         return Err(Diagnostic::error(
             "template",
@@ -383,15 +322,10 @@ fn render_listing(
     let mut ctx = Context::new();
     ctx.insert("section", &view);
     if is_home {
-        let mut latest: Vec<usize> = (0..site.pages.len())
-            .filter(|&k| site.pages[k].kind == crate::content::Kind::Article)
-            .collect();
+        let mut latest: Vec<usize> =
+            (0..site.pages.len()).filter(|&k| site.pages[k].kind == crate::content::Kind::Article).collect();
         site.sort_newest_first(&mut latest);
-        let latest: Vec<&PageCard> = latest
-            .into_iter()
-            .take(s.paginate_by)
-            .map(|k| &cards[k])
-            .collect();
+        let latest: Vec<&PageCard> = latest.into_iter().take(s.paginate_by).map(|k| &cards[k]).collect();
         ctx.insert("latest", &latest);
     }
     let html = templates
@@ -416,10 +350,7 @@ mod tests {
 
     #[test]
     fn strip_tags_gives_plain_text() {
-        assert_eq!(
-            strip_tags("<p>Mở <em>đầu</em> &amp; tiếp</p>\n"),
-            "Mở đầu & tiếp"
-        );
+        assert_eq!(strip_tags("<p>Mở <em>đầu</em> &amp; tiếp</p>\n"), "Mở đầu & tiếp");
     }
 
     #[test]

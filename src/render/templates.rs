@@ -53,11 +53,8 @@ impl Templates {
                 let Ok(rel) = entry.path().strip_prefix(&abs) else {
                     continue;
                 };
-                let name = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let name =
+                    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
                 let file = format!("{dir}/{name}");
                 match std::fs::read(entry.path()) {
                     Ok(bytes) => match crate::parse::decode_text(&bytes, &file) {
@@ -77,27 +74,23 @@ impl Templates {
         if diags.has_errors() {
             return Err(diags);
         }
-        let files: BTreeMap<String, String> = sources
-            .iter()
-            .map(|(n, (f, _))| (n.clone(), f.clone()))
-            .collect();
+        let files: BTreeMap<String, String> =
+            sources.iter().map(|(n, (f, _))| (n.clone(), f.clone())).collect();
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
         // Add templates one by one first, so every syntax error is found, not only the first.
         for (name, (file, text)) in &sources {
             let mut probe = Tera::new();
-            if let Err(e) = probe.add_raw_template(name, text) {
-                if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                    diags.push(tera_error(&e, &files, None, Some(file)));
-                }
+            if let Err(e) = probe.add_raw_template(name, text)
+                && matches!(e.kind(), ErrorKind::SyntaxError(_))
+            {
+                diags.push(tera_error(&e, &files, None, Some(file)));
             }
         }
         if diags.has_errors() {
             return Err(diags);
         }
-        if let Err(e) =
-            tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
-        {
+        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
             return Err(tera_error(&e, &files, None, None).into());
         }
         Ok(Templates { tera, files })
@@ -137,15 +130,9 @@ pub fn tera_error(
                 "sửa mẫu ở vị trí này; xem các biến có sẵn trong src/render/context.rs".to_string(),
             )
         }
-        ErrorKind::CircularExtend {
-            tpl,
-            inheritance_chain,
-        } => (
+        ErrorKind::CircularExtend { tpl, inheritance_chain } => (
             Location::file(file_of(tpl)),
-            format!(
-                "vòng lặp kế thừa mẫu: {} → {tpl}",
-                inheritance_chain.join(" → ")
-            ),
+            format!("vòng lặp kế thừa mẫu: {} → {tpl}", inheritance_chain.join(" → ")),
             "một mẫu không được `extends` chính nó hay mẫu con của nó".to_string(),
         ),
         ErrorKind::CircularInclude { tpl, include_chain } => (
@@ -159,20 +146,12 @@ pub fn tera_error(
             format!("tạo templates/{parent} hoặc sửa `extends`"),
         ),
         ErrorKind::TemplateNotFound(name) => (
-            Location::file(
-                file_hint
-                    .map(str::to_string)
-                    .unwrap_or_else(|| "templates".to_string()),
-            ),
+            Location::file(file_hint.map(str::to_string).unwrap_or_else(|| "templates".to_string())),
             format!("không tìm thấy mẫu `{name}`{during}"),
             format!("tạo templates/{name} hoặc sửa tên mẫu"),
         ),
         _ => (
-            Location::file(
-                file_hint
-                    .map(str::to_string)
-                    .unwrap_or_else(|| "templates".to_string()),
-            ),
+            Location::file(file_hint.map(str::to_string).unwrap_or_else(|| "templates".to_string())),
             format!("lỗi mẫu: {e}{during}"),
             "sửa mẫu".to_string(),
         ),

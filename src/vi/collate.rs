@@ -23,8 +23,8 @@ use super::fold::TONE_MARKS;
 
 /// Vietnamese letters with f, j, w, z at their Latin places.
 const ALPHABET: [char; 33] = [
-    'a', 'ă', 'â', 'b', 'c', 'd', 'đ', 'e', 'ê', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
-    'ô', 'ơ', 'p', 'q', 'r', 's', 't', 'u', 'ư', 'v', 'w', 'x', 'y', 'z',
+    'a', 'ă', 'â', 'b', 'c', 'd', 'đ', 'e', 'ê', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'ô', 'ơ',
+    'p', 'q', 'r', 's', 't', 'u', 'ư', 'v', 'w', 'x', 'y', 'z',
 ];
 
 /// Combining marks that make a distinct Vietnamese letter: breve (ă), circumflex (â ê ô),
@@ -110,11 +110,7 @@ fn push_element(base: char, marks: &[char], out: &mut Vec<Element>) {
     if is_ignorable(base) {
         return;
     }
-    let tertiary = if base.is_uppercase() {
-        T_UPPER
-    } else {
-        T_LOWER
-    };
+    let tertiary = if base.is_uppercase() { T_UPPER } else { T_LOWER };
     let mut lower_chars = base.to_lowercase();
     let lower = lower_chars.next().unwrap_or(base);
     // Look-alike eth is treated as đ (as in `fold`).
@@ -159,11 +155,7 @@ fn push_element(base: char, marks: &[char], out: &mut Vec<Element>) {
     let mut secondary = Vec::with_capacity(1 + other.len());
     secondary.push(S_BASE + tone);
     secondary.extend(other);
-    out.push(Element {
-        primary,
-        secondary,
-        tertiary,
-    });
+    out.push(Element { primary, secondary, tertiary });
     // Rare multi-character lower-case mappings: the extra characters are plain elements.
     for extra in lower_chars {
         if is_combining_mark(extra) {
@@ -242,9 +234,7 @@ mod tests {
             let mut v = g.clone();
             let mut state = seed;
             for i in (1..v.len()).rev() {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
                 let j = ((state >> 33) % (i as u64 + 1)) as usize;
                 v.swap(i, j);
             }
@@ -276,13 +266,7 @@ mod tests {
     fn golden_order_is_a_strict_chain() {
         for w in GOLDEN.windows(2) {
             assert_eq!(compare(w[0], w[1]), Ordering::Less, "{} < {}", w[0], w[1]);
-            assert_eq!(
-                compare(w[1], w[0]),
-                Ordering::Greater,
-                "{} > {}",
-                w[1],
-                w[0]
-            );
+            assert_eq!(compare(w[1], w[0]), Ordering::Greater, "{} > {}", w[1], w[0]);
         }
     }
 

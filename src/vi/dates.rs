@@ -21,15 +21,7 @@ const SITE_OFFSET_SECS: i64 = SITE_OFFSET_MINUTES as i64 * 60;
 const SECS_PER_DAY: i64 = 86_400;
 
 /// Weekday names, Monday first (a small own table; system locales write them in lower case).
-const WEEKDAYS: [&str; 7] = [
-    "Thứ Hai",
-    "Thứ Ba",
-    "Thứ Tư",
-    "Thứ Năm",
-    "Thứ Sáu",
-    "Thứ Bảy",
-    "Chủ Nhật",
-];
+const WEEKDAYS: [&str; 7] = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"];
 
 /// A point in time: seconds since the Unix epoch (UTC) and the offset, in minutes, it was
 /// written with. Ordering compares the instant first.
@@ -63,11 +55,7 @@ pub fn parse(s: &str) -> Result<DateTime, String> {
     let num = |i: usize| -> Result<Option<i64>, String> {
         match caps.get(i) {
             None => Ok(None),
-            Some(m) => m
-                .as_str()
-                .parse::<i64>()
-                .map(Some)
-                .map_err(|_| format_error(input)),
+            Some(m) => m.as_str().parse::<i64>().map(Some).map_err(|_| format_error(input)),
         }
     };
     let required = |i: usize| -> Result<i64, String> { num(i)?.ok_or_else(|| format_error(input)) };
@@ -80,35 +68,20 @@ pub fn parse(s: &str) -> Result<DateTime, String> {
     let second = num(6)?.unwrap_or(0);
 
     if !(1..=12).contains(&month) {
-        return Err(range_error(
-            input,
-            format!("tháng {month} nằm ngoài khoảng 1–12"),
-        ));
+        return Err(range_error(input, format!("tháng {month} nằm ngoài khoảng 1–12")));
     }
     let last = days_in_month(year, month);
     if !(1..=last).contains(&day) {
-        return Err(range_error(
-            input,
-            format!("tháng {month}/{year} chỉ có {last} ngày"),
-        ));
+        return Err(range_error(input, format!("tháng {month}/{year} chỉ có {last} ngày")));
     }
     if !(0..=23).contains(&hour) {
-        return Err(range_error(
-            input,
-            format!("giờ {hour} nằm ngoài khoảng 0–23"),
-        ));
+        return Err(range_error(input, format!("giờ {hour} nằm ngoài khoảng 0–23")));
     }
     if !(0..=59).contains(&minute) {
-        return Err(range_error(
-            input,
-            format!("phút {minute} nằm ngoài khoảng 0–59"),
-        ));
+        return Err(range_error(input, format!("phút {minute} nằm ngoài khoảng 0–59")));
     }
     if !(0..=60).contains(&second) {
-        return Err(range_error(
-            input,
-            format!("giây {second} nằm ngoài khoảng 0–60"),
-        ));
+        return Err(range_error(input, format!("giây {second} nằm ngoài khoảng 0–60")));
     }
 
     let offset_minutes = match caps.get(7).map(|m| m.as_str()) {
@@ -118,13 +91,9 @@ pub fn parse(s: &str) -> Result<DateTime, String> {
             .ok_or_else(|| range_error(input, format!("độ lệch múi giờ '{off}' không hợp lệ")))?,
     };
 
-    let unix =
-        days_from_civil(year, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second
-            - i64::from(offset_minutes) * 60;
-    Ok(DateTime {
-        unix,
-        offset_minutes,
-    })
+    let unix = days_from_civil(year, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second
+        - i64::from(offset_minutes) * 60;
+    Ok(DateTime { unix, offset_minutes })
 }
 
 /// `±HH:MM` → minutes east of UTC; hours 0–23, minutes 0–59.
@@ -186,10 +155,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 impl DateTime {
     /// The instant `secs` seconds after the Unix epoch, written in UTC+7.
     pub fn from_unix(secs: i64) -> DateTime {
-        DateTime {
-            unix: secs,
-            offset_minutes: SITE_OFFSET_MINUTES,
-        }
+        DateTime { unix: secs, offset_minutes: SITE_OFFSET_MINUTES }
     }
 
     /// Seconds since the Unix epoch (UTC).
@@ -324,10 +290,7 @@ mod tests {
         assert_eq!(p("2022-09-15 08:00:00"), want);
         assert_eq!(p("  2022-09-15 08:00  "), want);
         assert_eq!(want.to_rfc3339(), "2022-09-15T08:00:00+07:00");
-        assert_eq!(
-            p("2022-09-15T08:00:30").to_rfc3339(),
-            "2022-09-15T08:00:30+07:00"
-        );
+        assert_eq!(p("2022-09-15T08:00:30").to_rfc3339(), "2022-09-15T08:00:30+07:00");
     }
 
     #[test]
@@ -388,10 +351,7 @@ mod tests {
             parse("yesterday"),
             Err("ngày không hợp lệ 'yesterday': cần dạng YYYY-MM-DD hoặc RFC 3339".to_string())
         );
-        assert_eq!(
-            parse(""),
-            Err("ngày không hợp lệ '': cần dạng YYYY-MM-DD hoặc RFC 3339".to_string())
-        );
+        assert_eq!(parse(""), Err("ngày không hợp lệ '': cần dạng YYYY-MM-DD hoặc RFC 3339".to_string()));
         assert_eq!(
             parse("2022-02-30"),
             Err("ngày không hợp lệ '2022-02-30': tháng 2/2022 chỉ có 28 ngày".to_string())
@@ -408,10 +368,7 @@ mod tests {
         assert_eq!(p("2000-02-29").fmt_iso_date(), "2000-02-29");
         assert!(parse("2023-02-29").is_err());
         assert!(parse("2100-02-29").is_err());
-        assert_eq!(
-            p("2024-03-01").unix() - p("2024-02-28").unix(),
-            2 * SECS_PER_DAY
-        );
+        assert_eq!(p("2024-03-01").unix() - p("2024-02-28").unix(), 2 * SECS_PER_DAY);
     }
 
     #[test]

@@ -45,14 +45,9 @@ mod tests {
 
     #[test]
     fn golden_codes_match_whole() {
-        for code in [
-            "49-KL/TW",
-            "11-CT/TW",
-            "1373/QĐ-TTg",
-            "455-KH/BTGTW",
-            "30/2020/NĐ-CP",
-            "32/2018/TT-BGDĐT",
-        ] {
+        for code in
+            ["49-KL/TW", "11-CT/TW", "1373/QĐ-TTg", "455-KH/BTGTW", "30/2020/NĐ-CP", "32/2018/TT-BGDĐT"]
+        {
             assert_eq!(find(code), vec![0..code.len()], "{code}");
         }
     }

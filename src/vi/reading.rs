@@ -12,9 +12,7 @@ pub const DEFAULT_RATE: u32 = 200;
 
 /// Counts syllables: whitespace-separated tokens containing a letter or a digit.
 pub fn syllables(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|t| t.chars().any(char::is_alphanumeric))
-        .count()
+    text.split_whitespace().filter(|t| t.chars().any(char::is_alphanumeric)).count()
 }
 
 /// Minutes to read `syllables` at `rate` per minute: `max(1, ceil(syllables / rate))`.

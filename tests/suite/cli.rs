@@ -1,0 +1,146 @@
+//! The command line: help, exit codes, `check`, the repository's own site.
+
+use crate::harness::{minimal_site, run, tree, write};
+
+#[test]
+fn help_is_english_throughout() {
+    let root = tempfile::tempdir().expect("tmp");
+    for args in [&["--help"][..], &["build", "--help"], &["check", "--help"]] {
+        let out = run(root.path(), args);
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Usage:"), "{text}");
+        assert!(text.contains("Options:"), "{text}");
+    }
+    let text = String::from_utf8_lossy(&run(root.path(), &["build", "--help"]).stdout).into_owned();
+    for flag in ["--root", "--output-dir", "--base-url", "--drafts", "--verbose"] {
+        assert!(text.contains(flag), "build --help lacks {flag}");
+    }
+}
+
+#[test]
+fn bad_flag_is_a_usage_error() {
+    let root = tempfile::tempdir().expect("tmp");
+    let out = run(root.path(), &["build", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn missing_config_names_the_file_and_the_fix() {
+    let root = tempfile::tempdir().expect("tmp");
+    let out = run(root.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("loa.yaml: lỗi: không đọc được loa.yaml"), "{err}");
+    assert!(err.contains("gợi ý: chạy loa trong thư mục của trang"), "{err}");
+}
+
+#[test]
+fn build_prints_one_summary_line_and_verbose_stage_times() {
+    let site = minimal_site();
+    let out = run(site.path(), &["build", "--verbose"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with("Đã dựng 1 trang"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for stage in ["load", "parse", "assemble", "markdown", "render", "write"] {
+        assert!(stderr.contains(stage), "--verbose lacks {stage}: {stderr}");
+    }
+}
+
+#[test]
+fn check_reports_without_writing() {
+    let site = minimal_site();
+    let out = run(site.path(), &["check"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!site.path().join("public").exists(), "check wrote output");
+    write(
+        site.path(),
+        "content/bai-viet/hai.md",
+        "---\ntitle: Hai\ndate: 2022-09-16\n---\n[x](@/khong-co.md)\n",
+    );
+    let out = run(site.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("content/bai-viet/hai.md:5:1: lỗi: liên kết tới trang không tồn tại"), "{err}");
+    assert!(!site.path().join("public").exists(), "check wrote output");
+}
+
+#[test]
+fn drafts_only_with_the_flag() {
+    let site = minimal_site();
+    write(
+        site.path(),
+        "content/bai-viet/nhap.md",
+        "---\ntitle: Nháp\ndate: 2022-09-16\ndraft: true\n---\nx\n",
+    );
+    assert!(run(site.path(), &["build"]).status.success());
+    assert!(!site.path().join("public/bai-viet/nhap/index.html").exists());
+    assert!(run(site.path(), &["build", "--drafts"]).status.success());
+    assert!(site.path().join("public/bai-viet/nhap/index.html").exists());
+}
+
+#[test]
+fn nfd_file_names_give_the_nfc_slug() {
+    // "Học tập.md" written in NFD (macOS file names): o + U+0323, a + U+0323 + U+0302.
+    let site = minimal_site();
+    let nfd = "content/bai-viet/Ho\u{323}c ta\u{323}\u{302}p.md";
+    write(site.path(), nfd, "---\ntitle: Ho\u{323}c\ndate: 2022-09-16\n---\nx\n");
+    let out = run(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = std::fs::read_to_string(site.path().join("public/bai-viet/hoc-tap/index.html")).expect("page");
+    assert!(html.contains("<title>Học</title>"), "title not NFC: {html}");
+}
+
+#[test]
+fn nfc_and_nfd_names_of_one_title_collide() {
+    let site = minimal_site();
+    write(site.path(), "content/bai-viet/học.md", "---\ntitle: A\ndate: 2022-09-16\n---\nx\n");
+    write(site.path(), "content/bai-viet/ho\u{323}c.md", "---\ntitle: B\ndate: 2022-09-17\n---\ny\n");
+    let out = run(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("content/bai-viet/học.md: lỗi: hai tệp có cùng tên nhưng khác dạng mã Unicode"),
+        "{err}"
+    );
+}
+
+#[test]
+fn crlf_and_bom_give_the_same_site_as_lf() {
+    let lf = minimal_site();
+    let crlf = minimal_site();
+    let body = "---\ntitle: Dòng\ndate: 2022-09-16\n---\n## Mục\n\nĐoạn một\ndòng hai.\n\n```\ncode\n```\n";
+    write(lf.path(), "content/bai-viet/dong.md", body);
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(body.replace('\n', "\r\n").into_bytes());
+    std::fs::write(crlf.path().join("content/bai-viet/dong.md"), bytes).expect("write");
+    assert!(run(lf.path(), &["build"]).status.success());
+    assert!(run(crlf.path(), &["build"]).status.success());
+    assert_eq!(tree(&lf.path().join("public")), tree(&crlf.path().join("public")));
+}
+
+#[test]
+fn repository_site_builds_with_its_default_theme() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = tempfile::tempdir().expect("tmp");
+    let out = out_dir.path().join("public");
+    let result = run(repo, &["build", "--root", ".", "--output-dir", out.to_str().expect("utf-8 path")]);
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    assert!(
+        result.stderr.is_empty(),
+        "warnings on the real site: {}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let seed = std::fs::read_to_string(
+        out.join("bai-viet/gop-phan-day-manh-khuyen-hoc-khuyen-tai-xay-dung-xa-hoi-hoc-tap/index.html"),
+    )
+    .expect("seed article page");
+    assert!(seed.contains("<html lang=\"vi\">"));
+    assert!(seed.contains("<time datetime=\"2022-09-15\">Thứ Năm, 15/09/2022</time>"), "{seed}");
+    assert!(!seed.contains("0:00"), "player debris left in the seed article");
+    for page in ["index.html", "bai-viet/index.html", "gioi-thieu/index.html", "404.html", "style.css"] {
+        assert!(out.join(page).is_file(), "{page} missing");
+    }
+}

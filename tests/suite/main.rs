@@ -1,0 +1,11 @@
+//! Integration tests: the real `loa` binary on fixture sites (see ARCHITECTURE §8).
+//!
+//! `tests/sites/<case>/` is a site plus `expected/`, the exact output tree; an optional `args`
+//! file holds extra flags. `tests/sites/invalid/<case>/` is a broken site plus
+//! `expected.stderr` (the exact diagnostics) and optional `expected.code` (default 1).
+//! Set `LOA_BLESS=1` to rewrite the expected files from the current output (then review the diff).
+
+mod cli;
+mod harness;
+mod output_safety;
+mod sites;
