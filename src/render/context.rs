@@ -109,10 +109,11 @@ pub struct PageCard {
     pub date: Option<DateView>,
     /// `updated` from front matter.
     pub updated: Option<DateView>,
-    /// Summary as HTML: `summary:` (escaped), else the text before `<!-- more -->`, else the
+    /// Summary as HTML: the text before `<!-- more -->`, else `summary:` (escaped), else the
     /// first paragraph. Output it with `| safe`.
     pub summary: String,
-    /// Summary as plain text (for `<meta name="description">`; escaped by Tera).
+    /// Summary as plain text (for `<meta name="description">`; escaped by Tera): `summary:`
+    /// when given, else the plain text of the HTML summary.
     pub description: String,
     /// Reading time in minutes (syllables / `reading_speed`, at least 1).
     pub reading_minutes: u32,

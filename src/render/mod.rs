@@ -134,9 +134,10 @@ fn site_view(config: &Config, site: &Site) -> SiteView {
 
 /// The card of a page: what listings and the page header show.
 fn page_card(config: &Config, p: &Document, r: &Rendered) -> PageCard {
-    let (summary, description) = match (&p.summary, &r.more_html) {
-        (Some(s), _) => (format!("<p>{}</p>", escape(s)), s.clone()),
-        (None, Some(more)) => (more.clone(), strip_tags(more)),
+    // Summary: the text before `<!-- more -->`, else `summary:`, else the first paragraph.
+    let (summary, description) = match (&r.more_html, &p.summary) {
+        (Some(more), fm) => (more.clone(), fm.clone().unwrap_or_else(|| strip_tags(more))),
+        (None, Some(s)) => (format!("<p>{}</p>", escape(s)), s.clone()),
         (None, None) => (r.first_paragraph_html.clone(), r.first_paragraph_text.clone()),
     };
     let syllables = r.syllables + crate::vi::reading::syllables(&p.title);

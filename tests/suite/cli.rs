@@ -140,6 +140,9 @@ fn repository_site_builds_with_its_default_theme() {
     assert!(seed.contains("<html lang=\"vi\">"));
     assert!(seed.contains("<time datetime=\"2022-09-15\">Thứ Năm, 15/09/2022</time>"), "{seed}");
     assert!(!seed.contains("0:00"), "player debris left in the seed article");
+    // Title + body of the seed article are ~510 syllables (VIETNAMESE.md §6 says "about 300,
+    // 2 phút", which undercounts): at 200 per minute that is 3 minutes.
+    assert!(seed.contains("3 phút đọc"), "reading time of the seed article");
     for page in ["index.html", "bai-viet/index.html", "gioi-thieu/index.html", "404.html", "style.css"] {
         assert!(out.join(page).is_file(), "{page} missing");
     }
