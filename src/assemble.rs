@@ -7,16 +7,20 @@
 use std::collections::BTreeMap;
 
 use crate::config::Config;
+use crate::content::{Campaign, KindMeta, Taxonomy, Term};
 use crate::content::{
     Document, KeyLines, Kind, Matter, PageMatter, Parsed, Section, SectionId, Site, TermRef,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
+use crate::vi::dates::DateTime;
 
 /// Options that change which pages are built.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct AssembleOptions {
     /// Include `draft: true` pages and sections.
     pub drafts: bool,
+    /// The moment the site is built for (schedules, campaign status).
+    pub now: DateTime,
 }
 
 /// Builds the site model from parsed files (sorted by path). Collects every error.
@@ -74,6 +78,12 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
     }
 
     let mut pages = Vec::new();
+    let mut next_change: Option<DateTime> = None;
+    let mut later = |t: DateTime| {
+        if t > opts.now && next_change.is_none_or(|n| t < n) {
+            next_change = Some(t);
+        }
+    };
     for p in page_files {
         let rel = content_rel(&p.file).to_string();
         if draft_dirs.iter().any(|d| rel.starts_with(&format!("{d}/"))) {
@@ -83,17 +93,29 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
         if m.draft && !opts.drafts {
             continue;
         }
+        // The publication window: `--drafts` does not override it, `--at` does (via `now`).
+        let (publish, expire) = (m.publish_at.map(|d| d.0), m.expire_at.map(|d| d.0));
+        publish.into_iter().chain(expire).for_each(&mut later);
+        if publish.is_some_and(|t| t > opts.now) || expire.is_some_and(|t| t <= opts.now) {
+            continue;
+        }
         match page(config, &sections, &dirs, &rel, p.file, *m, p.key_lines, p.body, p.body_line) {
             Ok(doc) => pages.push(doc),
             Err(d) => diags.extend(d),
         }
     }
 
+    for c in pages.iter().filter_map(|p| p.meta.campaign()) {
+        later(c.starts);
+        later(c.end_moment());
+    }
+    check_campaign_refs(&pages, &mut diags);
     check_routes(&sections, &pages, &mut diags);
+    let taxonomies = collect_taxonomies(config, &pages, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
-    let mut site = Site { pages, sections };
+    let mut site = Site { pages, sections, taxonomies: Vec::new(), now: opts.now, next_change };
     for (id, page) in site.pages.iter().enumerate() {
         site.sections[page.section].pages.push(id);
     }
@@ -102,7 +124,119 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
         site.sort_newest_first(&mut ids);
         site.sections[i].pages = ids;
     }
+    site.taxonomies = taxonomies
+        .into_iter()
+        .map(|mut t| {
+            for term in &mut t.terms {
+                site.sort_newest_first(&mut term.pages);
+            }
+            t
+        })
+        .collect();
     Ok(site)
+}
+
+/// Every `campaigns: [slug]` must name a campaign page of the site.
+fn check_campaign_refs(pages: &[Document], diags: &mut Diagnostics) {
+    let slugs: Vec<&str> =
+        pages.iter().filter(|p| p.meta.campaign().is_some()).map(|p| p.slug.as_str()).collect();
+    for p in pages {
+        for c in &p.campaigns {
+            if !slugs.contains(&c.as_str()) {
+                let hint = match did_you_mean(c, slugs.iter().copied()) {
+                    Some(s) => format!("có phải ý bạn là `{s}`? (các chiến dịch: {})", slugs.join(", ")),
+                    None if slugs.is_empty() => {
+                        "trang chưa có chiến dịch nào (tệp có `kind: campaign`)".to_string()
+                    }
+                    None => format!("các chiến dịch: {}", slugs.join(", ")),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "unknown-campaign",
+                        p.key_lines.locate(&p.file, "campaigns"),
+                        format!("không có chiến dịch `{c}`"),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+    }
+}
+
+/// Groups the pages' terms: spellings that differ only in Unicode form, case or tone placement
+/// (`Đảng ủy`/`Đảng uỷ`) are one term; terms are sorted in Vietnamese order. Two different
+/// terms with one slug (`học`/`hóc`) are an error.
+fn collect_taxonomies(config: &Config, pages: &[Document], diags: &mut Diagnostics) -> Vec<Taxonomy> {
+    let mut out = Vec::new();
+    for name in &config.taxonomies {
+        // key → (spelling → count, pages)
+        let mut groups: BTreeMap<String, (BTreeMap<String, usize>, Vec<usize>)> = BTreeMap::new();
+        for (id, p) in pages.iter().enumerate() {
+            for t in p.terms.iter().filter(|t| &t.taxonomy == name) {
+                let key =
+                    crate::vi::tone_key(t.name.split_whitespace().collect::<Vec<_>>().join(" ").as_str());
+                let g = groups.entry(key).or_default();
+                *g.0.entry(t.name.clone()).or_insert(0) += 1;
+                if !g.1.contains(&id) {
+                    g.1.push(id);
+                }
+            }
+        }
+        let mut terms: Vec<Term> = groups
+            .into_values()
+            .map(|(spellings, pages)| {
+                let mut forms: Vec<(String, usize)> = spellings.into_iter().collect();
+                forms.sort_by(|a, b| {
+                    b.1.cmp(&a.1).then_with(|| crate::vi::collate(&a.0, &b.0)).then_with(|| a.0.cmp(&b.0))
+                });
+                let name = forms[0].0.clone();
+                Term { slug: crate::vi::slugify(&name), name, pages }
+            })
+            .collect();
+        terms.sort_by(|a, b| crate::vi::collate(&a.name, &b.name).then_with(|| a.name.cmp(&b.name)));
+        for pair in terms.windows(2) {
+            if let Some(other) = terms
+                .iter()
+                .find(|t| t.slug == pair[1].slug && t.name != pair[1].name && t.name == pair[0].name)
+            {
+                let p = &pages[pair[1].pages[0]];
+                diags.push(
+                    Diagnostic::error(
+                        "term-collision",
+                        p.key_lines.locate(&p.file, if name == "tags" { "tags" } else { "taxonomies" }),
+                        format!(
+                            "thẻ `{}` và `{}` có cùng đường dẫn /{name}/{}/",
+                            other.name, pair[1].name, other.slug
+                        ),
+                    )
+                    .with_hint("đổi tên một trong hai thẻ cho khác biệt khi bỏ dấu"),
+                );
+            }
+        }
+        out.push(Taxonomy { name: name.clone(), terms });
+    }
+    out
+}
+
+/// An unknown audience id as a diagnostic with the closest declared id as the hint.
+fn unknown_audience(config: &Config, id: &str, loc: Location) -> Option<Diagnostic> {
+    if config.audiences.get(id).is_some() {
+        return None;
+    }
+    let ids: Vec<&str> = config.audiences.keys().collect();
+    let hint = match did_you_mean(id, ids.iter().copied()) {
+        Some(s) => format!("có phải ý bạn là `{s}`? (các đối tượng: {})", ids.join(", ")),
+        None if ids.is_empty() => "khai báo đối tượng trong `audiences:` của loa.yaml".to_string(),
+        None => format!("các đối tượng đã khai báo: {}", ids.join(", ")),
+    };
+    Some(
+        Diagnostic::error(
+            "unknown-audience",
+            loc,
+            format!("đối tượng `{id}` chưa được khai báo trong loa.yaml"),
+        )
+        .with_hint(hint),
+    )
 }
 
 fn default_home(config: &Config) -> Section {
@@ -234,23 +368,64 @@ fn page(
         add_terms(&tax, names, &mut diags);
     }
     for id in &m.audiences {
-        if config.audiences.get(id).is_none() {
-            let ids: Vec<&str> = config.audiences.keys().collect();
-            let hint = match did_you_mean(id, ids.iter().copied()) {
-                Some(s) => format!("có phải ý bạn là `{s}`? (các đối tượng: {})", ids.join(", ")),
-                None if ids.is_empty() => "khai báo đối tượng trong `audiences:` của loa.yaml".to_string(),
-                None => format!("các đối tượng đã khai báo: {}", ids.join(", ")),
-            };
-            diags.push(
-                Diagnostic::error(
-                    "unknown-audience",
-                    key_lines.locate(&file, "audiences"),
-                    format!("đối tượng `{id}` chưa được khai báo trong loa.yaml"),
-                )
-                .with_hint(hint),
-            );
+        if let Some(d) = unknown_audience(config, id, key_lines.locate(&file, "audiences")) {
+            diags.push(d);
         }
     }
+    let meta = match (kind, m.campaign) {
+        (Kind::Campaign, Some(c)) => {
+            let (starts, ends) = (c.starts.0, c.ends.0);
+            if ends < starts {
+                diags.push(
+                    Diagnostic::error(
+                        "campaign-dates",
+                        key_lines.locate(&file, "campaign.ends"),
+                        "chiến dịch kết thúc trước khi bắt đầu",
+                    )
+                    .with_hint(format!(
+                        "`ends` ({}) phải sau hoặc bằng `starts` ({})",
+                        ends.fmt_iso_date(),
+                        starts.fmt_iso_date()
+                    )),
+                );
+            }
+            for (id, _) in &c.audiences.0 {
+                let loc = key_lines.locate(&file, &format!("campaign.audiences.{id}"));
+                if let Some(d) = unknown_audience(config, id, loc) {
+                    diags.push(d);
+                }
+            }
+            KindMeta::Campaign(Campaign { starts, ends, goal: c.goal.map(|g| g.0), audiences: c.audiences.0 })
+        }
+        (Kind::Campaign, None) => {
+            diags.push(
+                Diagnostic::error(
+                    "campaign",
+                    Location::file(&file),
+                    "trang chiến dịch thiếu khối `campaign:`",
+                )
+                .with_hint(
+                    "thêm `campaign: {starts: 2022-09-15, ends: 2026-12-31, goal: …, audiences: {…}}`",
+                ),
+            );
+            KindMeta::None
+        }
+        (_, Some(_)) => {
+            diags.push(
+                Diagnostic::error(
+                    "campaign",
+                    key_lines.locate(&file, "campaign"),
+                    format!(
+                        "khối `campaign:` chỉ dùng cho trang chiến dịch, trang này thuộc loại `{}`",
+                        kind.as_str()
+                    ),
+                )
+                .with_hint("đặt tệp vào chuyên mục có `kind: campaign` hoặc bỏ khối này"),
+            );
+            KindMeta::None
+        }
+        (_, None) => KindMeta::None,
+    };
     let mut aliases = Vec::new();
     for a in &m.aliases {
         match alias_path(a) {
@@ -289,6 +464,10 @@ fn page(
         summary: m.summary.map(|s| s.0),
         terms,
         audiences: m.audiences,
+        campaigns: m.campaigns,
+        publish_at: m.publish_at.map(|d| d.0),
+        expire_at: m.expire_at.map(|d| d.0),
+        meta,
         draft: m.draft,
         aliases,
         image: m.image,

@@ -16,12 +16,23 @@ use crate::load::{Loaded, load_site};
 use crate::markdown::{LinkTargets, MarkdownOptions, Rendered};
 use crate::render::templates::Templates;
 use crate::render::{Bodies, BuildOutput, render_site};
+use crate::vi::dates::DateTime;
 
 /// What to build.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BuildOptions {
     /// Include drafts.
     pub drafts: bool,
+    /// Build the site as it would be at this moment (`--at`) instead of now.
+    pub at: Option<DateTime>,
+}
+
+/// The current moment, as the build sees it.
+pub fn now() -> DateTime {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    DateTime::from_unix(secs)
 }
 
 /// A finished build, not yet written.
@@ -35,6 +46,8 @@ pub struct Built {
     pub timings: Vec<(&'static str, Duration)>,
     /// Number of pages (not listings) built.
     pub pages: usize,
+    /// When the built site would next change by itself (schedules, campaign dates).
+    pub next_change: Option<DateTime>,
 }
 
 /// A failed build: every diagnostic, including the warnings found before the failure.
@@ -66,7 +79,8 @@ pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
     t.lap("load");
     let (parsed, parse_errors) = parse_all(&loaded);
     t.lap("parse");
-    let assembled = assemble(config, parsed, AssembleOptions { drafts: opts.drafts });
+    let assembled =
+        assemble(config, parsed, AssembleOptions { drafts: opts.drafts, now: opts.at.unwrap_or_else(now) });
     // Files that parsed are still assembled when others did not, so that every file's own
     // errors are reported in one run; cross-file stages wait until all files parse.
     let site = match (assembled, parse_errors.has_errors()) {
@@ -75,7 +89,8 @@ pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
         (Err(e), _) => return Err(fail(fail(warnings, parse_errors), e)),
     };
     t.lap("assemble");
-    let (pages, sections) = markdown_all(config, &site);
+    let links = link_targets(config, &site);
+    let (pages, sections) = markdown_all(config, &site, &links);
     t.lap("markdown");
     let checked = crate::validate::validate(&site, &pages, &sections);
     if checked.has_errors() {
@@ -84,12 +99,12 @@ pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
     warnings.extend(checked);
     t.lap("validate");
     let mut output =
-        render_site(config, &site, &Bodies { pages: &pages, sections: &sections }, &mut templates)
+        render_site(config, &site, &Bodies { pages: &pages, sections: &sections }, &mut templates, &links)
             .map_err(|e| fail(warnings.clone(), e))?;
     output.copies = crate::assets::copies(&site, &loaded);
     t.lap("render");
     warnings.sort();
-    Ok(Built { output, warnings, timings: t.1, pages: site.pages.len() })
+    Ok(Built { output, warnings, timings: t.1, pages: site.pages.len(), next_change: site.next_change })
 }
 
 fn parse_all(loaded: &Loaded) -> (Vec<Parsed>, Diagnostics) {
@@ -126,9 +141,8 @@ pub fn link_targets(config: &Config, site: &Site) -> LinkTargets {
     t
 }
 
-fn markdown_all(config: &Config, site: &Site) -> (Vec<Rendered>, Vec<Rendered>) {
-    let links = link_targets(config, site);
-    let opts = MarkdownOptions { unsafe_html: config.markdown.unsafe_html, links: &links, bundle_url: None };
+fn markdown_all(config: &Config, site: &Site, links: &LinkTargets) -> (Vec<Rendered>, Vec<Rendered>) {
+    let opts = MarkdownOptions { unsafe_html: config.markdown.unsafe_html, links, bundle_url: None };
     let pages = site
         .pages
         .par_iter()

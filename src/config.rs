@@ -5,12 +5,9 @@
 //! (reading loa.yaml, checking the theme exists); everything else is tested on strings.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use serde::de::{MapAccess, Visitor};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::parse::{self, yaml_error};
@@ -18,50 +15,7 @@ use crate::parse::{self, yaml_error};
 /// The config file name, at the site root.
 pub const CONFIG_FILE: &str = "loa.yaml";
 
-/// A map that keeps the order in which keys were written (audiences are listed in that order).
-#[derive(Debug, Clone, PartialEq)]
-pub struct OrderedMap<V>(pub Vec<(String, V)>);
-
-impl<V> Default for OrderedMap<V> {
-    fn default() -> Self {
-        OrderedMap(Vec::new())
-    }
-}
-
-impl<V> OrderedMap<V> {
-    /// The value of a key.
-    pub fn get(&self, key: &str) -> Option<&V> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-    }
-
-    /// The keys, in written order.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(k, _)| k.as_str())
-    }
-}
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V_<V>(PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for V_<V> {
-            type Value = OrderedMap<V>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a map")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out: Vec<(String, V)> = Vec::new();
-                while let Some((k, v)) = map.next_entry::<String, V>()? {
-                    if out.iter().any(|(seen, _)| *seen == k) {
-                        return Err(serde::de::Error::custom(format!("duplicate key `{k}`")));
-                    }
-                    out.push((k, v));
-                }
-                Ok(OrderedMap(out))
-            }
-        }
-        d.deserialize_map(V_(PhantomData))
-    }
-}
+pub use crate::content::OrderedMap;
 
 /// One audience as declared in loa.yaml.
 #[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]

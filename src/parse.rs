@@ -134,6 +134,42 @@ pub fn top_level_key_lines(yaml: &str) -> Vec<(String, usize)> {
     out
 }
 
+/// Every block-mapping key with its 1-based line (relative to the block), as a dotted path
+/// (`campaign.audiences.gia-dinh`). Keys inside lists and flow mappings are not listed.
+pub fn nested_key_lines(yaml: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        let body = line.trim_start_matches(' ');
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - body.len();
+        while stack.last().is_some_and(|(ind, _)| *ind >= indent) {
+            stack.pop();
+        }
+        if body.starts_with('-') {
+            continue;
+        }
+        let Some(colon) = body.find(':') else { continue };
+        let key = body[..colon].trim().trim_matches(['"', '\'']);
+        let after = &body[colon + 1..];
+        if key.is_empty()
+            || !(after.is_empty() || after.starts_with([' ', '\t']))
+            || !key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            continue;
+        }
+        let path = match stack.last() {
+            Some((_, parent)) => format!("{parent}.{key}"),
+            None => key.to_string(),
+        };
+        out.push((path.clone(), i + 1));
+        stack.push((indent, path));
+    }
+    out
+}
+
 /// Checks applied before serde_yaml sees the text: size, nesting depth, tab indentation and
 /// duplicate top-level keys. `line_offset` is added to block-relative lines.
 pub fn prescan_yaml(yaml: &str, file: &str, line_offset: usize) -> Result<(), Diagnostics> {
@@ -339,7 +375,7 @@ pub fn parse_file(text: &str, file: &str, is_section: bool) -> Result<Parsed, Di
     prescan_yaml(split.yaml, file, offset)?;
     let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
     let key_lines =
-        KeyLines(top_level_key_lines(split.yaml).into_iter().map(|(k, l)| (k, l + offset)).collect());
+        KeyLines(nested_key_lines(split.yaml).into_iter().map(|(k, l)| (k, l + offset)).collect());
     let matter = if is_section {
         Matter::Section(
             serde_yaml::from_str::<SectionMatter>(yaml)
@@ -445,6 +481,27 @@ mod tests {
     fn multibyte_text_before_quotes_and_hashes() {
         // Regression: the pre-scan sliced at a char index inside `ê`.
         assert!(parse_file("---\ntitle: Bài đầu tiên & \"trích dẫn\" #x\n---\n", "f", false).is_ok());
+    }
+
+    #[test]
+    fn nested_keys_have_dotted_paths() {
+        let k = nested_key_lines(
+            "title: a\ncampaign:\n  starts: x\n  audiences:\n    gia-dinh:\n      headline: h\ntags: [a]\n",
+        );
+        let paths: Vec<&str> = k.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "title",
+                "campaign",
+                "campaign.starts",
+                "campaign.audiences",
+                "campaign.audiences.gia-dinh",
+                "campaign.audiences.gia-dinh.headline",
+                "tags"
+            ]
+        );
+        assert_eq!(k[4].1, 5);
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub struct BuildArgs {
     /// Print the time of each stage.
     #[arg(long)]
     verbose: bool,
+    /// Build the site as it will be at this moment (2026-01-31 or 2026-01-31T08:00; UTC+7),
+    /// for previewing scheduled pages and campaign status.
+    #[arg(long, value_name = "DATE", value_parser = super::parse_at)]
+    at: Option<loa::vi::dates::DateTime>,
 }
 
 impl BuildArgs {
@@ -51,7 +55,7 @@ impl BuildArgs {
                 return EXIT_USAGE;
             }
         };
-        let built = match build(&config, BuildOptions { drafts: self.drafts }) {
+        let built = match build(&config, BuildOptions { drafts: self.drafts, at: self.at }) {
             Ok(b) => b,
             Err(diags) => {
                 print_diagnostics(&diags);
@@ -88,6 +92,9 @@ impl BuildArgs {
             shown(&config.root, &out),
             start.elapsed().as_secs_f64()
         );
+        if let Some(line) = super::next_change_line(built.next_change) {
+            println!("{line}");
+        }
         0
     }
 }

@@ -31,6 +31,16 @@ pub fn load_config(root: &Path, overrides: &Overrides) -> Result<Config, u8> {
     })
 }
 
+/// Parses `--at` (a date or date-time; UTC+7 when no offset).
+pub fn parse_at(s: &str) -> Result<loa::vi::dates::DateTime, String> {
+    loa::vi::dates::parse(s)
+}
+
+/// The line that tells a CI schedule when to rebuild.
+pub fn next_change_line(next: Option<loa::vi::dates::DateTime>) -> Option<String> {
+    next.map(|t| format!("lần thay đổi tiếp theo: {} ({})", t.to_rfc3339(), t.fmt_header()))
+}
+
 /// Prints diagnostics to stderr, followed by a count.
 pub fn print_diagnostics(d: &Diagnostics) {
     for diag in d.iter() {

@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use crate::vi::dates::DateTime;
+
 /// What a page is. A section's `kind` applies to every page in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -46,6 +48,119 @@ impl Kind {
         match self {
             Kind::Article => true,
             Kind::Campaign | Kind::Document | Kind::Explainer | Kind::Page => false,
+        }
+    }
+}
+
+/// The campaign block as written in front matter.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignMatter {
+    /// First day of the campaign.
+    pub starts: crate::parse::Date,
+    /// Last day of the campaign (inclusive).
+    pub ends: crate::parse::Date,
+    /// What the campaign wants to achieve.
+    #[serde(default)]
+    pub goal: Option<crate::parse::Text>,
+    /// The message for each audience, keyed by audience id.
+    #[serde(default)]
+    pub audiences: super::OrderedMap<AudienceMessage>,
+}
+
+/// A campaign's message for one audience.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AudienceMessage {
+    /// The headline shown to this audience.
+    pub headline: String,
+    /// The message, in plain text (a few sentences).
+    #[serde(default)]
+    pub message: String,
+    /// What the audience is asked to do.
+    pub call_to_action: Option<CallToAction>,
+}
+
+/// A call to action: a label and where it leads.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallToAction {
+    /// Button text.
+    pub label: String,
+    /// Link (absolute, site path, or `@/` source path).
+    pub url: String,
+}
+
+/// A campaign, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Campaign {
+    /// First day (00:00 UTC+7).
+    pub starts: DateTime,
+    /// Last day (the campaign runs to the end of that day, UTC+7).
+    pub ends: DateTime,
+    /// Goal text.
+    pub goal: Option<String>,
+    /// Messages per audience, in written order.
+    pub audiences: Vec<(String, AudienceMessage)>,
+}
+
+/// Where a campaign stands at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CampaignStatus {
+    /// Before `starts`.
+    Upcoming,
+    /// From `starts` to the end of `ends`.
+    Active,
+    /// After `ends`.
+    Ended,
+}
+
+impl CampaignStatus {
+    /// The label editors and readers see.
+    pub fn label(self) -> &'static str {
+        match self {
+            CampaignStatus::Upcoming => "sắp diễn ra",
+            CampaignStatus::Active => "đang diễn ra",
+            CampaignStatus::Ended => "đã kết thúc",
+        }
+    }
+}
+
+impl Campaign {
+    /// The moment the campaign is over: the end of its last day.
+    pub fn end_moment(&self) -> DateTime {
+        DateTime::from_unix(self.ends.unix() + 24 * 3600)
+    }
+
+    /// Status at `now`.
+    pub fn status(&self, now: DateTime) -> CampaignStatus {
+        if now.unix() < self.starts.unix() {
+            CampaignStatus::Upcoming
+        } else if now.unix() < self.end_moment().unix() {
+            CampaignStatus::Active
+        } else {
+            CampaignStatus::Ended
+        }
+    }
+}
+
+/// What a kind adds to a page. Kinds without extra data carry `None`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum KindMeta {
+    /// Nothing beyond the common fields.
+    #[default]
+    None,
+    /// A campaign's block.
+    Campaign(Campaign),
+}
+
+impl KindMeta {
+    /// The campaign, for campaign pages.
+    pub fn campaign(&self) -> Option<&Campaign> {
+        match self {
+            KindMeta::Campaign(c) => Some(c),
+            KindMeta::None => None,
         }
     }
 }

@@ -6,9 +6,13 @@
 
 pub mod kind;
 
-use serde::Deserialize;
+use std::fmt;
+use std::marker::PhantomData;
 
-pub use kind::Kind;
+use serde::Deserialize;
+use serde::de::{MapAccess, Visitor};
+
+pub use kind::{Campaign, CampaignStatus, Kind, KindMeta};
 
 use crate::diagnostics::Location;
 use crate::parse::{Date, Text};
@@ -18,6 +22,51 @@ use crate::vi::dates::DateTime;
 pub type DocId = usize;
 /// Index of a section in `Site::sections` (0 is the home page).
 pub type SectionId = usize;
+
+/// A map that keeps the order in which keys were written (audiences are listed in that order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderedMap<V>(pub Vec<(String, V)>);
+
+impl<V> Default for OrderedMap<V> {
+    fn default() -> Self {
+        OrderedMap(Vec::new())
+    }
+}
+
+impl<V> OrderedMap<V> {
+    /// The value of a key.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The keys, in written order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V_<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for V_<V> {
+            type Value = OrderedMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out: Vec<(String, V)> = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, V>()? {
+                    if out.iter().any(|(seen, _)| *seen == k) {
+                        return Err(serde::de::Error::custom(format!("duplicate key `{k}`")));
+                    }
+                    out.push((k, v));
+                }
+                Ok(OrderedMap(out))
+            }
+        }
+        d.deserialize_map(V_(PhantomData))
+    }
+}
 
 /// A file read from `content/`, decoded and NFC-normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,9 +100,18 @@ pub struct PageMatter {
     /// Audience ids declared in loa.yaml.
     #[serde(default)]
     pub audiences: Vec<String>,
+    /// Slugs of the campaigns this page belongs to.
+    #[serde(default)]
+    pub campaigns: Vec<String>,
     /// Left out of the build unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// Not built before this moment (UTC+7 when no offset).
+    pub publish_at: Option<Date>,
+    /// Not built from this moment on.
+    pub expire_at: Option<Date>,
+    /// The campaign block (pages of kind `campaign` only).
+    pub campaign: Option<kind::CampaignMatter>,
     /// Overrides the slug taken from the file name.
     pub slug: Option<Text>,
     /// Old URLs that redirect here.
@@ -164,6 +222,14 @@ pub struct Document {
     pub terms: Vec<TermRef>,
     /// Audience ids.
     pub audiences: Vec<String>,
+    /// Slugs of the campaigns it belongs to.
+    pub campaigns: Vec<String>,
+    /// Start of its publication window.
+    pub publish_at: Option<DateTime>,
+    /// End of its publication window.
+    pub expire_at: Option<DateTime>,
+    /// What its kind adds (the campaign block of a campaign…).
+    pub meta: kind::KindMeta,
     /// True when `draft: true` (only present with `--drafts`).
     pub draft: bool,
     /// Old URL paths redirecting here.
@@ -219,6 +285,26 @@ pub struct Section {
     pub parent: Option<SectionId>,
 }
 
+/// A term of a taxonomy with the pages that carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// Display name: the spelling most pages use (ties: the first in Vietnamese order).
+    pub name: String,
+    /// URL slug.
+    pub slug: String,
+    /// Pages with the term, newest first.
+    pub pages: Vec<DocId>,
+}
+
+/// A declared taxonomy with its terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taxonomy {
+    /// Name as declared (`tags`); also its URL folder.
+    pub name: String,
+    /// Terms in Vietnamese collation order.
+    pub terms: Vec<Term>,
+}
+
 /// The whole site, assembled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Site {
@@ -226,6 +312,13 @@ pub struct Site {
     pub pages: Vec<Document>,
     /// Home first, then sections in source path order.
     pub sections: Vec<Section>,
+    /// Declared taxonomies, in loa.yaml order.
+    pub taxonomies: Vec<Taxonomy>,
+    /// The moment the build is for (now, or `--at`): schedules and campaign status use it.
+    pub now: DateTime,
+    /// The next moment after `now` when the built site would change (a page's window opens or
+    /// closes, a campaign starts or ends), for CI schedules.
+    pub next_change: Option<DateTime>,
 }
 
 impl Site {

@@ -62,6 +62,8 @@ pub struct DateView {
     pub header: String,
     /// `ngày 15 tháng 9 năm 2022`, in formal text.
     pub formal: String,
+    /// `Thu, 15 Sep 2022 00:00:00 +0700`, for RSS.
+    pub rfc822: String,
     /// `2022`.
     pub year: i32,
 }
@@ -75,6 +77,7 @@ impl DateView {
             short: d.fmt_short(),
             header: d.fmt_header(),
             formal: d.fmt_formal(),
+            rfc822: d.to_rfc822(),
             year: d.year(),
         }
     }
@@ -89,6 +92,130 @@ pub struct TermView {
     pub name: String,
     /// Its slug.
     pub slug: String,
+    /// URL of the term's page (`/tags/khuyen-hoc/`).
+    pub url: String,
+}
+
+/// A term in a taxonomy's term list.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermLinkView {
+    /// Display name (the spelling most pages use).
+    pub name: String,
+    /// Slug.
+    pub slug: String,
+    /// URL of the term's page.
+    pub url: String,
+    /// Number of pages with the term.
+    pub count: usize,
+}
+
+/// A taxonomy, as `taxonomy` in `taxonomy.html` and `term.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaxonomyView {
+    /// Name as declared (`tags`).
+    pub name: String,
+    /// Display title (`Thẻ` for `tags`, else the name).
+    pub title: String,
+    /// URL of the term list (`/tags/`).
+    pub url: String,
+    /// Terms in Vietnamese order (only in `taxonomy.html`; empty in `term.html`).
+    pub terms: Vec<TermLinkView>,
+}
+
+/// A paginated list of pages: `listing` in `term.html` and `audience.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListingView<'a> {
+    /// Heading of the list.
+    pub title: String,
+    /// URL of the first page of the list.
+    pub url: String,
+    /// Absolute URL of this page of the list.
+    pub permalink: String,
+    /// The pages on this page of the list, newest first.
+    pub pages: Vec<&'a PageCard>,
+    /// Page numbers and links.
+    pub paginator: PaginatorView,
+    /// URL of the list's Atom feed.
+    pub feed_url: Option<String>,
+}
+
+/// A call to action of a campaign.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallToActionView {
+    /// Button text.
+    pub label: String,
+    /// Where it leads (`@/` links resolved; unsafe schemes replaced by `#`).
+    pub url: String,
+}
+
+/// A campaign's message for one audience.
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignAudienceView {
+    /// Audience id.
+    pub id: String,
+    /// Audience name from loa.yaml.
+    pub name: String,
+    /// Headline for this audience.
+    pub headline: String,
+    /// Message (plain text).
+    pub message: String,
+    /// Call to action, if any.
+    pub call_to_action: Option<CallToActionView>,
+    /// URL of the campaign's page for this audience (`/chien-dich/x/gia-dinh/`).
+    pub url: String,
+}
+
+/// A campaign: `page.campaign` on its landing page, `campaign` on its audience pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignView<'a> {
+    /// Title of the campaign page.
+    pub title: String,
+    /// URL of the landing page.
+    pub url: String,
+    /// `starts` of the campaign block.
+    pub starts: DateView,
+    /// `ends` of the campaign block.
+    pub ends: DateView,
+    /// `goal` of the campaign block.
+    pub goal: Option<String>,
+    /// `upcoming`, `active` or `ended`, at build time (or `--at`).
+    pub status: &'static str,
+    /// `sắp diễn ra`, `đang diễn ra` or `đã kết thúc`.
+    pub status_label: &'static str,
+    /// One block per audience, in written order.
+    pub audiences: Vec<CampaignAudienceView>,
+    /// Pages that joined the campaign (`campaigns: [slug]`), newest first.
+    pub pages: Vec<&'a PageCard>,
+    /// URL of the campaign's Atom feed.
+    pub feed_url: String,
+}
+
+/// An audience's page: `audience` in `audience.html`; the list in `audiences.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AudiencePageView {
+    /// Id from loa.yaml.
+    pub id: String,
+    /// Name from loa.yaml.
+    pub name: String,
+    /// Description from loa.yaml.
+    pub description: String,
+    /// URL of its page (`/doi-tuong/gia-dinh/`).
+    pub url: String,
+    /// URL of its Atom feed.
+    pub feed_url: String,
+    /// Number of pages aimed at it.
+    pub count: usize,
+}
+
+/// An active campaign's message on an audience page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignMessageView {
+    /// The campaign (title, landing URL).
+    pub campaign: LinkView,
+    /// `đang diễn ra` (only active campaigns are shown).
+    pub status_label: &'static str,
+    /// The message for this audience, with the URL of the campaign's audience page.
+    pub message: CampaignAudienceView,
 }
 
 /// A heading in the table of contents.
@@ -151,6 +278,10 @@ pub struct PageView<'a> {
     pub extra: &'a serde_json::Value,
     /// Source file, relative to the site root (`content/bai-viet/x.md`).
     pub file: &'a str,
+    /// Campaigns the page joined (`campaigns:`), as links to their landing pages.
+    pub campaigns: Vec<LinkView>,
+    /// For a campaign page: the campaign (dates, status, audience blocks, its pages).
+    pub campaign: Option<CampaignView<'a>>,
 }
 
 /// One listing page of a section, as `section` in `section.html` and `index.html`.
@@ -176,6 +307,8 @@ pub struct SectionView<'a> {
     pub paginator: PaginatorView,
     /// `extra:` from `_index.md`.
     pub extra: &'a serde_json::Value,
+    /// URL of the section's Atom feed (the site feed for the home page).
+    pub feed_url: String,
 }
 
 /// Pagination of a listing.

@@ -1,11 +1,15 @@
 //! Render stage: (Site, Rendered bodies, Templates) → every output file as bytes.
 //!
-//! Builds the template views once (a card per page, shared by every listing), renders pages,
-//! section listings with pagination, the home page, 404 and alias redirects in parallel, and
-//! gives a `BuildOutput` keyed by output path (a `BTreeMap`, so output is deterministic).
-//! Template errors name the template, its line and the page. Must not write files.
+//! Builds the template views once (a card per page, shared by every listing), then renders
+//! every output in parallel: pages, section listings with pagination, the home page, taxonomy,
+//! audience and campaign pages, feeds, the sitemap, robots.txt, 404 and alias redirects. Gives a
+//! `BuildOutput` keyed by output path (a `BTreeMap`, so output is deterministic). Two outputs on
+//! one path are an error. Template errors name the template, its line and the page.
+//! Must not write files.
 
 pub mod context;
+pub mod feeds;
+pub mod listing;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -16,9 +20,9 @@ use tera::Context;
 
 use crate::assemble::output_file;
 use crate::config::Config;
-use crate::content::{Document, Section, Site};
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::{Rendered, escape};
+use crate::content::{Document, Kind, Section, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::markdown::{LinkTargets, Rendered, escape};
 use context::{
     AudienceView, DateView, LinkView, PageCard, PageView, PagerLink, PaginatorView, SectionView, SiteView,
     TermView,
@@ -42,63 +46,184 @@ pub struct Bodies<'a> {
     pub sections: &'a [Rendered],
 }
 
+/// What every render job reads.
+pub struct Env<'a> {
+    /// The configuration.
+    pub config: &'a Config,
+    /// The assembled site.
+    pub site: &'a Site,
+    /// Rendered bodies.
+    pub bodies: &'a Bodies<'a>,
+    /// One card per page, indexed like `site.pages`.
+    pub cards: Vec<PageCard>,
+    /// The templates.
+    pub templates: &'a Templates,
+    /// Where `@/` links go (for calls to action).
+    pub links: &'a LinkTargets,
+}
+
+/// One output file to render.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    /// A page.
+    Page(usize),
+    /// Listing page `n` of a section (the home page for section 0).
+    Section(usize, usize),
+    /// The term list of taxonomy `t`.
+    Taxonomy(usize),
+    /// Listing page `n` of term `k` of taxonomy `t`.
+    Term(usize, usize, usize),
+    /// The list of audiences.
+    Audiences,
+    /// Listing page `n` of audience `a`.
+    Audience(usize, usize),
+    /// The page of campaign page `p` for its audience `k`.
+    CampaignAudience(usize, usize),
+}
+
+type Rendered1 = Result<(String, Vec<u8>), Diagnostic>;
+
 /// Renders the whole site.
 pub fn render_site(
     config: &Config,
     site: &Site,
     bodies: &Bodies<'_>,
     templates: &mut Templates,
+    links: &LinkTargets,
 ) -> Result<BuildOutput, Diagnostics> {
     let site_view = site_view(config, site);
     templates.tera.global_context().insert("site", &site_view);
     let templates = &*templates;
     let cards: Vec<PageCard> =
         site.pages.par_iter().zip(bodies.pages.par_iter()).map(|(p, r)| page_card(config, p, r)).collect();
+    let env = Env { config, site, bodies, cards, templates, links };
 
     let mut diags = Diagnostics::new();
-    let page_results: Vec<Result<(String, Vec<u8>), Diagnostic>> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| render_page(config, site, bodies, &cards, templates, i))
-        .collect();
-    let listing_jobs: Vec<(usize, usize)> = site
-        .sections
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| (1..=pager_total(s)).map(move |n| (i, n)))
-        .collect();
-    let listing_results: Vec<Result<(String, Vec<u8>), Diagnostic>> = listing_jobs
-        .par_iter()
-        .map(|&(i, n)| render_listing(config, site, bodies, &cards, templates, i, n))
-        .collect();
-    let mut files = BTreeMap::new();
-    for r in page_results.into_iter().chain(listing_results) {
+    let jobs = jobs(&env, &mut diags);
+    let results: Vec<Rendered1> = jobs.par_iter().map(|&job| run_job(&env, job)).collect();
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut insert = |path: String, bytes: Vec<u8>, diags: &mut Diagnostics| {
+        if files.contains_key(&path) {
+            diags.push(
+                Diagnostic::global("route-collision", format!("hai trang cùng ghi ra {path}")).with_hint(
+                    "đổi `slug:` của trang trùng với trang loa tự tạo (thẻ, đối tượng, phân trang)",
+                ),
+            );
+        } else {
+            files.insert(path, bytes);
+        }
+    };
+    for r in results {
         match r {
-            Ok((path, bytes)) => {
-                files.insert(path, bytes);
-            }
+            Ok((path, bytes)) => insert(path, bytes, &mut diags),
             Err(d) => diags.push(d),
         }
     }
     if templates.has("404.html") {
         match templates.tera.render("404.html", &Context::new()) {
-            Ok(s) => {
-                files.insert("404.html".to_string(), s.into_bytes());
-            }
+            Ok(s) => insert("404.html".to_string(), s.into_bytes(), &mut diags),
             Err(e) => diags.push(tera_error(&e, &templates.files, Some("404.html"), Some("404.html"))),
         }
     }
     for p in &site.pages {
         for alias in &p.aliases {
-            files.insert(
-                output_file(alias),
-                redirect_page(&config.url(&p.path), &config.permalink(&p.path)).into_bytes(),
-            );
+            let html = redirect_page(&config.url(&p.path), &config.permalink(&p.path));
+            insert(output_file(alias), html.into_bytes(), &mut diags);
         }
     }
+    for (path, bytes) in listing::feeds_and_sitemap(&env) {
+        insert(path, bytes, &mut diags);
+    }
     if diags.has_errors() {
+        diags.sort();
         return Err(diags);
     }
     Ok(BuildOutput { files, copies: BTreeMap::new() })
+}
+
+/// Every output to render. A missing template for a kind of page the site needs is an error.
+fn jobs(env: &Env<'_>, diags: &mut Diagnostics) -> Vec<Job> {
+    let site = env.site;
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    for (i, s) in site.sections.iter().enumerate() {
+        jobs.extend((1..=pager_total(s.pages.len(), s.paginate_by)).map(|n| Job::Section(i, n)));
+    }
+    let need = |template: &str, why: &str, diags: &mut Diagnostics| -> bool {
+        if env.templates.has(template) {
+            return true;
+        }
+        diags.push(
+            Diagnostic::error(
+                "template",
+                Location::file("templates"),
+                format!("thiếu mẫu `{template}` cho {why}"),
+            )
+            .with_hint(format!("tạo templates/{template} hoặc dùng giao diện có sẵn mẫu này")),
+        );
+        false
+    };
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        if tax.terms.is_empty() {
+            continue;
+        }
+        if need("taxonomy.html", &format!("danh sách `{}`", tax.name), diags) {
+            jobs.push(Job::Taxonomy(t));
+        }
+        if need("term.html", &format!("các trang `{}`", tax.name), diags) {
+            for (k, term) in tax.terms.iter().enumerate() {
+                jobs.extend(
+                    (1..=pager_total(term.pages.len(), listing::PER_PAGE)).map(|n| Job::Term(t, k, n)),
+                );
+            }
+        }
+    }
+    if !env.config.audiences.0.is_empty() {
+        if need("audiences.html", "danh sách đối tượng", diags) {
+            jobs.push(Job::Audiences);
+        }
+        if need("audience.html", "trang đối tượng", diags) {
+            for a in 0..env.config.audiences.0.len() {
+                let n = listing::audience_pages(env, a).len();
+                jobs.extend((1..=pager_total(n, listing::PER_PAGE)).map(|k| Job::Audience(a, k)));
+            }
+        }
+    }
+    for (i, p) in site.pages.iter().enumerate() {
+        if let Some(c) = p.meta.campaign() {
+            if !c.audiences.is_empty()
+                && need("campaign_audience.html", "trang chiến dịch theo đối tượng", diags)
+            {
+                jobs.extend((0..c.audiences.len()).map(|k| Job::CampaignAudience(i, k)));
+            }
+        }
+    }
+    jobs
+}
+
+fn run_job(env: &Env<'_>, job: Job) -> Rendered1 {
+    match job {
+        Job::Page(i) => render_page(env, i),
+        Job::Section(i, n) => render_section(env, i, n),
+        Job::Taxonomy(t) => listing::render_taxonomy(env, t),
+        Job::Term(t, k, n) => listing::render_term(env, t, k, n),
+        Job::Audiences => listing::render_audiences(env),
+        Job::Audience(a, n) => listing::render_audience(env, a, n),
+        Job::CampaignAudience(p, k) => listing::render_campaign_audience(env, p, k),
+    }
+}
+
+/// Renders `template` with `ctx`, mapping errors to a diagnostic naming the page.
+pub(crate) fn render_template(
+    env: &Env<'_>,
+    template: &str,
+    ctx: &Context,
+    source: &str,
+) -> Result<Vec<u8>, Diagnostic> {
+    env.templates
+        .tera
+        .render(template, ctx)
+        .map(String::into_bytes)
+        .map_err(|e| tera_error(&e, &env.templates.files, Some(source), Some(template)))
 }
 
 fn site_view(config: &Config, site: &Site) -> SiteView {
@@ -154,10 +279,10 @@ fn page_card(config: &Config, p: &Document, r: &Rendered) -> PageCard {
         terms: p
             .terms
             .iter()
-            .map(|t| TermView {
-                taxonomy: t.taxonomy.clone(),
-                name: t.name.clone(),
-                slug: crate::vi::slugify(&t.name),
+            .map(|t| {
+                let slug = crate::vi::slugify(&t.name);
+                let url = config.url(&format!("/{}/{slug}/", t.taxonomy));
+                TermView { taxonomy: t.taxonomy.clone(), name: t.name.clone(), slug, url }
             })
             .collect(),
         audiences: p
@@ -209,23 +334,23 @@ fn strip_tags(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn render_page(
-    config: &Config,
-    site: &Site,
-    bodies: &Bodies<'_>,
-    cards: &[PageCard],
-    templates: &Templates,
-    i: usize,
-) -> Result<(String, Vec<u8>), Diagnostic> {
+fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
+    let (config, site) = (env.config, env.site);
     let p = &site.pages[i];
-    let r = &bodies.pages[i];
+    let r = &env.bodies.pages[i];
     let section = &site.sections[p.section];
     let pos = section.pages.iter().position(|&id| id == i);
     let link =
         |id: usize| LinkView { title: site.pages[id].title.clone(), url: config.url(&site.pages[id].path) };
-    let listed = p.kind != crate::content::Kind::Page;
+    let listed = p.kind != Kind::Page;
+    let campaigns = p
+        .campaigns
+        .iter()
+        .filter_map(|slug| site.pages.iter().position(|c| c.meta.campaign().is_some() && &c.slug == slug))
+        .map(link)
+        .collect();
     let view = PageView {
-        card: &cards[i],
+        card: &env.cards[i],
         content: &r.html,
         toc: &r.toc,
         syllables: r.syllables,
@@ -234,9 +359,11 @@ fn render_page(
         older: pos.filter(|_| listed).and_then(|k| section.pages.get(k + 1)).map(|&id| link(id)),
         extra: &p.extra,
         file: &p.file,
+        campaigns,
+        campaign: listing::campaign_view(env, i).transpose()?,
     };
     let template = match &p.template {
-        Some(t) if templates.has(t) => t.as_str(),
+        Some(t) if env.templates.has(t) => t.as_str(),
         Some(t) => {
             return Err(Diagnostic::error(
                 "template",
@@ -245,48 +372,51 @@ fn render_page(
             )
             .with_hint(format!("tạo templates/{t} hoặc bỏ dòng `template:`")));
         }
-        None if templates.has(p.kind.template()) => p.kind.template(),
+        None if env.templates.has(p.kind.template()) => p.kind.template(),
         None => "page.html",
     };
     let mut ctx = Context::new();
     ctx.insert("page", &view);
-    let html = templates
-        .tera
-        .render(template, &ctx)
-        .map_err(|e| tera_error(&e, &templates.files, Some(&p.file), Some(template)))?;
-    Ok((output_file(&p.path), html.into_bytes()))
+    Ok((output_file(&p.path), render_template(env, template, &ctx, &p.file)?))
 }
 
-fn pager_total(s: &Section) -> usize {
-    s.pages.len().div_ceil(s.paginate_by).max(1)
+/// Number of listing pages for `items` items (at least 1).
+pub fn pager_total(items: usize, per: usize) -> usize {
+    items.div_ceil(per.max(1)).max(1)
 }
 
-/// URL path of listing page `n` of a section (`/bai-viet/`, `/bai-viet/trang/2/`).
-pub fn pager_path(s: &Section, n: usize) -> String {
-    if n <= 1 { s.path.clone() } else { format!("{}trang/{n}/", s.path) }
+/// URL path of listing page `n` of a list at `base` (`/bai-viet/`, `/bai-viet/trang/2/`).
+pub fn pager_path(base: &str, n: usize) -> String {
+    if n <= 1 { base.to_string() } else { format!("{base}trang/{n}/") }
 }
 
-fn render_listing(
-    config: &Config,
-    site: &Site,
-    bodies: &Bodies<'_>,
-    cards: &[PageCard],
-    templates: &Templates,
-    i: usize,
-    n: usize,
-) -> Result<(String, Vec<u8>), Diagnostic> {
-    let s = &site.sections[i];
-    let total = pager_total(s);
+/// The paginator of page `n` of a list at `base`.
+pub fn paginator(config: &Config, base: &str, items: usize, per: usize, n: usize) -> PaginatorView {
+    let total = pager_total(items, per);
+    let url_of = |k: usize| config.url(&pager_path(base, k));
+    PaginatorView {
+        current: n,
+        total,
+        total_items: items,
+        previous: (n > 1).then(|| url_of(n - 1)),
+        next: (n < total).then(|| url_of(n + 1)),
+        pages: (1..=total).map(|k| PagerLink { number: k, url: url_of(k), current: k == n }).collect(),
+    }
+}
+
+fn render_section(env: &Env<'_>, i: usize, n: usize) -> Rendered1 {
+    let (config, site) = (env.config, env.site);
+    let s: &Section = &site.sections[i];
     let per = s.paginate_by;
-    let url_of = |k: usize| config.url(&pager_path(s, k));
+    let body = &env.bodies.sections[i];
     let view = SectionView {
         title: &s.title,
         url: config.url(&s.path),
-        permalink: config.permalink(&pager_path(s, n)),
+        permalink: config.permalink(&pager_path(&s.path, n)),
         kind: s.kind.as_str(),
-        content: &bodies.sections[i].html,
-        description: s.summary.clone().unwrap_or_else(|| bodies.sections[i].first_paragraph_text.clone()),
-        pages: s.pages.iter().skip((n - 1) * per).take(per).map(|&id| &cards[id]).collect(),
+        content: &body.html,
+        description: s.summary.clone().unwrap_or_else(|| body.first_paragraph_text.clone()),
+        pages: s.pages.iter().skip((n - 1) * per).take(per).map(|&id| &env.cards[id]).collect(),
         subsections: s
             .subsections
             .iter()
@@ -295,27 +425,17 @@ fn render_listing(
                 url: config.url(&site.sections[k].path),
             })
             .collect(),
-        paginator: PaginatorView {
-            current: n,
-            total,
-            total_items: s.pages.len(),
-            previous: (n > 1).then(|| url_of(n - 1)),
-            next: (n < total).then(|| url_of(n + 1)),
-            pages: (1..=total).map(|k| PagerLink { number: k, url: url_of(k), current: k == n }).collect(),
-        },
+        paginator: paginator(config, &s.path, s.pages.len(), per, n),
         extra: &s.extra,
+        feed_url: config.url(&format!("{}atom.xml", s.path)),
     };
     let is_home = i == 0;
-    let default = if is_home { "index.html" } else { "section.html" };
-    let template = match &s.template {
-        Some(t) => t.as_str(),
-        None => default,
-    };
+    let template = s.template.as_deref().unwrap_or(if is_home { "index.html" } else { "section.html" });
     let file = s.file.clone().unwrap_or_else(|| "content/_index.md".to_string());
-    if !templates.has(template) {
+    if !env.templates.has(template) {
         return Err(Diagnostic::error(
             "template",
-            crate::diagnostics::Location::file(&file),
+            Location::file(&file),
             format!("không có mẫu `{template}`"),
         )
         .with_hint(format!("tạo templates/{template}")));
@@ -324,16 +444,13 @@ fn render_listing(
     ctx.insert("section", &view);
     if is_home {
         let mut latest: Vec<usize> =
-            (0..site.pages.len()).filter(|&k| site.pages[k].kind == crate::content::Kind::Article).collect();
+            (0..site.pages.len()).filter(|&k| site.pages[k].kind == Kind::Article).collect();
         site.sort_newest_first(&mut latest);
-        let latest: Vec<&PageCard> = latest.into_iter().take(s.paginate_by).map(|k| &cards[k]).collect();
+        let latest: Vec<&PageCard> = latest.into_iter().take(s.paginate_by).map(|k| &env.cards[k]).collect();
         ctx.insert("latest", &latest);
+        ctx.insert("campaigns", &listing::active_campaigns(env));
     }
-    let html = templates
-        .tera
-        .render(template, &ctx)
-        .map_err(|e| tera_error(&e, &templates.files, Some(&file), Some(template)))?;
-    Ok((output_file(&pager_path(s, n)), html.into_bytes()))
+    Ok((output_file(&pager_path(&s.path, n)), render_template(env, template, &ctx, &file)?))
 }
 
 /// A redirect page for an old URL: meta refresh plus canonical link, no script.

@@ -234,6 +234,19 @@ impl DateTime {
         let (hh, mm, ss) = (secs / 3600, secs % 3600 / 60, secs % 60);
         format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}+07:00")
     }
+
+    /// `Thu, 15 Sep 2022 00:00:00 +0700` (RFC 822, for RSS; English names as the format requires).
+    pub fn to_rfc822(&self) -> String {
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        const MONTHS: [&str; 12] =
+            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let (days, secs) = self.local();
+        let (y, m, d) = civil_from_days(days);
+        let wd = DAYS[(days + 3).rem_euclid(7) as usize];
+        let mon = MONTHS[(m as usize).saturating_sub(1).min(11)];
+        let (hh, mm, ss) = (secs / 3600, secs % 3600 / 60, secs % 60);
+        format!("{wd}, {d:02} {mon} {y:04} {hh:02}:{mm:02}:{ss:02} +0700")
+    }
 }
 
 #[cfg(test)]
@@ -245,6 +258,12 @@ mod tests {
             Ok(d) => d,
             Err(e) => panic!("{s}: {e}"),
         }
+    }
+
+    #[test]
+    fn rfc822_for_rss() {
+        assert_eq!(p("2022-09-15").to_rfc822(), "Thu, 15 Sep 2022 00:00:00 +0700");
+        assert_eq!(p("2019-05-10T08:30:00Z").to_rfc822(), "Fri, 10 May 2019 15:30:00 +0700");
     }
 
     #[test]

@@ -1,0 +1,157 @@
+//! Atom and RSS feeds, the sitemap and robots.txt, written in Rust (not templates): they are
+//! machine formats every site needs the same way. Every text is XML-escaped; every URL is
+//! absolute.
+
+use super::context::PageCard;
+
+/// Escapes text for XML element content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 does not allow at all are dropped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Entries in a feed, newest first.
+pub const FEED_LIMIT: usize = 20;
+
+/// What a feed is about.
+pub struct FeedInfo<'a> {
+    /// Feed title (`Bài viết · Khuyến học`).
+    pub title: &'a str,
+    /// Absolute URL of the feed itself.
+    pub self_url: &'a str,
+    /// Absolute URL of the page listing the same items.
+    pub page_url: &'a str,
+    /// Site language (`vi`).
+    pub language: &'a str,
+}
+
+fn entry_time(c: &PageCard) -> Option<&str> {
+    c.updated.as_ref().or(c.date.as_ref()).map(|d| d.rfc3339.as_str())
+}
+
+/// An Atom 1.0 feed of `cards` (already newest first; only dated cards are included).
+pub fn atom(info: &FeedInfo<'_>, cards: &[&PageCard]) -> String {
+    let entries: Vec<&&PageCard> = cards.iter().filter(|c| c.date.is_some()).take(FEED_LIMIT).collect();
+    let updated = entries.iter().filter_map(|c| entry_time(c)).max().unwrap_or("1970-01-01T00:00:00+07:00");
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml_escape(info.language)
+    ));
+    x.push_str(&format!("  <title>{}</title>\n", xml_escape(info.title)));
+    x.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(info.self_url)
+    ));
+    x.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(info.page_url)
+    ));
+    x.push_str(&format!("  <id>{}</id>\n", xml_escape(info.self_url)));
+    x.push_str(&format!("  <updated>{updated}</updated>\n"));
+    x.push_str("  <generator>loa</generator>\n");
+    for c in entries {
+        let published = c.date.as_ref().map_or("", |d| d.rfc3339.as_str());
+        x.push_str("  <entry>\n");
+        x.push_str(&format!("    <title>{}</title>\n", xml_escape(&c.title)));
+        x.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&c.permalink)
+        ));
+        x.push_str(&format!("    <id>{}</id>\n", xml_escape(&c.permalink)));
+        x.push_str(&format!("    <published>{published}</published>\n"));
+        x.push_str(&format!("    <updated>{}</updated>\n", entry_time(c).unwrap_or(published)));
+        x.push_str(&format!("    <summary type=\"text\">{}</summary>\n", xml_escape(&c.description)));
+        for t in &c.terms {
+            x.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(&t.name)));
+        }
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+/// An RSS 2.0 feed (dates in RFC 822 as RSS requires).
+pub fn rss(info: &FeedInfo<'_>, description: &str, cards: &[&PageCard]) -> String {
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
+    x.push_str(&format!("  <title>{}</title>\n", xml_escape(info.title)));
+    x.push_str(&format!("  <link>{}</link>\n", xml_escape(info.page_url)));
+    x.push_str(&format!("  <description>{}</description>\n", xml_escape(description)));
+    x.push_str(&format!("  <language>{}</language>\n", xml_escape(info.language)));
+    x.push_str(&format!(
+        "  <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+        xml_escape(info.self_url)
+    ));
+    for c in cards.iter().filter(|c| c.date.is_some()).take(FEED_LIMIT) {
+        x.push_str("  <item>\n");
+        x.push_str(&format!("    <title>{}</title>\n", xml_escape(&c.title)));
+        x.push_str(&format!("    <link>{}</link>\n", xml_escape(&c.permalink)));
+        x.push_str(&format!("    <guid isPermaLink=\"true\">{}</guid>\n", xml_escape(&c.permalink)));
+        if let Some(d) = &c.date {
+            x.push_str(&format!("    <pubDate>{}</pubDate>\n", d.rfc822));
+        }
+        x.push_str(&format!("    <description>{}</description>\n", xml_escape(&c.description)));
+        x.push_str("  </item>\n");
+    }
+    x.push_str("</channel>\n</rss>\n");
+    x
+}
+
+/// One URL of the sitemap.
+pub struct SitemapEntry {
+    /// Absolute URL.
+    pub loc: String,
+    /// `YYYY-MM-DD` of the last change, when known.
+    pub lastmod: Option<String>,
+}
+
+/// `sitemap.xml` (entries sorted by URL for determinism).
+pub fn sitemap(entries: &mut [SitemapEntry]) -> String {
+    entries.sort_by(|a, b| a.loc.cmp(&b.loc));
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for e in entries.iter() {
+        x.push_str(&format!("  <url>\n    <loc>{}</loc>\n", xml_escape(&e.loc)));
+        if let Some(m) = &e.lastmod {
+            x.push_str(&format!("    <lastmod>{m}</lastmod>\n"));
+        }
+        x.push_str("  </url>\n");
+    }
+    x.push_str("</urlset>\n");
+    x
+}
+
+/// `robots.txt` allowing everything and pointing at the sitemap.
+pub fn robots(sitemap_url: &str) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_invalid_characters() {
+        assert_eq!(
+            xml_escape("<script>\"a\" & 'b'\u{1}</script>"),
+            "&lt;script&gt;&quot;a&quot; &amp; &apos;b&apos;&lt;/script&gt;"
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! Compact encodings shared with `search.js`: numbers as text, the shard hash, JSON bytes.
+//!
+//! Takes: integers, index keys and serialisable values.
+//! Gives: posting strings (`encode_numbers`), the shard of a key (`shard_of`, `shard_name`) and
+//! JSON bytes safe to embed anywhere (`to_json`).
+//! Must not: change without the matching change in `themes/loa/static/search.js` (`decode`,
+//! `fnv1a`, `shardName`); the JS tests decode an index built here.
+
+use serde::Serialize;
+
+/// Last digit of a number (base 32).
+const FINAL_DIGITS: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
+/// Every earlier digit (base 32), so numbers need no separator.
+const MORE_DIGITS: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz-_";
+
+/// Appends `n` in base 32, most significant digit first; every digit but the last is taken
+/// from [`MORE_DIGITS`]. `0..32` take one character, `32..1024` two. All characters are plain
+/// ASCII that JSON never escapes.
+pub fn push_number(out: &mut String, n: u32) {
+    let mut digits = [0u8; 7];
+    let mut len = 0;
+    let mut rest = n;
+    loop {
+        digits[len] = (rest % 32) as u8;
+        len += 1;
+        rest /= 32;
+        if rest == 0 {
+            break;
+        }
+    }
+    for (k, &d) in digits[..len].iter().enumerate().rev() {
+        let table = if k == 0 { FINAL_DIGITS } else { MORE_DIGITS };
+        out.push(char::from(table[usize::from(d)]));
+    }
+}
+
+/// Decodes what [`push_number`] wrote (used by tests; the browser has its own copy).
+pub fn decode_numbers(s: &str) -> Option<Vec<u32>> {
+    let mut out = Vec::new();
+    let mut acc: u32 = 0;
+    for b in s.bytes() {
+        if let Some(d) = MORE_DIGITS.iter().position(|&x| x == b) {
+            acc = acc.checked_mul(32)?.checked_add(d as u32)?;
+        } else if let Some(d) = FINAL_DIGITS.iter().position(|&x| x == b) {
+            out.push(acc.checked_mul(32)?.checked_add(d as u32)?);
+            acc = 0;
+        } else {
+            return None;
+        }
+    }
+    (acc == 0).then_some(out)
+}
+
+/// FNV-1a, 32 bits, over the UTF-8 bytes of `key` (`fnv1a` in search.js).
+pub fn fnv1a(key: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in key.as_bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// The shard (`0..2^bits`) that holds `key`.
+pub fn shard_of(key: &str, bits: u32) -> u32 {
+    if bits == 0 { 0 } else { fnv1a(key) & ((1u32 << bits) - 1) }
+}
+
+/// The shard's file stem: lower-case hex, zero-padded to `ceil(bits / 4)` digits (at least 1).
+pub fn shard_name(shard: u32, bits: u32) -> String {
+    let width = bits.div_ceil(4).max(1) as usize;
+    format!("{shard:0width$x}")
+}
+
+/// Serialises `value` as compact JSON and also escapes `<`, `>`, `&`, U+2028 and U+2029, so the
+/// bytes stay inert even if a theme inlines them into a `<script>` element. Those characters can
+/// only occur inside JSON strings, where `\uXXXX` means the same character.
+pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
+    let json = serde_json::to_string(value).expect("index values are plain strings, numbers and maps");
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => out.push(c),
+        }
+    }
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_round_trip() {
+        let nums = [0, 1, 31, 32, 33, 1023, 1024, 99_999, u32::MAX];
+        let mut s = String::new();
+        for n in nums {
+            push_number(&mut s, n);
+        }
+        assert_eq!(decode_numbers(&s).unwrap(), nums);
+        let mut one = String::new();
+        push_number(&mut one, 5);
+        push_number(&mut one, 40);
+        assert_eq!(one, "5B8");
+        assert_eq!(decode_numbers("B"), None, "an unfinished number is an error");
+    }
+
+    #[test]
+    fn fnv_golden_values() {
+        // Reference values of 32-bit FNV-1a.
+        assert_eq!(fnv1a(""), 0x811c_9dc5);
+        assert_eq!(fnv1a("a"), 0xe40c_292c);
+        assert_eq!(fnv1a("foobar"), 0xbf9c_f968);
+        assert_eq!(shard_of("khuyen hoc", 0), 0);
+        assert!(shard_of("khuyen hoc", 4) < 16);
+        assert_eq!(shard_name(10, 4), "a");
+        assert_eq!(shard_name(10, 9), "00a");
+        assert_eq!(shard_name(0, 0), "0");
+    }
+
+    #[test]
+    fn json_escapes_markup_and_round_trips() {
+        let title = "<script>alert(\"x\")</script> & ‘Đảng’\u{2028}\\";
+        let bytes = to_json(&vec![title]);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'), "{text}");
+        assert!(!text.contains('\u{2028}'));
+        let back: Vec<String> = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(back, [title]);
+    }
+}

@@ -1,0 +1,188 @@
+//! Splits text into punctuation segments of syllables (design note §7).
+//!
+//! Takes: any `&str` (NFC or NFD).
+//! Gives: segments, each a list of [`Token`]s (the original syllable, its byte range, its fold
+//! key and its tone-style key). A segment ends at sentence and clause punctuation, quotes,
+//! brackets, dashes and line breaks, so no bigram or phrase spans "…tuyển sinh; học tập…".
+//! Must not: drift from `tokenize` in `themes/loa/static/search.js`: the browser splits the
+//! query with the same rules, and `tests/suite/search_js.rs` compares the two on golden strings.
+
+use unicode_normalization::char::is_combining_mark;
+
+use crate::vi;
+
+/// Tokens whose fold key is longer than this (URLs, hashes) are not indexed and end a segment.
+pub const MAX_TOKEN_CHARS: usize = 32;
+
+/// Characters that end a segment (unless the "inner" rule below applies).
+const BREAKS: &[char] = &[
+    ',', ';', '.', ':', '“', '”', '"', '–', '—', '(', ')', '!', '?', '…', '[', ']', '{', '}', '«', '»', '‘',
+    '’', '„', '‟', '\'', '•', '·', '|', '-', '/', '\n', '\r', '\u{2028}', '\u{2029}', '\u{85}',
+];
+
+/// Characters that only separate two syllables when written between them without spaces
+/// (`49-KL/TW`, `TP.HCM`, `14:30`, `Kơ’nia`): no segment break there.
+const INNER: &[char] = &['.', ':', '-', '/', '\'', '’'];
+
+/// One syllable (or number, or foreign word) of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// The syllable as written in the text.
+    pub text: &'a str,
+    /// Byte offset of `text` in the input.
+    pub start: usize,
+    /// `vi::fold(text)`: the search key (`Đảng` → `dang`).
+    pub fold: String,
+    /// `vi::tone_key(text)`: the diacritics as written, tone style normalised (`hoà` → `hòa`).
+    pub tone: String,
+}
+
+impl Token<'_> {
+    /// True if the syllable carries any diacritic (or `đ`), so an exact-diacritic match means
+    /// something (`hóc`, not `hoc`).
+    pub fn has_marks(&self) -> bool {
+        self.tone != self.fold
+    }
+}
+
+/// A letter, digit or combining mark: part of a syllable.
+/// Mirrors `/[\p{Alphabetic}\p{N}\p{M}]/u` in search.js.
+pub fn is_token_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Token,
+    Separator,
+    Break,
+}
+
+fn classify(prev: Option<char>, c: char, next: Option<char>) -> Class {
+    if is_token_char(c) {
+        return Class::Token;
+    }
+    let digit = |x: Option<char>| x.is_some_and(|x| x.is_ascii_digit());
+    if matches!(c, '.' | ',') && digit(prev) && digit(next) {
+        // `10.000`, `1,5`: one number.
+        return Class::Token;
+    }
+    let inner = |x: Option<char>| x.is_some_and(is_token_char);
+    if INNER.contains(&c) && inner(prev) && inner(next) {
+        return Class::Separator;
+    }
+    if BREAKS.contains(&c) { Class::Break } else { Class::Separator }
+}
+
+/// Splits `text` into segments of tokens. Empty segments are dropped.
+///
+/// `"…tuyển sinh; học tập…"` → `[["tuyển", "sinh"], ["học", "tập"]]`.
+pub fn tokenize(text: &str) -> Vec<Vec<Token<'_>>> {
+    let mut segments: Vec<Vec<Token<'_>>> = Vec::new();
+    let mut current: Vec<Token<'_>> = Vec::new();
+    let mut token_start: Option<usize> = None;
+    let mut prev: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let class = classify(prev, c, next);
+        prev = Some(c);
+        if class == Class::Token {
+            token_start.get_or_insert(i);
+            continue;
+        }
+        if let Some(start) = token_start.take() {
+            push_token(&text[start..i], start, &mut current, &mut segments);
+        }
+        if class == Class::Break {
+            end_segment(&mut current, &mut segments);
+        }
+    }
+    if let Some(start) = token_start {
+        push_token(&text[start..], start, &mut current, &mut segments);
+    }
+    end_segment(&mut current, &mut segments);
+    segments
+}
+
+fn push_token<'a>(
+    text: &'a str,
+    start: usize,
+    current: &mut Vec<Token<'a>>,
+    segments: &mut Vec<Vec<Token<'a>>>,
+) {
+    let fold = vi::fold(text);
+    let len = fold.chars().count();
+    if len == 0 {
+        // A stray combining mark: nothing to index, and no reason to end the segment.
+        return;
+    }
+    if len > MAX_TOKEN_CHARS {
+        end_segment(current, segments);
+        return;
+    }
+    let tone = vi::tone_key(text);
+    current.push(Token { text, start, fold, tone });
+}
+
+fn end_segment<'a>(current: &mut Vec<Token<'a>>, segments: &mut Vec<Vec<Token<'a>>>) {
+    if !current.is_empty() {
+        segments.push(std::mem::take(current));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    fn folds(text: &str) -> Vec<Vec<String>> {
+        tokenize(text).into_iter().map(|s| s.into_iter().map(|t| t.fold).collect()).collect()
+    }
+
+    #[test]
+    fn semicolon_ends_a_segment() {
+        assert_eq!(folds("…tuyển sinh; học tập…"), [vec!["tuyen", "sinh"], vec!["hoc", "tap"]]);
+    }
+
+    #[test]
+    fn every_listed_punctuation_ends_a_segment() {
+        for p in [",", ";", ".", ":", "“", "”", "\"", "–", "—", "(", ")", "!", "?", "…", "\n", " - ", " / "] {
+            let text = format!("tuyển sinh{p}học tập");
+            assert_eq!(folds(&text), [vec!["tuyen", "sinh"], vec!["hoc", "tap"]], "{p:?}");
+        }
+    }
+
+    #[test]
+    fn inner_marks_and_numbers_stay_in_the_segment() {
+        assert_eq!(folds("Kết luận 49-KL/TW"), [vec!["ket", "luan", "49", "kl", "tw"]]);
+        assert_eq!(folds("TP.HCM lúc 14:30"), [vec!["tp", "hcm", "luc", "14", "30"]]);
+        assert_eq!(folds("10.000 học sinh, 1,5 tỷ đồng"), [vec!["10.000", "hoc", "sinh"], vec!["1,5", "ty", "dong"]]);
+        assert_eq!(folds("giai đoạn 2021–2025."), [vec!["giai", "doan", "2021"], vec!["2025"]]);
+    }
+
+    #[test]
+    fn offsets_and_keys() {
+        let segs = tokenize("Đảng ủy  Khối");
+        let t: Vec<_> = segs[0].iter().map(|t| (t.text, t.start, t.fold.as_str(), t.tone.as_str())).collect();
+        assert_eq!(t, [("Đảng", 0, "dang", "đảng"), ("ủy", 7, "uy", "ủy"), ("Khối", 12, "khoi", "khối")]);
+        assert!(segs[0][0].has_marks());
+        assert!(!tokenize("hoc")[0][0].has_marks());
+    }
+
+    #[test]
+    fn nfd_input_gives_the_same_keys() {
+        let nfd: String = "Khuyến học, xã hội".nfd().collect();
+        assert_eq!(folds(&nfd), [vec!["khuyen", "hoc"], vec!["xa", "hoi"]]);
+        assert_eq!(tokenize(&nfd)[0][0].tone, "khuyến");
+    }
+
+    #[test]
+    fn long_tokens_end_the_segment_and_marks_alone_are_skipped() {
+        let long = "a".repeat(MAX_TOKEN_CHARS + 1);
+        assert_eq!(folds(&format!("xem {long} tại đây")), [vec!["xem"], vec!["tai", "day"]]);
+        assert_eq!(folds("học \u{301} tập"), [vec!["hoc", "tap"]]);
+        assert!(tokenize("").is_empty());
+        assert!(tokenize(" ;; — ").is_empty());
+    }
+}
