@@ -100,7 +100,10 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
             continue;
         }
         match page(config, &sections, &dirs, &rel, p.file, *m, p.key_lines, p.body, p.body_line) {
-            Ok(doc) => pages.push(doc),
+            Ok((doc, problems)) => {
+                pages.push(doc);
+                diags.extend(problems);
+            }
             Err(d) => diags.extend(d),
         }
     }
@@ -269,7 +272,7 @@ fn page(
     key_lines: KeyLines,
     body: String,
     body_line: usize,
-) -> Result<Document, Diagnostics> {
+) -> Result<(Document, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let is_bundle = rel == "index.md" || rel.ends_with("/index.md");
     let (container, stem) = if is_bundle {
@@ -440,7 +443,9 @@ fn page(
             ),
         }
     }
-    if diags.has_errors() {
+    // A page without a title or a slug has no identity; any other error is reported with the
+    // page kept, so that cross-page checks (campaign references, routes) do not add noise.
+    if title.trim().is_empty() || slug.is_empty() {
         return Err(diags);
     }
     // Folders between the section and the page become path segments.
@@ -453,33 +458,36 @@ fn page(
     }
     path.push_str(&slug);
     path.push('/');
-    Ok(Document {
-        kind,
-        section,
-        slug,
-        path,
-        title,
-        date: m.date.map(|d| d.0),
-        updated: m.updated.map(|d| d.0),
-        summary: m.summary.map(|s| s.0),
-        terms,
-        audiences: m.audiences,
-        campaigns: m.campaigns,
-        publish_at: m.publish_at.map(|d| d.0),
-        expire_at: m.expire_at.map(|d| d.0),
-        meta,
-        draft: m.draft,
-        aliases,
-        image: m.image,
-        image_alt: m.image_alt,
-        template: m.template,
-        extra: m.extra,
-        body,
-        body_line,
-        bundle_dir: is_bundle.then(|| format!("content/{}", parent_dir(rel))),
-        key_lines,
-        file,
-    })
+    Ok((
+        Document {
+            kind,
+            section,
+            slug,
+            path,
+            title,
+            date: m.date.map(|d| d.0),
+            updated: m.updated.map(|d| d.0),
+            summary: m.summary.map(|s| s.0),
+            terms,
+            audiences: m.audiences,
+            campaigns: m.campaigns,
+            publish_at: m.publish_at.map(|d| d.0),
+            expire_at: m.expire_at.map(|d| d.0),
+            meta,
+            draft: m.draft,
+            aliases,
+            image: m.image,
+            image_alt: m.image_alt,
+            template: m.template,
+            extra: m.extra,
+            body,
+            body_line,
+            bundle_dir: is_bundle.then(|| format!("content/{}", parent_dir(rel))),
+            key_lines,
+            file,
+        },
+        diags,
+    ))
 }
 
 /// Validates an explicit `slug:` and folds it. Never returns a value with `/`, `\` or `..`.

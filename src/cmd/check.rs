@@ -6,7 +6,7 @@ use clap::Args;
 use loa::build::{BuildOptions, build};
 use loa::config::Overrides;
 
-use super::{EXIT_SITE, load_config, print_diagnostics, site_root};
+use super::{EXIT_SITE, print_diagnostics, site_root};
 
 /// Flags of `loa check`.
 #[derive(Debug, Args)]
@@ -38,11 +38,10 @@ impl CheckArgs {
     /// Runs the pipeline, prints every diagnostic; returns the exit code.
     pub fn run(&self) -> u8 {
         let root = site_root(self.root.as_deref());
-        let config = match load_config(&root, &Overrides::default()) {
-            Ok(c) => c,
-            Err(code) => return code,
+        let result = match loa::config::Config::load(&root, &Overrides::default()) {
+            Ok(config) => build(&config, BuildOptions { drafts: self.drafts, at: self.at }),
+            Err(diags) => Err(diags),
         };
-        let result = build(&config, BuildOptions { drafts: self.drafts, at: self.at });
         if self.format == Format::Json {
             let (diags, next, ok) = match &result {
                 Ok(b) => (&b.warnings, b.next_change, true),

@@ -238,7 +238,11 @@ pub fn render_campaign_audience(env: &Env<'_>, page: usize, k: usize) -> Rendere
     let campaign = match campaign_view(env, page) {
         Some(v) => v?,
         None => {
-            return Err(Diagnostic::error("campaign", Location::file(&p.file), "không phải trang chiến dịch"));
+            return Err(Diagnostic::error(
+                "campaign",
+                Location::file(&p.file),
+                "không phải trang chiến dịch",
+            ));
         }
     };
     let message = campaign.audiences[k].clone();

@@ -102,15 +102,13 @@ pub fn render_site(
     let jobs = jobs(&env, &mut diags);
     let results: Vec<Rendered1> = jobs.par_iter().map(|&job| run_job(&env, job)).collect();
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut insert = |path: String, bytes: Vec<u8>, diags: &mut Diagnostics| {
-        if files.contains_key(&path) {
-            diags.push(
-                Diagnostic::global("route-collision", format!("hai trang cùng ghi ra {path}")).with_hint(
-                    "đổi `slug:` của trang trùng với trang loa tự tạo (thẻ, đối tượng, phân trang)",
-                ),
-            );
-        } else {
-            files.insert(path, bytes);
+    let mut insert = |path: String, bytes: Vec<u8>, diags: &mut Diagnostics| match files.entry(path) {
+        std::collections::btree_map::Entry::Occupied(e) => diags.push(
+            Diagnostic::global("route-collision", format!("hai trang cùng ghi ra {}", e.key()))
+                .with_hint("đổi `slug:` của trang trùng với trang loa tự tạo (thẻ, đối tượng, phân trang)"),
+        ),
+        std::collections::btree_map::Entry::Vacant(e) => {
+            e.insert(bytes);
         }
     };
     for r in results {
@@ -189,12 +187,11 @@ fn jobs(env: &Env<'_>, diags: &mut Diagnostics) -> Vec<Job> {
         }
     }
     for (i, p) in site.pages.iter().enumerate() {
-        if let Some(c) = p.meta.campaign() {
-            if !c.audiences.is_empty()
-                && need("campaign_audience.html", "trang chiến dịch theo đối tượng", diags)
-            {
-                jobs.extend((0..c.audiences.len()).map(|k| Job::CampaignAudience(i, k)));
-            }
+        if let Some(c) = p.meta.campaign()
+            && !c.audiences.is_empty()
+            && need("campaign_audience.html", "trang chiến dịch theo đối tượng", diags)
+        {
+            jobs.extend((0..c.audiences.len()).map(|k| Job::CampaignAudience(i, k)));
         }
     }
     jobs

@@ -147,3 +147,53 @@ fn repository_site_builds_with_its_default_theme() {
         assert!(out.join(page).is_file(), "{page} missing");
     }
 }
+
+#[test]
+fn build_and_check_print_the_next_scheduled_change() {
+    let site = minimal_site();
+    write(
+        site.path(),
+        "content/bai-viet/hen.md",
+        "---\ntitle: Hẹn\ndate: 2026-01-15\npublish_at: 2026-01-31T08:00\n---\nx\n",
+    );
+    let out = run(site.path(), &["build", "--at", "2026-01-01"]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("lần thay đổi tiếp theo: 2026-01-31T08:00:00+07:00 (Thứ Bảy, 31/01/2026)"),
+        "{stdout}"
+    );
+    let out = run(site.path(), &["check", "--at", "2026-01-01", "--format", "json"]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["next_change"], "2026-01-31T08:00:00+07:00");
+    assert_eq!(json["ok"], true);
+    let out = run(site.path(), &["build", "--at", "2026-02-01"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("lần thay đổi tiếp theo"));
+}
+
+#[test]
+fn check_json_lists_each_diagnostic_with_its_position() {
+    let site = minimal_site();
+    write(site.path(), "content/bai-viet/hai.md", "---\ntitle: Hai\ndate: 2022-09-16\ntitel: x\n---\n");
+    let out = run(site.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["file"], "content/bai-viet/hai.md");
+    assert_eq!(d["line"], 4);
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["code"], "unknown-field");
+    assert!(d["hint"].as_str().unwrap_or("").contains("title"));
+}
+
+#[test]
+fn check_json_also_reports_config_errors() {
+    let site = minimal_site();
+    write(site.path(), "loa.yaml", "title: T\nbase_url: https://t.vn\nthem: x\n");
+    let out = run(site.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["diagnostics"][0]["file"], "loa.yaml");
+    assert_eq!(json["diagnostics"][0]["line"], 3);
+}

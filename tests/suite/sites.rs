@@ -23,6 +23,12 @@ sites! {
     basic => "basic",
     drafts_included_with_flag => "drafts",
     base_url_with_path => "base-path",
+    two_campaigns_with_overlapping_audiences => "campaigns",
+    schedule_before_the_window => "schedule-before",
+    schedule_inside_the_window => "schedule-inside",
+    schedule_after_the_window => "schedule-after",
+    pagination_boundaries => "pagination",
+    terms_in_nfc_nfd_case_and_tone_styles_are_one => "terms",
 }
 
 invalid! {
@@ -39,6 +45,8 @@ invalid! {
     config_unknown_key => "config-unknown-key",
     missing_theme => "missing-theme",
     several_errors_reported_together => "several-errors",
+    unknown_campaign => "unknown-campaign",
+    campaign_ends_before_it_starts => "campaign-dates",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.
@@ -61,4 +69,44 @@ fn every_fixture_is_listed() {
     let mut invalid: Vec<String> = INVALID.iter().map(|s| s.to_string()).collect();
     invalid.sort();
     assert_eq!(dirs(sites_dir().join("invalid")), invalid);
+}
+
+/// Every feed and sitemap of every fixture parses with a real XML parser, and every link in
+/// them is absolute.
+#[test]
+fn feeds_and_sitemaps_are_well_formed_xml_with_absolute_urls() {
+    let mut checked = 0;
+    for site in SITES {
+        let expected = sites_dir().join(site).join("expected");
+        for (rel, bytes) in crate::harness::tree(&expected) {
+            if !rel.ends_with(".xml") {
+                continue;
+            }
+            let text = String::from_utf8(bytes).expect("utf-8");
+            let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{site}/{rel}: {e}"));
+            for node in doc.descendants() {
+                let urls = node.attribute("href").into_iter().chain(
+                    matches!(node.tag_name().name(), "loc" | "link" | "id" | "guid")
+                        .then(|| node.text())
+                        .flatten(),
+                );
+                for url in urls {
+                    assert!(url.starts_with("https://"), "{site}/{rel}: relative URL {url}");
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} XML files checked");
+}
+
+/// Titles with markup are escaped in feeds (a parser sees text, not elements).
+#[test]
+fn feed_titles_with_markup_stay_text() {
+    let atom = std::fs::read_to_string(sites_dir().join("basic/expected/atom.xml")).expect("atom");
+    let doc = roxmltree::Document::parse(&atom).expect("xml");
+    let titles: Vec<&str> =
+        doc.descendants().filter(|n| n.has_tag_name("title")).filter_map(|n| n.text()).collect();
+    assert!(titles.contains(&"Trang thử <cơ bản>"), "{titles:?}");
+    assert!(titles.contains(&"Bài đầu tiên & \"trích dẫn\""), "{titles:?}");
 }
