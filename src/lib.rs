@@ -22,6 +22,7 @@ pub mod load;
 pub mod markdown;
 pub mod parse;
 pub mod render;
+pub mod search;
 pub mod validate;
 pub mod vi;
 pub mod write;

@@ -1,0 +1,429 @@
+//! The site search index (design note VIETNAMESE §7).
+//!
+//! Takes: one [`SearchDoc`] per searchable page (plain text; the render stage extracts it).
+//! Gives: [`build_index`], the files of a static, sharded index under `tim-kiem/index/`, which
+//! `themes/loa/static/search.js` loads lazily in the browser:
+//!
+//! | file | holds | fetched |
+//! |---|---|---|
+//! | `meta.json` | format, version, doc count, shard bits, stop words, filter names | first query |
+//! | `t/<hex>.json` | postings of folded syllables (per spelling) and folded bigrams | per query token |
+//! | `p/<hex>.json` | bigram positions, for phrases of three or more syllables | such phrases only |
+//! | `d/<id>.json` | url, title, section, kind, date, summary, text excerpt of one page | shown results |
+//! | `f/{s,a,t}<i>.json` | doc ids of one section, audience or tag | active filters only |
+//!
+//! Keys are `vi::fold`ed syllables split by [`tokenize`]; bigrams never span punctuation.
+//! Unigram postings are kept per spelling (`vi::tone_key`), which gives the exact-diacritic
+//! bonus without storing anything twice, and skip stop words; bigrams and positions keep them.
+//! Doc ids follow date (newest first), then url, so id order is the final tie-break.
+//! Must not: touch the file system, or depend on the order of `docs` (same docs → same bytes).
+
+pub mod encode;
+mod postings;
+pub mod tokenize;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::vi;
+pub use postings::{BODY_TF_MAX, IN_SUMMARY, IN_TAGS, IN_TITLE};
+pub use tokenize::{Token, tokenize};
+
+/// Where the index lives in the output tree.
+pub const INDEX_DIR: &str = "tim-kiem/index";
+
+/// Version of the file layout below; `search.js` refuses other versions.
+pub const FORMAT: u32 = 1;
+
+/// Function words left out of the unigram postings (compared by `vi::tone_key`, so `có` is a
+/// stop word and `cơ`, `cô`, `cổ` are not). Bigrams and phrases keep them.
+pub const STOP_WORDS: &[&str] = &[
+    "bị", "các", "cho", "có", "của", "cũng", "đã", "đang", "để", "đến", "đó", "được", "hoặc", "khi", "không",
+    "là", "lại", "mà", "một", "này", "nào", "nên", "như", "nhưng", "những", "ra", "rằng", "sẽ", "tại",
+    "theo", "thì", "trong", "từ", "và", "vào", "về", "vì", "với", "ở",
+];
+
+/// Longest text excerpt stored per page for result snippets, in characters.
+pub const EXCERPT_MAX_CHARS: usize = 1200;
+
+/// Average size aimed at for one postings shard (bytes); decides `bits`.
+const TERM_SHARD_TARGET: usize = 16 * 1024;
+/// Average size aimed at for one positions shard (bytes); decides `pbits`.
+const POSITION_SHARD_TARGET: usize = 48 * 1024;
+/// At most 2^12 files of each shard kind.
+const MAX_SHARD_BITS: u32 = 12;
+
+/// One searchable page, as the render stage sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SearchDoc {
+    /// The page's URL as it should be linked from the search page (with any base path).
+    pub url: String,
+    /// Page title (plain text).
+    pub title: String,
+    /// Title of the page's section (plain text); filterable.
+    pub section: String,
+    /// Content kind (`article`, `document`, …), shown with the result.
+    pub kind: String,
+    /// Audience ids; filterable.
+    pub audiences: Vec<String>,
+    /// Tag display names; weighted like titles, filterable.
+    pub tags: Vec<String>,
+    /// Publication date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Summary (plain text).
+    pub summary: String,
+    /// Plain body text, paragraphs separated by `\n`.
+    pub text: String,
+}
+
+/// `meta.json`: everything the browser needs before it fetches a shard.
+#[derive(Serialize)]
+struct Meta<'a> {
+    /// [`FORMAT`].
+    format: u32,
+    /// Hash of every other index file; appended as `?v=` so caches never mix two builds.
+    v: String,
+    /// Number of pages; ids are `0..docs`.
+    docs: usize,
+    /// Postings shards: `t/<shard_name(fnv1a(key) & mask, bits)>.json`.
+    bits: u32,
+    /// Positions shards, same scheme under `p/`.
+    pbits: u32,
+    /// [`STOP_WORDS`], for dropping them from the query's unigrams.
+    stop: &'a [&'a str],
+    /// Section titles; `f/s<i>.json` lists the pages of `sections[i]`.
+    sections: Vec<&'a str>,
+    /// Audience ids; `f/a<i>.json`.
+    audiences: Vec<&'a str>,
+    /// Tag names; `f/t<i>.json`.
+    tags: Vec<&'a str>,
+}
+
+/// `d/<id>.json`: what a result shows.
+#[derive(Serialize)]
+struct DocFile<'a> {
+    url: &'a str,
+    title: &'a str,
+    section: &'a str,
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    summary: &'a str,
+    /// The start of the body text, at most [`EXCERPT_MAX_CHARS`], for snippets.
+    text: &'a str,
+}
+
+/// Builds the search index: output path (under [`INDEX_DIR`]) → file bytes.
+///
+/// Deterministic: the same set of docs, in any order, gives identical bytes.
+pub fn build_index(docs: &[SearchDoc]) -> BTreeMap<String, Vec<u8>> {
+    let docs = sorted(docs);
+    let mut files = BTreeMap::new();
+    let built = postings::build(&docs);
+    let bits = shard_bits(built.term_bytes(), TERM_SHARD_TARGET);
+    let pbits = shard_bits(built.position_bytes(), POSITION_SHARD_TARGET);
+    for (shard, file) in built.term_shards(bits).into_iter().enumerate() {
+        files.insert(format!("{INDEX_DIR}/t/{}.json", encode::shard_name(shard as u32, bits)), file);
+    }
+    for (shard, file) in built.position_shards(pbits).into_iter().enumerate() {
+        files.insert(format!("{INDEX_DIR}/p/{}.json", encode::shard_name(shard as u32, pbits)), file);
+    }
+    for (id, doc) in docs.iter().enumerate() {
+        files.insert(format!("{INDEX_DIR}/d/{id}.json"), encode::to_json(&doc_file(doc)));
+    }
+    let sections = groups(&docs, |d| std::slice::from_ref(&d.section), true);
+    let audiences = groups(&docs, |d| &d.audiences, false);
+    let tags = groups(&docs, |d| &d.tags, true);
+    for (prefix, list) in [("s", &sections), ("a", &audiences), ("t", &tags)] {
+        for (i, (_, ids)) in list.iter().enumerate() {
+            files.insert(format!("{INDEX_DIR}/f/{prefix}{i}.json"), encode::to_json(&encode_ids(ids)));
+        }
+    }
+    let mut version: u32 = encode::fnv1a("");
+    for (path, bytes) in &files {
+        version = hash_more(hash_more(version, path.as_bytes()), bytes);
+    }
+    let meta = Meta {
+        format: FORMAT,
+        v: format!("{version:08x}"),
+        docs: docs.len(),
+        bits,
+        pbits,
+        stop: STOP_WORDS,
+        sections: sections.iter().map(|g| g.0).collect(),
+        audiences: audiences.iter().map(|g| g.0).collect(),
+        tags: tags.iter().map(|g| g.0).collect(),
+    };
+    files.insert(format!("{INDEX_DIR}/meta.json"), encode::to_json(&meta));
+    files
+}
+
+/// Docs in id order: newest first, undated last, then by url and title.
+fn sorted(docs: &[SearchDoc]) -> Vec<&SearchDoc> {
+    let mut out: Vec<&SearchDoc> = docs.iter().collect();
+    out.sort_by(|a, b| {
+        b.date
+            .is_some()
+            .cmp(&a.date.is_some())
+            .then_with(|| b.date.cmp(&a.date))
+            .then_with(|| a.url.cmp(&b.url))
+            .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| a.text.cmp(&b.text))
+    });
+    out
+}
+
+/// Smallest `bits` whose shards average at most `target` bytes.
+fn shard_bits(total: usize, target: usize) -> u32 {
+    (0..MAX_SHARD_BITS).find(|&b| total >> b <= target).unwrap_or(MAX_SHARD_BITS)
+}
+
+fn hash_more(mut h: u32, bytes: &[u8]) -> u32 {
+    for &b in bytes {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+fn doc_file<'a>(doc: &'a SearchDoc) -> DocFile<'a> {
+    DocFile {
+        url: &doc.url,
+        title: &doc.title,
+        section: &doc.section,
+        kind: &doc.kind,
+        date: doc.date.as_deref(),
+        summary: &doc.summary,
+        text: excerpt(&doc.text, EXCERPT_MAX_CHARS),
+    }
+}
+
+/// The first `max` characters of `text`, cut at a space when one is near the end.
+fn excerpt(text: &str, max: usize) -> &str {
+    let Some((cut, _)) = text.char_indices().nth(max) else {
+        return text;
+    };
+    let head = &text[..cut];
+    match head.rfind(char::is_whitespace) {
+        Some(space) if space * 5 >= cut * 4 => head[..space].trim_end(),
+        _ => head,
+    }
+}
+
+/// Filter values with their doc ids, in Vietnamese order. With `by_tone`, spellings that differ
+/// only in tone style or case (`Đảng ủy`, `Đảng uỷ`) are one value, named by the spelling that
+/// sorts first byte-wise.
+fn groups<'a>(
+    docs: &[&'a SearchDoc],
+    values: impl Fn(&'a SearchDoc) -> &'a [String],
+    by_tone: bool,
+) -> Vec<(&'a str, Vec<u32>)> {
+    let mut by_key: BTreeMap<String, (&'a str, Vec<u32>)> = BTreeMap::new();
+    for (id, doc) in docs.iter().enumerate() {
+        for value in values(doc) {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let key = if by_tone { vi::tone_key(value) } else { value.to_string() };
+            let entry = by_key.entry(key).or_insert((value, Vec::new()));
+            entry.0 = entry.0.min(value);
+            if entry.1.last() != Some(&(id as u32)) {
+                entry.1.push(id as u32);
+            }
+        }
+    }
+    let mut out: Vec<(&'a str, Vec<u32>)> = by_key.into_values().collect();
+    out.sort_by(|a, b| vi::collate(a.0, b.0).then_with(|| a.0.cmp(b.0)));
+    out
+}
+
+/// Ascending doc ids as deltas (the first relative to 0).
+fn encode_ids(ids: &[u32]) -> String {
+    let mut s = String::new();
+    let mut last = 0;
+    for &id in ids {
+        encode::push_number(&mut s, id - last);
+        last = id;
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn doc(url: &str, title: &str, text: &str) -> SearchDoc {
+        SearchDoc {
+            url: url.into(),
+            title: title.into(),
+            section: "Tin tức".into(),
+            kind: "article".into(),
+            audiences: vec!["can-bo".into()],
+            tags: vec![],
+            date: Some("2024-05-10".into()),
+            summary: String::new(),
+            text: text.into(),
+        }
+    }
+
+    fn json(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Value {
+        let bytes = files.get(&format!("{INDEX_DIR}/{path}")).unwrap_or_else(|| panic!("no {path}"));
+        serde_json::from_slice(bytes).expect("valid JSON")
+    }
+
+    /// The postings entry of `key` ("b" bigrams, "u" unigrams), from the shard it hashes to.
+    fn entry(files: &BTreeMap<String, Vec<u8>>, kind: &str, key: &str) -> Option<Value> {
+        let bits = json(files, "meta.json")["bits"].as_u64().unwrap() as u32;
+        let shard = encode::shard_name(encode::shard_of(key, bits), bits);
+        json(files, &format!("t/{shard}.json"))[kind].get(key).cloned()
+    }
+
+    fn decode(v: &Value) -> Vec<u32> {
+        encode::decode_numbers(v.as_str().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn no_bigram_across_punctuation() {
+        let files = build_index(&[doc("/a/", "A", "Công tác tuyển sinh; học tập suốt đời.")]);
+        assert!(entry(&files, "b", "tuyen sinh").is_some());
+        assert!(entry(&files, "b", "hoc tap").is_some());
+        assert!(entry(&files, "b", "sinh hoc").is_none(), "bigram across ';'");
+        assert!(entry(&files, "b", "doi cong").is_none());
+    }
+
+    #[test]
+    fn keys_are_folded_and_spellings_kept() {
+        let files = build_index(&[doc("/a/", "Đảng viên", "ĐẢNG VIÊN gương mẫu, đảng viên.")]);
+        let dang = entry(&files, "u", "dang").expect("Đảng folds to dang");
+        // One spelling (tone key), body count 2 plus the title bit.
+        assert_eq!(dang.as_object().unwrap().keys().collect::<Vec<_>>(), ["đảng"]);
+        assert_eq!(decode(&dang["đảng"]), [0, IN_TITLE | 2]);
+        assert_eq!(decode(&entry(&files, "b", "dang vien").unwrap()), [0, IN_TITLE | 2]);
+    }
+
+    #[test]
+    fn tone_styles_are_one_spelling_and_tones_are_not() {
+        let files = build_index(&[doc("/a/", "x", "hoà hòa"), doc("/b/", "y", "học hóc")]);
+        let hoa = entry(&files, "u", "hoa").unwrap();
+        assert_eq!(hoa.as_object().unwrap().keys().collect::<Vec<_>>(), ["hòa"]);
+        let hoc = entry(&files, "u", "hoc").unwrap();
+        assert_eq!(hoc.as_object().unwrap().keys().collect::<Vec<_>>(), ["hóc", "học"]);
+    }
+
+    #[test]
+    fn stop_words_only_leave_unigrams() {
+        let files = build_index(&[doc("/a/", "x", "quỹ của hội có cơ sở")]);
+        assert!(entry(&files, "u", "cua").is_none());
+        assert!(entry(&files, "b", "quy cua").is_some());
+        assert!(entry(&files, "b", "cua hoi").is_some());
+        // `có` is a stop word, `cơ` is not: they share the fold key `co`.
+        let co = entry(&files, "u", "co").unwrap();
+        assert_eq!(co.as_object().unwrap().keys().collect::<Vec<_>>(), ["cơ"]);
+    }
+
+    #[test]
+    fn doc_ids_follow_date_then_url() {
+        let mut old = doc("/old/", "Cũ", "a");
+        old.date = Some("2020-01-01".into());
+        let mut undated = doc("/undated/", "Không ngày", "a");
+        undated.date = None;
+        let files = build_index(&[undated, old, doc("/b/", "B", "a"), doc("/a/", "A", "a")]);
+        let urls: Vec<String> = (0..4)
+            .map(|i| json(&files, &format!("d/{i}.json"))["url"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(urls, ["/a/", "/b/", "/old/", "/undated/"]);
+    }
+
+    #[test]
+    fn deterministic_and_independent_of_input_order() {
+        let mut docs: Vec<SearchDoc> = (0..40)
+            .map(|i| {
+                let mut d =
+                    doc(&format!("/p{i}/"), &format!("Bài {i}: khuyến học"), "Xã hội học tập; Đảng viên.");
+                d.tags = vec![format!("Thẻ {}", i % 3), "Đảng uỷ".into()];
+                d.date = Some(format!("2024-01-{:02}", i % 28 + 1));
+                d
+            })
+            .collect();
+        let a = build_index(&docs);
+        assert_eq!(a, build_index(&docs));
+        docs.reverse();
+        assert_eq!(a, build_index(&docs));
+        let meta = json(&a, "meta.json");
+        assert_eq!(meta["docs"], 40);
+        assert_eq!(meta["tags"], serde_json::json!(["Đảng uỷ", "Thẻ 0", "Thẻ 1", "Thẻ 2"]));
+        let bits = meta["bits"].as_u64().unwrap() as u32;
+        for shard in 0..1u32 << bits {
+            assert!(a.contains_key(&format!("{INDEX_DIR}/t/{}.json", encode::shard_name(shard, bits))));
+        }
+    }
+
+    #[test]
+    fn filters_list_docs_and_merge_tone_styles() {
+        let mut a = doc("/a/", "A", "x");
+        a.tags = vec!["Đảng ủy".into()];
+        let mut b = doc("/b/", "B", "x");
+        b.tags = vec!["Đảng uỷ".into()];
+        b.section = "Văn bản".into();
+        b.audiences = vec!["hoc-sinh".into(), "can-bo".into()];
+        let files = build_index(&[a, b]);
+        let meta = json(&files, "meta.json");
+        assert_eq!(meta["tags"], serde_json::json!(["Đảng uỷ"]));
+        assert_eq!(meta["sections"], serde_json::json!(["Tin tức", "Văn bản"]));
+        assert_eq!(meta["audiences"], serde_json::json!(["can-bo", "hoc-sinh"]));
+        assert_eq!(decode(&json(&files, "f/t0.json")), [0, 1]);
+        assert_eq!(decode(&json(&files, "f/s1.json")), [1]);
+        assert_eq!(decode(&json(&files, "f/a1.json")), [1]);
+    }
+
+    #[test]
+    fn untrusted_strings_are_escaped_and_round_trip() {
+        let title = "<script>alert(\"xin chào\")</script> & 'Đảng'\u{2028}";
+        let mut d = doc("/a/?x=\"1\"&y=<2>", title, "</script><b>đậm</b>");
+        d.tags = vec![title.into()];
+        d.section = title.into();
+        let files = build_index(&[d]);
+        for (path, bytes) in &files {
+            let text = std::str::from_utf8(bytes).unwrap();
+            assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'), "{path}: {text}");
+        }
+        let page = json(&files, "d/0.json");
+        assert_eq!(page["title"], title);
+        assert_eq!(page["url"], "/a/?x=\"1\"&y=<2>");
+        assert_eq!(page["text"], "</script><b>đậm</b>");
+        // Filter names are trimmed (U+2028 is white space).
+        assert_eq!(json(&files, "meta.json")["tags"][0], title.trim());
+        assert_eq!(json(&files, "meta.json")["sections"][0], title.trim());
+    }
+
+    #[test]
+    fn positions_mark_field_and_index() {
+        let mut d = doc("/a/", "Khuyến học", "Quỹ khuyến học");
+        d.tags = vec!["Giáo dục".into()];
+        let files = build_index(&[d]);
+        let pbits = json(&files, "meta.json")["pbits"].as_u64().unwrap() as u32;
+        let shard = encode::shard_name(encode::shard_of("khuyen hoc", pbits), pbits);
+        let p = decode(&json(&files, &format!("p/{shard}.json"))["khuyen hoc"]);
+        // doc 0, two positions: token 0 in the title (field 3), token 5 in the body (field 0):
+        // title 2 tokens, tag 2, body "quỹ" is 4, "khuyến" 5.
+        assert_eq!(p, [0, 2, 3, (5 << 2) - 3]);
+    }
+
+    #[test]
+    fn excerpt_cuts_at_a_space() {
+        assert_eq!(excerpt("một hai", 100), "một hai");
+        assert_eq!(excerpt("một hai ba bốn", 12), "một hai ba");
+        assert_eq!(excerpt("abcdefghij", 5), "abcde");
+    }
+
+    #[test]
+    fn empty_site_still_has_every_file_the_browser_asks_for() {
+        let files = build_index(&[]);
+        assert_eq!(json(&files, "meta.json")["docs"], 0);
+        assert!(files.contains_key(&format!("{INDEX_DIR}/t/0.json")));
+        assert!(files.contains_key(&format!("{INDEX_DIR}/p/0.json")));
+    }
+}
