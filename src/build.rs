@@ -48,6 +48,9 @@ pub struct Built {
     pub pages: usize,
     /// When the built site would next change by itself (schedules, campaign dates).
     pub next_change: Option<DateTime>,
+    /// Source file (`content/x.md`) → its URL path with the base path (`/bai-viet/x/`), for
+    /// every page and section: `serve` sends a browser to a page's new URL after a slug edit.
+    pub routes: std::collections::BTreeMap<String, String>,
 }
 
 /// A failed build: every diagnostic, including the warnings found before the failure.
@@ -104,7 +107,15 @@ pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
     output.copies = crate::assets::copies(&site, &loaded);
     t.lap("render");
     warnings.sort();
-    Ok(Built { output, warnings, timings: t.1, pages: site.pages.len(), next_change: site.next_change })
+    let routes = routes(config, &site);
+    Ok(Built { output, warnings, timings: t.1, pages: site.pages.len(), next_change: site.next_change, routes })
+}
+
+/// Source file → URL path (base path included) of every page and section.
+fn routes(config: &Config, site: &Site) -> std::collections::BTreeMap<String, String> {
+    let pages = site.pages.iter().map(|p| (p.file.clone(), config.url(&p.path)));
+    let sections = site.sections.iter().filter_map(|s| Some((s.file.clone()?, config.url(&s.path))));
+    pages.chain(sections).collect()
 }
 
 fn parse_all(loaded: &Loaded) -> (Vec<Parsed>, Diagnostics) {

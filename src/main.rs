@@ -23,6 +23,10 @@ enum Command {
     Build(cmd::build::BuildArgs),
     /// Run every check of a build without writing anything; print every diagnostic.
     Check(cmd::check::CheckArgs),
+    /// Create a page (`loa new bai-viet "Tiêu đề"`) or a whole site (`loa new site DIR`).
+    New(cmd::new::NewArgs),
+    /// Preview the site: build in memory, serve it, rebuild and reload the browser on every save.
+    Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +34,8 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build(args) => args.run(),
         Command::Check(args) => args.run(),
+        Command::New(args) => args.run(),
+        Command::Serve(args) => args.run(),
     };
     ExitCode::from(code)
 }

@@ -78,6 +78,7 @@ impl Templates {
             sources.iter().map(|(n, (f, _))| (n.clone(), f.clone())).collect();
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
+        tera.register_filter("vi_date", vi_date);
         // Add templates one by one first, so every syntax error is found, not only the first.
         for (name, (file, text)) in &sources {
             let mut probe = Tera::new();
@@ -100,6 +101,28 @@ impl Templates {
     pub fn has(&self, name: &str) -> bool {
         self.files.contains_key(name)
     }
+}
+
+/// `{{ "2022-09-15" | vi_date(format="header") }}`: a date (YYYY-MM-DD or RFC 3339) in
+/// Vietnamese. Formats: `short` (default, `ngày 15/9/2022`), `header` (`Thứ Năm, 15/09/2022`),
+/// `formal` (`ngày 15 tháng 9 năm 2022`), `iso` (`2022-09-15`, for `<time datetime>`),
+/// `rfc3339`, `weekday` (`Thứ Năm`).
+pub fn vi_date(value: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
+    let d = crate::vi::dates::parse(value).map_err(tera::Error::message)?;
+    let format: Option<&str> = kwargs.get("format")?;
+    Ok(match format.unwrap_or("short") {
+        "short" => d.fmt_short(),
+        "header" => d.fmt_header(),
+        "formal" => d.fmt_formal(),
+        "iso" => d.fmt_iso_date(),
+        "rfc3339" => d.to_rfc3339(),
+        "weekday" => d.weekday_vi().to_string(),
+        other => {
+            return Err(tera::Error::message(format!(
+                "vi_date: không có kiểu `{other}` (dùng short, header, formal, iso, rfc3339, weekday)"
+            )));
+        }
+    })
 }
 
 /// A Tera error as a diagnostic: `templates/x.html:LINE:COL: lỗi: … (khi dựng content/y.md)`.
@@ -157,4 +180,31 @@ pub fn tera_error(
         ),
     };
     Diagnostic::error("template", location, message).with_hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vi_date_filter_formats() {
+        let mut tera = Tera::new();
+        tera.register_filter("vi_date", vi_date);
+        let render = |t: &str| tera.render_str(t, &tera::Context::new(), false);
+        assert_eq!(render(r#"{{ "2022-09-15" | vi_date }}"#).expect("short"), "ngày 15/9/2022");
+        assert_eq!(
+            render(r#"{{ "2022-09-15" | vi_date(format="header") }}"#).expect("h"),
+            "Thứ Năm, 15/09/2022"
+        );
+        assert_eq!(
+            render(r#"{{ "2019-05-10" | vi_date(format="formal") }}"#).expect("f"),
+            "ngày 10 tháng 5 năm 2019"
+        );
+        assert_eq!(
+            render(r#"{{ "2022-09-14T20:00:00Z" | vi_date(format="iso") }}"#).expect("iso"),
+            "2022-09-15"
+        );
+        assert!(render(r#"{{ "hôm qua" | vi_date }}"#).is_err());
+        assert!(render(r#"{{ "2022-09-15" | vi_date(format="x") }}"#).is_err());
+    }
 }

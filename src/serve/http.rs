@@ -254,7 +254,11 @@ pub fn host_name(value: &str) -> Option<String> {
     let value = value.trim();
     let (host, port) = if let Some(rest) = value.strip_prefix('[') {
         let (inside, after) = rest.split_once(']')?;
-        (inside, after.strip_prefix(':').map(Some).unwrap_or(if after.is_empty() { None } else { return None }))
+        let port = match after {
+            "" => None,
+            a => Some(a.strip_prefix(':')?),
+        };
+        (inside, port)
     } else {
         match value.rsplit_once(':') {
             Some((h, p)) => (h, Some(p)),

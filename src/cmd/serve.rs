@@ -1,0 +1,220 @@
+//! `loa serve`: the live preview. Flags → `ServeOptions`; prints what the server reports.
+//!
+//! Exit codes: 2 when the port is in use or the address cannot be bound (before any build),
+//! 1 when there is no loa.yaml at all (not a site folder), 0 on Ctrl-C. Never writes or
+//! deletes anything: the site is built in memory.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+use loa::serve::watch::Change;
+use loa::serve::{Event, ServeError, ServeOptions, Server};
+
+use super::{EXIT_SITE, EXIT_USAGE, print_diagnostics, site_root};
+
+/// Flags of `loa serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Site folder (holding loa.yaml); default: the current folder.
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Address to listen on; 0.0.0.0 to preview from a phone on the same network.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    bind: String,
+    /// Port to listen on (0: any free port).
+    #[arg(long, short = 'p', value_name = "N", default_value_t = 1111)]
+    port: u16,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Poll the files for changes instead of using file-system events (network drives, WSL).
+    #[arg(long)]
+    poll: bool,
+}
+
+impl ServeArgs {
+    /// Serves until Ctrl-C; returns the exit code.
+    pub fn run(&self) -> u8 {
+        let root = site_root(self.root.as_deref());
+        let bind: IpAddr = match self.bind.as_str() {
+            "localhost" => IpAddr::from([127, 0, 0, 1]),
+            other => match other.trim_start_matches('[').trim_end_matches(']').parse() {
+                Ok(ip) => ip,
+                Err(_) => {
+                    eprintln!("lỗi: địa chỉ --bind `{other}` không hợp lệ");
+                    eprintln!("  gợi ý: dùng một địa chỉ IP, ví dụ --bind 127.0.0.1 hoặc --bind 0.0.0.0");
+                    return EXIT_USAGE;
+                }
+            },
+        };
+        // Not a site folder at all: say so rather than serve an error page for it. A broken
+        // loa.yaml is different: the server starts and shows its errors in the browser.
+        if !root.join(loa::config::CONFIG_FILE).is_file() {
+            return match loa::config::Config::load(&root, &loa::config::Overrides::default()) {
+                Err(d) => {
+                    print_diagnostics(&d);
+                    EXIT_SITE
+                }
+                Ok(_) => EXIT_SITE,
+            };
+        }
+        let opts = ServeOptions { root, bind, port: self.port, drafts: self.drafts, poll: self.poll };
+        let server = match Server::bind(opts) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("lỗi: {e}");
+                if let ServeError::PortInUse(addr) = &e {
+                    eprintln!(
+                        "  gợi ý: dừng chương trình đang dùng cổng đó, hoặc dùng --port để chọn cổng khác, ví dụ --port {}",
+                        addr.port().wrapping_add(1).max(1024)
+                    );
+                } else {
+                    eprintln!("  gợi ý: kiểm tra --bind (một địa chỉ của máy này) và --port");
+                }
+                return EXIT_USAGE;
+            }
+        };
+        signals::exit_zero_on_interrupt();
+        let open = self.open;
+        let report = move |event: Event| print_event(event, open);
+        match server.run(&report) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("lỗi: {e}");
+                eprintln!("  gợi ý: thử lại với --poll");
+                EXIT_USAGE
+            }
+        }
+    }
+}
+
+fn print_event(event: Event, open: bool) {
+    match event {
+        Event::Listening { url, lan } => {
+            println!("Đang phục vụ trang tại {url}");
+            if !lan.is_empty() {
+                for u in &lan {
+                    println!("  trong mạng nội bộ: {u}");
+                }
+                eprintln!(
+                    "cảnh báo: trang đang được phục vụ cho cả mạng mà không cần đăng nhập: ai cùng mạng cũng xem được, kể cả bài nháp"
+                );
+                eprintln!(
+                    "  gợi ý: chỉ dùng --bind 0.0.0.0 trong mạng tin cậy; mặc định là 127.0.0.1 (chỉ máy này)"
+                );
+            }
+            println!("Trang tự tải lại khi lưu tệp. Nhấn Ctrl+C để dừng.");
+            if open {
+                open_browser(&url);
+            }
+        }
+        Event::Building => {}
+        Event::Built { generation, pages, files, elapsed, warnings, changes } => {
+            print_diagnostics(&warnings);
+            let what = describe(&changes);
+            println!(
+                "Đã dựng{} (lần {generation}): {pages} trang, {files} tệp trong {:.0} ms.",
+                what,
+                elapsed.as_secs_f64() * 1000.0
+            );
+        }
+        Event::Failed { diagnostics, has_site, .. } => {
+            print_diagnostics(&diagnostics);
+            if has_site {
+                eprintln!(
+                    "Không dựng được trang; trình duyệt vẫn hiện bản dựng tốt gần nhất, kèm danh sách lỗi."
+                );
+            } else {
+                eprintln!("Không dựng được trang; trình duyệt hiện danh sách lỗi cho đến khi sửa xong.");
+            }
+        }
+        Event::Unchanged | Event::Superseded => {}
+        Event::Rescanned => {
+            eprintln!("cảnh báo: bộ theo dõi tệp bị tràn sự kiện; đã đọc lại toàn bộ trang");
+        }
+        Event::Polling { fallback: true } => {
+            eprintln!("cảnh báo: hết lượt theo dõi tệp của hệ thống (inotify); chuyển sang kiểm tra định kỳ");
+            eprintln!(
+                "  gợi ý: tăng giới hạn: sudo sysctl fs.inotify.max_user_watches=524288, rồi chạy lại loa serve"
+            );
+        }
+        Event::Polling { fallback: false } => {
+            println!("Kiểm tra thay đổi định kỳ (--poll).");
+        }
+        Event::WatchError(e) => eprintln!("cảnh báo: lỗi theo dõi tệp: {e}"),
+    }
+}
+
+fn describe(changes: &[Change]) -> String {
+    match changes {
+        [] => String::new(),
+        [one] => {
+            let name = one.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let verb = match one {
+                Change::Added(_) => "thêm",
+                Change::Modified(_) => "sửa",
+                Change::Removed(_) => "xóa",
+            };
+            format!(" lại sau khi {verb} {name}")
+        }
+        many => format!(" lại sau {} tệp thay đổi", many.len()),
+    }
+}
+
+/// Opens the URL with `xdg-open` when there is one; a missing opener is not an error.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let spawned = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if spawned.is_err() {
+        eprintln!("cảnh báo: không mở được trình duyệt ({opener} không có); hãy mở {url}");
+    }
+}
+
+/// Ctrl-C (and SIGTERM) end `serve` with exit code 0: there is nothing to clean up, since it
+/// never writes to disk.
+#[cfg(unix)]
+mod signals {
+    use std::os::raw::c_int;
+
+    const SIGINT: c_int = 2;
+    const SIGTERM: c_int = 15;
+
+    unsafe extern "C" {
+        fn signal(signum: c_int, handler: extern "C" fn(c_int)) -> usize;
+        fn _exit(status: c_int) -> !;
+        fn write(fd: c_int, buf: *const u8, count: usize) -> isize;
+    }
+
+    extern "C" fn stop(_: c_int) {
+        let msg = "\nĐã dừng loa serve.\n";
+        // SAFETY: write(2) and _exit(2) are async-signal-safe; the buffer is a static string.
+        unsafe {
+            write(1, msg.as_ptr(), msg.len());
+            _exit(0);
+        }
+    }
+
+    /// Installs the handler.
+    pub fn exit_zero_on_interrupt() {
+        // SAFETY: `stop` only calls async-signal-safe functions.
+        unsafe {
+            signal(SIGINT, stop);
+            signal(SIGTERM, stop);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod signals {
+    /// The default Ctrl-C handling ends the process; nothing to clean up.
+    pub fn exit_zero_on_interrupt() {}
+}

@@ -1,0 +1,424 @@
+//! `loa serve`: build in memory, serve the snapshot, watch the sources, rebuild, swap, tell
+//! the browsers (ARCHITECTURE §5, RELIABILITY C-SERVE, groups F and H).
+//!
+//! Takes `ServeOptions`; binds first (a port in use is an error before anything else), then
+//! serves while it builds, and rebuilds after every burst of real changes. A failed build never
+//! takes the site down: the last good `Snapshot` stays served with an overlay listing the
+//! diagnostics. Builds use the placeholder origin `overlay::PLACEHOLDER_ORIGIN` instead of
+//! `base_url`, swapped for the browser's `Host` when served. Never writes or deletes anything
+//! on disk: the output folder is neither read, written nor watched. Reports what happens
+//! through a callback: the library never prints.
+//!
+//! ```text
+//! bind ─► accept threads (server.rs) ◄── Arc<State> swap ◄── loop: Watch ─► Burst ─► Sources
+//!                                                                  ─► Change ─► build ─► publish
+//! ```
+
+pub mod hosts;
+pub mod http;
+pub mod overlay;
+pub mod server;
+pub mod watch;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use crate::build::{BuildOptions, Built, build};
+use crate::config::{Config, Overrides};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use server::{Shared, Snapshot, State};
+use watch::{Burst, Change, Mode, Sources, Watch};
+
+/// A stale build result is dropped for a newer one at most this many times in a row, so that
+/// a file rewritten without pause still gets served now and then.
+const MAX_SUPERSEDED: u32 = 3;
+
+/// What `loa serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site root (holding loa.yaml).
+    pub root: PathBuf,
+    /// Address to listen on (127.0.0.1 by default).
+    pub bind: IpAddr,
+    /// Port (1111 by default; 0 lets the system choose).
+    pub port: u16,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Poll the files instead of using kernel events.
+    pub poll: bool,
+}
+
+/// Something the terminal should hear about.
+#[derive(Debug)]
+pub enum Event {
+    /// The server listens; `lan` holds the addresses other devices can use (non-loopback bind).
+    Listening {
+        /// The URL of the site on this machine.
+        url: String,
+        /// URLs of the site for other devices on the network.
+        lan: Vec<String>,
+    },
+    /// A build started.
+    Building,
+    /// A build succeeded and is now served.
+    Built {
+        /// The served generation.
+        generation: u64,
+        /// Pages built.
+        pages: usize,
+        /// Output files.
+        files: usize,
+        /// Time taken.
+        elapsed: Duration,
+        /// Warnings of the build.
+        warnings: Diagnostics,
+        /// Files that changed (empty for the first build and full rebuilds).
+        changes: Vec<Change>,
+    },
+    /// A build failed; the last good site stays served with the overlay.
+    Failed {
+        /// The served generation.
+        generation: u64,
+        /// Every diagnostic.
+        diagnostics: Diagnostics,
+        /// Time taken.
+        elapsed: Duration,
+        /// True when an older good build is still served.
+        has_site: bool,
+    },
+    /// Files were saved but no content changed: no rebuild.
+    Unchanged,
+    /// A finished build was dropped because newer edits arrived during it.
+    Superseded,
+    /// Events were lost (watcher queue overflow): everything was looked at again.
+    Rescanned,
+    /// Kernel events are unavailable; the files are now polled.
+    Polling {
+        /// True when it was forced by running out of inotify watches (not `--poll`).
+        fallback: bool,
+    },
+    /// A watcher error that did not stop serving.
+    WatchError(String),
+}
+
+/// Why `loa serve` could not start.
+#[derive(Debug)]
+pub enum ServeError {
+    /// Another process listens on the port.
+    PortInUse(SocketAddr),
+    /// Another bind error (permission, address not on this machine).
+    Bind(SocketAddr, std::io::Error),
+    /// The file watcher could not start.
+    Watch(String),
+}
+
+impl fmt::Display for ServeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServeError::PortInUse(a) => {
+                write!(f, "cổng {} trên {} đang được dùng (có thể bởi một loa serve khác)", a.port(), a.ip())
+            }
+            ServeError::Bind(a, e) => write!(f, "không mở được cổng {} trên {}: {e}", a.port(), a.ip()),
+            ServeError::Watch(e) => write!(f, "không theo dõi được các tệp của trang: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+/// A bound server, not yet serving.
+pub struct Server {
+    /// The listening socket.
+    listener: TcpListener,
+    /// The options.
+    opts: ServeOptions,
+    /// The site root, canonical.
+    root: PathBuf,
+}
+
+impl Server {
+    /// Binds the address: fails at once (before any build) when the port is taken.
+    pub fn bind(opts: ServeOptions) -> Result<Server, ServeError> {
+        let addr = SocketAddr::new(opts.bind, opts.port);
+        let listener = TcpListener::bind(addr).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => ServeError::PortInUse(addr),
+            _ => ServeError::Bind(addr, e),
+        })?;
+        let root = opts.root.canonicalize().unwrap_or_else(|_| opts.root.clone());
+        Ok(Server { listener, opts, root })
+    }
+
+    /// The address actually bound (the port, when 0 was asked).
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.listener.local_addr().ok()
+    }
+
+    /// Serves until the process ends: starts the connection threads, the watcher, the first
+    /// build, then rebuilds after every burst of changes.
+    pub fn run(self, report: &dyn Fn(Event)) -> Result<(), ServeError> {
+        let addr = self.listener.local_addr().map_err(|e| ServeError::Watch(e.to_string()))?;
+        let shared = Arc::new(Shared::new(hosts::Hosts::new(self.opts.bind)));
+        let listener = self.listener.try_clone().map_err(|e| ServeError::Bind(addr, e))?;
+        let s = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("loa-accept".into())
+            .spawn(move || server::accept_loop(listener, s))
+            .map_err(|e| ServeError::Bind(addr, e))?;
+
+        let mode = if self.opts.poll { Mode::Poll } else { Mode::Native };
+        let (mut watch, fell_back) = Watch::start(&self.root, mode).map_err(|e| ServeError::Watch(e.to_string()))?;
+        let base_path = Config::load(&self.root, &Overrides::default()).map(|c| c.base_path).unwrap_or_default();
+        report(Event::Listening { url: site_url(addr, "127.0.0.1", &base_path), lan: lan_urls(addr, &base_path) });
+        if fell_back || self.opts.poll {
+            report(Event::Polling { fallback: fell_back });
+        }
+        let mut looper = Loop {
+            root: self.root.clone(),
+            drafts: self.opts.drafts,
+            shared,
+            sources: Sources::scan(&self.root, None),
+            superseded_in_a_row: 0,
+        };
+        looper.rebuild(Vec::new(), &mut watch, report);
+        while let Some(burst) = watch.next_burst() {
+            looper.handle(burst, &mut watch, report);
+        }
+        Ok(())
+    }
+}
+
+/// The URL of the site for a browser on this machine.
+fn site_url(addr: SocketAddr, loopback: &str, base_path: &str) -> String {
+    let host = if addr.ip().is_unspecified() || addr.ip().is_loopback() {
+        loopback.to_string()
+    } else {
+        host_port(addr.ip())
+    };
+    format!("http://{host}:{}{base_path}/", addr.port())
+}
+
+fn host_port(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => format!("[{v6}]"),
+    }
+}
+
+fn lan_urls(addr: SocketAddr, base_path: &str) -> Vec<String> {
+    hosts::lan_addresses(addr.ip())
+        .into_iter()
+        .map(|ip| format!("http://{}:{}{base_path}/", host_port(ip), addr.port()))
+        .collect()
+}
+
+/// The rebuild loop's state.
+struct Loop {
+    /// The site root, canonical.
+    root: PathBuf,
+    /// `--drafts`.
+    drafts: bool,
+    /// What the connection threads serve.
+    shared: Arc<Shared>,
+    /// A fingerprint per watched file.
+    sources: Sources,
+    /// Results dropped in a row because newer edits arrived.
+    superseded_in_a_row: u32,
+}
+
+/// What a burst of events asks for.
+#[derive(Debug)]
+enum Plan {
+    /// Nothing changed (temp files, unchanged saves): no build.
+    Nothing,
+    /// These files changed: rebuild.
+    Rebuild(Vec<Change>),
+}
+
+impl Loop {
+    /// Turns a burst into changes and rebuilds when there are any.
+    fn handle(&mut self, burst: Burst, watch: &mut Watch, report: &dyn Fn(Event)) {
+        self.shared.bursts.fetch_add(1, Ordering::SeqCst);
+        match self.plan(burst, watch, report) {
+            Plan::Nothing => report(Event::Unchanged),
+            Plan::Rebuild(changes) => self.rebuild(changes, watch, report),
+        }
+    }
+
+    fn plan(&mut self, burst: Burst, watch: &mut Watch, report: &dyn Fn(Event)) -> Plan {
+        for e in burst.errors {
+            report(Event::WatchError(e));
+        }
+        if burst.watch_limit && watch.mode() == Mode::Native {
+            match watch.fall_back_to_polling() {
+                Ok(()) => report(Event::Polling { fallback: true }),
+                Err(e) => report(Event::WatchError(e.to_string())),
+            }
+        }
+        if burst.rescan || burst.watch_limit {
+            // Events were lost: look at everything and rebuild whatever the hashes say.
+            self.sources.rescan();
+            report(Event::Rescanned);
+            return Plan::Rebuild(Vec::new());
+        }
+        let changes = self.sources.changes(&burst.paths);
+        if changes.is_empty() { Plan::Nothing } else { Plan::Rebuild(changes) }
+    }
+
+    /// Builds, drops the result if newer edits arrived meanwhile (and builds again), else
+    /// publishes it.
+    fn rebuild(&mut self, mut changes: Vec<Change>, watch: &mut Watch, report: &dyn Fn(Event)) {
+        loop {
+            report(Event::Building);
+            self.shared.building.store(true, Ordering::SeqCst);
+            let start = Instant::now();
+            let (outcome, config) = build_site(&self.root, self.drafts);
+            let elapsed = start.elapsed();
+            self.shared.building.store(false, Ordering::SeqCst);
+            if let Some(c) = &config {
+                self.sources.set_exclude(Some(c.output_dir.clone()));
+            }
+            // Edits saved during the build supersede it (generation counter): build again
+            // rather than flash a stale page, unless nothing good is served yet.
+            if let Some(burst) = watch.pending_burst() {
+                self.shared.bursts.fetch_add(1, Ordering::SeqCst);
+                if let Plan::Rebuild(newer) = self.plan(burst, watch, report) {
+                    let has_site = self.shared.state().site.is_some();
+                    if has_site && self.superseded_in_a_row < MAX_SUPERSEDED {
+                        self.superseded_in_a_row += 1;
+                        self.shared.superseded.fetch_add(1, Ordering::SeqCst);
+                        report(Event::Superseded);
+                        changes.extend(newer);
+                        continue;
+                    }
+                    // Publish this one, then build again for the newer edits.
+                    self.publish(outcome, config.as_ref(), &changes, elapsed, report);
+                    changes = newer;
+                    continue;
+                }
+            }
+            self.superseded_in_a_row = 0;
+            self.publish(outcome, config.as_ref(), &changes, elapsed, report);
+            return;
+        }
+    }
+
+    fn publish(
+        &mut self,
+        outcome: Result<Built, Diagnostics>,
+        config: Option<&Config>,
+        changes: &[Change],
+        elapsed: Duration,
+        report: &dyn Fn(Event),
+    ) {
+        let prev = self.shared.state();
+        let generation = prev.generation + 1;
+        let base_path = config.map_or_else(|| prev.base_path.clone(), |c| c.base_path.clone());
+        let build_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+        match outcome {
+            Ok(built) => {
+                let snapshot = Snapshot {
+                    routes: built.routes,
+                    pages: built.pages,
+                    files: built.output.files,
+                    copies: built.output.copies,
+                };
+                let moved = moved_urls(&self.root, prev.site.as_deref(), &snapshot, changes);
+                let files = snapshot.files.len() + snapshot.copies.len();
+                let pages = snapshot.pages;
+                let warnings = built.warnings.iter().count();
+                self.shared.publish(State {
+                    generation,
+                    site: Some(Arc::new(snapshot)),
+                    errors: None,
+                    warnings,
+                    base_path,
+                    moved,
+                    built_at_ms: server::now_ms(),
+                    build_ms,
+                });
+                report(Event::Built {
+                    generation,
+                    pages,
+                    files,
+                    elapsed,
+                    warnings: built.warnings,
+                    changes: changes.to_vec(),
+                });
+            }
+            Err(diagnostics) => {
+                let has_site = prev.site.is_some();
+                self.shared.publish(State {
+                    generation,
+                    site: prev.site.clone(),
+                    errors: Some(Arc::new(diagnostics.clone())),
+                    warnings: prev.warnings,
+                    base_path,
+                    moved: BTreeMap::new(),
+                    built_at_ms: server::now_ms(),
+                    build_ms,
+                });
+                report(Event::Failed { generation, diagnostics, elapsed, has_site });
+            }
+        }
+    }
+}
+
+/// Loads the config and builds with the placeholder origin. A panic in a stage becomes a
+/// diagnostic: the server stays up.
+fn build_site(root: &Path, drafts: bool) -> (Result<Built, Diagnostics>, Option<Config>) {
+    let mut config = match Config::load(root, &Overrides::default()) {
+        Ok(c) => c,
+        Err(d) => return (Err(d), None),
+    };
+    config.base_url = format!("{}{}", overlay::PLACEHOLDER_ORIGIN, config.base_path);
+    let opts = BuildOptions { drafts, ..BuildOptions::default() };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(&config, opts)));
+    let outcome = result.unwrap_or_else(|_| {
+        Err(Diagnostic::global("internal", "loa gặp lỗi nội bộ khi dựng trang")
+            .with_hint("lưu lại tệp để thử lại; nếu lỗi lặp lại, hãy báo lỗi kèm tệp vừa sửa")
+            .into())
+    });
+    (outcome, Some(config))
+}
+
+/// Old URL → new URL for the pages whose URL this build changed: a source file whose route
+/// changed (a slug edit), or one Markdown file renamed to another in the same burst.
+fn moved_urls(
+    root: &Path,
+    before: Option<&Snapshot>,
+    after: &Snapshot,
+    changes: &[Change],
+) -> BTreeMap<String, String> {
+    let mut moved = BTreeMap::new();
+    let Some(before) = before else {
+        return moved;
+    };
+    let still_served: BTreeSet<&String> = after.routes.values().collect();
+    for (file, new_url) in &after.routes {
+        if let Some(old_url) = before.routes.get(file)
+            && old_url != new_url
+            && !still_served.contains(old_url)
+        {
+            moved.insert(old_url.clone(), new_url.clone());
+        }
+    }
+    let rel = |p: &Path| p.strip_prefix(root).ok().map(|r| r.to_string_lossy().replace('\\', "/"));
+    let md = |c: &&Change| c.path().extension().is_some_and(|e| e == "md");
+    let removed: Vec<String> =
+        changes.iter().filter(md).filter(|c| matches!(c, Change::Removed(_))).filter_map(|c| rel(c.path())).collect();
+    let added: Vec<String> =
+        changes.iter().filter(md).filter(|c| matches!(c, Change::Added(_))).filter_map(|c| rel(c.path())).collect();
+    if let ([old], [new]) = (removed.as_slice(), added.as_slice())
+        && let (Some(old_url), Some(new_url)) = (before.routes.get(old), after.routes.get(new))
+        && old_url != new_url
+        && !still_served.contains(old_url)
+    {
+        moved.insert(old_url.clone(), new_url.clone());
+    }
+    moved
+}

@@ -1,0 +1,522 @@
+//! HTTP over the in-memory build: connections, routing, the event stream and the status JSON.
+//!
+//! Takes a bound listener and the shared `State` (swapped whole by the loop after each build);
+//! gives responses. Every request is looked up in the output map of the last good build, never
+//! joined onto a disk path: files copied as is are opened through the `PathBuf` the build
+//! recorded, never through the request. One thread per connection, capped; the head must
+//! arrive within `HEAD_TIMEOUT`. Must not build or watch.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+use super::hosts::Hosts;
+use super::http::{self, Head, Method, Status, Target};
+use super::overlay;
+use crate::diagnostics::Diagnostics;
+
+/// Most connections served at once (page and asset requests).
+const MAX_CONNECTIONS: usize = 128;
+/// Most live-reload streams open at once (one per open tab).
+const MAX_STREAMS: usize = 64;
+/// Time allowed for the whole request head to arrive (slowloris defence).
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time allowed for one write to the client.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often an idle event stream sends a comment (finds closed tabs).
+const KEEPALIVE: Duration = Duration::from_secs(15);
+/// Longest a request waits for the first build.
+const FIRST_BUILD_WAIT: Duration = Duration::from_secs(120);
+
+/// A successful build, as served.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Output path → bytes (`bai-viet/x/index.html`).
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Output path → file on disk the build chose (static files, bundle assets).
+    pub copies: BTreeMap<String, PathBuf>,
+    /// Source file (`content/x.md`) → URL path with the base path (`/bai-viet/x/`).
+    pub routes: BTreeMap<String, String>,
+    /// Number of pages.
+    pub pages: usize,
+}
+
+/// What the server shows; replaced whole after every build.
+#[derive(Debug, Default)]
+pub struct State {
+    /// Builds published so far (good or failed); 0 until the first one finishes.
+    pub generation: u64,
+    /// The last good build, if there was one.
+    pub site: Option<Arc<Snapshot>>,
+    /// Diagnostics of the last build when it failed; `None` after a good build.
+    pub errors: Option<Arc<Diagnostics>>,
+    /// Warnings of the last good build.
+    pub warnings: usize,
+    /// The URL path prefix of the site (`""` or `/tin-tuc`), from the last config that loaded.
+    pub base_path: String,
+    /// Old URL → new URL of the pages the last build moved (a slug edit).
+    pub moved: BTreeMap<String, String>,
+    /// When the last build finished, in milliseconds since the Unix epoch.
+    pub built_at_ms: u64,
+    /// How long the last build took.
+    pub build_ms: u64,
+}
+
+/// Everything the connection threads and the loop share.
+pub struct Shared {
+    /// The current state (an `Arc` swap: requests clone the `Arc` and never wait on a build).
+    state: RwLock<Arc<State>>,
+    /// The generation last published, for threads waiting on a change.
+    published: Mutex<u64>,
+    /// Signalled on every publish.
+    changed: Condvar,
+    /// `Host` allowlist.
+    hosts: Hosts,
+    /// Server start time in milliseconds, part of every page's stamp.
+    boot: u64,
+    /// Connections being served.
+    connections: AtomicUsize,
+    /// Event streams open.
+    streams: AtomicUsize,
+    /// True while a build runs.
+    pub building: AtomicBool,
+    /// Bursts of file events handled (rebuilt or found unchanged).
+    pub bursts: AtomicU64,
+    /// Builds whose result was dropped because newer edits had arrived.
+    pub superseded: AtomicU64,
+}
+
+impl Shared {
+    /// Shared state for a server answering to `hosts`.
+    pub fn new(hosts: Hosts) -> Shared {
+        Shared {
+            state: RwLock::new(Arc::new(State::default())),
+            published: Mutex::new(0),
+            changed: Condvar::new(),
+            hosts,
+            boot: now_ms(),
+            connections: AtomicUsize::new(0),
+            streams: AtomicUsize::new(0),
+            building: AtomicBool::new(false),
+            bursts: AtomicU64::new(0),
+            superseded: AtomicU64::new(0),
+        }
+    }
+
+    /// The current state.
+    pub fn state(&self) -> Arc<State> {
+        self.state.read().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Swaps in a new state and wakes every event stream.
+    pub fn publish(&self, state: State) {
+        let generation = state.generation;
+        *self.state.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(state);
+        *self.published.lock().unwrap_or_else(PoisonError::into_inner) = generation;
+        self.changed.notify_all();
+    }
+
+    /// Waits until the published generation differs from `seen` or `timeout` passes; returns
+    /// the generation then.
+    fn wait_change(&self, seen: u64, timeout: Duration) -> u64 {
+        let guard = self.published.lock().unwrap_or_else(PoisonError::into_inner);
+        let (guard, _) = self
+            .changed
+            .wait_timeout_while(guard, timeout, |g| *g == seen)
+            .unwrap_or_else(PoisonError::into_inner);
+        *guard
+    }
+
+    /// The stamp of a state: which server and which build a page was served from.
+    fn stamp(&self, state: &State) -> String {
+        format!("{}-{}", self.boot, state.generation)
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Accepts connections until the listener fails, each on its own thread.
+pub fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else {
+            // Out of file descriptors or a reset before accept: wait a little, keep serving.
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        };
+        if shared.connections.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+            refuse_busy(stream);
+            continue;
+        }
+        shared.connections.fetch_add(1, Ordering::SeqCst);
+        let s = Arc::clone(&shared);
+        let spawned = std::thread::Builder::new().name("loa-http".into()).spawn(move || {
+            handle(stream, &s);
+            s.connections.fetch_sub(1, Ordering::SeqCst);
+        });
+        if spawned.is_err() {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+fn refuse_busy(mut stream: TcpStream) {
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    let body = b"busy\n";
+    let _ = stream.write_all(&http::response_head(Status::Unavailable, "text/plain", body.len() as u64, &[]));
+    let _ = stream.write_all(body);
+}
+
+/// Reads the head, until the blank line, within `HEAD_TIMEOUT` and `MAX_HEAD` bytes.
+fn read_head(stream: &mut TcpStream) -> Result<Vec<u8>, Status> {
+    let deadline = Instant::now() + HEAD_TIMEOUT;
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = http::head_end(&buf) {
+            buf.truncate(end);
+            return Ok(buf);
+        }
+        // The target cap applies before the headers have all arrived.
+        let line_len = buf.iter().position(|b| *b == b'\n').unwrap_or(buf.len());
+        if line_len > http::MAX_TARGET + 32 {
+            return Err(Status::BadRequest);
+        }
+        if buf.len() > http::MAX_HEAD {
+            return Err(Status::HeadersTooLarge);
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Err(Status::RequestTimeout);
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => return Err(Status::BadRequest),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return Err(Status::RequestTimeout),
+        }
+    }
+}
+
+fn handle(mut stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let _ = stream.set_nodelay(true);
+    let head = match read_head(&mut stream).and_then(|b| http::parse_head(&b)) {
+        Ok(h) => h,
+        Err(status) => {
+            plain(&mut stream, status, Method::Get);
+            linger(&mut stream);
+            return;
+        }
+    };
+    let response = route(&head, shared, &mut stream);
+    if head.has_body || response.is_err() {
+        linger(&mut stream);
+    }
+}
+
+/// Closes after an error without resetting the connection: unread request bytes would make
+/// the kernel send a reset that can destroy the response before the client reads it.
+fn linger(stream: &mut TcpStream) {
+    let _ = stream.flush();
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    let mut sink = [0u8; 4096];
+    let mut total = 0;
+    while let Ok(n) = stream.read(&mut sink) {
+        total += n;
+        if n == 0 || total > 1 << 20 {
+            break;
+        }
+    }
+}
+
+/// Answers one request; `Err` when it was refused.
+fn route(head: &Head, shared: &Shared, stream: &mut TcpStream) -> Result<(), ()> {
+    // DNS rebinding defence: the browser's idea of the host must be one of ours.
+    let host = head.host.as_deref().and_then(http::host_name);
+    let host_ok = host.as_deref().is_some_and(|h| shared.hosts.allows(h));
+    let origin_ok = match head.origin.as_deref() {
+        None => true,
+        Some(o) => http::origin_host(o).is_some_and(|h| shared.hosts.allows(&h)),
+    };
+    if !host_ok || !origin_ok {
+        plain(stream, Status::Forbidden, head.method);
+        return Err(());
+    }
+    if head.method == Method::Other {
+        plain(stream, Status::MethodNotAllowed, Method::Get);
+        return Err(());
+    }
+    let target = match http::decode_target(&head.target) {
+        Ok(t) => t,
+        Err(status) => {
+            plain(stream, status, head.method);
+            return Err(());
+        }
+    };
+    // The Host value was checked against the allowlist: safe to write into pages.
+    let host = head.host.as_deref().unwrap_or("127.0.0.1").trim();
+    match target.path.as_str() {
+        overlay::EVENTS_PATH => events(stream, shared, head.method),
+        "/__loa/status" => status_json(stream, shared, head.method, target.query.as_deref()),
+        p if p.starts_with("/__loa/") => plain(stream, Status::NotFound, head.method),
+        _ => site(stream, shared, head.method, &target, host),
+    }
+    Ok(())
+}
+
+/// A short plain-text response.
+fn plain(stream: &mut TcpStream, status: Status, method: Method) {
+    let body = format!("{} {}\n", status.code(), status.reason());
+    let allow: &[(&str, &str)] = if status == Status::MethodNotAllowed { &[("Allow", "GET, HEAD")] } else { &[] };
+    let mut out = http::response_head(status, "text/plain; charset=utf-8", body.len() as u64, allow);
+    if method != Method::Head {
+        out.extend_from_slice(body.as_bytes());
+    }
+    let _ = stream.write_all(&out);
+}
+
+fn send(stream: &mut TcpStream, status: Status, content_type: &str, body: &[u8], method: Method, extra: &[(&str, &str)]) {
+    let mut out = http::response_head(status, content_type, body.len() as u64, extra);
+    if method != Method::Head {
+        out.extend_from_slice(body);
+    }
+    let _ = stream.write_all(&out);
+}
+
+fn redirect(stream: &mut TcpStream, status: Status, location: &str, method: Method) {
+    send(stream, status, "text/plain; charset=utf-8", format!("{location}\n").as_bytes(), method, &[(
+        "Location", location,
+    )]);
+}
+
+/// Serves a path of the site from the current state.
+fn site(stream: &mut TcpStream, shared: &Shared, method: Method, target: &Target, host: &str) {
+    let mut state = shared.state();
+    if state.generation == 0 {
+        shared.wait_change(0, FIRST_BUILD_WAIT);
+        state = shared.state();
+    }
+    let stamp = shared.stamp(&state);
+    let Some(snapshot) = state.site.clone() else {
+        let empty = Diagnostics::new();
+        let errors = state.errors.as_deref().unwrap_or(&empty);
+        let page = overlay::error_page(&stamp, errors);
+        send(stream, Status::InternalError, "text/html; charset=utf-8", page.as_bytes(), method, &[]);
+        return;
+    };
+    let query = target.query.as_deref().map(|q| format!("?{q}")).unwrap_or_default();
+    let base = state.base_path.as_str();
+    let rel = if base.is_empty() {
+        Some(target.path.as_str())
+    } else if target.path == base {
+        return redirect(stream, Status::MovedPermanently, &format!("{}/{query}", target.raw_path), method);
+    } else if target.path == "/" {
+        return redirect(stream, Status::Found, &format!("{base}/"), method);
+    } else {
+        target.path.strip_prefix(base).filter(|r| r.starts_with('/'))
+    };
+    let Some(rel) = rel else {
+        return not_found(stream, shared, &state, &snapshot, method, host);
+    };
+    let mut key = rel[1..].to_string();
+    if key.is_empty() || key.ends_with('/') {
+        key.push_str("index.html");
+    }
+    let found = lookup(&snapshot, &key).or_else(|| lookup(&snapshot, &crate::vi::nfc(&key)));
+    match found {
+        Some(body) => serve_body(stream, shared, &state, method, &key, body, Status::Ok, host),
+        None if !rel.ends_with('/') && lookup(&snapshot, &format!("{key}/index.html")).is_some() => {
+            redirect(stream, Status::MovedPermanently, &format!("{}/{query}", target.raw_path), method);
+        }
+        None => not_found(stream, shared, &state, &snapshot, method, host),
+    }
+}
+
+/// Where the bytes of an output path come from.
+enum Body<'a> {
+    /// Rendered in memory.
+    Memory(&'a [u8]),
+    /// A file the build chose to copy as is.
+    Disk(&'a PathBuf),
+}
+
+fn lookup<'a>(snapshot: &'a Snapshot, key: &str) -> Option<Body<'a>> {
+    if let Some(b) = snapshot.files.get(key) {
+        return Some(Body::Memory(b));
+    }
+    snapshot.copies.get(key).map(Body::Disk)
+}
+
+fn not_found(stream: &mut TcpStream, shared: &Shared, state: &State, snapshot: &Snapshot, method: Method, host: &str) {
+    match snapshot.files.get("404.html") {
+        Some(page) => serve_body(stream, shared, state, method, "404.html", Body::Memory(page), Status::NotFound, host),
+        None => {
+            let page = overlay::not_found_page();
+            serve_body(stream, shared, state, method, "404.html", Body::Memory(page.as_bytes()), Status::NotFound, host);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments, reason = "one response: the request's parts and the state it is served from")]
+fn serve_body(
+    stream: &mut TcpStream,
+    shared: &Shared,
+    state: &State,
+    method: Method,
+    key: &str,
+    body: Body<'_>,
+    status: Status,
+    host: &str,
+) {
+    let content_type = http::content_type(key);
+    let text = http::is_text(content_type);
+    let bytes: std::borrow::Cow<'_, [u8]> = match body {
+        Body::Memory(b) => b.into(),
+        Body::Disk(path) if text => match std::fs::read(path) {
+            Ok(b) => b.into(),
+            Err(_) => return plain(stream, Status::NotFound, method),
+        },
+        Body::Disk(path) => return stream_file(stream, status, content_type, path, method),
+    };
+    if !text {
+        return send(stream, status, content_type, &bytes, method, &[]);
+    }
+    let mut out = overlay::rewrite_origin(&bytes, host);
+    if content_type.starts_with("text/html") {
+        out = overlay::inject(&out, &overlay::snippet(&shared.stamp(state), state.errors.as_deref()));
+    }
+    send(stream, status, content_type, &out, method, &[]);
+}
+
+/// Sends a large copied file without reading it into memory.
+fn stream_file(stream: &mut TcpStream, status: Status, content_type: &str, path: &PathBuf, method: Method) {
+    let Ok(file) = std::fs::File::open(path) else {
+        return plain(stream, Status::NotFound, method);
+    };
+    let Ok(len) = file.metadata().map(|m| m.len()) else {
+        return plain(stream, Status::NotFound, method);
+    };
+    if stream.write_all(&http::response_head(status, content_type, len, &[])).is_err() || method == Method::Head {
+        return;
+    }
+    let _ = std::io::copy(&mut file.take(len), stream);
+}
+
+/// The live-reload stream: a `hello` with the current stamp, then a `reload` after every build.
+fn events(stream: &mut TcpStream, shared: &Shared, method: Method) {
+    if shared.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
+        shared.streams.fetch_sub(1, Ordering::SeqCst);
+        return plain(stream, Status::Unavailable, method);
+    }
+    // An open stream does not count against the page connections.
+    shared.connections.fetch_sub(1, Ordering::SeqCst);
+    stream_events(stream, shared, method);
+    shared.connections.fetch_add(1, Ordering::SeqCst);
+    shared.streams.fetch_sub(1, Ordering::SeqCst);
+}
+
+fn stream_events(stream: &mut TcpStream, shared: &Shared, method: Method) {
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\n\
+                X-Content-Type-Options: nosniff\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n";
+    if stream.write_all(head.as_bytes()).is_err() || method == Method::Head {
+        return;
+    }
+    let mut state = shared.state();
+    if stream.write_all(event_message("hello", shared, &state).as_bytes()).is_err() {
+        return;
+    }
+    let mut seen = state.generation;
+    loop {
+        let now = shared.wait_change(seen, KEEPALIVE);
+        let msg = if now == seen {
+            ": ping\n\n".to_string()
+        } else {
+            state = shared.state();
+            seen = state.generation;
+            event_message("reload", shared, &state)
+        };
+        if stream.write_all(msg.as_bytes()).and_then(|()| stream.flush()).is_err() {
+            return;
+        }
+    }
+}
+
+fn event_message(name: &str, shared: &Shared, state: &State) -> String {
+    let data = serde_json::json!({
+        "stamp": shared.stamp(state),
+        "generation": state.generation,
+        "ok": state.errors.is_none(),
+        "moved": state.moved,
+    });
+    format!("retry: 1000\nevent: {name}\ndata: {data}\n\n")
+}
+
+/// `/__loa/status`: the build generation, whether it succeeded, its diagnostics; with
+/// `?files`, every output path of the served build (for tests comparing it to `loa build`).
+fn status_json(stream: &mut TcpStream, shared: &Shared, method: Method, query: Option<&str>) {
+    let state = shared.state();
+    let errors: Vec<&crate::diagnostics::Diagnostic> = state.errors.iter().flat_map(|d| d.iter()).collect();
+    let mut v = serde_json::json!({
+        "generation": state.generation,
+        "ok": state.generation > 0 && state.errors.is_none(),
+        "has_site": state.site.is_some(),
+        "building": shared.building.load(Ordering::SeqCst),
+        "bursts": shared.bursts.load(Ordering::SeqCst),
+        "superseded": shared.superseded.load(Ordering::SeqCst),
+        "built_at": rfc3339(state.built_at_ms),
+        "built_at_ms": state.built_at_ms,
+        "build_ms": state.build_ms,
+        "base_path": state.base_path,
+        "pages": state.site.as_ref().map_or(0, |s| s.pages),
+        "warnings": state.warnings,
+        "errors": errors,
+        "moved": state.moved,
+    });
+    let wants_files = query.is_some_and(|q| q.split('&').any(|p| p == "files"));
+    if wants_files && let Some(site) = &state.site {
+        let paths: Vec<&String> = site.files.keys().chain(site.copies.keys()).collect();
+        v["files"] = serde_json::json!(paths);
+    }
+    let body = serde_json::to_vec_pretty(&v).unwrap_or_default();
+    send(stream, Status::Ok, "application/json", &body, method, &[]);
+}
+
+/// `2026-05-01T08:30:00Z` for milliseconds since the epoch (UTC; no time zone crate needed).
+pub fn rfc3339(ms: u64) -> String {
+    let secs = ms / 1000;
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc_times() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_663_200_000_000), "2022-09-15T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400_000 + 3_723_000), "2000-02-29T01:02:03Z");
+    }
+}

@@ -1,0 +1,444 @@
+//! Watching the site's sources: file-system events → debounced bursts → content `Change`s.
+//!
+//! Takes the site root; watches `content/`, `templates/`, `static/`, `themes/` (recursively) and
+//! the root itself (for `loa.yaml` and those folders appearing), never the output folder.
+//! Gives one `Burst` per quiet window and, from `Sources`, the files whose content really
+//! changed, by comparing a hash per watched file: editor temp files, unchanged saves, atomic
+//! saves (temp + rename over) and delete-then-recreate all come down to "modified" or to
+//! nothing. Falls back to polling when inotify watches run out. The only module that uses
+//! notify; it must not build or serve.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::Hasher;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+/// The folders under the site root whose files make up the site.
+pub const WATCHED_DIRS: &[&str] = &["content", "templates", "static", "themes"];
+
+/// Quiet time that ends a burst of events.
+pub const QUIET: Duration = Duration::from_millis(150);
+/// Longest a burst may keep growing before it is handled anyway.
+pub const MAX_BURST: Duration = Duration::from_secs(5);
+/// How often the polling watcher looks at the files.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// Files larger than this are fingerprinted by size and modification time, not read.
+const HASH_LIMIT: u64 = 8 * 1024 * 1024;
+
+/// What happened to one watched file between two looks.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// A file that was not there before.
+    Added(PathBuf),
+    /// A file whose content differs.
+    Modified(PathBuf),
+    /// A file that is gone.
+    Removed(PathBuf),
+}
+
+impl Change {
+    /// The file concerned.
+    pub fn path(&self) -> &Path {
+        match self {
+            Change::Added(p) | Change::Modified(p) | Change::Removed(p) => p,
+        }
+    }
+}
+
+/// How the watcher learns about changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Kernel events (inotify on Linux).
+    Native,
+    /// Looking at every file every `POLL_INTERVAL` (`--poll`, or watches exhausted).
+    Poll,
+}
+
+/// What the event handler passes to the loop.
+#[derive(Debug)]
+enum Signal {
+    /// Paths that may have changed.
+    Paths(Vec<PathBuf>),
+    /// Events were lost (queue overflow): look at everything again.
+    Rescan,
+    /// The kernel refused more watches: switch to polling.
+    WatchLimit,
+    /// Another watcher error.
+    Error(String),
+}
+
+/// Events gathered until the file system has been quiet for `QUIET`.
+#[derive(Debug, Default)]
+pub struct Burst {
+    /// Every path named by an event, coalesced.
+    pub paths: BTreeSet<PathBuf>,
+    /// Events were lost: every file must be looked at again.
+    pub rescan: bool,
+    /// The kernel refused more watches: the caller should call `fall_back_to_polling`.
+    pub watch_limit: bool,
+    /// Other watcher errors, for the terminal.
+    pub errors: Vec<String>,
+}
+
+/// A running watcher.
+pub struct Watch {
+    /// The site root, canonical.
+    root: PathBuf,
+    /// Events or polling.
+    mode: Mode,
+    /// The notify watcher (kept alive for as long as the watch).
+    watcher: Box<dyn notify::Watcher + Send>,
+    /// Where the handler sends signals.
+    tx: Sender<Signal>,
+    /// Where the loop receives them.
+    rx: Receiver<Signal>,
+    /// Top-level folders already watched.
+    watched: BTreeSet<PathBuf>,
+}
+
+impl Watch {
+    /// Starts watching `root` (canonical). With `Mode::Native`, running out of inotify watches
+    /// falls back to polling: the returned flag says so.
+    pub fn start(root: &Path, mode: Mode) -> Result<(Watch, bool), notify::Error> {
+        let (tx, rx) = mpsc::channel();
+        let watcher = new_watcher(root, mode, tx.clone())?;
+        let mut w = Watch { root: root.to_path_buf(), mode, watcher, tx, rx, watched: BTreeSet::new() };
+        match w.watch_all() {
+            Ok(()) => Ok((w, false)),
+            Err(e) if mode == Mode::Native && is_limit(&e) => {
+                w.fall_back_to_polling()?;
+                Ok((w, true))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// How changes are being detected.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Replaces the native watcher by a polling one.
+    pub fn fall_back_to_polling(&mut self) -> Result<(), notify::Error> {
+        self.watcher = new_watcher(&self.root, Mode::Poll, self.tx.clone())?;
+        self.mode = Mode::Poll;
+        self.watched.clear();
+        self.watch_all()
+    }
+
+    fn watch_all(&mut self) -> Result<(), notify::Error> {
+        self.watcher.watch(&self.root, RecursiveMode::NonRecursive)?;
+        for dir in WATCHED_DIRS {
+            self.watch_top(&self.root.join(dir))?;
+        }
+        Ok(())
+    }
+
+    /// Watches a top-level source folder once it exists.
+    fn watch_top(&mut self, dir: &Path) -> Result<(), notify::Error> {
+        if dir.is_dir() && !self.watched.contains(dir) {
+            self.watcher.watch(dir, RecursiveMode::Recursive)?;
+            self.watched.insert(dir.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// Blocks until events arrive, then gathers them until `QUIET` passes without one (or
+    /// `MAX_BURST` in all). `None` when the watcher is gone.
+    pub fn next_burst(&mut self) -> Option<Burst> {
+        let first = self.rx.recv().ok()?;
+        Some(self.gather(first))
+    }
+
+    /// Like `next_burst`, but returns at once with `None` when no event is waiting.
+    pub fn pending_burst(&mut self) -> Option<Burst> {
+        match self.rx.try_recv() {
+            Ok(first) => Some(self.gather(first)),
+            Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
+        }
+    }
+
+    fn gather(&mut self, first: Signal) -> Burst {
+        let start = Instant::now();
+        let mut burst = Burst::default();
+        let mut next = Some(first);
+        while let Some(signal) = next.take() {
+            match signal {
+                Signal::Paths(paths) => burst.paths.extend(paths),
+                Signal::Rescan => burst.rescan = true,
+                Signal::WatchLimit => burst.watch_limit = true,
+                Signal::Error(e) => burst.errors.push(e),
+            }
+            if start.elapsed() >= MAX_BURST {
+                break;
+            }
+            next = match self.rx.recv_timeout(QUIET) {
+                Ok(s) => Some(s),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
+            };
+        }
+        // A source folder created after start (e.g. the first static/ file) gets its watch.
+        let tops: Vec<PathBuf> = WATCHED_DIRS
+            .iter()
+            .map(|d| self.root.join(d))
+            .filter(|d| burst.paths.contains(d) && !self.watched.contains(d))
+            .collect();
+        for dir in tops {
+            if let Err(e) = self.watch_top(&dir) {
+                if is_limit(&e) {
+                    burst.watch_limit = true;
+                } else {
+                    burst.errors.push(e.to_string());
+                }
+            }
+        }
+        burst
+    }
+}
+
+fn new_watcher(root: &Path, mode: Mode, tx: Sender<Signal>) -> Result<Box<dyn notify::Watcher + Send>, notify::Error> {
+    let root = root.to_path_buf();
+    let handler = move |res: Result<notify::Event, notify::Error>| {
+        let signal = match res {
+            Ok(event) if event.need_rescan() => Signal::Rescan,
+            // Opening and reading (the build itself reads every file) changes nothing.
+            Ok(event) if matches!(event.kind, EventKind::Access(_)) => return,
+            Ok(event) => {
+                let paths: Vec<PathBuf> = event.paths.into_iter().filter(|p| is_watched(&root, p)).collect();
+                if paths.is_empty() {
+                    return;
+                }
+                Signal::Paths(paths)
+            }
+            Err(e) if is_limit(&e) => Signal::WatchLimit,
+            Err(e) => Signal::Error(e.to_string()),
+        };
+        // The loop is gone only when the server stops.
+        let _ = tx.send(signal);
+    };
+    Ok(match mode {
+        Mode::Native => Box::new(RecommendedWatcher::new(handler, notify::Config::default())?),
+        Mode::Poll => Box::new(notify::PollWatcher::new(
+            handler,
+            notify::Config::default().with_poll_interval(POLL_INTERVAL),
+        )?),
+    })
+}
+
+fn is_limit(e: &notify::Error) -> bool {
+    match &e.kind {
+        notify::ErrorKind::MaxFilesWatch => true,
+        // ENOSPC from inotify_add_watch means the watch limit, not a full disk.
+        notify::ErrorKind::Io(io) => io.raw_os_error() == Some(28),
+        _ => false,
+    }
+}
+
+/// True for editor temp, swap, backup and lock names (vim, Emacs, JetBrains, VS Code, Kate)
+/// and hidden files: saving them never changes the site.
+pub fn is_temp_name(name: &str) -> bool {
+    crate::load::is_ignored(name)
+        || name.ends_with(".kate-swp")
+        || name.ends_with(".crswap")
+        || name.contains("___jb_tmp___")
+        || name.contains("___jb_old___")
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// True when `path` is a source of the site: `loa.yaml`, or a file or folder under one of the
+/// watched folders, with no temp or hidden name on the way.
+pub fn is_watched(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut parts = rel.components();
+    let Some(Component::Normal(top)) = parts.next() else {
+        return false;
+    };
+    let top = top.to_string_lossy();
+    if top == crate::config::CONFIG_FILE {
+        return parts.next().is_none();
+    }
+    if !WATCHED_DIRS.contains(&top.as_ref()) {
+        return false;
+    }
+    parts.all(|c| matches!(c, Component::Normal(n) if !is_temp_name(&n.to_string_lossy())))
+}
+
+/// A fingerprint per watched file, to tell real changes from events.
+#[derive(Debug)]
+pub struct Sources {
+    /// The site root, canonical.
+    root: PathBuf,
+    /// Files never looked at (the output folder, when it sits inside a watched folder).
+    exclude: Option<PathBuf>,
+    /// Every watched file → its fingerprint.
+    files: BTreeMap<PathBuf, u64>,
+}
+
+impl Sources {
+    /// Fingerprints every watched file under `root`.
+    pub fn scan(root: &Path, exclude: Option<PathBuf>) -> Sources {
+        let mut s = Sources { root: root.to_path_buf(), exclude, files: BTreeMap::new() };
+        s.files = s.walk(root);
+        s
+    }
+
+    /// Number of files watched.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no file is watched.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Sets the folder never to look into (the output folder, from the current config).
+    pub fn set_exclude(&mut self, exclude: Option<PathBuf>) {
+        self.exclude = exclude;
+    }
+
+    /// Looks again at `paths` (files or folders; gone or not) and returns what changed since
+    /// the last look, remembering the new state.
+    pub fn changes(&mut self, paths: &BTreeSet<PathBuf>) -> Vec<Change> {
+        let mut out = BTreeSet::new();
+        for p in paths {
+            // A path inside one already looked at (or equal to it) adds nothing.
+            if paths.range(..p.clone()).any(|q| p.starts_with(q) && q != p) {
+                continue;
+            }
+            let now = self.walk(p);
+            let before: Vec<(PathBuf, u64)> = self
+                .files
+                .range(p.clone()..)
+                .take_while(|(k, _)| k.starts_with(p))
+                .map(|(k, v)| (k.clone(), *v))
+                .collect();
+            for (k, old) in &before {
+                match now.get(k) {
+                    None => {
+                        self.files.remove(k);
+                        out.insert(Change::Removed(k.clone()));
+                    }
+                    Some(new) if new != old => {
+                        self.files.insert(k.clone(), *new);
+                        out.insert(Change::Modified(k.clone()));
+                    }
+                    Some(_) => {}
+                }
+            }
+            for (k, v) in now {
+                if self.files.insert(k.clone(), v).is_none() {
+                    out.insert(Change::Added(k));
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Looks at every watched file again (after lost events).
+    pub fn rescan(&mut self) -> Vec<Change> {
+        let all: BTreeSet<PathBuf> = std::iter::once(self.root.join(crate::config::CONFIG_FILE))
+            .chain(WATCHED_DIRS.iter().map(|d| self.root.join(d)))
+            .collect();
+        self.changes(&all)
+    }
+
+    /// The watched files at or under `path`, fingerprinted.
+    fn walk(&self, path: &Path) -> BTreeMap<PathBuf, u64> {
+        let mut out = BTreeMap::new();
+        if path == self.root {
+            for p in std::iter::once(self.root.join(crate::config::CONFIG_FILE))
+                .chain(WATCHED_DIRS.iter().map(|d| self.root.join(d)))
+            {
+                out.extend(self.walk(&p));
+            }
+            return out;
+        }
+        if !is_watched(&self.root, path) {
+            return out;
+        }
+        let excluded = |p: &Path| self.exclude.as_deref().is_some_and(|x| p.starts_with(x));
+        let walker = walkdir::WalkDir::new(path)
+            .follow_links(true)
+            .into_iter()
+            .filter_entry(|e| (e.depth() == 0 || !is_temp_name(&e.file_name().to_string_lossy())) && !excluded(e.path()));
+        for entry in walker.flatten() {
+            if entry.file_type().is_file()
+                && let Some(f) = fingerprint(entry.path())
+            {
+                out.insert(entry.path().to_path_buf(), f);
+            }
+        }
+        out
+    }
+}
+
+/// The content hash of a file (size and modification time for very large files); `None` when
+/// it cannot be read (gone already).
+fn fingerprint(path: &Path) -> Option<u64> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mut h = std::hash::DefaultHasher::new();
+    if meta.len() > HASH_LIMIT {
+        h.write_u64(meta.len());
+        let mtime = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        h.write_u128(mtime.as_nanos());
+    } else {
+        h.write(&std::fs::read(path).ok()?);
+    }
+    Some(h.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_temp_names_are_not_sources() {
+        let root = Path::new("/s");
+        for temp in [
+            "content/.mot.md.swp",
+            "content/mot.md~",
+            "content/mot.md___jb_tmp___",
+            "content/mot.md___jb_old___",
+            "content/.#mot.md",
+            "content/#mot.md#",
+            "content/mot.md.kate-swp",
+            "content/mot.md.bck",
+            "content/.git/x",
+            "public/index.html",
+            "loa.yaml.swp",
+            "other/x.md",
+        ] {
+            assert!(!is_watched(root, &root.join(temp)), "{temp}");
+        }
+        for real in ["content/mot.md", "loa.yaml", "themes/loa/templates/base.html", "static/a.css", "content"] {
+            assert!(is_watched(root, &root.join(real)), "{real}");
+        }
+    }
+
+    #[test]
+    fn only_content_changes_count() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let root = tmp.path().canonicalize().expect("canon");
+        let file = root.join("content/a.md");
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&file, "a").expect("write");
+        let mut s = Sources::scan(&root, None);
+        let one = |p: &Path| BTreeSet::from([p.to_path_buf()]);
+        std::fs::write(&file, "a").expect("write");
+        assert!(s.changes(&one(&file)).is_empty(), "unchanged save");
+        std::fs::remove_file(&file).expect("rm");
+        std::fs::write(&file, "b").expect("write");
+        assert_eq!(s.changes(&one(&file)), vec![Change::Modified(file.clone())], "delete + recreate");
+        std::fs::write(root.join("content/b.md"), "b").expect("write");
+        std::fs::remove_file(&file).expect("rm");
+        let dir = one(&root.join("content"));
+        assert_eq!(s.changes(&dir), vec![Change::Added(root.join("content/b.md")), Change::Removed(file)]);
+        assert!(s.rescan().is_empty());
+    }
+}
