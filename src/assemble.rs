@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::Config;
-use crate::content::{Campaign, KindMeta, Taxonomy, Term};
+use crate::content::{Campaign, KindMeta, PolicyDocument, Taxonomy, Term};
 use crate::content::{
     Document, KeyLines, Kind, Matter, PageMatter, Parsed, Section, SectionId, Site, TermRef,
 };
@@ -113,6 +113,7 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
         later(c.end_moment());
     }
     check_campaign_refs(&pages, &mut diags);
+    check_documents(&mut pages, &mut diags);
     check_routes(&sections, &pages, &mut diags);
     let taxonomies = collect_taxonomies(config, &pages, &mut diags);
     if diags.has_errors() {
@@ -137,6 +138,91 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
         })
         .collect();
     Ok(site)
+}
+
+/// Document codes are unique; `related` codes that have no page are warnings; an explainer's
+/// document and clauses must exist (its `explains.document` is rewritten to the registered
+/// code, so an alias works too).
+fn check_documents(pages: &mut [Document], diags: &mut Diagnostics) {
+    use crate::vi::docnum::normalize_code;
+    let mut registry: Vec<(String, usize)> = Vec::new(); // normalized code or alias → page
+    for (i, p) in pages.iter().enumerate() {
+        let Some(d) = p.meta.document() else { continue };
+        let key = normalize_code(&d.code);
+        if let Some((_, other)) = registry.iter().find(|(k, _)| *k == key) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-code",
+                    p.key_lines.locate(&p.file, "document.code"),
+                    format!("số hiệu `{}` đã được dùng cho {}", d.code, pages[*other].file),
+                )
+                .with_hint("mỗi văn bản chỉ có một trang; xóa hoặc sửa số hiệu ở một trong hai tệp"),
+            );
+            continue;
+        }
+        registry.push((key, i));
+    }
+    let codes: Vec<String> = registry.iter().filter_map(|(_, i)| pages[*i].meta.document()).map(|d| d.code.clone()).collect();
+    let mut by_alias: Vec<(String, usize)> = registry.clone();
+    for &(_, i) in &registry {
+        if let Some(d) = pages[i].meta.document() {
+            by_alias.extend(d.aliases.iter().map(|a| (normalize_code(a), i)));
+        }
+    }
+    for p in pages.iter() {
+        let Some(d) = p.meta.document() else { continue };
+        for r in &d.related {
+            if !registry.iter().any(|(k, _)| *k == normalize_code(&r.code)) {
+                diags.push(
+                    Diagnostic::warning(
+                        "unknown-related",
+                        p.key_lines.locate(&p.file, "document.related"),
+                        format!("văn bản liên quan `{}` chưa có trang trên trang web", r.code),
+                    )
+                    .with_hint("không sao nếu văn bản này không có trang; nếu có, kiểm tra lại số hiệu"),
+                );
+            }
+        }
+    }
+    let docs: Vec<Option<PolicyDocument>> = pages.iter().map(|p| p.meta.document().cloned()).collect();
+    for p in pages.iter_mut() {
+        let KindMeta::Explainer(e) = &p.meta else { continue };
+        let Some(&(_, target)) = by_alias.iter().find(|(k, _)| *k == normalize_code(&e.document)) else {
+            let hint = match did_you_mean(&e.document, codes.iter().map(String::as_str)) {
+                Some(s) => format!("có phải ý bạn là `{s}`? (các văn bản: {})", codes.join(", ")),
+                None if codes.is_empty() => "trang web chưa có văn bản nào (chuyên mục `kind: document`)".to_string(),
+                None => format!("các văn bản: {}", codes.join(", ")),
+            };
+            diags.push(
+                Diagnostic::error(
+                    "unknown-document",
+                    p.key_lines.locate(&p.file, "explains.document"),
+                    format!("không có văn bản `{}`", e.document),
+                )
+                .with_hint(hint),
+            );
+            continue;
+        };
+        let Some(Some(doc)) = docs.get(target) else { continue };
+        for c in &e.clauses {
+            if !doc.clause_ids.contains(c) {
+                let hint = match did_you_mean(c, doc.clause_ids.iter().map(String::as_str)) {
+                    Some(s) => format!("có phải ý bạn là `{s}`? (các điểm của {}: {})", doc.code, doc.clause_ids.join(", ")),
+                    None => format!("các điểm của {}: {}", doc.code, doc.clause_ids.join(", ")),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "unknown-clause",
+                        p.key_lines.locate(&p.file, "explains.clauses"),
+                        format!("văn bản {} không có điểm `{c}`", doc.code),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+        let resolved = crate::content::Explains { document: doc.code.clone(), clauses: e.clauses.clone() };
+        p.meta = KindMeta::Explainer(resolved);
+    }
 }
 
 /// Every `campaigns: [slug]` must name a campaign page of the site.
@@ -375,60 +461,8 @@ fn page(
             diags.push(d);
         }
     }
-    let meta = match (kind, m.campaign) {
-        (Kind::Campaign, Some(c)) => {
-            let (starts, ends) = (c.starts.0, c.ends.0);
-            if ends < starts {
-                diags.push(
-                    Diagnostic::error(
-                        "campaign-dates",
-                        key_lines.locate(&file, "campaign.ends"),
-                        "chiến dịch kết thúc trước khi bắt đầu",
-                    )
-                    .with_hint(format!(
-                        "`ends` ({}) phải sau hoặc bằng `starts` ({})",
-                        ends.fmt_iso_date(),
-                        starts.fmt_iso_date()
-                    )),
-                );
-            }
-            for (id, _) in &c.audiences.0 {
-                let loc = key_lines.locate(&file, &format!("campaign.audiences.{id}"));
-                if let Some(d) = unknown_audience(config, id, loc) {
-                    diags.push(d);
-                }
-            }
-            KindMeta::Campaign(Campaign { starts, ends, goal: c.goal.map(|g| g.0), audiences: c.audiences.0 })
-        }
-        (Kind::Campaign, None) => {
-            diags.push(
-                Diagnostic::error(
-                    "campaign",
-                    Location::file(&file),
-                    "trang chiến dịch thiếu khối `campaign:`",
-                )
-                .with_hint(
-                    "thêm `campaign: {starts: 2022-09-15, ends: 2026-12-31, goal: …, audiences: {…}}`",
-                ),
-            );
-            KindMeta::None
-        }
-        (_, Some(_)) => {
-            diags.push(
-                Diagnostic::error(
-                    "campaign",
-                    key_lines.locate(&file, "campaign"),
-                    format!(
-                        "khối `campaign:` chỉ dùng cho trang chiến dịch, trang này thuộc loại `{}`",
-                        kind.as_str()
-                    ),
-                )
-                .with_hint("đặt tệp vào chuyên mục có `kind: campaign` hoặc bỏ khối này"),
-            );
-            KindMeta::None
-        }
-        (_, None) => KindMeta::None,
-    };
+    let blocks = Blocks { campaign: m.campaign, document: m.document, explains: m.explains };
+    let meta = kind_meta(config, kind, blocks, &body, &file, &key_lines, &mut diags);
     let mut aliases = Vec::new();
     for a in &m.aliases {
         match alias_path(a) {
@@ -474,6 +508,8 @@ fn page(
             publish_at: m.publish_at.map(|d| d.0),
             expire_at: m.expire_at.map(|d| d.0),
             meta,
+            faq: m.faq,
+            glossary: m.glossary,
             draft: m.draft,
             aliases,
             image: m.image,
@@ -488,6 +524,142 @@ fn page(
         },
         diags,
     ))
+}
+
+/// The kind-specific blocks of a page's front matter.
+struct Blocks {
+    campaign: Option<crate::content::kind::CampaignMatter>,
+    document: Option<crate::content::kind::DocumentMatter>,
+    explains: Option<crate::content::Explains>,
+}
+
+/// Checks that a page carries exactly the block its kind needs, and validates it.
+fn kind_meta(
+    config: &Config,
+    kind: Kind,
+    blocks: Blocks,
+    body: &str,
+    file: &str,
+    key_lines: &KeyLines,
+    diags: &mut Diagnostics,
+) -> KindMeta {
+    let misplaced = [
+        ("campaign", blocks.campaign.is_some() && kind != Kind::Campaign, "campaign"),
+        ("document", blocks.document.is_some() && kind != Kind::Document, "document"),
+        ("explains", blocks.explains.is_some() && kind != Kind::Explainer, "explainer"),
+    ];
+    for (key, wrong, needs) in misplaced {
+        if wrong {
+            diags.push(
+                Diagnostic::error(
+                    "kind-block",
+                    key_lines.locate(file, key),
+                    format!("khối `{key}:` chỉ dùng cho trang loại `{needs}`, trang này thuộc loại `{}`", kind.as_str()),
+                )
+                .with_hint(format!("đặt tệp vào chuyên mục có `kind: {needs}` hoặc bỏ khối này")),
+            );
+        }
+    }
+    match kind {
+        Kind::Campaign => match blocks.campaign {
+            Some(c) => {
+                let (starts, ends) = (c.starts.0, c.ends.0);
+                if ends < starts {
+                    diags.push(
+                        Diagnostic::error(
+                            "campaign-dates",
+                            key_lines.locate(file, "campaign.ends"),
+                            "chiến dịch kết thúc trước khi bắt đầu",
+                        )
+                        .with_hint(format!(
+                            "`ends` ({}) phải sau hoặc bằng `starts` ({})",
+                            ends.fmt_iso_date(),
+                            starts.fmt_iso_date()
+                        )),
+                    );
+                }
+                for (id, _) in &c.audiences.0 {
+                    let loc = key_lines.locate(file, &format!("campaign.audiences.{id}"));
+                    if let Some(d) = unknown_audience(config, id, loc) {
+                        diags.push(d);
+                    }
+                }
+                KindMeta::Campaign(Campaign { starts, ends, goal: c.goal.map(|g| g.0), audiences: c.audiences.0 })
+            }
+            None => {
+                diags.push(
+                    Diagnostic::error("campaign", Location::file(file), "trang chiến dịch thiếu khối `campaign:`")
+                        .with_hint("thêm `campaign: {starts: 2022-09-15, ends: 2026-12-31, goal: …, audiences: {…}}`"),
+                );
+                KindMeta::None
+            }
+        },
+        Kind::Document => match blocks.document {
+            Some(d) => {
+                let code = d.code.0.trim().to_string();
+                if crate::vi::docnum::find(&code).first().is_none_or(|r| r.len() != code.len()) {
+                    diags.push(
+                        Diagnostic::error("document-code", key_lines.locate(file, "document.code"), format!("số hiệu `{code}` không đúng dạng số hiệu văn bản"))
+                            .with_hint("viết như `49-KL/TW`, `1373/QĐ-TTg`, `30/2020/NĐ-CP`"),
+                    );
+                }
+                KindMeta::Document(PolicyDocument {
+                    code,
+                    title: d.title.map(|t| t.0),
+                    issued: d.issued.map(|t| t.0),
+                    issuer: d.issuer,
+                    signer: d.signer,
+                    aliases: d.aliases.into_iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
+                    source_url: d.source_url.filter(|u| !crate::markdown::is_dangerous_url(u)),
+                    status: d.status,
+                    related: d.related,
+                    clause_ids: clause_ids(body),
+                })
+            }
+            None => {
+                diags.push(
+                    Diagnostic::error("document", Location::file(file), "trang văn bản thiếu khối `document:`")
+                        .with_hint("thêm `document: {code: 49-KL/TW, title: …, issued: 2019-05-10, issuer: …}`"),
+                );
+                KindMeta::None
+            }
+        },
+        Kind::Explainer => blocks.explains.map_or(KindMeta::None, KindMeta::Explainer),
+        Kind::Article | Kind::Page => KindMeta::None,
+    }
+}
+
+/// Ids of the headings with an explicit `{#id}`: a document's clauses. A line-based pre-scan,
+/// so every page can link to clauses before the documents are rendered.
+pub fn clause_ids(body: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut fence: Option<&str> = None;
+    for line in body.lines() {
+        let t = line.trim_start();
+        if let Some(f) = fence {
+            if t.starts_with(f) {
+                fence = None;
+            }
+            continue;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(&t[..3]);
+            continue;
+        }
+        if !t.starts_with('#') {
+            continue;
+        }
+        let t = t.trim_end();
+        if let Some(open) = t.rfind("{#") {
+            if let Some(id) = t[open + 2..].strip_suffix('}') {
+                let id = id.split_whitespace().next().unwrap_or("");
+                if !id.is_empty() && !ids.iter().any(|x| x == id) {
+                    ids.push(id.to_string());
+                }
+            }
+        }
+    }
+    ids
 }
 
 /// Validates an explicit `slug:` and folds it. Never returns a value with `/`, `\` or `..`.

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::content::{Parsed, Site};
 use crate::diagnostics::Diagnostics;
 use crate::load::{Loaded, load_site};
+use crate::markdown::cite::{CiteTarget, Citations};
 use crate::markdown::{LinkTargets, MarkdownOptions, Rendered};
 use crate::render::templates::Templates;
 use crate::render::{Bodies, BuildOutput, render_site};
@@ -93,7 +94,8 @@ pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
     };
     t.lap("assemble");
     let links = link_targets(config, &site);
-    let (pages, sections) = markdown_all(config, &site, &links);
+    let cites = citations(config, &site);
+    let (pages, sections) = markdown_all(config, &site, &links, &cites);
     t.lap("markdown");
     let checked = crate::validate::validate(&site, &pages, &sections);
     if checked.has_errors() {
@@ -102,13 +104,20 @@ pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
     warnings.extend(checked);
     t.lap("validate");
     let mut output =
-        render_site(config, &site, &Bodies { pages: &pages, sections: &sections }, &mut templates, &links)
+        render_site(config, &site, &Bodies { pages: &pages, sections: &sections }, &mut templates, &links, &cites)
             .map_err(|e| fail(warnings.clone(), e))?;
     output.copies = crate::assets::copies(&site, &loaded);
     t.lap("render");
     warnings.sort();
     let routes = routes(config, &site);
-    Ok(Built { output, warnings, timings: t.1, pages: site.pages.len(), next_change: site.next_change, routes })
+    Ok(Built {
+        output,
+        warnings,
+        timings: t.1,
+        pages: site.pages.len(),
+        next_change: site.next_change,
+        routes,
+    })
 }
 
 /// Source file → URL path (base path included) of every page and section.
@@ -152,15 +161,66 @@ pub fn link_targets(config: &Config, site: &Site) -> LinkTargets {
     t
 }
 
-fn markdown_all(config: &Config, site: &Site, links: &LinkTargets) -> (Vec<Rendered>, Vec<Rendered>) {
-    let opts = MarkdownOptions { unsafe_html: config.markdown.unsafe_html, links, bundle_url: None };
+/// The registry of citable documents: every page of kind `document`, in page order.
+pub fn citations(config: &Config, site: &Site) -> Citations {
+    Citations::new(
+        site.pages
+            .iter()
+            .filter_map(|p| {
+                p.meta.document().map(|d| CiteTarget {
+                    code: d.code.clone(),
+                    aliases: d.aliases.clone(),
+                    url: config.url(&p.path),
+                    clauses: d.clause_ids.clone(),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn markdown_all(
+    config: &Config,
+    site: &Site,
+    links: &LinkTargets,
+    cites: &Citations,
+) -> (Vec<Rendered>, Vec<Rendered>) {
+    let opts = MarkdownOptions {
+        unsafe_html: config.markdown.unsafe_html,
+        links,
+        bundle_url: None,
+        cites,
+        own_document: None,
+        clause_anchors: false,
+    };
     let pages = site
         .pages
         .par_iter()
         .map(|p| {
             let url = p.bundle_dir.as_ref().map(|_| config.url(&p.path));
-            let opts = MarkdownOptions { bundle_url: url.as_deref(), ..opts };
-            crate::markdown::render(&p.body, p.body_line, &p.file, opts)
+            let own = p.meta.document().and_then(|d| cites.find_code(&d.code));
+            let opts = MarkdownOptions {
+                bundle_url: url.as_deref(),
+                own_document: own,
+                clause_anchors: own.is_some(),
+                ..opts
+            };
+            let mut r = crate::markdown::render(&p.body, p.body_line, &p.file, opts);
+            // FAQ answers are Markdown too (no file position: they live in front matter).
+            r.faq_answers = p
+                .faq
+                .iter()
+                .map(|f| {
+                    let a = crate::markdown::render(&f.a, 0, &p.file, MarkdownOptions { own_document: own, ..opts });
+                    r.mentions.extend(a.mentions.iter().cloned().filter(|m| !r.mentions.contains(m)).collect::<Vec<_>>());
+                    for mut d in a.diagnostics.0 {
+                        // The answer lives in front matter: point at the `faq:` key.
+                        d.location = Some(p.key_lines.locate(&p.file, "faq"));
+                        r.diagnostics.push(d);
+                    }
+                    a.html
+                })
+                .collect();
+            r
         })
         .collect();
     let sections = site

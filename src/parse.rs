@@ -348,21 +348,11 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// Keys accepted in a page's front matter (for did-you-mean hints).
+#[rustfmt::skip]
 pub const PAGE_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "updated",
-    "summary",
-    "tags",
-    "taxonomies",
-    "audiences",
-    "draft",
-    "slug",
-    "aliases",
-    "image",
-    "image_alt",
-    "template",
-    "extra",
+    "title", "date", "updated", "summary", "tags", "taxonomies", "audiences", "campaigns", "draft", "publish_at",
+    "expire_at", "campaign", "document", "explains", "faq", "glossary", "slug", "aliases", "image", "image_alt",
+    "template", "extra",
 ];
 
 /// Keys accepted in a section's `_index.md`.

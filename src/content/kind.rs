@@ -145,6 +145,78 @@ impl Campaign {
     }
 }
 
+/// A `related:` entry of a document: another document and how they relate.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relation {
+    /// The other document's code (`11-CT/TW`).
+    pub code: String,
+    /// How this document relates to it (`tiếp tục thực hiện`).
+    pub relation: String,
+}
+
+/// The `document:` block as written in front matter.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentMatter {
+    /// Document number (`49-KL/TW`).
+    pub code: crate::parse::Text,
+    /// Official title.
+    pub title: Option<crate::parse::Text>,
+    /// Date of issue.
+    pub issued: Option<crate::parse::Date>,
+    /// Issuing body.
+    pub issuer: Option<String>,
+    /// Signer.
+    pub signer: Option<String>,
+    /// Other ways the press writes it (`Kết luận 49`, `KL 49`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Where the original can be read.
+    pub source_url: Option<String>,
+    /// Legal status (`còn hiệu lực`).
+    pub status: Option<String>,
+    /// Documents it relates to.
+    #[serde(default)]
+    pub related: Vec<Relation>,
+}
+
+/// A policy document, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyDocument {
+    /// Document number as written (`49-KL/TW`).
+    pub code: String,
+    /// Official title.
+    pub title: Option<String>,
+    /// Date of issue.
+    pub issued: Option<DateTime>,
+    /// Issuing body.
+    pub issuer: Option<String>,
+    /// Signer.
+    pub signer: Option<String>,
+    /// Other names.
+    pub aliases: Vec<String>,
+    /// Source of the original.
+    pub source_url: Option<String>,
+    /// Legal status.
+    pub status: Option<String>,
+    /// Relations to other documents.
+    pub related: Vec<Relation>,
+    /// Ids of the clauses (headings with explicit ids), from a pre-scan of the body.
+    pub clause_ids: Vec<String>,
+}
+
+/// The `explains:` block of an explainer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Explains {
+    /// Code (or alias) of the explained document.
+    pub document: String,
+    /// Ids of the explained clauses.
+    #[serde(default)]
+    pub clauses: Vec<String>,
+}
+
 /// What a kind adds to a page. Kinds without extra data carry `None`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum KindMeta {
@@ -153,6 +225,10 @@ pub enum KindMeta {
     None,
     /// A campaign's block.
     Campaign(Campaign),
+    /// A policy document.
+    Document(PolicyDocument),
+    /// An explainer: what it explains (code resolved to the registered one by `assemble`).
+    Explainer(Explains),
 }
 
 impl KindMeta {
@@ -160,7 +236,23 @@ impl KindMeta {
     pub fn campaign(&self) -> Option<&Campaign> {
         match self {
             KindMeta::Campaign(c) => Some(c),
-            KindMeta::None => None,
+            _ => None,
+        }
+    }
+
+    /// The document, for document pages.
+    pub fn document(&self) -> Option<&PolicyDocument> {
+        match self {
+            KindMeta::Document(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// What an explainer explains.
+    pub fn explains(&self) -> Option<&Explains> {
+        match self {
+            KindMeta::Explainer(e) => Some(e),
+            _ => None,
         }
     }
 }

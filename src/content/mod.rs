@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 
-pub use kind::{Campaign, CampaignStatus, Kind, KindMeta};
+pub use kind::{Campaign, CampaignStatus, Explains, Kind, KindMeta, PolicyDocument, Relation};
 
 use crate::diagnostics::Location;
 use crate::parse::{Date, Text};
@@ -112,6 +112,16 @@ pub struct PageMatter {
     pub expire_at: Option<Date>,
     /// The campaign block (pages of kind `campaign` only).
     pub campaign: Option<kind::CampaignMatter>,
+    /// The document block (pages of kind `document` only).
+    pub document: Option<kind::DocumentMatter>,
+    /// What an explainer explains (pages of kind `explainer` only).
+    pub explains: Option<kind::Explains>,
+    /// Questions and answers (answers in Markdown).
+    #[serde(default)]
+    pub faq: Vec<FaqItem>,
+    /// Terms this page defines, merged into the site glossary.
+    #[serde(default)]
+    pub glossary: Vec<GlossaryItem>,
     /// Overrides the slug taken from the file name.
     pub slug: Option<Text>,
     /// Old URLs that redirect here.
@@ -126,6 +136,26 @@ pub struct PageMatter {
     /// Anything free-form, passed to templates as is.
     #[serde(default)]
     pub extra: serde_json::Value,
+}
+
+/// A question and its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaqItem {
+    /// The question (plain text).
+    pub q: String,
+    /// The answer (Markdown).
+    pub a: String,
+}
+
+/// A glossary entry.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryItem {
+    /// The term.
+    pub term: String,
+    /// Its definition (plain text).
+    pub definition: String,
 }
 
 /// Front matter of a section (`_index.md`), as written. Strict.
@@ -230,6 +260,10 @@ pub struct Document {
     pub expire_at: Option<DateTime>,
     /// What its kind adds (the campaign block of a campaign…).
     pub meta: kind::KindMeta,
+    /// Questions and answers.
+    pub faq: Vec<FaqItem>,
+    /// Glossary entries.
+    pub glossary: Vec<GlossaryItem>,
     /// True when `draft: true` (only present with `--drafts`).
     pub draft: bool,
     /// Old URL paths redirecting here.

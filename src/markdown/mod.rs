@@ -6,6 +6,7 @@
 //! heading ids (Vietnamese slugs, unique per page), raw HTML policy, dangerous URL schemes,
 //! code highlighting (via `highlight`), `@/` links. Pure: no file system.
 
+pub mod cite;
 pub mod highlight;
 
 use std::collections::HashMap;
@@ -13,6 +14,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
+use cite::{CiteState, Citations, Mention};
 
 /// One entry of the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -57,6 +59,12 @@ pub struct Rendered {
     pub anchor_refs: Vec<AnchorRef>,
     /// Problems found (broken links, dropped HTML, neutralised URLs).
     pub diagnostics: Diagnostics,
+    /// Documents (and clauses) the body mentions.
+    pub mentions: Vec<Mention>,
+    /// Headings with explicit ids and their content (a document's clauses).
+    pub clauses: Vec<Clause>,
+    /// The page's FAQ answers as HTML, in front matter order.
+    pub faq_answers: Vec<String>,
 }
 
 /// What `@/path.md` links may point at: content-relative source path → site URL path.
@@ -76,6 +84,12 @@ pub struct MarkdownOptions<'a> {
     /// For a bundle page, its URL: relative links and images (`anh.jpg`) are made absolute
     /// against it, so they also work where the summary is shown in a listing.
     pub bundle_url: Option<&'a str>,
+    /// The documents that mentions link to.
+    pub cites: &'a Citations,
+    /// The page's own document (in `cites`), never linked from itself.
+    pub own_document: Option<usize>,
+    /// Give headings with explicit ids a permalink control (document pages).
+    pub clause_anchors: bool,
 }
 
 /// pulldown-cmark extensions loa enables.
@@ -111,6 +125,17 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// A clause of a document: a heading with an explicit id and the content under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    /// The heading's id.
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+    /// The content up to the next heading of the same or a higher level, as HTML.
+    pub html: String,
+}
+
 /// Renders a body. `file` is the source path for diagnostics, `first_line` its first body line.
 pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'_>) -> Rendered {
     let lines = Lines::new(body, first_line, file);
@@ -120,6 +145,12 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut more_at: Option<usize> = None;
     let mut html_warned_line = 0;
+    let mut cite = CiteState::new(opts.own_document);
+    // (index in `events` of the heading start, level, id) for headings with explicit ids.
+    let mut explicit_headings: Vec<(usize, HeadingLevel, String, String)> = Vec::new();
+    let mut heading_starts: Vec<(usize, HeadingLevel)> = Vec::new();
+    let mut link_depth = 0usize;
+    let mut image_depth = 0usize;
 
     let mut iter = Parser::new_ext(body, parser_options()).into_offset_iter().peekable();
     while let Some((event, range)) = iter.next() {
@@ -131,7 +162,13 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 for (ev, _) in iter.by_ref() {
                     match ev {
                         Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(ref t) | Event::Code(ref t) => text.push_str(t),
+                        Event::Text(ref t) => {
+                            text.push_str(t);
+                            // Numbers stay on one line; no citation links in headings.
+                            inner.push(Event::Html(CowStr::from(cite::transform(t, opts.cites, &mut cite, false))));
+                            continue;
+                        }
+                        Event::Code(ref t) => text.push_str(t),
                         Event::InlineHtml(_) | Event::Html(_) if !opts.unsafe_html => continue,
                         _ => {}
                     }
@@ -156,27 +193,26 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 plain.push_str(&text);
                 plain.push('\n');
                 if level != HeadingLevel::H1 {
-                    out.toc.push(TocEntry {
-                        level: level as u8,
-                        id: unique.clone(),
-                        title: text.trim().to_string(),
-                    });
+                    out.toc.push(TocEntry { level: level as u8, id: unique.clone(), title: text.trim().to_string() });
                 }
                 out.heading_ids.push(unique.clone());
-                events.push(Event::Start(Tag::Heading {
-                    level,
-                    id: Some(CowStr::from(unique)),
-                    classes,
-                    attrs,
-                }));
+                heading_starts.push((events.len(), level));
+                if explicit.is_some() {
+                    explicit_headings.push((events.len(), level, unique.clone(), text.trim().to_string()));
+                }
+                events.push(Event::Start(Tag::Heading { level, id: Some(CowStr::from(unique.clone())), classes, attrs }));
                 events.extend(inner);
+                if explicit.is_some() && opts.clause_anchors {
+                    events.push(Event::Html(CowStr::from(format!(
+                        " <a class=\"clause-link\" href=\"#{}\" aria-label=\"Liên kết tới mục này\">#</a>",
+                        escape(&unique)
+                    ))));
+                }
                 events.push(Event::End(TagEnd::Heading(level)));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
-                    }
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 let mut code = String::new();
@@ -206,18 +242,45 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 if loc.line != html_warned_line {
                     html_warned_line = loc.line;
                     out.diagnostics.push(
-                        Diagnostic::warning("raw-html", loc, "đã bỏ mã HTML viết trực tiếp trong bài")
-                            .with_hint("dùng cú pháp Markdown; nếu thật sự cần HTML, đặt `markdown: {unsafe_html: true}` trong loa.yaml"),
+                        Diagnostic::warning("raw-html", loc, "đã bỏ mã HTML viết trực tiếp trong bài").with_hint(
+                            "dùng cú pháp Markdown; nếu thật sự cần HTML, đặt `markdown: {unsafe_html: true}` trong loa.yaml",
+                        ),
                     );
                 }
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                link_depth += 1;
                 let dest = link_dest(&dest_url, &lines, range.start, opts, &mut out);
                 events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
             }
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                events.push(event);
+            }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                image_depth += 1;
                 let dest = link_dest(&dest_url, &lines, range.start, opts, &mut out);
                 events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+            }
+            Event::End(TagEnd::Image) => {
+                image_depth = image_depth.saturating_sub(1);
+                events.push(event);
+            }
+            Event::Text(ref t) if image_depth == 0 => {
+                // Merge a run of text and soft breaks, so a mention split over two source lines
+                // (`Kết luận số` / `49-KL/TW`) is still one mention.
+                let mut run = t.to_string();
+                while let Some((next, _)) = iter.peek() {
+                    match next {
+                        Event::Text(more) => run.push_str(more),
+                        Event::SoftBreak => run.push('\n'),
+                        _ => break,
+                    }
+                    iter.next();
+                }
+                plain.push_str(&run);
+                let html = cite::transform(&run, opts.cites, &mut cite, link_depth == 0);
+                events.push(Event::Html(CowStr::from(html)));
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 plain.push_str(t);
@@ -234,6 +297,7 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     }
 
     out.syllables = crate::vi::reading::syllables(&plain);
+    out.mentions = cite.mentions;
     if let Some(i) = more_at {
         let mut s = String::new();
         html::push_html(&mut s, events[..i].iter().cloned());
@@ -245,19 +309,41 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
             .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
             .map_or(events.len(), |e| start + e + 1);
         html::push_html(&mut out.first_paragraph_html, events[start..end].iter().cloned());
-        out.first_paragraph_text = events[start..end]
+        out.first_paragraph_text = html_to_text(&out.first_paragraph_html);
+    }
+    for (at, level, id, title) in explicit_headings {
+        let end = heading_starts.iter().find(|(i, l)| *i > at && *l <= level).map_or(events.len(), |(i, _)| *i);
+        let content_start = events[at..end]
             .iter()
-            .filter_map(|e| match e {
-                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                Event::SoftBreak | Event::HardBreak => Some(" "),
-                _ => None,
-            })
-            .collect::<String>()
-            .trim()
-            .to_string();
+            .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+            .map_or(end, |k| at + k + 1);
+        let mut html = String::new();
+        html::push_html(&mut html, events[content_start..end].iter().cloned());
+        out.clauses.push(Clause { id, title, html });
     }
     html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+/// Plain text of an HTML fragment: tags dropped, the five entities decoded, spaces collapsed.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn unique_id(used: &mut HashMap<String, usize>, base: &str) -> String {
@@ -390,13 +476,67 @@ fn link_dest<'a>(
 mod tests {
     use super::*;
 
+    fn cites() -> Citations {
+        Citations::new(vec![cite::CiteTarget {
+            code: "49-KL/TW".into(),
+            aliases: vec!["Kết luận 49".into()],
+            url: "/van-ban/49-kl-tw/".into(),
+            clauses: vec!["diem-1".into()],
+        }])
+    }
+
+    fn with_cites(body: &str, own: Option<usize>, anchors: bool) -> Rendered {
+        let links = LinkTargets::default();
+        let cites = cites();
+        let opts = MarkdownOptions {
+            unsafe_html: false,
+            links: &links,
+            bundle_url: None,
+            cites: &cites,
+            own_document: own,
+            clause_anchors: anchors,
+        };
+        render(body, 1, "f", opts)
+    }
+
+    #[test]
+    fn citations_skip_links_code_headings_and_images() {
+        let r = with_cites(
+            "## Kết luận 49\n\n`49-KL/TW` và [Kết luận 49](https://x.vn) và ![Kết luận 49](a.png) rồi Kết luận số\n49-KL/TW.\n",
+            None,
+            false,
+        );
+        assert_eq!(r.html.matches("class=\"trich-dan\"").count(), 1, "{}", r.html);
+        assert!(r.html.contains("<a class=\"trich-dan\" href=\"/van-ban/49-kl-tw/\">Kết luận số\n<span class=\"so-hieu\">49-KL/TW</span></a>"), "{}", r.html);
+        assert!(r.html.contains("<code>49-KL/TW</code>"), "{}", r.html);
+        assert!(r.html.contains("alt=\"Kết luận 49\""), "{}", r.html);
+        assert_eq!(r.mentions, vec![(0, None)]);
+    }
+
+    #[test]
+    fn document_pages_get_clause_permalinks_and_clause_blocks() {
+        let r = with_cites("Mở đầu.\n\n## Điểm 1 {#diem-1}\n\nNội dung *một*.\n\n### Ý nhỏ\n\nThêm.\n\n## Khác\n\nx\n", Some(0), true);
+        assert!(r.html.contains("<h2 id=\"diem-1\">Điểm 1 <a class=\"clause-link\" href=\"#diem-1\""), "{}", r.html);
+        assert_eq!(r.clauses.len(), 1);
+        assert_eq!(r.clauses[0].title, "Điểm 1");
+        assert!(r.clauses[0].html.contains("<em>một</em>") && r.clauses[0].html.contains("Ý nhỏ"), "{}", r.clauses[0].html);
+        assert!(!r.clauses[0].html.contains("Khác"), "{}", r.clauses[0].html);
+    }
+
     fn md(body: &str) -> Rendered {
         let links = LinkTargets { urls: [("bai-viet/a.md".to_string(), "/bai-viet/a/".to_string())].into() };
         render(
             body,
             10,
             "content/x.md",
-            MarkdownOptions { unsafe_html: false, links: &links, bundle_url: None },
+            MarkdownOptions {
+                unsafe_html: false,
+                links: &links,
+                bundle_url: None,
+                cites: &cites(),
+                own_document: None,
+                clause_anchors: false,
+            },
         )
     }
 
@@ -448,7 +588,15 @@ mod tests {
     #[test]
     fn bundle_relative_links_become_absolute() {
         let links = LinkTargets::default();
-        let opts = MarkdownOptions { unsafe_html: false, links: &links, bundle_url: Some("/a/b/") };
+        let cites = cites();
+        let opts = MarkdownOptions {
+            unsafe_html: false,
+            links: &links,
+            bundle_url: Some("/a/b/"),
+            cites: &cites,
+            own_document: None,
+            clause_anchors: false,
+        };
         let r = render("![x](anh.jpg) [p](./t.pdf) [w](https://x.vn) [m](mailto:a@b) [h](#x)", 1, "f", opts);
         assert!(r.html.contains("src=\"/a/b/anh.jpg\""), "{}", r.html);
         assert!(r.html.contains("href=\"/a/b/t.pdf\""), "{}", r.html);

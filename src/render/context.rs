@@ -282,6 +282,115 @@ pub struct PageView<'a> {
     pub campaigns: Vec<LinkView>,
     /// For a campaign page: the campaign (dates, status, audience blocks, its pages).
     pub campaign: Option<CampaignView<'a>>,
+    /// For a document page: metadata, clauses with their backlinks, related documents.
+    pub document: Option<DocumentView<'a>>,
+    /// For an explainer: the explained document and the quoted clauses.
+    pub explainer: Option<ExplainerView>,
+    /// Questions and answers (`faq:`), answers as HTML (`| safe`).
+    pub faq: Vec<FaqView<'a>>,
+    /// schema.org FAQPage JSON-LD for the FAQ, safe to put in a `<script>` (`| safe`).
+    pub faq_jsonld: Option<String>,
+    /// Glossary entries of this page (`glossary:`).
+    pub glossary: &'a [crate::content::GlossaryItem],
+}
+
+/// A question and its answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct FaqView<'a> {
+    /// The question (plain text).
+    pub q: &'a str,
+    /// The answer as HTML (`| safe`).
+    pub a: &'a str,
+}
+
+/// A document as others refer to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocRefView {
+    /// Its code (`11-CT/TW`).
+    pub code: String,
+    /// How the two relate (`tiếp tục thực hiện`), in a related list.
+    pub relation: Option<String>,
+    /// Title of its page, when it has one.
+    pub title: Option<String>,
+    /// URL of its page, when it has one.
+    pub url: Option<String>,
+}
+
+/// A clause of a document, with the pages that cite it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseView<'a> {
+    /// The heading id (`diem-1`).
+    pub id: String,
+    /// The heading text.
+    pub title: String,
+    /// Absolute-path URL of the clause (`/van-ban/49-kl-tw/#diem-1`).
+    pub url: String,
+    /// Pages that cite or explain this clause, newest first.
+    pub backlinks: Vec<&'a PageCard>,
+}
+
+/// `page.document` on a document page.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView<'a> {
+    /// Code (`49-KL/TW`).
+    pub code: String,
+    /// Official title.
+    pub title: Option<String>,
+    /// Date of issue.
+    pub issued: Option<DateView>,
+    /// Issuing body.
+    pub issuer: Option<String>,
+    /// Signer.
+    pub signer: Option<String>,
+    /// Other names.
+    pub aliases: Vec<String>,
+    /// Where to read the original.
+    pub source_url: Option<String>,
+    /// Legal status.
+    pub status: Option<String>,
+    /// Documents this one relates to (`related:`), linked when they have a page.
+    pub related: Vec<DocRefView>,
+    /// Documents that say they relate to this one (the relation graph the other way).
+    pub related_by: Vec<DocRefView>,
+    /// Clauses in order, each with its backlinks.
+    pub clauses: Vec<ClauseView<'a>>,
+    /// Every page that cites this document (any clause), newest first.
+    pub backlinks: Vec<&'a PageCard>,
+}
+
+/// A clause quoted on an explainer.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuotedClause {
+    /// Clause id.
+    pub id: String,
+    /// Clause heading.
+    pub title: String,
+    /// Link to the clause on the document page.
+    pub url: String,
+    /// The clause's content, as HTML, pulled from the document page (`| safe`).
+    pub html: String,
+}
+
+/// `page.explainer` on an explainer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainerView {
+    /// The explained document.
+    pub document: DocRefView,
+    /// The explained clauses, quoted.
+    pub clauses: Vec<QuotedClause>,
+}
+
+/// One entry of the site glossary (`glossary` in `glossary.html`).
+#[derive(Debug, Clone, Serialize)]
+pub struct GlossaryEntryView {
+    /// The term.
+    pub term: String,
+    /// Its definition.
+    pub definition: String,
+    /// The page that defines it.
+    pub source: LinkView,
+    /// Anchor id of the entry (`cong-dan-hoc-tap`).
+    pub id: String,
 }
 
 /// One listing page of a section, as `section` in `section.html` and `index.html`.

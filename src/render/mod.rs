@@ -8,6 +8,7 @@
 //! Must not write files.
 
 pub mod context;
+pub mod documents;
 pub mod feeds;
 pub mod listing;
 pub mod templates;
@@ -22,6 +23,7 @@ use crate::assemble::output_file;
 use crate::config::Config;
 use crate::content::{Document, Kind, Section, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::markdown::cite::Citations;
 use crate::markdown::{LinkTargets, Rendered, escape};
 use context::{
     AudienceView, DateView, LinkView, PageCard, PageView, PagerLink, PaginatorView, SectionView, SiteView,
@@ -60,6 +62,10 @@ pub struct Env<'a> {
     pub templates: &'a Templates,
     /// Where `@/` links go (for calls to action).
     pub links: &'a LinkTargets,
+    /// The citable documents.
+    pub cites: &'a Citations,
+    /// Who cites which document and clause.
+    pub backlinks: documents::Backlinks,
 }
 
 /// One output file to render.
@@ -79,6 +85,8 @@ enum Job {
     Audience(usize, usize),
     /// The page of campaign page `p` for its audience `k`.
     CampaignAudience(usize, usize),
+    /// The site glossary.
+    Glossary,
 }
 
 type Rendered1 = Result<(String, Vec<u8>), Diagnostic>;
@@ -90,13 +98,16 @@ pub fn render_site(
     bodies: &Bodies<'_>,
     templates: &mut Templates,
     links: &LinkTargets,
+    cites: &Citations,
 ) -> Result<BuildOutput, Diagnostics> {
     let site_view = site_view(config, site);
     templates.tera.global_context().insert("site", &site_view);
     let templates = &*templates;
     let cards: Vec<PageCard> =
         site.pages.par_iter().zip(bodies.pages.par_iter()).map(|(p, r)| page_card(config, p, r)).collect();
-    let env = Env { config, site, bodies, cards, templates, links };
+    let mentions: Vec<Vec<crate::markdown::cite::Mention>> = bodies.pages.iter().map(|r| r.mentions.clone()).collect();
+    let backlinks = documents::Backlinks::new(&site.pages, &mentions, cites, site);
+    let env = Env { config, site, bodies, cards, templates, links, cites, backlinks };
 
     let mut diags = Diagnostics::new();
     let jobs = jobs(&env, &mut diags);
@@ -194,6 +205,9 @@ fn jobs(env: &Env<'_>, diags: &mut Diagnostics) -> Vec<Job> {
             jobs.extend((0..c.audiences.len()).map(|k| Job::CampaignAudience(i, k)));
         }
     }
+    if site.pages.iter().any(|p| !p.glossary.is_empty()) && need("glossary.html", "trang thuật ngữ", diags) {
+        jobs.push(Job::Glossary);
+    }
     jobs
 }
 
@@ -206,6 +220,7 @@ fn run_job(env: &Env<'_>, job: Job) -> Rendered1 {
         Job::Audiences => listing::render_audiences(env),
         Job::Audience(a, n) => listing::render_audience(env, a, n),
         Job::CampaignAudience(p, k) => listing::render_campaign_audience(env, p, k),
+        Job::Glossary => documents::render_glossary(env),
     }
 }
 
@@ -346,6 +361,7 @@ fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
         .filter_map(|slug| site.pages.iter().position(|c| c.meta.campaign().is_some() && &c.slug == slug))
         .map(link)
         .collect();
+    let (faq, faq_jsonld) = documents::faq_view(env, i);
     let view = PageView {
         card: &env.cards[i],
         content: &r.html,
@@ -358,6 +374,11 @@ fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
         file: &p.file,
         campaigns,
         campaign: listing::campaign_view(env, i).transpose()?,
+        document: documents::document_view(env, i),
+        explainer: documents::explainer_view(env, i),
+        faq,
+        faq_jsonld,
+        glossary: &p.glossary,
     };
     let template = match &p.template {
         Some(t) if env.templates.has(t) => t.as_str(),

@@ -12,7 +12,7 @@
 //! title, tags, summary, body. Two bigrams of a page at indexes `i` and `i + 1` share a token,
 //! so they lie in one segment: that is how phrases are checked.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use rayon::prelude::*;
@@ -80,16 +80,15 @@ impl Weight {
 #[derive(Default)]
 struct DocTerms {
     /// (fold, tone key) → weight; stop words left out.
-    unigrams: BTreeMap<(String, String), Weight>,
-    /// `"fold fold"` → weight.
-    bigrams: BTreeMap<String, Weight>,
-    /// `"fold fold"` → positions, ascending.
-    positions: BTreeMap<String, Vec<u32>>,
+    unigrams: HashMap<(String, String), Weight>,
+    /// `"fold fold"` → weight and positions (ascending).
+    bigrams: HashMap<String, (Weight, Vec<u32>)>,
 }
 
 fn doc_terms(doc: &SearchDoc) -> DocTerms {
     let mut terms = DocTerms::default();
     let mut index: u32 = 0;
+    let mut key = String::new();
     let mut add = |text: &str, field: Field| {
         for segment in tokenize(text) {
             for (i, token) in segment.iter().enumerate() {
@@ -97,9 +96,16 @@ fn doc_terms(doc: &SearchDoc) -> DocTerms {
                     terms.unigrams.entry((token.fold.clone(), token.tone.clone())).or_default().add(field);
                 }
                 if let Some(next) = segment.get(i + 1) {
-                    let key = format!("{} {}", token.fold, next.fold);
-                    terms.positions.entry(key.clone()).or_default().push(index << 2 | field.code());
-                    terms.bigrams.entry(key).or_default().add(field);
+                    key.clear();
+                    key.push_str(&token.fold);
+                    key.push(' ');
+                    key.push_str(&next.fold);
+                    let entry = match terms.bigrams.get_mut(key.as_str()) {
+                        Some(e) => e,
+                        None => terms.bigrams.entry(key.clone()).or_default(),
+                    };
+                    entry.0.add(field);
+                    entry.1.push(index << 2 | field.code());
                 }
                 index += 1;
             }
@@ -122,8 +128,9 @@ struct Postings {
 }
 
 impl Postings {
-    fn push_doc(&mut self, doc: u32) {
+    fn push(&mut self, doc: u32, weight: u32) {
         encode::push_number(&mut self.text, doc - self.last);
+        encode::push_number(&mut self.text, weight);
         self.last = doc;
     }
 }
@@ -134,15 +141,19 @@ impl Serialize for Postings {
     }
 }
 
-/// All postings of the site.
+/// A bigram's postings and positions.
+#[derive(Default)]
+struct Bigram {
+    postings: Postings,
+    positions: Postings,
+}
+
+/// All postings of the site (hash maps while merging; shards sort their keys).
 #[derive(Default)]
 pub struct Built {
     /// fold → tone key → postings.
-    unigrams: BTreeMap<String, BTreeMap<String, Postings>>,
-    /// bigram → postings.
-    bigrams: BTreeMap<String, Postings>,
-    /// bigram → positions.
-    positions: BTreeMap<String, Postings>,
+    unigrams: HashMap<String, BTreeMap<String, Postings>>,
+    bigrams: HashMap<String, Bigram>,
 }
 
 #[derive(Serialize, Default)]
@@ -168,19 +179,20 @@ pub fn build(docs: &[&SearchDoc]) -> Built {
 impl Built {
     fn add(&mut self, doc: u32, terms: DocTerms) {
         for ((fold, tone), w) in terms.unigrams {
-            let p = self.unigrams.entry(fold).or_default().entry(tone).or_default();
-            p.push_doc(doc);
-            encode::push_number(&mut p.text, w.value());
+            let variants = match self.unigrams.get_mut(fold.as_str()) {
+                Some(v) => v,
+                None => self.unigrams.entry(fold).or_default(),
+            };
+            variants.entry(tone).or_default().push(doc, w.value());
         }
-        for (key, w) in terms.bigrams {
-            let p = self.bigrams.entry(key).or_default();
-            p.push_doc(doc);
-            encode::push_number(&mut p.text, w.value());
-        }
-        for (key, positions) in terms.positions {
-            let p = self.positions.entry(key).or_default();
-            p.push_doc(doc);
-            encode::push_number(&mut p.text, positions.len() as u32);
+        for (key, (w, positions)) in terms.bigrams {
+            let b = match self.bigrams.get_mut(key.as_str()) {
+                Some(b) => b,
+                None => self.bigrams.entry(key).or_default(),
+            };
+            b.postings.push(doc, w.value());
+            let p = &mut b.positions;
+            p.push(doc, positions.len() as u32);
             let mut last = 0;
             for pos in positions {
                 encode::push_number(&mut p.text, pos - last);
@@ -196,12 +208,12 @@ impl Built {
             .iter()
             .map(|(k, v)| k.len() + 4 + v.iter().map(|(t, p)| t.len() + p.text.len() + 6).sum::<usize>())
             .sum();
-        u + self.bigrams.iter().map(|(k, p)| k.len() + p.text.len() + 6).sum::<usize>()
+        u + self.bigrams.iter().map(|(k, b)| k.len() + b.postings.text.len() + 6).sum::<usize>()
     }
 
     /// Approximate JSON size of all positions shards.
     pub fn position_bytes(&self) -> usize {
-        self.positions.iter().map(|(k, p)| k.len() + p.text.len() + 6).sum()
+        self.bigrams.iter().map(|(k, b)| k.len() + b.positions.text.len() + 6).sum()
     }
 
     /// The `2^bits` postings shard files, in shard order.
@@ -210,8 +222,8 @@ impl Built {
         for (key, variants) in &self.unigrams {
             shards[encode::shard_of(key, bits) as usize].u.insert(key, variants);
         }
-        for (key, p) in &self.bigrams {
-            shards[encode::shard_of(key, bits) as usize].b.insert(key, p);
+        for (key, b) in &self.bigrams {
+            shards[encode::shard_of(key, bits) as usize].b.insert(key, &b.postings);
         }
         shards.iter().map(encode::to_json).collect()
     }
@@ -219,8 +231,8 @@ impl Built {
     /// The `2^bits` positions shard files, in shard order.
     pub fn position_shards(&self, bits: u32) -> Vec<Vec<u8>> {
         let mut shards: Vec<BTreeMap<&str, &Postings>> = vec![BTreeMap::new(); 1usize << bits];
-        for (key, p) in &self.positions {
-            shards[encode::shard_of(key, bits) as usize].insert(key, p);
+        for (key, b) in &self.bigrams {
+            shards[encode::shard_of(key, bits) as usize].insert(key, &b.positions);
         }
         shards.iter().map(encode::to_json).collect()
     }

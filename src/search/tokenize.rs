@@ -74,12 +74,37 @@ fn classify(prev: Option<char>, c: char, next: Option<char>) -> Class {
     if BREAKS.contains(&c) { Class::Break } else { Class::Separator }
 }
 
-/// Splits `text` into segments of tokens. Empty segments are dropped.
-///
-/// `"…tuyển sinh; học tập…"` → `[["tuyển", "sinh"], ["học", "tập"]]`.
-pub fn tokenize(text: &str) -> Vec<Vec<Token<'_>>> {
-    let mut segments: Vec<Vec<Token<'_>>> = Vec::new();
-    let mut current: Vec<Token<'_>> = Vec::new();
+/// What the splitter found: a raw token (text and byte offset) or a segment break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// A run of token characters, before any key rule.
+    Token(&'a str, usize),
+    /// Punctuation that ends the segment.
+    Break,
+}
+
+/// What to do with a raw token, decided by its fold key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Index it.
+    Keep,
+    /// Nothing to index (a stray combining mark) and no reason to end the segment.
+    Skip,
+    /// Too long to be a word (URL, hash): not indexed, and it ends the segment.
+    Break,
+}
+
+/// The rule for a token whose fold key is `fold`.
+pub fn rule(fold: &str) -> Rule {
+    match fold.chars().count() {
+        0 => Rule::Skip,
+        n if n > MAX_TOKEN_CHARS => Rule::Break,
+        _ => Rule::Keep,
+    }
+}
+
+/// Calls `emit` for every raw token and every segment break of `text`, in order.
+pub fn split<'a>(text: &'a str, mut emit: impl FnMut(Piece<'a>)) {
     let mut token_start: Option<usize> = None;
     let mut prev: Option<char> = None;
     let mut chars = text.char_indices().peekable();
@@ -92,43 +117,44 @@ pub fn tokenize(text: &str) -> Vec<Vec<Token<'_>>> {
             continue;
         }
         if let Some(start) = token_start.take() {
-            push_token(&text[start..i], start, &mut current, &mut segments);
+            emit(Piece::Token(&text[start..i], start));
         }
         if class == Class::Break {
-            end_segment(&mut current, &mut segments);
+            emit(Piece::Break);
         }
     }
     if let Some(start) = token_start {
-        push_token(&text[start..], start, &mut current, &mut segments);
+        emit(Piece::Token(&text[start..], start));
     }
-    end_segment(&mut current, &mut segments);
-    segments
 }
 
-fn push_token<'a>(
-    text: &'a str,
-    start: usize,
-    current: &mut Vec<Token<'a>>,
-    segments: &mut Vec<Vec<Token<'a>>>,
-) {
-    let fold = vi::fold(text);
-    let len = fold.chars().count();
-    if len == 0 {
-        // A stray combining mark: nothing to index, and no reason to end the segment.
-        return;
-    }
-    if len > MAX_TOKEN_CHARS {
-        end_segment(current, segments);
-        return;
-    }
-    let tone = vi::tone_key(text);
-    current.push(Token { text, start, fold, tone });
-}
-
-fn end_segment<'a>(current: &mut Vec<Token<'a>>, segments: &mut Vec<Vec<Token<'a>>>) {
+/// Splits `text` into segments of tokens with their keys. Empty segments are dropped.
+///
+/// `"…tuyển sinh; học tập…"` → `[["tuyển", "sinh"], ["học", "tập"]]`.
+pub fn tokenize(text: &str) -> Vec<Vec<Token<'_>>> {
+    let mut segments: Vec<Vec<Token<'_>>> = Vec::new();
+    let mut current: Vec<Token<'_>> = Vec::new();
+    split(text, |piece| {
+        let fold = match piece {
+            Piece::Token(t, _) => vi::fold(t),
+            Piece::Break => String::new(),
+        };
+        match (piece, rule(&fold)) {
+            (Piece::Token(_, _), Rule::Skip) => {}
+            (Piece::Token(text, start), Rule::Keep) => {
+                current.push(Token { text, start, fold, tone: vi::tone_key(text) });
+            }
+            (Piece::Break, _) | (_, Rule::Break) => {
+                if !current.is_empty() {
+                    segments.push(std::mem::take(&mut current));
+                }
+            }
+        }
+    });
     if !current.is_empty() {
-        segments.push(std::mem::take(current));
+        segments.push(current);
     }
+    segments
 }
 
 #[cfg(test)]

@@ -24,7 +24,8 @@ pub struct Hosts {
 impl Hosts {
     /// The allowlist for a server bound to `bind`.
     pub fn new(bind: IpAddr) -> Hosts {
-        let mut fixed: Vec<String> = ["localhost", "127.0.0.1", "::1"].iter().map(|s| s.to_string()).collect();
+        let mut fixed: Vec<String> =
+            ["localhost", "127.0.0.1", "::1"].iter().map(|s| s.to_string()).collect();
         if !bind.is_unspecified() {
             fixed.push(bind.to_string());
         }
@@ -144,7 +145,8 @@ pub fn parse_fib_trie(text: &str) -> Vec<IpAddr> {
 fn host_name() -> Option<String> {
     let name = std::fs::read_to_string("/proc/sys/kernel/hostname").ok()?;
     let name = name.trim().to_ascii_lowercase();
-    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')).then_some(name)
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
+        .then_some(name)
 }
 
 #[cfg(test)]

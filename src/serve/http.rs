@@ -131,7 +131,8 @@ pub fn parse_head(buf: &[u8]) -> Result<Head, Status> {
     let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
     let request_line = lines.next().ok_or(Status::BadRequest)?;
     let mut parts = request_line.split(' ');
-    let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(Status::BadRequest);
     };
@@ -359,7 +360,8 @@ mod tests {
 
     #[test]
     fn parses_a_browser_request() {
-        let h = parse_head(b"GET /a/?x=1 HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nAccept: */*\r\n\r\n").expect("ok");
+        let h =
+            parse_head(b"GET /a/?x=1 HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nAccept: */*\r\n\r\n").expect("ok");
         assert_eq!(h.method, Method::Get);
         assert_eq!(h.target, "/a/?x=1");
         assert_eq!(h.host.as_deref(), Some("127.0.0.1:1111"));

@@ -171,9 +171,14 @@ impl Server {
             .map_err(|e| ServeError::Bind(addr, e))?;
 
         let mode = if self.opts.poll { Mode::Poll } else { Mode::Native };
-        let (mut watch, fell_back) = Watch::start(&self.root, mode).map_err(|e| ServeError::Watch(e.to_string()))?;
-        let base_path = Config::load(&self.root, &Overrides::default()).map(|c| c.base_path).unwrap_or_default();
-        report(Event::Listening { url: site_url(addr, "127.0.0.1", &base_path), lan: lan_urls(addr, &base_path) });
+        let (mut watch, fell_back) =
+            Watch::start(&self.root, mode).map_err(|e| ServeError::Watch(e.to_string()))?;
+        let base_path =
+            Config::load(&self.root, &Overrides::default()).map(|c| c.base_path).unwrap_or_default();
+        report(Event::Listening {
+            url: site_url(addr, "127.0.0.1", &base_path),
+            lan: lan_urls(addr, &base_path),
+        });
         if fell_back || self.opts.poll {
             report(Event::Polling { fallback: fell_back });
         }
@@ -409,10 +414,18 @@ fn moved_urls(
     }
     let rel = |p: &Path| p.strip_prefix(root).ok().map(|r| r.to_string_lossy().replace('\\', "/"));
     let md = |c: &&Change| c.path().extension().is_some_and(|e| e == "md");
-    let removed: Vec<String> =
-        changes.iter().filter(md).filter(|c| matches!(c, Change::Removed(_))).filter_map(|c| rel(c.path())).collect();
-    let added: Vec<String> =
-        changes.iter().filter(md).filter(|c| matches!(c, Change::Added(_))).filter_map(|c| rel(c.path())).collect();
+    let removed: Vec<String> = changes
+        .iter()
+        .filter(md)
+        .filter(|c| matches!(c, Change::Removed(_)))
+        .filter_map(|c| rel(c.path()))
+        .collect();
+    let added: Vec<String> = changes
+        .iter()
+        .filter(md)
+        .filter(|c| matches!(c, Change::Added(_)))
+        .filter_map(|c| rel(c.path()))
+        .collect();
     if let ([old], [new]) = (removed.as_slice(), added.as_slice())
         && let (Some(old_url), Some(new_url)) = (before.routes.get(old), after.routes.get(new))
         && old_url != new_url

@@ -58,10 +58,7 @@ fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 /// Inserts `snippet` before the last `</body` (any case), or at the end when there is none.
 pub fn inject(html: &[u8], snippet: &str) -> Vec<u8> {
     let needle = b"</body";
-    let at = html
-        .windows(needle.len())
-        .rposition(|w| w.eq_ignore_ascii_case(needle))
-        .unwrap_or(html.len());
+    let at = html.windows(needle.len()).rposition(|w| w.eq_ignore_ascii_case(needle)).unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + snippet.len());
     out.extend_from_slice(&html[..at]);
     out.extend_from_slice(snippet.as_bytes());

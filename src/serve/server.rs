@@ -277,7 +277,8 @@ fn route(head: &Head, shared: &Shared, stream: &mut TcpStream) -> Result<(), ()>
 /// A short plain-text response.
 fn plain(stream: &mut TcpStream, status: Status, method: Method) {
     let body = format!("{} {}\n", status.code(), status.reason());
-    let allow: &[(&str, &str)] = if status == Status::MethodNotAllowed { &[("Allow", "GET, HEAD")] } else { &[] };
+    let allow: &[(&str, &str)] =
+        if status == Status::MethodNotAllowed { &[("Allow", "GET, HEAD")] } else { &[] };
     let mut out = http::response_head(status, "text/plain; charset=utf-8", body.len() as u64, allow);
     if method != Method::Head {
         out.extend_from_slice(body.as_bytes());
@@ -285,7 +286,14 @@ fn plain(stream: &mut TcpStream, status: Status, method: Method) {
     let _ = stream.write_all(&out);
 }
 
-fn send(stream: &mut TcpStream, status: Status, content_type: &str, body: &[u8], method: Method, extra: &[(&str, &str)]) {
+fn send(
+    stream: &mut TcpStream,
+    status: Status,
+    content_type: &str,
+    body: &[u8],
+    method: Method,
+    extra: &[(&str, &str)],
+) {
     let mut out = http::response_head(status, content_type, body.len() as u64, extra);
     if method != Method::Head {
         out.extend_from_slice(body);
@@ -294,9 +302,14 @@ fn send(stream: &mut TcpStream, status: Status, content_type: &str, body: &[u8],
 }
 
 fn redirect(stream: &mut TcpStream, status: Status, location: &str, method: Method) {
-    send(stream, status, "text/plain; charset=utf-8", format!("{location}\n").as_bytes(), method, &[(
-        "Location", location,
-    )]);
+    send(
+        stream,
+        status,
+        "text/plain; charset=utf-8",
+        format!("{location}\n").as_bytes(),
+        method,
+        &[("Location", location)],
+    );
 }
 
 /// Serves a path of the site from the current state.
@@ -357,17 +370,38 @@ fn lookup<'a>(snapshot: &'a Snapshot, key: &str) -> Option<Body<'a>> {
     snapshot.copies.get(key).map(Body::Disk)
 }
 
-fn not_found(stream: &mut TcpStream, shared: &Shared, state: &State, snapshot: &Snapshot, method: Method, host: &str) {
+fn not_found(
+    stream: &mut TcpStream,
+    shared: &Shared,
+    state: &State,
+    snapshot: &Snapshot,
+    method: Method,
+    host: &str,
+) {
     match snapshot.files.get("404.html") {
-        Some(page) => serve_body(stream, shared, state, method, "404.html", Body::Memory(page), Status::NotFound, host),
+        Some(page) => {
+            serve_body(stream, shared, state, method, "404.html", Body::Memory(page), Status::NotFound, host)
+        }
         None => {
             let page = overlay::not_found_page();
-            serve_body(stream, shared, state, method, "404.html", Body::Memory(page.as_bytes()), Status::NotFound, host);
+            serve_body(
+                stream,
+                shared,
+                state,
+                method,
+                "404.html",
+                Body::Memory(page.as_bytes()),
+                Status::NotFound,
+                host,
+            );
         }
     }
 }
 
-#[allow(clippy::too_many_arguments, reason = "one response: the request's parts and the state it is served from")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one response: the request's parts and the state it is served from"
+)]
 fn serve_body(
     stream: &mut TcpStream,
     shared: &Shared,
@@ -406,7 +440,9 @@ fn stream_file(stream: &mut TcpStream, status: Status, content_type: &str, path:
     let Ok(len) = file.metadata().map(|m| m.len()) else {
         return plain(stream, Status::NotFound, method);
     };
-    if stream.write_all(&http::response_head(status, content_type, len, &[])).is_err() || method == Method::Head {
+    if stream.write_all(&http::response_head(status, content_type, len, &[])).is_err()
+        || method == Method::Head
+    {
         return;
     }
     let _ = std::io::copy(&mut file.take(len), stream);

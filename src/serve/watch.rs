@@ -199,7 +199,11 @@ impl Watch {
     }
 }
 
-fn new_watcher(root: &Path, mode: Mode, tx: Sender<Signal>) -> Result<Box<dyn notify::Watcher + Send>, notify::Error> {
+fn new_watcher(
+    root: &Path,
+    mode: Mode,
+    tx: Sender<Signal>,
+) -> Result<Box<dyn notify::Watcher + Send>, notify::Error> {
     let root = root.to_path_buf();
     let handler = move |res: Result<notify::Event, notify::Error>| {
         let signal = match res {
@@ -363,10 +367,9 @@ impl Sources {
             return out;
         }
         let excluded = |p: &Path| self.exclude.as_deref().is_some_and(|x| p.starts_with(x));
-        let walker = walkdir::WalkDir::new(path)
-            .follow_links(true)
-            .into_iter()
-            .filter_entry(|e| (e.depth() == 0 || !is_temp_name(&e.file_name().to_string_lossy())) && !excluded(e.path()));
+        let walker = walkdir::WalkDir::new(path).follow_links(true).into_iter().filter_entry(|e| {
+            (e.depth() == 0 || !is_temp_name(&e.file_name().to_string_lossy())) && !excluded(e.path())
+        });
         for entry in walker.flatten() {
             if entry.file_type().is_file()
                 && let Some(f) = fingerprint(entry.path())
@@ -416,7 +419,9 @@ mod tests {
         ] {
             assert!(!is_watched(root, &root.join(temp)), "{temp}");
         }
-        for real in ["content/mot.md", "loa.yaml", "themes/loa/templates/base.html", "static/a.css", "content"] {
+        for real in
+            ["content/mot.md", "loa.yaml", "themes/loa/templates/base.html", "static/a.css", "content"]
+        {
             assert!(is_watched(root, &root.join(real)), "{real}");
         }
     }

@@ -1,0 +1,18 @@
+// Adds a "copy link" button beside each clause permalink of a document page.
+// No third-party code; does nothing where the Clipboard API is unavailable.
+(function () {
+  if (!navigator.clipboard) return;
+  document.querySelectorAll('a.clause-link').forEach(function (a) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'copy-link';
+    b.textContent = 'Sao chép liên kết';
+    b.addEventListener('click', function () {
+      navigator.clipboard.writeText(a.href).then(function () {
+        b.textContent = 'Đã sao chép';
+        setTimeout(function () { b.textContent = 'Sao chép liên kết'; }, 2000);
+      });
+    });
+    a.after(b);
+  });
+})();
