@@ -259,15 +259,15 @@ impl Loop {
             report(Event::WatchError(e));
         }
         if burst.watch_limit && watch.mode() == Mode::Native {
-            match watch.fall_back_to_polling() {
-                Ok(()) => report(Event::Polling { fallback: true }),
-                Err(e) => report(Event::WatchError(e.to_string())),
-            }
+            watch.fall_back_to_polling();
+            report(Event::Polling { fallback: true });
         }
         if burst.rescan || burst.watch_limit {
             // Events were lost: look at everything and rebuild whatever the hashes say.
             self.sources.rescan();
-            report(Event::Rescanned);
+            if burst.rescan {
+                report(Event::Rescanned);
+            }
             return Plan::Rebuild(Vec::new());
         }
         let changes = self.sources.changes(&burst.paths);

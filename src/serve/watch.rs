@@ -11,7 +11,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::Hasher;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
@@ -87,16 +89,33 @@ pub struct Burst {
 pub struct Watch {
     /// The site root, canonical.
     root: PathBuf,
-    /// Events or polling.
-    mode: Mode,
-    /// The notify watcher (kept alive for as long as the watch).
-    watcher: Box<dyn notify::Watcher + Send>,
+    /// Kernel events or the polling thread (kept alive for as long as the watch).
+    backend: Backend,
     /// Where the handler sends signals.
     tx: Sender<Signal>,
     /// Where the loop receives them.
     rx: Receiver<Signal>,
-    /// Top-level folders already watched.
+    /// Top-level folders already watched (kernel events only).
     watched: BTreeSet<PathBuf>,
+}
+
+/// Where the signals come from.
+enum Backend {
+    /// Kernel events through notify.
+    Native(RecommendedWatcher),
+    /// A thread comparing size, modification time and inode of every watched file each
+    /// `POLL_INTERVAL`. (notify's own poller compares whole seconds and misses a second save
+    /// within the same second.)
+    Poll(#[allow(dead_code, reason = "held for its Drop, which stops the thread")] Poller),
+}
+
+/// Stops the polling thread when dropped.
+struct Poller(Arc<AtomicBool>);
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
 }
 
 impl Watch {
@@ -104,12 +123,15 @@ impl Watch {
     /// falls back to polling: the returned flag says so.
     pub fn start(root: &Path, mode: Mode) -> Result<(Watch, bool), notify::Error> {
         let (tx, rx) = mpsc::channel();
-        let watcher = new_watcher(root, mode, tx.clone())?;
-        let mut w = Watch { root: root.to_path_buf(), mode, watcher, tx, rx, watched: BTreeSet::new() };
+        let backend = match mode {
+            Mode::Native => Backend::Native(native_watcher(root, tx.clone())?),
+            Mode::Poll => Backend::Poll(start_poller(root, tx.clone())),
+        };
+        let mut w = Watch { root: root.to_path_buf(), backend, tx, rx, watched: BTreeSet::new() };
         match w.watch_all() {
             Ok(()) => Ok((w, false)),
-            Err(e) if mode == Mode::Native && is_limit(&e) => {
-                w.fall_back_to_polling()?;
+            Err(e) if is_limit(&e) => {
+                w.fall_back_to_polling();
                 Ok((w, true))
             }
             Err(e) => Err(e),
@@ -118,19 +140,22 @@ impl Watch {
 
     /// How changes are being detected.
     pub fn mode(&self) -> Mode {
-        self.mode
+        match self.backend {
+            Backend::Native(_) => Mode::Native,
+            Backend::Poll(_) => Mode::Poll,
+        }
     }
 
-    /// Replaces the native watcher by a polling one.
-    pub fn fall_back_to_polling(&mut self) -> Result<(), notify::Error> {
-        self.watcher = new_watcher(&self.root, Mode::Poll, self.tx.clone())?;
-        self.mode = Mode::Poll;
+    /// Replaces the kernel watcher by the polling thread.
+    pub fn fall_back_to_polling(&mut self) {
+        self.backend = Backend::Poll(start_poller(&self.root, self.tx.clone()));
         self.watched.clear();
-        self.watch_all()
     }
 
     fn watch_all(&mut self) -> Result<(), notify::Error> {
-        self.watcher.watch(&self.root, RecursiveMode::NonRecursive)?;
+        if let Backend::Native(w) = &mut self.backend {
+            w.watch(&self.root, RecursiveMode::NonRecursive)?;
+        }
         for dir in WATCHED_DIRS {
             self.watch_top(&self.root.join(dir))?;
         }
@@ -139,8 +164,11 @@ impl Watch {
 
     /// Watches a top-level source folder once it exists.
     fn watch_top(&mut self, dir: &Path) -> Result<(), notify::Error> {
-        if dir.is_dir() && !self.watched.contains(dir) {
-            self.watcher.watch(dir, RecursiveMode::Recursive)?;
+        if let Backend::Native(w) = &mut self.backend
+            && dir.is_dir()
+            && !self.watched.contains(dir)
+        {
+            w.watch(dir, RecursiveMode::Recursive)?;
             self.watched.insert(dir.to_path_buf());
         }
         Ok(())
@@ -199,11 +227,7 @@ impl Watch {
     }
 }
 
-fn new_watcher(
-    root: &Path,
-    mode: Mode,
-    tx: Sender<Signal>,
-) -> Result<Box<dyn notify::Watcher + Send>, notify::Error> {
+fn native_watcher(root: &Path, tx: Sender<Signal>) -> Result<RecommendedWatcher, notify::Error> {
     let root = root.to_path_buf();
     let handler = move |res: Result<notify::Event, notify::Error>| {
         let signal = match res {
@@ -223,13 +247,84 @@ fn new_watcher(
         // The loop is gone only when the server stops.
         let _ = tx.send(signal);
     };
-    Ok(match mode {
-        Mode::Native => Box::new(RecommendedWatcher::new(handler, notify::Config::default())?),
-        Mode::Poll => Box::new(notify::PollWatcher::new(
-            handler,
-            notify::Config::default().with_poll_interval(POLL_INTERVAL),
-        )?),
-    })
+    RecommendedWatcher::new(handler, notify::Config::default())
+}
+
+/// Size, modification time (ns) and inode of a file: what a poll compares.
+type Stat = (u64, u128, u64);
+
+fn start_poller(root: &Path, tx: Sender<Signal>) -> Poller {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let root = root.to_path_buf();
+    let sender = tx.clone();
+    let spawned = std::thread::Builder::new().name("loa-poll".into()).spawn(move || {
+        let mut last = stat_all(&root);
+        while !flag.load(Ordering::SeqCst) {
+            std::thread::sleep(POLL_INTERVAL);
+            let now = stat_all(&root);
+            let changed: Vec<PathBuf> = now
+                .iter()
+                .filter(|(k, v)| last.get(*k) != Some(v))
+                .map(|(k, _)| k.clone())
+                .chain(last.keys().filter(|k| !now.contains_key(*k)).cloned())
+                .collect();
+            if !changed.is_empty() && sender.send(Signal::Paths(changed)).is_err() {
+                break;
+            }
+            last = now;
+        }
+    });
+    if let Err(e) = spawned {
+        let _ = tx.send(Signal::Error(e.to_string()));
+    }
+    Poller(stop)
+}
+
+fn stat_all(root: &Path) -> BTreeMap<PathBuf, Stat> {
+    files_under(root, root, None)
+        .into_iter()
+        .filter_map(|p| {
+            let m = std::fs::metadata(&p).ok()?;
+            let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+            Some((p, (m.len(), mtime, inode(&m))))
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+fn inode(m: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(m)
+}
+
+#[cfg(not(unix))]
+fn inode(_: &std::fs::Metadata) -> u64 {
+    0
+}
+
+/// The watched files at or under `path` (the whole site when `path` is the root), skipping
+/// temp names and `exclude`.
+fn files_under(root: &Path, path: &Path, exclude: Option<&Path>) -> Vec<PathBuf> {
+    if path == root {
+        return std::iter::once(root.join(crate::config::CONFIG_FILE))
+            .chain(WATCHED_DIRS.iter().map(|d| root.join(d)))
+            .flat_map(|p| files_under(root, &p, exclude))
+            .collect();
+    }
+    if !is_watched(root, path) {
+        return Vec::new();
+    }
+    let excluded = |p: &Path| exclude.is_some_and(|x| p.starts_with(x));
+    walkdir::WalkDir::new(path)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| {
+            (e.depth() == 0 || !is_temp_name(&e.file_name().to_string_lossy())) && !excluded(e.path())
+        })
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().to_path_buf())
+        .collect()
 }
 
 fn is_limit(e: &notify::Error) -> bool {
@@ -354,30 +449,10 @@ impl Sources {
 
     /// The watched files at or under `path`, fingerprinted.
     fn walk(&self, path: &Path) -> BTreeMap<PathBuf, u64> {
-        let mut out = BTreeMap::new();
-        if path == self.root {
-            for p in std::iter::once(self.root.join(crate::config::CONFIG_FILE))
-                .chain(WATCHED_DIRS.iter().map(|d| self.root.join(d)))
-            {
-                out.extend(self.walk(&p));
-            }
-            return out;
-        }
-        if !is_watched(&self.root, path) {
-            return out;
-        }
-        let excluded = |p: &Path| self.exclude.as_deref().is_some_and(|x| p.starts_with(x));
-        let walker = walkdir::WalkDir::new(path).follow_links(true).into_iter().filter_entry(|e| {
-            (e.depth() == 0 || !is_temp_name(&e.file_name().to_string_lossy())) && !excluded(e.path())
-        });
-        for entry in walker.flatten() {
-            if entry.file_type().is_file()
-                && let Some(f) = fingerprint(entry.path())
-            {
-                out.insert(entry.path().to_path_buf(), f);
-            }
-        }
-        out
+        files_under(&self.root, path, self.exclude.as_deref())
+            .into_iter()
+            .filter_map(|p| fingerprint(&p).map(|f| (p, f)))
+            .collect()
     }
 }
 

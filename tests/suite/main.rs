@@ -8,4 +8,5 @@
 mod cli;
 mod harness;
 mod output_safety;
+mod serve;
 mod sites;

@@ -1,0 +1,712 @@
+//! `loa serve` on a real server on loopback (RELIABILITY C-SERVE, group F): saves of every
+//! kind, bursts, temp files, break-then-fix recovery, port in use, Ctrl-C. Each test runs its
+//! own server on a port the system picks (`--port 0`, read back from the printed URL) and
+//! waits on `/__loa/status`, never on fixed sleeps alone.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::harness::{copy_site, loa, minimal_site, sites_dir, tree, write};
+
+/// Longest a test waits for the server to reach a state.
+const WAIT: Duration = Duration::from_secs(60);
+
+/// A `loa serve` process, killed when dropped.
+pub struct Served {
+    child: Child,
+    /// The port it listens on.
+    pub port: u16,
+    /// Everything it printed to stderr so far.
+    stderr: Arc<Mutex<String>>,
+    /// Everything it printed to stdout so far.
+    stdout: Arc<Mutex<String>>,
+}
+
+impl Served {
+    /// Starts `loa serve --root ROOT --port 0 ARGS…` and waits for its URL.
+    pub fn start(root: &Path, args: &[&str]) -> Served {
+        let mut child = loa()
+            .args(["serve", "--root"])
+            .arg(root)
+            .args(["--port", "0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn loa serve");
+        let stdout = Arc::new(Mutex::new(String::new()));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let out = child.stdout.take().expect("stdout");
+        let so = Arc::clone(&stdout);
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if let Some(port) = line.split("http://127.0.0.1:").nth(1).and_then(|r| {
+                    r.split(|c: char| !c.is_ascii_digit()).next().and_then(|p| p.parse::<u16>().ok())
+                }) {
+                    let _ = tx.send(port);
+                }
+                so.lock().expect("lock").push_str(&format!("{line}\n"));
+            }
+        });
+        let err = child.stderr.take().expect("stderr");
+        let se = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                se.lock().expect("lock").push_str(&format!("{line}\n"));
+            }
+        });
+        let port = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(p) => p,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("loa serve printed no URL; stderr:\n{}", stderr.lock().expect("lock"));
+            }
+        };
+        Served { child, port, stderr, stdout }
+    }
+
+    /// What it printed to stderr.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().expect("lock").clone()
+    }
+
+    /// What it printed to stdout.
+    pub fn stdout(&self) -> String {
+        self.stdout.lock().expect("lock").clone()
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the process to end (after a signal), at most `WAIT`.
+    pub fn wait_exit(&mut self) -> Option<i32> {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("loa serve did not exit");
+    }
+
+    /// GET a path.
+    pub fn get(&self, path: &str) -> Response {
+        request(self.port, &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", self.port))
+    }
+
+    /// GET a path and return the body as text, expecting 200.
+    pub fn page(&self, path: &str) -> String {
+        let r = self.get(path);
+        assert_eq!(r.status, 200, "GET {path}: {}", r.text());
+        r.text()
+    }
+
+    /// `/__loa/status`.
+    pub fn status(&self) -> Value {
+        let r = self.get("/__loa/status");
+        assert_eq!(r.status, 200, "status: {}", r.text());
+        serde_json::from_slice(&r.body).expect("status json")
+    }
+
+    /// Polls the status until `ok(status)`; panics with the server's stderr after `WAIT`.
+    pub fn wait_until(&self, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
+        let start = Instant::now();
+        loop {
+            let s = self.status();
+            if ok(&s) {
+                return s;
+            }
+            assert!(start.elapsed() < WAIT, "timed out waiting for {what}; status {s:#}\nstderr:\n{}", self.stderr());
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Waits for the first build.
+    pub fn ready(&self) -> Value {
+        self.wait_until("the first build", |s| s["generation"].as_u64() >= Some(1))
+    }
+
+    /// Waits until a build newer than `generation` is served.
+    pub fn after(&self, generation: u64) -> Value {
+        self.wait_until(&format!("a build after {generation}"), |s| s["generation"].as_u64() > Some(generation))
+    }
+
+    /// Waits until the watcher handled more bursts than `bursts` and no build runs.
+    pub fn settled_after_burst(&self, bursts: u64) -> Value {
+        self.wait_until("the burst to be handled", |s| {
+            s["bursts"].as_u64() > Some(bursts) && s["building"] == false
+        })
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A raw HTTP response.
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// Headers, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// A header value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends raw bytes to the server and reads the whole response (the server closes).
+pub fn request(port: u16, raw: &str) -> Response {
+    request_bytes(port, raw.as_bytes())
+}
+
+/// Like `request`, for requests that are not valid UTF-8.
+pub fn request_bytes(port: u16, raw: &[u8]) -> Response {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    s.write_all(raw).expect("send");
+    let mut buf = Vec::new();
+    // A reset after the response (the server refused early) still leaves the response read.
+    let _ = s.read_to_end(&mut buf);
+    parse_response(&buf)
+}
+
+fn parse_response(buf: &[u8]) -> Response {
+    let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or_else(|| {
+        panic!("no response head in {:?}", String::from_utf8_lossy(buf));
+    });
+    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status: u16 =
+        lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|c| c.parse().ok()).expect("status line");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Response { status, headers, body: buf[end + 4..].to_vec() }
+}
+
+/// Percent-encodes an output path for a request target.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A served page without what the server injected (overlay, reload script).
+pub fn strip_injected(body: &[u8]) -> Vec<u8> {
+    let (start, end) = (b"<!--loa-serve-->", b"<!--/loa-serve-->");
+    let Some(i) = body.windows(start.len()).position(|w| w == start) else {
+        return body.to_vec();
+    };
+    let j = body.windows(end.len()).position(|w| w == end).expect("end marker") + end.len();
+    [&body[..i], &body[j..]].concat()
+}
+
+/// Replaces a file the way vim does by default: write a temp file, rename it over the original.
+pub fn atomic_save(path: &Path, text: &str) {
+    let tmp = path.with_file_name(format!(".{}.swp", path.file_name().expect("name").to_string_lossy()));
+    std::fs::write(&tmp, text).expect("write temp");
+    std::fs::rename(&tmp, path).expect("rename over");
+}
+
+/// The site of a fixture, copied into a temp folder.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tmp");
+    copy_site(&sites_dir().join(name), tmp.path());
+    tmp
+}
+
+const MOT: &str = "content/bai-viet/mot.md";
+
+fn generation(s: &Value) -> u64 {
+    s["generation"].as_u64().expect("generation")
+}
+
+#[test]
+fn plain_write_updates_the_page() {
+    let site = minimal_site();
+    let srv = Served::start(site.path(), &[]);
+    let g = generation(&srv.ready());
+    assert!(srv.page("/bai-viet/mot/").contains("Nội dung."));
+    write(site.path(), MOT, "---\ntitle: Một\ndate: 2022-09-15\n---\nNội dung mới.\n");
+    srv.after(g);
+    assert!(srv.page("/bai-viet/mot/").contains("Nội dung mới."));
+}
+
+#[test]
+fn vim_style_atomic_save_is_picked_up_with_one_rebuild() {
+    let site = minimal_site();
+    let srv = Served::start(site.path(), &[]);
+    let g = generation(&srv.ready());
+    atomic_save(&site.path().join(MOT), "---\ntitle: Một\ndate: 2022-09-15\n---\nLưu kiểu vim.\n");
+    let s = srv.after(g);
+    assert!(srv.page("/bai-viet/mot/").contains("Lưu kiểu vim."));
+    std::thread::sleep(Duration::from_millis(600));
+    assert!(generation(&srv.status()) - g <= 2, "too many rebuilds for one save: {s:#}");
+    // vim with backupcopy=no: rename the original away, write anew, delete the backup.
+    let g = generation(&srv.status());
+    let path = site.path().join(MOT);
+    let backup = path.with_file_name("mot.md~");
+    std::fs::rename(&path, &backup).expect("rename");
+    std::fs::write(&path, "---\ntitle: Một\ndate: 2022-09-15\n---\nKhông sao lưu.\n").expect("write");
+    std::fs::remove_file(&backup).expect("rm");
+    srv.after(g);
+    assert!(srv.page("/bai-viet/mot/").contains("Không sao lưu."));
+}
+
+#[test]
+fn delete_then_recreate_is_a_modification_and_delete_removes_the_page() {
+    let site = minimal_site();
+    write(site.path(), "content/bai-viet/hai.md", "---\ntitle: Hai\ndate: 2022-09-16\n---\nBài hai.\n");
+    let srv = Served::start(site.path(), &[]);
+    let g = generation(&srv.ready());
+    let path = site.path().join(MOT);
+    std::fs::remove_file(&path).expect("rm");
+    std::fs::write(&path, "---\ntitle: Một\ndate: 2022-09-15\n---\nTạo lại.\n").expect("write");
+    srv.after(g);
+    srv.wait_until("no build running", |s| s["building"] == false);
+    assert!(srv.page("/bai-viet/mot/").contains("Tạo lại."));
+    assert!(srv.page("/bai-viet/").contains("Hai"));
+
+    let g = generation(&srv.status());
+    std::fs::remove_file(site.path().join("content/bai-viet/hai.md")).expect("rm");
+    srv.after(g);
+    assert_eq!(srv.get("/bai-viet/hai/").status, 404, "deleted page still served");
+    assert!(!srv.page("/bai-viet/").contains("Hai"), "deleted page still listed");
+}
+
+#[test]
+fn editor_temp_files_and_unchanged_saves_cause_no_rebuild() {
+    let site = minimal_site();
+    let srv = Served::start(site.path(), &[]);
+    let g = generation(&srv.ready());
+    let dir = site.path().join("content/bai-viet");
+    for name in [
+        ".mot.md.swp",
+        ".mot.md.swx",
+        "mot.md~",
+        "4913",
+        "mot.md___jb_tmp___",
+        "mot.md___jb_old___",
+        ".mot.md.kate-swp",
+        "mot.md.kate-swp",
+        "mot.md.bck",
+        "#mot.md#",
+        ".#mot.md",
+        "mot.md.tmp",
+    ] {
+        std::fs::write(dir.join(name), "tạm").expect("write temp");
+    }
+    std::fs::remove_file(dir.join("4913")).expect("rm");
+    // 20 rapid saves of unchanged content (mdBook#1428), as a plain write and an atomic save.
+    let text = std::fs::read_to_string(dir.join("mot.md")).expect("read");
+    let bursts = srv.status()["bursts"].as_u64().expect("bursts");
+    for i in 0..20 {
+        if i % 2 == 0 {
+            std::fs::write(dir.join("mot.md"), &text).expect("write");
+        } else {
+            atomic_save(&dir.join("mot.md"), &text);
+        }
+    }
+    srv.settled_after_burst(bursts);
+    std::thread::sleep(Duration::from_millis(400));
+    let s = srv.status();
+    assert_eq!(generation(&s), g, "rebuilt for temp files or unchanged content: {s:#}\n{}", srv.stdout());
+}
+
+#[test]
+fn a_burst_of_1000_changes_ends_in_the_site_a_fresh_build_gives() {
+    let site = minimal_site();
+    for i in 0..50 {
+        write(site.path(), &format!("content/bai-viet/cu-{i}.md"), &format!("---\ntitle: Cũ {i}\ndate: 2022-01-{:02}\n---\nBài cũ {i}.\n", i % 28 + 1));
+    }
+    let srv = Served::start(site.path(), &[]);
+    let g = generation(&srv.ready());
+    // A git checkout: 950 new files, 40 rewritten, 10 deleted, all at once.
+    for i in 0..950 {
+        write(
+            site.path(),
+            &format!("content/bai-viet/moi-{i}.md"),
+            &format!("---\ntitle: Mới {i}\ndate: 2023-01-{:02}\n---\nBài mới số {i}.\n", i % 28 + 1),
+        );
+    }
+    for i in 0..40 {
+        atomic_save(
+            &site.path().join(format!("content/bai-viet/cu-{i}.md")),
+            &format!("---\ntitle: Cũ đã sửa {i}\ndate: 2022-02-{:02}\n---\nĐã sửa {i}.\n", i % 28 + 1),
+        );
+    }
+    for i in 40..50 {
+        std::fs::remove_file(site.path().join(format!("content/bai-viet/cu-{i}.md"))).expect("rm");
+    }
+    srv.after(g);
+    // Settled: no build running and no new generation for a while.
+    let mut last = srv.status();
+    loop {
+        std::thread::sleep(Duration::from_millis(700));
+        let now = srv.status();
+        if now["generation"] == last["generation"] && now["building"] == false {
+            break;
+        }
+        last = now;
+    }
+    let status = srv.status();
+    assert_eq!(status["ok"], true, "{status:#}");
+    let rebuilds = generation(&status) - g;
+    assert!(rebuilds <= 3, "{rebuilds} rebuilds for one burst");
+
+    let mut config =
+        loa::config::Config::load(site.path(), &loa::config::Overrides::default()).expect("config");
+    config.base_url = format!("http://127.0.0.1:{}{}", srv.port, config.base_path);
+    let fresh = loa::build::build(&config, loa::build::BuildOptions::default()).expect("fresh build");
+    let listing: BTreeSet<String> = srv.get("/__loa/status?files").text().parse::<Value>().expect("json")["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|v| v.as_str().expect("str").to_string())
+        .collect();
+    let expected: BTreeSet<String> =
+        fresh.output.files.keys().chain(fresh.output.copies.keys()).cloned().collect();
+    assert_eq!(listing, expected, "served files differ from a fresh build");
+    assert!(expected.len() > 1000, "{} files", expected.len());
+    for (key, bytes) in &fresh.output.files {
+        let r = srv.get(&format!("/{}", encode_path(key)));
+        assert_eq!(r.status, 200, "{key}");
+        assert!(strip_injected(&r.body) == *bytes, "{key} differs from a fresh build");
+    }
+    for (key, from) in &fresh.output.copies {
+        let r = srv.get(&format!("/{}", encode_path(key)));
+        assert_eq!(r.body, std::fs::read(from).expect("copy source"), "{key}");
+    }
+}
+
+fn break_and_fix(site: &Path, srv: &Served, file: &str, broken: &str, fixed: &str, want_location: &str) {
+    let original_page = srv.page("/bai-viet/mot/");
+    assert!(!original_page.contains("loa-overlay"));
+    let g = generation(&srv.status());
+    write(site, file, broken);
+    let s = srv.after(g);
+    assert_eq!(s["ok"], false, "{s:#}");
+    let errors = s["errors"].as_array().expect("errors");
+    assert!(!errors.is_empty(), "{s:#}");
+    let e = &errors[0];
+    let loc = format!("{}:{}", e["file"].as_str().unwrap_or(""), e["line"]);
+    assert!(loc.starts_with(want_location), "error at {loc}, want {want_location}: {s:#}");
+    assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()));
+    // The last good page is still served, with the overlay naming the file and line.
+    let page = srv.page("/bai-viet/mot/");
+    assert!(page.contains("id=\"loa-overlay\""), "no overlay: {page}");
+    assert!(page.contains(want_location), "overlay lacks {want_location}: {page}");
+    assert!(page.contains("gợi ý") || e["hint"].is_null(), "overlay lacks the hint");
+    assert_eq!(strip_injected(page.as_bytes()), strip_injected(original_page.as_bytes()), "last good page changed");
+    // Other pages carry the overlay too.
+    assert!(srv.page("/").contains("id=\"loa-overlay\""));
+
+    let g = generation(&s);
+    write(site, file, fixed);
+    let s = srv.after(g);
+    assert_eq!(s["ok"], true, "{s:#}");
+    assert_eq!(s["errors"].as_array().map(Vec::len), Some(0));
+    assert!(!srv.page("/bai-viet/mot/").contains("loa-overlay"), "overlay left after the fix");
+}
+
+#[test]
+fn front_matter_error_shows_the_overlay_until_fixed() {
+    let site = minimal_site();
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    break_and_fix(
+        site.path(),
+        &srv,
+        MOT,
+        "---\ntitle: Một\ndate: [2022\n---\nNội dung.\n",
+        "---\ntitle: Một\ndate: 2022-09-15\n---\nĐã sửa xong.\n",
+        "content/bai-viet/mot.md:3",
+    );
+    assert!(srv.page("/bai-viet/mot/").contains("Đã sửa xong."));
+}
+
+#[test]
+fn template_error_shows_the_overlay_until_fixed() {
+    let site = minimal_site();
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    let good = std::fs::read_to_string(site.path().join("templates/page.html")).expect("read");
+    break_and_fix(
+        site.path(),
+        &srv,
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block t %}{{ page.title {% endblock %}",
+        &good,
+        "templates/page.html:2",
+    );
+}
+
+#[test]
+fn config_error_shows_the_overlay_until_fixed() {
+    let site = minimal_site();
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    let good = std::fs::read_to_string(site.path().join("loa.yaml")).expect("read");
+    break_and_fix(site.path(), &srv, "loa.yaml", &format!("{good}them: loa\n"), &good, "loa.yaml:3");
+}
+
+#[test]
+fn a_site_that_never_built_serves_its_errors_then_recovers() {
+    let site = minimal_site();
+    write(site.path(), MOT, "---\ntitle: Một\ndate: hôm qua\n---\nx\n");
+    let srv = Served::start(site.path(), &[]);
+    let s = srv.ready();
+    assert_eq!(s["ok"], false);
+    assert_eq!(s["has_site"], false);
+    for path in ["/", "/bai-viet/mot/", "/khong-co/"] {
+        let r = srv.get(path);
+        assert_eq!(r.status, 500, "{path}");
+        let text = r.text();
+        assert!(text.contains("id=\"loa-error-page\""), "{text}");
+        assert!(text.contains("content/bai-viet/mot.md:3"), "{text}");
+        assert!(text.contains(EVENTS), "no reload script: {text}");
+    }
+    write(site.path(), MOT, "---\ntitle: Một\ndate: 2022-09-15\n---\nx\n");
+    srv.after(generation(&s));
+    assert!(srv.page("/bai-viet/mot/").contains("<title>Một</title>"));
+}
+
+/// The event stream path (as the reload script uses it).
+pub const EVENTS: &str = "/__loa/events";
+
+/// Reads server-sent events until one named `name` arrives; returns its data.
+fn next_event(reader: &mut BufReader<TcpStream>, name: &str) -> Value {
+    let mut current = String::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = reader.read_line(&mut line).expect("read event stream");
+        assert!(n > 0, "event stream closed");
+        let l = line.trim_end();
+        if let Some(ev) = l.strip_prefix("event: ") {
+            current = ev.to_string();
+        } else if let Some(data) = l.strip_prefix("data: ")
+            && current == name
+        {
+            return serde_json::from_str(data).expect("event json");
+        }
+    }
+}
+
+fn open_events(port: u16) -> BufReader<TcpStream> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(WAIT)).expect("timeout");
+    write!(s, "GET {EVENTS} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n").expect("send");
+    BufReader::new(s)
+}
+
+#[test]
+fn a_slug_edit_sends_the_open_page_to_its_new_url() {
+    let site = minimal_site();
+    write(site.path(), "content/bai-viet/hai.md", "---\ntitle: Hai\ndate: 2022-09-16\n---\nBài hai.\n");
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    let mut events = open_events(srv.port);
+    let hello = next_event(&mut events, "hello");
+    assert!(hello["stamp"].is_string());
+    write(site.path(), MOT, "---\ntitle: Một\ndate: 2022-09-15\nslug: mot-moi\n---\nNội dung.\n");
+    let reload = next_event(&mut events, "reload");
+    assert_eq!(reload["moved"]["/bai-viet/mot/"], "/bai-viet/mot-moi/", "{reload:#}");
+    assert_ne!(reload["stamp"], hello["stamp"]);
+    assert_eq!(srv.get("/bai-viet/mot/").status, 404);
+    assert!(srv.page("/bai-viet/mot-moi/").contains("Nội dung."));
+    // A renamed file (git mv) moves its page too.
+    let g = generation(&srv.status());
+    std::fs::rename(site.path().join("content/bai-viet/hai.md"), site.path().join("content/bai-viet/ba.md"))
+        .expect("mv");
+    let s = srv.after(g);
+    assert_eq!(s["moved"]["/bai-viet/hai/"], "/bai-viet/ba/", "{s:#}");
+}
+
+#[test]
+fn every_open_page_gets_a_reload_event_after_a_rebuild() {
+    let site = minimal_site();
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    let mut tabs: Vec<BufReader<TcpStream>> = (0..3).map(|_| open_events(srv.port)).collect();
+    for t in &mut tabs {
+        next_event(t, "hello");
+    }
+    write(site.path(), "content/_index.md", "---\ntitle: Trang chủ\n---\nXin chào lần nữa.\n");
+    for t in &mut tabs {
+        let r = next_event(t, "reload");
+        assert_eq!(r["ok"], true);
+    }
+}
+
+#[test]
+fn poll_mode_picks_up_edits() {
+    let site = minimal_site();
+    let srv = Served::start(site.path(), &["--poll"]);
+    let g = generation(&srv.ready());
+    assert!(srv.stdout().contains("--poll"), "{}", srv.stdout());
+    write(site.path(), MOT, "---\ntitle: Một\ndate: 2022-09-15\n---\nĐọc định kỳ.\n");
+    srv.after(g);
+    assert!(srv.page("/bai-viet/mot/").contains("Đọc định kỳ."));
+}
+
+#[test]
+fn new_static_folder_is_watched_once_created() {
+    let site = minimal_site();
+    let srv = Served::start(site.path(), &[]);
+    let g = generation(&srv.ready());
+    write(site.path(), "static/site.css", "body { color: red }\n");
+    let s = srv.after(g);
+    assert_eq!(srv.page("/site.css"), "body { color: red }\n");
+    write(site.path(), "static/site.css", "body { color: blue }\n");
+    srv.after(generation(&s));
+    assert_eq!(srv.page("/site.css"), "body { color: blue }\n");
+}
+
+#[test]
+fn a_directory_rename_moves_its_pages() {
+    let site = minimal_site();
+    let srv = Served::start(site.path(), &[]);
+    let g = generation(&srv.ready());
+    std::fs::rename(site.path().join("content/bai-viet"), site.path().join("content/tin-tuc")).expect("mv");
+    srv.after(g);
+    srv.wait_until("settled", |s| s["building"] == false);
+    assert_eq!(srv.get("/bai-viet/mot/").status, 404);
+    assert!(srv.page("/tin-tuc/mot/").contains("Nội dung."));
+}
+
+#[test]
+fn serve_never_touches_public_and_ctrl_c_exits_zero() {
+    let site = minimal_site();
+    let public = site.path().join("public");
+    write(site.path(), "public/.loa-output", "marker\n");
+    write(site.path(), "public/index.html", "bản dựng cũ\n");
+    write(site.path(), "public/bai-viet/cu/index.html", "cũ\n");
+    let before = tree(&public);
+    let mut srv = Served::start(site.path(), &[]);
+    let g = generation(&srv.ready());
+    write(site.path(), MOT, "---\ntitle: Một\ndate: 2022-09-15\n---\nSửa.\n");
+    srv.after(g);
+    let sources_before: BTreeMap<String, Vec<u8>> =
+        tree(site.path()).into_iter().filter(|(k, _)| !k.starts_with("public/")).collect();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &srv.pid().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    assert_eq!(srv.wait_exit(), Some(0), "Ctrl-C must exit 0; stderr:\n{}", srv.stderr());
+    assert_eq!(tree(&public), before, "serve changed public/");
+    let sources_after: BTreeMap<String, Vec<u8>> =
+        tree(site.path()).into_iter().filter(|(k, _)| !k.starts_with("public/")).collect();
+    assert_eq!(sources_before, sources_after, "serve changed the site");
+}
+
+#[test]
+fn port_in_use_exits_2_with_a_hint() {
+    let site = minimal_site();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let start = Instant::now();
+    let out = loa()
+        .args(["serve", "--root"])
+        .arg(site.path())
+        .args(["--port", &port.to_string()])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert!(start.elapsed() < Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with(&format!("lỗi: cổng {port} trên 127.0.0.1 đang được dùng")), "{err}");
+    assert!(err.contains("gợi ý:") && err.contains("--port"), "{err}");
+    assert!(out.stdout.is_empty(), "printed a URL although it serves nothing");
+}
+
+#[test]
+fn base_path_site_is_served_under_its_prefix_with_the_request_host() {
+    let site = fixture("base-path");
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    assert!(srv.stdout().contains("/tin-tuc/"), "{}", srv.stdout());
+    let r = srv.get("/");
+    assert_eq!((r.status, r.header("location")), (302, Some("/tin-tuc/")));
+    let r = srv.get("/tin-tuc");
+    assert_eq!((r.status, r.header("location")), (301, Some("/tin-tuc/")));
+    let home = srv.page("/tin-tuc/");
+    assert!(!home.contains("loa.serve.invalid"), "placeholder origin leaked: {home}");
+    assert!(!home.contains("thu.example.vn"), "production origin in the preview: {home}");
+    // A phone on the LAN asks with another Host: links follow it.
+    let r = request(srv.port, &format!("GET /tin-tuc/ HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", srv.port));
+    assert_eq!(r.status, 200);
+    assert_eq!(srv.get("/bai-viet/bai-dau/").status, 404, "served outside the base path");
+    assert_eq!(srv.page("/tin-tuc/site.css"), std::fs::read_to_string(site.path().join("static/site.css")).expect("css"));
+}
+
+#[test]
+fn directories_redirect_and_never_list() {
+    let site = fixture("basic");
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    let r = srv.get("/bai-viet?x=1");
+    assert_eq!((r.status, r.header("location")), (301, Some("/bai-viet/?x=1")));
+    // bai-viet/trang/ holds only 2/: no index, so the site's 404 page, never a listing.
+    let r = srv.get("/bai-viet/trang/");
+    assert_eq!(r.status, 404);
+    assert!(r.text().contains("Không tìm thấy"), "{}", r.text());
+    assert!(!r.text().contains("2/"), "{}", r.text());
+    let r = srv.get("/bai-viet/le-ky-ket/anh.txt");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
+    let head = request(srv.port, &format!("HEAD /bai-viet/ HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", srv.port));
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert!(head.header("content-length").is_some_and(|l| l != "0"));
+}
+
+#[test]
+fn status_reports_errors_with_positions_as_json() {
+    let site = minimal_site();
+    let srv = Served::start(site.path(), &[]);
+    let g = generation(&srv.ready());
+    write(site.path(), MOT, "---\ntitle: Một\ndate: 2022-09-15\ntitel: x\n---\nx\n");
+    let s = srv.after(g);
+    let e = &s["errors"][0];
+    assert_eq!(e["file"], "content/bai-viet/mot.md");
+    assert_eq!(e["line"], 4);
+    assert!(e["column"].as_u64().is_some());
+    assert!(e["hint"].as_str().is_some_and(|h| h.contains("title")), "{s:#}");
+    assert!(s["built_at"].as_str().is_some_and(|t| t.ends_with('Z')));
+}
