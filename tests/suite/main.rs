@@ -9,4 +9,5 @@ mod cli;
 mod harness;
 mod output_safety;
 mod serve;
+mod serve_http;
 mod sites;
