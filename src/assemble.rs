@@ -146,10 +146,12 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
 fn check_documents(pages: &mut [Document], diags: &mut Diagnostics) {
     use crate::vi::docnum::normalize_code;
     let mut registry: Vec<(String, usize)> = Vec::new(); // normalized code or alias → page
+    let mut duplicated: Vec<String> = Vec::new();
     for (i, p) in pages.iter().enumerate() {
         let Some(d) = p.meta.document() else { continue };
         let key = normalize_code(&d.code);
         if let Some((_, other)) = registry.iter().find(|(k, _)| *k == key) {
+            duplicated.push(key);
             diags.push(
                 Diagnostic::error(
                     "duplicate-code",
@@ -162,10 +164,14 @@ fn check_documents(pages: &mut [Document], diags: &mut Diagnostics) {
         }
         registry.push((key, i));
     }
-    let codes: Vec<String> = registry.iter().filter_map(|(_, i)| pages[*i].meta.document()).map(|d| d.code.clone()).collect();
+    let codes: Vec<String> =
+        registry.iter().filter_map(|(_, i)| pages[*i].meta.document()).map(|d| d.code.clone()).collect();
+    // Every document page by code and alias (duplicates included, so that an explainer of a
+    // duplicated document is not reported twice).
     let mut by_alias: Vec<(String, usize)> = registry.clone();
-    for &(_, i) in &registry {
-        if let Some(d) = pages[i].meta.document() {
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(d) = p.meta.document() {
+            by_alias.push((normalize_code(&d.code), i));
             by_alias.extend(d.aliases.iter().map(|a| (normalize_code(a), i)));
         }
     }
@@ -190,7 +196,9 @@ fn check_documents(pages: &mut [Document], diags: &mut Diagnostics) {
         let Some(&(_, target)) = by_alias.iter().find(|(k, _)| *k == normalize_code(&e.document)) else {
             let hint = match did_you_mean(&e.document, codes.iter().map(String::as_str)) {
                 Some(s) => format!("có phải ý bạn là `{s}`? (các văn bản: {})", codes.join(", ")),
-                None if codes.is_empty() => "trang web chưa có văn bản nào (chuyên mục `kind: document`)".to_string(),
+                None if codes.is_empty() => {
+                    "trang web chưa có văn bản nào (chuyên mục `kind: document`)".to_string()
+                }
                 None => format!("các văn bản: {}", codes.join(", ")),
             };
             diags.push(
@@ -204,10 +212,18 @@ fn check_documents(pages: &mut [Document], diags: &mut Diagnostics) {
             continue;
         };
         let Some(Some(doc)) = docs.get(target) else { continue };
+        if duplicated.contains(&normalize_code(&doc.code)) {
+            // Which of the two pages is meant is unknown until the duplicate is fixed.
+            continue;
+        }
         for c in &e.clauses {
             if !doc.clause_ids.contains(c) {
                 let hint = match did_you_mean(c, doc.clause_ids.iter().map(String::as_str)) {
-                    Some(s) => format!("có phải ý bạn là `{s}`? (các điểm của {}: {})", doc.code, doc.clause_ids.join(", ")),
+                    Some(s) => format!(
+                        "có phải ý bạn là `{s}`? (các điểm của {}: {})",
+                        doc.code,
+                        doc.clause_ids.join(", ")
+                    ),
                     None => format!("các điểm của {}: {}", doc.code, doc.clause_ids.join(", ")),
                 };
                 diags.push(
@@ -554,53 +570,67 @@ fn kind_meta(
                 Diagnostic::error(
                     "kind-block",
                     key_lines.locate(file, key),
-                    format!("khối `{key}:` chỉ dùng cho trang loại `{needs}`, trang này thuộc loại `{}`", kind.as_str()),
+                    format!(
+                        "khối `{key}:` chỉ dùng cho trang loại `{needs}`, trang này thuộc loại `{}`",
+                        kind.as_str()
+                    ),
                 )
                 .with_hint(format!("đặt tệp vào chuyên mục có `kind: {needs}` hoặc bỏ khối này")),
             );
         }
     }
     match kind {
-        Kind::Campaign => match blocks.campaign {
-            Some(c) => {
-                let (starts, ends) = (c.starts.0, c.ends.0);
-                if ends < starts {
-                    diags.push(
-                        Diagnostic::error(
-                            "campaign-dates",
-                            key_lines.locate(file, "campaign.ends"),
-                            "chiến dịch kết thúc trước khi bắt đầu",
-                        )
-                        .with_hint(format!(
-                            "`ends` ({}) phải sau hoặc bằng `starts` ({})",
-                            ends.fmt_iso_date(),
-                            starts.fmt_iso_date()
-                        )),
-                    );
-                }
-                for (id, _) in &c.audiences.0 {
-                    let loc = key_lines.locate(file, &format!("campaign.audiences.{id}"));
-                    if let Some(d) = unknown_audience(config, id, loc) {
-                        diags.push(d);
+        Kind::Campaign => {
+            match blocks.campaign {
+                Some(c) => {
+                    let (starts, ends) = (c.starts.0, c.ends.0);
+                    if ends < starts {
+                        diags.push(
+                            Diagnostic::error(
+                                "campaign-dates",
+                                key_lines.locate(file, "campaign.ends"),
+                                "chiến dịch kết thúc trước khi bắt đầu",
+                            )
+                            .with_hint(format!(
+                                "`ends` ({}) phải sau hoặc bằng `starts` ({})",
+                                ends.fmt_iso_date(),
+                                starts.fmt_iso_date()
+                            )),
+                        );
                     }
+                    for (id, _) in &c.audiences.0 {
+                        let loc = key_lines.locate(file, &format!("campaign.audiences.{id}"));
+                        if let Some(d) = unknown_audience(config, id, loc) {
+                            diags.push(d);
+                        }
+                    }
+                    KindMeta::Campaign(Campaign {
+                        starts,
+                        ends,
+                        goal: c.goal.map(|g| g.0),
+                        audiences: c.audiences.0,
+                    })
                 }
-                KindMeta::Campaign(Campaign { starts, ends, goal: c.goal.map(|g| g.0), audiences: c.audiences.0 })
-            }
-            None => {
-                diags.push(
+                None => {
+                    diags.push(
                     Diagnostic::error("campaign", Location::file(file), "trang chiến dịch thiếu khối `campaign:`")
                         .with_hint("thêm `campaign: {starts: 2022-09-15, ends: 2026-12-31, goal: …, audiences: {…}}`"),
                 );
-                KindMeta::None
+                    KindMeta::None
+                }
             }
-        },
+        }
         Kind::Document => match blocks.document {
             Some(d) => {
                 let code = d.code.0.trim().to_string();
                 if crate::vi::docnum::find(&code).first().is_none_or(|r| r.len() != code.len()) {
                     diags.push(
-                        Diagnostic::error("document-code", key_lines.locate(file, "document.code"), format!("số hiệu `{code}` không đúng dạng số hiệu văn bản"))
-                            .with_hint("viết như `49-KL/TW`, `1373/QĐ-TTg`, `30/2020/NĐ-CP`"),
+                        Diagnostic::error(
+                            "document-code",
+                            key_lines.locate(file, "document.code"),
+                            format!("số hiệu `{code}` không đúng dạng số hiệu văn bản"),
+                        )
+                        .with_hint("viết như `49-KL/TW`, `1373/QĐ-TTg`, `30/2020/NĐ-CP`"),
                     );
                 }
                 KindMeta::Document(PolicyDocument {
@@ -609,7 +639,12 @@ fn kind_meta(
                     issued: d.issued.map(|t| t.0),
                     issuer: d.issuer,
                     signer: d.signer,
-                    aliases: d.aliases.into_iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
+                    aliases: d
+                        .aliases
+                        .into_iter()
+                        .map(|a| a.trim().to_string())
+                        .filter(|a| !a.is_empty())
+                        .collect(),
                     source_url: d.source_url.filter(|u| !crate::markdown::is_dangerous_url(u)),
                     status: d.status,
                     related: d.related,
@@ -618,8 +653,12 @@ fn kind_meta(
             }
             None => {
                 diags.push(
-                    Diagnostic::error("document", Location::file(file), "trang văn bản thiếu khối `document:`")
-                        .with_hint("thêm `document: {code: 49-KL/TW, title: …, issued: 2019-05-10, issuer: …}`"),
+                    Diagnostic::error(
+                        "document",
+                        Location::file(file),
+                        "trang văn bản thiếu khối `document:`",
+                    )
+                    .with_hint("thêm `document: {code: 49-KL/TW, title: …, issued: 2019-05-10, issuer: …}`"),
                 );
                 KindMeta::None
             }

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::content::{Parsed, Site};
 use crate::diagnostics::Diagnostics;
 use crate::load::{Loaded, load_site};
-use crate::markdown::cite::{CiteTarget, Citations};
+use crate::markdown::cite::{Citations, CiteTarget};
 use crate::markdown::{LinkTargets, MarkdownOptions, Rendered};
 use crate::render::templates::Templates;
 use crate::render::{Bodies, BuildOutput, render_site};
@@ -103,9 +103,15 @@ pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
     }
     warnings.extend(checked);
     t.lap("validate");
-    let mut output =
-        render_site(config, &site, &Bodies { pages: &pages, sections: &sections }, &mut templates, &links, &cites)
-            .map_err(|e| fail(warnings.clone(), e))?;
+    let mut output = render_site(
+        config,
+        &site,
+        &Bodies { pages: &pages, sections: &sections },
+        &mut templates,
+        &links,
+        &cites,
+    )
+    .map_err(|e| fail(warnings.clone(), e))?;
     output.copies = crate::assets::copies(&site, &loaded);
     t.lap("render");
     warnings.sort();
@@ -210,8 +216,15 @@ fn markdown_all(
                 .faq
                 .iter()
                 .map(|f| {
-                    let a = crate::markdown::render(&f.a, 0, &p.file, MarkdownOptions { own_document: own, ..opts });
-                    r.mentions.extend(a.mentions.iter().cloned().filter(|m| !r.mentions.contains(m)).collect::<Vec<_>>());
+                    let a = crate::markdown::render(
+                        &f.a,
+                        0,
+                        &p.file,
+                        MarkdownOptions { own_document: own, ..opts },
+                    );
+                    r.mentions.extend(
+                        a.mentions.iter().cloned().filter(|m| !r.mentions.contains(m)).collect::<Vec<_>>(),
+                    );
                     for mut d in a.diagnostics.0 {
                         // The answer lives in front matter: point at the `faq:` key.
                         d.location = Some(p.key_lines.locate(&p.file, "faq"));

@@ -194,11 +194,19 @@ pub enum Matter {
 pub struct KeyLines(pub Vec<(String, usize)>);
 
 impl KeyLines {
-    /// The location of a key in `file`, or the file itself when the key is absent.
+    /// The location of a key (a dotted path such as `explains.clauses`) in `file`; when the
+    /// key itself is not on a line of its own (flow style `{a: b}`), its nearest parent that
+    /// is; else the file itself.
     pub fn locate(&self, file: &str, key: &str) -> Location {
-        match self.0.iter().find(|(k, _)| k == key) {
-            Some((_, l)) => Location::at(file, *l, 1),
-            None => Location::file(file),
+        let mut path = key;
+        loop {
+            if let Some((_, l)) = self.0.iter().find(|(k, _)| k == path) {
+                return Location::at(file, *l, 1);
+            }
+            match path.rsplit_once('.') {
+                Some((parent, _)) => path = parent,
+                None => return Location::file(file),
+            }
         }
     }
 }

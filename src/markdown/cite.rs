@@ -32,8 +32,18 @@ pub struct Citations {
 
 /// Words that name a kind of document before its number (`Kết luận số 49-KL/TW`).
 const DOC_TYPES: &[&str] = &[
-    "Kết luận", "Chỉ thị", "Nghị quyết", "Quyết định", "Nghị định", "Thông tư", "Kế hoạch", "Hướng dẫn",
-    "Công văn", "Luật", "Thông báo", "Quy định",
+    "Kết luận",
+    "Chỉ thị",
+    "Nghị quyết",
+    "Quyết định",
+    "Nghị định",
+    "Thông tư",
+    "Kế hoạch",
+    "Hướng dẫn",
+    "Công văn",
+    "Luật",
+    "Thông báo",
+    "Quy định",
 ];
 
 fn words_pattern(name: &str) -> String {
@@ -68,7 +78,9 @@ impl Citations {
         }
         // Codes first (with their optional doc-type prefix they are the most specific), then
         // aliases, longest first.
-        names.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.chars().count().cmp(&a.1.chars().count())).then(a.0.cmp(&b.0)));
+        names.sort_by(|a, b| {
+            b.2.cmp(&a.2).then(b.1.chars().count().cmp(&a.1.chars().count())).then(a.0.cmp(&b.0))
+        });
         let alts: Vec<String> = names
             .iter()
             .enumerate()
@@ -201,7 +213,12 @@ mod tests {
                 url: "/van-ban/49-kl-tw/".into(),
                 clauses: vec!["diem-1".into(), "trach-nhiem".into()],
             },
-            CiteTarget { code: "11-CT/TW".into(), aliases: vec!["Chỉ thị 11".into()], url: "/van-ban/11-ct-tw/".into(), clauses: vec![] },
+            CiteTarget {
+                code: "11-CT/TW".into(),
+                aliases: vec!["Chỉ thị 11".into()],
+                url: "/van-ban/11-ct-tw/".into(),
+                clauses: vec![],
+            },
         ])
     }
 
@@ -222,7 +239,10 @@ mod tests {
         let c = registry();
         let mut st = CiteState::new(None);
         let html = transform("theo Kết luận số\n49-KL/TW, tiếp nối Chỉ thị 11.", &c, &mut st, true);
-        assert!(html.contains("<a class=\"trich-dan\" href=\"/van-ban/49-kl-tw/\">Kết luận số\n<span"), "{html}");
+        assert!(
+            html.contains("<a class=\"trich-dan\" href=\"/van-ban/49-kl-tw/\">Kết luận số\n<span"),
+            "{html}"
+        );
         assert!(html.contains("href=\"/van-ban/11-ct-tw/\">Chỉ thị 11</a>"), "{html}");
         let mut st = CiteState::new(None);
         let html = transform("Kết luận số 49 nói rằng", &c, &mut st, true);
@@ -236,7 +256,10 @@ mod tests {
         let html = transform("điểm 1 của Kết luận số 49-KL/TW; điểm 7 Kết luận 49", &c, &mut st, true);
         assert!(html.contains("href=\"/van-ban/49-kl-tw/#diem-1\">điểm 1 của Kết luận số"), "{html}");
         // No clause 7: the plain document link, without the clause words.
-        assert!(html.contains("điểm 7 <a class=\"trich-dan\" href=\"/van-ban/49-kl-tw/\">Kết luận 49</a>"), "{html}");
+        assert!(
+            html.contains("điểm 7 <a class=\"trich-dan\" href=\"/van-ban/49-kl-tw/\">Kết luận 49</a>"),
+            "{html}"
+        );
         assert_eq!(st.mentions, vec![(0, Some("diem-1".into())), (0, None)]);
     }
 
@@ -253,6 +276,9 @@ mod tests {
 
     #[test]
     fn unregistered_numbers_are_still_kept_on_one_line() {
-        assert_eq!(nowrap_numbers("QĐ 1373/QĐ-TTg <x>"), "QĐ <span class=\"so-hieu\">1373/QĐ-TTg</span> &lt;x&gt;");
+        assert_eq!(
+            nowrap_numbers("QĐ 1373/QĐ-TTg <x>"),
+            "QĐ <span class=\"so-hieu\">1373/QĐ-TTg</span> &lt;x&gt;"
+        );
     }
 }

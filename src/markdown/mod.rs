@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
-use cite::{CiteState, Citations, Mention};
+use cite::{Citations, CiteState, Mention};
 
 /// One entry of the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -165,7 +165,9 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                         Event::Text(ref t) => {
                             text.push_str(t);
                             // Numbers stay on one line; no citation links in headings.
-                            inner.push(Event::Html(CowStr::from(cite::transform(t, opts.cites, &mut cite, false))));
+                            inner.push(Event::Html(CowStr::from(cite::transform(
+                                t, opts.cites, &mut cite, false,
+                            ))));
                             continue;
                         }
                         Event::Code(ref t) => text.push_str(t),
@@ -193,14 +195,23 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 plain.push_str(&text);
                 plain.push('\n');
                 if level != HeadingLevel::H1 {
-                    out.toc.push(TocEntry { level: level as u8, id: unique.clone(), title: text.trim().to_string() });
+                    out.toc.push(TocEntry {
+                        level: level as u8,
+                        id: unique.clone(),
+                        title: text.trim().to_string(),
+                    });
                 }
                 out.heading_ids.push(unique.clone());
                 heading_starts.push((events.len(), level));
                 if explicit.is_some() {
                     explicit_headings.push((events.len(), level, unique.clone(), text.trim().to_string()));
                 }
-                events.push(Event::Start(Tag::Heading { level, id: Some(CowStr::from(unique.clone())), classes, attrs }));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(unique.clone())),
+                    classes,
+                    attrs,
+                }));
                 events.extend(inner);
                 if explicit.is_some() && opts.clause_anchors {
                     events.push(Event::Html(CowStr::from(format!(
@@ -212,7 +223,9 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
-                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 let mut code = String::new();
@@ -312,7 +325,8 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
         out.first_paragraph_text = html_to_text(&out.first_paragraph_html);
     }
     for (at, level, id, title) in explicit_headings {
-        let end = heading_starts.iter().find(|(i, l)| *i > at && *l <= level).map_or(events.len(), |(i, _)| *i);
+        let end =
+            heading_starts.iter().find(|(i, l)| *i > at && *l <= level).map_or(events.len(), |(i, _)| *i);
         let content_start = events[at..end]
             .iter()
             .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
@@ -515,11 +529,23 @@ mod tests {
 
     #[test]
     fn document_pages_get_clause_permalinks_and_clause_blocks() {
-        let r = with_cites("Mở đầu.\n\n## Điểm 1 {#diem-1}\n\nNội dung *một*.\n\n### Ý nhỏ\n\nThêm.\n\n## Khác\n\nx\n", Some(0), true);
-        assert!(r.html.contains("<h2 id=\"diem-1\">Điểm 1 <a class=\"clause-link\" href=\"#diem-1\""), "{}", r.html);
+        let r = with_cites(
+            "Mở đầu.\n\n## Điểm 1 {#diem-1}\n\nNội dung *một*.\n\n### Ý nhỏ\n\nThêm.\n\n## Khác\n\nx\n",
+            Some(0),
+            true,
+        );
+        assert!(
+            r.html.contains("<h2 id=\"diem-1\">Điểm 1 <a class=\"clause-link\" href=\"#diem-1\""),
+            "{}",
+            r.html
+        );
         assert_eq!(r.clauses.len(), 1);
         assert_eq!(r.clauses[0].title, "Điểm 1");
-        assert!(r.clauses[0].html.contains("<em>một</em>") && r.clauses[0].html.contains("Ý nhỏ"), "{}", r.clauses[0].html);
+        assert!(
+            r.clauses[0].html.contains("<em>một</em>") && r.clauses[0].html.contains("Ý nhỏ"),
+            "{}",
+            r.clauses[0].html
+        );
         assert!(!r.clauses[0].html.contains("Khác"), "{}", r.clauses[0].html);
     }
 

@@ -23,7 +23,12 @@ pub struct Backlinks {
 
 impl Backlinks {
     /// Collects the mentions of every page, plus what each explainer explains.
-    pub fn new(env_pages: &[crate::content::Document], mentions: &[Vec<Mention>], cites: &crate::markdown::cite::Citations, site: &crate::content::Site) -> Self {
+    pub fn new(
+        env_pages: &[crate::content::Document],
+        mentions: &[Vec<Mention>],
+        cites: &crate::markdown::cite::Citations,
+        site: &crate::content::Site,
+    ) -> Self {
         let mut by_target: Vec<Vec<(usize, Option<String>)>> = vec![Vec::new(); cites.targets().len()];
         let mut order: Vec<usize> = (0..env_pages.len()).collect();
         site.sort_newest_first(&mut order);
@@ -52,7 +57,9 @@ impl Backlinks {
 
 fn doc_ref(env: &Env<'_>, code: &str, relation: Option<&str>) -> DocRefView {
     let page = env.site.pages.iter().find(|p| {
-        p.meta.document().is_some_and(|d| crate::vi::docnum::normalize_code(&d.code) == crate::vi::docnum::normalize_code(code))
+        p.meta.document().is_some_and(|d| {
+            crate::vi::docnum::normalize_code(&d.code) == crate::vi::docnum::normalize_code(code)
+        })
     });
     DocRefView {
         code: page.and_then(|p| p.meta.document()).map_or_else(|| code.to_string(), |d| d.code.clone()),
@@ -122,14 +129,21 @@ pub fn document_view<'a>(env: &'a Env<'_>, i: usize) -> Option<DocumentView<'a>>
 pub fn explainer_view(env: &Env<'_>, i: usize) -> Option<ExplainerView> {
     let e = env.site.pages[i].meta.explains()?;
     let doc_page = env.site.pages.iter().position(|p| {
-        p.meta.document().is_some_and(|d| crate::vi::docnum::normalize_code(&d.code) == crate::vi::docnum::normalize_code(&e.document))
+        p.meta.document().is_some_and(|d| {
+            crate::vi::docnum::normalize_code(&d.code) == crate::vi::docnum::normalize_code(&e.document)
+        })
     })?;
     let url = env.config.url(&env.site.pages[doc_page].path);
     let clauses = e
         .clauses
         .iter()
         .filter_map(|id| env.bodies.pages[doc_page].clauses.iter().find(|c| &c.id == id))
-        .map(|c| QuotedClause { id: c.id.clone(), title: c.title.clone(), url: format!("{url}#{}", c.id), html: c.html.clone() })
+        .map(|c| QuotedClause {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            url: format!("{url}#{}", c.id),
+            html: c.html.clone(),
+        })
         .collect();
     Some(ExplainerView { document: doc_ref(env, &e.document, None), clauses })
 }
@@ -182,7 +196,9 @@ pub fn glossary_entries(env: &Env<'_>) -> Vec<GlossaryEntryView> {
             .then_with(|| a.definition.cmp(&b.definition))
     });
     // Identical definitions of one term from several pages are shown once.
-    out.dedup_by(|b, a| crate::vi::tone_key(&a.term) == crate::vi::tone_key(&b.term) && a.definition == b.definition);
+    out.dedup_by(|b, a| {
+        crate::vi::tone_key(&a.term) == crate::vi::tone_key(&b.term) && a.definition == b.definition
+    });
     out
 }
 

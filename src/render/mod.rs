@@ -105,7 +105,8 @@ pub fn render_site(
     let templates = &*templates;
     let cards: Vec<PageCard> =
         site.pages.par_iter().zip(bodies.pages.par_iter()).map(|(p, r)| page_card(config, p, r)).collect();
-    let mentions: Vec<Vec<crate::markdown::cite::Mention>> = bodies.pages.iter().map(|r| r.mentions.clone()).collect();
+    let mentions: Vec<Vec<crate::markdown::cite::Mention>> =
+        bodies.pages.iter().map(|r| r.mentions.clone()).collect();
     let backlinks = documents::Backlinks::new(&site.pages, &mentions, cites, site);
     let env = Env { config, site, bodies, cards, templates, links, cites, backlinks };
 
@@ -205,7 +206,8 @@ fn jobs(env: &Env<'_>, diags: &mut Diagnostics) -> Vec<Job> {
             jobs.extend((0..c.audiences.len()).map(|k| Job::CampaignAudience(i, k)));
         }
     }
-    if site.pages.iter().any(|p| !p.glossary.is_empty()) && need("glossary.html", "trang thuật ngữ", diags) {
+    if site.pages.iter().any(|p| !p.glossary.is_empty()) && need("glossary.html", "trang thuật ngữ", diags)
+    {
         jobs.push(Job::Glossary);
     }
     jobs

@@ -29,6 +29,7 @@ sites! {
     schedule_after_the_window => "schedule-after",
     pagination_boundaries => "pagination",
     terms_in_nfc_nfd_case_and_tone_styles_are_one => "terms",
+    documents_explainers_citations_backlinks_glossary => "documents",
 }
 
 invalid! {
@@ -47,6 +48,9 @@ invalid! {
     several_errors_reported_together => "several-errors",
     unknown_campaign => "unknown-campaign",
     campaign_ends_before_it_starts => "campaign-dates",
+    explainer_of_an_unknown_clause => "unknown-clause",
+    explainer_of_an_unknown_document => "unknown-document",
+    two_documents_with_one_code => "duplicate-code",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.
