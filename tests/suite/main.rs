@@ -9,5 +9,6 @@ mod cli;
 mod harness;
 mod output_safety;
 mod serve;
+mod serve_browser;
 mod serve_http;
 mod sites;
