@@ -223,7 +223,7 @@ fn markdown_all(
                         MarkdownOptions { own_document: own, ..opts },
                     );
                     r.mentions.extend(
-                        a.mentions.iter().cloned().filter(|m| !r.mentions.contains(m)).collect::<Vec<_>>(),
+                        a.mentions.iter().filter(|&m| !r.mentions.contains(m)).cloned().collect::<Vec<_>>(),
                     );
                     for mut d in a.diagnostics.0 {
                         // The answer lives in front matter: point at the `faq:` key.

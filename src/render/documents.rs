@@ -42,14 +42,13 @@ impl Backlinks {
             for (t, clause) in &mentions[i] {
                 add(*t, clause.clone());
             }
-            if let Some(e) = p.meta.explains() {
-                if let Some(t) = cites.find_code(&e.document) {
+            if let Some(e) = p.meta.explains()
+                && let Some(t) = cites.find_code(&e.document) {
                     add(t, None);
                     for c in &e.clauses {
                         add(t, Some(c.clone()));
                     }
                 }
-            }
         }
         Backlinks { by_target }
     }
