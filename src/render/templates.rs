@@ -79,6 +79,7 @@ impl Templates {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
         tera.register_filter("vi_date", vi_date);
+        tera.register_filter("so_hieu", so_hieu);
         // Add templates one by one first, so every syntax error is found, not only the first.
         for (name, (file, text)) in &sources {
             let mut probe = Tera::new();
@@ -123,6 +124,12 @@ pub fn vi_date(value: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::Tera
             )));
         }
     })
+}
+
+/// `{{ page.title | so_hieu }}`: the text HTML-escaped, with every document number wrapped in
+/// `<span class="so-hieu">` so browsers do not break it across lines. Returns safe HTML.
+pub fn so_hieu(value: &str, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    tera::Value::safe_string(&crate::markdown::cite::nowrap_numbers(value))
 }
 
 /// A Tera error as a diagnostic: `templates/x.html:LINE:COL: lỗi: … (khi dựng content/y.md)`.
@@ -190,6 +197,7 @@ mod tests {
     fn vi_date_filter_formats() {
         let mut tera = Tera::new();
         tera.register_filter("vi_date", vi_date);
+        tera.register_filter("so_hieu", so_hieu);
         let render = |t: &str| tera.render_str(t, &tera::Context::new(), false);
         assert_eq!(render(r#"{{ "2022-09-15" | vi_date }}"#).expect("short"), "ngày 15/9/2022");
         assert_eq!(
@@ -206,5 +214,11 @@ mod tests {
         );
         assert!(render(r#"{{ "hôm qua" | vi_date }}"#).is_err());
         assert!(render(r#"{{ "2022-09-15" | vi_date(format="x") }}"#).is_err());
+        let mut ctx = tera::Context::new();
+        ctx.insert("t", "Kết luận 49-KL/TW <b>");
+        assert_eq!(
+            tera.render_str("{{ t | so_hieu }}", &ctx, true).expect("so_hieu"),
+            "Kết luận <span class=\"so-hieu\">49-KL/TW</span> &lt;b&gt;"
+        );
     }
 }
