@@ -11,9 +11,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::Hasher;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
@@ -183,10 +183,8 @@ impl Watch {
 
     /// Like `next_burst`, but returns at once with `None` when no event is waiting.
     pub fn pending_burst(&mut self) -> Option<Burst> {
-        match self.rx.try_recv() {
-            Ok(first) => Some(self.gather(first)),
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
-        }
+        let first = self.rx.try_recv().ok()?;
+        Some(self.gather(first))
     }
 
     fn gather(&mut self, first: Signal) -> Burst {
@@ -203,10 +201,7 @@ impl Watch {
             if start.elapsed() >= MAX_BURST {
                 break;
             }
-            next = match self.rx.recv_timeout(QUIET) {
-                Ok(s) => Some(s),
-                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-            };
+            next = self.rx.recv_timeout(QUIET).ok();
         }
         // A source folder created after start (e.g. the first static/ file) gets its watch.
         let tops: Vec<PathBuf> = WATCHED_DIRS

@@ -128,7 +128,11 @@ impl Served {
             if ok(&s) {
                 return s;
             }
-            assert!(start.elapsed() < WAIT, "timed out waiting for {what}; status {s:#}\nstderr:\n{}", self.stderr());
+            assert!(
+                start.elapsed() < WAIT,
+                "timed out waiting for {what}; status {s:#}\nstderr:\n{}",
+                self.stderr()
+            );
             std::thread::sleep(Duration::from_millis(25));
         }
     }
@@ -140,7 +144,9 @@ impl Served {
 
     /// Waits until a build newer than `generation` is served.
     pub fn after(&self, generation: u64) -> Value {
-        self.wait_until(&format!("a build after {generation}"), |s| s["generation"].as_u64() > Some(generation))
+        self.wait_until(&format!("a build after {generation}"), |s| {
+            s["generation"].as_u64() > Some(generation)
+        })
     }
 
     /// Waits until the watcher handled more bursts than `bursts` and no build runs.
@@ -350,7 +356,11 @@ fn editor_temp_files_and_unchanged_saves_cause_no_rebuild() {
 fn a_burst_of_1000_changes_ends_in_the_site_a_fresh_build_gives() {
     let site = minimal_site();
     for i in 0..50 {
-        write(site.path(), &format!("content/bai-viet/cu-{i}.md"), &format!("---\ntitle: Cũ {i}\ndate: 2022-01-{:02}\n---\nBài cũ {i}.\n", i % 28 + 1));
+        write(
+            site.path(),
+            &format!("content/bai-viet/cu-{i}.md"),
+            &format!("---\ntitle: Cũ {i}\ndate: 2022-01-{:02}\n---\nBài cũ {i}.\n", i % 28 + 1),
+        );
     }
     let srv = Served::start(site.path(), &[]);
     let g = generation(&srv.ready());
@@ -391,12 +401,13 @@ fn a_burst_of_1000_changes_ends_in_the_site_a_fresh_build_gives() {
         loa::config::Config::load(site.path(), &loa::config::Overrides::default()).expect("config");
     config.base_url = format!("http://127.0.0.1:{}{}", srv.port, config.base_path);
     let fresh = loa::build::build(&config, loa::build::BuildOptions::default()).expect("fresh build");
-    let listing: BTreeSet<String> = srv.get("/__loa/status?files").text().parse::<Value>().expect("json")["files"]
-        .as_array()
-        .expect("files")
-        .iter()
-        .map(|v| v.as_str().expect("str").to_string())
-        .collect();
+    let listing: BTreeSet<String> =
+        srv.get("/__loa/status?files").text().parse::<Value>().expect("json")["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .map(|v| v.as_str().expect("str").to_string())
+            .collect();
     let expected: BTreeSet<String> =
         fresh.output.files.keys().chain(fresh.output.copies.keys()).cloned().collect();
     assert_eq!(listing, expected, "served files differ from a fresh build");
@@ -430,7 +441,11 @@ fn break_and_fix(site: &Path, srv: &Served, file: &str, broken: &str, fixed: &st
     assert!(page.contains("id=\"loa-overlay\""), "no overlay: {page}");
     assert!(page.contains(want_location), "overlay lacks {want_location}: {page}");
     assert!(page.contains("gợi ý") || e["hint"].is_null(), "overlay lacks the hint");
-    assert_eq!(strip_injected(page.as_bytes()), strip_injected(original_page.as_bytes()), "last good page changed");
+    assert_eq!(
+        strip_injected(page.as_bytes()),
+        strip_injected(original_page.as_bytes()),
+        "last good page changed"
+    );
     // Other pages carry the overlay too.
     assert!(srv.page("/").contains("id=\"loa-overlay\""));
 
@@ -529,7 +544,8 @@ fn next_event(reader: &mut BufReader<TcpStream>, name: &str) -> Value {
 fn open_events(port: u16) -> BufReader<TcpStream> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(WAIT)).expect("timeout");
-    write!(s, "GET {EVENTS} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n").expect("send");
+    write!(s, "GET {EVENTS} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n")
+        .expect("send");
     BufReader::new(s)
 }
 
@@ -672,7 +688,10 @@ fn base_path_site_is_served_under_its_prefix_with_the_request_host() {
     let r = request(srv.port, &format!("GET /tin-tuc/ HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", srv.port));
     assert_eq!(r.status, 200);
     assert_eq!(srv.get("/bai-viet/bai-dau/").status, 404, "served outside the base path");
-    assert_eq!(srv.page("/tin-tuc/site.css"), std::fs::read_to_string(site.path().join("static/site.css")).expect("css"));
+    assert_eq!(
+        srv.page("/tin-tuc/site.css"),
+        std::fs::read_to_string(site.path().join("static/site.css")).expect("css")
+    );
 }
 
 #[test]
@@ -690,7 +709,8 @@ fn directories_redirect_and_never_list() {
     let r = srv.get("/bai-viet/le-ky-ket/anh.txt");
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
-    let head = request(srv.port, &format!("HEAD /bai-viet/ HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", srv.port));
+    let head =
+        request(srv.port, &format!("HEAD /bai-viet/ HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", srv.port));
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
     assert!(head.header("content-length").is_some_and(|l| l != "0"));

@@ -24,7 +24,8 @@ fn on_path(program: &str) -> Option<PathBuf> {
 
 /// What is missing to run the browser test, if anything.
 fn missing() -> Option<String> {
-    let chromium = std::env::var_os("LOA_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let chromium =
+        std::env::var_os("LOA_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     if !chromium.is_file() {
         return Some(format!("{} not found (apt-get install chromium)", chromium.display()));
     }
@@ -79,7 +80,11 @@ fn browser_follows_edits_and_shows_then_clears_the_error_overlay() {
         "browser test failed\nstdout:\n{stdout}\nstderr:\n{stderr}\nserver stderr:\n{}",
         srv.stderr()
     );
-    for step in ["the edit appeared by itself", "the overlay shows content/bai-viet/mot.md:3", "the overlay went away"] {
+    for step in [
+        "the edit appeared by itself",
+        "the overlay shows content/bai-viet/mot.md:3",
+        "the overlay went away",
+    ] {
         assert!(stdout.contains(step), "missing step {step}:\n{stdout}");
     }
 }

@@ -27,7 +27,8 @@ fn site_with_canaries() -> (tempfile::TempDir, std::path::PathBuf) {
     write(&root, "static/site.css", "body{}\n");
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink(outer.path().join("passwd"), root.join("static/leak.txt")).expect("symlink");
+        std::os::unix::fs::symlink(outer.path().join("passwd"), root.join("static/leak.txt"))
+            .expect("symlink");
         std::os::unix::fs::symlink(outer.path().join("etc"), root.join("static/etc")).expect("symlink");
     }
     (outer, root)
@@ -39,8 +40,22 @@ fn attack_targets() -> Vec<String> {
     // What each attack tries to reach, relative to the site root's parent.
     let goals = ["passwd", "etc/passwd", "win.ini", "site/secret.txt", "site/loa.yaml"];
     let ups = [
-        "..", "%2e%2e", "%2E%2E", ".%2e", "%2e.", "%252e%252e", "..%c0%af", "..%ef%bc%8f", "%2e%2e%5c", "..\\",
-        "..%5c", "..%255c", "%c0%ae%c0%ae", "%e0%80%ae%e0%80%ae", "..%00", "..;",
+        "..",
+        "%2e%2e",
+        "%2E%2E",
+        ".%2e",
+        "%2e.",
+        "%252e%252e",
+        "..%c0%af",
+        "..%ef%bc%8f",
+        "%2e%2e%5c",
+        "..\\",
+        "..%5c",
+        "..%255c",
+        "%c0%ae%c0%ae",
+        "%e0%80%ae%e0%80%ae",
+        "..%00",
+        "..;",
     ];
     let seps = ["/", "%2f", "%2F", "%5c", "\\", "%252f", "//"];
     for goal in goals {
@@ -143,12 +158,15 @@ fn attack_corpus_never_returns_a_file_outside_the_site() {
         *by_status.entry(r.status).or_insert(0) += 1;
     }
     // Traversal is refused as malformed (400), not merely not found.
-    let dotdot = request(srv.port, &format!("GET /../../passwd HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", srv.port));
+    let dotdot =
+        request(srv.port, &format!("GET /../../passwd HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", srv.port));
     assert_eq!(dotdot.status, 400);
     // A 16 KB target, raw NUL and raw non-ASCII bytes.
     let long = format!("GET /{} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", "b".repeat(16 * 1024), srv.port);
     assert_eq!(request(srv.port, &long).status, 400);
-    for raw in [&b"GET /\0 HTTP/1.1\r\n\r\n"[..], b"GET /\xc0\xaf HTTP/1.1\r\n\r\n", b"GET /a\tb HTTP/1.1\r\n\r\n"] {
+    for raw in
+        [&b"GET /\0 HTTP/1.1\r\n\r\n"[..], b"GET /\xc0\xaf HTTP/1.1\r\n\r\n", b"GET /a\tb HTTP/1.1\r\n\r\n"]
+    {
         assert_refused(&request_bytes(srv.port, raw), &String::from_utf8_lossy(raw));
     }
     // The site itself still works.
@@ -176,7 +194,10 @@ fn only_get_and_head_are_allowed() {
         for path in ["/", "/bai-viet/mot/", "/__loa/status", "/khong-co"] {
             let r = request(
                 srv.port,
-                &format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 5\r\n\r\nhello", srv.port),
+                &format!(
+                    "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 5\r\n\r\nhello",
+                    srv.port
+                ),
             );
             assert_eq!(r.status, 405, "{method} {path}");
             assert_eq!(r.header("allow"), Some("GET, HEAD"), "{method} {path}");
@@ -184,7 +205,8 @@ fn only_get_and_head_are_allowed() {
     }
     let r = request(srv.port, &format!("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", srv.port));
     assert_eq!(r.status, 405);
-    let r = request(srv.port, &format!("CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", srv.port));
+    let r =
+        request(srv.port, &format!("CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", srv.port));
     assert_eq!(r.status, 405);
 }
 
@@ -216,11 +238,15 @@ fn foreign_host_and_origin_are_refused() {
     let two = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\nHost: evil.example\r\n\r\n");
     assert_eq!(request(p, &two).status, 400);
     for origin in ["https://evil.example", "null", "http://127.0.0.1.evil.example", "garbage"] {
-        let r = request(p, &format!("GET /__loa/events HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\nOrigin: {origin}\r\n\r\n"));
+        let r = request(
+            p,
+            &format!("GET /__loa/events HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\nOrigin: {origin}\r\n\r\n"),
+        );
         assert_eq!(r.status, 403, "Origin {origin}");
     }
     // Every loopback name of this machine is fine, and no wildcard CORS anywhere.
-    for host in [format!("127.0.0.1:{p}"), format!("localhost:{p}"), format!("[::1]:{p}"), "localhost".into()] {
+    for host in [format!("127.0.0.1:{p}"), format!("localhost:{p}"), format!("[::1]:{p}"), "localhost".into()]
+    {
         let r = request(p, &format!("GET / HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\n\r\n"));
         assert_eq!(r.status, 200, "Host {host}");
         assert!(r.header("access-control-allow-origin").is_none());
@@ -249,7 +275,8 @@ fn slow_and_oversized_heads_do_not_block_other_requests() {
     let many: String = (0..200).map(|i| format!("X-{i}: y\r\n")).collect();
     let r = request(srv.port, &format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{many}\r\n", srv.port));
     assert_eq!(r.status, 431);
-    let big = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-Big: {}\r\n\r\n", srv.port, "z".repeat(64 * 1024));
+    let big =
+        format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-Big: {}\r\n\r\n", srv.port, "z".repeat(64 * 1024));
     assert_eq!(request(srv.port, &big).status, 431);
     drop(slow);
     std::thread::sleep(Duration::from_millis(50));
