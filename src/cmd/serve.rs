@@ -133,6 +133,7 @@ fn print_event(event: Event, open: bool) {
             }
         }
         Event::Unchanged | Event::Superseded => {}
+        Event::Scheduled => println!("Đến giờ hẹn đăng hoặc gỡ bài: dựng lại trang."),
         Event::Rescanned => {
             eprintln!("cảnh báo: bộ theo dõi tệp bị tràn sự kiện; đã đọc lại toàn bộ trang");
         }

@@ -32,7 +32,7 @@ use crate::build::{BuildOptions, Built, build};
 use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use server::{Shared, Snapshot, State};
-use watch::{Burst, Change, Mode, Sources, Watch};
+use watch::{Burst, Change, Mode, Sources, Wake, Watch};
 
 /// A stale build result is dropped for a newer one at most this many times in a row, so that
 /// a file rewritten without pause still gets served now and then.
@@ -95,6 +95,8 @@ pub enum Event {
     Unchanged,
     /// A finished build was dropped because newer edits arrived during it.
     Superseded,
+    /// A scheduled page went live or expired: the site is rebuilt.
+    Scheduled,
     /// Events were lost (watcher queue overflow): everything was looked at again.
     Rescanned,
     /// Kernel events are unavailable; the files are now polled.
@@ -188,12 +190,21 @@ impl Server {
             shared,
             sources: Sources::scan(&self.root, None),
             superseded_in_a_row: 0,
+            next_change: None,
         };
         looper.rebuild(Vec::new(), &mut watch, report);
-        while let Some(burst) = watch.next_burst() {
-            looper.handle(burst, &mut watch, report);
+        loop {
+            match watch.next_burst(looper.deadline()) {
+                Wake::Burst(burst) => looper.handle(burst, &mut watch, report),
+                Wake::Deadline => {
+                    if looper.schedule_due() {
+                        report(Event::Scheduled);
+                        looper.rebuild(Vec::new(), &mut watch, report);
+                    }
+                }
+                Wake::Closed => return Ok(()),
+            }
         }
-        Ok(())
     }
 }
 
@@ -233,6 +244,9 @@ struct Loop {
     sources: Sources,
     /// Results dropped in a row because newer edits arrived.
     superseded_in_a_row: u32,
+    /// When the last good build would change by itself (a scheduled page going live or
+    /// expiring), in seconds since the Unix epoch: the loop rebuilds then.
+    next_change: Option<i64>,
 }
 
 /// What a burst of events asks for.
@@ -245,6 +259,19 @@ enum Plan {
 }
 
 impl Loop {
+    /// When to wake up without an event: the next scheduled change, if it is in the future.
+    fn deadline(&self) -> Option<Instant> {
+        let wait = self.next_change? - unix_now();
+        // A day at most: the loop checks again then rather than trusting a far-off instant.
+        let secs = u64::try_from(wait).ok()?.min(86_400);
+        Instant::now().checked_add(Duration::from_secs(secs) + Duration::from_millis(500))
+    }
+
+    /// True when the scheduled change has come.
+    fn schedule_due(&self) -> bool {
+        self.next_change.is_some_and(|t| t <= unix_now())
+    }
+
     /// Turns a burst into changes and rebuilds when there are any.
     fn handle(&mut self, burst: Burst, watch: &mut Watch, report: &dyn Fn(Event)) {
         self.shared.bursts.fetch_add(1, Ordering::SeqCst);
@@ -326,6 +353,7 @@ impl Loop {
         let build_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
         match outcome {
             Ok(built) => {
+                self.next_change = built.next_change.map(|d| d.unix()).filter(|&t| t > unix_now());
                 let snapshot = Snapshot {
                     routes: built.routes,
                     pages: built.pages,
@@ -371,6 +399,10 @@ impl Loop {
             }
         }
     }
+}
+
+fn unix_now() -> i64 {
+    i64::try_from(server::now_ms() / 1000).unwrap_or(i64::MAX)
 }
 
 /// Loads the config and builds with the placeholder origin. A panic in a stage becomes a

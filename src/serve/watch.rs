@@ -13,7 +13,7 @@ use std::hash::Hasher;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
@@ -22,7 +22,7 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 pub const WATCHED_DIRS: &[&str] = &["content", "templates", "static", "themes"];
 
 /// Quiet time that ends a burst of events.
-pub const QUIET: Duration = Duration::from_millis(150);
+pub const QUIET: Duration = Duration::from_millis(100);
 /// Longest a burst may keep growing before it is handled anyway.
 pub const MAX_BURST: Duration = Duration::from_secs(5);
 /// How often the polling watcher looks at the files.
@@ -83,6 +83,17 @@ pub struct Burst {
     pub watch_limit: bool,
     /// Other watcher errors, for the terminal.
     pub errors: Vec<String>,
+}
+
+/// Why `next_burst` returned.
+#[derive(Debug)]
+pub enum Wake {
+    /// Files changed.
+    Burst(Burst),
+    /// The deadline passed with no event.
+    Deadline,
+    /// The watcher is gone.
+    Closed,
 }
 
 /// A running watcher.
@@ -174,11 +185,21 @@ impl Watch {
         Ok(())
     }
 
-    /// Blocks until events arrive, then gathers them until `QUIET` passes without one (or
-    /// `MAX_BURST` in all). `None` when the watcher is gone.
-    pub fn next_burst(&mut self) -> Option<Burst> {
-        let first = self.rx.recv().ok()?;
-        Some(self.gather(first))
+    /// Blocks until events arrive (or `deadline` passes), then gathers them until `QUIET`
+    /// passes without one (or `MAX_BURST` in all).
+    pub fn next_burst(&mut self, deadline: Option<Instant>) -> Wake {
+        let first = match deadline {
+            None => self.rx.recv().ok(),
+            Some(d) => match self.rx.recv_timeout(d.saturating_duration_since(Instant::now())) {
+                Ok(s) => Some(s),
+                Err(RecvTimeoutError::Timeout) => return Wake::Deadline,
+                Err(RecvTimeoutError::Disconnected) => None,
+            },
+        };
+        match first {
+            Some(f) => Wake::Burst(self.gather(f)),
+            None => Wake::Closed,
+        }
     }
 
     /// Like `next_burst`, but returns at once with `None` when no event is waiting.

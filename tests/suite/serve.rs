@@ -730,3 +730,21 @@ fn status_reports_errors_with_positions_as_json() {
     assert!(e["hint"].as_str().is_some_and(|h| h.contains("title")), "{s:#}");
     assert!(s["built_at"].as_str().is_some_and(|t| t.ends_with('Z')));
 }
+
+#[test]
+fn a_scheduled_page_goes_live_without_an_edit() {
+    let site = minimal_site();
+    let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() + 3;
+    let stamp = loa::vi::dates::DateTime::from_unix(i64::try_from(at).expect("secs")).to_rfc3339();
+    write(
+        site.path(),
+        "content/bai-viet/hen.md",
+        &format!("---\ntitle: Hẹn giờ\ndate: 2022-09-20\npublish_at: {stamp}\n---\nBài hẹn giờ.\n"),
+    );
+    let srv = Served::start(site.path(), &[]);
+    let g = generation(&srv.ready());
+    assert_eq!(srv.get("/bai-viet/hen/").status, 404, "published before its time");
+    srv.after(g);
+    assert!(srv.page("/bai-viet/hen/").contains("Bài hẹn giờ."));
+    assert!(srv.stdout().contains("Đến giờ hẹn"), "{}", srv.stdout());
+}
