@@ -83,12 +83,8 @@ pub fn render_term(env: &Env<'_>, t: usize, k: usize, n: usize) -> Rendered1 {
 }
 
 /// Pages aimed at audience `a` (any kind that lists it), newest first.
-pub fn audience_pages(env: &Env<'_>, a: usize) -> Vec<usize> {
-    let id = &env.config.audiences.0[a].0;
-    let mut ids: Vec<usize> =
-        (0..env.site.pages.len()).filter(|&i| env.site.pages[i].audiences.contains(id)).collect();
-    env.site.sort_newest_first(&mut ids);
-    ids
+pub fn audience_pages<'a>(env: &'a Env<'_>, a: usize) -> &'a [usize] {
+    &env.lists.audiences[a]
 }
 
 fn audience_view(env: &Env<'_>, a: usize) -> AudiencePageView {
@@ -184,12 +180,8 @@ fn audience_message(env: &Env<'_>, page: usize, k: usize) -> Result<CampaignAudi
 }
 
 /// Pages that joined campaign page `page`, newest first.
-fn campaign_pages(env: &Env<'_>, page: usize) -> Vec<usize> {
-    let slug = &env.site.pages[page].slug;
-    let mut ids: Vec<usize> =
-        (0..env.site.pages.len()).filter(|&i| env.site.pages[i].campaigns.contains(slug)).collect();
-    env.site.sort_newest_first(&mut ids);
-    ids
+fn campaign_pages<'a>(env: &'a Env<'_>, page: usize) -> &'a [usize] {
+    env.lists.campaigns.get(&page).map_or(&[], Vec::as_slice)
 }
 
 /// The campaign view of page `page`, if it is a campaign.
@@ -212,7 +204,7 @@ pub fn campaign_view<'a>(env: &'a Env<'_>, page: usize) -> Option<Result<Campaig
         },
         status_label: status.label(),
         audiences,
-        pages: campaign_pages(env, page).into_iter().map(|i| &env.cards[i]).collect(),
+        pages: campaign_pages(env, page).iter().map(|&i| &env.cards[i]).collect(),
         feed_url: env.config.url(&format!("{}atom.xml", p.path)),
     }))
 }
@@ -247,7 +239,8 @@ pub fn render_campaign_audience(env: &Env<'_>, page: usize, k: usize) -> Rendere
     };
     let message = campaign.audiences[k].clone();
     let pages: Vec<&PageCard> = campaign_pages(env, page)
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|&i| {
             let a = &env.site.pages[i].audiences;
             a.is_empty() || a.contains(&message.id)
@@ -297,7 +290,7 @@ pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
             format!("{base}atom.xml"),
             format!("{} · {}", aud.name, config.title),
             &base,
-            &audience_pages(env, a),
+            audience_pages(env, a),
         );
     }
     for (i, p) in site.pages.iter().enumerate() {
@@ -306,7 +299,7 @@ pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
                 format!("{}atom.xml", p.path),
                 format!("{} · {}", p.title, config.title),
                 &p.path,
-                &campaign_pages(env, i),
+                campaign_pages(env, i),
             );
         }
     }

@@ -66,6 +66,54 @@ pub struct Env<'a> {
     pub cites: &'a Citations,
     /// Who cites which document and clause.
     pub backlinks: documents::Backlinks,
+    /// Page lists computed once per build (audiences, campaigns, positions in sections).
+    pub lists: Lists,
+}
+
+/// Lists that many outputs need, computed once per build instead of once per output.
+#[derive(Debug, Default)]
+pub struct Lists {
+    /// For each audience of loa.yaml (in order), the pages aimed at it, newest first.
+    pub audiences: Vec<Vec<usize>>,
+    /// For each campaign page, the pages that joined it, newest first.
+    pub campaigns: std::collections::HashMap<usize, Vec<usize>>,
+    /// For each page, its position in its section's list.
+    pub position: Vec<usize>,
+}
+
+impl Lists {
+    fn new(config: &Config, site: &Site) -> Lists {
+        let mut newest: Vec<usize> = (0..site.pages.len()).collect();
+        site.sort_newest_first(&mut newest);
+        let audiences = config
+            .audiences
+            .0
+            .iter()
+            .map(|(id, _)| newest.iter().copied().filter(|&i| site.pages[i].audiences.contains(id)).collect())
+            .collect();
+        let mut campaigns: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+        let by_slug: std::collections::HashMap<&str, usize> = site
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.meta.campaign().is_some())
+            .map(|(i, p)| (p.slug.as_str(), i))
+            .collect();
+        for &i in &newest {
+            for slug in &site.pages[i].campaigns {
+                if let Some(&c) = by_slug.get(slug.as_str()) {
+                    campaigns.entry(c).or_default().push(i);
+                }
+            }
+        }
+        let mut position = vec![0; site.pages.len()];
+        for s in &site.sections {
+            for (k, &id) in s.pages.iter().enumerate() {
+                position[id] = k;
+            }
+        }
+        Lists { audiences, campaigns, position }
+    }
 }
 
 /// One output file to render.
@@ -108,7 +156,8 @@ pub fn render_site(
     let mentions: Vec<Vec<crate::markdown::cite::Mention>> =
         bodies.pages.iter().map(|r| r.mentions.clone()).collect();
     let backlinks = documents::Backlinks::new(&site.pages, &mentions, cites, site);
-    let env = Env { config, site, bodies, cards, templates, links, cites, backlinks };
+    let lists = Lists::new(config, site);
+    let env = Env { config, site, bodies, cards, templates, links, cites, backlinks, lists };
 
     let mut diags = Diagnostics::new();
     let jobs = jobs(&env, &mut diags);
@@ -353,7 +402,7 @@ fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
     let p = &site.pages[i];
     let r = &env.bodies.pages[i];
     let section = &site.sections[p.section];
-    let pos = section.pages.iter().position(|&id| id == i);
+    let pos = Some(env.lists.position[i]);
     let link =
         |id: usize| LinkView { title: site.pages[id].title.clone(), url: config.url(&site.pages[id].path) };
     let listed = p.kind != Kind::Page;
