@@ -32,11 +32,14 @@ pub struct Served {
 impl Served {
     /// Starts `loa serve --root ROOT --port 0 ARGS…` and waits for its URL.
     pub fn start(root: &Path, args: &[&str]) -> Served {
-        let mut child = loa()
-            .args(["serve", "--root"])
-            .arg(root)
-            .args(["--port", "0"])
-            .args(args)
+        let mut cmd = loa();
+        cmd.args(["serve", "--root"]).arg(root).args(["--port", "0"]).args(args);
+        Served::spawn(cmd)
+    }
+
+    /// Starts a command that runs `loa serve --port 0` and waits for its URL.
+    pub fn spawn(mut cmd: std::process::Command) -> Served {
+        let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -747,4 +750,38 @@ fn a_scheduled_page_goes_live_without_an_edit() {
     srv.after(g);
     assert!(srv.page("/bai-viet/hen/").contains("Bài hẹn giờ."));
     assert!(srv.stdout().contains("Đến giờ hẹn"), "{}", srv.stdout());
+}
+
+#[test]
+fn running_out_of_inotify_watches_falls_back_to_polling() {
+    // A user namespace of its own gets its own inotify limits: allow 3 watches there.
+    let probe = std::process::Command::new("unshare")
+        .args(["--user", "--map-root-user", "sh", "-c", "echo 3 > /proc/sys/user/max_inotify_watches"])
+        .stderr(Stdio::null())
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: user namespaces (unshare --user) are not available here");
+        return;
+    }
+    let site = fixture("basic");
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args([
+        "--user",
+        "--map-root-user",
+        "sh",
+        "-c",
+        "echo 3 > /proc/sys/user/max_inotify_watches && exec \"$0\" \"$@\"",
+    ])
+    .arg(env!("CARGO_BIN_EXE_loa"))
+    .args(["serve", "--port", "0", "--root"])
+    .arg(site.path());
+    let srv = Served::spawn(cmd);
+    let g = generation(&srv.ready());
+    assert!(srv.stderr().contains("max_user_watches"), "no fallback warning: {}", srv.stderr());
+    let path = site.path().join("content/bai-viet/bai-dau.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, text.replace("Đoạn mở đầu", "Đọc định kỳ. Đoạn mở đầu")).expect("write");
+    let s = srv.after(g);
+    assert_eq!(s["ok"], true, "{s:#}");
+    assert!(srv.page("/bai-viet/bai-dau/").contains("Đọc định kỳ."));
 }
