@@ -177,10 +177,7 @@ impl Server {
             Watch::start(&self.root, mode).map_err(|e| ServeError::Watch(e.to_string()))?;
         let base_path =
             Config::load(&self.root, &Overrides::default()).map(|c| c.base_path).unwrap_or_default();
-        report(Event::Listening {
-            url: site_url(addr, "127.0.0.1", &base_path),
-            lan: lan_urls(addr, &base_path),
-        });
+        report(Event::Listening { url: site_url(addr, &base_path), lan: lan_urls(addr, &base_path) });
         if fell_back || self.opts.poll {
             report(Event::Polling { fallback: fell_back });
         }
@@ -209,11 +206,11 @@ impl Server {
 }
 
 /// The URL of the site for a browser on this machine.
-fn site_url(addr: SocketAddr, loopback: &str, base_path: &str) -> String {
-    let host = if addr.ip().is_unspecified() || addr.ip().is_loopback() {
-        loopback.to_string()
-    } else {
-        host_port(addr.ip())
+fn site_url(addr: SocketAddr, base_path: &str) -> String {
+    let host = match addr.ip() {
+        IpAddr::V4(v4) if v4.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V6(v6) if v6.is_unspecified() => "[::1]".to_string(),
+        ip => host_port(ip),
     };
     format!("http://{host}:{}{base_path}/", addr.port())
 }
