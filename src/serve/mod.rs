@@ -175,8 +175,8 @@ impl Server {
         let mode = if self.opts.poll { Mode::Poll } else { Mode::Native };
         let (mut watch, fell_back) =
             Watch::start(&self.root, mode).map_err(|e| ServeError::Watch(e.to_string()))?;
-        let base_path =
-            Config::load(&self.root, &Overrides::default()).map(|c| c.base_path).unwrap_or_default();
+        let initial = Config::load(&self.root, &Overrides::default()).ok();
+        let base_path = initial.as_ref().map(|c| c.base_path.clone()).unwrap_or_default();
         report(Event::Listening { url: site_url(addr, &base_path), lan: lan_urls(addr, &base_path) });
         if fell_back || self.opts.poll {
             report(Event::Polling { fallback: fell_back });
@@ -185,7 +185,7 @@ impl Server {
             root: self.root.clone(),
             drafts: self.opts.drafts,
             shared,
-            sources: Sources::scan(&self.root, None),
+            sources: Sources::scan(&self.root, initial.map(|c| c.output_dir)),
             superseded_in_a_row: 0,
             next_change: None,
         };
