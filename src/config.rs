@@ -37,6 +37,47 @@ pub struct MarkdownConfig {
     pub unsafe_html: bool,
 }
 
+/// What templates may read from the environment (`security:` in loa.yaml).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityConfig {
+    /// Environment variables `get_env(name=…)` may read; any other name is a template error.
+    /// Empty by default: themes cannot read `GITHUB_TOKEN` or any other secret of the CI job.
+    #[serde(default)]
+    pub getenv: Vec<String>,
+}
+
+/// How the site writes the tone mark on `oa`, `oe`, `uy` (`hòa`/`hoà`): `loa check` warns on
+/// words written the other way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ToneStyle {
+    /// The traditional placement: `hòa`, `thủy`, `khỏe`.
+    Old,
+    /// The placement of the 1980s rules: `hoà`, `thuỷ`, `khoẻ`.
+    New,
+}
+
+/// One phrase an organisation forbids, with the correction shown as the hint.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForbiddenPhrase {
+    /// The phrase as written (matched after NFC normalisation, case-sensitively).
+    pub phrase: String,
+    /// What to write instead, or why the phrase is wrong.
+    #[serde(default)]
+    pub hint: String,
+}
+
+/// Editorial rules `loa check` applies to every page's title, summary and body.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditorialConfig {
+    /// Phrases that must not appear.
+    #[serde(default)]
+    pub forbidden: Vec<ForbiddenPhrase>,
+}
+
 /// loa.yaml as written. Every key is listed here; any other key is an error.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -53,6 +94,11 @@ pub struct RawConfig {
     reading_speed: Option<u32>,
     #[serde(default)]
     markdown: MarkdownConfig,
+    #[serde(default)]
+    security: SecurityConfig,
+    tone_style: Option<ToneStyle>,
+    #[serde(default)]
+    editorial: EditorialConfig,
 }
 
 /// The keys loa.yaml accepts (for did-you-mean hints).
@@ -66,6 +112,9 @@ pub const CONFIG_KEYS: &[&str] = &[
     "audiences",
     "reading_speed",
     "markdown",
+    "security",
+    "tone_style",
+    "editorial",
 ];
 
 /// Validated configuration of one site.
@@ -94,6 +143,12 @@ pub struct Config {
     pub reading_speed: u32,
     /// Markdown options.
     pub markdown: MarkdownConfig,
+    /// Environment access allowed to templates (`security.getenv`).
+    pub security: SecurityConfig,
+    /// The site's tone-mark placement (`tone_style`), if it chose one.
+    pub tone_style: Option<ToneStyle>,
+    /// Editorial rules (`editorial.forbidden`), applied by `loa check`.
+    pub editorial: EditorialConfig,
 }
 
 /// Overrides from the command line.
@@ -195,6 +250,26 @@ impl Config {
                 );
             }
         }
+        for name in &raw.security.getenv {
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                diags.push(
+                    Diagnostic::error(
+                        "config",
+                        at("security"),
+                        format!("`security.getenv`: `{name}` không phải tên biến môi trường"),
+                    )
+                    .with_hint("chỉ dùng chữ cái, số và `_`, ví dụ `getenv: [LOA_BUILD_ID]`"),
+                );
+            }
+        }
+        for rule in &raw.editorial.forbidden {
+            if rule.phrase.trim().is_empty() {
+                diags.push(
+                    Diagnostic::error("config", at("editorial"), "`editorial.forbidden`: cụm từ rỗng")
+                        .with_hint("mỗi mục cần `phrase:` là cụm từ cần tránh"),
+                );
+            }
+        }
         let output_dir = match &overrides.output_dir {
             Some(p) => std::env::current_dir().map(|cwd| cwd.join(p)).unwrap_or_else(|_| p.clone()),
             None => root.join(raw.output_dir.as_deref().unwrap_or("public")),
@@ -214,6 +289,9 @@ impl Config {
             audiences: raw.audiences,
             reading_speed: raw.reading_speed.filter(|&r| r > 0).unwrap_or(200),
             markdown: raw.markdown,
+            security: raw.security,
+            tone_style: raw.tone_style,
+            editorial: raw.editorial,
         })
     }
 
@@ -353,6 +431,19 @@ mod tests {
         let c = parse("title: T\nbase_url: https://x.vn\naudiences:\n  z-a: {name: Z}\n  a-b: {name: A}\n")
             .expect("valid");
         assert_eq!(c.audiences.keys().collect::<Vec<_>>(), ["z-a", "a-b"]);
+    }
+
+    #[test]
+    fn security_tone_and_editorial_keys() {
+        let c = parse(
+            "title: T\nbase_url: https://x.vn\nsecurity:\n  getenv: [LOA_BUILD]\ntone_style: old\neditorial:\n  forbidden:\n    - phrase: Kết luận 49 của Bộ Chính trị\n      hint: do Ban Bí thư ban hành\n",
+        )
+        .expect("valid");
+        assert_eq!(c.security.getenv, ["LOA_BUILD"]);
+        assert_eq!(c.tone_style, Some(ToneStyle::Old));
+        assert_eq!(c.editorial.forbidden[0].hint, "do Ban Bí thư ban hành");
+        assert!(parse("title: T\nbase_url: https://x.vn\nsecurity: {getenv: [\"A B\"]}\n").is_err());
+        assert!(parse("title: T\nbase_url: https://x.vn\ntone_style: moi\n").is_err());
     }
 
     #[test]

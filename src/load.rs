@@ -106,7 +106,9 @@ pub fn load_site(config: &Config) -> Result<Loaded, Diagnostics> {
     Ok(Loaded { sources, content_assets, static_files, warnings: diags })
 }
 
-fn read_source(rel: String, path: &Path) -> Result<Option<Source>, Diagnostic> {
+/// Reads and decodes one Markdown file (`rel` relative to `content/`). A file that vanished
+/// since the walk, or cannot be read, is an error naming it; an empty file is a warning.
+pub fn read_source(rel: String, path: &Path) -> Result<Option<Source>, Diagnostic> {
     let file = format!("content/{rel}");
     let meta = std::fs::metadata(path).map_err(|e| io_error(&file, &e))?;
     if meta.len() > MAX_FILE_SIZE {
@@ -141,14 +143,16 @@ fn io_error(file: &str, e: &std::io::Error) -> Diagnostic {
 
 /// Walks `dir`, calling `found(rel, path)` for each regular file. Hidden files, editor temp
 /// files and anything under a hidden folder are skipped; symlinks that resolve outside the site
-/// root are refused with a warning; loops and unreadable entries are errors.
+/// root are refused with a warning (a symlinked folder once, not per file) and never followed;
+/// loops are warnings naming the link; unreadable entries are errors. Directories whose name
+/// ends in `.md` are folders like any other (never read as a file).
 fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(String, PathBuf)) {
-    let walker = WalkDir::new(dir)
+    let mut walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -165,7 +169,7 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(
                 } else {
                     let detail = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
                     let hint = if e.io_error().map(|io| io.kind()) == Some(std::io::ErrorKind::NotFound) {
-                        "liên kết tượng trưng trỏ tới tệp không tồn tại; xóa hoặc sửa nó"
+                        "liên kết tượng trưng trỏ tới tệp không tồn tại, hoặc tệp vừa bị xóa; xóa hoặc sửa nó rồi chạy lại"
                     } else {
                         "sửa quyền của tệp hoặc thư mục (chmod) rồi chạy lại"
                     };
@@ -177,13 +181,14 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let path = entry.path().to_path_buf();
-        if entry.path_is_symlink() || has_symlink_ancestor(dir, &path) {
+        if entry.depth() > 0 && (entry.path_is_symlink() || has_symlink_ancestor(dir, &path)) {
             let target = canonical(&path);
             if !target.starts_with(root) {
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                // Under a refused folder link: already reported (the folder is not entered).
                 diags.push(
                     Diagnostic::warning(
                         "symlink-outside",
@@ -194,6 +199,9 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(
                 );
                 continue;
             }
+        }
+        if !entry.file_type().is_file() {
+            continue;
         }
         let Ok(rel) = path.strip_prefix(dir) else {
             continue;
@@ -255,5 +263,14 @@ mod tests {
             assert!(is_ignored(n), "{n}");
         }
         assert!(!is_ignored("x.md"));
+    }
+
+    #[test]
+    fn a_file_that_vanished_is_an_error_naming_it() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let e = read_source("a/x.md".into(), &tmp.path().join("x.md")).unwrap_err();
+        assert!(e.is_error());
+        assert_eq!(e.location, Some(Location::file("content/a/x.md")));
+        assert!(e.message.contains("biến mất"), "{e}");
     }
 }

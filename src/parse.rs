@@ -65,7 +65,7 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
-/// Splits front matter from body. Blank lines before the opening `---` are allowed.
+/// Splits front matter from body. Blank lines and spaces before the opening `---` are allowed.
 pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     let mut offset = 0;
     let mut line_no = 1;
@@ -82,8 +82,10 @@ pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Di
         }
     };
     let open_line = line_no;
+    // Leading spaces before the opening `---` are allowed too (as Zola's `^[[:space:]]*---`):
+    // an editor's stray indent should not turn the whole file into a missing-front-matter error.
     match open {
-        Some(l) if l.trim_end() == "---" => offset += l.len(),
+        Some(l) if l.trim() == "---" => offset += l.len(),
         _ => {
             return Err(Diagnostic::error(
                 "front-matter",

@@ -3,11 +3,17 @@
 //!
 //! Takes a `BuildOutput` and the output path; gives the number of files written and copied.
 //! A failed or interrupted build leaves the previous output exactly as it was. It never deletes
-//! a folder that does not carry loa's marker file.
+//! a folder that does not carry loa's marker file (unless `--force` says so, and then it keeps
+//! the folder's dotfiles: `.git`, `.gitignore`, `CNAME`-like hidden files).
+//!
+//! Also owns the build lock (`.loa.lock` in the site root, holding the PID of the build that
+//! writes) and the interruption path: `abort_staging` removes the staging folder of a write in
+//! progress, and waits for a swap in progress to finish, so Ctrl-C never leaves a mixed output.
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context as _, Result, bail};
 use rayon::prelude::*;
@@ -60,6 +66,13 @@ fn resolve(p: &Path) -> PathBuf {
 
 /// Checks that `out` may be written and replaced for the site at `root`. Does no writes.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, UnsafeOutput> {
+    check_output_dir_with(root, out, false)
+}
+
+/// Like `check_output_dir`; with `force`, an existing folder without loa's marker is accepted
+/// (its dotfiles are kept by `write_output_with`). The path rules (root, home, sources) hold
+/// whatever `force` says.
+pub fn check_output_dir_with(root: &Path, out: &Path, force: bool) -> Result<PathBuf, UnsafeOutput> {
     let root = resolve(root);
     let out = resolve(out);
     let shown = out.display().to_string();
@@ -94,9 +107,9 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, UnsafeOutput
         }
         let marked = out.join(MARKER).is_file();
         let empty = std::fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
-        if !marked && !empty {
+        if !marked && !empty && !force {
             return refuse(format!(
-                "thư mục `{shown}` không do loa tạo ra (không có tệp {MARKER}) và không trống; loa không ghi đè. Hãy làm trống nó hoặc chọn thư mục khác"
+                "thư mục `{shown}` không do loa tạo ra (không có tệp {MARKER}) và không trống; loa không ghi đè. Hãy làm trống nó, chọn thư mục khác, hoặc dùng --force (giữ lại các tệp ẩn như .git)"
             ));
         }
     }
@@ -140,8 +153,13 @@ pub fn clean_stale(out: &Path) {
     };
     for e in entries.flatten() {
         let fname = e.file_name().to_string_lossy().into_owned();
-        let own_pid = fname.ends_with(&format!("-{}", std::process::id()));
-        if prefixes.iter().any(|p| fname.starts_with(p.as_str())) && !own_pid {
+        let Some(rest) = prefixes.iter().find_map(|p| fname.strip_prefix(p.as_str())) else {
+            continue;
+        };
+        // `<pid>` or `<pid>-aborted`: a live process's folder is its own business.
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let live = pid.is_some_and(|p| p == std::process::id() || process_alive(p));
+        if !live {
             let path = e.path();
             let removable = path.join(MARKER).is_file()
                 || std::fs::read_dir(&path).map(|mut d| d.next().is_none()).unwrap_or(false);
@@ -152,26 +170,106 @@ pub fn clean_stale(out: &Path) {
     }
 }
 
+/// How to write.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Replace an output folder loa did not create, keeping its dotfiles (`--force`).
+    pub force: bool,
+}
+
+/// The write in progress (its staging folder), shared with `abort_staging`.
+static ACTIVE: Mutex<Active> = Mutex::new(Active { staging: None, aborted: false });
+
+struct Active {
+    staging: Option<PathBuf>,
+    aborted: bool,
+}
+
+fn active() -> std::sync::MutexGuard<'static, Active> {
+    ACTIVE.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Called on Ctrl-C or SIGTERM: waits for a swap in progress to finish (so the output is the
+/// old or the complete new one, never a mix), then removes the staging folder of a write in
+/// progress and stops later writes from swapping in. Returns the removed staging folder.
+/// Holds the write lock until the process exits: call it only on the way out.
+pub fn abort_staging() -> Option<PathBuf> {
+    let mut a = active();
+    a.aborted = true;
+    let staging = a.staging.take()?;
+    // Rename first: writers still running find their folder gone and stop, instead of
+    // re-creating files in a folder being deleted.
+    let dead = staging.with_file_name(format!(
+        "{}-aborted",
+        staging.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    ));
+    let target = if std::fs::rename(&staging, &dead).is_ok() { dead } else { staging.clone() };
+    for _ in 0..3 {
+        if std::fs::remove_dir_all(&target).is_ok() || !target.exists() {
+            break;
+        }
+    }
+    // Keep the lock held: the process is about to exit.
+    std::mem::forget(a);
+    Some(staging)
+}
+
 /// Writes the output into a staging folder next to `out`, then swaps it in.
 pub fn write_output(out: &Path, output: &BuildOutput) -> Result<WriteStats> {
+    write_output_with(out, output, WriteOptions::default())
+}
+
+/// `write_output` with options.
+pub fn write_output_with(out: &Path, output: &BuildOutput, opts: WriteOptions) -> Result<WriteStats> {
     clean_stale(out);
     let staging = sibling(out, "staging");
-    let result = write_tree(&staging, output);
+    {
+        let mut a = active();
+        if a.aborted {
+            bail!("đã dừng theo yêu cầu");
+        }
+        a.staging = Some(staging.clone());
+    }
+    let result = write_tree(&staging, out, output);
+    let mut a = active();
+    a.staging = None;
+    if a.aborted {
+        bail!("đã dừng theo yêu cầu");
+    }
     match result {
         Ok(stats) => {
-            swap(&staging, out).inspect_err(|_| {
-                let _ = std::fs::remove_dir_all(&staging);
-            })?;
-            Ok(stats)
+            // The swap runs under the lock: an interruption waits for it to finish.
+            let swapped = swap(&staging, out, opts.force);
+            drop(a);
+            match swapped {
+                Ok(old) => {
+                    if let Some(old) = old {
+                        std::fs::remove_dir_all(&old).with_context(|| format!("xóa {}", old.display()))?;
+                    }
+                    Ok(stats)
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&staging);
+                    Err(e)
+                }
+            }
         }
         Err(e) => {
+            drop(a);
             let _ = std::fs::remove_dir_all(&staging);
             Err(e)
         }
     }
 }
 
-fn write_tree(staging: &Path, output: &BuildOutput) -> Result<WriteStats> {
+/// `public/bai-viet/x/index.html`: how a written file is named in messages (the output folder's
+/// name, not the staging folder's).
+fn shown_key(out: &Path, key: &str) -> String {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    format!("{name}/{key}")
+}
+
+fn write_tree(staging: &Path, out: &Path, output: &BuildOutput) -> Result<WriteStats> {
     if staging.exists() {
         std::fs::remove_dir_all(staging).with_context(|| format!("xóa {}", staging.display()))?;
     }
@@ -180,48 +278,190 @@ fn write_tree(staging: &Path, output: &BuildOutput) -> Result<WriteStats> {
     }
     std::fs::create_dir(staging).with_context(|| format!("tạo thư mục {}", staging.display()))?;
     let mut marker = std::fs::File::create(staging.join(MARKER))
-        .with_context(|| format!("ghi {}", staging.join(MARKER).display()))?;
-    marker.write_all(b"This folder is written by loa; loa replaces it on every build.\n")?;
+        .with_context(|| format!("ghi {}", shown_key(out, MARKER)))?;
+    marker
+        .write_all(b"This folder is written by loa; loa replaces it on every build.\n")
+        .with_context(|| format!("ghi {}", shown_key(out, MARKER)))?;
     let keys: Vec<&str> = output.files.keys().chain(output.copies.keys()).map(String::as_str).collect();
     let mut dirs = BTreeSet::new();
     for key in &keys {
         let Some(rel) = safe_relative(key) else { bail!("đường dẫn xuất không an toàn: {key}") };
-        if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
-            dirs.insert(parent.to_path_buf());
+        // Every ancestor, so that each folder is made with `create_dir` after its parent:
+        // never `create_dir_all`, which would re-create an aborted staging folder.
+        let mut parent = rel.parent();
+        while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
+            dirs.insert(p.to_path_buf());
+            parent = p.parent();
         }
     }
     for d in &dirs {
         let p = staging.join(d);
-        std::fs::create_dir_all(&p).with_context(|| format!("tạo thư mục {}", p.display()))?;
+        match std::fs::create_dir(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && p.is_dir() => {}
+            Err(e) => {
+                return Err(e).with_context(|| format!("tạo thư mục {}", shown_key(out, &slash(d))));
+            }
+        }
     }
     output.files.par_iter().try_for_each(|(key, bytes)| {
         let p = staging.join(key);
-        std::fs::write(&p, bytes).with_context(|| format!("ghi {}", p.display()))
+        std::fs::write(&p, bytes).with_context(|| format!("ghi {}", shown_key(out, key)))
     })?;
     output.copies.par_iter().try_for_each(|(key, from)| {
         let p = staging.join(key);
         std::fs::copy(from, &p)
             .map(|_| ())
-            .with_context(|| format!("sao chép {} sang {}", from.display(), p.display()))
+            .with_context(|| format!("sao chép {} sang {}", from.display(), shown_key(out, key)))
     })?;
+    // Flush to disk before the swap, so that a crash right after it cannot publish empty files.
+    if let Ok(f) = std::fs::File::open(staging) {
+        let _ = f.sync_all();
+    }
     Ok(WriteStats { written: output.files.len(), copied: output.copies.len() })
 }
 
-fn swap(staging: &Path, out: &Path) -> Result<()> {
-    if out.exists() {
-        let old = sibling(out, "old");
-        std::fs::rename(out, &old).with_context(|| format!("đổi tên {}", out.display()))?;
-        if let Err(e) = std::fs::rename(staging, out) {
-            // Put the previous output back: never leave the site without one.
-            let _ = std::fs::rename(&old, out);
-            return Err(e).with_context(|| format!("đổi tên {} thành {}", staging.display(), out.display()));
-        }
-        std::fs::remove_dir_all(&old).with_context(|| format!("xóa {}", old.display()))?;
-    } else {
+fn slash(p: &Path) -> String {
+    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Swaps `staging` in as `out`; gives the old folder to delete (after the lock is released).
+/// With `force`, the old folder's dotfiles (`.git`, `.gitignore`, …) move into the new output.
+fn swap(staging: &Path, out: &Path, force: bool) -> Result<Option<PathBuf>> {
+    if !out.exists() {
         std::fs::rename(staging, out)
             .with_context(|| format!("đổi tên {} thành {}", staging.display(), out.display()))?;
+        return Ok(None);
     }
-    Ok(())
+    let mut moved = Vec::new();
+    if force && !out.join(MARKER).is_file() {
+        for e in std::fs::read_dir(out).with_context(|| format!("đọc {}", out.display()))?.flatten() {
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with('.') && !staging.join(&name).exists() {
+                let to = staging.join(&name);
+                match std::fs::rename(e.path(), &to) {
+                    Ok(()) => moved.push((e.path(), to)),
+                    Err(err) => {
+                        for (from, to) in moved.iter().rev() {
+                            let _ = std::fs::rename(to, from);
+                        }
+                        return Err(err).with_context(|| format!("giữ lại {}", e.path().display()));
+                    }
+                }
+            }
+        }
+    }
+    let old = sibling(out, "old");
+    let put_back = |moved: &[(PathBuf, PathBuf)]| {
+        for (from, to) in moved.iter().rev() {
+            let _ = std::fs::rename(to, from);
+        }
+    };
+    if let Err(e) = std::fs::rename(out, &old) {
+        put_back(&moved);
+        return Err(e).with_context(|| format!("đổi tên {}", out.display()));
+    }
+    if let Err(e) = std::fs::rename(staging, out) {
+        // Put the previous output back: never leave the site without one.
+        let _ = std::fs::rename(&old, out);
+        put_back(&moved);
+        return Err(e).with_context(|| format!("đổi tên {} thành {}", staging.display(), out.display()));
+    }
+    Ok(Some(old))
+}
+
+/// The lock file of a site root: one build writes at a time.
+pub const LOCK_FILE: &str = ".loa.lock";
+
+/// A held build lock; removed when dropped.
+#[derive(Debug)]
+pub struct BuildLock {
+    path: PathBuf,
+}
+
+/// Why the lock could not be taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockError {
+    /// Another live process holds it.
+    Held {
+        /// Its process id.
+        pid: u32,
+    },
+    /// The lock file could not be created.
+    Io(String),
+}
+
+impl std::fmt::Display for LockError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LockError::Held { pid } => {
+                write!(f, "một lệnh loa build khác (pid {pid}) đang ghi trang này ({LOCK_FILE})")
+            }
+            LockError::Io(e) => write!(f, "không tạo được {LOCK_FILE}: {e}"),
+        }
+    }
+}
+
+impl BuildLock {
+    /// Takes `<root>/.loa.lock`, waiting up to `wait` for a live holder; a lock left by a dead
+    /// process is taken over.
+    pub fn acquire(root: &Path, wait: std::time::Duration) -> Result<BuildLock, LockError> {
+        let path = root.join(LOCK_FILE);
+        let start = std::time::Instant::now();
+        loop {
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut f) => {
+                    let _ = writeln!(f, "{}", std::process::id());
+                    return Ok(BuildLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder =
+                        std::fs::read_to_string(&path).ok().and_then(|t| t.trim().parse::<u32>().ok());
+                    match holder {
+                        Some(pid) if process_alive(pid) && pid != std::process::id() => {
+                            if start.elapsed() >= wait {
+                                return Err(LockError::Held { pid });
+                            }
+                        }
+                        // Dead holder, or a lock being written right now (no PID yet): a
+                        // half-written file older than a moment is stale too.
+                        None if start.elapsed() < std::time::Duration::from_millis(200) => {}
+                        _ => {
+                            let _ = std::fs::remove_file(&path);
+                            continue;
+                        }
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(e) => return Err(LockError::Io(e.to_string())),
+            }
+        }
+    }
+
+    /// Where the lock file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// True when a process with this id exists.
+pub fn process_alive(pid: u32) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        Path::new(&format!("/proc/{pid}")).exists()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        // Without /proc, assume alive: a stale lock is then reported with its PID.
+        let _ = pid;
+        true
+    }
 }
 
 #[cfg(test)]
@@ -244,5 +484,40 @@ mod tests {
             assert!(check_output_dir(root, &out).is_err(), "{bad}");
         }
         assert!(check_output_dir(root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn lock_is_exclusive_and_taken_over_from_dead_holders() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let lock = BuildLock::acquire(tmp.path(), std::time::Duration::ZERO).expect("first");
+        assert!(tmp.path().join(LOCK_FILE).is_file());
+        drop(lock);
+        assert!(!tmp.path().join(LOCK_FILE).exists());
+        // PID 1 is alive (init); a PID beyond pid_max is not.
+        std::fs::write(tmp.path().join(LOCK_FILE), "1\n").expect("write");
+        let e = BuildLock::acquire(tmp.path(), std::time::Duration::from_millis(100)).unwrap_err();
+        assert_eq!(e, LockError::Held { pid: 1 });
+        std::fs::write(tmp.path().join(LOCK_FILE), "4999999\n").expect("write");
+        assert!(BuildLock::acquire(tmp.path(), std::time::Duration::ZERO).is_ok());
+    }
+
+    #[test]
+    fn force_keeps_dotfiles_and_replaces_the_rest() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("public");
+        std::fs::create_dir_all(out.join(".git")).expect("mkdir");
+        std::fs::write(out.join(".git/HEAD"), "ref\n").expect("write");
+        std::fs::write(out.join(".gitignore"), "x\n").expect("write");
+        std::fs::write(out.join("old.html"), "old\n").expect("write");
+        assert!(check_output_dir(tmp.path(), &out).is_err());
+        assert!(check_output_dir_with(tmp.path(), &out, true).is_ok());
+        let mut output = BuildOutput::default();
+        output.files.insert("index.html".into(), b"new".to_vec());
+        write_output_with(&out, &output, WriteOptions { force: true }).expect("write");
+        assert_eq!(std::fs::read_to_string(out.join(".git/HEAD")).expect("kept"), "ref\n");
+        assert!(out.join(".gitignore").is_file());
+        assert!(!out.join("old.html").exists());
+        assert!(out.join(MARKER).is_file());
+        assert_eq!(std::fs::read(out.join("index.html")).expect("new"), b"new");
     }
 }

@@ -1,4 +1,9 @@
 //! `loa build`.
+//!
+//! Exit codes: 0 built; 1 errors in the content or templates, or the output could not be
+//! written (public/ is then as before); 2 unsafe output folder, invalid loa.yaml, or another
+//! build holding the site's lock; 130 on Ctrl-C (SIGINT), 143 on SIGTERM, with public/ old or
+//! complete-new and the staging folder removed.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -6,7 +11,7 @@ use std::time::Instant;
 use clap::Args;
 use loa::build::{BuildOptions, build};
 use loa::config::Overrides;
-use loa::write::{check_output_dir, write_output};
+use loa::write::{BuildLock, WriteOptions, check_output_dir_with, write_output_with};
 
 use super::{EXIT_SITE, EXIT_USAGE, load_config, print_diagnostics, site_root};
 
@@ -32,12 +37,20 @@ pub struct BuildArgs {
     /// for previewing scheduled pages and campaign status.
     #[arg(long, value_name = "DATE", value_parser = super::parse_at)]
     at: Option<loa::vi::dates::DateTime>,
+    /// Replace an output folder loa did not create (e.g. a hand-made public/), keeping its
+    /// dotfiles (.git, .gitignore, …).
+    #[arg(long)]
+    force: bool,
 }
+
+/// How long a build waits for another build of the same site to finish writing.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl BuildArgs {
     /// Builds and writes; returns the exit code.
     pub fn run(&self) -> u8 {
         let start = Instant::now();
+        interrupt::install();
         let root = site_root(self.root.as_deref());
         let overrides = Overrides { output_dir: self.output_dir.clone(), base_url: self.base_url.clone() };
         let config = match load_config(&root, &overrides) {
@@ -45,7 +58,7 @@ impl BuildArgs {
             Err(code) => return code,
         };
         // Refuse a dangerous output folder before doing any work.
-        let out = match check_output_dir(&config.root, &config.output_dir) {
+        let out = match check_output_dir_with(&config.root, &config.output_dir, self.force) {
             Ok(out) => out,
             Err(e) => {
                 eprintln!("lỗi: {e}");
@@ -68,7 +81,23 @@ impl BuildArgs {
         };
         print_diagnostics(&built.warnings);
         let t = Instant::now();
-        let stats = match write_output(&out, &built.output) {
+        // One build writes a site at a time: a second one waits, then names the holder.
+        let lock = match BuildLock::acquire(&config.root, LOCK_WAIT) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("lỗi: {e}");
+                eprintln!(
+                    "  gợi ý: chờ lệnh kia xong rồi chạy lại; nếu không còn lệnh nào chạy, xóa tệp {}",
+                    loa::write::LOCK_FILE
+                );
+                return EXIT_USAGE;
+            }
+        };
+        interrupt::set_lock(lock.path());
+        let written = write_output_with(&out, &built.output, WriteOptions { force: self.force });
+        interrupt::clear_lock();
+        drop(lock);
+        let stats = match written {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("lỗi: {e:#}");
@@ -105,4 +134,78 @@ fn shown(root: &std::path::Path, out: &std::path::Path) -> String {
         Ok(rel) => format!("{}/", rel.display()),
         Err(_) => out.display().to_string(),
     }
+}
+
+/// Ctrl-C and SIGTERM during a build: a watcher thread (not the signal handler, which may only
+/// set a flag) removes the staging folder, or waits for a swap in progress to finish, removes
+/// the lock file, and exits 130 (143 for SIGTERM) within a moment.
+#[cfg(unix)]
+mod interrupt {
+    use std::os::raw::c_int;
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicI32, Ordering};
+    use std::time::Duration;
+
+    const SIGINT: c_int = 2;
+    const SIGTERM: c_int = 15;
+
+    static SIGNAL: AtomicI32 = AtomicI32::new(0);
+    static LOCK: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+    unsafe extern "C" {
+        fn signal(signum: c_int, handler: extern "C" fn(c_int)) -> usize;
+    }
+
+    extern "C" fn on_signal(sig: c_int) {
+        // Only an atomic store: async-signal-safe.
+        SIGNAL.store(sig, Ordering::SeqCst);
+    }
+
+    /// Installs the handlers and the watcher thread.
+    pub fn install() {
+        // SAFETY: `on_signal` only stores to an atomic, which is async-signal-safe.
+        unsafe {
+            signal(SIGINT, on_signal);
+            signal(SIGTERM, on_signal);
+        }
+        std::thread::spawn(|| {
+            loop {
+                let sig = SIGNAL.load(Ordering::SeqCst);
+                if sig != 0 {
+                    stop(sig);
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        });
+    }
+
+    /// Remembers the lock file to remove on interruption.
+    pub fn set_lock(path: &Path) {
+        *LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(path.to_path_buf());
+    }
+
+    /// The lock was released normally.
+    pub fn clear_lock() {
+        *LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
+    fn stop(sig: c_int) -> ! {
+        let staging = loa::write::abort_staging();
+        if let Some(lock) = LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+            let _ = std::fs::remove_file(lock);
+        }
+        let what = if staging.is_some() { "đã xóa thư mục tạm; " } else { "" };
+        eprintln!("\nĐã dừng loa build; {what}thư mục xuất giữ nguyên bản trước hoặc là bản mới hoàn chỉnh.");
+        std::process::exit(if sig == SIGTERM { 143 } else { 130 });
+    }
+}
+
+#[cfg(not(unix))]
+mod interrupt {
+    /// The default Ctrl-C handling ends the process; a stale staging folder is removed by the
+    /// next build.
+    pub fn install() {}
+    pub fn set_lock(_: &std::path::Path) {}
+    pub fn clear_lock() {}
 }

@@ -1,10 +1,15 @@
-//! `loa check`: the build without writing.
+//! `loa check`: the build without writing, plus the content checks of `loa::check`: the gate
+//! CI runs before `loa build` publishes.
+//!
+//! Exit codes: 0 no error (and, with `--strict`, no warning); 1 errors in the site, loa.yaml
+//! included (a gate that failed), or warnings under `--strict`; 2 bad flags.
 
 use std::path::PathBuf;
 
 use clap::Args;
 use loa::build::{BuildOptions, build};
 use loa::config::Overrides;
+use loa::diagnostics::Diagnostics;
 
 use super::{EXIT_SITE, print_diagnostics, site_root};
 
@@ -23,6 +28,16 @@ pub struct CheckArgs {
     /// Output format: `human` (default) or `json` (one object: diagnostics, counts, next change).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Fail on warnings too (exit 1), and also warn on code fences in unknown languages.
+    #[arg(long)]
+    strict: bool,
+    /// Also check links to other sites (off by default: needs the network; each link is given
+    /// at most --external-timeout seconds).
+    #[arg(long)]
+    external: bool,
+    /// Seconds to wait for one external link.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    external_timeout: u64,
 }
 
 /// How `check` prints.
@@ -35,18 +50,34 @@ pub enum Format {
 }
 
 impl CheckArgs {
-    /// Runs the pipeline, prints every diagnostic; returns the exit code.
+    /// Runs the pipeline and the content checks, prints every diagnostic; returns the exit code.
     pub fn run(&self) -> u8 {
         let root = site_root(self.root.as_deref());
-        let result = match loa::config::Config::load(&root, &Overrides::default()) {
-            Ok(config) => build(&config, BuildOptions { drafts: self.drafts, at: self.at }),
-            Err(diags) => Err(diags),
+        let opts = BuildOptions { drafts: self.drafts, at: self.at };
+        let (result, extra) = match loa::config::Config::load(&root, &Overrides::default()) {
+            Ok(config) => {
+                let result = build(&config, opts);
+                let check_opts = loa::check::CheckOptions {
+                    drafts: self.drafts,
+                    now: self.at.unwrap_or_else(loa::build::now),
+                    strict: self.strict,
+                    external: self.external,
+                    external_timeout: std::time::Duration::from_secs(self.external_timeout.max(1)),
+                };
+                let extra =
+                    loa::check::check_content(&config, result.as_ref().ok().map(|b| &b.output), &check_opts);
+                (result, extra)
+            }
+            Err(diags) => (Err(diags), Diagnostics::new()),
         };
+        let (mut diags, next, pages) = match result {
+            Ok(b) => (b.warnings, b.next_change, Some(b.pages)),
+            Err(d) => (d, None, None),
+        };
+        diags.extend(extra);
+        diags.sort();
+        let ok = !diags.has_errors() && !(self.strict && diags.warning_count() > 0);
         if self.format == Format::Json {
-            let (diags, next, ok) = match &result {
-                Ok(b) => (&b.warnings, b.next_change, true),
-                Err(d) => (d, None, false),
-            };
             let json = serde_json::json!({
                 "ok": ok,
                 "errors": diags.error_count(),
@@ -57,17 +88,19 @@ impl CheckArgs {
             println!("{json:#}");
             return if ok { 0 } else { EXIT_SITE };
         }
-        match result {
-            Ok(built) => {
-                print_diagnostics(&built.warnings);
-                println!("Không có lỗi: {} trang, {} cảnh báo.", built.pages, built.warnings.warning_count());
-                if let Some(line) = super::next_change_line(built.next_change) {
+        print_diagnostics(&diags);
+        match pages {
+            Some(n) if ok => {
+                println!("Không có lỗi: {n} trang, {} cảnh báo.", diags.warning_count());
+                if let Some(line) = super::next_change_line(next) {
                     println!("{line}");
                 }
                 0
             }
-            Err(diags) => {
-                print_diagnostics(&diags);
+            _ => {
+                if self.strict && !diags.has_errors() {
+                    eprintln!("--strict: {} cảnh báo được tính là lỗi.", diags.warning_count());
+                }
                 EXIT_SITE
             }
         }

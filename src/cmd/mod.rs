@@ -26,11 +26,20 @@ pub fn site_root(root: Option<&Path>) -> PathBuf {
 }
 
 /// Loads the config, printing its diagnostics on failure.
+///
+/// Exit codes: a folder without loa.yaml is not a site (1, as `serve` does); a loa.yaml that is
+/// malformed, has an unknown key or names a missing theme is a configuration error (2:
+/// RELIABILITY D4 and E7), so CI can tell "fix the setup" from "fix an article".
 pub fn load_config(root: &Path, overrides: &Overrides) -> Result<Config, u8> {
     Config::load(root, overrides).map_err(|d| {
         print_diagnostics(&d);
-        EXIT_SITE
+        config_exit_code(root)
     })
+}
+
+/// The exit code of a failed `Config::load` (see `load_config`).
+pub fn config_exit_code(root: &Path) -> u8 {
+    if root.join(loa::config::CONFIG_FILE).is_file() { EXIT_USAGE } else { EXIT_SITE }
 }
 
 /// Parses `--at` (a date or date-time; UTC+7 when no offset).

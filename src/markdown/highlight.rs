@@ -30,6 +30,11 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
     Some(generator.finalize())
 }
 
+/// True when fenced code in `lang` is highlighted (syntect knows the language).
+pub fn is_known_language(lang: &str) -> bool {
+    SYNTAXES.find_syntax_by_token(lang).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

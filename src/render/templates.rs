@@ -1,5 +1,11 @@
 //! Loading the theme's and the site's Tera templates, and turning Tera errors into diagnostics
 //! that name the template file, its line, and the page being rendered.
+//!
+//! Also owns what templates may reach outside the site: `get_env` reads only the variables
+//! listed in `security.getenv` of loa.yaml (a theme must not be able to print `GITHUB_TOKEN`
+//! into a published page), checked when the templates load and again when a call runs.
+//! Include and extends cycles are found by Tera when the templates load (before any page is
+//! rendered); component recursion is bounded by Tera (depth 20), so it is an error, not a crash.
 
 use std::collections::BTreeMap;
 
@@ -80,6 +86,13 @@ impl Templates {
         tera.autoescape_on([".html", ".htm", ".xml"]);
         tera.register_filter("vi_date", vi_date);
         tera.register_filter("so_hieu", so_hieu);
+        let allowed = config.security.getenv.clone();
+        tera.register_function("get_env", move |kwargs: tera::Kwargs, _: &tera::State| {
+            get_env(&allowed, &kwargs)
+        });
+        for (file, text) in sources.values() {
+            diags.extend(check_get_env(text, file, &config.security.getenv));
+        }
         // Add templates one by one first, so every syntax error is found, not only the first.
         for (name, (file, text)) in &sources {
             let mut probe = Tera::new();
@@ -102,6 +115,52 @@ impl Templates {
     pub fn has(&self, name: &str) -> bool {
         self.files.contains_key(name)
     }
+}
+
+/// `{{ get_env(name="LOA_BUILD_ID", default="dev") }}`: an environment variable, only when its
+/// name is listed in `security.getenv` of loa.yaml.
+fn get_env(allowed: &[String], kwargs: &tera::Kwargs) -> tera::TeraResult<tera::Value> {
+    let name: &str = kwargs.must_get("name")?;
+    if !allowed.iter().any(|a| a == name) {
+        return Err(tera::Error::message(not_allowed(name)));
+    }
+    match std::env::var(name) {
+        Ok(v) => Ok(tera::Value::from(v)),
+        Err(_) => match kwargs.get::<tera::Value>("default")? {
+            Some(d) => Ok(d),
+            None => Err(tera::Error::message(format!(
+                "get_env: biến môi trường `{name}` chưa được đặt (thêm `default=\"…\"` nếu nó có thể thiếu)"
+            ))),
+        },
+    }
+}
+
+fn not_allowed(name: &str) -> String {
+    format!("get_env: biến môi trường `{name}` không có trong danh sách `security.getenv` của loa.yaml")
+}
+
+/// Every `get_env(name="X")` with a literal name not on the allow-list, at its template line.
+fn check_get_env(text: &str, file: &str, allowed: &[String]) -> Diagnostics {
+    static CALL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"get_env\s*\(\s*name\s*=\s*["'`]([^"'`]*)["'`]"#).expect("regex")
+    });
+    let mut diags = Diagnostics::new();
+    for (i, line) in text.lines().enumerate() {
+        for c in CALL.captures_iter(line) {
+            let name = &c[1];
+            if !allowed.iter().any(|a| a == name) {
+                let col = line[..c.get(0).map_or(0, |m| m.start())].chars().count() + 1;
+                diags.push(
+                    Diagnostic::error("get-env", Location::at(file, i + 1, col), not_allowed(name)).with_hint(
+                        format!(
+                            "nếu mẫu thật sự cần biến này (và nó không phải bí mật), thêm vào loa.yaml: `security: {{getenv: [{name}]}}`"
+                        ),
+                    ),
+                );
+            }
+        }
+    }
+    diags
 }
 
 /// `{{ "2022-09-15" | vi_date(format="header") }}`: a date (YYYY-MM-DD or RFC 3339) in
@@ -192,6 +251,22 @@ pub fn tera_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn get_env_reads_only_allowed_names() {
+        let mut tera = Tera::new();
+        let allowed = vec!["LOA_TEST_ALLOWED_VAR".to_string()];
+        tera.register_function("get_env", move |k: tera::Kwargs, _: &tera::State| get_env(&allowed, &k));
+        let render = |t: &str| tera.render_str(t, &tera::Context::new(), false);
+        let e = render(r#"{{ get_env(name="GITHUB_TOKEN") }}"#).unwrap_err();
+        assert!(format!("{e:?}").contains("security.getenv"), "{e:?}");
+        assert_eq!(
+            render(r#"{{ get_env(name="LOA_TEST_ALLOWED_VAR", default="d") }}"#).expect("default"),
+            "d"
+        );
+        let d = check_get_env("a\n  {{ get_env(name=\"HOME\") }}\n", "templates/x.html", &[]);
+        assert_eq!(d.0[0].location, Some(Location::at("templates/x.html", 2, 6)));
+    }
 
     #[test]
     fn vi_date_filter_formats() {
