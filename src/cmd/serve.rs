@@ -101,7 +101,7 @@ fn print_event(event: Event, open: bool) {
                     println!("  trong mạng nội bộ: {u}");
                 }
                 eprintln!(
-                    "cảnh báo: trang đang được phục vụ cho cả mạng mà không cần đăng nhập: ai cùng mạng cũng xem được, kể cả bài nháp"
+                    "cảnh báo: trang đang được phục vụ cho cả mạng mà không cần đăng nhập: ai cùng mạng cũng xem được bản xem trước"
                 );
                 eprintln!(
                     "  gợi ý: chỉ dùng --bind 0.0.0.0 trong mạng tin cậy; mặc định là 127.0.0.1 (chỉ máy này)"

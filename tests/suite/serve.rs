@@ -785,3 +785,22 @@ fn running_out_of_inotify_watches_falls_back_to_polling() {
     assert_eq!(s["ok"], true, "{s:#}");
     assert!(srv.page("/bai-viet/bai-dau/").contains("Đọc định kỳ."));
 }
+
+#[test]
+fn serve_help_bad_bind_and_missing_config() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = crate::harness::run(dir.path(), &["serve", "--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in ["--root", "--bind", "--port", "--drafts", "--open", "--poll"] {
+        assert!(help.contains(flag), "serve --help lacks {flag}: {help}");
+    }
+    let out = crate::harness::run(dir.path(), &["serve", "--bind", "nope", "--port", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("lỗi: địa chỉ --bind `nope` không hợp lệ"));
+    // Not a site folder: the usual config error, no server.
+    let out = crate::harness::run(dir.path(), &["serve", "--port", "0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("loa.yaml: lỗi: không đọc được loa.yaml"));
+    assert!(out.stdout.is_empty());
+}
