@@ -426,6 +426,31 @@ mod tests {
     }
 
     #[test]
+    fn never_panics_on_random_heads_and_targets() {
+        // A fixed xorshift stream over the bytes that matter to the parser.
+        let alphabet = b"GET /%.:\\\r\n \t\0\xc0\xaf\xff[]?#HOSTPA0123456789abcdefABCDEF";
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut buf = Vec::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            for _ in 0..(x % 64) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                buf.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            let _ = parse_head(&buf);
+            let _ = head_end(&buf);
+            let text = String::from_utf8_lossy(&buf);
+            let _ = decode_target(&text);
+            let _ = host_name(&text);
+            let _ = origin_host(&text);
+        }
+    }
+
+    #[test]
     fn response_heads_never_allow_any_origin() {
         let h = String::from_utf8(response_head(Status::Ok, "text/html", 3, &[("Location", "/a\r\nX: y")]))
             .expect("utf8");
