@@ -53,8 +53,12 @@ pub fn decode_numbers(s: &str) -> Option<Vec<u32>> {
 
 /// FNV-1a, 32 bits, over the UTF-8 bytes of `key` (`fnv1a` in search.js).
 pub fn fnv1a(key: &str) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for &b in key.as_bytes() {
+    fnv1a_more(0x811c_9dc5, key.as_bytes())
+}
+
+/// Continues an FNV-1a hash `h` over more bytes.
+pub fn fnv1a_more(mut h: u32, bytes: &[u8]) -> u32 {
+    for &b in bytes {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }

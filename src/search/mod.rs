@@ -6,10 +6,10 @@
 //!
 //! | file | holds | fetched |
 //! |---|---|---|
-//! | `meta.json` | format, version, doc count, shard bits, stop words, filter names | first query |
-//! | `t/<hex>.json` | postings of folded syllables (per spelling) and folded bigrams | per query token |
-//! | `p/<hex>.json` | bigram positions, for phrases of three or more syllables | such phrases only |
-//! | `d/<id>.json` | url, title, section, kind, date, summary, text excerpt of one page | shown results |
+//! | `meta.json` | format, version, counts, shard bits, stop words, filter names | first query |
+//! | `t/<hex>.json` | postings of folded syllables (per spelling) and folded bigrams | per query key |
+//! | `p/<hex>.json` | trigram positions, for phrases of three or more syllables | such phrases only |
+//! | `d/<n>.json` | pages `n*8 .. n*8+8`: `[url, title, section index, kind, date, summary]` | shown results |
 //! | `f/{s,a,t}<i>.json` | doc ids of one section, audience or tag | active filters only |
 //!
 //! Keys are `vi::fold`ed syllables split by [`tokenize`]; bigrams never span punctuation.
@@ -44,8 +44,9 @@ pub const STOP_WORDS: &[&str] = &[
     "theo", "thì", "trong", "từ", "và", "vào", "về", "vì", "với", "ở",
 ];
 
-/// Longest text excerpt stored per page for result snippets, in characters.
-pub const EXCERPT_MAX_CHARS: usize = 1200;
+/// Pages per `d/<n>.json` file: a page of results costs a few small requests, and a large site
+/// does not get one file per page.
+pub const DOC_CHUNK: usize = 8;
 
 /// Average size aimed at for one postings shard (bytes); decides `bits`.
 const TERM_SHARD_TARGET: usize = 16 * 1024;
@@ -71,7 +72,7 @@ pub struct SearchDoc {
     pub tags: Vec<String>,
     /// Publication date, `YYYY-MM-DD`.
     pub date: Option<String>,
-    /// Summary (plain text).
+    /// Summary (plain text); shown as the result's snippet.
     pub summary: String,
     /// Plain body text, paragraphs separated by `\n`.
     pub text: String,
@@ -86,6 +87,8 @@ struct Meta<'a> {
     v: String,
     /// Number of pages; ids are `0..docs`.
     docs: usize,
+    /// [`DOC_CHUNK`].
+    chunk: usize,
     /// Postings shards: `t/<shard_name(fnv1a(key) & mask, bits)>.json`.
     bits: u32,
     /// Positions shards, same scheme under `p/`.
@@ -100,19 +103,11 @@ struct Meta<'a> {
     tags: Vec<&'a str>,
 }
 
-/// `d/<id>.json`: what a result shows.
-#[derive(Serialize)]
-struct DocFile<'a> {
-    url: &'a str,
-    title: &'a str,
-    section: &'a str,
-    kind: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<&'a str>,
-    summary: &'a str,
-    /// The start of the body text, at most [`EXCERPT_MAX_CHARS`], for snippets.
-    text: &'a str,
-}
+/// One page in `d/<n>.json`, as an array: `[url, title, section index, kind, date, summary]`.
+type DocRow<'a> = (&'a str, &'a str, Option<usize>, &'a str, Option<&'a str>, &'a str);
+
+/// A filter value (section, audience or tag): its name and its doc ids, ascending.
+type Group<'a> = (&'a str, Vec<u32>);
 
 /// Builds the search index: output path (under [`INDEX_DIR`]) → file bytes.
 ///
@@ -129,37 +124,47 @@ pub fn build_index(docs: &[SearchDoc]) -> BTreeMap<String, Vec<u8>> {
     for (shard, file) in built.position_shards(pbits).into_iter().enumerate() {
         files.insert(format!("{INDEX_DIR}/p/{}.json", encode::shard_name(shard as u32, pbits)), file);
     }
-    for (id, doc) in docs.iter().enumerate() {
-        files.insert(format!("{INDEX_DIR}/d/{id}.json"), encode::to_json(&doc_file(doc)));
-    }
     let sections = groups(&docs, |d| std::slice::from_ref(&d.section), true);
     let audiences = groups(&docs, |d| &d.audiences, false);
     let tags = groups(&docs, |d| &d.tags, true);
+    let section_of = section_index(docs.len(), &sections);
+    for (n, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
+        let rows: Vec<DocRow<'_>> = chunk
+            .iter()
+            .enumerate()
+            .map(|(k, d)| {
+                let section = section_of[n * DOC_CHUNK + k];
+                (&*d.url, &*d.title, section, &*d.kind, d.date.as_deref(), &*d.summary)
+            })
+            .collect();
+        files.insert(format!("{INDEX_DIR}/d/{n}.json"), encode::to_json(&rows));
+    }
     for (prefix, list) in [("s", &sections), ("a", &audiences), ("t", &tags)] {
         for (i, (_, ids)) in list.iter().enumerate() {
             files.insert(format!("{INDEX_DIR}/f/{prefix}{i}.json"), encode::to_json(&encode_ids(ids)));
         }
     }
-    let mut version: u32 = encode::fnv1a("");
+    let mut version = encode::fnv1a("");
     for (path, bytes) in &files {
-        version = hash_more(hash_more(version, path.as_bytes()), bytes);
+        version = encode::fnv1a_more(encode::fnv1a_more(version, path.as_bytes()), bytes);
     }
     let meta = Meta {
         format: FORMAT,
         v: format!("{version:08x}"),
         docs: docs.len(),
+        chunk: DOC_CHUNK,
         bits,
         pbits,
         stop: STOP_WORDS,
-        sections: sections.iter().map(|g| g.0).collect(),
-        audiences: audiences.iter().map(|g| g.0).collect(),
-        tags: tags.iter().map(|g| g.0).collect(),
+        sections: names(&sections),
+        audiences: names(&audiences),
+        tags: names(&tags),
     };
     files.insert(format!("{INDEX_DIR}/meta.json"), encode::to_json(&meta));
     files
 }
 
-/// Docs in id order: newest first, undated last, then by url and title.
+/// Docs in id order: newest first, undated last, then by url, title and text.
 fn sorted(docs: &[SearchDoc]) -> Vec<&SearchDoc> {
     let mut out: Vec<&SearchDoc> = docs.iter().collect();
     out.sort_by(|a, b| {
@@ -179,38 +184,6 @@ fn shard_bits(total: usize, target: usize) -> u32 {
     (0..MAX_SHARD_BITS).find(|&b| total >> b <= target).unwrap_or(MAX_SHARD_BITS)
 }
 
-fn hash_more(mut h: u32, bytes: &[u8]) -> u32 {
-    for &b in bytes {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
-}
-
-fn doc_file<'a>(doc: &'a SearchDoc) -> DocFile<'a> {
-    DocFile {
-        url: &doc.url,
-        title: &doc.title,
-        section: &doc.section,
-        kind: &doc.kind,
-        date: doc.date.as_deref(),
-        summary: &doc.summary,
-        text: excerpt(&doc.text, EXCERPT_MAX_CHARS),
-    }
-}
-
-/// The first `max` characters of `text`, cut at a space when one is near the end.
-fn excerpt(text: &str, max: usize) -> &str {
-    let Some((cut, _)) = text.char_indices().nth(max) else {
-        return text;
-    };
-    let head = &text[..cut];
-    match head.rfind(char::is_whitespace) {
-        Some(space) if space * 5 >= cut * 4 => head[..space].trim_end(),
-        _ => head,
-    }
-}
-
 /// Filter values with their doc ids, in Vietnamese order. With `by_tone`, spellings that differ
 /// only in tone style or case (`Đảng ủy`, `Đảng uỷ`) are one value, named by the spelling that
 /// sorts first byte-wise.
@@ -218,8 +191,8 @@ fn groups<'a>(
     docs: &[&'a SearchDoc],
     values: impl Fn(&'a SearchDoc) -> &'a [String],
     by_tone: bool,
-) -> Vec<(&'a str, Vec<u32>)> {
-    let mut by_key: BTreeMap<String, (&'a str, Vec<u32>)> = BTreeMap::new();
+) -> Vec<Group<'a>> {
+    let mut by_key: BTreeMap<String, Group<'a>> = BTreeMap::new();
     for (id, doc) in docs.iter().enumerate() {
         for value in values(doc) {
             let value = value.trim();
@@ -234,8 +207,23 @@ fn groups<'a>(
             }
         }
     }
-    let mut out: Vec<(&'a str, Vec<u32>)> = by_key.into_values().collect();
+    let mut out: Vec<Group<'a>> = by_key.into_values().collect();
     out.sort_by(|a, b| vi::collate(a.0, b.0).then_with(|| a.0.cmp(b.0)));
+    out
+}
+
+fn names<'a>(list: &[Group<'a>]) -> Vec<&'a str> {
+    list.iter().map(|g| g.0).collect()
+}
+
+/// Each doc's index in `sections` (None for a page without a section).
+fn section_index(docs: usize, sections: &[Group<'_>]) -> Vec<Option<usize>> {
+    let mut out = vec![None; docs];
+    for (i, (_, ids)) in sections.iter().enumerate() {
+        for &id in ids {
+            out[id as usize] = Some(i);
+        }
+    }
     out
 }
 
@@ -331,10 +319,11 @@ mod tests {
         let mut undated = doc("/undated/", "Không ngày", "a");
         undated.date = None;
         let files = build_index(&[undated, old, doc("/b/", "B", "a"), doc("/a/", "A", "a")]);
-        let urls: Vec<String> = (0..4)
-            .map(|i| json(&files, &format!("d/{i}.json"))["url"].as_str().unwrap().to_string())
-            .collect();
+        let rows = json(&files, "d/0.json");
+        let urls: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r[0].as_str().unwrap()).collect();
         assert_eq!(urls, ["/a/", "/b/", "/old/", "/undated/"]);
+        assert_eq!(rows[0], serde_json::json!(["/a/", "A", 0, "article", "2024-05-10", ""]));
+        assert_eq!(rows[3][4], Value::Null);
     }
 
     #[test]
@@ -385,38 +374,34 @@ mod tests {
         let mut d = doc("/a/?x=\"1\"&y=<2>", title, "</script><b>đậm</b>");
         d.tags = vec![title.into()];
         d.section = title.into();
+        d.summary = "</script><b>đậm</b>".into();
         let files = build_index(&[d]);
         for (path, bytes) in &files {
             let text = std::str::from_utf8(bytes).unwrap();
             assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'), "{path}: {text}");
         }
-        let page = json(&files, "d/0.json");
-        assert_eq!(page["title"], title);
-        assert_eq!(page["url"], "/a/?x=\"1\"&y=<2>");
-        assert_eq!(page["text"], "</script><b>đậm</b>");
+        let page = &json(&files, "d/0.json")[0];
+        assert_eq!(page[0], "/a/?x=\"1\"&y=<2>");
+        assert_eq!(page[1], title);
+        assert_eq!(page[5], "</script><b>đậm</b>");
         // Filter names are trimmed (U+2028 is white space).
         assert_eq!(json(&files, "meta.json")["tags"][0], title.trim());
         assert_eq!(json(&files, "meta.json")["sections"][0], title.trim());
     }
 
     #[test]
-    fn positions_mark_field_and_index() {
-        let mut d = doc("/a/", "Khuyến học", "Quỹ khuyến học");
+    fn trigram_positions_mark_field_and_index() {
+        let mut d = doc("/a/", "Quỹ khuyến học", "Hội quỹ khuyến học; quỹ khuyến");
         d.tags = vec!["Giáo dục".into()];
         let files = build_index(&[d]);
         let pbits = json(&files, "meta.json")["pbits"].as_u64().unwrap() as u32;
-        let shard = encode::shard_name(encode::shard_of("khuyen hoc", pbits), pbits);
-        let p = decode(&json(&files, &format!("p/{shard}.json"))["khuyen hoc"]);
-        // doc 0, two positions: token 0 in the title (field 3), token 5 in the body (field 0):
-        // title 2 tokens, tag 2, body "quỹ" is 4, "khuyến" 5.
-        assert_eq!(p, [0, 2, 3, (5 << 2) - 3]);
-    }
-
-    #[test]
-    fn excerpt_cuts_at_a_space() {
-        assert_eq!(excerpt("một hai", 100), "một hai");
-        assert_eq!(excerpt("một hai ba bốn", 12), "một hai ba");
-        assert_eq!(excerpt("abcdefghij", 5), "abcde");
+        let shard = encode::shard_name(encode::shard_of("quy khuyen hoc", pbits), pbits);
+        let p = decode(&json(&files, &format!("p/{shard}.json"))["quy khuyen hoc"]);
+        // doc 0, two positions: token 0 in the title (field 3) and token 6 in the body (field 0):
+        // title quỹ 0 khuyến 1 học 2, tags giáo 3 dục 4, body hội 5 quỹ 6.
+        assert_eq!(p, [0, 2, 3, (6 << 2) - 3]);
+        let shard = encode::shard_name(encode::shard_of("hoc quy khuyen", pbits), pbits);
+        assert!(json(&files, &format!("p/{shard}.json")).get("hoc quy khuyen").is_none(), "across ';'");
     }
 
     #[test]

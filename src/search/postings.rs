@@ -1,26 +1,31 @@
 //! Per-page terms and the merged postings, cut into shards.
 //!
 //! Takes: docs in id order.
-//! Gives: postings of folded syllables per spelling, of folded bigrams, and bigram positions,
+//! Gives: postings of folded syllables per spelling, of folded bigrams, and trigram positions,
 //! each encoded with [`encode::push_number`], and their shard files.
-//! Must not: emit anything that depends on thread scheduling (chunks are merged in id order).
+//! Must not: emit anything that depends on thread scheduling (chunks are merged in id order;
+//! the per-worker key cache only memoises the pure `vi::fold` and `vi::tone_key`).
 //!
 //! A posting is `doc delta, weight`; the weight is a bit set: bits 0–2 the count in the body
 //! (capped at [`BODY_TF_MAX`]), then [`IN_SUMMARY`], [`IN_TAGS`], [`IN_TITLE`].
 //! A positions entry is `doc delta, count, position deltas…` where a position is
 //! `index << 2 | field` (0 body, 1 summary, 2 tags, 3 title) and the index counts tokens over
-//! title, tags, summary, body. Two bigrams of a page at indexes `i` and `i + 1` share a token,
-//! so they lie in one segment: that is how phrases are checked.
+//! title, tags, summary, body; a trigram's index is that of its first token. A trigram never
+//! spans punctuation, and two trigrams of a page at indexes `i` and `i + 1` share two tokens, so
+//! a chain of them lies in one segment: that is how phrases of three or more syllables are
+//! checked exactly. Trigrams (not bigrams) carry positions because they are much rarer, so a
+//! long query downloads far less.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::LazyLock;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, LazyLock};
 
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
-use super::encode;
-use super::tokenize::tokenize;
-use super::{STOP_WORDS, SearchDoc};
+use super::tokenize::{Piece, Rule, rule, split};
+use super::{STOP_WORDS, SearchDoc, encode};
+use crate::vi;
 
 /// Highest body count a weight records.
 pub const BODY_TF_MAX: u32 = 7;
@@ -35,6 +40,27 @@ pub const IN_TITLE: u32 = 32;
 const CHUNK: usize = 512;
 
 static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
+/// FxHash (rustc's): the keys are an author's own words, so no flooding defence is needed,
+/// and SipHash dominated the build time of large sites.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 #[derive(Clone, Copy)]
 enum Field {
@@ -76,40 +102,120 @@ impl Weight {
     }
 }
 
-/// The terms of one page.
-#[derive(Default)]
-struct DocTerms {
-    /// (fold, tone key) → weight; stop words left out.
-    unigrams: HashMap<(String, String), Weight>,
-    /// `"fold fold"` → weight and positions (ascending).
-    bigrams: HashMap<String, (Weight, Vec<u32>)>,
+/// The keys of one spelling of a token, shared by every occurrence.
+struct Keys {
+    /// Worker-local id of the fold key.
+    fold: u32,
+    /// Worker-local id of the tone key.
+    tone: u32,
+    rule: Rule,
+    stop: bool,
 }
 
-fn doc_terms(doc: &SearchDoc) -> DocTerms {
-    let mut terms = DocTerms::default();
-    let mut index: u32 = 0;
-    let mut key = String::new();
-    let mut add = |text: &str, field: Field| {
-        for segment in tokenize(text) {
-            for (i, token) in segment.iter().enumerate() {
-                if !STOP.contains(token.tone.as_str()) {
-                    terms.unigrams.entry((token.fold.clone(), token.tone.clone())).or_default().add(field);
-                }
-                if let Some(next) = segment.get(i + 1) {
-                    key.clear();
-                    key.push_str(&token.fold);
-                    key.push(' ');
-                    key.push_str(&next.fold);
-                    let entry = match terms.bigrams.get_mut(key.as_str()) {
-                        Some(e) => e,
-                        None => terms.bigrams.entry(key.clone()).or_default(),
-                    };
-                    entry.0.add(field);
-                    entry.1.push(index << 2 | field.code());
-                }
-                index += 1;
-            }
+/// One rayon worker's memo of `vi::fold` / `vi::tone_key` per raw token, and its interned
+/// keys (so the per-page maps hash integers, not strings).
+#[derive(Default)]
+struct Worker {
+    cache: FxMap<String, Keys>,
+    fold_ids: FxMap<Arc<str>, u32>,
+    folds: Vec<Arc<str>>,
+    tone_ids: FxMap<Arc<str>, u32>,
+    tones: Vec<Arc<str>>,
+}
+
+fn intern(ids: &mut FxMap<Arc<str>, u32>, list: &mut Vec<Arc<str>>, s: String) -> u32 {
+    if let Some(&id) = ids.get(s.as_str()) {
+        return id;
+    }
+    let arc: Arc<str> = s.into();
+    list.push(arc.clone());
+    ids.insert(arc, list.len() as u32 - 1);
+    list.len() as u32 - 1
+}
+
+impl Worker {
+    fn keys(&mut self, text: &str) -> &Keys {
+        if !self.cache.contains_key(text) {
+            let fold = vi::fold(text);
+            let tone = vi::tone_key(text);
+            let keys = Keys {
+                rule: rule(&fold),
+                stop: STOP.contains(tone.as_str()),
+                fold: intern(&mut self.fold_ids, &mut self.folds, fold),
+                tone: intern(&mut self.tone_ids, &mut self.tones, tone),
+            };
+            self.cache.insert(text.to_string(), keys);
         }
+        &self.cache[text]
+    }
+}
+
+/// The terms of one page. Fold keys are listed once; terms refer to them by index.
+#[derive(Default)]
+struct DocTerms {
+    folds: Vec<Arc<str>>,
+    /// (fold index, tone key, weight); stop words left out.
+    unigrams: Vec<(u32, Arc<str>, u32)>,
+    /// (fold index, fold index, weight).
+    bigrams: Vec<(u32, u32, u32)>,
+    /// (fold indexes, positions ascending).
+    trigrams: Vec<([u32; 3], Vec<u32>)>,
+}
+
+/// Per-page maps while tokenising, keyed by worker ids.
+#[derive(Default)]
+struct Scratch {
+    local: FxMap<u32, u32>,
+    folds: Vec<u32>,
+    unigrams: FxMap<(u32, u32), Weight>,
+    bigrams: FxMap<(u32, u32), Weight>,
+    trigrams: FxMap<[u32; 3], Vec<u32>>,
+}
+
+impl Scratch {
+    fn local(&mut self, fold: u32) -> u32 {
+        *self.local.entry(fold).or_insert_with(|| {
+            self.folds.push(fold);
+            self.folds.len() as u32 - 1
+        })
+    }
+}
+
+fn doc_terms(worker: &mut Worker, doc: &SearchDoc) -> DocTerms {
+    let mut scratch = Scratch::default();
+    let mut index: u32 = 0;
+    let mut add = |text: &str, field: Field| {
+        // The last two tokens of the current segment, oldest first.
+        let mut window: [Option<u32>; 2] = [None, None];
+        split(text, |piece| {
+            let Piece::Token(t, _) = piece else {
+                window = [None, None];
+                return;
+            };
+            let k = worker.keys(t);
+            match k.rule {
+                Rule::Skip => return,
+                Rule::Break => {
+                    window = [None, None];
+                    return;
+                }
+                Rule::Keep => {}
+            }
+            let (fold, tone, stop) = (k.fold, k.tone, k.stop);
+            let local = scratch.local(fold);
+            if !stop {
+                scratch.unigrams.entry((local, tone)).or_default().add(field);
+            }
+            if let Some(b) = window[1] {
+                scratch.bigrams.entry((b, local)).or_default().add(field);
+                if let Some(a) = window[0] {
+                    // The trigram starts two tokens back.
+                    scratch.trigrams.entry([a, b, local]).or_default().push((index - 2) << 2 | field.code());
+                }
+            }
+            window = [window[1], Some(local)];
+            index += 1;
+        });
     };
     add(&doc.title, Field::Title);
     for tag in &doc.tags {
@@ -117,7 +223,16 @@ fn doc_terms(doc: &SearchDoc) -> DocTerms {
     }
     add(&doc.summary, Field::Summary);
     add(&doc.text, Field::Body);
-    terms
+    DocTerms {
+        folds: scratch.folds.iter().map(|&f| worker.folds[f as usize].clone()).collect(),
+        unigrams: scratch
+            .unigrams
+            .into_iter()
+            .map(|((l, t), w)| (l, worker.tones[t as usize].clone(), w.value()))
+            .collect(),
+        bigrams: scratch.bigrams.into_iter().map(|((a, b), w)| (a, b, w.value())).collect(),
+        trigrams: scratch.trigrams.into_iter().collect(),
+    }
 }
 
 /// One encoded list, built in doc order.
@@ -141,34 +256,36 @@ impl Serialize for Postings {
     }
 }
 
-/// A bigram's postings and positions.
-#[derive(Default)]
-struct Bigram {
-    postings: Postings,
-    positions: Postings,
-}
+/// Postings of one fold key, per tone key.
+type Spellings = BTreeMap<Arc<str>, Postings>;
 
-/// All postings of the site (hash maps while merging; shards sort their keys).
+/// All postings of the site (hash maps while merging; shard files sort their keys).
 #[derive(Default)]
 pub struct Built {
-    /// fold → tone key → postings.
-    unigrams: HashMap<String, BTreeMap<String, Postings>>,
-    bigrams: HashMap<String, Bigram>,
+    /// fold key → id, an index into `folds`.
+    fold_ids: FxMap<Arc<str>, u32>,
+    /// fold key, and its postings per tone key (empty for stop words).
+    folds: Vec<(Arc<str>, Spellings)>,
+    /// (fold id, fold id) → postings.
+    bigrams: FxMap<(u32, u32), Postings>,
+    /// fold ids → positions.
+    trigrams: FxMap<[u32; 3], Postings>,
 }
 
 #[derive(Serialize, Default)]
 struct TermShard<'a> {
-    /// Bigrams.
-    b: BTreeMap<&'a str, &'a Postings>,
+    /// Bigrams, keyed `"fold fold"`.
+    b: BTreeMap<String, &'a Postings>,
     /// Unigrams, per spelling.
-    u: BTreeMap<&'a str, &'a BTreeMap<String, Postings>>,
+    u: BTreeMap<&'a str, BTreeMap<&'a str, &'a Postings>>,
 }
 
 /// Tokenises every doc (in parallel) and merges the postings in id order.
 pub fn build(docs: &[&SearchDoc]) -> Built {
     let mut built = Built::default();
     for (c, chunk) in docs.chunks(CHUNK).enumerate() {
-        let terms: Vec<DocTerms> = chunk.par_iter().map(|d| doc_terms(d)).collect();
+        let terms: Vec<DocTerms> =
+            chunk.par_iter().map_init(Worker::default, |worker, d| doc_terms(worker, d)).collect();
         for (k, t) in terms.into_iter().enumerate() {
             built.add((c * CHUNK + k) as u32, t);
         }
@@ -177,21 +294,25 @@ pub fn build(docs: &[&SearchDoc]) -> Built {
 }
 
 impl Built {
-    fn add(&mut self, doc: u32, terms: DocTerms) {
-        for ((fold, tone), w) in terms.unigrams {
-            let variants = match self.unigrams.get_mut(fold.as_str()) {
-                Some(v) => v,
-                None => self.unigrams.entry(fold).or_default(),
-            };
-            variants.entry(tone).or_default().push(doc, w.value());
+    fn fold_id(&mut self, fold: &Arc<str>) -> u32 {
+        if let Some(&id) = self.fold_ids.get(fold) {
+            return id;
         }
-        for (key, (w, positions)) in terms.bigrams {
-            let b = match self.bigrams.get_mut(key.as_str()) {
-                Some(b) => b,
-                None => self.bigrams.entry(key).or_default(),
-            };
-            b.postings.push(doc, w.value());
-            let p = &mut b.positions;
+        self.folds.push((fold.clone(), BTreeMap::new()));
+        self.fold_ids.insert(fold.clone(), self.folds.len() as u32 - 1);
+        self.folds.len() as u32 - 1
+    }
+
+    fn add(&mut self, doc: u32, terms: DocTerms) {
+        let ids: Vec<u32> = terms.folds.iter().map(|f| self.fold_id(f)).collect();
+        for (l, tone, w) in terms.unigrams {
+            self.folds[ids[l as usize] as usize].1.entry(tone).or_default().push(doc, w);
+        }
+        for (a, b, w) in terms.bigrams {
+            self.bigrams.entry((ids[a as usize], ids[b as usize])).or_default().push(doc, w);
+        }
+        for (t, positions) in terms.trigrams {
+            let p = self.trigrams.entry(t.map(|l| ids[l as usize])).or_default();
             p.push(doc, positions.len() as u32);
             let mut last = 0;
             for pos in positions {
@@ -201,39 +322,47 @@ impl Built {
         }
     }
 
+    fn key(&self, ids: &[u32]) -> String {
+        let folds: Vec<&str> = ids.iter().map(|&i| &*self.folds[i as usize].0).collect();
+        folds.join(" ")
+    }
+
     /// Approximate JSON size of all postings shards.
     pub fn term_bytes(&self) -> usize {
         let u: usize = self
-            .unigrams
+            .folds
             .iter()
             .map(|(k, v)| k.len() + 4 + v.iter().map(|(t, p)| t.len() + p.text.len() + 6).sum::<usize>())
             .sum();
-        u + self.bigrams.iter().map(|(k, b)| k.len() + b.postings.text.len() + 6).sum::<usize>()
+        u + self.bigrams.values().map(|p| 16 + p.text.len()).sum::<usize>()
     }
 
     /// Approximate JSON size of all positions shards.
     pub fn position_bytes(&self) -> usize {
-        self.bigrams.iter().map(|(k, b)| k.len() + b.positions.text.len() + 6).sum()
+        self.trigrams.values().map(|p| 24 + p.text.len()).sum()
     }
 
     /// The `2^bits` postings shard files, in shard order.
     pub fn term_shards(&self, bits: u32) -> Vec<Vec<u8>> {
         let mut shards: Vec<TermShard<'_>> = (0..1usize << bits).map(|_| TermShard::default()).collect();
-        for (key, variants) in &self.unigrams {
+        for (key, variants) in self.folds.iter().filter(|f| !f.1.is_empty()) {
+            let variants = variants.iter().map(|(tone, p)| (&**tone, p)).collect();
             shards[encode::shard_of(key, bits) as usize].u.insert(key, variants);
         }
-        for (key, b) in &self.bigrams {
-            shards[encode::shard_of(key, bits) as usize].b.insert(key, &b.postings);
+        for (&(a, b), p) in &self.bigrams {
+            let key = self.key(&[a, b]);
+            shards[encode::shard_of(&key, bits) as usize].b.insert(key, p);
         }
-        shards.iter().map(encode::to_json).collect()
+        shards.par_iter().map(encode::to_json).collect()
     }
 
     /// The `2^bits` positions shard files, in shard order.
     pub fn position_shards(&self, bits: u32) -> Vec<Vec<u8>> {
-        let mut shards: Vec<BTreeMap<&str, &Postings>> = vec![BTreeMap::new(); 1usize << bits];
-        for (key, b) in &self.bigrams {
-            shards[encode::shard_of(key, bits) as usize].insert(key, &b.positions);
+        let mut shards: Vec<BTreeMap<String, &Postings>> = vec![BTreeMap::new(); 1usize << bits];
+        for (t, p) in &self.trigrams {
+            let key = self.key(t);
+            shards[encode::shard_of(&key, bits) as usize].insert(key, p);
         }
-        shards.iter().map(encode::to_json).collect()
+        shards.par_iter().map(encode::to_json).collect()
     }
 }

@@ -8,6 +8,7 @@
 mod cli;
 mod harness;
 mod output_safety;
+mod search_js;
 mod serve;
 mod serve_browser;
 mod serve_http;
