@@ -421,11 +421,14 @@ impl Sources {
     /// the last look, remembering the new state.
     pub fn changes(&mut self, paths: &BTreeSet<PathBuf>) -> Vec<Change> {
         let mut out = BTreeSet::new();
+        let mut covered: Option<&PathBuf> = None;
         for p in paths {
-            // A path inside one already looked at (or equal to it) adds nothing.
-            if paths.range(..p.clone()).any(|q| p.starts_with(q) && q != p) {
+            // A path inside one already looked at adds nothing. Paths sort component by
+            // component, so a folder's descendants directly follow it.
+            if covered.is_some_and(|c| p.starts_with(c)) {
                 continue;
             }
+            covered = Some(p);
             let now = self.walk(p);
             let before: Vec<(PathBuf, u64)> = self
                 .files
@@ -536,5 +539,9 @@ mod tests {
         let dir = one(&root.join("content"));
         assert_eq!(s.changes(&dir), vec![Change::Added(root.join("content/b.md")), Change::Removed(file)]);
         assert!(s.rescan().is_empty());
+        // A folder and a file inside it, named by one burst: the file counts once.
+        std::fs::write(root.join("content/b.md"), "c").expect("write");
+        let both = BTreeSet::from([root.join("content"), root.join("content/b.md")]);
+        assert_eq!(s.changes(&both), vec![Change::Modified(root.join("content/b.md"))]);
     }
 }
