@@ -12,4 +12,6 @@ mod search_js;
 mod serve;
 mod serve_browser;
 mod serve_http;
+mod serve_recovery;
+mod serve_watch;
 mod sites;
