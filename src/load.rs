@@ -14,6 +14,12 @@ use crate::config::Config;
 use crate::content::Source;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
+/// `ELOOP`: too many levels of symbolic links.
+#[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+const ELOOP: i32 = 62;
+#[cfg(not(any(target_os = "macos", target_os = "ios", target_os = "freebsd")))]
+const ELOOP: i32 = 40;
+
 /// Markdown files larger than this are refused (a pasted video, a runaway export).
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
@@ -157,7 +163,9 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| "content".into());
-                if e.loop_ancestor().is_some() {
+                // A loop of links (`a -> b -> a`) fails with ELOOP instead of a loop ancestor.
+                let eloop = e.io_error().and_then(std::io::Error::raw_os_error) == Some(ELOOP);
+                if e.loop_ancestor().is_some() || eloop {
                     diags.push(
                         Diagnostic::warning(
                             "symlink-loop",

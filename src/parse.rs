@@ -287,6 +287,20 @@ pub fn yaml_error(
         d = d.with_hint("sửa kiểu giá trị theo mô tả ở trên (ví dụ danh sách viết `[a, b]`)");
     } else if message.contains("recursion limit") || message.contains("repetition limit") {
         d = d.with_hint("bỏ các tham chiếu `&`/`*` lồng nhau trong phần khai báo");
+    } else if message.contains("end of stream") {
+        d = d.with_hint(
+            "một dấu ngoặc kép `\"`, `'` hoặc ngoặc `[` `{` ở phía trên chưa được đóng; đóng nó trên cùng dòng",
+        );
+    } else if message.contains("more than one document") {
+        d = d.with_hint("phần khai báo chỉ gồm một khối YAML: bỏ dòng `...` hoặc `---` thừa bên trong");
+    } else if d.message.starts_with("ngày") || d.message.contains(": ngày") {
+        d = d.with_hint("viết ngày dạng `2022-09-15`, hoặc ngày giờ `2022-09-15T08:00:00+07:00`");
+    } else if d.message.contains("thiếu khóa") {
+        d = d.with_hint("thêm khóa này vào phần khai báo");
+    } else {
+        d = d.with_hint(
+            "sửa cú pháp YAML ở vị trí này; giá trị có dấu `:` hoặc `#` nên đặt trong dấu ngoặc kép",
+        );
     }
     d.into()
 }

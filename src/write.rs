@@ -170,13 +170,6 @@ pub fn clean_stale(out: &Path) {
     }
 }
 
-/// How to write.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct WriteOptions {
-    /// Replace an output folder loa did not create, keeping its dotfiles (`--force`).
-    pub force: bool,
-}
-
 /// The write in progress (its staging folder), shared with `abort_staging`.
 static ACTIVE: Mutex<Active> = Mutex::new(Active { staging: None, aborted: false });
 
@@ -214,13 +207,9 @@ pub fn abort_staging() -> Option<PathBuf> {
     Some(staging)
 }
 
-/// Writes the output into a staging folder next to `out`, then swaps it in.
+/// Writes the output into a staging folder next to `out`, then swaps it in. The previous
+/// output's top-level dotfiles (`.git`, `.gitignore`, …) are kept.
 pub fn write_output(out: &Path, output: &BuildOutput) -> Result<WriteStats> {
-    write_output_with(out, output, WriteOptions::default())
-}
-
-/// `write_output` with options.
-pub fn write_output_with(out: &Path, output: &BuildOutput, opts: WriteOptions) -> Result<WriteStats> {
     clean_stale(out);
     let staging = sibling(out, "staging");
     {
@@ -239,7 +228,7 @@ pub fn write_output_with(out: &Path, output: &BuildOutput, opts: WriteOptions) -
     match result {
         Ok(stats) => {
             // The swap runs under the lock: an interruption waits for it to finish.
-            let swapped = swap(&staging, out, opts.force);
+            let swapped = swap(&staging, out);
             drop(a);
             match swapped {
                 Ok(old) => {
@@ -326,18 +315,21 @@ fn slash(p: &Path) -> String {
 }
 
 /// Swaps `staging` in as `out`; gives the old folder to delete (after the lock is released).
-/// With `force`, the old folder's dotfiles (`.git`, `.gitignore`, …) move into the new output.
-fn swap(staging: &Path, out: &Path, force: bool) -> Result<Option<PathBuf>> {
+/// The old folder's top-level dotfiles (`.git`, `.gitignore`, …) move into the new output.
+fn swap(staging: &Path, out: &Path) -> Result<Option<PathBuf>> {
     if !out.exists() {
         std::fs::rename(staging, out)
             .with_context(|| format!("đổi tên {} thành {}", staging.display(), out.display()))?;
         return Ok(None);
     }
+    // Top-level dotfiles of the output are the user's (`.git` of a gh-pages worktree,
+    // `.gitignore`, `.nojekyll`…): loa writes none but its marker, so they move into the new
+    // output. For a folder loa did not create, only `--force` gets this far.
     let mut moved = Vec::new();
-    if force && !out.join(MARKER).is_file() {
+    {
         for e in std::fs::read_dir(out).with_context(|| format!("đọc {}", out.display()))?.flatten() {
             let name = e.file_name();
-            if name.to_string_lossy().starts_with('.') && !staging.join(&name).exists() {
+            if name.to_string_lossy().starts_with('.') && name != MARKER && !staging.join(&name).exists() {
                 let to = staging.join(&name);
                 match std::fs::rename(e.path(), &to) {
                     Ok(()) => moved.push((e.path(), to)),
@@ -513,7 +505,7 @@ mod tests {
         assert!(check_output_dir_with(tmp.path(), &out, true).is_ok());
         let mut output = BuildOutput::default();
         output.files.insert("index.html".into(), b"new".to_vec());
-        write_output_with(&out, &output, WriteOptions { force: true }).expect("write");
+        write_output(&out, &output).expect("write");
         assert_eq!(std::fs::read_to_string(out.join(".git/HEAD")).expect("kept"), "ref\n");
         assert!(out.join(".gitignore").is_file());
         assert!(!out.join("old.html").exists());

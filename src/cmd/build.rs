@@ -11,7 +11,7 @@ use std::time::Instant;
 use clap::Args;
 use loa::build::{BuildOptions, build};
 use loa::config::Overrides;
-use loa::write::{BuildLock, WriteOptions, check_output_dir_with, write_output_with};
+use loa::write::{BuildLock, check_output_dir_with, write_output};
 
 use super::{EXIT_SITE, EXIT_USAGE, load_config, print_diagnostics, site_root};
 
@@ -94,7 +94,7 @@ impl BuildArgs {
             }
         };
         interrupt::set_lock(lock.path());
-        let written = write_output_with(&out, &built.output, WriteOptions { force: self.force });
+        let written = write_output(&out, &built.output);
         interrupt::clear_lock();
         drop(lock);
         let stats = match written {
