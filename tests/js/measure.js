@@ -47,7 +47,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
     const { results } = await s.search(q);
     const ranked = Number(process.hrtime.bigint() - start) / 1e6;
     const rankFiles = fetched.length;
-    await s.docs(results.slice(0, 20).map((r) => r.id));
+    await s.docs(results.slice(0, search.PAGE_SIZE).map((r) => r.id));
     const all = Number(process.hrtime.bigint() - start) / 1e6;
     const sum = (list, k) => list.reduce((a, f) => a + f[k], 0);
     const forRank = fetched.slice(0, rankFiles);
@@ -55,7 +55,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
     console.log(`\n“${q}”: ${results.length} results, ranked in ${ranked.toFixed(1)} ms, first page in ${all.toFixed(1)} ms`);
     console.log(`  to rank: ${forRank.length} files, ${kb(sum(forRank, 'raw'))} (gzip ${kb(sum(forRank, 'gz'))})`);
     for (const f of forRank) console.log(`    ${f.p.padEnd(12)} ${kb(f.raw).padStart(10)}  gzip ${kb(f.gz)}`);
-    console.log(`  first 20 results: ${forDocs.length} files, ${kb(sum(forDocs, 'raw'))} (gzip ${kb(sum(forDocs, 'gz'))})`);
+    console.log(`  first ${search.PAGE_SIZE} results: ${forDocs.length} files, ${kb(sum(forDocs, 'raw'))} (gzip ${kb(sum(forDocs, 'gz'))})`);
   }
 })().catch((e) => {
   console.error(e);

@@ -6,10 +6,10 @@
 //! `LOA_SEARCH_FIXTURE` pointing at it. Without `node` it prints why and returns, unless `CI=true`.
 //!
 //! `search_index_size_on_corpus` (ignored) measures a generated corpus:
-//! `python3 /work/shared/bench/gen_corpus.py --articles 10000 --out /tmp/c10k --flavor neutral`, then
-//! `LOA_SEARCH_CORPUS=/tmp/c10k LOA_SEARCH_OUT=/tmp/c10k-index cargo test --release --test suite
+//! `python3 /work/shared/bench/gen_corpus.py --articles 10000 --out /tmp/search-c10k --flavor neutral`, then
+//! `LOA_SEARCH_CORPUS=/tmp/search-c10k LOA_SEARCH_OUT=/tmp/search-c10k-index cargo test --release --test suite
 //! search_index_size -- --ignored --nocapture`, then
-//! `node tests/js/measure.js /tmp/c10k-index "khuyen hoc"` for the bytes a query fetches.
+//! `node tests/js/measure.js /tmp/search-c10k-index "khuyen hoc"` for the bytes a query fetches.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -290,7 +290,10 @@ fn search_index_size_on_corpus() {
     let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(Path::new(&corpus).join("content"))
         .into_iter()
         .map(|e| e.expect("walk").into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "md")
+                && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('_'))
+        })
         .collect();
     paths.sort();
     let docs: Vec<SearchDoc> = paths.iter().map(|p| corpus_doc(p)).collect();

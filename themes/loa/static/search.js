@@ -818,22 +818,31 @@
       root.history.replaceState(root.history.state, '', url.href);
     };
 
+    // Appends the next page of results; the first page replaces the previous results only
+    // once it is ready, so the list does not flash empty while the user types.
     async function showMore() {
       const mine = shown.run;
+      const first = shown.next === 0;
       const ids = shown.results.slice(shown.next, shown.next + PAGE_SIZE).map((r) => r.id);
       shown.next += ids.length;
-      const docs = await searcher.docs(ids);
-      if (mine !== run) return;
-      for (const d of docs) list.appendChild(renderItem(d, shown.words));
+      more.disabled = true;
+      try {
+        const docs = await searcher.docs(ids);
+        if (mine !== run) return;
+        if (first) list.textContent = '';
+        for (const d of docs) list.appendChild(renderItem(d, shown.words));
+      } finally {
+        more.disabled = false;
+      }
       more.hidden = shown.next >= shown.results.length;
     }
 
     async function go() {
       const mine = ++run;
       const filters = { section: state.section, audience: state.audience, tag: state.tag };
-      list.textContent = '';
       more.hidden = true;
       if (!state.q) {
+        list.textContent = '';
         status.textContent = 'Nhập từ khoá để tìm kiếm.';
         return;
       }
@@ -843,14 +852,17 @@
         if (mine !== run) return;
         shown = { results, words: plan.words, next: 0, run: mine };
         status.textContent = statusText(state.q, results.length, filters);
-        await showMore();
+        if (results.length) await showMore();
+        else list.textContent = '';
       } catch (e) {
         if (mine !== run) return;
+        list.textContent = '';
         status.textContent = 'Không tải được chỉ mục tìm kiếm. Vui lòng thử lại sau.';
       }
     }
 
     more.addEventListener('click', () => {
+      if (more.disabled) return;
       showMore().catch(() => {
         status.textContent = 'Không tải được kết quả. Vui lòng thử lại sau.';
       });
@@ -879,6 +891,7 @@
 
   return {
     FORMAT,
+    PAGE_SIZE,
     fold,
     toneKey,
     tokenize,
