@@ -5,6 +5,10 @@
 //! joined onto a disk path: files copied as is are opened through the `PathBuf` the build
 //! recorded, never through the request. One thread per connection, capped; the head must
 //! arrive within `HEAD_TIMEOUT`. Must not build or watch.
+//!
+//! Until a build has succeeded, every site path answers 500 with a page listing the
+//! diagnostics (the status tells tools the site is broken; the page reloads itself on the next
+//! build). After that, a failed build keeps the last good site and adds the overlay.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
