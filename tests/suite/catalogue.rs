@@ -1441,3 +1441,246 @@ fn g08_ten_thousand_pages_build_under_the_memory_budget() {
         println!("g08: /usr/bin/time -v not available; only checked the build succeeds");
     }
 }
+
+// ───────────────────────────── loa check, the CI gate (issue 7) ─────────────────────────────
+
+/// `loa check --format json`: the diagnostics as (code, file, line, column, severity).
+fn check_json(site: &Path, extra: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(extra);
+    let r = run(site, &args);
+    let json: serde_json::Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    (r.code, json["diagnostics"].as_array().cloned().unwrap_or_default())
+}
+
+fn find<'a>(diags: &'a [serde_json::Value], code: &str) -> Vec<&'a serde_json::Value> {
+    diags.iter().filter(|d| d["code"] == code).collect()
+}
+
+#[test]
+fn check_reports_missing_images_missing_alt_skipped_headings_and_duplicate_titles() {
+    let site = minimal_site();
+    write(
+        site.path(),
+        "content/bai-viet/le/index.md",
+        "---\ntitle: Lễ\ndate: 2022-09-16\nimage: bia.jpg\n---\n## Mục\n\n#### Sâu quá\n\n![Ảnh có thật](anh.jpg) ![](anh.jpg)\n\n![Không có](khong-co.jpg)\n",
+    );
+    write(site.path(), "content/bai-viet/le/anh.jpg", "jpg\n");
+    write(site.path(), "content/bai-viet/hai.md", "---\ntitle: Một\ndate: 2022-09-17\n---\nx\n");
+    let (code, d) = check_json(site.path(), &[]);
+    assert_eq!(code, Some(1), "a missing image fails the gate: {d:#?}");
+    let missing = find(&d, "missing-image");
+    let at: Vec<(i64, i64)> = missing
+        .iter()
+        .map(|d| (d["line"].as_i64().unwrap_or(0), d["column"].as_i64().unwrap_or(0)))
+        .collect();
+    assert!(at.contains(&(12, 1)), "{missing:#?}");
+    assert!(at.contains(&(4, 1)), "front matter image: {missing:#?}");
+    assert_eq!(missing.len(), 2, "{missing:#?}");
+    let alt = find(&d, "image-alt");
+    assert!(alt.iter().any(|d| d["line"] == 10 && d["column"] == 25), "{alt:#?}");
+    assert!(alt.iter().any(|d| d["line"] == 4), "image without image_alt: {alt:#?}");
+    let skip = find(&d, "heading-skip");
+    assert_eq!(skip.len(), 1, "{skip:#?}");
+    assert_eq!(skip[0]["line"], 8);
+    let dup = find(&d, "duplicate-title");
+    assert_eq!(dup.len(), 1, "{dup:#?}");
+    assert!(dup[0]["message"].as_str().unwrap_or("").contains("content/bai-viet/"), "{dup:#?}");
+    assert!(!site.path().join("public").exists(), "check wrote output");
+}
+
+#[test]
+fn check_warns_on_articles_without_any_summary_and_mixed_unicode_forms() {
+    let site = minimal_site();
+    write(
+        site.path(),
+        "content/bai-viet/rong.md",
+        "---\ntitle: Rỗng\ndate: 2022-09-16\n---\n## Chỉ có tiêu đề\n",
+    );
+    write(
+        site.path(),
+        "content/bai-viet/tron.md",
+        "---\ntitle: Học tập\ndate: 2022-09-17\n---\nHọc và ho\u{323}c.\n",
+    );
+    let (code, d) = check_json(site.path(), &[]);
+    assert_eq!(code, Some(0), "{d:#?}");
+    let summary = find(&d, "summary");
+    assert_eq!(summary.len(), 1, "{summary:#?}");
+    assert_eq!(summary[0]["file"], "content/bai-viet/rong.md");
+    let form = find(&d, "unicode-form");
+    assert_eq!(form.len(), 1, "{form:#?}");
+    assert_eq!(
+        (form[0]["file"].as_str(), form[0]["line"].as_i64(), form[0]["column"].as_i64()),
+        (Some("content/bai-viet/tron.md"), Some(5), Some(9))
+    );
+    assert!(form[0]["message"].as_str().unwrap_or("").contains("NFC và NFD"));
+    let (code, _) = check_json(site.path(), &["--strict"]);
+    assert_eq!(code, Some(1), "--strict fails on warnings");
+}
+
+#[test]
+fn check_tone_style_follows_loa_yaml() {
+    let site = minimal_site();
+    write(
+        site.path(),
+        "content/bai-viet/mot.md",
+        "---\ntitle: Hòa giải\ndate: 2022-09-15\nsummary: s\n---\nGiữ gìn hoà bình và sức khỏe, thủy lợi, quý.\n",
+    );
+    // No choice in loa.yaml: no tone check.
+    let (_, d) = check_json(site.path(), &[]);
+    assert!(find(&d, "tone-style").is_empty(), "{d:#?}");
+    write(site.path(), "loa.yaml", "title: Thử\nbase_url: https://thu.example.vn\ntone_style: old\n");
+    let (_, d) = check_json(site.path(), &[]);
+    let tone = find(&d, "tone-style");
+    assert_eq!(tone.len(), 1, "{tone:#?}");
+    assert_eq!((tone[0]["line"].as_i64(), tone[0]["column"].as_i64()), (Some(6), Some(9)));
+    assert_eq!(tone[0]["hint"], "viết `hòa`");
+    write(site.path(), "loa.yaml", "title: Thử\nbase_url: https://thu.example.vn\ntone_style: new\n");
+    let (_, d) = check_json(site.path(), &[]);
+    let words: Vec<&str> = find(&d, "tone-style").iter().filter_map(|d| d["hint"].as_str()).collect();
+    assert_eq!(words, ["viết `hoà`", "viết `khoẻ`", "viết `thuỷ`"], "{d:#?}");
+}
+
+#[test]
+fn check_editorial_rules_are_errors_at_their_position_with_the_correction() {
+    let site = minimal_site();
+    write(
+        site.path(),
+        "loa.yaml",
+        "title: Thử\nbase_url: https://thu.example.vn\neditorial:\n  forbidden:\n    - phrase: Kết luận 49 của Bộ Chính trị\n      hint: Kết luận 49 do Ban Bí thư ban hành\n",
+    );
+    write(
+        site.path(),
+        "content/bai-viet/mot.md",
+        "---\ntitle: Một\ndate: 2022-09-15\nsummary: Về Kết luận 49 của Bộ Chính trị\n---\nTheo Kết luận 49 của\nBộ Chính trị, …\n",
+    );
+    let r = run(site.path(), &["check"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/bai-viet/mot.md:4:13: lỗi: cụm từ bị cấm theo quy định biên tập"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("content/bai-viet/mot.md:6:6: lỗi: cụm từ bị cấm"), "{}", r.stderr);
+    assert!(r.stderr.contains("  gợi ý: Kết luận 49 do Ban Bí thư ban hành"), "{}", r.stderr);
+    // The build itself does not apply editorial rules: `check` is the gate.
+    assert_eq!(run(site.path(), &["build"]).code, Some(0));
+}
+
+#[test]
+fn check_json_has_one_object_per_diagnostic_with_every_field() {
+    let site = minimal_site();
+    write(site.path(), "content/bai-viet/mot.md", "---\ntitle: Một\ndate: 2022-09-15\n---\n![](x.png)\n");
+    let (_, d) = check_json(site.path(), &[]);
+    assert!(!d.is_empty());
+    for diag in &d {
+        for key in ["severity", "file", "line", "column", "code", "message", "hint"] {
+            assert!(diag.get(key).is_some(), "{key} missing in {diag}");
+        }
+    }
+}
+
+/// A one-shot HTTP server on loopback answering `status` to every request, for `count`
+/// connections; `None` never answers (holds the connection).
+fn local_server(status: Option<u16>, count: usize) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().take(count).flatten() {
+            let mut conn = conn;
+            let mut buf = [0u8; 1024];
+            let _ = conn.set_read_timeout(Some(Duration::from_secs(2)));
+            let _ = std::io::Read::read(&mut conn, &mut buf);
+            match status {
+                Some(s) => {
+                    let _ = std::io::Write::write_all(
+                        &mut conn,
+                        format!("HTTP/1.1 {s} X\r\nContent-Length: 0\r\n\r\n").as_bytes(),
+                    );
+                }
+                None => held.push(conn),
+            }
+        }
+        std::thread::sleep(Duration::from_secs(10));
+    });
+    port
+}
+
+#[test]
+fn check_external_links_only_with_the_flag_and_time_bounded() {
+    let ok = local_server(Some(200), 4);
+    let gone = local_server(Some(404), 4);
+    let silent = local_server(None, 4);
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let site = minimal_site();
+    write(
+        site.path(),
+        "content/bai-viet/mot.md",
+        &format!(
+            "---\ntitle: Một\ndate: 2022-09-15\n---\n[a](http://127.0.0.1:{ok}/tot) [b](http://127.0.0.1:{gone}/mat)\n\n[c](http://127.0.0.1:{silent}/im) <http://127.0.0.1:{closed}/dong>\n"
+        ),
+    );
+    let (code, d) = check_json(site.path(), &[]);
+    assert_eq!(code, Some(0));
+    assert!(find(&d, "external-link").is_empty(), "off by default: {d:#?}");
+    let start = Instant::now();
+    let (code, d) = check_json(site.path(), &["--external", "--external-timeout", "2"]);
+    assert!(start.elapsed() < Duration::from_secs(15), "took {:?}", start.elapsed());
+    assert_eq!(code, Some(0), "broken external links are warnings");
+    let ext = find(&d, "external-link");
+    let msgs: Vec<String> = ext
+        .iter()
+        .map(|d| format!("{}:{} {}", d["line"], d["column"], d["message"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(ext.len(), 3, "{msgs:#?}");
+    assert!(msgs.iter().any(|m| m.starts_with("5:") && m.contains("/mat") && m.contains("404")), "{msgs:#?}");
+    assert!(msgs.iter().any(|m| m.contains("/im")), "{msgs:#?}");
+    assert!(msgs.iter().any(|m| m.contains("/dong")), "{msgs:#?}");
+    assert!(!msgs.iter().any(|m| m.contains("/tot")), "{msgs:#?}");
+    let (code, _) = check_json(site.path(), &["--external", "--external-timeout", "2", "--strict"]);
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn determinism_across_thread_counts_working_folders_and_modification_times() {
+    let make = || {
+        let site = minimal_site();
+        for i in 0..30 {
+            write(
+                site.path(),
+                &format!("content/bai-viet/b{i}.md"),
+                &format!("---\ntitle: Bài {i}\ndate: 2022-09-{:02}\n---\n## Mục\n\nx {i}\n", i % 28 + 1),
+            );
+        }
+        site
+    };
+    let a = make();
+    let b = make();
+    // Shuffle modification times in the second copy (newest first, the reverse of creation).
+    for (k, e) in walkdir::WalkDir::new(b.path().join("content")).into_iter().flatten().enumerate() {
+        if e.file_type().is_file() {
+            let f = std::fs::File::options().write(true).open(e.path()).expect("open");
+            let t = std::time::SystemTime::UNIX_EPOCH
+                + Duration::from_secs(1_600_000_000 - (k as u64 * 7919) % 100_000);
+            f.set_modified(t).expect("set mtime");
+        }
+    }
+    let ra = run_env(a.path(), &["build"], &[("RAYON_NUM_THREADS", "1")]);
+    assert_eq!(ra.code, Some(0), "{}", ra.stderr);
+    // The second build runs from another working folder, with --root.
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    let root = b.path().to_str().expect("utf-8");
+    let rb = run_env(elsewhere.path(), &["build", "--root", root], &[("RAYON_NUM_THREADS", "2")]);
+    assert_eq!(rb.code, Some(0), "{}", rb.stderr);
+    let ta = tree(&a.path().join("public"));
+    let tb = tree(&b.path().join("public"));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(tb[k] == *v, "{k} differs between the two builds");
+    }
+}
