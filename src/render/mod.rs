@@ -282,10 +282,13 @@ pub(crate) fn render_template(
     ctx: &Context,
     source: &str,
 ) -> Result<Vec<u8>, Diagnostic> {
+    // Rendering into bytes skips the UTF-8 check of `render` (the output is UTF-8 by
+    // construction: templates and context are strings).
+    let mut out = Vec::with_capacity(16 * 1024);
     env.templates
         .tera
-        .render(template, ctx)
-        .map(String::into_bytes)
+        .render_to(template, ctx, &mut out)
+        .map(|()| out)
         .map_err(|e| tera_error(&e, &env.templates.files, Some(source), Some(template)))
 }
 
