@@ -9,6 +9,7 @@ mod catalogue;
 mod cli;
 mod harness;
 mod output_safety;
+mod properties;
 mod search_js;
 mod serve;
 mod serve_browser;
