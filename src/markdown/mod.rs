@@ -65,6 +65,8 @@ pub struct Rendered {
     pub clauses: Vec<Clause>,
     /// The page's FAQ answers as HTML, in front matter order.
     pub faq_answers: Vec<String>,
+    /// The body as plain text (code blocks left out), blocks separated by `\n`: for search.
+    pub text: String,
 }
 
 /// What `@/path.md` links may point at: content-relative source path → site URL path.
@@ -299,10 +301,13 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 plain.push_str(t);
                 events.push(event);
             }
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+            Event::SoftBreak => {
                 plain.push(' ');
+                events.push(event);
+            }
+            // Block ends are segment breaks for search (no bigram across them).
+            Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                plain.push('\n');
                 events.push(event);
             }
             other => events.push(other),
@@ -310,6 +315,7 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     }
 
     out.syllables = crate::vi::reading::syllables(&plain);
+    out.text = plain;
     out.mentions = cite.mentions;
     if let Some(i) = more_at {
         let mut s = String::new();

@@ -447,3 +447,14 @@ pub struct PagerLink {
     /// True for the page being rendered.
     pub current: bool,
 }
+
+/// The search page's choices: `search` in `search.html`. Audiences are in `site.audiences`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchView<'a> {
+    /// URL of the index folder (for `data-index` on the search script).
+    pub index_url: String,
+    /// Section titles (filter values), in Vietnamese order.
+    pub sections: Vec<&'a str>,
+    /// Tag names (filter values), in Vietnamese order.
+    pub tags: Vec<&'a str>,
+}

@@ -135,6 +135,8 @@ enum Job {
     CampaignAudience(usize, usize),
     /// The site glossary.
     Glossary,
+    /// The search page.
+    Search,
 }
 
 type Rendered1 = Result<(String, Vec<u8>), Diagnostic>;
@@ -161,7 +163,11 @@ pub fn render_site(
 
     let mut diags = Diagnostics::new();
     let jobs = jobs(&env, &mut diags);
-    let results: Vec<Rendered1> = jobs.par_iter().map(|&job| run_job(&env, job)).collect();
+    // The search index is independent of the pages: build it while the pages render.
+    let (results, index): (Vec<Rendered1>, BTreeMap<String, Vec<u8>>) = rayon::join(
+        || jobs.par_iter().map(|&job| run_job(&env, job)).collect(),
+        || crate::search::build_index(&search_docs(&env)),
+    );
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut insert = |path: String, bytes: Vec<u8>, diags: &mut Diagnostics| match files.entry(path) {
         std::collections::btree_map::Entry::Occupied(e) => diags.push(
@@ -189,6 +195,9 @@ pub fn render_site(
             let html = redirect_page(&config.url(&p.path), &config.permalink(&p.path));
             insert(output_file(alias), html.into_bytes(), &mut diags);
         }
+    }
+    for (path, bytes) in index {
+        insert(path, bytes, &mut diags);
     }
     for (path, bytes) in listing::feeds_and_sitemap(&env) {
         insert(path, bytes, &mut diags);
@@ -272,6 +281,7 @@ fn run_job(env: &Env<'_>, job: Job) -> Rendered1 {
         Job::Audience(a, n) => listing::render_audience(env, a, n),
         Job::CampaignAudience(p, k) => listing::render_campaign_audience(env, p, k),
         Job::Glossary => documents::render_glossary(env),
+        Job::Search => render_search(env),
     }
 }
 
@@ -451,6 +461,53 @@ fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
     ctx.insert("page", &view);
     Ok((output_file(&p.path), render_template(env, template, &ctx, &p.file)?))
 }
+
+/// One search document per page (listings, term pages and the like are not searched).
+fn search_docs(env: &Env<'_>) -> Vec<crate::search::SearchDoc> {
+    env.site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let card = &env.cards[i];
+            crate::search::SearchDoc {
+                url: card.url.clone(),
+                title: p.title.clone(),
+                section: env.site.sections[p.section].title.clone(),
+                kind: p.kind.as_str().to_string(),
+                audiences: p.audiences.clone(),
+                tags: p.terms.iter().filter(|t| t.taxonomy == "tags").map(|t| t.name.clone()).collect(),
+                date: card.date.as_ref().map(|d| d.iso.clone()),
+                summary: card.description.clone(),
+                text: env.bodies.pages[i].text.clone(),
+            }
+        })
+        .collect()
+}
+
+/// `/tim-kiem/`: the search page, with the filter choices filled in.
+fn render_search(env: &Env<'_>) -> Rendered1 {
+    let mut sections: Vec<&str> = env.site.sections.iter().skip(1).map(|s| s.title.as_str()).collect();
+    sections.sort_by(|a, b| crate::vi::collate(a, b));
+    let tags: Vec<&str> = env
+        .site
+        .taxonomies
+        .iter()
+        .filter(|t| t.name == "tags")
+        .flat_map(|t| t.terms.iter().map(|term| term.name.as_str()))
+        .collect();
+    let view = context::SearchView {
+        index_url: env.config.url(&format!("/{}", crate::search::INDEX_DIR.trim_matches('/'))) + "/",
+        sections,
+        tags,
+    };
+    let mut ctx = Context::new();
+    ctx.insert("search", &view);
+    Ok((output_file(SEARCH_PATH), render_template(env, "search.html", &ctx, "loa.yaml")?))
+}
+
+/// URL of the search page.
+pub const SEARCH_PATH: &str = "/tim-kiem/";
 
 /// Number of listing pages for `items` items (at least 1).
 pub fn pager_total(items: usize, per: usize) -> usize {
