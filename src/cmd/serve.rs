@@ -92,61 +92,87 @@ impl ServeArgs {
     }
 }
 
+/// `println!` that survives a closed stdout (`loa serve | head`): a long-running server must
+/// not stop because nobody reads its log.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `eprintln!` that survives a closed stderr.
+macro_rules! err {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 fn print_event(event: Event, open: bool) {
     match event {
         Event::Listening { url, lan } => {
-            println!("Đang phục vụ trang tại {url}");
+            out!("Đang phục vụ trang tại {url}");
             if !lan.is_empty() {
                 for u in &lan {
-                    println!("  trong mạng nội bộ: {u}");
+                    out!("  trong mạng nội bộ: {u}");
                 }
-                eprintln!(
+                err!(
                     "cảnh báo: trang đang được phục vụ cho cả mạng mà không cần đăng nhập: ai cùng mạng cũng xem được bản xem trước"
                 );
-                eprintln!(
+                err!(
                     "  gợi ý: chỉ dùng --bind 0.0.0.0 trong mạng tin cậy; mặc định là 127.0.0.1 (chỉ máy này)"
                 );
             }
-            println!("Trang tự tải lại khi lưu tệp. Nhấn Ctrl+C để dừng.");
+            out!("Trang tự tải lại khi lưu tệp. Nhấn Ctrl+C để dừng.");
             if open {
                 open_browser(&url);
             }
         }
         Event::Building => {}
         Event::Built { generation, pages, files, elapsed, warnings, changes } => {
-            print_diagnostics(&warnings);
+            print_all(&warnings);
             let what = describe(&changes);
-            println!(
+            out!(
                 "Đã dựng{} (lần {generation}): {pages} trang, {files} tệp trong {:.0} ms.",
                 what,
                 elapsed.as_secs_f64() * 1000.0
             );
         }
         Event::Failed { diagnostics, has_site, .. } => {
-            print_diagnostics(&diagnostics);
+            print_all(&diagnostics);
             if has_site {
-                eprintln!(
-                    "Không dựng được trang; trình duyệt vẫn hiện bản dựng tốt gần nhất, kèm danh sách lỗi."
-                );
+                err!("Không dựng được trang; trình duyệt vẫn hiện bản dựng tốt gần nhất, kèm danh sách lỗi.");
             } else {
-                eprintln!("Không dựng được trang; trình duyệt hiện danh sách lỗi cho đến khi sửa xong.");
+                err!("Không dựng được trang; trình duyệt hiện danh sách lỗi cho đến khi sửa xong.");
             }
         }
         Event::Unchanged | Event::Superseded => {}
-        Event::Scheduled => println!("Đến giờ hẹn đăng hoặc gỡ bài: dựng lại trang."),
+        Event::Scheduled => out!("Đến giờ hẹn đăng hoặc gỡ bài: dựng lại trang."),
         Event::Rescanned => {
-            eprintln!("cảnh báo: bộ theo dõi tệp bị tràn sự kiện; đã đọc lại toàn bộ trang");
+            err!("cảnh báo: bộ theo dõi tệp bị tràn sự kiện; đã đọc lại toàn bộ trang");
         }
         Event::Polling { fallback: true } => {
-            eprintln!("cảnh báo: hết lượt theo dõi tệp của hệ thống (inotify); chuyển sang kiểm tra định kỳ");
-            eprintln!(
+            err!("cảnh báo: hết lượt theo dõi tệp của hệ thống (inotify); chuyển sang kiểm tra định kỳ");
+            err!(
                 "  gợi ý: tăng giới hạn: sudo sysctl fs.inotify.max_user_watches=524288, rồi chạy lại loa serve"
             );
         }
         Event::Polling { fallback: false } => {
-            println!("Kiểm tra thay đổi định kỳ (--poll).");
+            out!("Kiểm tra thay đổi định kỳ (--poll).");
         }
-        Event::WatchError(e) => eprintln!("cảnh báo: lỗi theo dõi tệp: {e}"),
+        Event::WatchError(e) => err!("cảnh báo: lỗi theo dõi tệp: {e}"),
+    }
+}
+
+/// Like `print_diagnostics`, through `err!`.
+fn print_all(d: &loa::diagnostics::Diagnostics) {
+    for diag in d.iter() {
+        err!("{diag}");
+    }
+    let (e, w) = (d.error_count(), d.warning_count());
+    if e > 0 {
+        err!("{e} lỗi, {w} cảnh báo.");
     }
 }
 
