@@ -268,6 +268,11 @@ fn jobs(env: &Env<'_>, diags: &mut Diagnostics) -> Vec<Job> {
     {
         jobs.push(Job::Glossary);
     }
+    // The search page is optional: a theme without `search.html` has no search page (the
+    // index is still written, for other front ends).
+    if env.templates.has("search.html") {
+        jobs.push(Job::Search);
+    }
     jobs
 }
 
