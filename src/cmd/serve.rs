@@ -85,7 +85,7 @@ impl ServeArgs {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("lỗi: {e}");
-                eprintln!("  gợi ý: thử lại với --poll");
+                eprintln!("  gợi ý: kiểm tra --bind và --port rồi chạy lại");
                 EXIT_USAGE
             }
         }
@@ -152,15 +152,15 @@ fn print_event(event: Event, open: bool) {
         Event::Rescanned => {
             err!("cảnh báo: bộ theo dõi tệp bị tràn sự kiện; đã đọc lại toàn bộ trang");
         }
-        Event::Polling { fallback: true } => {
-            err!("cảnh báo: hết lượt theo dõi tệp của hệ thống (inotify); chuyển sang kiểm tra định kỳ");
+        Event::Polling { fallback: Some(why) } => {
             err!(
-                "  gợi ý: tăng giới hạn: sudo sysctl fs.inotify.max_user_watches=524288, rồi chạy lại loa serve"
+                "cảnh báo: không theo dõi được tệp bằng sự kiện của hệ thống ({why}); chuyển sang kiểm tra định kỳ"
+            );
+            err!(
+                "  gợi ý: tăng giới hạn inotify: sudo sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512, rồi chạy lại loa serve"
             );
         }
-        Event::Polling { fallback: false } => {
-            out!("Kiểm tra thay đổi định kỳ (--poll).");
-        }
+        Event::Polling { fallback: None } => out!("Kiểm tra thay đổi định kỳ (--poll)."),
         Event::WatchError(e) => err!("cảnh báo: lỗi theo dõi tệp: {e}"),
     }
 }

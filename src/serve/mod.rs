@@ -99,10 +99,10 @@ pub enum Event {
     Scheduled,
     /// Events were lost (watcher queue overflow): everything was looked at again.
     Rescanned,
-    /// Kernel events are unavailable; the files are now polled.
+    /// The files are polled: asked for with `--poll`, or kernel events are unavailable.
     Polling {
-        /// True when it was forced by running out of inotify watches (not `--poll`).
-        fallback: bool,
+        /// Why kernel events could not be used (`None` for `--poll`).
+        fallback: Option<String>,
     },
     /// A watcher error that did not stop serving.
     WatchError(String),
@@ -115,8 +115,6 @@ pub enum ServeError {
     PortInUse(SocketAddr),
     /// Another bind error (permission, address not on this machine).
     Bind(SocketAddr, std::io::Error),
-    /// The file watcher could not start.
-    Watch(String),
 }
 
 impl fmt::Display for ServeError {
@@ -126,7 +124,6 @@ impl fmt::Display for ServeError {
                 write!(f, "cổng {} trên {} đang được dùng (có thể bởi một loa serve khác)", a.port(), a.ip())
             }
             ServeError::Bind(a, e) => write!(f, "không mở được cổng {} trên {}: {e}", a.port(), a.ip()),
-            ServeError::Watch(e) => write!(f, "không theo dõi được các tệp của trang: {e}"),
         }
     }
 }
@@ -163,7 +160,8 @@ impl Server {
     /// Serves until the process ends: starts the connection threads, the watcher, the first
     /// build, then rebuilds after every burst of changes.
     pub fn run(self, report: &dyn Fn(Event)) -> Result<(), ServeError> {
-        let addr = self.listener.local_addr().map_err(|e| ServeError::Watch(e.to_string()))?;
+        let asked = SocketAddr::new(self.opts.bind, self.opts.port);
+        let addr = self.listener.local_addr().map_err(|e| ServeError::Bind(asked, e))?;
         let shared = Arc::new(Shared::new(hosts::Hosts::new(self.opts.bind)));
         let listener = self.listener.try_clone().map_err(|e| ServeError::Bind(addr, e))?;
         let s = Arc::clone(&shared);
@@ -173,12 +171,11 @@ impl Server {
             .map_err(|e| ServeError::Bind(addr, e))?;
 
         let mode = if self.opts.poll { Mode::Poll } else { Mode::Native };
-        let (mut watch, fell_back) =
-            Watch::start(&self.root, mode).map_err(|e| ServeError::Watch(e.to_string()))?;
+        let (mut watch, fell_back) = Watch::start(&self.root, mode);
         let initial = Config::load(&self.root, &Overrides::default()).ok();
         let base_path = initial.as_ref().map(|c| c.base_path.clone()).unwrap_or_default();
         report(Event::Listening { url: site_url(addr, &base_path), lan: lan_urls(addr, &base_path) });
-        if fell_back || self.opts.poll {
+        if fell_back.is_some() || self.opts.poll {
             report(Event::Polling { fallback: fell_back });
         }
         let mut looper = Loop {
@@ -284,7 +281,7 @@ impl Loop {
         }
         if burst.watch_limit && watch.mode() == Mode::Native {
             watch.fall_back_to_polling();
-            report(Event::Polling { fallback: true });
+            report(Event::Polling { fallback: Some("inotify: max_user_watches".into()) });
         }
         if burst.rescan || burst.watch_limit {
             // Events were lost: look at everything and rebuild whatever the hashes say.

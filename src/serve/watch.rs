@@ -130,23 +130,25 @@ impl Drop for Poller {
 }
 
 impl Watch {
-    /// Starts watching `root` (canonical). With `Mode::Native`, running out of inotify watches
-    /// falls back to polling: the returned flag says so.
-    pub fn start(root: &Path, mode: Mode) -> Result<(Watch, bool), notify::Error> {
+    /// Starts watching `root` (canonical). Kernel events that cannot be had (inotify watches or
+    /// instances used up, a folder that refuses a watch) fall back to polling: the second value
+    /// then says why.
+    pub fn start(root: &Path, mode: Mode) -> (Watch, Option<String>) {
         let (tx, rx) = mpsc::channel();
-        let backend = match mode {
-            Mode::Native => Backend::Native(native_watcher(root, tx.clone())?),
-            Mode::Poll => Backend::Poll(start_poller(root, tx.clone())),
+        let native = match mode {
+            Mode::Native => native_watcher(root, tx.clone()).map(Backend::Native),
+            Mode::Poll => Ok(Backend::Poll(start_poller(root, tx.clone()))),
+        };
+        let (backend, mut why) = match native {
+            Ok(b) => (b, None),
+            Err(e) => (Backend::Poll(start_poller(root, tx.clone())), Some(e.to_string())),
         };
         let mut w = Watch { root: root.to_path_buf(), backend, tx, rx, watched: BTreeSet::new() };
-        match w.watch_all() {
-            Ok(()) => Ok((w, false)),
-            Err(e) if is_limit(&e) => {
-                w.fall_back_to_polling();
-                Ok((w, true))
-            }
-            Err(e) => Err(e),
+        if let Err(e) = w.watch_all() {
+            w.fall_back_to_polling();
+            why = Some(e.to_string());
         }
+        (w, why)
     }
 
     /// How changes are being detected.
