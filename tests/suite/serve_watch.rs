@@ -266,3 +266,32 @@ fn running_out_of_inotify_watches_falls_back_to_polling() {
     assert_eq!(s["ok"], true, "{s:#}");
     assert!(srv.page("/bai-viet/bai-dau/").contains("Đọc định kỳ."));
 }
+
+#[test]
+fn an_edit_during_a_rebuild_supersedes_it() {
+    let site = minimal_site();
+    // Enough pages that a debug build takes a while.
+    for i in 0..400 {
+        write(
+            site.path(),
+            &format!("content/bai-viet/bai-{i}.md"),
+            &format!(
+                "---\ntitle: Bài {i}\ndate: 2023-01-{:02}\n---\n{}\n",
+                i % 28 + 1,
+                "Một đoạn văn. ".repeat(200)
+            ),
+        );
+    }
+    let srv = Served::start(site.path(), &[]);
+    let g = generation(&srv.ready());
+    write(site.path(), MOT, "---\ntitle: Một\ndate: 2022-09-15\n---\nBản A.\n");
+    srv.wait_until("the rebuild to start", |s| s["building"] == true);
+    write(site.path(), MOT, "---\ntitle: Một\ndate: 2022-09-15\n---\nBản B.\n");
+    let s = srv.wait_until("the last edit to be served", |s| {
+        s["generation"].as_u64() > Some(g) && s["building"] == false && s["bursts"].as_u64() >= Some(2)
+    });
+    let page = srv.page("/bai-viet/mot/");
+    assert!(page.contains("Bản B."), "stale page after the last edit: {s:#}");
+    assert_eq!(s["superseded"], 1, "the build of the older edit was not superseded: {s:#}");
+    assert_eq!(generation(&s), g + 1, "the superseded build was published: {s:#}");
+}
