@@ -76,7 +76,8 @@ impl CheckArgs {
         };
         diags.extend(extra);
         diags.sort();
-        let ok = !diags.has_errors() && !(self.strict && diags.warning_count() > 0);
+        let failed_warnings = self.strict && diags.warning_count() > 0;
+        let ok = !(diags.has_errors() || failed_warnings);
         if self.format == Format::Json {
             let json = serde_json::json!({
                 "ok": ok,

@@ -398,7 +398,8 @@ fn b02_deep_blockquotes_and_lists_render_in_bounded_time_and_size() {
 
 #[test]
 fn b03_known_quadratic_generators_stay_within_budget() {
-    let generators: [(&str, fn(usize) -> String); 7] = [
+    type Generator = (&'static str, fn(usize) -> String);
+    let generators: [Generator; 7] = [
         ("[a](<b", |n| "[a](<b".repeat(n)),
         ("[ (](", |n| "[ (](".repeat(n)),
         ("ref defs", |n| {
