@@ -27,6 +27,9 @@ pub struct SiteView {
     pub pages: Vec<LinkView>,
     /// The site's stylesheet and scripts live under this prefix (the base path).
     pub base_path: String,
+    /// Absolute URL of the share image used by pages without one (`og-default.png` of the
+    /// theme's static folder, 1200×630).
+    pub default_image: String,
 }
 
 /// A link: a title and a URL.
@@ -292,6 +295,20 @@ pub struct PageView<'a> {
     pub faq_jsonld: Option<String>,
     /// Glossary entries of this page (`glossary:`).
     pub glossary: &'a [crate::content::GlossaryItem],
+    /// schema.org JSON-LD for the page (`NewsArticle` for articles), safe in a `<script>`.
+    pub jsonld: Option<String>,
+    /// Share links that need no third-party script.
+    pub share: ShareView,
+}
+
+/// Share links for a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareView {
+    /// Facebook's share dialog for the page's permalink.
+    pub facebook: String,
+    /// The page's permalink, for the share button (`navigator.share`: Zalo and others on
+    /// phones) and for copying.
+    pub url: String,
 }
 
 /// A question and its answer.

@@ -335,6 +335,7 @@ fn site_view(config: &Config, site: &Site) -> SiteView {
             .collect(),
         pages,
         base_path: config.base_path.clone(),
+        default_image: config.permalink("/og-default.png"),
     }
 }
 
@@ -448,6 +449,11 @@ fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
         faq,
         faq_jsonld,
         glossary: &p.glossary,
+        jsonld: article_jsonld(env, i),
+        share: context::ShareView {
+            facebook: format!("https://www.facebook.com/sharer/sharer.php?u={}", percent_encode(&env.cards[i].permalink)),
+            url: env.cards[i].permalink.clone(),
+        },
     };
     let template = match &p.template {
         Some(t) if env.templates.has(t) => t.as_str(),
@@ -465,6 +471,45 @@ fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
     let mut ctx = Context::new();
     ctx.insert("page", &view);
     Ok((output_file(&p.path), render_template(env, template, &ctx, &p.file)?))
+}
+
+/// Percent-encodes a URL for use as a query parameter (RFC 3986 unreserved characters kept).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// schema.org `NewsArticle` JSON-LD for an article page.
+fn article_jsonld(env: &Env<'_>, i: usize) -> Option<String> {
+    let p = &env.site.pages[i];
+    if p.kind != Kind::Article {
+        return None;
+    }
+    let c = &env.cards[i];
+    let image = c.image.clone().unwrap_or_else(|| env.config.permalink("/og-default.png"));
+    let org = serde_json::json!({"@type": "Organization", "name": env.config.title, "url": env.config.permalink("/")});
+    let json = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": p.title,
+        "description": c.description,
+        "datePublished": c.date.as_ref().map(|d| d.rfc3339.clone()),
+        "dateModified": c.updated.as_ref().or(c.date.as_ref()).map(|d| d.rfc3339.clone()),
+        "inLanguage": env.config.language,
+        "mainEntityOfPage": c.permalink,
+        "image": [image],
+        "author": org,
+        "publisher": org,
+        "keywords": c.terms.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
+    });
+    Some(documents::script_safe_json(&json))
 }
 
 /// One search document per page (listings, term pages and the like are not searched).
@@ -583,6 +628,11 @@ fn render_section(env: &Env<'_>, i: usize, n: usize) -> Rendered1 {
         let latest: Vec<&PageCard> = latest.into_iter().take(s.paginate_by).map(|k| &env.cards[k]).collect();
         ctx.insert("latest", &latest);
         ctx.insert("campaigns", &listing::active_campaigns(env));
+        // Documents as a timeline: by date of issue.
+        let mut docs: Vec<usize> = (0..site.pages.len()).filter(|&k| site.pages[k].kind == Kind::Document).collect();
+        docs.sort_by_key(|&k| (site.pages[k].meta.document().and_then(|d| d.issued), k));
+        let documents: Vec<&PageCard> = docs.into_iter().map(|k| &env.cards[k]).collect();
+        ctx.insert("documents", &documents);
     }
     Ok((output_file(&pager_path(&s.path, n)), render_template(env, template, &ctx, &file)?))
 }
