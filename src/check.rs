@@ -6,6 +6,7 @@
 //! and the raw bytes of each file (load normalises to NFC, so mixed NFC/NFD text is only
 //! visible there). Gives diagnostics, warnings unless said otherwise:
 //! - images that do not exist in the output (error), images without alt text;
+//! - blockquotes or lists nested deeper than 16 levels (output amplification);
 //! - heading levels that skip (`##` then `####`), duplicate page titles, articles without any
 //!   summary (feeds show one), bidi and zero-width controls in titles and summaries;
 //! - text mixing NFC and NFD, tone marks placed against `tone_style` (`hòa`/`hoà`);
@@ -101,6 +102,9 @@ fn prose_lines(text: &str, first_line: usize) -> Vec<(usize, &str)> {
     out
 }
 
+/// Blockquote or list nesting deeper than this is warned (each level multiplies the HTML).
+const MAX_NESTING: usize = 16;
+
 static IMAGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)"#).expect("regex"));
 
@@ -110,7 +114,24 @@ fn check_body(text: &str, body_line: usize, file: &str, strict: bool) -> Diagnos
     let body: String = text.lines().skip(body_line.saturating_sub(1)).collect::<Vec<_>>().join("\n");
     // The page title is the h1 of the template: body headings start at h2.
     let mut previous = 1usize;
+    let mut deep_warned = false;
     for (line, l) in prose_lines(&body, body_line) {
+        let quotes = l.chars().take_while(|c| *c == '>' || *c == ' ').filter(|c| *c == '>').count();
+        let indent = l.chars().take_while(|c| *c == ' ').count();
+        let list = indent / 2 >= MAX_NESTING && l.trim_start().starts_with(['-', '*', '+']);
+        if (quotes > MAX_NESTING || list) && !deep_warned {
+            deep_warned = true;
+            diags.push(
+                Diagnostic::warning(
+                    "nesting-depth",
+                    Location::at(file, line, 1),
+                    format!(
+                        "trích dẫn hoặc danh sách lồng nhau quá {MAX_NESTING} cấp: trang nặng và khó đọc"
+                    ),
+                )
+                .with_hint("giảm số cấp lồng nhau (thường do dán văn bản từ thư điện tử)"),
+            );
+        }
         let hashes = l.chars().take_while(|c| *c == '#').count();
         if (1..=6).contains(&hashes) && l[hashes..].starts_with([' ', '\t']) && !l.starts_with("    ") {
             if hashes > previous + 1 {
