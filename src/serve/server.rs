@@ -184,16 +184,21 @@ fn read_head(stream: &mut TcpStream) -> Result<Vec<u8>, Status> {
     let deadline = Instant::now() + HEAD_TIMEOUT;
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 4096];
+    // Where the search for the end of the head resumes (a trickled head is not rescanned).
+    let mut scanned: usize = 0;
+    let mut line_ended = false;
     loop {
-        if let Some(end) = http::head_end(&buf) {
-            buf.truncate(end);
+        let from = scanned.saturating_sub(3);
+        if let Some(end) = http::head_end(&buf[from..]) {
+            buf.truncate(from + end);
             return Ok(buf);
         }
         // The target cap applies before the headers have all arrived.
-        let line_len = buf.iter().position(|b| *b == b'\n').unwrap_or(buf.len());
-        if line_len > http::MAX_TARGET + 32 {
+        line_ended = line_ended || buf[scanned..].contains(&b'\n');
+        if !line_ended && buf.len() > http::MAX_TARGET + 32 {
             return Err(Status::BadRequest);
         }
+        scanned = buf.len();
         if buf.len() > http::MAX_HEAD {
             return Err(Status::HeadersTooLarge);
         }
@@ -232,13 +237,17 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
 fn linger(stream: &mut TcpStream) {
     let _ = stream.flush();
     let _ = stream.shutdown(std::net::Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    let deadline = Instant::now() + Duration::from_secs(1);
     let mut sink = [0u8; 4096];
     let mut total = 0;
-    while let Ok(n) = stream.read(&mut sink) {
-        total += n;
-        if n == 0 || total > 1 << 20 {
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
             break;
+        }
+        match stream.read(&mut sink) {
+            Ok(n) if n > 0 && total < 1 << 20 => total += n,
+            _ => break,
         }
     }
 }
