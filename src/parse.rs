@@ -16,6 +16,9 @@ use crate::vi::dates::DateTime;
 
 /// Front matter larger than this is refused before it reaches the YAML parser.
 pub const MAX_FRONT_MATTER: usize = 64 * 1024;
+/// Most `*alias` references accepted in front matter: a few levels of aliases of aliases expand
+/// exponentially (a "billion laughs" bomb), and editors have no use for many.
+pub const MAX_ALIASES: usize = 16;
 /// Deepest `[`/`{` nesting or indentation level accepted in front matter.
 pub const MAX_NESTING: usize = 32;
 
@@ -192,6 +195,7 @@ pub fn prescan_yaml(yaml: &str, file: &str, line_offset: usize) -> Result<(), Di
     let mut diags = Diagnostics::new();
     let mut depth = 0usize;
     let mut deepest_reported = false;
+    let mut aliases = 0usize;
     for (i, line) in yaml.lines().enumerate() {
         let indent = line.len() - line.trim_start_matches(' ').len();
         if line[indent..].starts_with('\t') {
@@ -202,6 +206,7 @@ pub fn prescan_yaml(yaml: &str, file: &str, line_offset: usize) -> Result<(), Di
         }
         let mut quote: Option<char> = None;
         let mut prev: Option<char> = None;
+        let mut last_sig: Option<char> = None;
         for (col, c) in line.chars().enumerate() {
             match (quote, c) {
                 (Some(q), c) if c == q => quote = None,
@@ -210,7 +215,26 @@ pub fn prescan_yaml(yaml: &str, file: &str, line_offset: usize) -> Result<(), Di
                 (None, '#') if prev.is_none_or(|p| p == ' ') => break,
                 (None, '[' | '{') => depth += 1,
                 (None, ']' | '}') => depth = depth.saturating_sub(1),
+                // An alias starts a value: after `: `, `- `, `[`, `,`, `{` or at the line start.
+                (None, '*') if last_sig.is_none_or(|p| matches!(p, ':' | '-' | '[' | ',' | '{')) => {
+                    aliases += 1;
+                    if aliases == MAX_ALIASES + 1 {
+                        diags.push(
+                            Diagnostic::error(
+                                "front-matter",
+                                at(i + 1, col + 1),
+                                format!("quá nhiều tham chiếu `*` (tối đa {MAX_ALIASES})"),
+                            )
+                            .with_hint(
+                                "bỏ các tham chiếu `&`/`*` lồng nhau trong phần khai báo; viết giá trị ra",
+                            ),
+                        );
+                    }
+                }
                 _ => {}
+            }
+            if !c.is_whitespace() {
+                last_sig = Some(c);
             }
             prev = Some(c);
             if (depth > MAX_NESTING || indent / 2 > MAX_NESTING) && !deepest_reported {
@@ -226,20 +250,76 @@ pub fn prescan_yaml(yaml: &str, file: &str, line_offset: usize) -> Result<(), Di
             }
         }
     }
-    let keys = top_level_key_lines(yaml);
-    for (i, (k, l)) in keys.iter().enumerate() {
-        if let Some((_, first)) = keys[..i].iter().find(|(k2, _)| k2 == k) {
-            diags.push(
-                Diagnostic::error(
-                    "duplicate-key",
-                    at(*l, 1),
-                    format!("khóa `{k}` bị lặp lại (đã có ở dòng {})", first + line_offset),
-                )
-                .with_hint("giữ một trong hai dòng"),
-            );
-        }
+    for (key, line, column, first) in duplicate_keys(yaml) {
+        diags.push(
+            Diagnostic::error(
+                "duplicate-key",
+                at(line, column),
+                format!("khóa `{key}` bị lặp lại (đã có ở dòng {})", first + line_offset),
+            )
+            .with_hint("giữ một trong hai dòng"),
+        );
     }
     if diags.has_errors() { Err(diags) } else { Ok(()) }
+}
+
+/// Keys written twice in one block mapping, at any depth (serde_yaml reports a duplicate field
+/// without a position, and keeps the last value of a free-form map such as `extra:`):
+/// (key, line, column, first line), lines relative to the block. List items are mappings of
+/// their own; block scalars (`|`, `>`) are skipped; flow mappings (`{a: 1}`) are not looked into.
+pub fn duplicate_keys(yaml: &str) -> Vec<(String, usize, usize, usize)> {
+    let mut out = Vec::new();
+    // Open mappings: (indent of their keys, key → first line).
+    let mut scopes: Vec<(usize, std::collections::HashMap<String, usize>)> =
+        vec![(0, std::collections::HashMap::new())];
+    let mut block_scalar: Option<usize> = None;
+    for (i, raw) in yaml.lines().enumerate() {
+        let mut body = raw.trim_start_matches(' ');
+        let mut indent = raw.len() - body.len();
+        if let Some(k) = block_scalar {
+            if body.is_empty() || indent > k {
+                continue;
+            }
+            block_scalar = None;
+        }
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        // `- key: v`: each list item opens a mapping of its own.
+        while let Some(rest) = body.strip_prefix("- ").or_else(|| (body == "-").then_some("")) {
+            scopes.retain(|(ind, _)| *ind <= indent);
+            let content = rest.trim_start_matches(' ');
+            indent += body.len() - content.len();
+            scopes.push((indent, std::collections::HashMap::new()));
+            body = content;
+        }
+        scopes.retain(|(ind, _)| *ind <= indent);
+        if scopes.last().is_none_or(|(ind, _)| *ind < indent) {
+            scopes.push((indent, std::collections::HashMap::new()));
+        }
+        let Some(colon) = body.find(':') else { continue };
+        let key = body[..colon].trim().trim_matches(['"', '\'']);
+        let after = &body[colon + 1..];
+        if key.is_empty()
+            || !(after.is_empty() || after.starts_with([' ', '\t']))
+            || !key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            continue;
+        }
+        if after.trim_start().starts_with(['|', '>']) {
+            block_scalar = Some(indent);
+        }
+        let column = raw[..indent].chars().count() + 1;
+        if let Some((_, keys)) = scopes.last_mut() {
+            match keys.get(key) {
+                Some(&first) => out.push((key.to_string(), i + 1, column, first)),
+                None => {
+                    keys.insert(key.to_string(), i + 1);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Turns a serde_yaml error into a diagnostic with a file-absolute position and a hint.
@@ -465,6 +545,28 @@ mod tests {
         let e = parse_file("---\ntitle: a\ndate: 2022-01-01\ntitle: b\n---\n", "f", false).unwrap_err();
         assert_eq!(line_of(&e).0, 4);
         assert!(e.0[0].message.contains("dòng 2"), "{e}");
+    }
+
+    #[test]
+    fn nested_duplicate_keys_are_found_but_not_across_list_items_or_in_block_scalars() {
+        let yaml = "title: a\nextra:\n  a: 1\n  b:\n    a: 2\n  a: 3\nfaq:\n  - q: x\n    a: y\n  - q: z\n    a: w\nsummary: |\n  k: 1\n  k: 2\n";
+        let d = duplicate_keys(yaml);
+        assert_eq!(d, vec![("a".to_string(), 6, 3, 3)]);
+        let e = parse_file(&format!("---\n{yaml}---\n"), "f", false).unwrap_err();
+        assert_eq!(line_of(&e), (7, 3));
+        assert!(e.0[0].message.contains("dòng 4"), "{e}");
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_before_serde_yaml_but_stars_in_text_are_not_aliases() {
+        let mut yaml = String::from("title: T\nextra:\n  a0: &a0 [x, x]\n");
+        for i in 1..=9 {
+            let p = i - 1;
+            yaml.push_str(&format!("  a{i}: &a{i} [*a{p}, *a{p}, *a{p}]\n"));
+        }
+        let e = prescan_yaml(&yaml, "f", 0).unwrap_err();
+        assert!(e.0[0].message.contains("tham chiếu"), "{e}");
+        assert!(prescan_yaml("summary: Đây là *quan trọng* * 3 *x\ntags: [a*b]\n", "f", 0).is_ok());
     }
 
     #[test]

@@ -219,6 +219,9 @@ fn a07_unknown_key_has_did_you_mean_and_extra_is_free_form() {
 fn a08_duplicate_key_names_both_lines() {
     let site = site_with("---\ntitle: a\ndate: 2022-09-15\ntitle: b\n---\n");
     fails(site.path(), 1, &["content/bai-viet/x.md:4:1: lỗi: khóa `title` bị lặp lại (đã có ở dòng 2)"]);
+    // Nested too: serde_yaml would keep the last value of `extra.a` silently.
+    let site = site_with("---\ntitle: a\ndate: 2022-09-15\nextra:\n  a: 1\n  a: 2\n---\n");
+    fails(site.path(), 1, &["content/bai-viet/x.md:6:3: lỗi: khóa `a` bị lặp lại (đã có ở dòng 5)"]);
 }
 
 #[test]
