@@ -191,6 +191,15 @@ pub fn so_hieu(value: &str, _: tera::Kwargs, _: &tera::State) -> tera::Value {
     tera::Value::safe_string(&crate::markdown::cite::nowrap_numbers(value))
 }
 
+/// For Tera's "Field `titel` is not defined. Available fields: a, b, title" the closest field.
+fn field_suggestion(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("Field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let list = rest.split_once("Available fields: ")?.1;
+    let fields = list.split(", ").map(|f| f.trim().trim_end_matches('.'));
+    crate::diagnostics::did_you_mean(field, fields).map(str::to_string)
+}
+
 /// A Tera error as a diagnostic: `templates/x.html:LINE:COL: lỗi: … (khi dựng content/y.md)`.
 pub fn tera_error(
     e: &tera::Error,
@@ -213,10 +222,15 @@ pub fn tera_error(
             } else {
                 "lỗi khi dựng mẫu"
             };
+            let general = "sửa mẫu ở vị trí này; xem các biến có sẵn trong src/render/context.rs";
+            let hint = match field_suggestion(r.message()) {
+                Some(s) => format!("có phải ý bạn là `{s}`? {general}"),
+                None => general.to_string(),
+            };
             (
                 Location::at(file, span.start_line, span.start_col + 1),
                 format!("{kind}: {}{during}", r.message()),
-                "sửa mẫu ở vị trí này; xem các biến có sẵn trong src/render/context.rs".to_string(),
+                hint,
             )
         }
         ErrorKind::CircularExtend { tpl, inheritance_chain } => (
@@ -251,6 +265,13 @@ pub fn tera_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_field_gets_the_closest_one() {
+        let m = "Field `titel` is not defined. Available fields: content, title, url";
+        assert_eq!(field_suggestion(m).as_deref(), Some("title"));
+        assert_eq!(field_suggestion("Field `zzzzzz` is not defined. Available fields: a, b"), None);
+    }
 
     #[test]
     fn get_env_reads_only_allowed_names() {
