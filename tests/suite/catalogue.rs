@@ -72,18 +72,9 @@ pub fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;
-        assert_eq!(
-            status.signal(),
-            None,
-            "loa {args:?} was killed by a signal:\n{stderr}"
-        );
+        assert_eq!(status.signal(), None, "loa {args:?} was killed by a signal:\n{stderr}");
     }
-    Run {
-        code: status.code(),
-        stdout,
-        stderr,
-        elapsed,
-    }
+    Run { code: status.code(), stdout, stderr, elapsed }
 }
 
 /// `run_env` without extra environment.
@@ -100,11 +91,7 @@ fn seed_public(site: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// `public/` is as before and no staging or old folder is left next to it.
 fn assert_untouched(site: &Path, before: &BTreeMap<String, Vec<u8>>) {
-    assert_eq!(
-        &tree(&site.join("public")),
-        before,
-        "public/ changed by a failed build"
-    );
+    assert_eq!(&tree(&site.join("public")), before, "public/ changed by a failed build");
     let leftovers: Vec<String> = std::fs::read_dir(site)
         .expect("read")
         .flatten()
@@ -160,16 +147,8 @@ fn themed_site() -> tempfile::TempDir {
         "loa.yaml",
         "title: Thử\nbase_url: https://thu.example.vn\ntheme: loa\ntaxonomies: [tags]\n",
     );
-    write(
-        site.path(),
-        "content/_index.md",
-        "---\ntitle: Trang chủ\n---\nXin chào.\n",
-    );
-    write(
-        site.path(),
-        "content/bai-viet/_index.md",
-        "---\ntitle: Bài viết\nkind: article\n---\n",
-    );
+    write(site.path(), "content/_index.md", "---\ntitle: Trang chủ\n---\nXin chào.\n");
+    write(site.path(), "content/bai-viet/_index.md", "---\ntitle: Bài viết\nkind: article\n---\n");
     site
 }
 
@@ -179,17 +158,9 @@ fn themed_site() -> tempfile::TempDir {
 fn a01_malformed_yaml_has_file_absolute_position() {
     // A blank line before the front matter: the YAML's line 3 is the file's line 5.
     let site = site_with("\n---\ntitle: T\ndate: 2022-09-15\ntags: [a\n---\nx\n");
-    fails(
-        site.path(),
-        1,
-        &["content/bai-viet/x.md:6:1: lỗi: lỗi cú pháp YAML"],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md:6:1: lỗi: lỗi cú pháp YAML"]);
     let site = site_with("---\ntitle: \"x\ndate: 2022-09-15\n---\nx\n");
-    fails(
-        site.path(),
-        1,
-        &["content/bai-viet/x.md:", "lỗi cú pháp YAML"],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md:", "lỗi cú pháp YAML"]);
 }
 
 #[test]
@@ -198,10 +169,7 @@ fn a02_missing_closing_delimiter_names_the_opening_line() {
     fails(
         site.path(),
         1,
-        &[
-            "content/bai-viet/x.md:1:1: lỗi: front matter mở ở dòng 1 nhưng không bao giờ được đóng",
-            "`---`",
-        ],
+        &["content/bai-viet/x.md:1:1: lỗi: front matter mở ở dòng 1 nhưng không bao giờ được đóng", "`---`"],
     );
 }
 
@@ -213,47 +181,25 @@ fn a03_leading_blank_lines_and_spaces_before_the_opening_delimiter_are_allowed()
     builds(site.path());
     assert!(read(site.path(), "public/bai-viet/x/index.html").contains("Nội dung."));
     let site = site_with("\n\n  ---\ntitle: T\ndate: hôm qua\n---\n");
-    fails(
-        site.path(),
-        1,
-        &["content/bai-viet/x.md:5:7: lỗi: ngày không hợp lệ 'hôm qua'"],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md:5:7: lỗi: ngày không hợp lệ 'hôm qua'"]);
 }
 
 #[test]
 fn a04_bad_date_points_at_the_value() {
     let site = site_with("---\ntitle: T\ndate: 'yesterday'\n---\n");
-    fails(
-        site.path(),
-        1,
-        &[
-            "content/bai-viet/x.md:3:8: lỗi: ngày không hợp lệ 'yesterday'",
-            "YYYY-MM-DD",
-        ],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md:3:8: lỗi: ngày không hợp lệ 'yesterday'", "YYYY-MM-DD"]);
 }
 
 #[test]
 fn a05_tags_integer_is_a_type_error_at_its_line() {
     let site = site_with("---\ntitle: T\ndate: 2022-09-15\ntags: 5\n---\n");
-    fails(
-        site.path(),
-        1,
-        &[
-            "content/bai-viet/x.md:4:",
-            "`tags`: giá trị sai kiểu (integer `5`",
-        ],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md:4:", "`tags`: giá trị sai kiểu (integer `5`"]);
 }
 
 #[test]
 fn a06_title_list_is_a_type_error() {
     let site = site_with("---\ntitle: [1, 2]\ndate: 2022-09-15\n---\n");
-    fails(
-        site.path(),
-        1,
-        &["content/bai-viet/x.md:2:8: lỗi: `title`: giá trị sai kiểu (sequence"],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md:2:8: lỗi: `title`: giá trị sai kiểu (sequence"]);
 }
 
 #[test]
@@ -262,32 +208,20 @@ fn a07_unknown_key_has_did_you_mean_and_extra_is_free_form() {
     fails(
         site.path(),
         1,
-        &[
-            "content/bai-viet/x.md:4:1: lỗi: khóa không hợp lệ `titel`",
-            "có phải ý bạn là `title`?",
-        ],
+        &["content/bai-viet/x.md:4:1: lỗi: khóa không hợp lệ `titel`", "có phải ý bạn là `title`?"],
     );
-    let site = site_with(
-        "---\ntitle: T\ndate: 2022-09-15\nextra:\n  bat_ky: 1\n  long:\n    nhau: [a]\n---\n",
-    );
+    let site =
+        site_with("---\ntitle: T\ndate: 2022-09-15\nextra:\n  bat_ky: 1\n  long:\n    nhau: [a]\n---\n");
     builds(site.path());
 }
 
 #[test]
 fn a08_duplicate_key_names_both_lines() {
     let site = site_with("---\ntitle: a\ndate: 2022-09-15\ntitle: b\n---\n");
-    fails(
-        site.path(),
-        1,
-        &["content/bai-viet/x.md:4:1: lỗi: khóa `title` bị lặp lại (đã có ở dòng 2)"],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md:4:1: lỗi: khóa `title` bị lặp lại (đã có ở dòng 2)"]);
     // Nested too: serde_yaml would keep the last value of `extra.a` silently.
     let site = site_with("---\ntitle: a\ndate: 2022-09-15\nextra:\n  a: 1\n  a: 2\n---\n");
-    fails(
-        site.path(),
-        1,
-        &["content/bai-viet/x.md:6:3: lỗi: khóa `a` bị lặp lại (đã có ở dòng 5)"],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md:6:3: lỗi: khóa `a` bị lặp lại (đã có ở dòng 5)"]);
 }
 
 #[test]
@@ -296,40 +230,21 @@ fn a09_empty_front_matter_is_a_missing_title_and_an_empty_file_is_skipped_with_a
     // (Zola requires a title too); an empty file is skipped with a warning, since a file just
     // created by an editor should not break the build.
     let site = site_with("---\n---\nx\n");
-    fails(
-        site.path(),
-        1,
-        &["content/bai-viet/x.md: lỗi: trang thiếu `title`"],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md: lỗi: trang thiếu `title`"]);
     let site = site_with("");
     let r = builds(site.path());
-    assert!(
-        r.stderr
-            .contains("content/bai-viet/x.md: cảnh báo: tệp rỗng, bỏ qua"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("content/bai-viet/x.md: cảnh báo: tệp rỗng, bỏ qua"), "{}", r.stderr);
 }
 
 #[test]
 fn a10_bom_is_stripped_and_lines_are_unchanged() {
     let site = minimal_site();
-    std::fs::write(
-        site.path().join(PAGE),
-        b"\xEF\xBB\xBF---\ntitle: T\ndate: 2022-09-15\n---\nx\n",
-    )
-    .expect("w");
+    std::fs::write(site.path().join(PAGE), b"\xEF\xBB\xBF---\ntitle: T\ndate: 2022-09-15\n---\nx\n")
+        .expect("w");
     builds(site.path());
-    std::fs::write(
-        site.path().join(PAGE),
-        b"\xEF\xBB\xBF---\ntitle: T\ntitel: 2022-09-15\n---\nx\n",
-    )
-    .expect("w");
-    fails(
-        site.path(),
-        1,
-        &["content/bai-viet/x.md:3:1: lỗi: khóa không hợp lệ `titel`"],
-    );
+    std::fs::write(site.path().join(PAGE), b"\xEF\xBB\xBF---\ntitle: T\ntitel: 2022-09-15\n---\nx\n")
+        .expect("w");
+    fails(site.path(), 1, &["content/bai-viet/x.md:3:1: lỗi: khóa không hợp lệ `titel`"]);
 }
 
 #[test]
@@ -341,47 +256,22 @@ fn a11_crlf_and_mixed_line_endings_give_identical_html() {
     let mixed: String = body
         .split_inclusive('\n')
         .enumerate()
-        .map(|(i, l)| {
-            if i % 2 == 0 {
-                l.replace('\n', "\r\n")
-            } else {
-                l.to_string()
-            }
-        })
+        .map(|(i, l)| if i % 2 == 0 { l.replace('\n', "\r\n") } else { l.to_string() })
         .collect();
     let mix = site_with(&mixed);
     for s in [&lf, &crlf, &mix] {
         builds(s.path());
     }
     let want = tree(&lf.path().join("public"));
-    assert_eq!(
-        tree(&crlf.path().join("public")),
-        want,
-        "CRLF differs from LF"
-    );
-    assert_eq!(
-        tree(&mix.path().join("public")),
-        want,
-        "mixed line ends differ from LF"
-    );
+    assert_eq!(tree(&crlf.path().join("public")), want, "CRLF differs from LF");
+    assert_eq!(tree(&mix.path().join("public")), want, "mixed line ends differ from LF");
 }
 
 #[test]
 fn a12_invalid_utf8_names_line_column_and_byte() {
     let site = minimal_site();
-    std::fs::write(
-        site.path().join(PAGE),
-        b"---\ntitle: T\ndate: 2022-09-15\n---\n\nab\xFFc\n",
-    )
-    .expect("w");
-    fails(
-        site.path(),
-        1,
-        &[
-            "content/bai-viet/x.md:6:3: lỗi: byte 0xFF không phải UTF-8 hợp lệ",
-            "UTF-8",
-        ],
-    );
+    std::fs::write(site.path().join(PAGE), b"---\ntitle: T\ndate: 2022-09-15\n---\n\nab\xFFc\n").expect("w");
+    fails(site.path(), 1, &["content/bai-viet/x.md:6:3: lỗi: byte 0xFF không phải UTF-8 hợp lệ", "UTF-8"]);
 }
 
 #[test]
@@ -389,31 +279,16 @@ fn a13_utf16_is_recognised() {
     let site = minimal_site();
     let utf16: Vec<u8> = [0xFF, 0xFE]
         .into_iter()
-        .chain(
-            "---\ntitle: T\n---\n"
-                .encode_utf16()
-                .flat_map(u16::to_le_bytes),
-        )
+        .chain("---\ntitle: T\n---\n".encode_utf16().flat_map(u16::to_le_bytes))
         .collect();
     std::fs::write(site.path().join(PAGE), utf16).expect("w");
-    fails(
-        site.path(),
-        1,
-        &[
-            "content/bai-viet/x.md: lỗi: tệp được lưu dạng UTF-16",
-            "UTF-8",
-        ],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md: lỗi: tệp được lưu dạng UTF-16", "UTF-8"]);
 }
 
 #[test]
 fn a14_tab_indentation_has_position_and_hint() {
     let site = site_with("---\ntitle: T\ndate: 2022-09-15\nextra:\n\tx: 1\n---\n");
-    let r = fails(
-        site.path(),
-        1,
-        &["content/bai-viet/x.md:5:1: lỗi: thụt lề bằng phím Tab"],
-    );
+    let r = fails(site.path(), 1, &["content/bai-viet/x.md:5:1: lỗi: thụt lề bằng phím Tab"]);
     assert!(r.stderr.contains("YAML không cho phép Tab"), "{}", r.stderr);
 }
 
@@ -422,11 +297,7 @@ fn a15_multiple_yaml_documents_are_an_error() {
     // `---` itself closes the front matter; a YAML document end `...` followed by more YAML is
     // a second document inside the block.
     let site = site_with("---\ntitle: T\ndate: 2022-09-15\n...\nsummary: U\n---\n");
-    fails(
-        site.path(),
-        1,
-        &["content/bai-viet/x.md", "lỗi cú pháp YAML", "một khối YAML"],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md", "lỗi cú pháp YAML", "một khối YAML"]);
 }
 
 #[test]
@@ -445,11 +316,7 @@ fn a16_yaml_alias_bomb_fails_fast() {
     // The parse itself, in process: within the catalogue's 100 ms (with slack for debug builds).
     let t = Instant::now();
     assert!(loa::parse::parse_file(&format!("---\n{yaml}---\n"), "f", false).is_err());
-    assert!(
-        t.elapsed() < Duration::from_millis(500),
-        "parse took {:?}",
-        t.elapsed()
-    );
+    assert!(t.elapsed() < Duration::from_millis(500), "parse took {:?}", t.elapsed());
 }
 
 #[test]
@@ -462,11 +329,7 @@ fn a17_nesting_bomb_fails_in_well_under_a_second() {
         assert!(r.elapsed < Duration::from_secs(5), "took {:?}", r.elapsed);
         let t = Instant::now();
         assert!(loa::parse::parse_file(&text, "f", false).is_err());
-        assert!(
-            t.elapsed() < Duration::from_millis(500),
-            "parse took {:?}",
-            t.elapsed()
-        );
+        assert!(t.elapsed() < Duration::from_millis(500), "parse took {:?}", t.elapsed());
     }
 }
 
@@ -478,11 +341,7 @@ fn a18_title_no_is_text_a_float_is_an_error_and_null_is_missing() {
     builds(site.path());
     assert!(read(site.path(), "public/bai-viet/x/index.html").contains("<title>no</title>"));
     let site = site_with("---\ntitle: 1.0\ndate: 2022-09-15\n---\n");
-    fails(
-        site.path(),
-        1,
-        &["content/bai-viet/x.md:2:", "`title`: giá trị sai kiểu"],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md:2:", "`title`: giá trị sai kiểu"]);
     let site = site_with("---\ntitle: null\ndate: 2022-09-15\n---\n");
     fails(site.path(), 1, &["content/bai-viet/x.md", "title"]);
 }
@@ -496,11 +355,7 @@ fn b01_file_over_max_size_is_refused_by_name() {
     // Sparse: the size check happens before any read, so the test writes nothing big.
     f.set_len(loa::load::MAX_FILE_SIZE + 1).expect("set_len");
     drop(f);
-    fails(
-        site.path(),
-        1,
-        &["content/bai-viet/x.md: lỗi: tệp quá lớn (16 MiB, tối đa 16 MiB)"],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md: lỗi: tệp quá lớn (16 MiB, tối đa 16 MiB)"]);
 }
 
 /// Renders `body` with the site's Markdown options, on a thread bounded by `LIMIT`.
@@ -524,8 +379,7 @@ fn render_bounded(body: String) -> (loa::markdown::Rendered, Duration) {
             let _ = tx.send((r, t.elapsed()));
         })
         .expect("spawn");
-    rx.recv_timeout(LIMIT)
-        .expect("Markdown render did not finish in time")
+    rx.recv_timeout(LIMIT).expect("Markdown render did not finish in time")
 }
 
 #[test]
@@ -534,34 +388,20 @@ fn b02_deep_blockquotes_and_lists_render_in_bounded_time_and_size() {
     let (r, t) = render_bounded(quotes.clone());
     assert!(t < Duration::from_secs(10), "50,000-deep quote took {t:?}");
     // Output amplification must stay bounded: the catalogue measured ×13.5 at 16k.
-    assert!(
-        r.html.len() < 40 * quotes.len(),
-        "quote output {} bytes from {}",
-        r.html.len(),
-        quotes.len()
-    );
-    let list: String = (0..5_000)
-        .map(|i| format!("{}- x\n", "  ".repeat(i)))
-        .collect();
+    assert!(r.html.len() < 40 * quotes.len(), "quote output {} bytes from {}", r.html.len(), quotes.len());
+    let list: String = (0..5_000).map(|i| format!("{}- x\n", "  ".repeat(i))).collect();
     let (r, t) = render_bounded(list.clone());
     assert!(t < Duration::from_secs(10), "5,000-deep list took {t:?}");
     assert!(r.html.len() < 40 * list.len());
     // Through the binary too; `check` warns on the nesting (the HTML grows with each level).
-    let site = site_with(&format!(
-        "---\ntitle: T\ndate: 2022-09-15\nsummary: s\n---\n{quotes}"
-    ));
+    let site = site_with(&format!("---\ntitle: T\ndate: 2022-09-15\nsummary: s\n---\n{quotes}"));
     let r = builds(site.path());
-    assert!(
-        r.elapsed < Duration::from_secs(15),
-        "build took {:?}",
-        r.elapsed
-    );
+    assert!(r.elapsed < Duration::from_secs(15), "build took {:?}", r.elapsed);
     let r = run(site.path(), &["check"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
-        r.stderr.contains(
-            "content/bai-viet/x.md:6:1: cảnh báo: trích dẫn hoặc danh sách lồng nhau quá 16 cấp"
-        ),
+        r.stderr
+            .contains("content/bai-viet/x.md:6:1: cảnh báo: trích dẫn hoặc danh sách lồng nhau quá 16 cấp"),
         "{}",
         r.stderr
     );
@@ -576,26 +416,17 @@ fn b03_known_quadratic_generators_stay_within_budget() {
         ("ref defs", |n| {
             format!(
                 "{}\n{}",
-                (0..n)
-                    .map(|i| format!("[r{i}]: /u{i}\n"))
-                    .collect::<String>(),
+                (0..n).map(|i| format!("[r{i}]: /u{i}\n")).collect::<String>(),
                 "[r0] ".repeat(n)
             )
         }),
         ("[^", |n| "[^".repeat(n)),
-        ("backticks", |n| {
-            (1..n).map(|i| "`".repeat(i % 64 + 1) + "x").collect()
-        }),
+        ("backticks", |n| (1..n).map(|i| "`".repeat(i % 64 + 1) + "x").collect()),
         ("CDATA", |n| "<![CDATA[".repeat(n)),
         ("emphasis", |n| "*a **b ".repeat(n)),
     ];
     // Best of three runs each: other tests share the two cores.
-    let best = |text: String| {
-        (0..3)
-            .map(|_| render_bounded(text.clone()).1)
-            .min()
-            .expect("runs")
-    };
+    let best = |text: String| (0..3).map(|_| render_bounded(text.clone()).1).min().expect("runs");
     for (name, make) in generators {
         let small = best(make(2_000));
         let large = best(make(16_000));
@@ -611,22 +442,11 @@ fn b03_known_quadratic_generators_stay_within_budget() {
 
 #[test]
 fn b04_raw_html_is_left_out_with_a_warning_per_line() {
-    let site = site_with(
-        "---\ntitle: T\ndate: 2022-09-15\n---\na\n\n<script>alert(1)</script>\n\nb <b>x</b>\n",
-    );
+    let site =
+        site_with("---\ntitle: T\ndate: 2022-09-15\n---\na\n\n<script>alert(1)</script>\n\nb <b>x</b>\n");
     let r = builds(site.path());
-    assert!(
-        r.stderr
-            .contains("content/bai-viet/x.md:7:1: cảnh báo: đã bỏ mã HTML"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr
-            .contains("content/bai-viet/x.md:9:3: cảnh báo: đã bỏ mã HTML"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("content/bai-viet/x.md:7:1: cảnh báo: đã bỏ mã HTML"), "{}", r.stderr);
+    assert!(r.stderr.contains("content/bai-viet/x.md:9:3: cảnh báo: đã bỏ mã HTML"), "{}", r.stderr);
     assert!(r.stderr.contains("unsafe_html: true"), "{}", r.stderr);
     let html = read(site.path(), "public/bai-viet/x/index.html");
     assert!(!html.contains("<script>alert"), "{html}");
@@ -638,15 +458,9 @@ fn b04_raw_html_is_left_out_with_a_warning_per_line() {
     );
     let r = builds(site.path());
     assert!(!r.stderr.contains("đã bỏ mã HTML"), "{}", r.stderr);
-    assert!(
-        read(site.path(), "public/bai-viet/x/index.html").contains("<script>alert(1)</script>")
-    );
+    assert!(read(site.path(), "public/bai-viet/x/index.html").contains("<script>alert(1)</script>"));
     // `check` lists every occurrence too.
-    write(
-        site.path(),
-        "loa.yaml",
-        "title: Thử\nbase_url: https://thu.example.vn\n",
-    );
+    write(site.path(), "loa.yaml", "title: Thử\nbase_url: https://thu.example.vn\n");
     let r = run(site.path(), &["check"]);
     assert_eq!(r.stderr.matches("đã bỏ mã HTML").count(), 2, "{}", r.stderr);
 }
@@ -660,30 +474,13 @@ fn b05_dangerous_url_schemes_are_neutralised_with_a_warning() {
         "data:text/html,x",
         "vbscript:msgbox",
     ];
-    let body: String = urls
-        .iter()
-        .map(|u| format!("[a](<{u}>) ![i](<{u}>)\n\n"))
-        .collect();
+    let body: String = urls.iter().map(|u| format!("[a](<{u}>) ![i](<{u}>)\n\n")).collect();
     let site = site_with(&format!("---\ntitle: T\ndate: 2022-09-15\n---\n{body}"));
     let r = builds(site.path());
-    assert_eq!(
-        r.stderr
-            .matches("cảnh báo: đã vô hiệu hóa liên kết nguy hiểm")
-            .count(),
-        10,
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains("content/bai-viet/x.md:5:1:"),
-        "{}",
-        r.stderr
-    );
+    assert_eq!(r.stderr.matches("cảnh báo: đã vô hiệu hóa liên kết nguy hiểm").count(), 10, "{}", r.stderr);
+    assert!(r.stderr.contains("content/bai-viet/x.md:5:1:"), "{}", r.stderr);
     let html = read(site.path(), "public/bai-viet/x/index.html").to_lowercase();
-    assert!(
-        !html.contains("script:") && !html.contains("data:text/html"),
-        "{html}"
-    );
+    assert!(!html.contains("script:") && !html.contains("data:text/html"), "{html}");
 }
 
 #[test]
@@ -700,13 +497,9 @@ fn b06_script_title_is_escaped_in_every_output_format() {
     for (rel, bytes) in &out {
         let text = String::from_utf8_lossy(bytes);
         if rel.ends_with(".json") {
-            serde_json::from_str::<serde_json::Value>(&text)
-                .unwrap_or_else(|e| panic!("{rel}: {e}"));
+            serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|e| panic!("{rel}: {e}"));
         } else if rel.ends_with(".html") || rel.ends_with(".xml") {
-            assert!(
-                !text.contains("<script>alert"),
-                "{rel}: unescaped title:\n{text}"
-            );
+            assert!(!text.contains("<script>alert"), "{rel}: unescaped title:\n{text}");
             if rel.ends_with(".xml") {
                 roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{rel}: {e}"));
             }
@@ -726,11 +519,7 @@ fn b06_script_title_is_escaped_in_every_output_format() {
 fn b07_heading_markup_gives_a_slug_id_and_escaped_toc() {
     let (r, _) = render_bounded("## <img src=x onerror=alert(1)> Tiêu đề \"x\"\n".to_string());
     assert_eq!(r.heading_ids, ["tieu-de-x"]);
-    assert!(
-        r.heading_ids[0]
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    );
+    assert!(r.heading_ids[0].chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
     assert!(!r.html.contains("<img"), "{}", r.html);
     let site = themed_site();
     write(
@@ -740,18 +529,13 @@ fn b07_heading_markup_gives_a_slug_id_and_escaped_toc() {
     );
     builds(site.path());
     let page = read(site.path(), "public/bai-viet/x/index.html");
-    assert!(
-        page.contains("class=\"toc"),
-        "the theme shows a TOC for 3 headings: {page}"
-    );
+    assert!(page.contains("class=\"toc"), "the theme shows a TOC for 3 headings: {page}");
     assert!(!page.contains("<img onerror"), "{page}");
 }
 
 #[test]
 fn b08_code_fence_language_is_escaped() {
-    let site = site_with(
-        "---\ntitle: T\ndate: 2022-09-15\n---\n```\"><script>alert(1)</script>\nx\n```\n",
-    );
+    let site = site_with("---\ntitle: T\ndate: 2022-09-15\n---\n```\"><script>alert(1)</script>\nx\n```\n");
     builds(site.path());
     let html = read(site.path(), "public/bai-viet/x/index.html");
     assert!(!html.contains("<script>"), "{html}");
@@ -769,21 +553,14 @@ fn b09_huge_one_line_code_block_is_fast() {
     assert!(r.elapsed < Duration::from_secs(10), "took {:?}", r.elapsed);
     let html = read(site.path(), "public/bai-viet/x/index.html");
     // The huge block is plain (escaped); the small one is still highlighted.
-    assert!(
-        html.contains("let x = &quot;a&quot;;"),
-        "huge block not escaped plainly"
-    );
-    assert!(
-        html.contains("class=\"hl-"),
-        "small block lost its highlighting"
-    );
+    assert!(html.contains("let x = &quot;a&quot;;"), "huge block not escaped plainly");
+    assert!(html.contains("class=\"hl-"), "small block lost its highlighting");
 }
 
 #[test]
 fn b10_unknown_code_language_is_plain_and_warned_only_by_strict_check() {
-    let site = site_with(
-        "---\ntitle: T\ndate: 2022-09-15\nsummary: s\n---\n```khong-co-ngon-ngu-nay\nx < y\n```\n",
-    );
+    let site =
+        site_with("---\ntitle: T\ndate: 2022-09-15\nsummary: s\n---\n```khong-co-ngon-ngu-nay\nx < y\n```\n");
     let r = builds(site.path());
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     assert!(read(site.path(), "public/bai-viet/x/index.html").contains("x &lt; y"));
@@ -791,8 +568,7 @@ fn b10_unknown_code_language_is_plain_and_warned_only_by_strict_check() {
     let r = run(site.path(), &["check", "--strict"]);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("content/bai-viet/x.md:6:1: cảnh báo: ngôn ngữ `khong-co-ngon-ngu-nay`"),
+        r.stderr.contains("content/bai-viet/x.md:6:1: cảnh báo: ngôn ngữ `khong-co-ngon-ngu-nay`"),
         "{}",
         r.stderr
     );
@@ -801,9 +577,7 @@ fn b10_unknown_code_language_is_plain_and_warned_only_by_strict_check() {
 #[test]
 fn b11_nfd_title_and_body_give_the_nfc_url_and_text() {
     let nfd = "Ho\u{323}c ta\u{323}\u{302}p";
-    let site = site_with(&format!(
-        "---\ntitle: {nfd}\ndate: 2022-09-15\n---\n## {nfd}\n\n{nfd}\n"
-    ));
+    let site = site_with(&format!("---\ntitle: {nfd}\ndate: 2022-09-15\n---\n## {nfd}\n\n{nfd}\n"));
     builds(site.path());
     let html = read(site.path(), "public/bai-viet/x/index.html");
     assert!(html.contains("<title>Học tập</title>"), "{html}");
@@ -814,9 +588,7 @@ fn b11_nfd_title_and_body_give_the_nfc_url_and_text() {
 
 #[test]
 fn b12_bidi_and_zero_width_controls_in_titles_are_escaped_and_check_warns() {
-    let site = site_with(
-        "---\ntitle: \"Thông\u{202E}báo\u{200B}\"\ndate: 2022-09-15\nsummary: s\n---\nx\n",
-    );
+    let site = site_with("---\ntitle: \"Thông\u{202E}báo\u{200B}\"\ndate: 2022-09-15\nsummary: s\n---\nx\n");
     builds(site.path());
     let r = run(site.path(), &["check"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
@@ -834,75 +606,36 @@ fn b12_bidi_and_zero_width_controls_in_titles_are_escaped_and_check_warns() {
 #[test]
 fn c01_titles_folding_to_one_slug_collide() {
     let site = minimal_site();
-    write(
-        site.path(),
-        "content/bai-viet/a.md",
-        "---\ntitle: Café\nslug: Café\ndate: 2022-09-15\n---\n",
-    );
-    write(
-        site.path(),
-        "content/bai-viet/b.md",
-        "---\ntitle: Cafe\nslug: Cafe\ndate: 2022-09-15\n---\n",
-    );
+    write(site.path(), "content/bai-viet/a.md", "---\ntitle: Café\nslug: Café\ndate: 2022-09-15\n---\n");
+    write(site.path(), "content/bai-viet/b.md", "---\ntitle: Cafe\nslug: Cafe\ndate: 2022-09-15\n---\n");
     fails(
         site.path(),
         1,
-        &[
-            "lỗi: trùng đường dẫn /bai-viet/cafe/",
-            "content/bai-viet/a.md",
-            "content/bai-viet/b.md",
-            "slug:",
-        ],
+        &["lỗi: trùng đường dẫn /bai-viet/cafe/", "content/bai-viet/a.md", "content/bai-viet/b.md", "slug:"],
     );
     let site = minimal_site();
-    write(
-        site.path(),
-        "content/bai-viet/c.md",
-        "---\ntitle: C\nslug: C++\ndate: 2022-09-15\n---\n",
-    );
-    write(
-        site.path(),
-        "content/bai-viet/d.md",
-        "---\ntitle: C\nslug: C\ndate: 2022-09-15\n---\n",
-    );
+    write(site.path(), "content/bai-viet/c.md", "---\ntitle: C\nslug: C++\ndate: 2022-09-15\n---\n");
+    write(site.path(), "content/bai-viet/d.md", "---\ntitle: C\nslug: C\ndate: 2022-09-15\n---\n");
     fails(site.path(), 1, &["trùng đường dẫn /bai-viet/c/"]);
 }
 
 #[test]
 fn c02_a_slug_or_term_that_folds_to_nothing_is_an_error() {
     let site = site_with("---\ntitle: T\nslug: \";)\"\ndate: 2022-09-15\n---\n");
-    fails(
-        site.path(),
-        1,
-        &["content/bai-viet/x.md:3:1: lỗi: slug `;)` không có chữ hoặc số"],
-    );
+    fails(site.path(), 1, &["content/bai-viet/x.md:3:1: lỗi: slug `;)` không có chữ hoặc số"]);
     let site = minimal_site();
-    write(
-        site.path(),
-        "content/bai-viet/;).md",
-        "---\ntitle: T\ndate: 2022-09-15\n---\n",
-    );
+    write(site.path(), "content/bai-viet/;).md", "---\ntitle: T\ndate: 2022-09-15\n---\n");
     fails(site.path(), 1, &["content/bai-viet/;).md", "slug:"]);
     let site = site_with("---\ntitle: T\ndate: 2022-09-15\ntags: [\";)\"]\n---\n");
-    write(
-        site.path(),
-        "loa.yaml",
-        "title: Thử\nbase_url: https://thu.example.vn\ntaxonomies: [tags]\n",
-    );
+    write(site.path(), "loa.yaml", "title: Thử\nbase_url: https://thu.example.vn\ntaxonomies: [tags]\n");
     fails(site.path(), 1, &["content/bai-viet/x.md:4:1: lỗi:"]);
 }
 
 #[test]
 fn c03_slugs_with_separators_or_parent_dirs_are_refused() {
     for bad in ["../../etc/x", "/abs", "a\\\\b", "C:x", ".."] {
-        let site = site_with(&format!(
-            "---\ntitle: T\nslug: \"{bad}\"\ndate: 2022-09-15\n---\n"
-        ));
-        fails(
-            site.path(),
-            1,
-            &["content/bai-viet/x.md:3:1: lỗi: slug", "không được chứa"],
-        );
+        let site = site_with(&format!("---\ntitle: T\nslug: \"{bad}\"\ndate: 2022-09-15\n---\n"));
+        fails(site.path(), 1, &["content/bai-viet/x.md:3:1: lỗi: slug", "không được chứa"]);
         assert!(!site.path().join("etc").exists());
     }
     // Defence in depth: the write stage refuses any key that would leave the output.
@@ -914,27 +647,12 @@ fn c03_slugs_with_separators_or_parent_dirs_are_refused() {
 #[test]
 fn c04_path_and_url_keys_are_unknown_and_aliases_stay_inside() {
     for key in ["path", "url"] {
-        let site = site_with(&format!(
-            "---\ntitle: T\ndate: 2022-09-15\n{key}: ../../../.bashrc\n---\n"
-        ));
-        fails(
-            site.path(),
-            1,
-            &[&format!(
-                "content/bai-viet/x.md:4:1: lỗi: khóa không hợp lệ `{key}`"
-            )],
-        );
+        let site = site_with(&format!("---\ntitle: T\ndate: 2022-09-15\n{key}: ../../../.bashrc\n---\n"));
+        fails(site.path(), 1, &[&format!("content/bai-viet/x.md:4:1: lỗi: khóa không hợp lệ `{key}`")]);
     }
     let site = site_with("---\ntitle: T\ndate: 2022-09-15\naliases: [\"../../../.bashrc\"]\n---\n");
     fails(site.path(), 1, &["content/bai-viet/x.md:4:1: lỗi:"]);
-    assert!(
-        !site
-            .path()
-            .parent()
-            .expect("parent")
-            .join(".bashrc/index.html")
-            .exists()
-    );
+    assert!(!site.path().parent().expect("parent").join(".bashrc/index.html").exists());
 }
 
 #[test]
@@ -942,11 +660,7 @@ fn c05_file_names_with_spaces_diacritics_and_symbols_are_served_from_a_slug() {
     // A page's URL is the slug of its file name; a bundle asset keeps its name on disk, and a
     // link to it is percent-encoded by the author (Markdown needs `%20` or `<…>` for spaces).
     let site = minimal_site();
-    write(
-        site.path(),
-        "content/bai-viet/Học tập 100% #1?.md",
-        "---\ntitle: T\ndate: 2022-09-15\n---\nx\n",
-    );
+    write(site.path(), "content/bai-viet/Học tập 100% #1?.md", "---\ntitle: T\ndate: 2022-09-15\n---\nx\n");
     write(
         site.path(),
         "content/bai-viet/le/index.md",
@@ -955,52 +669,22 @@ fn c05_file_names_with_spaces_diacritics_and_symbols_are_served_from_a_slug() {
     write(site.path(), "content/bai-viet/le/ảnh 1 #%.txt", "ảnh\n");
     write(site.path(), "content/bai-viet/le/ảnh 2.txt", "ảnh\n");
     builds(site.path());
-    assert!(
-        site.path()
-            .join("public/bai-viet/hoc-tap-100-1/index.html")
-            .is_file()
-    );
-    assert!(
-        site.path()
-            .join("public/bai-viet/le/ảnh 1 #%.txt")
-            .is_file()
-    );
+    assert!(site.path().join("public/bai-viet/hoc-tap-100-1/index.html").is_file());
+    assert!(site.path().join("public/bai-viet/le/ảnh 1 #%.txt").is_file());
     let html = read(site.path(), "public/bai-viet/le/index.html");
-    assert!(
-        html.contains("src=\"/bai-viet/le/%E1%BA%A3nh%201%20%23%25.txt\""),
-        "{html}"
-    );
-    assert!(
-        html.contains("src=\"/bai-viet/le/%E1%BA%A3nh%202.txt\""),
-        "{html}"
-    );
+    assert!(html.contains("src=\"/bai-viet/le/%E1%BA%A3nh%201%20%23%25.txt\""), "{html}");
+    assert!(html.contains("src=\"/bai-viet/le/%E1%BA%A3nh%202.txt\""), "{html}");
     // A name without any letter or digit (CJK is not folded) needs an explicit slug.
-    write(
-        site.path(),
-        "content/bai-viet/漢字.md",
-        "---\ntitle: T\ndate: 2022-09-15\n---\n",
-    );
+    write(site.path(), "content/bai-viet/漢字.md", "---\ntitle: T\ndate: 2022-09-15\n---\n");
     fails(site.path(), 1, &["content/bai-viet/漢字.md", "slug:"]);
 }
 
 #[test]
 fn c06_same_name_in_nfc_and_nfd_collides() {
     let site = minimal_site();
-    write(
-        site.path(),
-        "content/bai-viet/học.md",
-        "---\ntitle: A\ndate: 2022-09-16\n---\nx\n",
-    );
-    write(
-        site.path(),
-        "content/bai-viet/ho\u{323}c.md",
-        "---\ntitle: B\ndate: 2022-09-17\n---\ny\n",
-    );
-    fails(
-        site.path(),
-        1,
-        &["content/bai-viet/học.md: lỗi: hai tệp có cùng tên nhưng khác dạng mã Unicode"],
-    );
+    write(site.path(), "content/bai-viet/học.md", "---\ntitle: A\ndate: 2022-09-16\n---\nx\n");
+    write(site.path(), "content/bai-viet/ho\u{323}c.md", "---\ntitle: B\ndate: 2022-09-17\n---\ny\n");
+    fails(site.path(), 1, &["content/bai-viet/học.md: lỗi: hai tệp có cùng tên nhưng khác dạng mã Unicode"]);
 }
 
 #[test]
@@ -1008,16 +692,8 @@ fn c07_case_only_names_collide() {
     // Decided: an error on every system (not only `--portable`): the site is published to
     // servers and checked out on laptops whose file systems ignore case.
     let site = minimal_site();
-    write(
-        site.path(),
-        "content/bai-viet/About.md",
-        "---\ntitle: A\ndate: 2022-09-16\n---\n",
-    );
-    write(
-        site.path(),
-        "content/bai-viet/about.md",
-        "---\ntitle: B\ndate: 2022-09-17\n---\n",
-    );
+    write(site.path(), "content/bai-viet/About.md", "---\ntitle: A\ndate: 2022-09-16\n---\n");
+    write(site.path(), "content/bai-viet/about.md", "---\ntitle: B\ndate: 2022-09-17\n---\n");
     fails(site.path(), 1, &["trùng đường dẫn /bai-viet/about/"]);
 }
 
@@ -1030,16 +706,11 @@ fn c08_symlink_loop_is_a_warning_naming_it() {
     std::os::unix::fs::symlink("a", site.path().join("content/b")).expect("symlink");
     let r = builds(site.path());
     assert!(
-        r.stderr
-            .contains("content/bai-viet/vong: cảnh báo: liên kết tượng trưng tạo vòng lặp"),
+        r.stderr.contains("content/bai-viet/vong: cảnh báo: liên kết tượng trưng tạo vòng lặp"),
         "{}",
         r.stderr
     );
-    assert!(
-        r.stderr.contains("content/a: "),
-        "the a ↔ b loop is named: {}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("content/a: "), "the a ↔ b loop is named: {}", r.stderr);
 }
 
 #[cfg(unix)]
@@ -1047,38 +718,22 @@ fn c08_symlink_loop_is_a_warning_naming_it() {
 fn c09_symlink_leaving_the_site_is_refused_and_not_copied() {
     let outside = tempfile::tempdir().expect("tmp");
     write(outside.path(), "id_rsa", "CANARY-PRIVATE-KEY\n");
-    write(
-        outside.path(),
-        "secret.md",
-        "---\ntitle: CANARY-PAGE\ndate: 2022-09-15\n---\n",
-    );
+    write(outside.path(), "secret.md", "---\ntitle: CANARY-PAGE\ndate: 2022-09-15\n---\n");
     let site = minimal_site();
     std::fs::create_dir_all(site.path().join("static")).expect("mkdir");
     std::os::unix::fs::symlink(outside.path(), site.path().join("static/keys")).expect("symlink");
-    std::os::unix::fs::symlink(
-        outside.path().join("secret.md"),
-        site.path().join("content/bai-viet/s.md"),
-    )
-    .expect("symlink");
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), site.path().join("content/bai-viet/s.md"))
+        .expect("symlink");
     let r = builds(site.path());
+    assert!(r.stderr.contains("static/keys: cảnh báo: liên kết tượng trưng trỏ ra ngoài"), "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("static/keys: cảnh báo: liên kết tượng trưng trỏ ra ngoài"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr
-            .contains("content/bai-viet/s.md: cảnh báo: liên kết tượng trưng trỏ ra ngoài"),
+        r.stderr.contains("content/bai-viet/s.md: cảnh báo: liên kết tượng trưng trỏ ra ngoài"),
         "{}",
         r.stderr
     );
     for (rel, bytes) in tree(&site.path().join("public")) {
         let text = String::from_utf8_lossy(&bytes);
-        assert!(
-            !text.contains("CANARY"),
-            "{rel} leaks a file from outside the site"
-        );
+        assert!(!text.contains("CANARY"), "{rel} leaks a file from outside the site");
     }
 }
 
@@ -1087,18 +742,10 @@ fn c09_symlink_leaving_the_site_is_refused_and_not_copied() {
 fn c10_unreadable_file_is_an_error_naming_it() {
     use std::os::unix::fs::PermissionsExt;
     let site = site_with("---\ntitle: T\ndate: 2022-09-15\n---\n");
-    std::fs::set_permissions(
-        site.path().join(PAGE),
-        std::fs::Permissions::from_mode(0o000),
-    )
-    .expect("chmod");
+    std::fs::set_permissions(site.path().join(PAGE), std::fs::Permissions::from_mode(0o000)).expect("chmod");
     let is_root = std::fs::read(site.path().join(PAGE)).is_ok();
     if !is_root {
-        fails(
-            site.path(),
-            1,
-            &["content/bai-viet/x.md: lỗi: không có quyền đọc tệp"],
-        );
+        fails(site.path(), 1, &["content/bai-viet/x.md: lỗi: không có quyền đọc tệp"]);
         return;
     }
     // Root reads any file: run the build as `nobody` instead, when setpriv exists.
@@ -1115,17 +762,11 @@ fn c10_unreadable_file_is_an_error_naming_it() {
         dir = p.to_path_buf();
         let _ = std::fs::metadata(&dir);
     }
-    for d in walkdir::WalkDir::new(site.path())
-        .min_depth(1)
-        .into_iter()
-        .flatten()
-    {
+    for d in walkdir::WalkDir::new(site.path()).min_depth(1).into_iter().flatten() {
         if d.file_type().is_dir() {
-            std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o777))
-                .expect("chmod");
+            std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
         } else if d.path() != site.path().join(PAGE) {
-            std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o644))
-                .expect("chmod");
+            std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o644)).expect("chmod");
         }
     }
     let out = std::process::Command::new(setpriv)
@@ -1142,10 +783,7 @@ fn c10_unreadable_file_is_an_error_naming_it() {
         return;
     }
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("content/bai-viet/x.md: lỗi: không có quyền đọc tệp"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("content/bai-viet/x.md: lỗi: không có quyền đọc tệp"), "{stderr}");
 }
 
 #[test]
@@ -1171,9 +809,7 @@ fn c11_file_vanishing_during_load_is_an_error_naming_it() {
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 let p = root.join(format!("content/bai-viet/t{}.md", i % 20));
                 let _ = std::fs::write(&p, "---\ntitle: T\ndate: 2022-09-15\n---\nx\n");
-                let _ = std::fs::remove_file(
-                    root.join(format!("content/bai-viet/t{}.md", (i + 10) % 20)),
-                );
+                let _ = std::fs::remove_file(root.join(format!("content/bai-viet/t{}.md", (i + 10) % 20)));
                 i += 1;
             }
         })
@@ -1207,11 +843,7 @@ fn d01_template_syntax_error_has_template_line_and_column() {
         "templates/page.html",
         "{% extends \"base.html\" %}\n{% block t %}\n{{ page.title {% endblock %}",
     );
-    fails(
-        site.path(),
-        1,
-        &["templates/page.html:3:", "lỗi cú pháp mẫu"],
-    );
+    fails(site.path(), 1, &["templates/page.html:3:", "lỗi cú pháp mẫu"]);
 }
 
 #[test]
@@ -1237,30 +869,15 @@ fn d02_unknown_variable_names_template_line_and_page() {
 #[test]
 fn d03_filter_on_a_missing_value_names_every_page() {
     let site = minimal_site();
-    write(
-        site.path(),
-        "content/trang/_index.md",
-        "---\ntitle: Trang\nkind: page\n---\n",
-    );
-    write(
-        site.path(),
-        "content/trang/hai.md",
-        "---\ntitle: Hai\n---\n",
-    );
+    write(site.path(), "content/trang/_index.md", "---\ntitle: Trang\nkind: page\n---\n");
+    write(site.path(), "content/trang/hai.md", "---\ntitle: Hai\n---\n");
     write(site.path(), "content/trang/ba.md", "---\ntitle: Ba\n---\n");
     write(
         site.path(),
         "templates/page.html",
         "{% extends \"base.html\" %}{% block t %}{{ page.date | vi_date }}{% endblock %}",
     );
-    let r = fails(
-        site.path(),
-        1,
-        &[
-            "(khi dựng content/trang/hai.md)",
-            "(khi dựng content/trang/ba.md)",
-        ],
-    );
+    let r = fails(site.path(), 1, &["(khi dựng content/trang/hai.md)", "(khi dựng content/trang/ba.md)"]);
     assert!(r.stderr.contains("templates/page.html:1:"), "{}", r.stderr);
 }
 
@@ -1269,29 +886,14 @@ fn d04_missing_theme_exits_2_listing_the_available_ones() {
     let site = minimal_site();
     std::fs::create_dir_all(site.path().join("themes/mot")).expect("mkdir");
     std::fs::create_dir_all(site.path().join("themes/hai")).expect("mkdir");
-    write(
-        site.path(),
-        "loa.yaml",
-        "title: T\nbase_url: https://t.vn\ntheme: nope\n",
-    );
-    fails(
-        site.path(),
-        2,
-        &[
-            "loa.yaml:3:1: lỗi: không tìm thấy giao diện `nope` trong themes/",
-            "hai, mot",
-        ],
-    );
+    write(site.path(), "loa.yaml", "title: T\nbase_url: https://t.vn\ntheme: nope\n");
+    fails(site.path(), 2, &["loa.yaml:3:1: lỗi: không tìm thấy giao diện `nope` trong themes/", "hai, mot"]);
 }
 
 #[test]
 fn d05_theme_without_site_templates_builds() {
     let site = themed_site();
-    write(
-        site.path(),
-        "content/bai-viet/x.md",
-        "---\ntitle: T\ndate: 2022-09-15\n---\nx\n",
-    );
+    write(site.path(), "content/bai-viet/x.md", "---\ntitle: T\ndate: 2022-09-15\n---\nx\n");
     assert!(!site.path().join("templates").exists());
     let r = builds(site.path());
     assert!(r.stderr.is_empty(), "{}", r.stderr);
@@ -1300,19 +902,9 @@ fn d05_theme_without_site_templates_builds() {
 #[test]
 fn d06_extends_cycle_is_named() {
     let site = minimal_site();
-    write(
-        site.path(),
-        "templates/page.html",
-        "{% extends \"page.html\" %}{% block b %}x{% endblock %}",
-    );
-    let r = fails(
-        site.path(),
-        1,
-        &[
-            "templates/page.html: lỗi: vòng lặp kế thừa mẫu",
-            "page.html → page.html",
-        ],
-    );
+    write(site.path(), "templates/page.html", "{% extends \"page.html\" %}{% block b %}x{% endblock %}");
+    let r =
+        fails(site.path(), 1, &["templates/page.html: lỗi: vòng lặp kế thừa mẫu", "page.html → page.html"]);
     assert!(r.elapsed < Duration::from_secs(5));
 }
 
@@ -1321,22 +913,10 @@ fn d07_include_cycle_is_found_before_rendering() {
     let site = minimal_site();
     write(site.path(), "templates/a.html", "{% include \"b.html\" %}");
     write(site.path(), "templates/b.html", "{% include \"a.html\" %}");
-    fails(
-        site.path(),
-        1,
-        &["lỗi: vòng lặp include: a.html → b.html → a.html"],
-    );
+    fails(site.path(), 1, &["lỗi: vòng lặp include: a.html → b.html → a.html"]);
     let site = minimal_site();
-    write(
-        site.path(),
-        "templates/self.html",
-        "x{% include \"self.html\" %}",
-    );
-    fails(
-        site.path(),
-        1,
-        &["templates/self.html: lỗi: vòng lặp include: self.html → self.html"],
-    );
+    write(site.path(), "templates/self.html", "x{% include \"self.html\" %}");
+    fails(site.path(), 1, &["templates/self.html: lỗi: vòng lặp include: self.html → self.html"]);
 }
 
 #[test]
@@ -1354,39 +934,21 @@ fn d08_recursive_component_is_an_error_not_a_crash() {
         "templates/page.html",
         "{% extends \"base.html\" %}{% block b %}{{ <r n=\"a\" /> }}{% endblock %}",
     );
-    let r = fails(
-        site.path(),
-        1,
-        &["lỗi", "(khi dựng content/bai-viet/mot.md)"],
-    );
-    assert!(
-        r.stderr.to_lowercase().contains("recursion"),
-        "{}",
-        r.stderr
-    );
+    let r = fails(site.path(), 1, &["lỗi", "(khi dựng content/bai-viet/mot.md)"]);
+    assert!(r.stderr.to_lowercase().contains("recursion"), "{}", r.stderr);
 }
 
 #[test]
 fn d09_missing_include_and_missing_parent_are_named() {
     let site = minimal_site();
-    write(
-        site.path(),
-        "templates/page.html",
-        "{% include \"nope.html\" %}",
-    );
+    write(site.path(), "templates/page.html", "{% include \"nope.html\" %}");
     fails(site.path(), 1, &["nope.html"]);
     let site = minimal_site();
-    write(
-        site.path(),
-        "templates/page.html",
-        "{% extends \"khong-co.html\" %}{% block b %}{% endblock %}",
-    );
+    write(site.path(), "templates/page.html", "{% extends \"khong-co.html\" %}{% block b %}{% endblock %}");
     fails(
         site.path(),
         1,
-        &[
-            "templates/page.html: lỗi: mẫu `page.html` kế thừa `khong-co.html` nhưng không có mẫu đó",
-        ],
+        &["templates/page.html: lỗi: mẫu `page.html` kế thừa `khong-co.html` nhưng không có mẫu đó"],
     );
 }
 
@@ -1445,11 +1007,7 @@ fn d11_get_env_reads_only_allowed_variables() {
     );
     let r = run_env(site.path(), &["build"], &[("GITHUB_TOKEN", "CANARY-TOKEN")]);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
-    assert!(
-        r.stderr.contains("security.getenv") && !r.stderr.contains("CANARY-TOKEN"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("security.getenv") && !r.stderr.contains("CANARY-TOKEN"), "{}", r.stderr);
 }
 
 #[test]
@@ -1464,17 +1022,8 @@ fn d12_safe_on_front_matter_fields_is_warned_by_check() {
     );
     let r = run(site.path(), &["check"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("templates/page.html:1:39: cảnh báo: `page.title | safe`"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains("templates/page.html:2:"),
-        "extra.x | … | safe: {}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("templates/page.html:1:39: cảnh báo: `page.title | safe`"), "{}", r.stderr);
+    assert!(r.stderr.contains("templates/page.html:2:"), "extra.x | … | safe: {}", r.stderr);
     assert!(!r.stderr.contains("page.content"), "{}", r.stderr);
     assert_eq!(run(site.path(), &["check", "--strict"]).code, Some(1));
 }
@@ -1496,20 +1045,9 @@ fn refused(site: &Path, args: &[&str]) -> Run {
 #[test]
 fn e01_output_dir_at_the_project_root_exits_2_before_any_io() {
     let site = minimal_site();
-    write(
-        site.path(),
-        "loa.yaml",
-        "title: T\nbase_url: https://t.vn\noutput_dir: .\n",
-    );
+    write(site.path(), "loa.yaml", "title: T\nbase_url: https://t.vn\noutput_dir: .\n");
     refused(site.path(), &["build"]);
-    refused(
-        site.path(),
-        &[
-            "build",
-            "--output-dir",
-            site.path().to_str().expect("utf-8"),
-        ],
-    );
+    refused(site.path(), &["build", "--output-dir", site.path().to_str().expect("utf-8")]);
 }
 
 #[test]
@@ -1519,11 +1057,7 @@ fn e02_root_home_and_parent_exit_2() {
     for out in ["/", "..", home.as_str(), "~/.."] {
         refused(site.path(), &["build", "--output-dir", out]);
     }
-    write(
-        site.path(),
-        "loa.yaml",
-        "title: T\nbase_url: https://t.vn\noutput_dir: ..\n",
-    );
+    write(site.path(), "loa.yaml", "title: T\nbase_url: https://t.vn\noutput_dir: ..\n");
     refused(site.path(), &["build"]);
 }
 
@@ -1532,14 +1066,7 @@ fn e03_source_folders_or_a_folder_containing_them_exit_2() {
     let site = minimal_site();
     std::fs::create_dir_all(site.path().join("static")).expect("mkdir");
     std::fs::create_dir_all(site.path().join("themes")).expect("mkdir");
-    for out in [
-        "content",
-        "static",
-        "templates",
-        "themes",
-        "content/public",
-        "static/x",
-    ] {
+    for out in ["content", "static", "templates", "themes", "content/public", "static/x"] {
         refused(site.path(), &["build", "--output-dir", out]);
     }
 }
@@ -1554,16 +1081,8 @@ fn e04_output_symlink_to_the_project_root_exits_2() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert_eq!(tree(&site.path().join("content")), content);
     let outside = tempfile::tempdir().expect("tmp");
-    std::os::unix::fs::symlink(site.path().join("content"), outside.path().join("out"))
-        .expect("symlink");
-    let r = run(
-        site.path(),
-        &[
-            "build",
-            "--output-dir",
-            outside.path().join("out").to_str().expect("utf-8"),
-        ],
-    );
+    std::os::unix::fs::symlink(site.path().join("content"), outside.path().join("out")).expect("symlink");
+    let r = run(site.path(), &["build", "--output-dir", outside.path().join("out").to_str().expect("utf-8")]);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert_eq!(tree(&site.path().join("content")), content);
 }
@@ -1571,34 +1090,20 @@ fn e04_output_symlink_to_the_project_root_exits_2() {
 #[test]
 fn e05_foreign_output_exits_2_and_force_keeps_dotfiles() {
     let site = minimal_site();
-    write(
-        site.path(),
-        "public/.git/HEAD",
-        "ref: refs/heads/gh-pages\n",
-    );
+    write(site.path(), "public/.git/HEAD", "ref: refs/heads/gh-pages\n");
     write(site.path(), "public/.gitignore", "*.tmp\n");
     write(site.path(), "public/CNAME", "thu.example.vn\n");
     let before = tree(&site.path().join("public"));
     let r = run(site.path(), &["build"]);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
-    assert!(
-        r.stderr.contains("không do loa tạo ra") && r.stderr.contains("--force"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("không do loa tạo ra") && r.stderr.contains("--force"), "{}", r.stderr);
     assert_eq!(tree(&site.path().join("public")), before);
     let r = run(site.path(), &["build", "--force"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let after = tree(&site.path().join("public"));
-    assert_eq!(
-        after.get(".git/HEAD").map(Vec::as_slice),
-        Some(&b"ref: refs/heads/gh-pages\n"[..])
-    );
+    assert_eq!(after.get(".git/HEAD").map(Vec::as_slice), Some(&b"ref: refs/heads/gh-pages\n"[..]));
     assert!(after.contains_key(".gitignore"));
-    assert!(
-        !after.contains_key("CNAME"),
-        "non-dot files of the old folder are replaced"
-    );
+    assert!(!after.contains_key("CNAME"), "non-dot files of the old folder are replaced");
     assert!(after.contains_key(".loa-output") && after.contains_key("bai-viet/mot/index.html"));
     // From now on it is loa's folder: no --force needed, and the dotfiles stay.
     assert_eq!(run(site.path(), &["build"]).code, Some(0));
@@ -1610,10 +1115,7 @@ fn e06_output_inside_a_watched_source_folder_is_refused_by_build() {
     // E6 is about `serve`'s watcher (it never writes an output folder); for `build` the only
     // part that applies is refusing an output inside a folder it reads.
     let site = minimal_site();
-    refused(
-        site.path(),
-        &["build", "--output-dir", "content/bai-viet/public"],
-    );
+    refused(site.path(), &["build", "--output-dir", "content/bai-viet/public"]);
     refused(site.path(), &["build", "--output-dir", "templates/out"]);
 }
 
@@ -1625,26 +1127,10 @@ fn e07_malformed_config_exits_2_with_position_and_suggestion() {
             "loa.yaml:3:1: lỗi: khóa không hợp lệ `them`",
             "theme",
         ),
-        (
-            "title: T\nbase_url: [https://t.vn\n",
-            "loa.yaml:2:11: lỗi:",
-            "gợi ý",
-        ),
-        (
-            "title: T\nbase_url: \"https://t.vn\ntheme: x\n",
-            "loa.yaml:",
-            "chưa được đóng",
-        ),
-        (
-            "title: T\nbase_url: https://t.vn\nreading_speed: nhanh\n",
-            "loa.yaml:3:16: lỗi:",
-            "gợi ý",
-        ),
-        (
-            "title: T\nbase_url: https://t.vn\nmarkdown: {unsafe_htm: true}\n",
-            "loa.yaml:3:",
-            "unsafe_html",
-        ),
+        ("title: T\nbase_url: [https://t.vn\n", "loa.yaml:2:11: lỗi:", "gợi ý"),
+        ("title: T\nbase_url: \"https://t.vn\ntheme: x\n", "loa.yaml:", "chưa được đóng"),
+        ("title: T\nbase_url: https://t.vn\nreading_speed: nhanh\n", "loa.yaml:3:16: lỗi:", "gợi ý"),
+        ("title: T\nbase_url: https://t.vn\nmarkdown: {unsafe_htm: true}\n", "loa.yaml:3:", "unsafe_html"),
     ];
     for (config, at, hint) in cases {
         let site = minimal_site();
@@ -1657,34 +1143,19 @@ fn e07_malformed_config_exits_2_with_position_and_suggestion() {
 #[test]
 fn e08_base_url_without_scheme_or_empty_is_an_error_and_a_path_is_kept() {
     for (url, at) in [
-        (
-            "thu.example.vn",
-            "loa.yaml:2:1: lỗi: `base_url` phải bắt đầu bằng http://",
-        ),
+        ("thu.example.vn", "loa.yaml:2:1: lỗi: `base_url` phải bắt đầu bằng http://"),
         ("\"\"", "loa.yaml:2:1: lỗi: thiếu `base_url`"),
     ] {
         let site = minimal_site();
-        write(
-            site.path(),
-            "loa.yaml",
-            &format!("title: T\nbase_url: {url}\n"),
-        );
+        write(site.path(), "loa.yaml", &format!("title: T\nbase_url: {url}\n"));
         fails(site.path(), 2, &[at]);
     }
     let site = minimal_site();
     write(site.path(), "loa.yaml", "title: T\n");
     fails(site.path(), 2, &["thiếu `base_url`"]);
     let site = minimal_site();
-    write(
-        site.path(),
-        "loa.yaml",
-        "title: T\nbase_url: https://t.vn/tin-tuc/\n",
-    );
-    write(
-        site.path(),
-        "templates/page.html",
-        "{{ page.permalink }} {{ page.url }}",
-    );
+    write(site.path(), "loa.yaml", "title: T\nbase_url: https://t.vn/tin-tuc/\n");
+    write(site.path(), "templates/page.html", "{{ page.permalink }} {{ page.url }}");
     builds(site.path());
     assert_eq!(
         read(site.path(), "public/bai-viet/mot/index.html"),
@@ -1709,10 +1180,7 @@ fn mount_tmpfs(dir: &Path, size: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "cannot mount a tmpfs under CI"
-        );
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "cannot mount a tmpfs under CI");
         println!("skipped: cannot mount a tmpfs here (needs root)");
     }
     ok
@@ -1733,10 +1201,7 @@ fn g01_disk_full_keeps_the_old_public_and_names_the_file() {
         write(
             site.path(),
             &format!("content/bai-viet/b{i}.md"),
-            &format!(
-                "---\ntitle: Bài {i}\ndate: 2022-09-15\n---\n{}\n",
-                "Nội dung dài. ".repeat(3000)
-            ),
+            &format!("---\ntitle: Bài {i}\ndate: 2022-09-15\n---\n{}\n", "Nội dung dài. ".repeat(3000)),
         );
     }
     let disk = tempfile::tempdir().expect("tmp");
@@ -1750,28 +1215,13 @@ fn g01_disk_full_keeps_the_old_public_and_names_the_file() {
     write(&mnt, "public/index.html", "previous good build\n");
     let before = tree(&mnt.join("public"));
     let out = mnt.join("public");
-    let r = run(
-        site.path(),
-        &["build", "--output-dir", out.to_str().expect("utf-8")],
-    );
+    let r = run(site.path(), &["build", "--output-dir", out.to_str().expect("utf-8")]);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
-    assert!(
-        r.stderr.contains("No space left on device") || r.stderr.contains("os error 28"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains("lỗi: ghi public/"),
-        "names the file in the output: {}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("No space left on device") || r.stderr.contains("os error 28"), "{}", r.stderr);
+    assert!(r.stderr.contains("lỗi: ghi public/"), "names the file in the output: {}", r.stderr);
     assert!(r.stderr.contains("giữ nguyên như trước"), "{}", r.stderr);
     assert_eq!(tree(&out), before, "old public/ not intact");
-    let left: Vec<_> = std::fs::read_dir(&mnt)
-        .expect("read")
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
+    let left: Vec<_> = std::fs::read_dir(&mnt).expect("read").flatten().map(|e| e.file_name()).collect();
     assert_eq!(left.len(), 1, "staging left behind: {left:?}");
 }
 
@@ -1801,29 +1251,15 @@ fn g03_sigint_during_build_exits_130_quickly_and_leaves_old_or_new() {
         write(
             site.path(),
             &format!("content/bai-viet/b{i}.md"),
-            &format!(
-                "---\ntitle: Bài {i}\ndate: 2022-09-15\n---\n## Mục\n\n{}\n",
-                "Nội dung. ".repeat(200)
-            ),
+            &format!("---\ntitle: Bài {i}\ndate: 2022-09-15\n---\n## Mục\n\n{}\n", "Nội dung. ".repeat(200)),
         );
     }
     assert_eq!(run(site.path(), &["build"]).code, Some(0));
     let old = tree(&site.path().join("public"));
-    write(
-        site.path(),
-        "content/bai-viet/b0.md",
-        "---\ntitle: Bài mới\ndate: 2022-09-15\n---\nmới\n",
-    );
+    write(site.path(), "content/bai-viet/b0.md", "---\ntitle: Bài mới\ndate: 2022-09-15\n---\nmới\n");
     let elsewhere = tempfile::tempdir().expect("tmp");
     let new_out = elsewhere.path().join("public");
-    assert_eq!(
-        run(
-            site.path(),
-            &["build", "--output-dir", new_out.to_str().expect("utf-8")]
-        )
-        .code,
-        Some(0)
-    );
+    assert_eq!(run(site.path(), &["build", "--output-dir", new_out.to_str().expect("utf-8")]).code, Some(0));
     let new = tree(&new_out);
     assert_ne!(old, new);
     // Interrupt while the site is built in memory, then twice while it is being written.
@@ -1848,31 +1284,20 @@ fn g03_sigint_during_build_exits_130_quickly_and_leaves_old_or_new() {
             }
         }
         let sent = Instant::now();
-        let _ = std::process::Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status();
+        let _ = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status();
         let status = loop {
             if let Some(s) = child.try_wait().expect("wait") {
                 break s;
             }
-            assert!(
-                sent.elapsed() < Duration::from_secs(5),
-                "no exit 5 s after SIGINT ({when})"
-            );
+            assert!(sent.elapsed() < Duration::from_secs(5), "no exit 5 s after SIGINT ({when})");
             std::thread::sleep(Duration::from_millis(5));
         };
         let waited = sent.elapsed();
         let code = status.code();
         // 0 only if the build had already finished when the signal came.
-        assert!(
-            matches!(code, Some(130) | Some(0)),
-            "exit {code:?} after SIGINT while {when}"
-        );
+        assert!(matches!(code, Some(130) | Some(0)), "exit {code:?} after SIGINT while {when}");
         if code == Some(130) {
-            assert!(
-                waited < Duration::from_secs(1),
-                "exit took {waited:?} after SIGINT while {when}"
-            );
+            assert!(waited < Duration::from_secs(1), "exit took {waited:?} after SIGINT while {when}");
         }
         let now = tree(&site.path().join("public"));
         assert!(
@@ -1885,43 +1310,24 @@ fn g03_sigint_during_build_exits_130_quickly_and_leaves_old_or_new() {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.contains(".staging-") || n == ".loa.lock")
             .collect();
-        assert!(
-            left.is_empty(),
-            "left behind after SIGINT while {when}: {left:?}"
-        );
+        assert!(left.is_empty(), "left behind after SIGINT while {when}: {left:?}");
     }
 }
 
 #[test]
 fn g04_stale_staging_from_a_killed_build_is_removed_at_the_next_run() {
     let site = minimal_site();
-    write(
-        site.path(),
-        ".public.staging-4999999/.loa-output",
-        "marker\n",
-    );
+    write(site.path(), ".public.staging-4999999/.loa-output", "marker\n");
     write(site.path(), ".public.staging-4999999/half.html", "half\n");
     write(site.path(), ".public.old-4999998/.loa-output", "marker\n");
-    write(
-        site.path(),
-        ".public.staging-4999997-aborted/.loa-output",
-        "marker\n",
-    );
+    write(site.path(), ".public.staging-4999997-aborted/.loa-output", "marker\n");
     // Not ours (no marker, not empty): kept.
     write(site.path(), ".public.staging-4999996/notes.txt", "mine\n");
     builds(site.path());
-    for gone in [
-        ".public.staging-4999999",
-        ".public.old-4999998",
-        ".public.staging-4999997-aborted",
-    ] {
+    for gone in [".public.staging-4999999", ".public.old-4999998", ".public.staging-4999997-aborted"] {
         assert!(!site.path().join(gone).exists(), "{gone} not removed");
     }
-    assert!(
-        site.path()
-            .join(".public.staging-4999996/notes.txt")
-            .is_file()
-    );
+    assert!(site.path().join(".public.staging-4999996/notes.txt").is_file());
     // A live build's staging (here: PID 1, always alive) is never touched.
     write(site.path(), ".public.staging-1/.loa-output", "marker\n");
     builds(site.path());
@@ -1937,9 +1343,7 @@ fn g05_sigint_during_serve_exits_0_and_deletes_nothing() {
     let before = tree(site.path());
     let mut srv = crate::serve::Served::start(site.path(), &[]);
     srv.ready();
-    let _ = std::process::Command::new("kill")
-        .args(["-INT", &srv.pid().to_string()])
-        .status();
+    let _ = std::process::Command::new("kill").args(["-INT", &srv.pid().to_string()]).status();
     assert_eq!(srv.wait_exit(), Some(0));
     assert_eq!(tree(site.path()), before);
 }
@@ -1969,8 +1373,7 @@ fn g06_fd_exhaustion_on_serve_refuses_or_queues_and_recovers() {
     // Recovers once the clients are gone.
     let start = Instant::now();
     loop {
-        let ok =
-            std::panic::catch_unwind(|| srv.get("/bai-viet/mot/").status == 200).unwrap_or(false);
+        let ok = std::panic::catch_unwind(|| srv.get("/bai-viet/mot/").status == 200).unwrap_or(false);
         if ok {
             break;
         }
@@ -2007,22 +1410,14 @@ fn g07_concurrent_builds_take_turns_and_a_held_lock_names_its_pid() {
     }
     let first = tree(&root.join("public"));
     assert_eq!(run(&root, &["build"]).code, Some(0));
-    assert_eq!(
-        tree(&root.join("public")),
-        first,
-        "concurrent builds left a different output"
-    );
+    assert_eq!(tree(&root.join("public")), first, "concurrent builds left a different output");
     assert!(!root.join(".loa.lock").exists());
     // A lock held by a live process (PID 1) for longer than the wait: fails naming it.
     std::fs::write(root.join(".loa.lock"), "1\n").expect("write");
     let before = tree(&root.join("public"));
     let r = run(&root, &["build"]);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
-    assert!(
-        r.stderr.contains("(pid 1)") && r.stderr.contains(".loa.lock"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("(pid 1)") && r.stderr.contains(".loa.lock"), "{}", r.stderr);
     assert_eq!(tree(&root.join("public")), before);
     // A lock left by a dead process is taken over.
     std::fs::write(root.join(".loa.lock"), "4999999\n").expect("write");
@@ -2039,11 +1434,7 @@ fn g08_ten_thousand_pages_build_under_the_memory_budget() {
         return;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
-    let script = if script.exists() {
-        script
-    } else {
-        PathBuf::from("/work/shared/bench/gen_corpus.py")
-    };
+    let script = if script.exists() { script } else { PathBuf::from("/work/shared/bench/gen_corpus.py") };
     let tmp = tempfile::tempdir().expect("tmp");
     let site = tmp.path().join("site");
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/loa");
@@ -2064,27 +1455,16 @@ fn g08_ten_thousand_pages_build_under_the_memory_budget() {
     } else {
         std::process::Command::new(env!("CARGO_BIN_EXE_loa"))
     };
-    let out = cmd
-        .args(["build", "--root"])
-        .arg(&site)
-        .output()
-        .expect("run");
+    let out = cmd.args(["build", "--root"]).arg(&site).output().expect("run");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     if let Some(kb) = stderr
         .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("Maximum resident set size (kbytes): ")
-        })
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
         .and_then(|v| v.trim().parse::<u64>().ok())
     {
         println!("g08: peak RSS {} MiB", kb / 1024);
-        assert!(
-            kb < 512 * 1024,
-            "peak RSS {} MiB over the 512 MiB budget",
-            kb / 1024
-        );
+        assert!(kb < 512 * 1024, "peak RSS {} MiB over the 512 MiB budget", kb / 1024);
     } else {
         println!("g08: /usr/bin/time -v not available; only checked the build succeeds");
     }
@@ -2099,10 +1479,7 @@ fn check_json(site: &Path, extra: &[&str]) -> (Option<i32>, Vec<serde_json::Valu
     let r = run(site, &args);
     let json: serde_json::Value =
         serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
-    (
-        r.code,
-        json["diagnostics"].as_array().cloned().unwrap_or_default(),
-    )
+    (r.code, json["diagnostics"].as_array().cloned().unwrap_or_default())
 }
 
 fn find<'a>(diags: &'a [serde_json::Value], code: &str) -> Vec<&'a serde_json::Value> {
@@ -2118,47 +1495,26 @@ fn check_reports_missing_images_missing_alt_skipped_headings_and_duplicate_title
         "---\ntitle: Lễ\ndate: 2022-09-16\nimage: bia.jpg\n---\n## Mục\n\n#### Sâu quá\n\n![Ảnh có thật](anh.jpg) ![](anh.jpg)\n\n![Không có](khong-co.jpg)\n",
     );
     write(site.path(), "content/bai-viet/le/anh.jpg", "jpg\n");
-    write(
-        site.path(),
-        "content/bai-viet/hai.md",
-        "---\ntitle: Một\ndate: 2022-09-17\n---\nx\n",
-    );
+    write(site.path(), "content/bai-viet/hai.md", "---\ntitle: Một\ndate: 2022-09-17\n---\nx\n");
     let (code, d) = check_json(site.path(), &[]);
     assert_eq!(code, Some(1), "a missing image fails the gate: {d:#?}");
     let missing = find(&d, "missing-image");
     let at: Vec<(i64, i64)> = missing
         .iter()
-        .map(|d| {
-            (
-                d["line"].as_i64().unwrap_or(0),
-                d["column"].as_i64().unwrap_or(0),
-            )
-        })
+        .map(|d| (d["line"].as_i64().unwrap_or(0), d["column"].as_i64().unwrap_or(0)))
         .collect();
     assert!(at.contains(&(12, 1)), "{missing:#?}");
     assert!(at.contains(&(4, 1)), "front matter image: {missing:#?}");
     assert_eq!(missing.len(), 2, "{missing:#?}");
     let alt = find(&d, "image-alt");
-    assert!(
-        alt.iter().any(|d| d["line"] == 10 && d["column"] == 25),
-        "{alt:#?}"
-    );
-    assert!(
-        alt.iter().any(|d| d["line"] == 4),
-        "image without image_alt: {alt:#?}"
-    );
+    assert!(alt.iter().any(|d| d["line"] == 10 && d["column"] == 25), "{alt:#?}");
+    assert!(alt.iter().any(|d| d["line"] == 4), "image without image_alt: {alt:#?}");
     let skip = find(&d, "heading-skip");
     assert_eq!(skip.len(), 1, "{skip:#?}");
     assert_eq!(skip[0]["line"], 8);
     let dup = find(&d, "duplicate-title");
     assert_eq!(dup.len(), 1, "{dup:#?}");
-    assert!(
-        dup[0]["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("content/bai-viet/"),
-        "{dup:#?}"
-    );
+    assert!(dup[0]["message"].as_str().unwrap_or("").contains("content/bai-viet/"), "{dup:#?}");
     assert!(!site.path().join("public").exists(), "check wrote output");
 }
 
@@ -2183,19 +1539,10 @@ fn check_warns_on_articles_without_any_summary_and_mixed_unicode_forms() {
     let form = find(&d, "unicode-form");
     assert_eq!(form.len(), 1, "{form:#?}");
     assert_eq!(
-        (
-            form[0]["file"].as_str(),
-            form[0]["line"].as_i64(),
-            form[0]["column"].as_i64()
-        ),
+        (form[0]["file"].as_str(), form[0]["line"].as_i64(), form[0]["column"].as_i64()),
         (Some("content/bai-viet/tron.md"), Some(5), Some(9))
     );
-    assert!(
-        form[0]["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("NFC và NFD")
-    );
+    assert!(form[0]["message"].as_str().unwrap_or("").contains("NFC và NFD"));
     let (code, _) = check_json(site.path(), &["--strict"]);
     assert_eq!(code, Some(1), "--strict fails on warnings");
 }
@@ -2211,34 +1558,16 @@ fn check_tone_style_follows_loa_yaml() {
     // No choice in loa.yaml: no tone check.
     let (_, d) = check_json(site.path(), &[]);
     assert!(find(&d, "tone-style").is_empty(), "{d:#?}");
-    write(
-        site.path(),
-        "loa.yaml",
-        "title: Thử\nbase_url: https://thu.example.vn\ntone_style: old\n",
-    );
+    write(site.path(), "loa.yaml", "title: Thử\nbase_url: https://thu.example.vn\ntone_style: old\n");
     let (_, d) = check_json(site.path(), &[]);
     let tone = find(&d, "tone-style");
     assert_eq!(tone.len(), 1, "{tone:#?}");
-    assert_eq!(
-        (tone[0]["line"].as_i64(), tone[0]["column"].as_i64()),
-        (Some(6), Some(9))
-    );
+    assert_eq!((tone[0]["line"].as_i64(), tone[0]["column"].as_i64()), (Some(6), Some(9)));
     assert_eq!(tone[0]["hint"], "viết `hòa`");
-    write(
-        site.path(),
-        "loa.yaml",
-        "title: Thử\nbase_url: https://thu.example.vn\ntone_style: new\n",
-    );
+    write(site.path(), "loa.yaml", "title: Thử\nbase_url: https://thu.example.vn\ntone_style: new\n");
     let (_, d) = check_json(site.path(), &[]);
-    let words: Vec<&str> = find(&d, "tone-style")
-        .iter()
-        .filter_map(|d| d["hint"].as_str())
-        .collect();
-    assert_eq!(
-        words,
-        ["viết `hoà`", "viết `khoẻ`", "viết `thuỷ`"],
-        "{d:#?}"
-    );
+    let words: Vec<&str> = find(&d, "tone-style").iter().filter_map(|d| d["hint"].as_str()).collect();
+    assert_eq!(words, ["viết `hoà`", "viết `khoẻ`", "viết `thuỷ`"], "{d:#?}");
 }
 
 #[test]
@@ -2257,23 +1586,12 @@ fn check_editorial_rules_are_errors_at_their_position_with_the_correction() {
     let r = run(site.path(), &["check"]);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("content/bai-viet/mot.md:4:13: lỗi: cụm từ bị cấm theo quy định biên tập"),
+        r.stderr.contains("content/bai-viet/mot.md:4:13: lỗi: cụm từ bị cấm theo quy định biên tập"),
         "{}",
         r.stderr
     );
-    assert!(
-        r.stderr
-            .contains("content/bai-viet/mot.md:6:6: lỗi: cụm từ bị cấm"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr
-            .contains("  gợi ý: Kết luận 49 do Ban Bí thư ban hành"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("content/bai-viet/mot.md:6:6: lỗi: cụm từ bị cấm"), "{}", r.stderr);
+    assert!(r.stderr.contains("  gợi ý: Kết luận 49 do Ban Bí thư ban hành"), "{}", r.stderr);
     // The build itself does not apply editorial rules: `check` is the gate.
     assert_eq!(run(site.path(), &["build"]).code, Some(0));
 }
@@ -2281,17 +1599,11 @@ fn check_editorial_rules_are_errors_at_their_position_with_the_correction() {
 #[test]
 fn check_json_has_one_object_per_diagnostic_with_every_field() {
     let site = minimal_site();
-    write(
-        site.path(),
-        "content/bai-viet/mot.md",
-        "---\ntitle: Một\ndate: 2022-09-15\n---\n![](x.png)\n",
-    );
+    write(site.path(), "content/bai-viet/mot.md", "---\ntitle: Một\ndate: 2022-09-15\n---\n![](x.png)\n");
     let (_, d) = check_json(site.path(), &[]);
     assert!(!d.is_empty());
     for diag in &d {
-        for key in [
-            "severity", "file", "line", "column", "code", "message", "hint",
-        ] {
+        for key in ["severity", "file", "line", "column", "code", "message", "hint"] {
             assert!(diag.get(key).is_some(), "{key} missing in {diag}");
         }
     }
@@ -2343,43 +1655,22 @@ fn check_external_links_only_with_the_flag_and_time_bounded() {
     );
     let (code, d) = check_json(site.path(), &[]);
     assert_eq!(code, Some(0));
-    assert!(
-        find(&d, "external-link").is_empty(),
-        "off by default: {d:#?}"
-    );
+    assert!(find(&d, "external-link").is_empty(), "off by default: {d:#?}");
     let start = Instant::now();
     let (code, d) = check_json(site.path(), &["--external", "--external-timeout", "2"]);
-    assert!(
-        start.elapsed() < Duration::from_secs(15),
-        "took {:?}",
-        start.elapsed()
-    );
+    assert!(start.elapsed() < Duration::from_secs(15), "took {:?}", start.elapsed());
     assert_eq!(code, Some(0), "broken external links are warnings");
     let ext = find(&d, "external-link");
     let msgs: Vec<String> = ext
         .iter()
-        .map(|d| {
-            format!(
-                "{}:{} {}",
-                d["line"],
-                d["column"],
-                d["message"].as_str().unwrap_or("")
-            )
-        })
+        .map(|d| format!("{}:{} {}", d["line"], d["column"], d["message"].as_str().unwrap_or("")))
         .collect();
     assert_eq!(ext.len(), 3, "{msgs:#?}");
-    assert!(
-        msgs.iter()
-            .any(|m| m.starts_with("5:") && m.contains("/mat") && m.contains("404")),
-        "{msgs:#?}"
-    );
+    assert!(msgs.iter().any(|m| m.starts_with("5:") && m.contains("/mat") && m.contains("404")), "{msgs:#?}");
     assert!(msgs.iter().any(|m| m.contains("/im")), "{msgs:#?}");
     assert!(msgs.iter().any(|m| m.contains("/dong")), "{msgs:#?}");
     assert!(!msgs.iter().any(|m| m.contains("/tot")), "{msgs:#?}");
-    let (code, _) = check_json(
-        site.path(),
-        &["--external", "--external-timeout", "2", "--strict"],
-    );
+    let (code, _) = check_json(site.path(), &["--external", "--external-timeout", "2", "--strict"]);
     assert_eq!(code, Some(1));
 }
 
@@ -2391,10 +1682,7 @@ fn determinism_across_thread_counts_working_folders_and_modification_times() {
             write(
                 site.path(),
                 &format!("content/bai-viet/b{i}.md"),
-                &format!(
-                    "---\ntitle: Bài {i}\ndate: 2022-09-{:02}\n---\n## Mục\n\nx {i}\n",
-                    i % 28 + 1
-                ),
+                &format!("---\ntitle: Bài {i}\ndate: 2022-09-{:02}\n---\n## Mục\n\nx {i}\n", i % 28 + 1),
             );
         }
         site
@@ -2402,16 +1690,9 @@ fn determinism_across_thread_counts_working_folders_and_modification_times() {
     let a = make();
     let b = make();
     // Shuffle modification times in the second copy (newest first, the reverse of creation).
-    for (k, e) in walkdir::WalkDir::new(b.path().join("content"))
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (k, e) in walkdir::WalkDir::new(b.path().join("content")).into_iter().flatten().enumerate() {
         if e.file_type().is_file() {
-            let f = std::fs::File::options()
-                .write(true)
-                .open(e.path())
-                .expect("open");
+            let f = std::fs::File::options().write(true).open(e.path()).expect("open");
             let t = std::time::SystemTime::UNIX_EPOCH
                 + Duration::from_secs(1_600_000_000 - (k as u64 * 7919) % 100_000);
             f.set_modified(t).expect("set mtime");
@@ -2422,11 +1703,7 @@ fn determinism_across_thread_counts_working_folders_and_modification_times() {
     // The second build runs from another working folder, with --root.
     let elsewhere = tempfile::tempdir().expect("tmp");
     let root = b.path().to_str().expect("utf-8");
-    let rb = run_env(
-        elsewhere.path(),
-        &["build", "--root", root],
-        &[("RAYON_NUM_THREADS", "2")],
-    );
+    let rb = run_env(elsewhere.path(), &["build", "--root", root], &[("RAYON_NUM_THREADS", "2")]);
     assert_eq!(rb.code, Some(0), "{}", rb.stderr);
     let ta = tree(&a.path().join("public"));
     let tb = tree(&b.path().join("public"));
