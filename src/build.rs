@@ -190,6 +190,7 @@ fn markdown_all(
     links: &LinkTargets,
     cites: &Citations,
 ) -> (Vec<Rendered>, Vec<Rendered>) {
+    let highlights = crate::markdown::highlight::HighlightCache::default();
     let opts = MarkdownOptions {
         unsafe_html: config.markdown.unsafe_html,
         links,
@@ -197,6 +198,7 @@ fn markdown_all(
         cites,
         own_document: None,
         clause_anchors: false,
+        highlights: &highlights,
     };
     let pages = site
         .pages

@@ -14,6 +14,31 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_ne
 /// longest line, and an 800 KB one-line block should not hold up a build.
 const MAX_HIGHLIGHT: usize = 128 * 1024;
 
+/// Highlighted blocks of one build, keyed by a hash of (language, code): a snippet repeated
+/// across pages (an install command, a config example) is highlighted once.
+#[derive(Debug, Default)]
+pub struct HighlightCache {
+    done: std::sync::Mutex<std::collections::HashMap<u64, Option<std::sync::Arc<str>>>>,
+}
+
+impl HighlightCache {
+    /// `highlight`, through the cache.
+    pub fn get(&self, code: &str, lang: &str) -> Option<std::sync::Arc<str>> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (lang, code).hash(&mut h);
+        let key = h.finish();
+        if let Some(hit) = self.done.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return hit;
+        }
+        let html: Option<std::sync::Arc<str>> = highlight(code, lang).map(Into::into);
+        if let Ok(mut m) = self.done.lock() {
+            m.insert(key, html.clone());
+        }
+        html
+    }
+}
+
 /// Highlighted HTML (spans with `hl-` classes) for `code` in language `lang`, or `None` when
 /// the language is unknown or the block is too large (the caller escapes it as plain text).
 pub fn highlight(code: &str, lang: &str) -> Option<String> {

@@ -92,6 +92,8 @@ pub struct MarkdownOptions<'a> {
     pub own_document: Option<usize>,
     /// Give headings with explicit ids a permalink control (document pages).
     pub clause_anchors: bool,
+    /// Highlighted code blocks of this build.
+    pub highlights: &'a highlight::HighlightCache,
 }
 
 /// pulldown-cmark extensions loa enables.
@@ -238,7 +240,7 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                         _ => {}
                     }
                 }
-                events.push(Event::Html(CowStr::from(code_block(&code, &lang))));
+                events.push(Event::Html(CowStr::from(code_block(&code, &lang, opts.highlights))));
             }
             Event::Html(ref h) | Event::InlineHtml(ref h) => {
                 let t = h.trim();
@@ -400,8 +402,8 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-fn code_block(code: &str, lang: &str) -> String {
-    let body = highlight::highlight(code, lang).unwrap_or_else(|| escape(code));
+fn code_block(code: &str, lang: &str, cache: &highlight::HighlightCache) -> String {
+    let body = cache.get(code, lang).map_or_else(|| escape(code), |h| h.to_string());
     if lang.is_empty() {
         format!("<pre class=\"code\"><code>{body}</code></pre>\n")
     } else {
@@ -515,6 +517,7 @@ mod tests {
             cites: &cites,
             own_document: own,
             clause_anchors: anchors,
+            highlights: &highlight::HighlightCache::default(),
         };
         render(body, 1, "f", opts)
     }
@@ -568,6 +571,7 @@ mod tests {
                 cites: &cites(),
                 own_document: None,
                 clause_anchors: false,
+                highlights: &highlight::HighlightCache::default(),
             },
         )
     }
@@ -628,6 +632,7 @@ mod tests {
             cites: &cites,
             own_document: None,
             clause_anchors: false,
+            highlights: &highlight::HighlightCache::default(),
         };
         let r = render("![x](anh.jpg) [p](./t.pdf) [w](https://x.vn) [m](mailto:a@b) [h](#x)", 1, "f", opts);
         assert!(r.html.contains("src=\"/a/b/anh.jpg\""), "{}", r.html);

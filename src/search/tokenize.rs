@@ -48,7 +48,7 @@ impl Token<'_> {
 /// A letter, digit or combining mark: part of a syllable.
 /// Mirrors `/[\p{Alphabetic}\p{N}\p{M}]/u` in search.js.
 pub fn is_token_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    crate::vi::is_alphanumeric(c) || is_combining_mark(c)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -19,3 +19,27 @@ pub use collate::compare as collate;
 pub use fold::{fold, tone_key};
 pub use nfc::nfc;
 pub use slug::slugify;
+
+/// `c.is_alphanumeric()`, with fast paths for ASCII and the Latin blocks Vietnamese is written
+/// in (the general Unicode lookup is a binary search per character, and every syllable of
+/// every page goes through this).
+#[inline]
+pub fn is_alphanumeric(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' => true,
+        '\0'..='\u{7F}' => false,
+        // Latin-1 letters (not × ÷), Latin Extended-A/B, Latin Extended Additional (ạ…ỹ).
+        '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}' => true,
+        _ => c.is_alphanumeric(),
+    }
+}
+
+#[cfg(test)]
+mod alnum_tests {
+    #[test]
+    fn fast_path_agrees_with_unicode() {
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            assert_eq!(super::is_alphanumeric(c), c.is_alphanumeric(), "{c:?} U+{:04X}", c as u32);
+        }
+    }
+}

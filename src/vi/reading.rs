@@ -12,7 +12,7 @@ pub const DEFAULT_RATE: u32 = 200;
 
 /// Counts syllables: whitespace-separated tokens containing a letter or a digit.
 pub fn syllables(text: &str) -> usize {
-    text.split_whitespace().filter(|t| t.chars().any(char::is_alphanumeric)).count()
+    text.split_whitespace().filter(|t| t.chars().any(crate::vi::is_alphanumeric)).count()
 }
 
 /// Minutes to read `syllables` at `rate` per minute: `max(1, ceil(syllables / rate))`.
@@ -52,7 +52,7 @@ mod tests {
         assert_eq!(CORPUS_05.matches("\u{a0} ").count(), 3);
         let ascii_only = CORPUS_05
             .split(|c: char| c.is_ascii_whitespace())
-            .filter(|t| t.chars().any(char::is_alphanumeric))
+            .filter(|t| t.chars().any(crate::vi::is_alphanumeric))
             .count();
         assert_eq!(ascii_only, 696);
         // "2015- 2020" (stray space) is two syllables; it occurs three times.
