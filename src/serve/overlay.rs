@@ -20,20 +20,21 @@ pub const INJECT_START: &str = "<!--loa-serve-->";
 /// Marks the end of what the server injects into a page.
 pub const INJECT_END: &str = "<!--/loa-serve-->";
 
-/// Replaces the placeholder origin (plain, HTML-escaped by a template, or JSON-escaped) with
-/// `http://<host>`. `host` is a `Host` header value the server already checked.
+/// Replaces the placeholder origin (plain, HTML-escaped by a template, JSON-escaped, or
+/// percent-encoded in a share link) with `http://<host>`. `host` is a `Host` header value the
+/// server already checked (letters, digits, `.`, `-`, `:`, `[`, `]`).
 pub fn rewrite_origin(body: &[u8], host: &str) -> Vec<u8> {
-    let plain = PLACEHOLDER_ORIGIN;
-    let html = PLACEHOLDER_ORIGIN.replace('/', "&#x2F;");
-    let json = PLACEHOLDER_ORIGIN.replace('/', "\\/");
-    let forms: [(&[u8], String); 3] = [
-        (plain.as_bytes(), format!("http://{host}")),
-        (html.as_bytes(), format!("http:&#x2F;&#x2F;{host}")),
-        (json.as_bytes(), format!("http:\\/\\/{host}")),
+    let encoded_host = host.replace(':', "%3A").replace('[', "%5B").replace(']', "%5D");
+    let forms: [(String, String); 4] = [
+        (PLACEHOLDER_ORIGIN.to_string(), format!("http://{host}")),
+        (PLACEHOLDER_ORIGIN.replace('/', "&#x2F;"), format!("http:&#x2F;&#x2F;{host}")),
+        (PLACEHOLDER_ORIGIN.replace('/', "\\/"), format!("http:\\/\\/{host}")),
+        (PLACEHOLDER_ORIGIN.replace(':', "%3A").replace('/', "%2F"), format!("http%3A%2F%2F{encoded_host}")),
     ];
     let mut out = body.to_vec();
     for (from, to) in &forms {
-        if out.windows(from.len()).any(|w| w == *from) {
+        let from = from.as_bytes();
+        if out.windows(from.len()).any(|w| w == from) {
             out = replace_all(&out, from, to.as_bytes());
         }
     }
@@ -201,11 +202,13 @@ mod tests {
 
     #[test]
     fn origin_is_rewritten_in_every_escaped_form() {
-        let body = b"<a href=\"http://loa.serve.invalid/x/\">http:&#x2F;&#x2F;loa.serve.invalid&#x2F;y</a> \"http:\\/\\/loa.serve.invalid\\/z\"";
+        let body = b"<a href=\"http://loa.serve.invalid/x/\">http:&#x2F;&#x2F;loa.serve.invalid&#x2F;y</a> \"http:\\/\\/loa.serve.invalid\\/z\" ?u=http%3A%2F%2Floa.serve.invalid%2Fw";
         let out = String::from_utf8(rewrite_origin(body, "192.168.1.5:1111")).expect("utf8");
         assert!(!out.contains("loa.serve.invalid"), "{out}");
         assert!(out.contains("http://192.168.1.5:1111/x/"), "{out}");
         assert!(out.contains("http:&#x2F;&#x2F;192.168.1.5:1111&#x2F;y"), "{out}");
+        assert!(out.contains("http:\\/\\/192.168.1.5:1111\\/z"), "{out}");
+        assert!(out.contains("?u=http%3A%2F%2F192.168.1.5%3A1111%2Fw"), "{out}");
     }
 
     #[test]
