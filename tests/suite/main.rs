@@ -17,3 +17,4 @@ mod serve_http;
 mod serve_recovery;
 mod serve_watch;
 mod sites;
+mod theme;
