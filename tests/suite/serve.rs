@@ -443,3 +443,20 @@ fn serve_help_bad_bind_and_missing_config() {
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("loa.yaml: lỗi: không đọc được loa.yaml"));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn the_repository_site_links_only_to_the_preview_origin() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let srv = Served::start(repo, &[]);
+    let s = srv.ready();
+    assert_eq!(s["ok"], true, "{s:#}");
+    let listing: Value = srv.get("/__loa/status?files").text().parse().expect("json");
+    let files = listing["files"].as_array().expect("files");
+    assert!(files.len() > 10);
+    for f in files {
+        let key = f.as_str().expect("str");
+        let body = srv.get(&format!("/{}", encode_path(key))).text();
+        assert!(!body.contains("loa.serve.invalid"), "placeholder origin left in {key}");
+        assert!(!body.contains("khuyenhoc.example.vn"), "production origin in the preview of {key}");
+    }
+}
