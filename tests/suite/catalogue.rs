@@ -373,6 +373,7 @@ fn render_bounded(body: String) -> (loa::markdown::Rendered, Duration) {
                 cites: &cites,
                 own_document: None,
                 clause_anchors: false,
+                highlights: &loa::markdown::highlight::HighlightCache::default(),
             };
             let t = Instant::now();
             let r = loa::markdown::render(&body, 1, "content/x.md", opts);

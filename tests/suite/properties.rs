@@ -126,6 +126,7 @@ proptest! {
             cites: &cites,
             own_document: None,
             clause_anchors: true,
+            highlights: &loa::markdown::highlight::HighlightCache::default(),
         };
         let r = loa::markdown::render(&body, first_line, "content/x.md", opts);
         for d in r.diagnostics.iter() {
