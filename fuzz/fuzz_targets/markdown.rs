@@ -19,6 +19,7 @@ fuzz_target!(|body: &str| {
         cites: &cites,
         own_document: None,
         clause_anchors: true,
+        highlights: &loa::markdown::highlight::HighlightCache::default(),
     };
     let r = loa::markdown::render(body, 1, "content/x.md", opts);
     assert!(!r.html.contains("<script"));
