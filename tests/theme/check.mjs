@@ -438,7 +438,7 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${watch.requests} requests, all to ${BASE.host}; artifacts in ${ARTIFACTS}`);
+console.log(`${watch.requests} requests recorded (only ${BASE.host} allowed); artifacts in ${ARTIFACTS}`);
 if (failures.length) {
   console.log(`${failures.length} check(s) failed`);
   process.exit(1);
