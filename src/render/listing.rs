@@ -134,7 +134,7 @@ pub fn render_audience(env: &Env<'_>, a: usize, n: usize) -> Rendered1 {
     let mut ctx = Context::new();
     ctx.insert("audience", &audience_view(env, a));
     ctx.insert("messages", &messages);
-    ctx.insert("listing", &listing(env, aud.name.clone(), &base, &ids, n));
+    ctx.insert("listing", &listing(env, aud.name.clone(), &base, ids, n));
     Ok((output_file(&pager_path(&base, n)), render_template(env, "audience.html", &ctx, "loa.yaml")?))
 }
 

@@ -529,10 +529,47 @@ fn search_docs(env: &Env<'_>) -> Vec<crate::search::SearchDoc> {
                 tags: p.terms.iter().filter(|t| t.taxonomy == "tags").map(|t| t.name.clone()).collect(),
                 date: card.date.as_ref().map(|d| d.iso.clone()),
                 summary: card.description.clone(),
-                text: env.bodies.pages[i].text.clone(),
+                text: search_text(env, i),
             }
         })
         .collect()
+}
+
+/// What a reader sees on page `i`, as plain text: the body, plus what the page shows from its
+/// front matter (FAQ, glossary, a campaign's goal and messages, a document's metadata).
+fn search_text(env: &Env<'_>, i: usize) -> String {
+    let p = &env.site.pages[i];
+    let r = &env.bodies.pages[i];
+    let mut text = r.text.clone();
+    let mut add = |s: &str| {
+        if !s.is_empty() {
+            text.push('\n');
+            text.push_str(s);
+        }
+    };
+    for (f, a) in p.faq.iter().zip(&r.faq_answers) {
+        add(&f.q);
+        add(&crate::markdown::html_to_text(a));
+    }
+    for g in &p.glossary {
+        add(&g.term);
+        add(&g.definition);
+    }
+    if let Some(c) = p.meta.campaign() {
+        add(c.goal.as_deref().unwrap_or(""));
+        for (_, m) in &c.audiences {
+            add(&m.headline);
+            add(&m.message);
+        }
+    }
+    if let Some(d) = p.meta.document() {
+        add(&d.code);
+        add(d.title.as_deref().unwrap_or(""));
+        add(d.issuer.as_deref().unwrap_or(""));
+        add(d.signer.as_deref().unwrap_or(""));
+        d.aliases.iter().for_each(|a| add(a));
+    }
+    text
 }
 
 /// `/tim-kiem/`: the search page, with the filter choices filled in.
