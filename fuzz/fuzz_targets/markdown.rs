@@ -2,24 +2,35 @@
 //! `unsafe_html`, no `<script` reaches the HTML.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
+use std::sync::LazyLock;
 
-fuzz_target!(|body: &str| {
-    let links = loa::markdown::LinkTargets::default();
-    let cites = loa::markdown::cite::Citations::new(vec![loa::markdown::cite::CiteTarget {
+use libfuzzer_sys::fuzz_target;
+use loa::markdown::LinkTargets;
+use loa::markdown::cite::{Citations, CiteTarget};
+
+// Built once: the citation matcher compiles a regex.
+static CITES: LazyLock<Citations> = LazyLock::new(|| {
+    Citations::new(vec![CiteTarget {
         code: "49-KL/TW".into(),
         aliases: vec!["Kết luận 49".into()],
         url: "/van-ban/49/".into(),
         clauses: vec!["diem-1".into()],
-    }]);
+    }])
+});
+static LINKS: LazyLock<LinkTargets> = LazyLock::new(|| LinkTargets {
+    urls: [("bai-viet/a.md".to_string(), "/bai-viet/a/".to_string())].into(),
+});
+
+fuzz_target!(|body: &str| {
+    let highlights = loa::markdown::highlight::HighlightCache::default();
     let opts = loa::markdown::MarkdownOptions {
         unsafe_html: false,
-        links: &links,
+        links: &LINKS,
         bundle_url: Some("/a/b/"),
-        cites: &cites,
+        cites: &CITES,
         own_document: None,
         clause_anchors: true,
-        highlights: &loa::markdown::highlight::HighlightCache::default(),
+        highlights: &highlights,
     };
     let r = loa::markdown::render(body, 1, "content/x.md", opts);
     assert!(!r.html.contains("<script"));
