@@ -690,12 +690,13 @@ pub fn clause_ids(body: &str) -> Vec<String> {
         }
         let t = t.trim_end();
         if let Some(open) = t.rfind("{#")
-            && let Some(id) = t[open + 2..].strip_suffix('}') {
-                let id = id.split_whitespace().next().unwrap_or("");
-                if !id.is_empty() && !ids.iter().any(|x| x == id) {
-                    ids.push(id.to_string());
-                }
+            && let Some(id) = t[open + 2..].strip_suffix('}')
+        {
+            let id = id.split_whitespace().next().unwrap_or("");
+            if !id.is_empty() && !ids.iter().any(|x| x == id) {
+                ids.push(id.to_string());
             }
+        }
     }
     ids
 }

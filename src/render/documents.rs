@@ -43,12 +43,13 @@ impl Backlinks {
                 add(*t, clause.clone());
             }
             if let Some(e) = p.meta.explains()
-                && let Some(t) = cites.find_code(&e.document) {
-                    add(t, None);
-                    for c in &e.clauses {
-                        add(t, Some(c.clone()));
-                    }
+                && let Some(t) = cites.find_code(&e.document)
+            {
+                add(t, None);
+                for c in &e.clauses {
+                    add(t, Some(c.clone()));
                 }
+            }
         }
         Backlinks { by_target }
     }

@@ -451,7 +451,10 @@ fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
         glossary: &p.glossary,
         jsonld: article_jsonld(env, i),
         share: context::ShareView {
-            facebook: format!("https://www.facebook.com/sharer/sharer.php?u={}", percent_encode(&env.cards[i].permalink)),
+            facebook: format!(
+                "https://www.facebook.com/sharer/sharer.php?u={}",
+                percent_encode(&env.cards[i].permalink)
+            ),
             url: env.cards[i].permalink.clone(),
         },
     };
@@ -666,7 +669,8 @@ fn render_section(env: &Env<'_>, i: usize, n: usize) -> Rendered1 {
         ctx.insert("latest", &latest);
         ctx.insert("campaigns", &listing::active_campaigns(env));
         // Documents as a timeline: by date of issue.
-        let mut docs: Vec<usize> = (0..site.pages.len()).filter(|&k| site.pages[k].kind == Kind::Document).collect();
+        let mut docs: Vec<usize> =
+            (0..site.pages.len()).filter(|&k| site.pages[k].kind == Kind::Document).collect();
         docs.sort_by_key(|&k| (site.pages[k].meta.document().and_then(|d| d.issued), k));
         let documents: Vec<&PageCard> = docs.into_iter().map(|k| &env.cards[k]).collect();
         ctx.insert("documents", &documents);

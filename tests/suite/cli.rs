@@ -139,11 +139,25 @@ fn repository_site_builds_with_its_default_theme() {
     .expect("seed article page");
     assert!(seed.contains("<html lang=\"vi\">"));
     assert!(seed.contains("<time datetime=\"2022-09-15\">Thứ Năm, 15/09/2022</time>"), "{seed}");
-    assert!(!seed.contains("0:00 / 0:00") && !seed.contains("<p>0:00</p>"), "player debris left in the seed article");
+    assert!(
+        !seed.contains("0:00 / 0:00") && !seed.contains("<p>0:00</p>"),
+        "player debris left in the seed article"
+    );
     // Title + body of the seed article are ~510 syllables (VIETNAMESE.md §6 says "about 300,
     // 2 phút", which undercounts): at 200 per minute that is 3 minutes.
     assert!(seed.contains("3 phút đọc"), "reading time of the seed article");
-    for page in ["index.html", "bai-viet/index.html", "gioi-thieu/index.html", "404.html", "style.css", "tim-kiem/index.html", "search.js", "tim-kiem/index/meta.json", "thuat-ngu/index.html", "van-ban/49-kl-tw/index.html"] {
+    for page in [
+        "index.html",
+        "bai-viet/index.html",
+        "gioi-thieu/index.html",
+        "404.html",
+        "style.css",
+        "tim-kiem/index.html",
+        "search.js",
+        "tim-kiem/index/meta.json",
+        "thuat-ngu/index.html",
+        "van-ban/49-kl-tw/index.html",
+    ] {
         assert!(out.join(page).is_file(), "{page} missing");
     }
 }
