@@ -1424,12 +1424,16 @@ fn g07_concurrent_builds_take_turns_and_a_held_lock_names_its_pid() {
 
 #[test]
 fn g08_ten_thousand_pages_build_under_the_memory_budget() {
-    // Slow (a 10k-page site): runs only with LOA_SLOW_TESTS=1. Budget: 512 MiB peak RSS
-    // (the peers take 680–920 MiB on the same corpus, shared/bench/README.md).
+    // Slow (a 10k-page site, ~100 s in a debug build): runs only with LOA_SLOW_TESTS=1.
+    // Budget: RELIABILITY's §5 M1 is not written down; this uses the best peer on the same
+    // corpus (Eleventy, 679 MiB; Hugo 917, Zola 823: shared/bench/README.md), i.e. loa must not
+    // need more memory than any of them. Measured 2026-11-27: ~705 MiB (debug and release),
+    // most of it the whole output held in memory until the write stage.
     if std::env::var("LOA_SLOW_TESTS").as_deref() != Ok("1") {
         println!("g08 skipped: set LOA_SLOW_TESTS=1 to run the 10k-page build");
         return;
     }
+    const BUDGET_KIB: u64 = 679 * 1024;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
     let script = if script.exists() { script } else { PathBuf::from("/work/shared/bench/gen_corpus.py") };
     let tmp = tempfile::tempdir().expect("tmp");
@@ -1461,7 +1465,7 @@ fn g08_ten_thousand_pages_build_under_the_memory_budget() {
         .and_then(|v| v.trim().parse::<u64>().ok())
     {
         println!("g08: peak RSS {} MiB", kb / 1024);
-        assert!(kb < 512 * 1024, "peak RSS {} MiB over the 512 MiB budget", kb / 1024);
+        assert!(kb < BUDGET_KIB, "peak RSS {} MiB over the {} MiB budget", kb / 1024, BUDGET_KIB / 1024);
     } else {
         println!("g08: /usr/bin/time -v not available; only checked the build succeeds");
     }
