@@ -5,10 +5,10 @@
 //! fold/tone/tokenize values into a temp folder, then runs `node --test tests/js/` with
 //! `LOA_SEARCH_FIXTURE` pointing at it. Without `node` it prints why and returns, unless `CI=true`.
 //!
-//! `search_index_size_on_corpus` (ignored) measures a generated corpus:
+//! `search_index_size_on_corpus` (a no-op unless LOA_SEARCH_CORPUS is set) measures a generated corpus:
 //! `python3 /work/shared/bench/gen_corpus.py --articles 10000 --out /tmp/search-c10k --flavor neutral`, then
 //! `LOA_SEARCH_CORPUS=/tmp/search-c10k LOA_SEARCH_OUT=/tmp/search-c10k-index cargo test --release --test suite
-//! search_index_size -- --ignored --nocapture`, then
+//! search_index_size -- --nocapture`, then
 //! `node tests/js/measure.js /tmp/search-c10k-index "khuyen hoc"` for the bytes a query fetches.
 
 use std::path::{Path, PathBuf};
@@ -280,11 +280,13 @@ fn corpus_doc(path: &Path) -> SearchDoc {
     doc
 }
 
+/// A measurement, not a check: runs only when `LOA_SEARCH_CORPUS` names a gen_corpus.py
+/// output folder (see the module docs); otherwise it says so and returns.
 #[test]
-#[ignore = "needs a generated corpus; see the module docs"]
 fn search_index_size_on_corpus() {
     let Some(corpus) = std::env::var_os("LOA_SEARCH_CORPUS") else {
-        panic!("set LOA_SEARCH_CORPUS to a gen_corpus.py output folder");
+        println!("search_index_size_on_corpus: LOA_SEARCH_CORPUS is not set; nothing measured");
+        return;
     };
     let start = std::time::Instant::now();
     let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(Path::new(&corpus).join("content"))
