@@ -12,11 +12,11 @@ use crate::assemble::{AssembleOptions, assemble};
 use crate::config::Config;
 use crate::content::{Parsed, Site};
 use crate::diagnostics::Diagnostics;
-use crate::load::{Loaded, load_site};
+use crate::load::load_site;
 use crate::markdown::cite::{Citations, CiteTarget};
 use crate::markdown::{LinkTargets, MarkdownOptions, Rendered};
 use crate::render::templates::Templates;
-use crate::render::{Bodies, BuildOutput, render_site};
+use crate::render::{Bodies, BuildOutput, MemorySink, Sink, render_site};
 use crate::vi::dates::DateTime;
 
 /// What to build.
@@ -67,8 +67,19 @@ impl Timer {
     }
 }
 
-/// Runs the whole pipeline in memory.
+/// Runs the whole pipeline in memory: every output file ends up in `Built::output.files`
+/// (`check` and `serve`).
 pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
+    let sink = MemorySink::default();
+    let mut built = build_into(config, opts, &sink)?;
+    built.output.files = sink.into_files();
+    Ok(built)
+}
+
+/// Runs the whole pipeline, handing each rendered file to `sink` as soon as it is rendered
+/// (`build` streams into the staging folder: the pages are never all in memory). The
+/// returned `Built::output.files` is empty; `copies` lists the files to copy.
+pub fn build_into(config: &Config, opts: BuildOptions, sink: &dyn Sink) -> Result<Built, Failed> {
     let mut t = Timer(Instant::now(), Vec::new());
     let mut warnings = Diagnostics::new();
     let fail = |mut w: Diagnostics, e: Diagnostics| {
@@ -78,10 +89,13 @@ pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
     };
     let mut templates = Templates::load(config)?;
     t.lap("templates");
-    let loaded = load_site(config)?;
+    let mut loaded = load_site(config)?;
     warnings.extend(loaded.warnings.clone());
     t.lap("load");
-    let (parsed, parse_errors) = parse_all(&loaded);
+    // The sources are not needed once parsed (the bodies are copied): free them early.
+    let sources = std::mem::take(&mut loaded.sources);
+    let (parsed, parse_errors) = parse_all(&sources);
+    drop(sources);
     t.lap("parse");
     let assembled =
         assemble(config, parsed, AssembleOptions { drafts: opts.drafts, now: opts.at.unwrap_or_else(now) });
@@ -103,16 +117,17 @@ pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
     }
     warnings.extend(checked);
     t.lap("validate");
-    let mut output = render_site(
+    render_site(
         config,
         &site,
         &Bodies { pages: &pages, sections: &sections },
         &mut templates,
         &links,
         &cites,
+        sink,
     )
     .map_err(|e| fail(warnings.clone(), e))?;
-    output.copies = crate::assets::copies(&site, &loaded);
+    let output = BuildOutput { files: Default::default(), copies: crate::assets::copies(&site, &loaded) };
     t.lap("render");
     warnings.sort();
     let routes = routes(config, &site);
@@ -133,9 +148,8 @@ fn routes(config: &Config, site: &Site) -> std::collections::BTreeMap<String, St
     pages.chain(sections).collect()
 }
 
-fn parse_all(loaded: &Loaded) -> (Vec<Parsed>, Diagnostics) {
-    let results: Vec<Result<Parsed, Diagnostics>> = loaded
-        .sources
+fn parse_all(sources: &[crate::content::Source]) -> (Vec<Parsed>, Diagnostics) {
+    let results: Vec<Result<Parsed, Diagnostics>> = sources
         .par_iter()
         .map(|s| {
             let is_section = s.rel == "_index.md" || s.rel.ends_with("/_index.md");

@@ -10,7 +10,6 @@
 //! writes) and the interruption path: `abort_staging` removes the staging folder of a write in
 //! progress, and waits for a swap in progress to finish, so Ctrl-C never leaves a mixed output.
 
-use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -207,47 +206,253 @@ pub fn abort_staging() -> Option<PathBuf> {
     Some(staging)
 }
 
-/// Writes the output into a staging folder next to `out`, then swaps it in. The previous
-/// output's top-level dotfiles (`.git`, `.gitignore`, …) are kept.
+/// Writes a whole `BuildOutput` (files and copies) through a `Staging` and swaps it in. The
+/// previous output's top-level dotfiles (`.git`, `.gitignore`, …) are kept.
 pub fn write_output(out: &Path, output: &BuildOutput) -> Result<WriteStats> {
-    clean_stale(out);
-    let staging = sibling(out, "staging");
-    {
+    let staging = Staging::open(out)?;
+    let written = output.files.par_iter().try_for_each(|(key, bytes)| {
+        crate::render::Sink::put(&staging, key, bytes.clone()).map_err(|e| anyhow::anyhow!(e))
+    });
+    match written {
+        Ok(()) => staging.commit(&output.copies),
+        Err(e) => {
+            staging.abort();
+            Err(e)
+        }
+    }
+}
+
+/// The name of the spare copy of the output: the output of the build before last, kept so
+/// that the next build can reuse its folders and skip its unchanged files instead of
+/// writing a whole new tree and deleting the old one.
+pub fn spare_path(out: &Path) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.loa-spare"))
+}
+
+/// First line of the marker file; the lines after it are the manifest (`<hash>\t<path>`).
+const MARKER_TEXT: &str = "This folder is written by loa; loa replaces it on every build.\n";
+/// Second line of the marker when a manifest follows.
+const MANIFEST_HEADER: &str = "manifest v1\n";
+
+/// A fast 64-bit hash of a file's bytes (with its length): equal hashes mean "unchanged since
+/// the spare was written". Not cryptographic; a mismatch only costs a rewrite.
+fn content_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h: u64 = bytes.len() as u64 ^ K;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
+}
+
+/// The manifest of a folder's marker, if it has a complete one.
+fn read_manifest(dir: &Path) -> Option<std::collections::HashMap<String, u64>> {
+    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    let rest = text.strip_prefix(MARKER_TEXT)?.strip_prefix(MANIFEST_HEADER)?;
+    let mut map = std::collections::HashMap::new();
+    for line in rest.lines() {
+        let (h, key) = line.split_once('\t')?;
+        map.insert(key.to_string(), u64::from_str_radix(h, 16).ok()?);
+    }
+    Some(map)
+}
+
+/// The output being written while the site renders. It reuses the spare copy of the output
+/// when there is one (its folders exist, and files whose bytes did not change since it was
+/// written are left alone), else a fresh staging folder. `commit` swaps it in atomically; the
+/// replaced output becomes the next spare. Nothing is ever half-published: until the swap the
+/// visible output is the old one.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    /// Manifest of the reused spare (empty for a fresh folder).
+    previous: std::collections::HashMap<String, u64>,
+    /// What this build wrote (or kept): path and hash.
+    written: Mutex<Vec<(String, u64)>>,
+    /// Folders known to exist.
+    dirs: Mutex<std::collections::HashSet<PathBuf>>,
+    /// Files actually written (the others were unchanged).
+    changed: std::sync::atomic::AtomicUsize,
+}
+
+impl Staging {
+    /// Opens the staging folder for `out` (already checked by `check_output_dir`).
+    pub fn open(out: &Path) -> Result<Staging> {
+        clean_stale(out);
+        let spare = spare_path(out);
+        let (dir, previous) = match read_manifest(&spare) {
+            Some(manifest) if spare.is_dir() => {
+                // From here on the spare is being changed: mark it as without a manifest, so
+                // an interrupted build is never trusted.
+                std::fs::write(spare.join(MARKER), MARKER_TEXT)
+                    .with_context(|| format!("ghi {}", spare.join(MARKER).display()))?;
+                (spare, manifest)
+            }
+            _ => {
+                if spare.join(MARKER).is_file() {
+                    std::fs::remove_dir_all(&spare).with_context(|| format!("xóa {}", spare.display()))?;
+                }
+                let staging = sibling(out, "staging");
+                if staging.exists() {
+                    std::fs::remove_dir_all(&staging)
+                        .with_context(|| format!("xóa {}", staging.display()))?;
+                }
+                if let Some(parent) = staging.parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("tạo thư mục {}", parent.display()))?;
+                }
+                std::fs::create_dir(&staging)
+                    .with_context(|| format!("tạo thư mục {}", staging.display()))?;
+                std::fs::write(staging.join(MARKER), MARKER_TEXT)
+                    .with_context(|| format!("ghi {}", shown_key(out, MARKER)))?;
+                (staging, std::collections::HashMap::new())
+            }
+        };
+        {
+            let mut a = active();
+            if a.aborted {
+                bail!("đã dừng theo yêu cầu");
+            }
+            a.staging = Some(dir.clone());
+        }
+        let mut dirs = std::collections::HashSet::new();
+        dirs.insert(dir.clone());
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            previous,
+            written: Mutex::new(Vec::new()),
+            dirs: Mutex::new(dirs),
+            changed: std::sync::atomic::AtomicUsize::new(0),
+        })
+    }
+
+    fn ensure_parent(&self, path: &Path) -> std::io::Result<()> {
+        let Some(parent) = path.parent() else { return Ok(()) };
+        if self.dirs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(parent) {
+            return Ok(());
+        }
+        if !self.dir.is_dir() {
+            // Removed by an interruption: do not re-create it.
+            return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "đã dừng theo yêu cầu"));
+        }
+        std::fs::create_dir_all(parent)?;
+        self.dirs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(parent.to_path_buf());
+        Ok(())
+    }
+
+    /// Writes one file unless the spare already holds exactly these bytes.
+    fn store(
+        &self,
+        key: &str,
+        hash: u64,
+        write: impl FnOnce(&Path) -> std::io::Result<()>,
+    ) -> Result<(), String> {
+        let rel = safe_relative(key).ok_or_else(|| format!("đường dẫn xuất không an toàn: {key}"))?;
+        if active().aborted {
+            return Err("đã dừng theo yêu cầu".to_string());
+        }
+        let path = self.dir.join(rel);
+        let unchanged = self.previous.get(key) == Some(&hash) && path.is_file();
+        if !unchanged {
+            self.ensure_parent(&path)
+                .and_then(|()| write(&path))
+                .map_err(|e| format!("ghi {}: {e}", shown_key(&self.out, key)))?;
+            self.changed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((key.to_string(), hash));
+        Ok(())
+    }
+
+    /// Copies the static files and bundle assets, removes what the spare had and this build
+    /// does not, writes the manifest, and swaps the folder in as the output.
+    pub fn commit(self, copies: &std::collections::BTreeMap<String, PathBuf>) -> Result<WriteStats> {
+        copies.par_iter().try_for_each(|(key, from)| {
+            // Copies are recognised by the source's size and modification time, not read.
+            let meta = std::fs::metadata(from).with_context(|| format!("đọc {}", from.display()))?;
+            let mtime = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            let stamp = format!("{}:{:?}:{}", meta.len(), mtime, from.display());
+            self.store(key, content_hash(stamp.as_bytes()), |to| std::fs::copy(from, to).map(|_| ()))
+                .map_err(|e| anyhow::anyhow!(e))
+                .with_context(|| format!("sao chép {}", from.display()))
+        })?;
+        let mut written = self.written.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        written.sort();
+        let keep: std::collections::HashSet<&str> = written.iter().map(|(k, _)| k.as_str()).collect();
+        for key in self.previous.keys().filter(|k| !keep.contains(k.as_str())) {
+            let Some(rel) = safe_relative(key) else { continue };
+            let path = self.dir.join(rel);
+            match std::fs::remove_file(&path) {
+                Ok(()) => {
+                    // Remove folders left empty (a page that moved), up to the output root.
+                    let mut parent = path.parent();
+                    while let Some(p) = parent.filter(|p| *p != self.dir) {
+                        if std::fs::remove_dir(p).is_err() {
+                            break;
+                        }
+                        parent = p.parent();
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e).with_context(|| format!("xóa {}", path.display())),
+            }
+        }
+        let mut manifest = String::with_capacity(MARKER_TEXT.len() + written.len() * 48);
+        manifest.push_str(MARKER_TEXT);
+        manifest.push_str(MANIFEST_HEADER);
+        for (k, h) in &written {
+            manifest.push_str(&format!("{h:016x}\t{k}\n"));
+        }
+        std::fs::write(self.dir.join(MARKER), manifest)
+            .with_context(|| format!("ghi {}", shown_key(&self.out, MARKER)))?;
+        if let Ok(f) = std::fs::File::open(&self.dir) {
+            let _ = f.sync_all();
+        }
+        let copied = copies.len();
+        let stats = WriteStats { written: written.len() - copied, copied };
         let mut a = active();
+        a.staging = None;
         if a.aborted {
             bail!("đã dừng theo yêu cầu");
         }
-        a.staging = Some(staging.clone());
-    }
-    let result = write_tree(&staging, out, output);
-    let mut a = active();
-    a.staging = None;
-    if a.aborted {
-        bail!("đã dừng theo yêu cầu");
-    }
-    match result {
-        Ok(stats) => {
-            // The swap runs under the lock: an interruption waits for it to finish.
-            let swapped = swap(&staging, out);
-            drop(a);
-            match swapped {
-                Ok(old) => {
-                    if let Some(old) = old {
-                        std::fs::remove_dir_all(&old).with_context(|| format!("xóa {}", old.display()))?;
-                    }
-                    Ok(stats)
+        // The swap runs under the lock: an interruption waits for it to finish.
+        let swapped = swap(&self.dir, &self.out);
+        drop(a);
+        match swapped {
+            Ok(Some(old)) => {
+                // The replaced output is the next build's spare.
+                let spare = spare_path(&self.out);
+                if spare.exists() || std::fs::rename(&old, &spare).is_err() {
+                    let _ = std::fs::remove_dir_all(&old);
                 }
-                Err(e) => {
-                    let _ = std::fs::remove_dir_all(&staging);
-                    Err(e)
-                }
+                Ok(stats)
             }
+            Ok(None) => Ok(stats),
+            Err(e) => Err(e),
         }
-        Err(e) => {
-            drop(a);
-            let _ = std::fs::remove_dir_all(&staging);
-            Err(e)
-        }
+    }
+
+    /// Files written by this build (the others were unchanged in the spare).
+    pub fn changed(&self) -> usize {
+        self.changed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Gives up: removes the staging folder (a spare being rewritten is no longer trusted).
+    pub fn abort(self) {
+        active().staging = None;
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl crate::render::Sink for Staging {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.store(path, content_hash(&bytes), |to| std::fs::write(to, &bytes))
     }
 }
 
@@ -256,62 +461,6 @@ pub fn write_output(out: &Path, output: &BuildOutput) -> Result<WriteStats> {
 fn shown_key(out: &Path, key: &str) -> String {
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     format!("{name}/{key}")
-}
-
-fn write_tree(staging: &Path, out: &Path, output: &BuildOutput) -> Result<WriteStats> {
-    if staging.exists() {
-        std::fs::remove_dir_all(staging).with_context(|| format!("xóa {}", staging.display()))?;
-    }
-    if let Some(parent) = staging.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("tạo thư mục {}", parent.display()))?;
-    }
-    std::fs::create_dir(staging).with_context(|| format!("tạo thư mục {}", staging.display()))?;
-    let mut marker = std::fs::File::create(staging.join(MARKER))
-        .with_context(|| format!("ghi {}", shown_key(out, MARKER)))?;
-    marker
-        .write_all(b"This folder is written by loa; loa replaces it on every build.\n")
-        .with_context(|| format!("ghi {}", shown_key(out, MARKER)))?;
-    let keys: Vec<&str> = output.files.keys().chain(output.copies.keys()).map(String::as_str).collect();
-    let mut dirs = BTreeSet::new();
-    for key in &keys {
-        let Some(rel) = safe_relative(key) else { bail!("đường dẫn xuất không an toàn: {key}") };
-        // Every ancestor, so that each folder is made with `create_dir` after its parent:
-        // never `create_dir_all`, which would re-create an aborted staging folder.
-        let mut parent = rel.parent();
-        while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
-            dirs.insert(p.to_path_buf());
-            parent = p.parent();
-        }
-    }
-    for d in &dirs {
-        let p = staging.join(d);
-        match std::fs::create_dir(&p) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && p.is_dir() => {}
-            Err(e) => {
-                return Err(e).with_context(|| format!("tạo thư mục {}", shown_key(out, &slash(d))));
-            }
-        }
-    }
-    output.files.par_iter().try_for_each(|(key, bytes)| {
-        let p = staging.join(key);
-        std::fs::write(&p, bytes).with_context(|| format!("ghi {}", shown_key(out, key)))
-    })?;
-    output.copies.par_iter().try_for_each(|(key, from)| {
-        let p = staging.join(key);
-        std::fs::copy(from, &p)
-            .map(|_| ())
-            .with_context(|| format!("sao chép {} sang {}", from.display(), shown_key(out, key)))
-    })?;
-    // Flush to disk before the swap, so that a crash right after it cannot publish empty files.
-    if let Ok(f) = std::fs::File::open(staging) {
-        let _ = f.sync_all();
-    }
-    Ok(WriteStats { written: output.files.len(), copied: output.copies.len() })
-}
-
-fn slash(p: &Path) -> String {
-    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Swaps `staging` in as `out`; gives the old folder to delete (after the lock is released).

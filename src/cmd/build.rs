@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use loa::build::{BuildOptions, build};
+use loa::build::{BuildOptions, build_into};
 use loa::config::Overrides;
-use loa::write::{BuildLock, check_output_dir_with, write_output};
+use loa::write::{BuildLock, Staging, check_output_dir_with};
 
 use super::{EXIT_SITE, EXIT_USAGE, load_config, print_diagnostics, site_root};
 
@@ -68,19 +68,6 @@ impl BuildArgs {
                 return EXIT_USAGE;
             }
         };
-        let built = match build(&config, BuildOptions { drafts: self.drafts, at: self.at }) {
-            Ok(b) => b,
-            Err(diags) => {
-                print_diagnostics(&diags);
-                eprintln!(
-                    "Không dựng được trang; thư mục {} giữ nguyên như trước.",
-                    shown(&config.root, &out)
-                );
-                return EXIT_SITE;
-            }
-        };
-        print_diagnostics(&built.warnings);
-        let t = Instant::now();
         // One build writes a site at a time: a second one waits, then names the holder.
         let lock = match BuildLock::acquire(&config.root, LOCK_WAIT) {
             Ok(l) => l,
@@ -94,7 +81,34 @@ impl BuildArgs {
             }
         };
         interrupt::set_lock(lock.path());
-        let written = write_output(&out, &built.output);
+        let unchanged = || {
+            eprintln!("Không dựng được trang; thư mục {} giữ nguyên như trước.", shown(&config.root, &out))
+        };
+        // Pages stream into the staging folder as they are rendered.
+        let staging = match Staging::open(&out) {
+            Ok(s) => s,
+            Err(e) => {
+                interrupt::clear_lock();
+                eprintln!("lỗi: {e:#}");
+                eprintln!("  gợi ý: kiểm tra dung lượng đĩa và quyền ghi");
+                unchanged();
+                return EXIT_SITE;
+            }
+        };
+        let built = match build_into(&config, BuildOptions { drafts: self.drafts, at: self.at }, &staging) {
+            Ok(b) => b,
+            Err(diags) => {
+                staging.abort();
+                interrupt::clear_lock();
+                print_diagnostics(&diags);
+                unchanged();
+                return EXIT_SITE;
+            }
+        };
+        print_diagnostics(&built.warnings);
+        let t = Instant::now();
+        let changed = staging.changed();
+        let written = staging.commit(&built.output.copies);
         interrupt::clear_lock();
         drop(lock);
         let stats = match written {
@@ -109,9 +123,12 @@ impl BuildArgs {
             }
         };
         if self.verbose {
+            // Rendered files are written while the render stage runs; "write" is the rest
+            // (copies, stale files, manifest, swap).
             for (stage, d) in built.timings.iter().chain([("write", t.elapsed())].iter()) {
                 eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
             }
+            eprintln!("  {changed} tệp thay đổi được ghi; các tệp khác giữ nguyên từ lần dựng trước");
         }
         println!(
             "Đã dựng {} trang ({} tệp), sao chép {} tệp vào {} trong {:.2} s.",

@@ -40,6 +40,32 @@ pub struct BuildOutput {
     pub copies: BTreeMap<String, PathBuf>,
 }
 
+/// Where rendered files go as soon as they are rendered: the staging folder of `loa build`
+/// (`write::Staging`), or memory for `check` and `serve` (`MemorySink`).
+pub trait Sink: Sync {
+    /// Stores one output file (`bai-viet/x/index.html`). An error is an I/O problem of the
+    /// sink (disk full…), reported as is.
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), String>;
+}
+
+/// Keeps every output file in memory.
+#[derive(Debug, Default)]
+pub struct MemorySink(std::sync::Mutex<BTreeMap<String, Vec<u8>>>);
+
+impl MemorySink {
+    /// The files stored.
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path.to_string(), bytes);
+        Ok(())
+    }
+}
+
 /// The bodies rendered by the Markdown stage, indexed like `Site::pages` and `Site::sections`.
 pub struct Bodies<'a> {
     /// One per page.
@@ -141,7 +167,7 @@ enum Job {
 
 type Rendered1 = Result<(String, Vec<u8>), Diagnostic>;
 
-/// Renders the whole site.
+/// Renders the whole site into `sink`; gives the number of files rendered.
 pub fn render_site(
     config: &Config,
     site: &Site,
@@ -149,7 +175,8 @@ pub fn render_site(
     templates: &mut Templates,
     links: &LinkTargets,
     cites: &Citations,
-) -> Result<BuildOutput, Diagnostics> {
+    sink: &dyn Sink,
+) -> Result<usize, Diagnostics> {
     let site_view = site_view(config, site);
     templates.tera.global_context().insert("site", &site_view);
     let templates = &*templates;
@@ -163,50 +190,62 @@ pub fn render_site(
 
     let mut diags = Diagnostics::new();
     let jobs = jobs(&env, &mut diags);
-    // The search index is independent of the pages: build it while the pages render.
-    let (results, index): (Vec<Rendered1>, BTreeMap<String, Vec<u8>>) = rayon::join(
-        || jobs.par_iter().map(|&job| run_job(&env, job)).collect(),
+    // Each output path is claimed once: a second file on one path is an error, never an
+    // overwrite.
+    let claimed = std::sync::Mutex::new(std::collections::HashSet::new());
+    let deliver = |path: String, bytes: Vec<u8>| -> Option<Diagnostic> {
+        let fresh = claimed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path.clone());
+        if !fresh {
+            return Some(
+                Diagnostic::global("route-collision", format!("hai trang cùng ghi ra {path}")).with_hint(
+                    "đổi `slug:` của trang trùng với trang loa tự tạo (thẻ, đối tượng, phân trang)",
+                ),
+            );
+        }
+        sink.put(&path, bytes)
+            .err()
+            .map(|e| Diagnostic::global("io", e).with_hint("kiểm tra dung lượng đĩa và quyền ghi"))
+    };
+    // The search index is independent of the pages: build it while the pages render. Pages
+    // go to the sink as soon as they are rendered; only problems are kept.
+    let (problems, index): (Vec<Diagnostic>, BTreeMap<String, Vec<u8>>) = rayon::join(
+        || {
+            jobs.par_iter()
+                .filter_map(|&job| match run_job(&env, job) {
+                    Ok((path, bytes)) => deliver(path, bytes),
+                    Err(d) => Some(d),
+                })
+                .collect()
+        },
         || crate::search::build_index(&search_docs(&env)),
     );
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut insert = |path: String, bytes: Vec<u8>, diags: &mut Diagnostics| match files.entry(path) {
-        std::collections::btree_map::Entry::Occupied(e) => diags.push(
-            Diagnostic::global("route-collision", format!("hai trang cùng ghi ra {}", e.key()))
-                .with_hint("đổi `slug:` của trang trùng với trang loa tự tạo (thẻ, đối tượng, phân trang)"),
-        ),
-        std::collections::btree_map::Entry::Vacant(e) => {
-            e.insert(bytes);
-        }
-    };
-    for r in results {
-        match r {
-            Ok((path, bytes)) => insert(path, bytes, &mut diags),
-            Err(d) => diags.push(d),
-        }
-    }
+    diags.extend(Diagnostics(problems));
+    let mut extra: Vec<(String, Vec<u8>)> = index.into_iter().collect();
     if templates.has("404.html") {
         match templates.tera.render("404.html", &Context::new()) {
-            Ok(s) => insert("404.html".to_string(), s.into_bytes(), &mut diags),
+            Ok(s) => extra.push(("404.html".to_string(), s.into_bytes())),
             Err(e) => diags.push(tera_error(&e, &templates.files, Some("404.html"), Some("404.html"))),
         }
     }
     for p in &site.pages {
         for alias in &p.aliases {
             let html = redirect_page(&config.url(&p.path), &config.permalink(&p.path));
-            insert(output_file(alias), html.into_bytes(), &mut diags);
+            extra.push((output_file(alias), html.into_bytes()));
         }
     }
-    for (path, bytes) in index {
-        insert(path, bytes, &mut diags);
-    }
-    for (path, bytes) in listing::feeds_and_sitemap(&env) {
-        insert(path, bytes, &mut diags);
+    extra.extend(listing::feeds_and_sitemap(&env));
+    let mut count = jobs.len();
+    for (path, bytes) in extra {
+        count += 1;
+        if let Some(d) = deliver(path, bytes) {
+            diags.push(d);
+        }
     }
     if diags.has_errors() {
         diags.sort();
         return Err(diags);
     }
-    Ok(BuildOutput { files, copies: BTreeMap::new() })
+    Ok(count)
 }
 
 /// Every output to render. A missing template for a kind of page the site needs is an error.
