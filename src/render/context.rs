@@ -134,7 +134,8 @@ pub struct ListingView<'a> {
     pub url: String,
     /// Absolute URL of this page of the list.
     pub permalink: String,
-    /// The pages on this page of the list, newest first.
+    /// The pages on this page of the list, newest first. (Rendering fills it in from cards
+    /// serialized once per build: see `render::view_with_pages`.)
     pub pages: Vec<&'a PageCard>,
     /// Page numbers and links.
     pub paginator: PaginatorView,
@@ -425,7 +426,8 @@ pub struct SectionView<'a> {
     pub content: &'a str,
     /// Summary from `_index.md`, plain.
     pub description: String,
-    /// The pages on this listing page, newest first.
+    /// The pages on this listing page, newest first. (Rendering fills it in from cards
+    /// serialized once per build: see `render::view_with_pages`.)
     pub pages: Vec<&'a PageCard>,
     /// Sections inside this one.
     pub subsections: Vec<LinkView>,

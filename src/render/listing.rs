@@ -50,12 +50,18 @@ fn taxonomy_view(env: &Env<'_>, t: usize, with_terms: bool) -> TaxonomyView {
     }
 }
 
+/// `listing` as a template value, the cards of page `n` taken from the per-build values.
+fn listing_value(env: &Env<'_>, title: String, base: &str, ids: &[usize], n: usize) -> tera::Value {
+    let view = listing(env, title, base, ids, n);
+    super::view_with_pages(env, &view, ids.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE).copied())
+}
+
 fn listing<'a>(env: &'a Env<'_>, title: String, base: &str, ids: &[usize], n: usize) -> ListingView<'a> {
     ListingView {
         title,
         url: env.config.url(base),
         permalink: env.config.permalink(&pager_path(base, n)),
-        pages: ids.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE).map(|&i| &env.cards[i]).collect(),
+        pages: Vec::new(),
         paginator: paginator(env.config, base, ids.len(), PER_PAGE, n),
         feed_url: Some(env.config.url(&format!("{base}atom.xml"))),
     }
@@ -78,7 +84,7 @@ pub fn render_term(env: &Env<'_>, t: usize, k: usize, n: usize) -> Rendered1 {
     let mut ctx = Context::new();
     ctx.insert("taxonomy", &taxonomy_view(env, t, false));
     ctx.insert("term", &LinkView { title: term.name.clone(), url: env.config.url(&base) });
-    ctx.insert("listing", &listing(env, term.name.clone(), &base, &term.pages, n));
+    ctx.insert_value("listing", listing_value(env, term.name.clone(), &base, &term.pages, n));
     Ok((output_file(&pager_path(&base, n)), render_template(env, "term.html", &ctx, "loa.yaml")?))
 }
 
@@ -134,7 +140,7 @@ pub fn render_audience(env: &Env<'_>, a: usize, n: usize) -> Rendered1 {
     let mut ctx = Context::new();
     ctx.insert("audience", &audience_view(env, a));
     ctx.insert("messages", &messages);
-    ctx.insert("listing", &listing(env, aud.name.clone(), &base, ids, n));
+    ctx.insert_value("listing", listing_value(env, aud.name.clone(), &base, ids, n));
     Ok((output_file(&pager_path(&base, n)), render_template(env, "audience.html", &ctx, "loa.yaml")?))
 }
 

@@ -94,6 +94,22 @@ pub struct Env<'a> {
     pub backlinks: documents::Backlinks,
     /// Page lists computed once per build (audiences, campaigns, positions in sections).
     pub lists: Lists,
+    /// Each card already converted to a template value: listings reuse these (cheap clones)
+    /// instead of serializing every card again for every listing page it is on.
+    pub card_values: Vec<tera::Value>,
+}
+
+/// Serializes a listing `view` (whose `pages` field is left empty) and puts the cards of
+/// `ids` in as `pages`, from the values serialized once per build.
+pub(crate) fn view_with_pages<T: serde::Serialize>(
+    env: &Env<'_>,
+    view: &T,
+    ids: impl Iterator<Item = usize>,
+) -> tera::Value {
+    let mut map = tera::Value::from_serializable(view).into_map().unwrap_or_default();
+    let pages: Vec<tera::Value> = ids.map(|i| env.card_values[i].clone()).collect();
+    map.insert("pages".into(), tera::Value::from(pages));
+    tera::Value::from(map)
 }
 
 /// Lists that many outputs need, computed once per build instead of once per output.
@@ -186,7 +202,8 @@ pub fn render_site(
         bodies.pages.iter().map(|r| r.mentions.clone()).collect();
     let backlinks = documents::Backlinks::new(&site.pages, &mentions, cites, site);
     let lists = Lists::new(config, site);
-    let env = Env { config, site, bodies, cards, templates, links, cites, backlinks, lists };
+    let card_values: Vec<tera::Value> = cards.par_iter().map(tera::Value::from_serializable).collect();
+    let env = Env { config, site, bodies, cards, templates, links, cites, backlinks, lists, card_values };
 
     let mut diags = Diagnostics::new();
     let jobs = jobs(&env, &mut diags);
@@ -674,7 +691,7 @@ fn render_section(env: &Env<'_>, i: usize, n: usize) -> Rendered1 {
         kind: s.kind.as_str(),
         content: &body.html,
         description: s.summary.clone().unwrap_or_else(|| body.first_paragraph_text.clone()),
-        pages: s.pages.iter().skip((n - 1) * per).take(per).map(|&id| &env.cards[id]).collect(),
+        pages: Vec::new(),
         subsections: s
             .subsections
             .iter()
@@ -699,7 +716,10 @@ fn render_section(env: &Env<'_>, i: usize, n: usize) -> Rendered1 {
         .with_hint(format!("tạo templates/{template}")));
     }
     let mut ctx = Context::new();
-    ctx.insert("section", &view);
+    ctx.insert_value(
+        "section",
+        view_with_pages(env, &view, s.pages.iter().skip((n - 1) * per).take(per).copied()),
+    );
     if is_home {
         let mut latest: Vec<usize> =
             (0..site.pages.len()).filter(|&k| site.pages[k].kind == Kind::Article).collect();
