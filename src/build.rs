@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::assemble::{AssembleOptions, assemble};
+use crate::cache::BuildCache;
 use crate::config::Config;
 use crate::content::{Parsed, Site};
 use crate::diagnostics::Diagnostics;
@@ -16,7 +17,7 @@ use crate::load::load_site;
 use crate::markdown::cite::{Citations, CiteTarget};
 use crate::markdown::{LinkTargets, MarkdownOptions, Rendered};
 use crate::render::templates::Templates;
-use crate::render::{Bodies, BuildOutput, MemorySink, Sink, render_site};
+use crate::render::{Bodies, BuildOutput, MemorySink, RenderInput, Sink, render_site};
 use crate::vi::dates::DateTime;
 
 /// What to build.
@@ -80,6 +81,31 @@ pub fn build(config: &Config, opts: BuildOptions) -> Result<Built, Failed> {
 /// (`build` streams into the staging folder: the pages are never all in memory). The
 /// returned `Built::output.files` is empty; `copies` lists the files to copy.
 pub fn build_into(config: &Config, opts: BuildOptions, sink: &dyn Sink) -> Result<Built, Failed> {
+    run(config, opts, sink, None)
+}
+
+/// `build`, reusing the unchanged work of the previous build through `cache` (parsed files,
+/// rendered bodies, rendered output files) and storing this build's for the next one. The
+/// output is identical to `build`'s.
+pub fn build_cached(config: &Config, opts: BuildOptions, cache: &BuildCache) -> Result<Built, Failed> {
+    let sink = MemorySink::default();
+    let result = run(config, opts, &sink, Some(cache));
+    match &result {
+        Ok(_) => cache.rotate(),
+        // A failed build keeps the last good build's entries for the next attempt.
+        Err(_) => cache.discard(),
+    }
+    let mut built = result?;
+    built.output.files = sink.into_files();
+    Ok(built)
+}
+
+fn run(
+    config: &Config,
+    opts: BuildOptions,
+    sink: &dyn Sink,
+    cache: Option<&BuildCache>,
+) -> Result<Built, Failed> {
     let mut t = Timer(Instant::now(), Vec::new());
     let mut warnings = Diagnostics::new();
     let fail = |mut w: Diagnostics, e: Diagnostics| {
@@ -94,7 +120,7 @@ pub fn build_into(config: &Config, opts: BuildOptions, sink: &dyn Sink) -> Resul
     t.lap("load");
     // The sources are not needed once parsed (the bodies are copied): free them early.
     let sources = std::mem::take(&mut loaded.sources);
-    let (parsed, parse_errors) = parse_all(&sources);
+    let (parsed, parse_errors) = parse_all(&sources, cache);
     drop(sources);
     t.lap("parse");
     let assembled =
@@ -109,7 +135,7 @@ pub fn build_into(config: &Config, opts: BuildOptions, sink: &dyn Sink) -> Resul
     t.lap("assemble");
     let links = link_targets(config, &site);
     let cites = citations(config, &site);
-    let (pages, sections) = markdown_all(config, &site, &links, &cites);
+    let (pages, sections) = markdown_all(config, &site, &links, &cites, cache);
     t.lap("markdown");
     let checked = crate::validate::validate(&site, &pages, &sections);
     if checked.has_errors() {
@@ -117,16 +143,9 @@ pub fn build_into(config: &Config, opts: BuildOptions, sink: &dyn Sink) -> Resul
     }
     warnings.extend(checked);
     t.lap("validate");
-    render_site(
-        config,
-        &site,
-        &Bodies { pages: &pages, sections: &sections },
-        &mut templates,
-        &links,
-        &cites,
-        sink,
-    )
-    .map_err(|e| fail(warnings.clone(), e))?;
+    let bodies = Bodies { pages: &pages, sections: &sections };
+    let input = RenderInput { config, site: &site, bodies: &bodies, links: &links, cites: &cites, cache };
+    render_site(&input, &mut templates, sink).map_err(|e| fail(warnings.clone(), e))?;
     let output = BuildOutput { files: Default::default(), copies: crate::assets::copies(&site, &loaded) };
     t.lap("render");
     warnings.sort();
@@ -148,12 +167,16 @@ fn routes(config: &Config, site: &Site) -> std::collections::BTreeMap<String, St
     pages.chain(sections).collect()
 }
 
-fn parse_all(sources: &[crate::content::Source]) -> (Vec<Parsed>, Diagnostics) {
+fn parse_all(sources: &[crate::content::Source], cache: Option<&BuildCache>) -> (Vec<Parsed>, Diagnostics) {
     let results: Vec<Result<Parsed, Diagnostics>> = sources
         .par_iter()
         .map(|s| {
             let is_section = s.rel == "_index.md" || s.rel.ends_with("/_index.md");
-            crate::parse::parse_file(&s.text, &s.file, is_section)
+            let parse = || crate::parse::parse_file(&s.text, &s.file, is_section);
+            match cache {
+                Some(c) => c.parsed.get_or(crate::cache::key_of(&(&s.file, &s.text, is_section)), parse),
+                None => parse(),
+            }
         })
         .collect();
     let mut diags = Diagnostics::new();
@@ -203,6 +226,7 @@ fn markdown_all(
     site: &Site,
     links: &LinkTargets,
     cites: &Citations,
+    cache: Option<&BuildCache>,
 ) -> (Vec<Rendered>, Vec<Rendered>) {
     let highlights = crate::markdown::highlight::HighlightCache::default();
     let opts = MarkdownOptions {
@@ -213,6 +237,17 @@ fn markdown_all(
         own_document: None,
         clause_anchors: false,
         highlights: &highlights,
+    };
+    // A body renders the same when its text, options and everything it can link to (routes,
+    // citable documents) are the same.
+    let registry = cache.map(|_| {
+        let mut routes: Vec<(&String, &String)> = links.urls.iter().collect();
+        routes.sort();
+        crate::cache::key_of(&(routes, cites.targets(), config.markdown.unsafe_html))
+    });
+    let cached = |key: &dyn Fn() -> u64, make: &dyn Fn() -> Rendered| match cache {
+        Some(c) => c.rendered.get_or(key(), make),
+        None => make(),
     };
     let pages = site
         .pages
@@ -226,30 +261,11 @@ fn markdown_all(
                 clause_anchors: own.is_some(),
                 ..opts
             };
-            let mut r = crate::markdown::render(&p.body, p.body_line, &p.file, opts);
-            // FAQ answers are Markdown too (no file position: they live in front matter).
-            r.faq_answers = p
-                .faq
-                .iter()
-                .map(|f| {
-                    let a = crate::markdown::render(
-                        &f.a,
-                        0,
-                        &p.file,
-                        MarkdownOptions { own_document: own, ..opts },
-                    );
-                    r.mentions.extend(
-                        a.mentions.iter().filter(|&m| !r.mentions.contains(m)).cloned().collect::<Vec<_>>(),
-                    );
-                    for mut d in a.diagnostics.0 {
-                        // The answer lives in front matter: point at the `faq:` key.
-                        d.location = Some(p.key_lines.locate(&p.file, "faq"));
-                        r.diagnostics.push(d);
-                    }
-                    a.html
-                })
-                .collect();
-            r
+            let key = || {
+                let answers: Vec<&String> = p.faq.iter().map(|f| &f.a).collect();
+                crate::cache::key_of(&(registry, &p.file, &p.body, p.body_line, &url, own, answers))
+            };
+            cached(&key, &|| render_page_body(p, opts))
         })
         .collect();
     let sections = site
@@ -257,8 +273,31 @@ fn markdown_all(
         .par_iter()
         .map(|s| {
             let file = s.file.as_deref().unwrap_or("content/_index.md");
-            crate::markdown::render(&s.body, s.body_line, file, opts)
+            let key = || crate::cache::key_of(&(registry, file, &s.body, s.body_line, "section"));
+            cached(&key, &|| crate::markdown::render(&s.body, s.body_line, file, opts))
         })
         .collect();
     (pages, sections)
+}
+
+/// A page's body and its FAQ answers (Markdown too, with no file position: they live in
+/// front matter).
+fn render_page_body(p: &crate::content::Document, opts: MarkdownOptions<'_>) -> Rendered {
+    let mut r = crate::markdown::render(&p.body, p.body_line, &p.file, opts);
+    r.faq_answers = p
+        .faq
+        .iter()
+        .map(|f| {
+            let a = crate::markdown::render(&f.a, 0, &p.file, opts);
+            r.mentions
+                .extend(a.mentions.iter().filter(|&m| !r.mentions.contains(m)).cloned().collect::<Vec<_>>());
+            for mut d in a.diagnostics.0 {
+                // The answer lives in front matter: point at the `faq:` key.
+                d.location = Some(p.key_lines.locate(&p.file, "faq"));
+                r.diagnostics.push(d);
+            }
+            a.html
+        })
+        .collect();
+    r
 }

@@ -15,6 +15,7 @@
 pub mod assemble;
 pub mod assets;
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod content;

@@ -11,7 +11,7 @@ use regex::Regex;
 use super::escape;
 
 /// A document others can cite.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CiteTarget {
     /// The registered code (`49-KL/TW`).
     pub code: String,

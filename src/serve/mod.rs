@@ -28,7 +28,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, Built, build};
+use crate::build::{BuildOptions, Built, build_cached};
+use crate::cache::BuildCache;
 use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use server::{Shared, Snapshot, State};
@@ -185,6 +186,7 @@ impl Server {
             sources: Sources::scan(&self.root, initial.map(|c| c.output_dir)),
             superseded_in_a_row: 0,
             next_change: None,
+            cache: BuildCache::default(),
         };
         looper.rebuild(Vec::new(), &mut watch, report);
         loop {
@@ -241,6 +243,9 @@ struct Loop {
     /// When the last good build would change by itself (a scheduled page going live or
     /// expiring), in seconds since the Unix epoch: the loop rebuilds then.
     next_change: Option<i64>,
+    /// The last build's parsed files, bodies and output files: a rebuild redoes only what an
+    /// edit changed.
+    cache: BuildCache,
 }
 
 /// What a burst of events asks for.
@@ -302,7 +307,7 @@ impl Loop {
             report(Event::Building);
             self.shared.building.store(true, Ordering::SeqCst);
             let start = Instant::now();
-            let (outcome, config) = build_site(&self.root, self.drafts);
+            let (outcome, config) = build_site(&self.root, self.drafts, &self.cache);
             let elapsed = start.elapsed();
             self.shared.building.store(false, Ordering::SeqCst);
             if let Some(c) = &config {
@@ -401,14 +406,15 @@ fn unix_now() -> i64 {
 
 /// Loads the config and builds with the placeholder origin. A panic in a stage becomes a
 /// diagnostic: the server stays up.
-fn build_site(root: &Path, drafts: bool) -> (Result<Built, Diagnostics>, Option<Config>) {
+fn build_site(root: &Path, drafts: bool, cache: &BuildCache) -> (Result<Built, Diagnostics>, Option<Config>) {
     let mut config = match Config::load(root, &Overrides::default()) {
         Ok(c) => c,
         Err(d) => return (Err(d), None),
     };
     config.base_url = format!("{}{}", overlay::PLACEHOLDER_ORIGIN, config.base_path);
     let opts = BuildOptions { drafts, ..BuildOptions::default() };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(&config, opts)));
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_cached(&config, opts, cache)));
     let outcome = result.unwrap_or_else(|_| {
         Err(Diagnostic::global("internal", "loa gặp lỗi nội bộ khi dựng trang")
             .with_hint("lưu lại tệp để thử lại; nếu lỗi lặp lại, hãy báo lỗi kèm tệp vừa sửa")

@@ -1,0 +1,169 @@
+//! Results of the last build, reused by the next one (`loa serve`): parsed files keyed by
+//! their text, rendered bodies keyed by their Markdown and everything it links to, rendered
+//! output files keyed by their template and context. Each build reads what the previous build
+//! stored and stores what it used, so the cache never holds more than one build's worth.
+//!
+//! Keys are 64-bit hashes of the inputs (a collision would serve a stale page until the next
+//! edit; with 64 bits over a few tens of thousands of entries that is not a practical risk).
+//! Holds no file system, no Tera: plain maps behind mutexes.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Mutex, PoisonError};
+
+use crate::content::Parsed;
+use crate::markdown::Rendered;
+
+/// One kind of cached result: what the last build stored, and what this build uses.
+#[derive(Debug)]
+pub struct Store<T> {
+    previous: Mutex<HashMap<u64, T>>,
+    current: Mutex<HashMap<u64, T>>,
+    hits: std::sync::atomic::AtomicUsize,
+    last_hits: std::sync::atomic::AtomicUsize,
+}
+
+impl<T> Default for Store<T> {
+    fn default() -> Self {
+        Store {
+            previous: Mutex::new(HashMap::new()),
+            current: Mutex::new(HashMap::new()),
+            hits: Default::default(),
+            last_hits: Default::default(),
+        }
+    }
+}
+
+impl<T: Clone> Store<T> {
+    /// The value for `key`: from the last build if it had it, else `make()`. Either way it is
+    /// kept for the next build.
+    pub fn get_or(&self, key: u64, make: impl FnOnce() -> T) -> T {
+        let hit = self.previous.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+        if hit.is_some() {
+            self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        let value = hit.unwrap_or_else(make);
+        self.current.lock().unwrap_or_else(PoisonError::into_inner).insert(key, value.clone());
+        value
+    }
+
+    /// Like `get_or` for a fallible `make`: failures are not cached.
+    pub fn try_get_or<E>(&self, key: u64, make: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        let hit = self.previous.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+        let value = match hit {
+            Some(v) => {
+                self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                v
+            }
+            None => make()?,
+        };
+        self.current.lock().unwrap_or_else(PoisonError::into_inner).insert(key, value.clone());
+        Ok(value)
+    }
+
+    /// Ends a build: what it used becomes what the next build can reuse.
+    fn rotate(&self) {
+        let used = std::mem::take(&mut *self.current.lock().unwrap_or_else(PoisonError::into_inner));
+        *self.previous.lock().unwrap_or_else(PoisonError::into_inner) = used;
+        self.end_build();
+    }
+
+    /// Forgets what the current build stored (it failed): the last good build's entries stay.
+    fn discard(&self) {
+        self.current.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.end_build();
+    }
+
+    fn end_build(&self) {
+        let hits = self.hits.swap(0, std::sync::atomic::Ordering::Relaxed);
+        self.last_hits.store(hits, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many values the last finished build took from the build before it.
+    pub fn reused(&self) -> usize {
+        self.last_hits.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Entries the last finished build stored.
+    pub fn len(&self) -> usize {
+        self.previous.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    /// True when the last finished build stored nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Everything a build can reuse from the build before it.
+#[derive(Debug, Default)]
+pub struct BuildCache {
+    /// Parsed files, keyed by path and text.
+    pub parsed: Store<Result<Parsed, crate::diagnostics::Diagnostics>>,
+    /// Rendered bodies, keyed by body, options and the link/citation registries.
+    pub rendered: Store<Rendered>,
+    /// Rendered output files, keyed by template set, site view, template and context.
+    pub outputs: Store<std::sync::Arc<Vec<u8>>>,
+}
+
+impl BuildCache {
+    /// Called when a build succeeded: its entries replace the old ones.
+    pub fn rotate(&self) {
+        self.parsed.rotate();
+        self.rendered.rotate();
+        self.outputs.rotate();
+    }
+
+    /// Called when a build failed: the last good build's entries stay.
+    pub fn discard(&self) {
+        self.parsed.discard();
+        self.rendered.discard();
+        self.outputs.discard();
+    }
+}
+
+/// A hasher that is also an `io::Write`, to hash serialized values without a buffer.
+#[derive(Default)]
+pub struct HashWriter(pub std::collections::hash_map::DefaultHasher);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Hash of any `Hash` value (for cache keys).
+pub fn key_of(value: &impl Hash) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reuses_only_the_last_builds_entries() {
+        let store: Store<String> = Store::default();
+        let made = std::cell::Cell::new(0);
+        let get = |k: u64| {
+            store.get_or(k, || {
+                made.set(made.get() + 1);
+                format!("v{k}")
+            })
+        };
+        assert_eq!(get(1), "v1");
+        store.rotate();
+        assert_eq!(get(1), "v1");
+        assert_eq!(made.get(), 1, "second build reused the first's value");
+        store.rotate();
+        store.rotate();
+        assert_eq!(get(1), "v1");
+        assert_eq!(made.get(), 2, "an entry unused by one build is dropped");
+    }
+}
