@@ -84,9 +84,9 @@ pub fn build_into(config: &Config, opts: BuildOptions, sink: &dyn Sink) -> Resul
     run(config, opts, sink, None)
 }
 
-/// `build`, reusing the unchanged work of the previous build through `cache` (parsed files,
-/// rendered bodies, rendered output files) and storing this build's for the next one. The
-/// output is identical to `build`'s.
+/// `build`, reusing the unchanged work of the previous build through `cache` (parsed files and
+/// rendered bodies) and storing this build's for the next one. The output is identical to
+/// `build`'s.
 pub fn build_cached(config: &Config, opts: BuildOptions, cache: &BuildCache) -> Result<Built, Failed> {
     let sink = MemorySink::default();
     let result = run(config, opts, &sink, Some(cache));
@@ -144,7 +144,7 @@ fn run(
     warnings.extend(checked);
     t.lap("validate");
     let bodies = Bodies { pages: &pages, sections: &sections };
-    let input = RenderInput { config, site: &site, bodies: &bodies, links: &links, cites: &cites, cache };
+    let input = RenderInput { config, site: &site, bodies: &bodies, links: &links, cites: &cites };
     render_site(&input, &mut templates, sink).map_err(|e| fail(warnings.clone(), e))?;
     let output = BuildOutput { files: Default::default(), copies: crate::assets::copies(&site, &loaded) };
     t.lap("render");

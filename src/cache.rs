@@ -1,6 +1,5 @@
 //! Results of the last build, reused by the next one (`loa serve`): parsed files keyed by
-//! their text, rendered bodies keyed by their Markdown and everything it links to, rendered
-//! output files keyed by their template and context. Each build reads what the previous build
+//! their text, rendered bodies keyed by their Markdown and everything it links to. Each build reads what the previous build
 //! stored and stores what it used, so the cache never holds more than one build's worth.
 //!
 //! Keys are 64-bit hashes of the inputs (a collision would serve a stale page until the next
@@ -47,20 +46,6 @@ impl<T: Clone> Store<T> {
         value
     }
 
-    /// Like `get_or` for a fallible `make`: failures are not cached.
-    pub fn try_get_or<E>(&self, key: u64, make: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
-        let hit = self.previous.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
-        let value = match hit {
-            Some(v) => {
-                self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                v
-            }
-            None => make()?,
-        };
-        self.current.lock().unwrap_or_else(PoisonError::into_inner).insert(key, value.clone());
-        Ok(value)
-    }
-
     /// Ends a build: what it used becomes what the next build can reuse.
     fn rotate(&self) {
         let used = std::mem::take(&mut *self.current.lock().unwrap_or_else(PoisonError::into_inner));
@@ -102,8 +87,6 @@ pub struct BuildCache {
     pub parsed: Store<Result<Parsed, crate::diagnostics::Diagnostics>>,
     /// Rendered bodies, keyed by body, options and the link/citation registries.
     pub rendered: Store<Rendered>,
-    /// Rendered output files, keyed by template set, site view, template and context.
-    pub outputs: Store<std::sync::Arc<Vec<u8>>>,
 }
 
 impl BuildCache {
@@ -111,28 +94,12 @@ impl BuildCache {
     pub fn rotate(&self) {
         self.parsed.rotate();
         self.rendered.rotate();
-        self.outputs.rotate();
     }
 
     /// Called when a build failed: the last good build's entries stay.
     pub fn discard(&self) {
         self.parsed.discard();
         self.rendered.discard();
-        self.outputs.discard();
-    }
-}
-
-/// A hasher that is also an `io::Write`, to hash serialized values without a buffer.
-#[derive(Default)]
-pub struct HashWriter(pub std::collections::hash_map::DefaultHasher);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

@@ -97,10 +97,6 @@ pub struct Env<'a> {
     /// Each card already converted to a template value: listings reuse these (cheap clones)
     /// instead of serializing every card again for every listing page it is on.
     pub card_values: Vec<tera::Value>,
-    /// Output of the previous build, reused when a page's template and context are the same.
-    pub cache: Option<&'a crate::cache::BuildCache>,
-    /// Hash of the templates and of the site view (the global context): part of every key.
-    pub fingerprint: u64,
 }
 
 /// Serializes a listing `view` (whose `pages` field is left empty) and puts the cards of
@@ -199,8 +195,6 @@ pub struct RenderInput<'a> {
     pub links: &'a LinkTargets,
     /// The citable documents.
     pub cites: &'a Citations,
-    /// The previous build's output files, when rebuilding (`loa serve`).
-    pub cache: Option<&'a crate::cache::BuildCache>,
 }
 
 /// Renders the whole site into `sink`; gives the number of files rendered.
@@ -209,13 +203,8 @@ pub fn render_site(
     templates: &mut Templates,
     sink: &dyn Sink,
 ) -> Result<usize, Diagnostics> {
-    let RenderInput { config, site, bodies, links, cites, cache } = *input;
+    let RenderInput { config, site, bodies, links, cites } = *input;
     let site_view = site_view(config, site);
-    let fingerprint = cache.map_or(0, |_| {
-        let mut h = crate::cache::HashWriter::default();
-        let _ = serde_json::to_writer(&mut h, &site_view);
-        crate::cache::key_of(&(templates.fingerprint, std::hash::Hasher::finish(&h.0)))
-    });
     templates.tera.global_context().insert("site", &site_view);
     let templates = &*templates;
     let cards: Vec<PageCard> =
@@ -225,20 +214,7 @@ pub fn render_site(
     let backlinks = documents::Backlinks::new(&site.pages, &mentions, cites, site);
     let lists = Lists::new(config, site);
     let card_values: Vec<tera::Value> = cards.par_iter().map(tera::Value::from_serializable).collect();
-    let env = Env {
-        config,
-        site,
-        bodies,
-        cards,
-        templates,
-        links,
-        cites,
-        backlinks,
-        lists,
-        card_values,
-        cache,
-        fingerprint,
-    };
+    let env = Env { config, site, bodies, cards, templates, links, cites, backlinks, lists, card_values };
 
     let mut diags = Diagnostics::new();
     let jobs = jobs(&env, &mut diags);
@@ -390,49 +366,16 @@ pub(crate) fn render_template(
 ) -> Result<Vec<u8>, Diagnostic> {
     // Rendering into bytes skips the UTF-8 check of `render` (the output is UTF-8 by
     // construction: templates and context are strings).
-    let render = || {
-        let mut out = Vec::with_capacity(16 * 1024);
-        env.templates
-            .tera
-            .render_to(template, ctx, &mut out)
-            .map(|()| out)
-            .map_err(|e| tera_error(&e, &env.templates.files, Some(source), Some(template)))
-    };
-    let Some(cache) = env.cache else { return render() };
-    // Same templates, site view, template and context: the same bytes as last time.
-    let mut h = crate::cache::HashWriter::default();
-    for key in CONTEXT_KEYS {
-        std::hash::Hash::hash(key, &mut h.0);
-        if let Some(v) = ctx.get(key) {
-            // Through serde_json's sorted maps: Tera's maps iterate in a per-process order.
-            if let Ok(sorted) = serde_json::to_value(v) {
-                let _ = serde_json::to_writer(&mut h, &sorted);
-            }
-        }
-    }
-    let key = crate::cache::key_of(&(env.fingerprint, template, std::hash::Hasher::finish(&h.0)));
-    cache.outputs.try_get_or(key, || render().map(std::sync::Arc::new)).map(|bytes| (*bytes).clone())
+    // Rendered pages are not cached between builds: measured on the 10,000-article corpus,
+    // hashing every page's context (converted to sorted JSON) and copying the cached bytes
+    // cost more than Tera's rendering (serve rebuilds went from 4.5 s to 7.9 s).
+    let mut out = Vec::with_capacity(16 * 1024);
+    env.templates
+        .tera
+        .render_to(template, ctx, &mut out)
+        .map(|()| out)
+        .map_err(|e| tera_error(&e, &env.templates.files, Some(source), Some(template)))
 }
-
-/// Every name a render job puts in a template context (the cache key covers them all).
-const CONTEXT_KEYS: &[&str] = &[
-    "page",
-    "section",
-    "latest",
-    "campaigns",
-    "documents",
-    "taxonomy",
-    "term",
-    "listing",
-    "audience",
-    "audiences",
-    "messages",
-    "campaign",
-    "message",
-    "pages",
-    "glossary",
-    "search",
-];
 
 fn site_view(config: &Config, site: &Site) -> SiteView {
     let link = |s: &Section| LinkView { title: s.title.clone(), url: config.url(&s.path) };
@@ -820,25 +763,6 @@ fn redirect_page(url: &str, permalink: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_render_cache_key_covers_every_context_name() {
-        // A name missing from CONTEXT_KEYS would let a changed value reuse a stale page.
-        let sources = [include_str!("mod.rs"), include_str!("listing.rs"), include_str!("documents.rs")];
-        let mut names = Vec::new();
-        for src in sources {
-            let code = src.split("#[cfg(test)]").next().unwrap_or(src);
-            for part in code.split("ctx.insert").skip(1) {
-                if let Some(name) = part.split('"').nth(1) {
-                    names.push(name.to_string());
-                }
-            }
-        }
-        assert!(names.len() >= 10, "{names:?}");
-        for n in names {
-            assert!(CONTEXT_KEYS.contains(&n.as_str()), "`{n}` is not in CONTEXT_KEYS");
-        }
-    }
 
     #[test]
     fn strip_tags_gives_plain_text() {

@@ -22,8 +22,6 @@ pub struct Templates {
     /// Template name (`article.html`) → file relative to the site root
     /// (`themes/loa/templates/article.html` or `templates/article.html`).
     pub files: BTreeMap<String, String>,
-    /// Hash of every template's name and text (a key of cached render output).
-    pub fingerprint: u64,
 }
 
 impl Templates {
@@ -110,8 +108,7 @@ impl Templates {
         if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
             return Err(tera_error(&e, &files, None, None).into());
         }
-        let fingerprint = crate::cache::key_of(&sources);
-        Ok(Templates { tera, files, fingerprint })
+        Ok(Templates { tera, files })
     }
 
     /// True when a template of that name exists.

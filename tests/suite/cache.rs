@@ -36,7 +36,6 @@ fn a_cached_rebuild_reuses_unchanged_work_and_equals_a_fresh_build() {
     let files = 2 + 1 + 6; // _index.md ×2, mot.md, six articles
     assert_eq!(cache.parsed.reused(), files - 1, "every unchanged file's parse is reused");
     assert!(cache.rendered.reused() >= 6, "unchanged bodies are reused: {}", cache.rendered.reused());
-    assert!(cache.outputs.reused() >= 3, "unchanged pages are reused: {}", cache.outputs.reused());
     assert!(
         second.output.files["bai-viet/b3/index.html"]
             .windows(6)
