@@ -413,7 +413,7 @@ fn site_view(config: &Config, site: &Site) -> SiteView {
 fn page_card(config: &Config, p: &Document, r: &Rendered) -> PageCard {
     // Summary: the text before `<!-- more -->`, else `summary:`, else the first paragraph.
     let (summary, description) = match (&r.more_html, &p.summary) {
-        (Some(more), fm) => (more.clone(), fm.clone().unwrap_or_else(|| strip_tags(more))),
+        (Some(more), fm) => (more.clone(), fm.clone().unwrap_or_else(|| crate::markdown::html_to_text(more))),
         (None, Some(s)) => (format!("<p>{}</p>", escape(s)), s.clone()),
         (None, None) => (r.first_paragraph_html.clone(), r.first_paragraph_text.clone()),
     };
@@ -464,26 +464,6 @@ fn image_url(config: &Config, p: &Document, img: &str) -> String {
     } else {
         config.permalink(&format!("{}{}", p.path, img.trim_start_matches("./")))
     }
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let out = out
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
@@ -765,8 +745,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn strip_tags_gives_plain_text() {
-        assert_eq!(strip_tags("<p>Mở <em>đầu</em> &amp; tiếp</p>\n"), "Mở đầu & tiếp");
+    fn summary_html_becomes_plain_text() {
+        assert_eq!(crate::markdown::html_to_text("<p>Mở <em>đầu</em> &amp; tiếp</p>\n"), "Mở đầu & tiếp");
     }
 
     #[test]
