@@ -851,9 +851,11 @@
         const { results, plan } = await searcher.search(state.q, filters);
         if (mine !== run) return;
         shown = { results, words: plan.words, next: 0, run: mine };
-        status.textContent = statusText(state.q, results.length, filters);
+        // The status (read out by screen readers) comes with the first results, not before.
         if (results.length) await showMore();
         else list.textContent = '';
+        if (mine !== run) return;
+        status.textContent = statusText(state.q, results.length, filters);
       } catch (e) {
         if (mine !== run) return;
         list.textContent = '';
