@@ -27,6 +27,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Build the site as it would be at this moment (`--at`) instead of now.
     pub at: Option<DateTime>,
+    /// Leave the search index out: `Built::search` has its documents instead, for the caller
+    /// to index later (`loa serve` reloads the browser first).
+    pub defer_search: bool,
 }
 
 /// The current moment, as the build sees it.
@@ -53,6 +56,9 @@ pub struct Built {
     /// Source file (`content/x.md`) → its URL path with the base path (`/bai-viet/x/`), for
     /// every page and section: `serve` sends a browser to a page's new URL after a slug edit.
     pub routes: std::collections::BTreeMap<String, String>,
+    /// The search documents, when the index was deferred (`BuildOptions::defer_search`):
+    /// `crate::search::build_index` of them gives the index files the output lacks.
+    pub search: Option<Vec<crate::search::SearchDoc>>,
 }
 
 /// A failed build: every diagnostic, including the warnings found before the failure.
@@ -144,8 +150,16 @@ fn run(
     warnings.extend(checked);
     t.lap("validate");
     let bodies = Bodies { pages: &pages, sections: &sections };
-    let input = RenderInput { config, site: &site, bodies: &bodies, links: &links, cites: &cites };
-    render_site(&input, &mut templates, sink).map_err(|e| fail(warnings.clone(), e))?;
+    let input = RenderInput {
+        config,
+        site: &site,
+        bodies: &bodies,
+        links: &links,
+        cites: &cites,
+        memo: cache.map(|c| &c.outputs),
+        defer_search: opts.defer_search,
+    };
+    let search = render_site(&input, &mut templates, sink).map_err(|e| fail(warnings.clone(), e))?;
     let output = BuildOutput { files: Default::default(), copies: crate::assets::copies(&site, &loaded) };
     t.lap("render");
     warnings.sort();
@@ -157,6 +171,7 @@ fn run(
         pages: site.pages.len(),
         next_change: site.next_change,
         routes,
+        search,
     })
 }
 

@@ -46,6 +46,20 @@ impl<T: Clone> Store<T> {
         value
     }
 
+    /// Like [`Store::get_or`] for a fallible `make`: a failure is returned and not stored.
+    pub fn try_get_or<E>(&self, key: u64, make: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        let hit = self.previous.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+        let value = match hit {
+            Some(v) => {
+                self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                v
+            }
+            None => make()?,
+        };
+        self.current.lock().unwrap_or_else(PoisonError::into_inner).insert(key, value.clone());
+        Ok(value)
+    }
+
     /// Ends a build: what it used becomes what the next build can reuse.
     fn rotate(&self) {
         let used = std::mem::take(&mut *self.current.lock().unwrap_or_else(PoisonError::into_inner));
@@ -87,6 +101,8 @@ pub struct BuildCache {
     pub parsed: Store<Result<Parsed, crate::diagnostics::Diagnostics>>,
     /// Rendered bodies, keyed by body, options and the link/citation registries.
     pub rendered: Store<Rendered>,
+    /// Rendered output files, keyed by template, global context and views.
+    pub outputs: Store<crate::render::Bytes>,
 }
 
 impl BuildCache {
@@ -94,18 +110,20 @@ impl BuildCache {
     pub fn rotate(&self) {
         self.parsed.rotate();
         self.rendered.rotate();
+        self.outputs.rotate();
     }
 
     /// Called when a build failed: the last good build's entries stay.
     pub fn discard(&self) {
         self.parsed.discard();
         self.rendered.discard();
+        self.outputs.discard();
     }
 }
 
 /// Hash of any `Hash` value (for cache keys).
 pub fn key_of(value: &impl Hash) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = crate::render::fingerprint::hasher();
     value.hash(&mut h);
     h.finish()
 }

@@ -9,6 +9,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc: a build allocates and frees millions of small strings and template values from
+/// two threads; glibc malloc was about a sixth of a 10,000-article build's CPU time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// loa: build a Vietnamese outreach site from Markdown.
 #[derive(Debug, Parser)]
 #[command(name = "loa", version, about, long_about = None)]

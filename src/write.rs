@@ -451,8 +451,8 @@ impl Staging {
 }
 
 impl crate::render::Sink for Staging {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), String> {
-        self.store(path, content_hash(&bytes), |to| std::fs::write(to, &bytes))
+    fn put(&self, path: &str, bytes: crate::render::Bytes) -> Result<(), String> {
+        self.store(path, content_hash(&bytes), |to| std::fs::write(to, &*bytes))
     }
 }
 
@@ -653,7 +653,7 @@ mod tests {
         assert!(check_output_dir(tmp.path(), &out).is_err());
         assert!(check_output_dir_with(tmp.path(), &out, true).is_ok());
         let mut output = BuildOutput::default();
-        output.files.insert("index.html".into(), b"new".to_vec());
+        output.files.insert("index.html".into(), crate::render::Bytes::new(b"new".to_vec()));
         write_output(&out, &output).expect("write");
         assert_eq!(std::fs::read_to_string(out.join(".git/HEAD")).expect("kept"), "ref\n");
         assert!(out.join(".gitignore").is_file());

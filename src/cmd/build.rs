@@ -95,7 +95,11 @@ impl BuildArgs {
                 return EXIT_SITE;
             }
         };
-        let built = match build_into(&config, BuildOptions { drafts: self.drafts, at: self.at }, &staging) {
+        let built = match build_into(
+            &config,
+            BuildOptions { drafts: self.drafts, at: self.at, ..BuildOptions::default() },
+            &staging,
+        ) {
             Ok(b) => b,
             Err(diags) => {
                 staging.abort();

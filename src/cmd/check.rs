@@ -53,7 +53,7 @@ impl CheckArgs {
     /// Runs the pipeline and the content checks, prints every diagnostic; returns the exit code.
     pub fn run(&self) -> u8 {
         let root = site_root(self.root.as_deref());
-        let opts = BuildOptions { drafts: self.drafts, at: self.at };
+        let opts = BuildOptions { drafts: self.drafts, at: self.at, ..BuildOptions::default() };
         let (result, extra) = match loa::config::Config::load(&root, &Overrides::default()) {
             Ok(config) => {
                 let result = build(&config, opts);

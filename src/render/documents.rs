@@ -206,5 +206,8 @@ pub fn glossary_entries(env: &Env<'_>) -> Vec<GlossaryEntryView> {
 pub fn render_glossary(env: &Env<'_>) -> Rendered1 {
     let mut ctx = Context::new();
     ctx.insert("glossary", &glossary_entries(env));
-    Ok((output_file(GLOSSARY_PATH), render_template(env, "glossary.html", &ctx, "loa.yaml")?))
+    Ok((
+        output_file(GLOSSARY_PATH),
+        render_template(env, "glossary.html", &ctx, "loa.yaml").map(super::Bytes::new)?,
+    ))
 }

@@ -8,7 +8,7 @@ use super::context::{
     LinkView, ListingView, PageCard, TaxonomyView, TermLinkView,
 };
 use super::feeds::{self, FeedInfo, SitemapEntry};
-use super::{Env, Rendered1, pager_path, paginator, render_template};
+use super::{Bytes, Ctx, Env, Rendered1, pager_path, paginator, render_ctx, render_template};
 use crate::assemble::output_file;
 use crate::content::CampaignStatus;
 use crate::diagnostics::{Diagnostic, Location};
@@ -50,10 +50,9 @@ fn taxonomy_view(env: &Env<'_>, t: usize, with_terms: bool) -> TaxonomyView {
     }
 }
 
-/// `listing` as a template value, the cards of page `n` taken from the per-build values.
-fn listing_value(env: &Env<'_>, title: String, base: &str, ids: &[usize], n: usize) -> tera::Value {
-    let view = listing(env, title, base, ids, n);
-    super::view_with_pages(env, &view, ids.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE).copied())
+/// The ids of the cards on listing page `n`.
+fn page_ids(ids: &[usize], n: usize) -> Vec<usize> {
+    ids.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE).copied().collect()
 }
 
 fn listing<'a>(env: &'a Env<'_>, title: String, base: &str, ids: &[usize], n: usize) -> ListingView<'a> {
@@ -73,7 +72,7 @@ pub fn render_taxonomy(env: &Env<'_>, t: usize) -> Rendered1 {
     let mut ctx = Context::new();
     ctx.insert("taxonomy", &view);
     let path = format!("/{}/", env.site.taxonomies[t].name);
-    Ok((output_file(&path), render_template(env, "taxonomy.html", &ctx, "loa.yaml")?))
+    Ok((output_file(&path), render_template(env, "taxonomy.html", &ctx, "loa.yaml").map(Bytes::new)?))
 }
 
 /// `/tags/<slug>/` (and `trang/N/`): the pages with a term.
@@ -81,11 +80,14 @@ pub fn render_term(env: &Env<'_>, t: usize, k: usize, n: usize) -> Rendered1 {
     let tax = &env.site.taxonomies[t];
     let term = &tax.terms[k];
     let base = format!("/{}/{}/", tax.name, term.slug);
-    let mut ctx = Context::new();
-    ctx.insert("taxonomy", &taxonomy_view(env, t, false));
-    ctx.insert("term", &LinkView { title: term.name.clone(), url: env.config.url(&base) });
-    ctx.insert_value("listing", listing_value(env, term.name.clone(), &base, &term.pages, n));
-    Ok((output_file(&pager_path(&base, n)), render_template(env, "term.html", &ctx, "loa.yaml")?))
+    let taxonomy = taxonomy_view(env, t, false);
+    let link = LinkView { title: term.name.clone(), url: env.config.url(&base) };
+    let listing = listing(env, term.name.clone(), &base, &term.pages, n);
+    let mut ctx = Ctx::new(env);
+    ctx.insert("taxonomy", &taxonomy);
+    ctx.insert("term", &link);
+    ctx.insert_listing(env, "listing", &listing, page_ids(&term.pages, n));
+    Ok((output_file(&pager_path(&base, n)), render_ctx(env, "term.html", ctx, "loa.yaml")?))
 }
 
 /// Pages aimed at audience `a` (any kind that lists it), newest first.
@@ -112,7 +114,10 @@ pub fn render_audiences(env: &Env<'_>) -> Rendered1 {
         (0..env.config.audiences.0.len()).map(|a| audience_view(env, a)).collect();
     let mut ctx = Context::new();
     ctx.insert("audiences", &views);
-    Ok((output_file(AUDIENCES_PATH), render_template(env, "audiences.html", &ctx, "loa.yaml")?))
+    Ok((
+        output_file(AUDIENCES_PATH),
+        render_template(env, "audiences.html", &ctx, "loa.yaml").map(Bytes::new)?,
+    ))
 }
 
 /// `/doi-tuong/<id>/`: active campaigns' messages for the audience (first page only), then
@@ -137,11 +142,13 @@ pub fn render_audience(env: &Env<'_>, a: usize, n: usize) -> Rendered1 {
             }
         }
     }
-    let mut ctx = Context::new();
-    ctx.insert("audience", &audience_view(env, a));
+    let audience = audience_view(env, a);
+    let listing = listing(env, aud.name.clone(), &base, ids, n);
+    let mut ctx = Ctx::new(env);
+    ctx.insert("audience", &audience);
     ctx.insert("messages", &messages);
-    ctx.insert_value("listing", listing_value(env, aud.name.clone(), &base, ids, n));
-    Ok((output_file(&pager_path(&base, n)), render_template(env, "audience.html", &ctx, "loa.yaml")?))
+    ctx.insert_listing(env, "listing", &listing, page_ids(ids, n));
+    Ok((output_file(&pager_path(&base, n)), render_ctx(env, "audience.html", ctx, "loa.yaml")?))
 }
 
 /// A call-to-action URL: `@/` source paths resolved, unsafe schemes neutralised.
@@ -261,7 +268,7 @@ pub fn render_campaign_audience(env: &Env<'_>, page: usize, k: usize) -> Rendere
     ctx.insert("audience", &audience);
     ctx.insert("pages", &pages);
     let path = format!("{}{}/", p.path, message.id);
-    Ok((output_file(&path), render_template(env, "campaign_audience.html", &ctx, &p.file)?))
+    Ok((output_file(&path), render_template(env, "campaign_audience.html", &ctx, &p.file).map(Bytes::new)?))
 }
 
 /// Atom feeds (site, sections, terms, audiences, campaigns), RSS for the site, sitemap.xml and

@@ -10,6 +10,7 @@
 pub mod context;
 pub mod documents;
 pub mod feeds;
+pub mod fingerprint;
 pub mod listing;
 pub mod templates;
 
@@ -35,32 +36,36 @@ use templates::{Templates, tera_error};
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct BuildOutput {
     /// Output path (`bai-viet/x/index.html`) → bytes.
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, Bytes>,
     /// Output path → file to copy as is (static files, bundle assets).
     pub copies: BTreeMap<String, PathBuf>,
 }
+
+/// The bytes of one output file, shared (not copied) between the sink and `loa serve`'s cache
+/// of rendered outputs.
+pub type Bytes = std::sync::Arc<Vec<u8>>;
 
 /// Where rendered files go as soon as they are rendered: the staging folder of `loa build`
 /// (`write::Staging`), or memory for `check` and `serve` (`MemorySink`).
 pub trait Sink: Sync {
     /// Stores one output file (`bai-viet/x/index.html`). An error is an I/O problem of the
     /// sink (disk full…), reported as is.
-    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), String>;
+    fn put(&self, path: &str, bytes: Bytes) -> Result<(), String>;
 }
 
 /// Keeps every output file in memory.
 #[derive(Debug, Default)]
-pub struct MemorySink(std::sync::Mutex<BTreeMap<String, Vec<u8>>>);
+pub struct MemorySink(std::sync::Mutex<BTreeMap<String, Bytes>>);
 
 impl MemorySink {
     /// The files stored.
-    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+    pub fn into_files(self) -> BTreeMap<String, Bytes> {
         self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
 impl Sink for MemorySink {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), String> {
+    fn put(&self, path: &str, bytes: Bytes) -> Result<(), String> {
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path.to_string(), bytes);
         Ok(())
     }
@@ -97,6 +102,68 @@ pub struct Env<'a> {
     /// Each card already converted to a template value: listings reuse these (cheap clones)
     /// instead of serializing every card again for every listing page it is on.
     pub card_values: Vec<tera::Value>,
+    /// `loa serve`'s cache of rendered outputs, with each card's fingerprint (indexed like
+    /// `cards`) and the fingerprint of everything every output shares (templates, `site`).
+    pub memo: Option<Memo<'a>>,
+}
+
+/// Rendered outputs of the last build, reused when an output's template, global context and
+/// views are the same (`loa serve`).
+pub struct Memo<'a> {
+    /// The cache.
+    pub store: &'a crate::cache::Store<Bytes>,
+    /// Fingerprint of each card.
+    pub cards: Vec<u64>,
+    /// Fingerprint of the templates and the global context.
+    pub epoch: u64,
+}
+
+/// Adds one value to a template context.
+type Fill<'v> = Box<dyn FnOnce(&mut Context) + 'v>;
+
+/// A template context under construction. With a memo, its fingerprint is computed from the
+/// views as they are added, and the context itself is only built when the output is not in
+/// the cache.
+pub(crate) struct Ctx<'v> {
+    key: Option<fingerprint::KeyHasher>,
+    fill: Vec<Fill<'v>>,
+}
+
+impl<'v> Ctx<'v> {
+    pub(crate) fn new(env: &Env<'_>) -> Ctx<'v> {
+        Ctx { key: env.memo.as_ref().map(|m| fingerprint::keyed(m.epoch)), fill: Vec::new() }
+    }
+
+    /// Adds `value` as `name`.
+    pub(crate) fn insert<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &'v T) {
+        if let Some(h) = &mut self.key {
+            use std::hash::Hasher;
+            h.write(name.as_bytes());
+            fingerprint::feed(h, value);
+        }
+        self.fill.push(Box::new(move |c: &mut Context| c.insert(name, value)));
+    }
+
+    /// Adds a listing `view` (whose `pages` field is left empty) as `name`, with the cards of
+    /// `ids` as its `pages` (see [`view_with_pages`]).
+    pub(crate) fn insert_listing<T: serde::Serialize>(
+        &mut self,
+        env: &'v Env<'_>,
+        name: &'static str,
+        view: &'v T,
+        ids: Vec<usize>,
+    ) {
+        if let (Some(h), Some(m)) = (&mut self.key, &env.memo) {
+            use std::hash::Hasher;
+            h.write(name.as_bytes());
+            fingerprint::feed(h, view);
+            h.write_usize(ids.len());
+            ids.iter().for_each(|&i| h.write_u64(m.cards[i]));
+        }
+        self.fill.push(Box::new(move |c: &mut Context| {
+            c.insert_value(name, view_with_pages(env, view, ids.into_iter()));
+        }));
+    }
 }
 
 /// Serializes a listing `view` (whose `pages` field is left empty) and puts the cards of
@@ -181,7 +248,7 @@ enum Job {
     Search,
 }
 
-type Rendered1 = Result<(String, Vec<u8>), Diagnostic>;
+type Rendered1 = Result<(String, Bytes), Diagnostic>;
 
 /// What the render stage reads, besides the templates.
 pub struct RenderInput<'a> {
@@ -195,15 +262,21 @@ pub struct RenderInput<'a> {
     pub links: &'a LinkTargets,
     /// The citable documents.
     pub cites: &'a Citations,
+    /// `loa serve`'s cache of rendered outputs (none for `loa build`).
+    pub memo: Option<&'a crate::cache::Store<Bytes>>,
+    /// Leave the search index to the caller: `render_site` gives its documents instead of
+    /// building it (`loa serve` builds it after the reload).
+    pub defer_search: bool,
 }
 
-/// Renders the whole site into `sink`; gives the number of files rendered.
+/// Renders the whole site into `sink`. With `defer_search`, the search index is not built and
+/// its documents are given back.
 pub fn render_site(
     input: &RenderInput<'_>,
     templates: &mut Templates,
     sink: &dyn Sink,
-) -> Result<usize, Diagnostics> {
-    let RenderInput { config, site, bodies, links, cites } = *input;
+) -> Result<Option<Vec<crate::search::SearchDoc>>, Diagnostics> {
+    let RenderInput { config, site, bodies, links, cites, memo, defer_search } = *input;
     let site_view = site_view(config, site);
     templates.tera.global_context().insert("site", &site_view);
     let templates = &*templates;
@@ -214,14 +287,21 @@ pub fn render_site(
     let backlinks = documents::Backlinks::new(&site.pages, &mentions, cites, site);
     let lists = Lists::new(config, site);
     let card_values: Vec<tera::Value> = cards.par_iter().map(tera::Value::from_serializable).collect();
-    let env = Env { config, site, bodies, cards, templates, links, cites, backlinks, lists, card_values };
+    let memo = memo.map(|store| Memo {
+        store,
+        cards: cards.par_iter().map(fingerprint::of).collect(),
+        // Config is in every view it shows (URLs, titles…); its debug form covers the rest.
+        epoch: fingerprint::of(&(templates.fingerprint, &site_view, format!("{config:?}"))),
+    });
+    let env =
+        Env { config, site, bodies, cards, templates, links, cites, backlinks, lists, card_values, memo };
 
     let mut diags = Diagnostics::new();
     let jobs = jobs(&env, &mut diags);
     // Each output path is claimed once: a second file on one path is an error, never an
     // overwrite.
     let claimed = std::sync::Mutex::new(std::collections::HashSet::new());
-    let deliver = |path: String, bytes: Vec<u8>| -> Option<Diagnostic> {
+    let deliver = |path: String, bytes: Bytes| -> Option<Diagnostic> {
         let fresh = claimed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path.clone());
         if !fresh {
             return Some(
@@ -236,17 +316,21 @@ pub fn render_site(
     };
     // The search index is independent of the pages: build it while the pages render. Pages
     // go to the sink as soon as they are rendered; only problems are kept.
-    let (problems, index): (Vec<Diagnostic>, BTreeMap<String, Vec<u8>>) = rayon::join(
-        || {
-            jobs.par_iter()
-                .filter_map(|&job| match run_job(&env, job) {
-                    Ok((path, bytes)) => deliver(path, bytes),
-                    Err(d) => Some(d),
-                })
-                .collect()
-        },
-        || crate::search::build_index(&search_docs(&env)),
-    );
+    let pages = || -> Vec<Diagnostic> {
+        jobs.par_iter()
+            .filter_map(|&job| match run_job(&env, job) {
+                Ok((path, bytes)) => deliver(path, bytes),
+                Err(d) => Some(d),
+            })
+            .collect()
+    };
+    let (problems, index, deferred) = if defer_search {
+        let (problems, docs) = rayon::join(pages, || search_docs(&env));
+        (problems, BTreeMap::new(), Some(docs))
+    } else {
+        let (problems, index) = rayon::join(pages, || crate::search::build_index(&search_docs(&env)));
+        (problems, index, None)
+    };
     diags.extend(Diagnostics(problems));
     let mut extra: Vec<(String, Vec<u8>)> = index.into_iter().collect();
     if templates.has("404.html") {
@@ -262,10 +346,8 @@ pub fn render_site(
         }
     }
     extra.extend(listing::feeds_and_sitemap(&env));
-    let mut count = jobs.len();
     for (path, bytes) in extra {
-        count += 1;
-        if let Some(d) = deliver(path, bytes) {
+        if let Some(d) = deliver(path, Bytes::new(bytes)) {
             diags.push(d);
         }
     }
@@ -273,7 +355,7 @@ pub fn render_site(
         diags.sort();
         return Err(diags);
     }
-    Ok(count)
+    Ok(deferred)
 }
 
 /// Every output to render. A missing template for a kind of page the site needs is an error.
@@ -357,6 +439,32 @@ fn run_job(env: &Env<'_>, job: Job) -> Rendered1 {
     }
 }
 
+/// Renders `template` with the context `ctx` describes, or takes the output of the last build
+/// when the memo has one for the same template, global context and views.
+pub(crate) fn render_ctx(
+    env: &Env<'_>,
+    template: &str,
+    ctx: Ctx<'_>,
+    source: &str,
+) -> Result<Bytes, Diagnostic> {
+    let Ctx { key, fill } = ctx;
+    let render = move || {
+        let mut c = Context::new();
+        for f in fill {
+            f(&mut c);
+        }
+        render_template(env, template, &c, source).map(Bytes::new)
+    };
+    match (key, &env.memo) {
+        (Some(mut h), Some(m)) => {
+            use std::hash::Hasher;
+            h.write(template.as_bytes());
+            m.store.try_get_or(h.finish(), render)
+        }
+        _ => render(),
+    }
+}
+
 /// Renders `template` with `ctx`, mapping errors to a diagnostic naming the page.
 pub(crate) fn render_template(
     env: &Env<'_>,
@@ -366,9 +474,6 @@ pub(crate) fn render_template(
 ) -> Result<Vec<u8>, Diagnostic> {
     // Rendering into bytes skips the UTF-8 check of `render` (the output is UTF-8 by
     // construction: templates and context are strings).
-    // Rendered pages are not cached between builds: measured on the 10,000-article corpus,
-    // hashing every page's context (converted to sorted JSON) and copying the cached bytes
-    // cost more than Tera's rendering (serve rebuilds went from 4.5 s to 7.9 s).
     let mut out = Vec::with_capacity(16 * 1024);
     env.templates
         .tera
@@ -521,9 +626,9 @@ fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
         None if env.templates.has(p.kind.template()) => p.kind.template(),
         None => "page.html",
     };
-    let mut ctx = Context::new();
+    let mut ctx = Ctx::new(env);
     ctx.insert("page", &view);
-    Ok((output_file(&p.path), render_template(env, template, &ctx, &p.file)?))
+    Ok((output_file(&p.path), render_ctx(env, template, ctx, &p.file)?))
 }
 
 /// Percent-encodes a URL for use as a query parameter (RFC 3986 unreserved characters kept).
@@ -643,7 +748,7 @@ fn render_search(env: &Env<'_>) -> Rendered1 {
     };
     let mut ctx = Context::new();
     ctx.insert("search", &view);
-    Ok((output_file(SEARCH_PATH), render_template(env, "search.html", &ctx, "loa.yaml")?))
+    Ok((output_file(SEARCH_PATH), render_template(env, "search.html", &ctx, "loa.yaml").map(Bytes::new)?))
 }
 
 /// URL of the search page.
@@ -709,26 +814,31 @@ fn render_section(env: &Env<'_>, i: usize, n: usize) -> Rendered1 {
         )
         .with_hint(format!("tạo templates/{template}")));
     }
-    let mut ctx = Context::new();
-    ctx.insert_value(
+    // Declared before the context that borrows them.
+    let (latest, campaigns, documents);
+    let mut ctx = Ctx::new(env);
+    ctx.insert_listing(
+        env,
         "section",
-        view_with_pages(env, &view, s.pages.iter().skip((n - 1) * per).take(per).copied()),
+        &view,
+        s.pages.iter().skip((n - 1) * per).take(per).copied().collect(),
     );
     if is_home {
-        let mut latest: Vec<usize> =
+        let mut articles: Vec<usize> =
             (0..site.pages.len()).filter(|&k| site.pages[k].kind == Kind::Article).collect();
-        site.sort_newest_first(&mut latest);
-        let latest: Vec<&PageCard> = latest.into_iter().take(s.paginate_by).map(|k| &env.cards[k]).collect();
+        site.sort_newest_first(&mut articles);
+        latest = articles.into_iter().take(s.paginate_by).map(|k| &env.cards[k]).collect::<Vec<&PageCard>>();
         ctx.insert("latest", &latest);
-        ctx.insert("campaigns", &listing::active_campaigns(env));
+        campaigns = listing::active_campaigns(env);
+        ctx.insert("campaigns", &campaigns);
         // Documents as a timeline: by date of issue.
         let mut docs: Vec<usize> =
             (0..site.pages.len()).filter(|&k| site.pages[k].kind == Kind::Document).collect();
         docs.sort_by_key(|&k| (site.pages[k].meta.document().and_then(|d| d.issued), k));
-        let documents: Vec<&PageCard> = docs.into_iter().map(|k| &env.cards[k]).collect();
+        documents = docs.into_iter().map(|k| &env.cards[k]).collect::<Vec<&PageCard>>();
         ctx.insert("documents", &documents);
     }
-    Ok((output_file(&pager_path(&s.path, n)), render_template(env, template, &ctx, &file)?))
+    Ok((output_file(&pager_path(&s.path, n)), render_ctx(env, template, ctx, &file)?))
 }
 
 /// A redirect page for an old URL: meta refresh plus canonical link, no script.

@@ -22,6 +22,9 @@ pub struct Templates {
     /// Template name (`article.html`) → file relative to the site root
     /// (`themes/loa/templates/article.html` or `templates/article.html`).
     pub files: BTreeMap<String, String>,
+    /// Hash of every template's name and text and of the environment variables templates may
+    /// read: rendered outputs cached by `loa serve` are valid only for the same templates.
+    pub fingerprint: u64,
 }
 
 impl Templates {
@@ -82,6 +85,9 @@ impl Templates {
         }
         let files: BTreeMap<String, String> =
             sources.iter().map(|(n, (f, _))| (n.clone(), f.clone())).collect();
+        let env: Vec<(&String, Option<String>)> =
+            config.security.getenv.iter().map(|n| (n, std::env::var(n).ok())).collect();
+        let fingerprint = super::fingerprint::of(&(&sources, env));
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
         tera.register_filter("vi_date", vi_date);
@@ -108,7 +114,7 @@ impl Templates {
         if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
             return Err(tera_error(&e, &files, None, None).into());
         }
-        Ok(Templates { tera, files })
+        Ok(Templates { tera, files, fingerprint })
     }
 
     /// True when a template of that name exists.

@@ -113,9 +113,21 @@ type Group<'a> = (&'a str, Vec<u32>);
 ///
 /// Deterministic: the same set of docs, in any order, gives identical bytes.
 pub fn build_index(docs: &[SearchDoc]) -> BTreeMap<String, Vec<u8>> {
+    build_index_unless(docs, &|| false).unwrap_or_default()
+}
+
+/// [`build_index`], giving up (`None`) as soon as `cancelled()` says so: `loa serve` builds
+/// the index after the reload and drops it when a newer build has started.
+pub fn build_index_unless(
+    docs: &[SearchDoc],
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<BTreeMap<String, Vec<u8>>> {
     let docs = sorted(docs);
     let mut files = BTreeMap::new();
-    let built = postings::build(&docs);
+    let built = postings::build(&docs, cancelled)?;
+    if cancelled() {
+        return None;
+    }
     let bits = shard_bits(built.term_bytes(), TERM_SHARD_TARGET);
     let pbits = shard_bits(built.position_bytes(), POSITION_SHARD_TARGET);
     for (shard, file) in built.term_shards(bits).into_iter().enumerate() {
@@ -161,7 +173,7 @@ pub fn build_index(docs: &[SearchDoc]) -> BTreeMap<String, Vec<u8>> {
         tags: names(&tags),
     };
     files.insert(format!("{INDEX_DIR}/meta.json"), encode::to_json(&meta));
-    files
+    Some(files)
 }
 
 /// Docs in id order: newest first, undated last, then by url, title and text.

@@ -280,17 +280,21 @@ struct TermShard<'a> {
     u: BTreeMap<&'a str, BTreeMap<&'a str, &'a Postings>>,
 }
 
-/// Tokenises every doc (in parallel) and merges the postings in id order.
-pub fn build(docs: &[&SearchDoc]) -> Built {
+/// Tokenises every doc (in parallel) and merges the postings in id order; `None` when
+/// `cancelled()` turns true (checked between chunks).
+pub fn build(docs: &[&SearchDoc], cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Built> {
     let mut built = Built::default();
     for (c, chunk) in docs.chunks(CHUNK).enumerate() {
+        if cancelled() {
+            return None;
+        }
         let terms: Vec<DocTerms> =
             chunk.par_iter().map_init(Worker::default, |worker, d| doc_terms(worker, d)).collect();
         for (k, t) in terms.into_iter().enumerate() {
             built.add((c * CHUNK + k) as u32, t);
         }
     }
-    built
+    Some(built)
 }
 
 impl Built {

@@ -187,6 +187,8 @@ impl Server {
             superseded_in_a_row: 0,
             next_change: None,
             cache: BuildCache::default(),
+            build_serial: Arc::default(),
+            index: None,
         };
         looper.rebuild(Vec::new(), &mut watch, report);
         loop {
@@ -246,6 +248,22 @@ struct Loop {
     /// The last build's parsed files, bodies and output files: a rebuild redoes only what an
     /// edit changed.
     cache: BuildCache,
+    /// Counts builds started; an index thread gives up when it changes.
+    build_serial: Arc<std::sync::atomic::AtomicU64>,
+    /// The search index of the served site, built after its reload.
+    index: Option<IndexJob>,
+}
+
+/// The search index being built (or built) for one served snapshot.
+struct IndexJob {
+    /// The snapshot it is for (the index files go into it when nothing newer is served).
+    site: Arc<Snapshot>,
+    /// Its documents.
+    docs: Arc<Vec<crate::search::SearchDoc>>,
+    /// Fingerprint of `docs`: the next build reuses the index when its documents are the same.
+    fingerprint: u64,
+    /// Set once the index files are in the served snapshot.
+    done: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// What a burst of events asks for.
@@ -307,7 +325,11 @@ impl Loop {
             report(Event::Building);
             self.shared.building.store(true, Ordering::SeqCst);
             let start = Instant::now();
-            let (outcome, config) = build_site(&self.root, self.drafts, &self.cache);
+            self.build_serial.fetch_add(1, Ordering::SeqCst);
+            // Once a site is served, the search index is built after the reload (a search for
+            // the edited words finds them a moment later): the reload waits for pages only.
+            let defer = self.shared.state().site.is_some();
+            let (outcome, config) = build_site(&self.root, self.drafts, defer, &self.cache);
             let elapsed = start.elapsed();
             self.shared.building.store(false, Ordering::SeqCst);
             if let Some(c) = &config {
@@ -346,6 +368,8 @@ impl Loop {
         elapsed: Duration,
         report: &dyn Fn(Event),
     ) {
+        // Read before `prev`: when the index was done then, `prev` has its files.
+        let indexed = self.index.as_ref().filter(|j| j.done.load(Ordering::SeqCst)).map(|j| j.fingerprint);
         let prev = self.shared.state();
         let generation = prev.generation + 1;
         let base_path = config.map_or_else(|| prev.base_path.clone(), |c| c.base_path.clone());
@@ -353,19 +377,40 @@ impl Loop {
         match outcome {
             Ok(built) => {
                 self.next_change = built.next_change.map(|d| d.unix()).filter(|&t| t > unix_now());
-                let snapshot = Snapshot {
-                    routes: built.routes,
-                    pages: built.pages,
-                    files: built.output.files,
-                    copies: built.output.copies,
-                };
+                let mut files = built.output.files;
+                let deferred = built.search.map(|docs| {
+                    // Until the new index is built, the last one is served.
+                    if let Some(site) = &prev.site {
+                        files.extend(index_files(site).map(|(k, v)| (k.clone(), v.clone())));
+                    }
+                    let fingerprint = crate::render::fingerprint::of(&docs);
+                    (docs, fingerprint)
+                });
+                let snapshot =
+                    Snapshot { routes: built.routes, pages: built.pages, files, copies: built.output.copies };
                 let moved = moved_urls(&self.root, prev.site.as_deref(), &snapshot, changes);
                 let files = snapshot.files.len() + snapshot.copies.len();
                 let pages = snapshot.pages;
                 let warnings = built.warnings.iter().count();
+                let site = Arc::new(snapshot);
+                match deferred {
+                    // Same documents as the index already served: it stays as it is.
+                    Some((_, fingerprint)) if indexed == Some(fingerprint) => {
+                        self.index = Some(IndexJob {
+                            site: Arc::clone(&site),
+                            docs: Arc::default(),
+                            fingerprint,
+                            done: Arc::new(true.into()),
+                        });
+                    }
+                    Some((docs, fingerprint)) => {
+                        self.spawn_index(Arc::clone(&site), Arc::new(docs), fingerprint)
+                    }
+                    None => self.index = None,
+                }
                 self.shared.publish(State {
                     generation,
-                    site: Some(Arc::new(snapshot)),
+                    site: Some(site),
                     errors: None,
                     warnings,
                     base_path,
@@ -384,6 +429,15 @@ impl Loop {
             }
             Err(diagnostics) => {
                 let has_site = prev.site.is_some();
+                // This build cancelled the index of the site that stays served: build it again.
+                if let Some(job) = self.index.take() {
+                    let served = prev.site.as_ref().is_some_and(|s| Arc::ptr_eq(s, &job.site));
+                    if served && !job.done.load(Ordering::SeqCst) {
+                        self.spawn_index(job.site, job.docs, job.fingerprint);
+                    } else {
+                        self.index = Some(job);
+                    }
+                }
                 self.shared.publish(State {
                     generation,
                     site: prev.site.clone(),
@@ -400,19 +454,67 @@ impl Loop {
     }
 }
 
+impl Loop {
+    /// Builds the search index of `site` on a thread of its own; its files go into the served
+    /// snapshot when it is still `site`. Gives up when another build starts.
+    fn spawn_index(
+        &mut self,
+        site: Arc<Snapshot>,
+        docs: Arc<Vec<crate::search::SearchDoc>>,
+        fingerprint: u64,
+    ) {
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let job = IndexJob {
+            site: Arc::clone(&site),
+            docs: Arc::clone(&docs),
+            fingerprint,
+            done: Arc::clone(&done),
+        };
+        let serial = self.build_serial.load(Ordering::SeqCst);
+        let counter = Arc::clone(&self.build_serial);
+        let shared = Arc::clone(&self.shared);
+        shared.indexing.fetch_add(1, Ordering::SeqCst);
+        let spawned = std::thread::Builder::new().name("loa-index".into()).spawn(move || {
+            let cancelled = || counter.load(Ordering::SeqCst) != serial;
+            if let Some(files) = crate::search::build_index_unless(&docs, &cancelled)
+                && shared.replace_index(&site, files)
+            {
+                done.store(true, Ordering::SeqCst);
+            }
+            shared.indexing.fetch_sub(1, Ordering::SeqCst);
+        });
+        if spawned.is_err() {
+            // No thread to spare: the last index stays served until the next build.
+            self.shared.indexing.fetch_sub(1, Ordering::SeqCst);
+        }
+        self.index = Some(job);
+    }
+}
+
+/// The search index files of a snapshot.
+fn index_files(site: &Snapshot) -> impl Iterator<Item = (&String, &crate::render::Bytes)> {
+    let dir = format!("{}/", crate::search::INDEX_DIR);
+    site.files.range(dir.clone()..).take_while(move |(k, _)| k.starts_with(&dir))
+}
+
 fn unix_now() -> i64 {
     i64::try_from(server::now_ms() / 1000).unwrap_or(i64::MAX)
 }
 
 /// Loads the config and builds with the placeholder origin. A panic in a stage becomes a
 /// diagnostic: the server stays up.
-fn build_site(root: &Path, drafts: bool, cache: &BuildCache) -> (Result<Built, Diagnostics>, Option<Config>) {
+fn build_site(
+    root: &Path,
+    drafts: bool,
+    defer_search: bool,
+    cache: &BuildCache,
+) -> (Result<Built, Diagnostics>, Option<Config>) {
     let mut config = match Config::load(root, &Overrides::default()) {
         Ok(c) => c,
         Err(d) => return (Err(d), None),
     };
     config.base_url = format!("{}{}", overlay::PLACEHOLDER_ORIGIN, config.base_path);
-    let opts = BuildOptions { drafts, ..BuildOptions::default() };
+    let opts = BuildOptions { drafts, defer_search, ..BuildOptions::default() };
     let result =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_cached(&config, opts, cache)));
     let outcome = result.unwrap_or_else(|_| {

@@ -40,7 +40,7 @@ const FIRST_BUILD_WAIT: Duration = Duration::from_secs(120);
 #[derive(Debug, Default)]
 pub struct Snapshot {
     /// Output path → bytes (`bai-viet/x/index.html`).
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, crate::render::Bytes>,
     /// Output path → file on disk the build chose (static files, bundle assets).
     pub copies: BTreeMap<String, PathBuf>,
     /// Source file (`content/x.md`) → URL path with the base path (`/bai-viet/x/`).
@@ -88,6 +88,8 @@ pub struct Shared {
     streams: AtomicUsize,
     /// True while a build runs.
     pub building: AtomicBool,
+    /// Search index threads running (the index is built after the reload).
+    pub indexing: AtomicUsize,
     /// Bursts of file events handled (rebuilt or found unchanged).
     pub bursts: AtomicU64,
     /// Builds whose result was dropped because newer edits had arrived.
@@ -106,6 +108,7 @@ impl Shared {
             connections: AtomicUsize::new(0),
             streams: AtomicUsize::new(0),
             building: AtomicBool::new(false),
+            indexing: AtomicUsize::new(0),
             bursts: AtomicU64::new(0),
             superseded: AtomicU64::new(0),
         }
@@ -114,6 +117,36 @@ impl Shared {
     /// The current state.
     pub fn state(&self) -> Arc<State> {
         self.state.read().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Puts the search index `files` into the served snapshot, when it is still `site`
+    /// (nothing newer was published): no reload, the pages are the same. True when it did.
+    pub fn replace_index(&self, site: &Arc<Snapshot>, files: BTreeMap<String, Vec<u8>>) -> bool {
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        if !state.site.as_ref().is_some_and(|s| Arc::ptr_eq(s, site)) {
+            return false;
+        }
+        let dir = format!("{}/", crate::search::INDEX_DIR);
+        let mut all = site.files.clone();
+        all.retain(|k, _| !k.starts_with(&dir));
+        all.extend(files.into_iter().map(|(k, v)| (k, crate::render::Bytes::new(v))));
+        let snapshot = Snapshot {
+            files: all,
+            copies: site.copies.clone(),
+            routes: site.routes.clone(),
+            pages: site.pages,
+        };
+        *state = Arc::new(State {
+            generation: state.generation,
+            site: Some(Arc::new(snapshot)),
+            errors: state.errors.clone(),
+            warnings: state.warnings,
+            base_path: state.base_path.clone(),
+            moved: state.moved.clone(),
+            built_at_ms: state.built_at_ms,
+            build_ms: state.build_ms,
+        });
+        true
     }
 
     /// Swaps in a new state and wakes every event stream.
@@ -519,7 +552,9 @@ fn status_json(stream: &mut TcpStream, shared: &Shared, method: Method, query: O
         "generation": state.generation,
         "ok": state.generation > 0 && state.errors.is_none(),
         "has_site": state.site.is_some(),
-        "building": shared.building.load(Ordering::SeqCst),
+        // Until the search index of the served site is built too, the build is not over.
+        "building": shared.building.load(Ordering::SeqCst) || shared.indexing.load(Ordering::SeqCst) > 0,
+        "indexing": shared.indexing.load(Ordering::SeqCst) > 0,
         "bursts": shared.bursts.load(Ordering::SeqCst),
         "superseded": shared.superseded.load(Ordering::SeqCst),
         "built_at": rfc3339(state.built_at_ms),

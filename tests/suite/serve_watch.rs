@@ -167,7 +167,7 @@ fn a_burst_of_1000_changes_ends_in_the_site_a_fresh_build_gives() {
     for (key, bytes) in &fresh.output.files {
         let r = srv.get(&format!("/{}", encode_path(key)));
         assert_eq!(r.status, 200, "{key}");
-        assert!(strip_injected(&r.body) == *bytes, "{key} differs from a fresh build");
+        assert!(strip_injected(&r.body) == **bytes, "{key} differs from a fresh build");
     }
     for (key, from) in &fresh.output.copies {
         let r = srv.get(&format!("/{}", encode_path(key)));
@@ -294,4 +294,78 @@ fn an_edit_during_a_rebuild_supersedes_it() {
     assert!(page.contains("Bản B."), "stale page after the last edit: {s:#}");
     assert_eq!(s["superseded"], 1, "the build of the older edit was not superseded: {s:#}");
     assert_eq!(generation(&s), g + 1, "the superseded build was published: {s:#}");
+}
+
+/// Waits until the server is idle (no build, no index thread) and gives the status.
+fn settled(srv: &Served) -> Value {
+    srv.wait_until("no build or index running", |s| s["building"] == false && s["indexing"] == false)
+}
+
+/// Output path and bytes of some files.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// The search index files a fresh build of `root` gives, and those the server serves.
+fn index_files(srv: &Served, root: &std::path::Path) -> (Files, Files) {
+    let mut config = loa::config::Config::load(root, &loa::config::Overrides::default()).expect("config");
+    config.base_url = format!("http://127.0.0.1:{}{}", srv.port, config.base_path);
+    let fresh = loa::build::build(&config, loa::build::BuildOptions::default()).expect("fresh build");
+    let want: Vec<(String, Vec<u8>)> = fresh
+        .output
+        .files
+        .iter()
+        .filter(|(k, _)| k.starts_with(loa::search::INDEX_DIR))
+        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .collect();
+    let listing: Vec<String> = srv.get("/__loa/status?files").text().parse::<Value>().expect("json")["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|v| v.as_str().filter(|k| k.starts_with(loa::search::INDEX_DIR)).map(str::to_string))
+        .collect();
+    let got = listing.into_iter().map(|k| (k.clone(), srv.get(&format!("/{k}")).body)).collect();
+    (want, got)
+}
+
+/// Once a site is served, the search index is built after the reload, on its own thread: it
+/// still ends equal to a fresh build's after a body edit, after a template edit (same
+/// documents: the index is kept) and after a failed build (the index of the site that stays
+/// served is finished).
+#[test]
+fn the_search_index_built_after_the_reload_ends_up_equal_to_a_fresh_builds() {
+    let site = minimal_site();
+    let root = site.path();
+    let srv = Served::start(root, &[]);
+    let g = generation(&srv.ready());
+    settled(&srv);
+    let (want, got) = index_files(&srv, root);
+    assert!(want.len() > 3, "{} index files", want.len());
+    assert!(want == got, "first build");
+
+    write(root, MOT, "---\ntitle: Một\ndate: 2022-09-15\n---\nNội dung có từ khóa xylophon.\n");
+    srv.after(g);
+    let s = settled(&srv);
+    let (want, got) = index_files(&srv, root);
+    assert!(want == got, "after a body edit: {s:#}");
+
+    let g = generation(&srv.status());
+    let template = root.join("templates/base.html");
+    let text = std::fs::read_to_string(&template).expect("read");
+    std::fs::write(&template, text.replace("<body>", "<body class=\"sua\">")).expect("write");
+    srv.after(g);
+    settled(&srv);
+    let (want, got) = index_files(&srv, root);
+    assert!(want == got, "after an edit that leaves the documents alone");
+
+    // An edit, then a broken file before its index is done: the edit's index still lands.
+    let g = generation(&srv.status());
+    write(root, MOT, "---\ntitle: Một\ndate: 2022-09-15\n---\nNội dung có từ khóa marimba.\n");
+    srv.after(g);
+    let g = generation(&srv.status());
+    write(root, "content/bai-viet/hong.md", "---\ntitle: [\n---\n");
+    srv.after(g);
+    let s = settled(&srv);
+    assert_eq!(s["ok"], false, "{s:#}");
+    std::fs::remove_file(root.join("content/bai-viet/hong.md")).expect("rm");
+    let (want, got) = index_files(&srv, root);
+    assert!(want == got, "after a failed build");
 }

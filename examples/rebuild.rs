@@ -1,0 +1,43 @@
+//! Times `loa serve`'s cached rebuild stage by stage: builds SITE once, then appends a sentence
+//! to FILE (a path under SITE) and rebuilds with the cache, EDITS times.
+//!
+//! `cargo run --release --example rebuild -- SITE content/articles/x.md [EDITS]`
+
+use std::io::Write;
+
+use loa::build::{BuildOptions, build_cached};
+use loa::cache::BuildCache;
+use loa::config::{Config, Overrides};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(root), Some(file)) = (args.get(1), args.get(2)) else {
+        eprintln!("usage: rebuild SITE FILE [EDITS]");
+        std::process::exit(2);
+    };
+    let edits: usize = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(5);
+    let root = std::path::Path::new(root);
+    let config = Config::load(root, &Overrides::default()).unwrap_or_else(|e| panic!("{e:?}"));
+    let cache = BuildCache::default();
+    // As `loa serve` rebuilds once a site is served: the search index is left for later.
+    let opts = BuildOptions { defer_search: true, ..BuildOptions::default() };
+    let t = std::time::Instant::now();
+    build_cached(&config, opts, &cache).unwrap_or_else(|e| panic!("{e:?}"));
+    println!("first build: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+    for k in 0..edits {
+        let mut f = std::fs::OpenOptions::new().append(true).open(root.join(file)).expect("open");
+        writeln!(f, "\nCâu thêm số {k} để đo thời gian dựng lại.").expect("append");
+        drop(f);
+        let t = std::time::Instant::now();
+        let built = build_cached(&config, opts, &cache).unwrap_or_else(|e| panic!("{e:?}"));
+        let total = t.elapsed().as_secs_f64() * 1000.0;
+        let stages: Vec<String> =
+            built.timings.iter().map(|(s, d)| format!("{s} {:.0}", d.as_secs_f64() * 1000.0)).collect();
+        println!(
+            "rebuild {k}: {total:.0} ms ({}); outputs reused {} of {}",
+            stages.join(", "),
+            cache.outputs.reused(),
+            cache.outputs.len()
+        );
+    }
+}

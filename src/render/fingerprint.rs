@@ -1,0 +1,381 @@
+//! Fingerprints of template views: a 64-bit hash of everything a view serializes, computed by
+//! feeding the serialization straight into a hasher (no JSON, no template value, no
+//! allocation).
+//!
+//! `loa serve` keys its cache of rendered outputs by the template, the global context and the
+//! view's fingerprint: any field a template can read is in the view's serialization, so it is
+//! in the fingerprint too (a field added to a view later is covered without touching this
+//! file). Strings are length-prefixed and every value is tagged, so two different views cannot
+//! feed the same byte stream.
+
+use std::hash::{BuildHasher, Hasher};
+
+use serde::ser::{self, Serialize};
+
+/// The hasher of cache keys: foldhash's quality variant with a fixed seed (keys are compared
+/// within one process only).
+pub fn hasher() -> KeyHasher {
+    foldhash::quality::FixedState::with_seed(0x6c6f_612d_6b65_7973).build_hasher()
+}
+
+/// The hasher type of [`hasher`].
+pub type KeyHasher = foldhash::quality::FoldHasher<'static>;
+
+/// A hasher that starts from `seed` (a fingerprint of what the rest is combined with).
+pub fn keyed(seed: u64) -> KeyHasher {
+    let mut h = hasher();
+    h.write_u64(seed);
+    h
+}
+
+/// Fingerprint of anything serializable.
+pub fn of<T: Serialize + ?Sized>(value: &T) -> u64 {
+    let mut h = Fingerprint(hasher());
+    // The serializer never fails (`Error` is only a formality of the trait).
+    let _ = value.serialize(&mut h);
+    h.0.finish()
+}
+
+/// Adds the fingerprint of `value` to `state`.
+pub fn feed<T: Serialize + ?Sized, H: Hasher>(state: &mut H, value: &T) {
+    state.write_u64(of(value));
+}
+
+struct Fingerprint<H>(H);
+
+#[derive(Debug)]
+struct Never;
+
+impl std::fmt::Display for Never {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("fingerprint")
+    }
+}
+
+impl std::error::Error for Never {}
+
+impl ser::Error for Never {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Never
+    }
+}
+
+// Tags of the values (one byte before each value).
+const UNIT: u8 = 0;
+const BOOL: u8 = 1;
+const INT: u8 = 2;
+const UINT: u8 = 3;
+const FLOAT: u8 = 4;
+const CHAR: u8 = 5;
+const STR: u8 = 6;
+const BYTES: u8 = 7;
+const NONE: u8 = 8;
+const SOME: u8 = 9;
+const VARIANT: u8 = 10;
+const SEQ: u8 = 11;
+const MAP: u8 = 12;
+const STRUCT: u8 = 13;
+const END: u8 = 14;
+const FIELD: u8 = 15;
+
+impl<H: Hasher> Fingerprint<H> {
+    fn tag(&mut self, t: u8) {
+        self.0.write_u8(t);
+    }
+
+    fn str(&mut self, s: &str) {
+        self.0.write_usize(s.len());
+        self.0.write(s.as_bytes());
+    }
+}
+
+type R = Result<(), Never>;
+
+impl<H: Hasher> ser::Serializer for &mut Fingerprint<H> {
+    type Ok = ();
+    type Error = Never;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    fn serialize_bool(self, v: bool) -> R {
+        self.tag(BOOL);
+        self.0.write_u8(u8::from(v));
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> R {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> R {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> R {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> R {
+        self.tag(INT);
+        self.0.write_i64(v);
+        Ok(())
+    }
+    fn serialize_i128(self, v: i128) -> R {
+        self.tag(INT);
+        self.0.write_i128(v);
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> R {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> R {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> R {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u64(self, v: u64) -> R {
+        self.tag(UINT);
+        self.0.write_u64(v);
+        Ok(())
+    }
+    fn serialize_u128(self, v: u128) -> R {
+        self.tag(UINT);
+        self.0.write_u128(v);
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> R {
+        self.serialize_f64(v.into())
+    }
+    fn serialize_f64(self, v: f64) -> R {
+        self.tag(FLOAT);
+        self.0.write_u64(v.to_bits());
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> R {
+        self.tag(CHAR);
+        self.0.write_u32(v.into());
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> R {
+        self.tag(STR);
+        self.str(v);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> R {
+        self.tag(BYTES);
+        self.0.write_usize(v.len());
+        self.0.write(v);
+        Ok(())
+    }
+    fn serialize_none(self) -> R {
+        self.tag(NONE);
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> R {
+        self.tag(SOME);
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> R {
+        self.tag(UNIT);
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> R {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> R {
+        self.tag(VARIANT);
+        self.str(variant);
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> R {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> R {
+        self.tag(VARIANT);
+        self.str(variant);
+        value.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self, Never> {
+        self.tag(SEQ);
+        Ok(self)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self, Never> {
+        self.tag(SEQ);
+        Ok(self)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, Never> {
+        self.tag(SEQ);
+        Ok(self)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Self, Never> {
+        self.tag(VARIANT);
+        self.str(variant);
+        self.tag(SEQ);
+        Ok(self)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self, Never> {
+        self.tag(MAP);
+        Ok(self)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Never> {
+        self.tag(STRUCT);
+        Ok(self)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Self, Never> {
+        self.tag(VARIANT);
+        self.str(variant);
+        self.tag(STRUCT);
+        Ok(self)
+    }
+}
+
+impl<H: Hasher> ser::SerializeSeq for &mut Fingerprint<H> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> R {
+        self.tag(END);
+        Ok(())
+    }
+}
+
+impl<H: Hasher> ser::SerializeTuple for &mut Fingerprint<H> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> R {
+        self.tag(END);
+        Ok(())
+    }
+}
+
+impl<H: Hasher> ser::SerializeTupleStruct for &mut Fingerprint<H> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> R {
+        self.tag(END);
+        Ok(())
+    }
+}
+
+impl<H: Hasher> ser::SerializeTupleVariant for &mut Fingerprint<H> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> R {
+        self.tag(END);
+        Ok(())
+    }
+}
+
+impl<H: Hasher> ser::SerializeMap for &mut Fingerprint<H> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> R {
+        self.tag(FIELD);
+        key.serialize(&mut **self)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> R {
+        self.tag(END);
+        Ok(())
+    }
+}
+
+impl<H: Hasher> ser::SerializeStruct for &mut Fingerprint<H> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
+        self.tag(FIELD);
+        self.str(key);
+        value.serialize(&mut **self)
+    }
+    fn skip_field(&mut self, key: &'static str) -> R {
+        // A skipped field (e.g. an empty option) differs from a present one.
+        self.tag(NONE);
+        self.str(key);
+        Ok(())
+    }
+    fn end(self) -> R {
+        self.tag(END);
+        Ok(())
+    }
+}
+
+impl<H: Hasher> ser::SerializeStructVariant for &mut Fingerprint<H> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
+        self.tag(FIELD);
+        self.str(key);
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> R {
+        self.tag(END);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Serialize)]
+    struct View<'a> {
+        title: &'a str,
+        tags: Vec<&'a str>,
+        date: Option<u32>,
+        extra: serde_json::Value,
+    }
+
+    fn view(title: &'static str, tags: Vec<&'static str>, date: Option<u32>) -> u64 {
+        of(&View { title, tags, date, extra: serde_json::json!({"a": 1}) })
+    }
+
+    #[test]
+    fn equal_views_have_equal_fingerprints() {
+        assert_eq!(view("Học tập", vec!["a"], Some(1)), view("Học tập", vec!["a"], Some(1)));
+    }
+
+    #[test]
+    fn any_field_change_changes_the_fingerprint() {
+        let base = view("Học tập", vec!["a", "b"], Some(1));
+        assert_ne!(base, view("Học tập.", vec!["a", "b"], Some(1)));
+        assert_ne!(base, view("Học tập", vec!["ab"], Some(1)), "strings are length-prefixed");
+        assert_ne!(base, view("Học tập", vec!["a", "b"], None));
+        assert_ne!(base, view("Học tập", vec!["a", "b"], Some(2)));
+        assert_ne!(of(&serde_json::json!({"a": 1})), of(&serde_json::json!({"a": "1"})));
+        assert_ne!(of(&(Some(()), None::<()>)), of(&(None::<()>, Some(()))));
+    }
+}
