@@ -9,6 +9,10 @@ use loa::build::{BuildOptions, build_cached};
 use loa::cache::BuildCache;
 use loa::config::{Config, Overrides};
 
+/// The allocator of the `loa` binary, so that the figures are those of `loa serve`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(root), Some(file)) = (args.get(1), args.get(2)) else {

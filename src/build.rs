@@ -13,7 +13,6 @@ use crate::cache::BuildCache;
 use crate::config::Config;
 use crate::content::{Parsed, Site};
 use crate::diagnostics::Diagnostics;
-use crate::load::load_site;
 use crate::markdown::cite::{Citations, CiteTarget};
 use crate::markdown::{LinkTargets, MarkdownOptions, Rendered};
 use crate::render::templates::Templates;
@@ -121,7 +120,7 @@ fn run(
     };
     let mut templates = Templates::load(config)?;
     t.lap("templates");
-    let mut loaded = load_site(config)?;
+    let mut loaded = crate::load::load_site_cached(config, cache.map(|c| &c.sources))?;
     warnings.extend(loaded.warnings.clone());
     t.lap("load");
     // The sources are not needed once parsed (the bodies are copied): free them early.

@@ -97,6 +97,8 @@ impl<T: Clone> Store<T> {
 /// Everything a build can reuse from the build before it.
 #[derive(Debug, Default)]
 pub struct BuildCache {
+    /// Markdown files' texts, keyed by path and metadata (`load::stable_key`).
+    pub sources: Store<Option<crate::content::Source>>,
     /// Parsed files, keyed by path and text.
     pub parsed: Store<Result<Parsed, crate::diagnostics::Diagnostics>>,
     /// Rendered bodies, keyed by body, options and the link/citation registries.
@@ -108,6 +110,7 @@ pub struct BuildCache {
 impl BuildCache {
     /// Called when a build succeeded: its entries replace the old ones.
     pub fn rotate(&self) {
+        self.sources.rotate();
         self.parsed.rotate();
         self.rendered.rotate();
         self.outputs.rotate();
@@ -115,6 +118,7 @@ impl BuildCache {
 
     /// Called when a build failed: the last good build's entries stay.
     pub fn discard(&self) {
+        self.sources.discard();
         self.parsed.discard();
         self.rendered.discard();
         self.outputs.discard();

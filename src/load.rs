@@ -47,6 +47,15 @@ pub struct Loaded {
 
 /// Walks and reads the site. Errors are collected for every file before failing.
 pub fn load_site(config: &Config) -> Result<Loaded, Diagnostics> {
+    load_site_cached(config, None)
+}
+
+/// [`load_site`], taking the text of a Markdown file from `cache` (`loa serve`) when the file's
+/// size, times and inode are those it had when the last build read it (see [`stable_key`]).
+pub fn load_site_cached(
+    config: &Config,
+    cache: Option<&crate::cache::Store<Option<Source>>>,
+) -> Result<Loaded, Diagnostics> {
     let mut diags = Diagnostics::new();
     let root = canonical(&config.root);
     let content = config.root.join("content");
@@ -79,7 +88,7 @@ pub fn load_site(config: &Config) -> Result<Loaded, Diagnostics> {
         });
     }
     let results: Vec<Result<Option<Source>, Diagnostic>> =
-        md.into_par_iter().map(|(rel, path)| read_source(rel, &path)).collect();
+        md.into_par_iter().map(|(rel, path)| read_source_cached(rel, &path, cache)).collect();
     let mut sources = Vec::new();
     for r in results {
         match r {
@@ -115,8 +124,58 @@ pub fn load_site(config: &Config) -> Result<Loaded, Diagnostics> {
 /// Reads and decodes one Markdown file (`rel` relative to `content/`). A file that vanished
 /// since the walk, or cannot be read, is an error naming it; an empty file is a warning.
 pub fn read_source(rel: String, path: &Path) -> Result<Option<Source>, Diagnostic> {
+    read_source_cached(rel, path, None)
+}
+
+fn read_source_cached(
+    rel: String,
+    path: &Path,
+    cache: Option<&crate::cache::Store<Option<Source>>>,
+) -> Result<Option<Source>, Diagnostic> {
     let file = format!("content/{rel}");
     let meta = std::fs::metadata(path).map_err(|e| io_error(&file, &e))?;
+    match (cache, stable_key(&file, &meta)) {
+        (Some(c), Some(key)) => c.try_get_or(key, || read_checked(rel, path, file, &meta)),
+        _ => read_checked(rel, path, file, &meta),
+    }
+}
+
+/// A cache key for a file's text from its metadata: path, size, inode, modification and
+/// change times. `None` (read the file) when a time is unknown or less than two seconds old:
+/// a file written twice within one tick of the file system's clock can keep its times and
+/// size, so only a file that has been still for a while is trusted by its metadata (the
+/// "racy clean" rule of git's index).
+fn stable_key(file: &str, meta: &std::fs::Metadata) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+        let newest = meta.mtime().max(meta.ctime());
+        if u64::try_from(newest).ok()? + 2 > now {
+            return None;
+        }
+        Some(crate::cache::key_of(&(
+            file,
+            meta.len(),
+            meta.dev(),
+            meta.ino(),
+            (meta.mtime(), meta.mtime_nsec()),
+            (meta.ctime(), meta.ctime_nsec()),
+        )))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, meta);
+        None
+    }
+}
+
+fn read_checked(
+    rel: String,
+    path: &Path,
+    file: String,
+    meta: &std::fs::Metadata,
+) -> Result<Option<Source>, Diagnostic> {
     if meta.len() > MAX_FILE_SIZE {
         return Err(Diagnostic::error(
             "file-size",

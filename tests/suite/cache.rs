@@ -114,3 +114,29 @@ fn reused_outputs_never_go_stale() {
         }
     }
 }
+
+/// Texts are reused by file metadata only for files that have been still for two seconds: a
+/// file rewritten with the same size at once (within one tick of the file system's clock) is
+/// read again, never served stale.
+#[test]
+fn file_texts_are_reused_only_for_files_that_have_been_still() {
+    let site = minimal_site();
+    let root = site.path();
+    let config = Config::load(root, &Overrides::default()).expect("config");
+    let opts = BuildOptions::default();
+    let cache = BuildCache::default();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    build_cached(&config, opts, &cache).expect("first build");
+    build_cached(&config, opts, &cache).expect("second build");
+    let files = 3; // _index.md ×2, mot.md
+    assert_eq!(cache.sources.reused(), files, "still files are not read again");
+    // Same size, same second: only the text tells the difference.
+    let mot = root.join("content/bai-viet/mot.md");
+    let text = std::fs::read_to_string(&mot).expect("read");
+    assert!(text.contains("Nội dung."));
+    std::fs::write(&mot, text.replace("Nội dung.", "Nội dunG.")).expect("write");
+    let built = build_cached(&config, opts, &cache).expect("third build");
+    assert_eq!(cache.sources.reused(), files - 1);
+    let page = String::from_utf8(built.output.files["bai-viet/mot/index.html"].to_vec()).expect("utf-8");
+    assert!(page.contains("Nội dunG."), "the rewritten file was read again");
+}
