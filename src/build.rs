@@ -4,6 +4,7 @@
 //! every stage is timed for `--verbose`. Writing is left to the caller (`write`), so `check` and
 //! `serve` run the same recipe without touching the disk.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -241,7 +242,7 @@ fn markdown_all(
     links: &LinkTargets,
     cites: &Citations,
     cache: Option<&BuildCache>,
-) -> (Vec<Rendered>, Vec<Rendered>) {
+) -> (Vec<Arc<Rendered>>, Vec<Arc<Rendered>>) {
     let highlights = crate::markdown::highlight::HighlightCache::default();
     let opts = MarkdownOptions {
         unsafe_html: config.markdown.unsafe_html,
@@ -260,8 +261,8 @@ fn markdown_all(
         crate::cache::key_of(&(routes, cites.targets(), config.markdown.unsafe_html))
     });
     let cached = |key: &dyn Fn() -> u64, make: &dyn Fn() -> Rendered| match cache {
-        Some(c) => c.rendered.get_or(key(), make),
-        None => make(),
+        Some(c) => c.rendered.get_or(key(), || Arc::new(make())),
+        None => Arc::new(make()),
     };
     let pages = site
         .pages

@@ -102,7 +102,7 @@ pub struct BuildCache {
     /// Parsed files, keyed by path and text.
     pub parsed: Store<Result<Parsed, crate::diagnostics::Diagnostics>>,
     /// Rendered bodies, keyed by body, options and the link/citation registries.
-    pub rendered: Store<Rendered>,
+    pub rendered: Store<std::sync::Arc<Rendered>>,
     /// Rendered output files, keyed by template, global context and views.
     pub outputs: Store<crate::render::Bytes>,
 }

@@ -10,7 +10,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::markdown::Rendered;
 
 /// Collects the Markdown diagnostics and checks that every linked anchor exists.
-pub fn validate(site: &Site, pages: &[Rendered], sections: &[Rendered]) -> Diagnostics {
+pub fn validate(
+    site: &Site,
+    pages: &[std::sync::Arc<Rendered>],
+    sections: &[std::sync::Arc<Rendered>],
+) -> Diagnostics {
     let mut ids: HashMap<String, &[String]> = HashMap::new();
     for (p, r) in site.pages.iter().zip(pages) {
         ids.insert(p.file.trim_start_matches("content/").to_string(), &r.heading_ids);

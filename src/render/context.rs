@@ -452,9 +452,15 @@ pub struct PaginatorView {
     pub previous: Option<String>,
     /// URL of the next listing page.
     pub next: Option<String>,
-    /// Every listing page: number and URL.
+    /// The numbered links to show, in order: the first and the last page and up to
+    /// [`PAGER_WINDOW`] on each side of this one (where two numbers are not consecutive,
+    /// pages were left out: a template shows "…"). Listing every page would make each of a
+    /// long list's pages carry all the others (a term with 3,000 articles has 300).
     pub pages: Vec<PagerLink>,
 }
+
+/// Pages listed on each side of the current one in [`PaginatorView::pages`].
+pub const PAGER_WINDOW: usize = 2;
 
 /// A numbered link of the paginator.
 #[derive(Debug, Clone, Serialize)]

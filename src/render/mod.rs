@@ -74,9 +74,9 @@ impl Sink for MemorySink {
 /// The bodies rendered by the Markdown stage, indexed like `Site::pages` and `Site::sections`.
 pub struct Bodies<'a> {
     /// One per page.
-    pub pages: &'a [Rendered],
+    pub pages: &'a [std::sync::Arc<Rendered>],
     /// One per section.
-    pub sections: &'a [Rendered],
+    pub sections: &'a [std::sync::Arc<Rendered>],
 }
 
 /// What every render job reads.
@@ -101,7 +101,9 @@ pub struct Env<'a> {
     pub lists: Lists,
     /// Each card already converted to a template value: listings reuse these (cheap clones)
     /// instead of serializing every card again for every listing page it is on.
-    pub card_values: Vec<tera::Value>,
+    /// Converted when first needed: a `loa serve` rebuild that reuses every listing converts
+    /// none.
+    pub card_values: Vec<std::sync::OnceLock<tera::Value>>,
     /// `loa serve`'s cache of rendered outputs, with each card's fingerprint (indexed like
     /// `cards`) and the fingerprint of everything every output shares (templates, `site`).
     pub memo: Option<Memo<'a>>,
@@ -174,7 +176,9 @@ pub(crate) fn view_with_pages<T: serde::Serialize>(
     ids: impl Iterator<Item = usize>,
 ) -> tera::Value {
     let mut map = tera::Value::from_serializable(view).into_map().unwrap_or_default();
-    let pages: Vec<tera::Value> = ids.map(|i| env.card_values[i].clone()).collect();
+    let pages: Vec<tera::Value> = ids
+        .map(|i| env.card_values[i].get_or_init(|| tera::Value::from_serializable(&env.cards[i])).clone())
+        .collect();
     map.insert("pages".into(), tera::Value::from(pages));
     tera::Value::from(map)
 }
@@ -280,13 +284,18 @@ pub fn render_site(
     let site_view = site_view(config, site);
     templates.tera.global_context().insert("site", &site_view);
     let templates = &*templates;
-    let cards: Vec<PageCard> =
-        site.pages.par_iter().zip(bodies.pages.par_iter()).map(|(p, r)| page_card(config, p, r)).collect();
+    let slugs = term_slugs(site);
+    let cards: Vec<PageCard> = site
+        .pages
+        .par_iter()
+        .zip(bodies.pages.par_iter())
+        .map(|(p, r)| page_card(config, p, r, &slugs))
+        .collect();
     let mentions: Vec<Vec<crate::markdown::cite::Mention>> =
         bodies.pages.iter().map(|r| r.mentions.clone()).collect();
     let backlinks = documents::Backlinks::new(&site.pages, &mentions, cites, site);
     let lists = Lists::new(config, site);
-    let card_values: Vec<tera::Value> = cards.par_iter().map(tera::Value::from_serializable).collect();
+    let card_values = cards.iter().map(|_| std::sync::OnceLock::new()).collect();
     let memo = memo.map(|store| Memo {
         store,
         cards: cards.par_iter().map(fingerprint::of).collect(),
@@ -514,8 +523,21 @@ fn site_view(config: &Config, site: &Site) -> SiteView {
     }
 }
 
+/// The slug of every term name used on the site (slugified once, not once per page).
+type TermSlugs<'a> = std::collections::HashMap<&'a str, String>;
+
+fn term_slugs(site: &Site) -> TermSlugs<'_> {
+    let mut slugs = TermSlugs::new();
+    for t in site.pages.iter().flat_map(|p| &p.terms) {
+        if !slugs.contains_key(t.name.as_str()) {
+            slugs.insert(&t.name, crate::vi::slugify(&t.name));
+        }
+    }
+    slugs
+}
+
 /// The card of a page: what listings and the page header show.
-fn page_card(config: &Config, p: &Document, r: &Rendered) -> PageCard {
+fn page_card(config: &Config, p: &Document, r: &Rendered, slugs: &TermSlugs<'_>) -> PageCard {
     // Summary: the text before `<!-- more -->`, else `summary:`, else the first paragraph.
     let (summary, description) = match (&r.more_html, &p.summary) {
         (Some(more), fm) => (more.clone(), fm.clone().unwrap_or_else(|| crate::markdown::html_to_text(more))),
@@ -537,7 +559,7 @@ fn page_card(config: &Config, p: &Document, r: &Rendered) -> PageCard {
             .terms
             .iter()
             .map(|t| {
-                let slug = crate::vi::slugify(&t.name);
+                let slug = slugs.get(t.name.as_str()).cloned().unwrap_or_else(|| crate::vi::slugify(&t.name));
                 let url = config.url(&format!("/{}/{slug}/", t.taxonomy));
                 TermView { taxonomy: t.taxonomy.clone(), name: t.name.clone(), slug, url }
             })
@@ -774,7 +796,10 @@ pub fn paginator(config: &Config, base: &str, items: usize, per: usize, n: usize
         total_items: items,
         previous: (n > 1).then(|| url_of(n - 1)),
         next: (n < total).then(|| url_of(n + 1)),
-        pages: (1..=total).map(|k| PagerLink { number: k, url: url_of(k), current: k == n }).collect(),
+        pages: (1..=total)
+            .filter(|&k| k == 1 || k == total || k.abs_diff(n) <= context::PAGER_WINDOW)
+            .map(|k| PagerLink { number: k, url: url_of(k), current: k == n })
+            .collect(),
     }
 }
 
@@ -857,6 +882,27 @@ mod tests {
     #[test]
     fn summary_html_becomes_plain_text() {
         assert_eq!(crate::markdown::html_to_text("<p>Mở <em>đầu</em> &amp; tiếp</p>\n"), "Mở đầu & tiếp");
+    }
+
+    #[test]
+    fn the_paginator_lists_the_ends_and_a_window_around_the_current_page() {
+        let config = Config::parse(
+            "title: T\nbase_url: https://x.example.vn\n",
+            std::path::Path::new("."),
+            &crate::config::Overrides::default(),
+        )
+        .expect("config");
+        let numbers = |n: usize| -> Vec<usize> {
+            paginator(&config, "/bai-viet/", 300, 10, n).pages.iter().map(|p| p.number).collect()
+        };
+        assert_eq!(numbers(1), vec![1, 2, 3, 30]);
+        assert_eq!(numbers(15), vec![1, 13, 14, 15, 16, 17, 30]);
+        assert_eq!(numbers(30), vec![1, 28, 29, 30]);
+        let small: Vec<usize> = paginator(&config, "/x/", 40, 10, 2).pages.iter().map(|p| p.number).collect();
+        assert_eq!(small, vec![1, 2, 3, 4], "a short list shows every page");
+        let p = paginator(&config, "/x/", 40, 10, 2);
+        assert!(p.pages.iter().all(|l| l.current == (l.number == 2)));
+        assert_eq!(p.pages[2].url, "/x/trang/3/");
     }
 
     #[test]
