@@ -66,7 +66,7 @@ pub struct Rendered {
     /// The page's FAQ answers as HTML, in front matter order.
     pub faq_answers: Vec<String>,
     /// The body as plain text (code blocks left out), blocks separated by `\n`: for search.
-    pub text: String,
+    pub text: std::sync::Arc<str>,
 }
 
 /// What `@/path.md` links may point at: content-relative source path → site URL path.
@@ -317,7 +317,7 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     }
 
     out.syllables = crate::vi::reading::syllables(&plain);
-    out.text = plain;
+    out.text = plain.into();
     out.mentions = cite.mentions;
     if let Some(i) = more_at {
         let mut s = String::new();

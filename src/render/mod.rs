@@ -717,14 +717,15 @@ fn search_docs(env: &Env<'_>) -> Vec<crate::search::SearchDoc> {
 
 /// What a reader sees on page `i`, as plain text: the body, plus what the page shows from its
 /// front matter (FAQ, glossary, a campaign's goal and messages, a document's metadata).
-fn search_text(env: &Env<'_>, i: usize) -> String {
+fn search_text(env: &Env<'_>, i: usize) -> std::sync::Arc<str> {
     let p = &env.site.pages[i];
     let r = &env.bodies.pages[i];
-    let mut text = r.text.clone();
+    // The body's text is shared, not copied, unless the page shows more.
+    let mut more = String::new();
     let mut add = |s: &str| {
         if !s.is_empty() {
-            text.push('\n');
-            text.push_str(s);
+            more.push('\n');
+            more.push_str(s);
         }
     };
     for (f, a) in p.faq.iter().zip(&r.faq_answers) {
@@ -749,7 +750,7 @@ fn search_text(env: &Env<'_>, i: usize) -> String {
         add(d.signer.as_deref().unwrap_or(""));
         d.aliases.iter().for_each(|a| add(a));
     }
-    text
+    if more.is_empty() { r.text.clone() } else { format!("{}{more}", r.text).into() }
 }
 
 /// `/tim-kiem/`: the search page, with the filter choices filled in.

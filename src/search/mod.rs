@@ -75,7 +75,7 @@ pub struct SearchDoc {
     /// Summary (plain text); shown as the result's snippet.
     pub summary: String,
     /// Plain body text, paragraphs separated by `\n`.
-    pub text: String,
+    pub text: std::sync::Arc<str>,
 }
 
 /// `meta.json`: everything the browser needs before it fetches a shard.

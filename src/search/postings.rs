@@ -284,15 +284,26 @@ struct TermShard<'a> {
 /// `cancelled()` turns true (checked between chunks).
 pub fn build(docs: &[&SearchDoc], cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Built> {
     let mut built = Built::default();
-    for (c, chunk) in docs.chunks(CHUNK).enumerate() {
+    let chunks: Vec<&[&SearchDoc]> = docs.chunks(CHUNK).collect();
+    let tokenize = |chunk: &[&SearchDoc]| -> Vec<DocTerms> {
+        chunk.par_iter().map_init(Worker::default, |worker, d| doc_terms(worker, d)).collect()
+    };
+    // A pipeline: chunk c + 1 is tokenised while chunk c is merged.
+    let mut pending: Option<(usize, Vec<DocTerms>)> = None;
+    for c in 0..=chunks.len() {
         if cancelled() {
             return None;
         }
-        let terms: Vec<DocTerms> =
-            chunk.par_iter().map_init(Worker::default, |worker, d| doc_terms(worker, d)).collect();
-        for (k, t) in terms.into_iter().enumerate() {
-            built.add((c * CHUNK + k) as u32, t);
-        }
+        let ready = pending.take();
+        let (next, ()) = rayon::join(
+            || chunks.get(c).map(|chunk| tokenize(chunk)),
+            || {
+                if let Some((done, terms)) = ready {
+                    built.merge((done * CHUNK) as u32, terms);
+                }
+            },
+        );
+        pending = next.map(|terms| (c, terms));
     }
     Some(built)
 }
@@ -307,23 +318,46 @@ impl Built {
         self.folds.len() as u32 - 1
     }
 
-    fn add(&mut self, doc: u32, terms: DocTerms) {
-        let ids: Vec<u32> = terms.folds.iter().map(|f| self.fold_id(f)).collect();
-        for (l, tone, w) in terms.unigrams {
-            self.folds[ids[l as usize] as usize].1.entry(tone).or_default().push(doc, w);
-        }
-        for (a, b, w) in terms.bigrams {
-            self.bigrams.entry((ids[a as usize], ids[b as usize])).or_default().push(doc, w);
-        }
-        for (t, positions) in terms.trigrams {
-            let p = self.trigrams.entry(t.map(|l| ids[l as usize])).or_default();
-            p.push(doc, positions.len() as u32);
-            let mut last = 0;
-            for pos in positions {
-                encode::push_number(&mut p.text, pos - last);
-                last = pos;
-            }
-        }
+    /// Adds the terms of docs `first`, `first + 1`, …: fold ids are given in doc order, then
+    /// unigrams, bigrams and trigrams (separate maps) are merged in parallel, each in doc order.
+    fn merge(&mut self, first: u32, terms: Vec<DocTerms>) {
+        let ids: Vec<Vec<u32>> =
+            terms.iter().map(|t| t.folds.iter().map(|f| self.fold_id(f)).collect()).collect();
+        let Built { folds, bigrams, trigrams, .. } = self;
+        let docs = || terms.iter().zip(&ids).zip(first..);
+        rayon::join(
+            || {
+                for ((t, ids), doc) in docs() {
+                    for (l, tone, w) in &t.unigrams {
+                        folds[ids[*l as usize] as usize].1.entry(tone.clone()).or_default().push(doc, *w);
+                    }
+                }
+            },
+            || {
+                rayon::join(
+                    || {
+                        for ((t, ids), doc) in docs() {
+                            for &(a, b, w) in &t.bigrams {
+                                bigrams.entry((ids[a as usize], ids[b as usize])).or_default().push(doc, w);
+                            }
+                        }
+                    },
+                    || {
+                        for ((t, ids), doc) in docs() {
+                            for (tri, positions) in &t.trigrams {
+                                let p = trigrams.entry(tri.map(|l| ids[l as usize])).or_default();
+                                p.push(doc, positions.len() as u32);
+                                let mut last = 0;
+                                for &pos in positions {
+                                    encode::push_number(&mut p.text, pos - last);
+                                    last = pos;
+                                }
+                            }
+                        }
+                    },
+                )
+            },
+        );
     }
 
     fn key(&self, ids: &[u32]) -> String {

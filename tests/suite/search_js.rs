@@ -256,7 +256,7 @@ fn corpus_doc(path: &Path) -> SearchDoc {
         tags: vec![],
         date: None,
         summary: String::new(),
-        text: plain(body),
+        text: plain(body).into(),
     };
     let mut list = "";
     for line in front.lines() {
