@@ -276,13 +276,20 @@ fn collect_taxonomies(config: &Config, pages: &[Document], diags: &mut Diagnosti
     for name in &config.taxonomies {
         // key → (spelling → count, pages)
         let mut groups: BTreeMap<String, (BTreeMap<String, usize>, Vec<usize>)> = BTreeMap::new();
+        // Each spelling's key, computed once (a site repeats a few tags over thousands of pages).
+        let mut keys: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
         for (id, p) in pages.iter().enumerate() {
             for t in p.terms.iter().filter(|t| &t.taxonomy == name) {
-                let key =
-                    crate::vi::tone_key(t.name.split_whitespace().collect::<Vec<_>>().join(" ").as_str());
-                let g = groups.entry(key).or_default();
+                let key = keys.entry(&t.name).or_insert_with(|| {
+                    crate::vi::tone_key(t.name.split_whitespace().collect::<Vec<_>>().join(" ").as_str())
+                });
+                let g = match groups.get_mut(key.as_str()) {
+                    Some(g) => g,
+                    None => groups.entry(key.clone()).or_default(),
+                };
                 *g.0.entry(t.name.clone()).or_insert(0) += 1;
-                if !g.1.contains(&id) {
+                // Pages come in id order: a page already listed is the last one.
+                if g.1.last() != Some(&id) {
                     g.1.push(id);
                 }
             }
@@ -355,7 +362,7 @@ fn default_home(config: &Config) -> Section {
         summary: None,
         template: None,
         extra: serde_json::Value::Null,
-        body: String::new(),
+        body: "".into(),
         body_line: 1,
         pages: Vec::new(),
         subsections: Vec::new(),
@@ -372,7 +379,7 @@ fn page(
     file: String,
     m: PageMatter,
     key_lines: KeyLines,
-    body: String,
+    body: std::sync::Arc<str>,
     body_line: usize,
 ) -> Result<(Document, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();

@@ -151,10 +151,10 @@ fn run(
     // The Markdown is rendered: free it before the render stage (on a large site, the
     // sources are a tenth of the memory).
     for p in &mut site.pages {
-        p.body = String::new();
+        p.body = "".into();
     }
     for s in &mut site.sections {
-        s.body = String::new();
+        s.body = "".into();
     }
     t.lap("validate");
     let bodies = Bodies { pages: &pages, sections: &sections };

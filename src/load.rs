@@ -190,7 +190,7 @@ fn read_checked(
             .with_hint("xóa tệp hoặc viết nội dung cho nó"));
     }
     let text = crate::parse::decode_text(&bytes, &file)?;
-    Ok(Some(Source { file, rel, text }))
+    Ok(Some(Source { file, rel, text: text.into() }))
 }
 
 fn io_error(file: &str, e: &std::io::Error) -> Diagnostic {

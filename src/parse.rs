@@ -477,7 +477,7 @@ pub fn parse_file(text: &str, file: &str, is_section: bool) -> Result<Parsed, Di
         file: file.to_string(),
         matter,
         key_lines,
-        body: split.body.to_string(),
+        body: split.body.into(),
         body_line: split.body_line,
     })
 }

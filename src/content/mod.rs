@@ -76,7 +76,7 @@ pub struct Source {
     /// Path relative to `content/` (`bai-viet/x.md`), NFC.
     pub rel: String,
     /// The decoded text (UTF-8, LF line ends, NFC).
-    pub text: String,
+    pub text: std::sync::Arc<str>,
 }
 
 /// Front matter of a page (`name.md` or `name/index.md`), as written. Strict.
@@ -221,7 +221,7 @@ pub struct Parsed {
     /// Lines of the top-level keys.
     pub key_lines: KeyLines,
     /// The Markdown body.
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// File line of the first body line.
     pub body_line: usize,
 }
@@ -285,7 +285,7 @@ pub struct Document {
     /// Free-form data.
     pub extra: serde_json::Value,
     /// Markdown body.
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// File line of the first body line.
     pub body_line: usize,
     /// For a bundle (`x/index.md`), its folder relative to the site root.
@@ -316,7 +316,7 @@ pub struct Section {
     /// Free-form data.
     pub extra: serde_json::Value,
     /// Intro text (Markdown).
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// File line of the first body line.
     pub body_line: usize,
     /// Its pages, newest first (then by title in Vietnamese order).
