@@ -158,8 +158,9 @@ struct DocTerms {
     unigrams: Vec<(u32, Arc<str>, u32)>,
     /// (fold index, fold index, weight).
     bigrams: Vec<(u32, u32, u32)>,
-    /// (fold indexes, positions ascending).
-    trigrams: Vec<([u32; 3], Vec<u32>)>,
+    /// (fold indexes, position), sorted: a trigram's positions are consecutive and ascending
+    /// (one flat list, not a list per trigram: a page has hundreds of trigrams).
+    trigrams: Vec<([u32; 3], u32)>,
 }
 
 /// Per-page maps while tokenising, keyed by worker ids.
@@ -169,7 +170,7 @@ struct Scratch {
     folds: Vec<u32>,
     unigrams: FxMap<(u32, u32), Weight>,
     bigrams: FxMap<(u32, u32), Weight>,
-    trigrams: FxMap<[u32; 3], Vec<u32>>,
+    trigrams: Vec<([u32; 3], u32)>,
 }
 
 impl Scratch {
@@ -210,7 +211,7 @@ fn doc_terms(worker: &mut Worker, doc: &SearchDoc) -> DocTerms {
                 scratch.bigrams.entry((b, local)).or_default().add(field);
                 if let Some(a) = window[0] {
                     // The trigram starts two tokens back.
-                    scratch.trigrams.entry([a, b, local]).or_default().push((index - 2) << 2 | field.code());
+                    scratch.trigrams.push(([a, b, local], (index - 2) << 2 | field.code()));
                 }
             }
             window = [window[1], Some(local)];
@@ -231,7 +232,11 @@ fn doc_terms(worker: &mut Worker, doc: &SearchDoc) -> DocTerms {
             .map(|((l, t), w)| (l, worker.tones[t as usize].clone(), w.value()))
             .collect(),
         bigrams: scratch.bigrams.into_iter().map(|((a, b), w)| (a, b, w.value())).collect(),
-        trigrams: scratch.trigrams.into_iter().collect(),
+        trigrams: {
+            let mut t = scratch.trigrams;
+            t.sort_unstable();
+            t
+        },
     }
 }
 
@@ -344,11 +349,11 @@ impl Built {
                     },
                     || {
                         for ((t, ids), doc) in docs() {
-                            for (tri, positions) in &t.trigrams {
-                                let p = trigrams.entry(tri.map(|l| ids[l as usize])).or_default();
-                                p.push(doc, positions.len() as u32);
+                            for run in t.trigrams.chunk_by(|x, y| x.0 == y.0) {
+                                let p = trigrams.entry(run[0].0.map(|l| ids[l as usize])).or_default();
+                                p.push(doc, run.len() as u32);
                                 let mut last = 0;
-                                for &pos in positions {
+                                for &(_, pos) in run {
                                     encode::push_number(&mut p.text, pos - last);
                                     last = pos;
                                 }
