@@ -103,6 +103,7 @@ impl Weight {
 }
 
 /// The keys of one spelling of a token, shared by every occurrence.
+#[derive(Clone, Copy)]
 struct Keys {
     /// Worker-local id of the fold key.
     fold: u32,
@@ -121,6 +122,9 @@ struct Worker {
     folds: Vec<Arc<str>>,
     tone_ids: FxMap<Arc<str>, u32>,
     tones: Vec<Arc<str>>,
+    /// Per worker fold id, 1 + its index in the current page's fold list (0: not on the page
+    /// yet). Cleared after each page for the folds it used.
+    slots: Vec<u32>,
 }
 
 fn intern(ids: &mut FxMap<Arc<str>, u32>, list: &mut Vec<Arc<str>>, s: String) -> u32 {
@@ -134,19 +138,21 @@ fn intern(ids: &mut FxMap<Arc<str>, u32>, list: &mut Vec<Arc<str>>, s: String) -
 }
 
 impl Worker {
-    fn keys(&mut self, text: &str) -> &Keys {
-        if !self.cache.contains_key(text) {
-            let fold = vi::fold(text);
-            let tone = vi::tone_key(text);
-            let keys = Keys {
-                rule: rule(&fold),
-                stop: STOP.contains(tone.as_str()),
-                fold: intern(&mut self.fold_ids, &mut self.folds, fold),
-                tone: intern(&mut self.tone_ids, &mut self.tones, tone),
-            };
-            self.cache.insert(text.to_string(), keys);
+    /// The keys of `text` (one hash lookup when it was seen before).
+    fn keys(&mut self, text: &str) -> Keys {
+        if let Some(&keys) = self.cache.get(text) {
+            return keys;
         }
-        &self.cache[text]
+        let fold = vi::fold(text);
+        let tone = vi::tone_key(text);
+        let keys = Keys {
+            rule: rule(&fold),
+            stop: STOP.contains(tone.as_str()),
+            fold: intern(&mut self.fold_ids, &mut self.folds, fold),
+            tone: intern(&mut self.tone_ids, &mut self.tones, tone),
+        };
+        self.cache.insert(text.to_string(), keys);
+        keys
     }
 }
 
@@ -166,7 +172,8 @@ struct DocTerms {
 /// Per-page maps while tokenising, keyed by worker ids.
 #[derive(Default)]
 struct Scratch {
-    local: FxMap<u32, u32>,
+    /// See `Worker::slots` (taken from the worker for the page).
+    slots: Vec<u32>,
     folds: Vec<u32>,
     unigrams: FxMap<(u32, u32), Weight>,
     bigrams: FxMap<(u32, u32), Weight>,
@@ -175,15 +182,20 @@ struct Scratch {
 
 impl Scratch {
     fn local(&mut self, fold: u32) -> u32 {
-        *self.local.entry(fold).or_insert_with(|| {
+        let f = fold as usize;
+        if f >= self.slots.len() {
+            self.slots.resize(f + 1, 0);
+        }
+        if self.slots[f] == 0 {
             self.folds.push(fold);
-            self.folds.len() as u32 - 1
-        })
+            self.slots[f] = self.folds.len() as u32;
+        }
+        self.slots[f] - 1
     }
 }
 
 fn doc_terms(worker: &mut Worker, doc: &SearchDoc) -> DocTerms {
-    let mut scratch = Scratch::default();
+    let mut scratch = Scratch { slots: std::mem::take(&mut worker.slots), ..Scratch::default() };
     let mut index: u32 = 0;
     let mut add = |text: &str, field: Field| {
         // The last two tokens of the current segment, oldest first.
@@ -224,6 +236,10 @@ fn doc_terms(worker: &mut Worker, doc: &SearchDoc) -> DocTerms {
     }
     add(&doc.summary, Field::Summary);
     add(&doc.text, Field::Body);
+    for &f in &scratch.folds {
+        scratch.slots[f as usize] = 0;
+    }
+    worker.slots = std::mem::take(&mut scratch.slots);
     DocTerms {
         folds: scratch.folds.iter().map(|&f| worker.folds[f as usize].clone()).collect(),
         unigrams: scratch
