@@ -172,7 +172,7 @@ fn run(
     t.lap("render");
     warnings.sort();
     let routes = routes(config, &site);
-    Ok(Built {
+    let built = Built {
         output,
         warnings,
         timings: t.1,
@@ -180,7 +180,10 @@ fn run(
         next_change: site.next_change,
         routes,
         search,
-    })
+    };
+    // Freeing a large site's structures takes tens of milliseconds that nobody waits for.
+    crate::cache::drop_later((site, pages, sections, templates, loaded, links, cites));
+    Ok(built)
 }
 
 /// Source file → URL path (base path included) of every page and section.

@@ -61,9 +61,13 @@ impl<T: Clone> Store<T> {
     }
 
     /// Ends a build: what it used becomes what the next build can reuse.
-    fn rotate(&self) {
+    fn rotate(&self)
+    where
+        T: Send + 'static,
+    {
         let used = std::mem::take(&mut *self.current.lock().unwrap_or_else(PoisonError::into_inner));
-        *self.previous.lock().unwrap_or_else(PoisonError::into_inner) = used;
+        let old = std::mem::replace(&mut *self.previous.lock().unwrap_or_else(PoisonError::into_inner), used);
+        drop_later(old);
         self.end_build();
     }
 
@@ -123,6 +127,13 @@ impl BuildCache {
         self.rendered.discard();
         self.outputs.discard();
     }
+}
+
+/// Drops `value` on a thread of its own (a large site's structures take tens of milliseconds
+/// to free, which `loa serve` would otherwise add to every reload).
+pub fn drop_later<T: Send + 'static>(value: T) {
+    // When no thread can be started, the closure (and the value with it) is dropped here.
+    let _ = std::thread::Builder::new().name("loa-drop".into()).spawn(move || drop(value));
 }
 
 /// Hash of any `Hash` value (for cache keys).
