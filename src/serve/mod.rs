@@ -438,11 +438,14 @@ impl Loop {
                         self.index = Some(job);
                     }
                 }
-                self.shared.publish(State {
+                // The site that stays served is taken under the lock: its index may have just
+                // been put in.
+                let errors = Arc::new(diagnostics.clone());
+                self.shared.publish_with(|current| State {
                     generation,
-                    site: prev.site.clone(),
-                    errors: Some(Arc::new(diagnostics.clone())),
-                    warnings: prev.warnings,
+                    site: current.site.clone(),
+                    errors: Some(errors),
+                    warnings: current.warnings,
                     base_path,
                     moved: BTreeMap::new(),
                     built_at_ms: server::now_ms(),

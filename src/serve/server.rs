@@ -149,6 +149,20 @@ impl Shared {
         true
     }
 
+    /// Like [`Shared::publish`], the new state made from the current one under the lock: a
+    /// search index that `replace_index` put in meanwhile is kept, not overwritten.
+    pub fn publish_with(&self, make: impl FnOnce(&State) -> State) {
+        let generation = {
+            let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+            let next = make(&state);
+            let generation = next.generation;
+            *state = Arc::new(next);
+            generation
+        };
+        *self.published.lock().unwrap_or_else(PoisonError::into_inner) = generation;
+        self.changed.notify_all();
+    }
+
     /// Swaps in a new state and wakes every event stream.
     pub fn publish(&self, state: State) {
         let generation = state.generation;
