@@ -389,16 +389,23 @@ fn unique_id(used: &mut HashMap<String, usize>, base: &str) -> String {
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Runs between special characters are copied whole (the special ones are ASCII, so byte
+    // positions are character boundaries).
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out
 }
 
@@ -497,6 +504,17 @@ fn link_dest<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_replaces_the_five_special_characters_and_keeps_the_rest() {
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("Học tập"), "Học tập");
+        assert_eq!(
+            escape("<a href=\"x\">Đ & 'y'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Đ &amp; &#39;y&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape("&&ệ>"), "&amp;&amp;ệ&gt;");
+    }
 
     fn cites() -> Citations {
         Citations::new(vec![cite::CiteTarget {
