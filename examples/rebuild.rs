@@ -21,19 +21,24 @@ fn main() {
     };
     let edits: usize = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(5);
     let root = std::path::Path::new(root);
-    let config = Config::load(root, &Overrides::default()).unwrap_or_else(|e| panic!("{e:?}"));
+    let config = Config::load(root, &Overrides::default()).unwrap_or_else(|e| fail(&e));
     let cache = BuildCache::default();
     // As `loa serve` rebuilds once a site is served: the search index is left for later.
     let opts = BuildOptions { defer_search: true, ..BuildOptions::default() };
     let t = std::time::Instant::now();
-    build_cached(&config, opts, &cache).unwrap_or_else(|e| panic!("{e:?}"));
+    build_cached(&config, opts, &cache).unwrap_or_else(|e| fail(&e));
     println!("first build: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
     for k in 0..edits {
-        let mut f = std::fs::OpenOptions::new().append(true).open(root.join(file)).expect("open");
-        writeln!(f, "\nCâu thêm số {k} để đo thời gian dựng lại.").expect("append");
-        drop(f);
+        let appended = std::fs::OpenOptions::new()
+            .append(true)
+            .open(root.join(file))
+            .and_then(|mut f| writeln!(f, "\nCâu thêm số {k} để đo thời gian dựng lại."));
+        if let Err(e) = appended {
+            eprintln!("rebuild: cannot append to {file}: {e}");
+            std::process::exit(2);
+        }
         let t = std::time::Instant::now();
-        let built = build_cached(&config, opts, &cache).unwrap_or_else(|e| panic!("{e:?}"));
+        let built = build_cached(&config, opts, &cache).unwrap_or_else(|e| fail(&e));
         let total = t.elapsed().as_secs_f64() * 1000.0;
         let stages: Vec<String> =
             built.timings.iter().map(|(s, d)| format!("{s} {:.0}", d.as_secs_f64() * 1000.0)).collect();
@@ -44,4 +49,12 @@ fn main() {
             cache.outputs.len()
         );
     }
+}
+
+/// Prints the diagnostics of a failed build (as `loa build` would) and exits.
+fn fail(diags: &loa::diagnostics::Diagnostics) -> ! {
+    for d in diags.iter() {
+        eprintln!("{d}");
+    }
+    std::process::exit(1);
 }

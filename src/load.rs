@@ -87,8 +87,11 @@ pub fn load_site_cached(
             static_files.push(Asset { from: path, rel });
         });
     }
-    let results: Vec<Result<Option<Source>, Diagnostic>> =
-        md.into_par_iter().map(|(rel, path)| read_source_cached(rel, &path, cache)).collect();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let results: Vec<Result<Option<Source>, Diagnostic>> = md
+        .into_par_iter()
+        .map(|(rel, path)| read_source_cached(rel, &path, cache.map(|c| (c, now))))
+        .collect();
     let mut sources = Vec::new();
     for r in results {
         match r {
@@ -130,13 +133,14 @@ pub fn read_source(rel: String, path: &Path) -> Result<Option<Source>, Diagnosti
 fn read_source_cached(
     rel: String,
     path: &Path,
-    cache: Option<&crate::cache::Store<Option<Source>>>,
+    cache: Option<(&crate::cache::Store<Option<Source>>, u64)>,
 ) -> Result<Option<Source>, Diagnostic> {
     let file = format!("content/{rel}");
     let meta = std::fs::metadata(path).map_err(|e| io_error(&file, &e))?;
-    match (cache, stable_key(&file, &meta)) {
-        (Some(c), Some(key)) => c.try_get_or(key, || read_checked(rel, path, file, &meta)),
-        _ => read_checked(rel, path, file, &meta),
+    // Only `loa serve` has a cache: `loa build` never computes a key.
+    match cache.and_then(|(c, now)| Some((c, stable_key(&file, &meta, now)?))) {
+        Some((c, key)) => c.try_get_or(key, || read_checked(rel, path, file, &meta)),
+        None => read_checked(rel, path, file, &meta),
     }
 }
 
@@ -145,11 +149,11 @@ fn read_source_cached(
 /// a file written twice within one tick of the file system's clock can keep its times and
 /// size, so only a file that has been still for a while is trusted by its metadata (the
 /// "racy clean" rule of git's index).
-fn stable_key(file: &str, meta: &std::fs::Metadata) -> Option<u64> {
+/// `now` is the build's start in seconds since the Unix epoch.
+fn stable_key(file: &str, meta: &std::fs::Metadata, now: u64) -> Option<u64> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
         let newest = meta.mtime().max(meta.ctime());
         if u64::try_from(newest).ok()? + 2 > now {
             return None;
@@ -165,7 +169,7 @@ fn stable_key(file: &str, meta: &std::fs::Metadata) -> Option<u64> {
     }
     #[cfg(not(unix))]
     {
-        let _ = (file, meta);
+        let _ = (file, meta, now);
         None
     }
 }
