@@ -33,6 +33,11 @@ pub use tokenize::{Token, tokenize};
 /// Where the index lives in the output tree.
 pub const INDEX_DIR: &str = "tim-kiem/index";
 
+/// True for an output path (`tim-kiem/index/meta.json`) under [`INDEX_DIR`].
+pub fn is_index_file(path: &str) -> bool {
+    path.strip_prefix(INDEX_DIR).is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// Version of the file layout below; `search.js` refuses other versions.
 pub const FORMAT: u32 = 1;
 
@@ -253,6 +258,15 @@ fn encode_ids(ids: &[u32]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_files_are_those_under_the_index_folder() {
+        assert!(is_index_file("tim-kiem/index/meta.json"));
+        assert!(is_index_file("tim-kiem/index/t/0a.json"));
+        assert!(!is_index_file("tim-kiem/index.html"));
+        assert!(!is_index_file("tim-kiem/indexes/x.json"));
+        assert!(!is_index_file("bai-viet/tim-kiem/index/x.json"));
+    }
     use serde_json::Value;
 
     fn doc(url: &str, title: &str, text: &str) -> SearchDoc {

@@ -496,8 +496,7 @@ impl Loop {
 
 /// The search index files of a snapshot.
 fn index_files(site: &Snapshot) -> impl Iterator<Item = (&String, &crate::render::Bytes)> {
-    let dir = format!("{}/", crate::search::INDEX_DIR);
-    site.files.range(dir.clone()..).take_while(move |(k, _)| k.starts_with(&dir))
+    site.files.iter().filter(|(k, _)| crate::search::is_index_file(k))
 }
 
 fn unix_now() -> i64 {

@@ -126,9 +126,8 @@ impl Shared {
         if !state.site.as_ref().is_some_and(|s| Arc::ptr_eq(s, site)) {
             return false;
         }
-        let dir = format!("{}/", crate::search::INDEX_DIR);
         let mut all = site.files.clone();
-        all.retain(|k, _| !k.starts_with(&dir));
+        all.retain(|k, _| !crate::search::is_index_file(k));
         all.extend(files.into_iter().map(|(k, v)| (k, crate::render::Bytes::new(v))));
         let snapshot = Snapshot {
             files: all,
