@@ -49,6 +49,9 @@ pub struct Built {
     pub warnings: Diagnostics,
     /// Stage name and time, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Stage name and the process's resident memory when it ended, in KiB (where the system
+    /// tells: Linux), in order; for `--verbose`.
+    pub memory: Vec<(&'static str, u64)>,
     /// Number of pages (not listings) built.
     pub pages: usize,
     /// When the built site would next change by itself (schedules, campaign dates).
@@ -64,14 +67,25 @@ pub struct Built {
 /// A failed build: every diagnostic, including the warnings found before the failure.
 pub type Failed = Diagnostics;
 
-struct Timer(Instant, Vec<(&'static str, Duration)>);
+struct Timer(Instant, Vec<(&'static str, Duration)>, Vec<(&'static str, u64)>);
 
 impl Timer {
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.1.push((stage, now - self.0));
+        if let Some(kib) = memory_kib("VmRSS:") {
+            self.2.push((stage, kib));
+        }
         self.0 = now;
     }
+}
+
+/// A memory figure of this process from `/proc/self/status` (`VmRSS:` resident now, `VmHWM:`
+/// peak resident), in KiB; `None` where there is no such file.
+pub fn memory_kib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix(field))?;
+    line.trim().trim_end_matches("kB").trim().parse().ok()
 }
 
 /// Runs the whole pipeline in memory: every output file ends up in `Built::output.files`
@@ -112,7 +126,7 @@ fn run(
     sink: &dyn Sink,
     cache: Option<&BuildCache>,
 ) -> Result<Built, Failed> {
-    let mut t = Timer(Instant::now(), Vec::new());
+    let mut t = Timer(Instant::now(), Vec::new(), Vec::new());
     let mut warnings = Diagnostics::new();
     let fail = |mut w: Diagnostics, e: Diagnostics| {
         w.extend(e);
@@ -176,6 +190,7 @@ fn run(
         output,
         warnings,
         timings: t.1,
+        memory: t.2,
         pages: site.pages.len(),
         next_change: site.next_change,
         routes,

@@ -130,7 +130,12 @@ impl BuildArgs {
             // Rendered files are written while the render stage runs; "write" is the rest
             // (copies, stale files, manifest, swap).
             for (stage, d) in built.timings.iter().chain([("write", t.elapsed())].iter()) {
-                eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+                let rss = built.memory.iter().find(|m| m.0 == *stage);
+                let rss = rss.map(|(_, kib)| format!("  {:>6} MiB", kib / 1024)).unwrap_or_default();
+                eprintln!("  {stage:<10} {:>8.1} ms{rss}", d.as_secs_f64() * 1000.0);
+            }
+            if let Some(peak) = loa::build::memory_kib("VmHWM:") {
+                eprintln!("  bộ nhớ tối đa {} MiB", peak / 1024);
             }
             eprintln!("  {changed} tệp thay đổi được ghi; các tệp khác giữ nguyên từ lần dựng trước");
         }

@@ -17,8 +17,7 @@
 //! long query downloads far less.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
@@ -41,26 +40,9 @@ const CHUNK: usize = 512;
 
 static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 
-/// FxHash (rustc's): the keys are an author's own words, so no flooding defence is needed,
-/// and SipHash dominated the build time of large sites.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+/// foldhash with a fixed seed: the keys are an author's own words, so no flooding defence is
+/// needed, and hashing dominated the index time of large sites (SipHash, then a byte-wise Fx).
+type FxMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 #[derive(Clone, Copy)]
 enum Field {
@@ -122,9 +104,8 @@ struct Worker {
     folds: Vec<Arc<str>>,
     tone_ids: FxMap<Arc<str>, u32>,
     tones: Vec<Arc<str>>,
-    /// Per worker fold id, 1 + its index in the current page's fold list (0: not on the page
-    /// yet). Cleared after each page for the folds it used.
-    slots: Vec<u32>,
+    /// The per-page maps, emptied after each page (their capacity is kept).
+    scratch: Scratch,
 }
 
 fn intern(ids: &mut FxMap<Arc<str>, u32>, list: &mut Vec<Arc<str>>, s: String) -> u32 {
@@ -164,20 +145,30 @@ struct DocTerms {
     unigrams: Vec<(u32, Arc<str>, u32)>,
     /// (fold index, fold index, weight).
     bigrams: Vec<(u32, u32, u32)>,
-    /// (fold indexes, position), sorted: a trigram's positions are consecutive and ascending
-    /// (one flat list, not a list per trigram: a page has hundreds of trigrams).
+    /// Distinct trigrams (fold indexes) and their number of positions, in order of first
+    /// occurrence.
     trigrams: Vec<([u32; 3], u32)>,
+    /// The positions of `trigrams[0]`, then of `trigrams[1]`, …; each trigram's ascending (one
+    /// flat list, not a list per trigram: a page has hundreds of trigrams).
+    positions: Vec<u32>,
 }
 
 /// Per-page maps while tokenising, keyed by worker ids.
 #[derive(Default)]
 struct Scratch {
-    /// See `Worker::slots` (taken from the worker for the page).
+    /// Per worker fold id, 1 + its index in `folds` (0: not on the page yet). Reset after each
+    /// page for the folds it used.
     slots: Vec<u32>,
+    /// The page's fold ids, in order of first occurrence.
     folds: Vec<u32>,
     unigrams: FxMap<(u32, u32), Weight>,
     bigrams: FxMap<(u32, u32), Weight>,
+    /// Trigram (fold indexes) → its index in `trigrams`.
+    trigram_ids: FxMap<[u32; 3], u32>,
+    /// Distinct trigrams and their number of positions.
     trigrams: Vec<([u32; 3], u32)>,
+    /// (trigram index, position) in text order.
+    occurrences: Vec<(u32, u32)>,
 }
 
 impl Scratch {
@@ -192,10 +183,50 @@ impl Scratch {
         }
         self.slots[f] - 1
     }
+
+    fn trigram(&mut self, key: [u32; 3], position: u32) {
+        let next = self.trigrams.len() as u32;
+        let id = *self.trigram_ids.entry(key).or_insert(next);
+        if id == next {
+            self.trigrams.push((key, 0));
+        }
+        self.trigrams[id as usize].1 += 1;
+        self.occurrences.push((id, position));
+    }
+
+    /// The positions grouped by trigram (a counting sort: each group keeps text order).
+    fn positions(&self) -> Vec<u32> {
+        let mut next: Vec<u32> = Vec::with_capacity(self.trigrams.len());
+        let mut at = 0;
+        for &(_, count) in &self.trigrams {
+            next.push(at);
+            at += count;
+        }
+        let mut out = vec![0; self.occurrences.len()];
+        for &(id, position) in &self.occurrences {
+            let slot = &mut next[id as usize];
+            out[*slot as usize] = position;
+            *slot += 1;
+        }
+        out
+    }
+
+    /// Empties the maps for the next page, keeping their capacity.
+    fn clear(&mut self) {
+        for &f in &self.folds {
+            self.slots[f as usize] = 0;
+        }
+        self.folds.clear();
+        self.unigrams.clear();
+        self.bigrams.clear();
+        self.trigram_ids.clear();
+        self.trigrams.clear();
+        self.occurrences.clear();
+    }
 }
 
 fn doc_terms(worker: &mut Worker, doc: &SearchDoc) -> DocTerms {
-    let mut scratch = Scratch { slots: std::mem::take(&mut worker.slots), ..Scratch::default() };
+    let mut scratch = std::mem::take(&mut worker.scratch);
     let mut index: u32 = 0;
     let mut add = |text: &str, field: Field| {
         // The last two tokens of the current segment, oldest first.
@@ -223,7 +254,7 @@ fn doc_terms(worker: &mut Worker, doc: &SearchDoc) -> DocTerms {
                 scratch.bigrams.entry((b, local)).or_default().add(field);
                 if let Some(a) = window[0] {
                     // The trigram starts two tokens back.
-                    scratch.trigrams.push(([a, b, local], (index - 2) << 2 | field.code()));
+                    scratch.trigram([a, b, local], (index - 2) << 2 | field.code());
                 }
             }
             window = [window[1], Some(local)];
@@ -236,24 +267,20 @@ fn doc_terms(worker: &mut Worker, doc: &SearchDoc) -> DocTerms {
     }
     add(&doc.summary, Field::Summary);
     add(&doc.text, Field::Body);
-    for &f in &scratch.folds {
-        scratch.slots[f as usize] = 0;
-    }
-    worker.slots = std::mem::take(&mut scratch.slots);
-    DocTerms {
+    let terms = DocTerms {
         folds: scratch.folds.iter().map(|&f| worker.folds[f as usize].clone()).collect(),
         unigrams: scratch
             .unigrams
-            .into_iter()
+            .drain()
             .map(|((l, t), w)| (l, worker.tones[t as usize].clone(), w.value()))
             .collect(),
-        bigrams: scratch.bigrams.into_iter().map(|((a, b), w)| (a, b, w.value())).collect(),
-        trigrams: {
-            let mut t = scratch.trigrams;
-            t.sort_unstable();
-            t
-        },
-    }
+        bigrams: scratch.bigrams.drain().map(|((a, b), w)| (a, b, w.value())).collect(),
+        positions: scratch.positions(),
+        trigrams: scratch.trigrams.clone(),
+    };
+    scratch.clear();
+    worker.scratch = scratch;
+    terms
 }
 
 /// One encoded list, built in doc order.
@@ -306,8 +333,23 @@ struct TermShard<'a> {
 pub fn build(docs: &[&SearchDoc], cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Built> {
     let mut built = Built::default();
     let chunks: Vec<&[&SearchDoc]> = docs.chunks(CHUNK).collect();
+    // One worker (memo and scratch maps) per pool thread for the whole build: rayon splits a
+    // chunk into many jobs, and a worker per job would learn the vocabulary again each time.
+    let threads = rayon::current_num_threads();
+    let workers: Vec<Mutex<Worker>> = (0..=threads).map(|_| Mutex::default()).collect();
     let tokenize = |chunk: &[&SearchDoc]| -> Vec<DocTerms> {
-        chunk.par_iter().map_init(Worker::default, |worker, d| doc_terms(worker, d)).collect()
+        chunk
+            .par_iter()
+            .map(|d| {
+                let slot = rayon::current_thread_index().map_or(threads, |i| i.min(threads));
+                // doc_terms starts no parallel work, so a thread never finds its own worker
+                // locked; a fresh worker covers any other case.
+                match workers[slot].try_lock() {
+                    Ok(mut worker) => doc_terms(&mut worker, d),
+                    Err(_) => doc_terms(&mut Worker::default(), d),
+                }
+            })
+            .collect()
     };
     // A pipeline: chunk c + 1 is tokenised while chunk c is merged.
     let mut pending: Option<(usize, Vec<DocTerms>)> = None;
@@ -365,11 +407,14 @@ impl Built {
                     },
                     || {
                         for ((t, ids), doc) in docs() {
-                            for run in t.trigrams.chunk_by(|x, y| x.0 == y.0) {
-                                let p = trigrams.entry(run[0].0.map(|l| ids[l as usize])).or_default();
-                                p.push(doc, run.len() as u32);
+                            let mut positions = t.positions.as_slice();
+                            for &(key, count) in &t.trigrams {
+                                let (run, rest) = positions.split_at(count as usize);
+                                positions = rest;
+                                let p = trigrams.entry(key.map(|l| ids[l as usize])).or_default();
+                                p.push(doc, count);
                                 let mut last = 0;
-                                for &(_, pos) in run {
+                                for &pos in run {
                                     encode::push_number(&mut p.text, pos - last);
                                     last = pos;
                                 }

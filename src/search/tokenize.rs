@@ -59,7 +59,14 @@ enum Class {
 }
 
 fn classify(prev: Option<char>, c: char, next: Option<char>) -> Class {
-    if is_token_char(c) {
+    // Fast paths for the most frequent characters: ASCII letters, digits and the space.
+    if c.is_ascii_alphanumeric() {
+        return Class::Token;
+    }
+    if c == ' ' {
+        return Class::Separator;
+    }
+    if !c.is_ascii() && is_token_char(c) {
         return Class::Token;
     }
     let digit = |x: Option<char>| x.is_some_and(|x| x.is_ascii_digit());

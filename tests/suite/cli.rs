@@ -47,6 +47,13 @@ fn build_prints_one_summary_line_and_verbose_stage_times() {
     for stage in ["load", "parse", "assemble", "markdown", "render", "write"] {
         assert!(stderr.contains(stage), "--verbose lacks {stage}: {stderr}");
     }
+    // Where the system tells (Linux), each stage also shows the memory in use after it, and
+    // the run's peak.
+    if cfg!(target_os = "linux") {
+        let render = stderr.lines().find(|l| l.trim_start().starts_with("render")).unwrap_or_default();
+        assert!(render.trim_end().ends_with("MiB"), "no memory on the render line: {stderr}");
+        assert!(stderr.contains("bộ nhớ tối đa "), "no peak memory: {stderr}");
+    }
 }
 
 #[test]
