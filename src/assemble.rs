@@ -4,6 +4,7 @@
 //! leaves drafts out (unless asked), checks ids against the config (taxonomies, audiences) and
 //! that no two files land on one output path. Pure: no file system, no Markdown rendering.
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use crate::config::Config;
@@ -84,6 +85,7 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
             next_change = Some(t);
         }
     };
+    let mut included = Vec::with_capacity(page_files.len());
     for p in page_files {
         let rel = content_rel(&p.file).to_string();
         if draft_dirs.iter().any(|d| rel.starts_with(&format!("{d}/"))) {
@@ -99,7 +101,17 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
         if publish.is_some_and(|t| t > opts.now) || expire.is_some_and(|t| t <= opts.now) {
             continue;
         }
-        match page(config, &sections, &dirs, &rel, p.file, *m, p.key_lines, p.body, p.body_line) {
+        included.push((rel, p.file, m, p.key_lines, p.body, p.body_line));
+    }
+    // Each page on its own (in parallel), then gathered in file order.
+    let assembled: Vec<_> = included
+        .into_par_iter()
+        .map(|(rel, file, m, key_lines, body, body_line)| {
+            page(config, &sections, &dirs, &rel, file, *m, key_lines, body, body_line)
+        })
+        .collect();
+    for result in assembled {
+        match result {
             Ok((doc, problems)) => {
                 pages.push(doc);
                 diags.extend(problems);

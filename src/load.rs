@@ -193,8 +193,8 @@ fn read_checked(
         return Err(Diagnostic::warning("empty-file", Location::file(&file), "tệp rỗng, bỏ qua")
             .with_hint("xóa tệp hoặc viết nội dung cho nó"));
     }
-    let text = crate::parse::decode_text(&bytes, &file)?;
-    Ok(Some(Source { file, rel, text: text.into() }))
+    let text = crate::parse::decode_borrowed(&bytes, &file)?;
+    Ok(Some(Source { file, rel, text: (*text).into() }))
 }
 
 fn io_error(file: &str, e: &std::io::Error) -> Diagnostic {

@@ -25,6 +25,12 @@ pub const MAX_NESTING: usize = 32;
 /// Decodes a file's bytes: strips a UTF-8 BOM, refuses UTF-16 and invalid UTF-8 (naming the
 /// line and byte), turns CRLF and lone CR into LF, and normalises to NFC.
 pub fn decode_text(bytes: &[u8], file: &str) -> Result<String, Diagnostic> {
+    decode_borrowed(bytes, file).map(std::borrow::Cow::into_owned)
+}
+
+/// [`decode_text`], borrowing from `bytes` when they need no change (UTF-8 without a byte
+/// order mark, `\r` or non-NFC text: almost every file), so a caller copies the text once.
+pub fn decode_borrowed<'a>(bytes: &'a [u8], file: &str) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Diagnostic::error(
             "encoding",
@@ -50,9 +56,11 @@ pub fn decode_text(bytes: &[u8], file: &str) -> Result<String, Diagnostic> {
             .with_hint("lưu lại tệp với mã hóa UTF-8"));
         }
     };
-    let text =
-        if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() };
-    Ok(crate::vi::nfc(&text))
+    if text.contains('\r') {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        return Ok(std::borrow::Cow::Owned(crate::vi::nfc_cow(&text).into_owned()));
+    }
+    Ok(crate::vi::nfc_cow(text))
 }
 
 /// A file split into its front matter and body.

@@ -39,6 +39,11 @@ use watch::{Burst, Change, Mode, Sources, Wake, Watch};
 /// a file rewritten without pause still gets served now and then.
 const MAX_SUPERSEDED: u32 = 3;
 
+/// How long the site must stay still after a reload before its search index is built: the
+/// index takes a few times longer than the rebuild on a large site, and while an editor keeps
+/// saving, each reload should not share the processor with the index of the last one.
+pub const INDEX_DELAY: Duration = Duration::from_millis(1000);
+
 /// What `loa serve` was asked to do.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -260,8 +265,9 @@ struct IndexJob {
     site: Arc<Snapshot>,
     /// Its documents.
     docs: Arc<Vec<crate::search::SearchDoc>>,
-    /// Fingerprint of `docs`: the next build reuses the index when its documents are the same.
-    fingerprint: u64,
+    /// Fingerprint of `docs`, once the index thread has computed it: the next build reuses the
+    /// index when its documents are the same.
+    fingerprint: Arc<std::sync::OnceLock<u64>>,
     /// Set once the index files are in the served snapshot.
     done: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -369,7 +375,11 @@ impl Loop {
         report: &dyn Fn(Event),
     ) {
         // Read before `prev`: when the index was done then, `prev` has its files.
-        let indexed = self.index.as_ref().filter(|j| j.done.load(Ordering::SeqCst)).map(|j| j.fingerprint);
+        let indexed = self
+            .index
+            .as_ref()
+            .filter(|j| j.done.load(Ordering::SeqCst))
+            .and_then(|j| j.fingerprint.get().copied());
         let prev = self.shared.state();
         let generation = prev.generation + 1;
         let base_path = config.map_or_else(|| prev.base_path.clone(), |c| c.base_path.clone());
@@ -378,13 +388,11 @@ impl Loop {
             Ok(built) => {
                 self.next_change = built.next_change.map(|d| d.unix()).filter(|&t| t > unix_now());
                 let mut files = built.output.files;
-                let deferred = built.search.map(|docs| {
+                let deferred = built.search.inspect(|_| {
                     // Until the new index is built, the last one is served.
                     if let Some(site) = &prev.site {
                         files.extend(index_files(site).map(|(k, v)| (k.clone(), v.clone())));
                     }
-                    let fingerprint = crate::render::fingerprint::of(&docs);
-                    (docs, fingerprint)
                 });
                 let snapshot =
                     Snapshot { routes: built.routes, pages: built.pages, files, copies: built.output.copies };
@@ -394,18 +402,8 @@ impl Loop {
                 let warnings = built.warnings.iter().count();
                 let site = Arc::new(snapshot);
                 match deferred {
-                    // Same documents as the index already served: it stays as it is.
-                    Some((_, fingerprint)) if indexed == Some(fingerprint) => {
-                        self.index = Some(IndexJob {
-                            site: Arc::clone(&site),
-                            docs: Arc::default(),
-                            fingerprint,
-                            done: Arc::new(true.into()),
-                        });
-                    }
-                    Some((docs, fingerprint)) => {
-                        self.spawn_index(Arc::clone(&site), Arc::new(docs), fingerprint)
-                    }
+                    // The index thread keeps the last index when the documents are the same.
+                    Some(docs) => self.spawn_index(Arc::clone(&site), Arc::new(docs), indexed),
                     None => self.index = None,
                 }
                 self.shared.publish(State {
@@ -433,7 +431,7 @@ impl Loop {
                 if let Some(job) = self.index.take() {
                     let served = prev.site.as_ref().is_some_and(|s| Arc::ptr_eq(s, &job.site));
                     if served && !job.done.load(Ordering::SeqCst) {
-                        self.spawn_index(job.site, job.docs, job.fingerprint);
+                        self.spawn_index(job.site, job.docs, None);
                     } else {
                         self.index = Some(job);
                     }
@@ -459,18 +457,21 @@ impl Loop {
 
 impl Loop {
     /// Builds the search index of `site` on a thread of its own; its files go into the served
-    /// snapshot when it is still `site`. Gives up when another build starts.
+    /// snapshot when it is still `site`. Gives up when another build starts. When the
+    /// documents have the fingerprint `indexed` (those of the index `site` already holds,
+    /// carried over from the last snapshot), that index stays and nothing is built.
     fn spawn_index(
         &mut self,
         site: Arc<Snapshot>,
         docs: Arc<Vec<crate::search::SearchDoc>>,
-        fingerprint: u64,
+        indexed: Option<u64>,
     ) {
         let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let fingerprint = Arc::new(std::sync::OnceLock::new());
         let job = IndexJob {
             site: Arc::clone(&site),
             docs: Arc::clone(&docs),
-            fingerprint,
+            fingerprint: Arc::clone(&fingerprint),
             done: Arc::clone(&done),
         };
         let serial = self.build_serial.load(Ordering::SeqCst);
@@ -479,7 +480,21 @@ impl Loop {
         shared.indexing.fetch_add(1, Ordering::SeqCst);
         let spawned = std::thread::Builder::new().name("loa-index".into()).spawn(move || {
             let cancelled = || counter.load(Ordering::SeqCst) != serial;
-            if let Some(files) = crate::search::build_index_unless(&docs, &cancelled)
+            // Hashing the documents takes a few milliseconds: here, not before the reload.
+            let print = *fingerprint.get_or_init(|| crate::render::fingerprint::of(&*docs));
+            if indexed == Some(print) {
+                done.store(true, Ordering::SeqCst);
+                shared.indexing.fetch_sub(1, Ordering::SeqCst);
+                return;
+            }
+            // An editor saving again and again gets the next reload first: the index waits
+            // until the site has been still for a moment.
+            let waited = Instant::now();
+            while waited.elapsed() < INDEX_DELAY && !cancelled() {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if !cancelled()
+                && let Some(files) = crate::search::build_index_unless(&docs, &cancelled)
                 && shared.replace_index(&site, files)
             {
                 done.store(true, Ordering::SeqCst);

@@ -21,8 +21,15 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 /// The folders under the site root whose files make up the site.
 pub const WATCHED_DIRS: &[&str] = &["content", "templates", "static", "themes"];
 
-/// Quiet time that ends a burst of events.
+/// Quiet time that ends a burst of events naming more than [`FEW_PATHS`] files (a `git
+/// checkout`, a folder copied in): long enough that such a burst is one rebuild.
 pub const QUIET: Duration = Duration::from_millis(100);
+/// Quiet time that ends a burst naming at most [`FEW_PATHS`] files: an editor's save (written
+/// in place, or a temp file renamed over) gives all its events within a millisecond or two, so
+/// the preview need not wait the full [`QUIET`] for it.
+pub const QUIET_FEW: Duration = Duration::from_millis(25);
+/// Most files a burst may name and still end after [`QUIET_FEW`].
+pub const FEW_PATHS: usize = 3;
 /// Longest a burst may keep growing before it is handled anyway.
 pub const MAX_BURST: Duration = Duration::from_secs(5);
 /// How often the polling watcher looks at the files.
@@ -224,7 +231,7 @@ impl Watch {
             if start.elapsed() >= MAX_BURST {
                 break;
             }
-            next = self.rx.recv_timeout(QUIET).ok();
+            next = self.rx.recv_timeout(quiet_for(&burst)).ok();
         }
         // A source folder created after start (e.g. the first static/ file) gets its watch.
         let tops: Vec<PathBuf> = WATCHED_DIRS
@@ -243,6 +250,12 @@ impl Watch {
         }
         burst
     }
+}
+
+/// How long a burst waits for more events before it ends: short for an editor's save, longer
+/// once it names many files or lost events.
+fn quiet_for(burst: &Burst) -> Duration {
+    if burst.paths.len() <= FEW_PATHS && !burst.rescan { QUIET_FEW } else { QUIET }
 }
 
 fn native_watcher(root: &Path, tx: Sender<Signal>) -> Result<RecommendedWatcher, notify::Error> {
@@ -495,6 +508,19 @@ fn fingerprint(path: &Path) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_save_ends_its_burst_sooner_than_many_files() {
+        let burst = |n: usize| Burst {
+            paths: (0..n).map(|i| PathBuf::from(format!("/s/content/{i}.md"))).collect(),
+            ..Burst::default()
+        };
+        assert_eq!(quiet_for(&burst(1)), QUIET_FEW);
+        assert_eq!(quiet_for(&burst(FEW_PATHS)), QUIET_FEW);
+        assert_eq!(quiet_for(&burst(FEW_PATHS + 1)), QUIET);
+        assert_eq!(quiet_for(&Burst { rescan: true, ..burst(1) }), QUIET);
+        assert!(QUIET_FEW < QUIET);
+    }
 
     #[test]
     fn editor_temp_names_are_not_sources() {

@@ -17,7 +17,7 @@ pub mod slug;
 
 pub use collate::compare as collate;
 pub use fold::{fold, tone_key};
-pub use nfc::nfc;
+pub use nfc::{nfc, nfc_cow};
 pub use slug::slugify;
 
 /// `c.is_alphanumeric()`, with fast paths for ASCII and the Latin blocks Vietnamese is written

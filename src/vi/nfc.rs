@@ -11,10 +11,23 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 ///
 /// Fast path: text the quick check proves NFC (almost all input) is copied as is.
 pub fn nfc(s: &str) -> String {
-    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
-        return s.to_string();
+    nfc_cow(s).into_owned()
+}
+
+/// [`nfc`] without a copy when `s` is already NFC (almost all input).
+pub fn nfc_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().all(plainly_nfc) || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        return std::borrow::Cow::Borrowed(s);
     }
-    s.nfc().collect()
+    std::borrow::Cow::Owned(s.nfc().collect())
+}
+
+/// Characters that are NFC whatever surrounds them (quick check "yes", combining class 0):
+/// everything below the combining marks (U+0300), the precomposed Vietnamese letters
+/// (U+1EA0–U+1EF9) and the dashes, quotes and dots of U+2010–U+2027. Checking these first
+/// is several times faster than the general quick check on Vietnamese text.
+fn plainly_nfc(c: char) -> bool {
+    matches!(c, '\0'..='\u{2FF}' | '\u{1EA0}'..='\u{1EF9}' | '\u{2010}'..='\u{2027}')
 }
 
 /// True if `s` is already in NFC (full check, not only the quick check).
@@ -44,6 +57,19 @@ mod tests {
         assert_eq!(nfc(nfd), "Ấ Ẫ Ữ ặ");
         // Marks in the other canonical order compose to the same letters.
         assert_eq!(nfc("a\u{323}\u{306}"), "ặ");
+    }
+
+    #[test]
+    fn plain_characters_are_nfc_in_any_company() {
+        use unicode_normalization::char::canonical_combining_class;
+        for c in (0u32..0x3000).filter_map(char::from_u32).filter(|&c| plainly_nfc(c)) {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "U+{:04X}", c as u32);
+            assert_eq!(canonical_combining_class(c), 0, "U+{:04X}", c as u32);
+        }
+        // Not plain: combining marks, and U+2000 (which decomposes to U+2002).
+        assert!(!plainly_nfc('\u{300}') && !plainly_nfc('\u{2000}'));
+        assert!(matches!(nfc_cow("Đảng “ủy” – hoà"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(nfc_cow("ho\u{300}a"), "h\u{f2}a");
     }
 
     #[test]
