@@ -67,6 +67,26 @@ pub struct Rendered {
     pub faq_answers: Vec<String>,
     /// The body as plain text (code blocks left out), blocks separated by `\n`: for search.
     pub text: std::sync::Arc<str>,
+    /// Memo of [`Rendered::html_print`].
+    pub html_print: HtmlPrint,
+}
+
+impl Rendered {
+    /// `render::fingerprint::of_text(&self.html)`, computed once: a rendered body is kept from
+    /// one `loa serve` rebuild to the next, and so is this.
+    pub fn html_print(&self) -> u64 {
+        *self.html_print.0.get_or_init(|| crate::render::fingerprint::of_text(&self.html))
+    }
+}
+
+/// A memo of a function of [`Rendered::html`]: it never makes two bodies differ.
+#[derive(Debug, Clone, Default)]
+pub struct HtmlPrint(std::sync::OnceLock<u64>);
+
+impl PartialEq for HtmlPrint {
+    fn eq(&self, _: &HtmlPrint) -> bool {
+        true
+    }
 }
 
 /// What `@/path.md` links may point at: content-relative source path → site URL path.

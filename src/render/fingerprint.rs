@@ -30,10 +30,16 @@ pub fn keyed(seed: u64) -> KeyHasher {
 
 /// Fingerprint of anything serializable.
 pub fn of<T: Serialize + ?Sized>(value: &T) -> u64 {
-    let mut h = Fingerprint(hasher());
+    of_with(value, None)
+}
+
+/// [`of`], taking the fingerprint of the long strings in `known` from there instead of hashing
+/// their bytes again.
+pub fn of_with<T: Serialize + ?Sized>(value: &T, known: Option<&Prehashed>) -> u64 {
+    let mut h = Fingerprint { hasher: hasher(), known };
     // The serializer never fails (`Error` is only a formality of the trait).
     let _ = value.serialize(&mut h);
-    h.0.finish()
+    h.hasher.finish()
 }
 
 /// Adds the fingerprint of `value` to `state`.
@@ -41,7 +47,51 @@ pub fn feed<T: Serialize + ?Sized, H: Hasher>(state: &mut H, value: &T) {
     state.write_u64(of(value));
 }
 
-struct Fingerprint<H>(H);
+/// [`feed`] with the strings of `known` (see [`of_with`]).
+pub fn feed_with<T: Serialize + ?Sized, H: Hasher>(state: &mut H, value: &T, known: Option<&Prehashed>) {
+    state.write_u64(of_with(value, known));
+}
+
+/// The fingerprint of a string's bytes, as [`Prehashed`] records it.
+pub fn of_text(text: &str) -> u64 {
+    let mut h = hasher();
+    h.write(text.as_bytes());
+    h.finish()
+}
+
+/// Long strings whose fingerprint ([`of_text`]) is already known, by address and length: the
+/// rendered bodies, whose fingerprint is kept with them from one rebuild to the next, so a
+/// rebuild does not hash every page's HTML again to learn that it did not change.
+///
+/// Sound only while every registered string is alive and unchanged (no other string can then
+/// start at the same address with the same length): a `Prehashed` borrows nothing, so its
+/// owner must drop it before the strings (`render_site` keeps it next to the bodies it was
+/// made from).
+#[derive(Default)]
+pub struct Prehashed(std::collections::HashMap<usize, (usize, u64), foldhash::fast::FixedState>);
+
+impl Prehashed {
+    /// Strings shorter than this are hashed as they are.
+    pub const MIN_LEN: usize = 256;
+
+    /// Registers each `(string, of_text(string))`.
+    pub fn new<'a>(known: impl Iterator<Item = (&'a str, u64)>) -> Prehashed {
+        let known = known.filter(|(s, _)| s.len() >= Self::MIN_LEN);
+        Prehashed(known.map(|(s, print)| (s.as_ptr() as usize, (s.len(), print))).collect())
+    }
+
+    fn get(&self, s: &str) -> Option<u64> {
+        if s.len() < Self::MIN_LEN {
+            return None;
+        }
+        self.0.get(&(s.as_ptr() as usize)).filter(|(len, _)| *len == s.len()).map(|&(_, print)| print)
+    }
+}
+
+struct Fingerprint<'k, H> {
+    hasher: H,
+    known: Option<&'k Prehashed>,
+}
 
 #[derive(Debug)]
 struct Never;
@@ -77,21 +127,29 @@ const MAP: u8 = 12;
 const STRUCT: u8 = 13;
 const END: u8 = 14;
 const FIELD: u8 = 15;
+/// Before the fingerprint of a [`Prehashed`] string (after its length).
+const KNOWN: u8 = 16;
 
-impl<H: Hasher> Fingerprint<H> {
+impl<H: Hasher> Fingerprint<'_, H> {
     fn tag(&mut self, t: u8) {
-        self.0.write_u8(t);
+        self.hasher.write_u8(t);
     }
 
     fn str(&mut self, s: &str) {
-        self.0.write_usize(s.len());
-        self.0.write(s.as_bytes());
+        self.hasher.write_usize(s.len());
+        match self.known.and_then(|k| k.get(s)) {
+            Some(print) => {
+                self.hasher.write_u8(KNOWN);
+                self.hasher.write_u64(print);
+            }
+            None => self.hasher.write(s.as_bytes()),
+        }
     }
 }
 
 type R = Result<(), Never>;
 
-impl<H: Hasher> ser::Serializer for &mut Fingerprint<H> {
+impl<H: Hasher> ser::Serializer for &mut Fingerprint<'_, H> {
     type Ok = ();
     type Error = Never;
     type SerializeSeq = Self;
@@ -104,7 +162,7 @@ impl<H: Hasher> ser::Serializer for &mut Fingerprint<H> {
 
     fn serialize_bool(self, v: bool) -> R {
         self.tag(BOOL);
-        self.0.write_u8(u8::from(v));
+        self.hasher.write_u8(u8::from(v));
         Ok(())
     }
     fn serialize_i8(self, v: i8) -> R {
@@ -118,12 +176,12 @@ impl<H: Hasher> ser::Serializer for &mut Fingerprint<H> {
     }
     fn serialize_i64(self, v: i64) -> R {
         self.tag(INT);
-        self.0.write_i64(v);
+        self.hasher.write_i64(v);
         Ok(())
     }
     fn serialize_i128(self, v: i128) -> R {
         self.tag(INT);
-        self.0.write_i128(v);
+        self.hasher.write_i128(v);
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> R {
@@ -137,12 +195,12 @@ impl<H: Hasher> ser::Serializer for &mut Fingerprint<H> {
     }
     fn serialize_u64(self, v: u64) -> R {
         self.tag(UINT);
-        self.0.write_u64(v);
+        self.hasher.write_u64(v);
         Ok(())
     }
     fn serialize_u128(self, v: u128) -> R {
         self.tag(UINT);
-        self.0.write_u128(v);
+        self.hasher.write_u128(v);
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> R {
@@ -150,12 +208,12 @@ impl<H: Hasher> ser::Serializer for &mut Fingerprint<H> {
     }
     fn serialize_f64(self, v: f64) -> R {
         self.tag(FLOAT);
-        self.0.write_u64(v.to_bits());
+        self.hasher.write_u64(v.to_bits());
         Ok(())
     }
     fn serialize_char(self, v: char) -> R {
         self.tag(CHAR);
-        self.0.write_u32(v.into());
+        self.hasher.write_u32(v.into());
         Ok(())
     }
     fn serialize_str(self, v: &str) -> R {
@@ -165,8 +223,8 @@ impl<H: Hasher> ser::Serializer for &mut Fingerprint<H> {
     }
     fn serialize_bytes(self, v: &[u8]) -> R {
         self.tag(BYTES);
-        self.0.write_usize(v.len());
-        self.0.write(v);
+        self.hasher.write_usize(v.len());
+        self.hasher.write(v);
         Ok(())
     }
     fn serialize_none(self) -> R {
@@ -249,7 +307,7 @@ impl<H: Hasher> ser::Serializer for &mut Fingerprint<H> {
     }
 }
 
-impl<H: Hasher> ser::SerializeSeq for &mut Fingerprint<H> {
+impl<H: Hasher> ser::SerializeSeq for &mut Fingerprint<'_, H> {
     type Ok = ();
     type Error = Never;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
@@ -261,7 +319,7 @@ impl<H: Hasher> ser::SerializeSeq for &mut Fingerprint<H> {
     }
 }
 
-impl<H: Hasher> ser::SerializeTuple for &mut Fingerprint<H> {
+impl<H: Hasher> ser::SerializeTuple for &mut Fingerprint<'_, H> {
     type Ok = ();
     type Error = Never;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
@@ -273,7 +331,7 @@ impl<H: Hasher> ser::SerializeTuple for &mut Fingerprint<H> {
     }
 }
 
-impl<H: Hasher> ser::SerializeTupleStruct for &mut Fingerprint<H> {
+impl<H: Hasher> ser::SerializeTupleStruct for &mut Fingerprint<'_, H> {
     type Ok = ();
     type Error = Never;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
@@ -285,7 +343,7 @@ impl<H: Hasher> ser::SerializeTupleStruct for &mut Fingerprint<H> {
     }
 }
 
-impl<H: Hasher> ser::SerializeTupleVariant for &mut Fingerprint<H> {
+impl<H: Hasher> ser::SerializeTupleVariant for &mut Fingerprint<'_, H> {
     type Ok = ();
     type Error = Never;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
@@ -297,7 +355,7 @@ impl<H: Hasher> ser::SerializeTupleVariant for &mut Fingerprint<H> {
     }
 }
 
-impl<H: Hasher> ser::SerializeMap for &mut Fingerprint<H> {
+impl<H: Hasher> ser::SerializeMap for &mut Fingerprint<'_, H> {
     type Ok = ();
     type Error = Never;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> R {
@@ -313,7 +371,7 @@ impl<H: Hasher> ser::SerializeMap for &mut Fingerprint<H> {
     }
 }
 
-impl<H: Hasher> ser::SerializeStruct for &mut Fingerprint<H> {
+impl<H: Hasher> ser::SerializeStruct for &mut Fingerprint<'_, H> {
     type Ok = ();
     type Error = Never;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
@@ -333,7 +391,7 @@ impl<H: Hasher> ser::SerializeStruct for &mut Fingerprint<H> {
     }
 }
 
-impl<H: Hasher> ser::SerializeStructVariant for &mut Fingerprint<H> {
+impl<H: Hasher> ser::SerializeStructVariant for &mut Fingerprint<'_, H> {
     type Ok = ();
     type Error = Never;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
@@ -377,5 +435,31 @@ mod tests {
         assert_ne!(base, view("Học tập", vec!["a", "b"], Some(2)));
         assert_ne!(of(&serde_json::json!({"a": 1})), of(&serde_json::json!({"a": "1"})));
         assert_ne!(of(&(Some(()), None::<()>)), of(&(None::<()>, Some(()))));
+    }
+
+    #[test]
+    fn known_bodies_fingerprint_by_content_not_by_address() {
+        let print = |body: &str, known: &Prehashed| of_with(&("Tiêu đề", body), Some(known));
+        let body = "Xã hội học tập. ".repeat(40);
+        let same = body.clone();
+        let edited = format!("{body}!");
+        let (k1, k2) = (
+            Prehashed::new([(body.as_str(), of_text(&body))].into_iter()),
+            Prehashed::new([(same.as_str(), of_text(&same))].into_iter()),
+        );
+        // The same text rendered again (another string) keeps the fingerprint.
+        assert_ne!(body.as_ptr(), same.as_ptr());
+        assert_eq!(print(&body, &k1), print(&same, &k2));
+        let k3 = Prehashed::new([(edited.as_str(), of_text(&edited))].into_iter());
+        assert_ne!(print(&body, &k1), print(&edited, &k3));
+        // A string that is not registered is hashed by its bytes: a copy at another address
+        // with another text of the same length differs.
+        let other = body.replace('X', "x");
+        assert_eq!(other.len(), body.len());
+        assert_ne!(print(&body, &k1), print(&other, &k1));
+        // Short strings are never looked up.
+        let short = "ngắn";
+        let k4 = Prehashed::new([(short, 7)].into_iter());
+        assert_eq!(print(short, &k4), print(short, &Prehashed::default()));
     }
 }

@@ -118,6 +118,8 @@ pub struct Memo<'a> {
     pub cards: Vec<u64>,
     /// Fingerprint of the templates and the global context.
     pub epoch: u64,
+    /// The rendered bodies, whose fingerprints are kept with them.
+    pub bodies: fingerprint::Prehashed,
 }
 
 /// Adds one value to a template context.
@@ -127,21 +129,21 @@ type Fill<'v> = Box<dyn FnOnce(&mut Context) + 'v>;
 /// views as they are added, and the context itself is only built when the output is not in
 /// the cache.
 pub(crate) struct Ctx<'v> {
-    key: Option<fingerprint::KeyHasher>,
+    key: Option<(fingerprint::KeyHasher, &'v fingerprint::Prehashed)>,
     fill: Vec<Fill<'v>>,
 }
 
 impl<'v> Ctx<'v> {
-    pub(crate) fn new(env: &Env<'_>) -> Ctx<'v> {
-        Ctx { key: env.memo.as_ref().map(|m| fingerprint::keyed(m.epoch)), fill: Vec::new() }
+    pub(crate) fn new(env: &'v Env<'_>) -> Ctx<'v> {
+        Ctx { key: env.memo.as_ref().map(|m| (fingerprint::keyed(m.epoch), &m.bodies)), fill: Vec::new() }
     }
 
     /// Adds `value` as `name`.
     pub(crate) fn insert<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &'v T) {
-        if let Some(h) = &mut self.key {
+        if let Some((h, known)) = &mut self.key {
             use std::hash::Hasher;
             h.write(name.as_bytes());
-            fingerprint::feed(h, value);
+            fingerprint::feed_with(h, value, Some(known));
         }
         self.fill.push(Box::new(move |c: &mut Context| c.insert(name, value)));
     }
@@ -155,10 +157,10 @@ impl<'v> Ctx<'v> {
         view: &'v T,
         ids: Vec<usize>,
     ) {
-        if let (Some(h), Some(m)) = (&mut self.key, &env.memo) {
+        if let (Some((h, known)), Some(m)) = (&mut self.key, &env.memo) {
             use std::hash::Hasher;
             h.write(name.as_bytes());
-            fingerprint::feed(h, view);
+            fingerprint::feed_with(h, view, Some(known));
             h.write_usize(ids.len());
             ids.iter().for_each(|&i| h.write_u64(m.cards[i]));
         }
@@ -301,6 +303,10 @@ pub fn render_site(
         cards: cards.par_iter().map(fingerprint::of).collect(),
         // Config is in every view it shows (URLs, titles…); its debug form covers the rest.
         epoch: fingerprint::of(&(templates.fingerprint, &site_view, format!("{config:?}"))),
+        // Dropped with `env`, before the bodies it points into.
+        bodies: fingerprint::Prehashed::new(
+            bodies.pages.iter().chain(bodies.sections.iter()).map(|r| (r.html.as_str(), r.html_print())),
+        ),
     });
     let env =
         Env { config, site, bodies, cards, templates, links, cites, backlinks, lists, card_values, memo };
@@ -465,7 +471,7 @@ pub(crate) fn render_ctx(
         render_template(env, template, &c, source).map(Bytes::new)
     };
     match (key, &env.memo) {
-        (Some(mut h), Some(m)) => {
+        (Some((mut h, _)), Some(m)) => {
             use std::hash::Hasher;
             h.write(template.as_bytes());
             m.store.try_get_or(h.finish(), render)
