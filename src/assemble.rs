@@ -101,13 +101,13 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
         if publish.is_some_and(|t| t > opts.now) || expire.is_some_and(|t| t <= opts.now) {
             continue;
         }
-        included.push((rel, p.file, m, p.key_lines, p.body, p.body_line));
+        included.push((rel, p.file, m, p.key_lines, (p.body, p.body_line, p.source_print)));
     }
     // Each page on its own (in parallel), then gathered in file order.
     let assembled: Vec<_> = included
         .into_par_iter()
-        .map(|(rel, file, m, key_lines, body, body_line)| {
-            page(config, &sections, &dirs, &rel, file, *m, key_lines, body, body_line)
+        .map(|(rel, file, m, key_lines, body)| {
+            page(config, &sections, &dirs, &rel, file, *m, key_lines, body)
         })
         .collect();
     for result in assembled {
@@ -391,8 +391,7 @@ fn page(
     file: String,
     m: PageMatter,
     key_lines: KeyLines,
-    body: std::sync::Arc<str>,
-    body_line: usize,
+    (body, body_line, source_print): (std::sync::Arc<str>, usize, Option<u64>),
 ) -> Result<(Document, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let is_bundle = rel == "index.md" || rel.ends_with("/index.md");
@@ -553,6 +552,7 @@ fn page(
             extra: m.extra,
             body,
             body_line,
+            source_print,
             bundle_dir: is_bundle.then(|| format!("content/{}", parent_dir(rel))),
             key_lines,
             file,

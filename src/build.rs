@@ -213,10 +213,18 @@ fn parse_all(sources: &[crate::content::Source], cache: Option<&BuildCache>) -> 
         .par_iter()
         .map(|s| {
             let is_section = s.rel == "_index.md" || s.rel.ends_with("/_index.md");
-            let parse = || crate::parse::parse_file(&s.text, &s.file, is_section);
-            match cache {
-                Some(c) => c.parsed.get_or(crate::cache::key_of(&(&s.file, &s.text, is_section)), parse),
-                None => parse(),
+            let parse = || {
+                let parsed = crate::parse::parse_file(&s.text, &s.file, is_section);
+                parsed.map(|p| crate::content::Parsed { source_print: s.print, ..p })
+            };
+            match (cache, s.print) {
+                (Some(c), Some(print)) => {
+                    c.parsed.get_or(crate::cache::key_of(&(&s.file, print, is_section)), parse)
+                }
+                (Some(c), None) => {
+                    c.parsed.get_or(crate::cache::key_of(&(&s.file, &s.text, is_section)), parse)
+                }
+                (None, _) => parse(),
             }
         })
         .collect();
@@ -304,7 +312,15 @@ fn markdown_all(
             };
             let key = || {
                 let answers: Vec<&String> = p.faq.iter().map(|f| &f.a).collect();
-                crate::cache::key_of(&(registry, &p.file, &p.body, p.body_line, &url, own, answers))
+                match p.source_print {
+                    // The body is a function of the file's text.
+                    Some(print) => {
+                        crate::cache::key_of(&(registry, &p.file, print, p.body_line, &url, own, answers))
+                    }
+                    None => {
+                        crate::cache::key_of(&(registry, &p.file, &p.body, p.body_line, &url, own, answers))
+                    }
+                }
             };
             cached(&key, &|| render_page_body(p, opts))
         })

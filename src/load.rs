@@ -139,7 +139,8 @@ fn read_source_cached(
     let meta = std::fs::metadata(path).map_err(|e| io_error(&file, &e))?;
     // Only `loa serve` has a cache: `loa build` never computes a key.
     match cache.and_then(|(c, now)| Some((c, stable_key(&file, &meta, now)?))) {
-        Some((c, key)) => c.try_get_or(key, || read_checked(rel, path, file, &meta)),
+        Some((c, key)) => c.try_get_or(key, || with_print(read_checked(rel, path, file, &meta))),
+        None if cache.is_some() => with_print(read_checked(rel, path, file, &meta)),
         None => read_checked(rel, path, file, &meta),
     }
 }
@@ -174,6 +175,11 @@ fn stable_key(file: &str, meta: &std::fs::Metadata, now: u64) -> Option<u64> {
     }
 }
 
+/// The source with its [`Source::print`] (only `loa serve` has a use for it).
+fn with_print(read: Result<Option<Source>, Diagnostic>) -> Result<Option<Source>, Diagnostic> {
+    read.map(|s| s.map(|s| Source { print: Some(crate::render::fingerprint::of_text(&s.text)), ..s }))
+}
+
 fn read_checked(
     rel: String,
     path: &Path,
@@ -194,7 +200,7 @@ fn read_checked(
             .with_hint("xóa tệp hoặc viết nội dung cho nó"));
     }
     let text = crate::parse::decode_borrowed(&bytes, &file)?;
-    Ok(Some(Source { file, rel, text: (*text).into() }))
+    Ok(Some(Source { file, rel, text: (*text).into(), print: None }))
 }
 
 fn io_error(file: &str, e: &std::io::Error) -> Diagnostic {

@@ -482,6 +482,7 @@ pub fn parse_file(text: &str, file: &str, is_section: bool) -> Result<Parsed, Di
         ))
     };
     Ok(Parsed {
+        source_print: None,
         file: file.to_string(),
         matter,
         key_lines,
