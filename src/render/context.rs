@@ -263,9 +263,10 @@ pub struct PageCard {
 /// A page, as `page` in `article.html`, `page.html` and the other kind templates.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView<'a> {
-    /// Everything a listing shows (title, url, dates, summary, terms, audiences, image).
+    /// Everything a listing shows (title, url, dates, summary, terms, audiences, image); its
+    /// fingerprint is the card's.
     #[serde(flatten)]
-    pub card: &'a PageCard,
+    pub card: crate::render::fingerprint::Derived<'a, &'a PageCard>,
     /// The body as HTML. Output it with `| safe`.
     pub content: &'a str,
     /// Headings of level 2 and deeper, in order.
@@ -296,8 +297,9 @@ pub struct PageView<'a> {
     pub faq_jsonld: Option<String>,
     /// Glossary entries of this page (`glossary:`).
     pub glossary: &'a [crate::content::GlossaryItem],
-    /// schema.org JSON-LD for the page (`NewsArticle` for articles), safe in a `<script>`.
-    pub jsonld: Option<String>,
+    /// schema.org JSON-LD for the page (`NewsArticle` for articles), safe in a `<script>`:
+    /// made from the card alone, and only when the page is rendered.
+    pub jsonld: crate::render::fingerprint::Derived<'a, Option<String>>,
     /// Share links that need no third-party script.
     pub share: ShareView,
 }

@@ -37,9 +37,71 @@ pub fn of<T: Serialize + ?Sized>(value: &T) -> u64 {
 /// their bytes again.
 pub fn of_with<T: Serialize + ?Sized>(value: &T, known: Option<&Prehashed>) -> u64 {
     let mut h = Fingerprint { hasher: hasher(), known };
+    let _active = Active::enter();
     // The serializer never fails (`Error` is only a formality of the trait).
     let _ = value.serialize(&mut h);
     h.hasher.finish()
+}
+
+thread_local! {
+    /// True while this thread computes a fingerprint (see [`Derived`]).
+    static ACTIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks this thread as fingerprinting until dropped (restoring what it was, so nesting and
+/// unwinding are fine).
+struct Active(bool);
+
+impl Active {
+    fn enter() -> Active {
+        Active(ACTIVE.with(|a| a.replace(true)))
+    }
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        ACTIVE.with(|a| a.set(self.0));
+    }
+}
+
+/// A view field whose fingerprint is given instead of computed from its value, for a value
+/// that is a function of inputs whose fingerprint is already known: a page's card (every
+/// build with a memo fingerprints all cards anyway) and what is made from it alone, such as
+/// the page's JSON-LD. `make` runs only when the output is rendered, so an unchanged page
+/// costs neither the making nor the hashing of it.
+///
+/// Contract: `key` must change whenever `make()` would give something else. Serialized for a
+/// fingerprint, it is a struct with one field (so it can also be `#[serde(flatten)]`ed).
+pub struct Derived<'a, T> {
+    /// The fingerprint of everything `make` reads.
+    pub key: u64,
+    /// Makes the value.
+    pub make: &'a (dyn Fn() -> T + Sync + 'a),
+}
+
+impl<T> Clone for Derived<'_, T> {
+    fn clone(&self) -> Self {
+        Derived { key: self.key, make: self.make }
+    }
+}
+
+impl<T> std::fmt::Debug for Derived<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Derived({:016x})", self.key)
+    }
+}
+
+impl<T: Serialize> Serialize for Derived<'_, T> {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use ser::SerializeStruct;
+        if ACTIVE.with(std::cell::Cell::get) {
+            let mut st = s.serialize_struct("Derived", 1)?;
+            st.serialize_field("derived", &self.key)?;
+            st.end()
+        } else {
+            (self.make)().serialize(s)
+        }
+    }
 }
 
 /// Adds the fingerprint of `value` to `state`.
@@ -435,6 +497,23 @@ mod tests {
         assert_ne!(base, view("Học tập", vec!["a", "b"], Some(2)));
         assert_ne!(of(&serde_json::json!({"a": 1})), of(&serde_json::json!({"a": "1"})));
         assert_ne!(of(&(Some(()), None::<()>)), of(&(None::<()>, Some(()))));
+    }
+
+    #[test]
+    fn derived_values_fingerprint_by_key_and_are_made_only_to_render() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let made = AtomicUsize::new(0);
+        let make = || {
+            made.fetch_add(1, Ordering::SeqCst);
+            "JSON-LD".to_string()
+        };
+        let view = |key| ("Tiêu đề", Derived { key, make: &make });
+        assert_eq!(of(&view(1)), of(&view(1)));
+        assert_ne!(of(&view(1)), of(&view(2)), "the key is the fingerprint");
+        assert_eq!(made.load(Ordering::SeqCst), 0, "never made for a fingerprint");
+        // Rendered (any other serializer): the value itself.
+        assert_eq!(serde_json::to_string(&view(1)).unwrap(), r#"["Tiêu đề","JSON-LD"]"#);
+        assert_eq!(made.load(Ordering::SeqCst), 1);
     }
 
     #[test]

@@ -615,8 +615,12 @@ fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
         .map(link)
         .collect();
     let (faq, faq_jsonld) = documents::faq_view(env, i);
+    // The card's fingerprint (0 when nothing is fingerprinted: no memo).
+    let card_print = env.memo.as_ref().map_or(0, |m| m.cards[i]);
+    let card = || &env.cards[i];
+    let jsonld = || article_jsonld(env, i);
     let view = PageView {
-        card: &env.cards[i],
+        card: fingerprint::Derived { key: card_print, make: &card },
         content: &r.html,
         toc: &r.toc,
         syllables: r.syllables,
@@ -632,7 +636,8 @@ fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
         faq,
         faq_jsonld,
         glossary: &p.glossary,
-        jsonld: article_jsonld(env, i),
+        // A function of the card (and the config, in every fingerprint).
+        jsonld: fingerprint::Derived { key: card_print, make: &jsonld },
         share: context::ShareView {
             facebook: format!(
                 "https://www.facebook.com/sharer/sharer.php?u={}",
@@ -673,18 +678,19 @@ pub fn percent_encode(s: &str) -> String {
 }
 
 /// schema.org `NewsArticle` JSON-LD for an article page.
+/// The JSON-LD of page `i`: made from its card and the config only (its fingerprint is the
+/// card's, see `render_page`).
 fn article_jsonld(env: &Env<'_>, i: usize) -> Option<String> {
-    let p = &env.site.pages[i];
-    if p.kind != Kind::Article {
+    let c = &env.cards[i];
+    if c.kind != Kind::Article.as_str() {
         return None;
     }
-    let c = &env.cards[i];
     let image = c.image.clone().unwrap_or_else(|| env.config.permalink("/og-default.png"));
     let org = serde_json::json!({"@type": "Organization", "name": env.config.title, "url": env.config.permalink("/")});
     let json = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": p.title,
+        "headline": c.title,
         "description": c.description,
         "datePublished": c.date.as_ref().map(|d| d.rfc3339.clone()),
         "dateModified": c.updated.as_ref().or(c.date.as_ref()).map(|d| d.rfc3339.clone()),

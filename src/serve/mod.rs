@@ -505,7 +505,10 @@ impl Loop {
             // No thread to spare: the last index stays served until the next build.
             self.shared.indexing.fetch_sub(1, Ordering::SeqCst);
         }
-        self.index = Some(job);
+        // The last job's documents are freed off the way of the reload.
+        if let Some(old) = self.index.replace(job) {
+            crate::cache::drop_later(old);
+        }
     }
 }
 
