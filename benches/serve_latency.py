@@ -2,12 +2,14 @@
 """Edit-to-reload latency of `loa serve` (issue 5): the time from a saved edit of one article
 to the `reload` Server-Sent Event reaching a client, the way a browser tab gets it.
 
-usage: benches/serve_latency.py LOA_BINARY SITE_DIR [EDITS=20]
+usage: benches/serve_latency.py LOA_BINARY SITE_DIR [EDITS=20] [GAP_SECONDS=0.5]
 
 SITE_DIR is a loa site (e.g. a gen_corpus.py corpus: it edits content/articles/*.md). The
 script starts `loa serve --port 0`-like on a free port, waits for the first build, then for
 each edit appends a sentence to one article (the same file every time, as an editor would),
-and measures until the reload event. It restores the article at the end. Prints the median,
+and measures until the reload event; the next edit comes GAP_SECONDS after the reload (with a
+gap of 3 s or more, `loa serve` has built the search index of the last edit in between: its
+index waits until the site has been still for 1 s). It restores the article at the end. Prints the median,
 min and max in milliseconds, and the server's own build time from /__loa/status.
 """
 import json
@@ -36,6 +38,7 @@ def status(port):
 def main():
     loa, site = sys.argv[1], sys.argv[2]
     edits = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+    gap = float(sys.argv[4]) if len(sys.argv) > 4 else 0.5
     port = free_port()
     server = subprocess.Popen([loa, "serve", "--root", site, "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -71,7 +74,7 @@ def main():
         wait_event("hello")
         times = []
         for i in range(edits):
-            time.sleep(0.5)
+            time.sleep(gap)
             with open(target, "a", encoding="utf-8") as f:
                 f.write(f"\nCâu sửa số {i} để đo thời gian tải lại.\n")
             t0 = time.perf_counter()
@@ -80,7 +83,7 @@ def main():
         with open(target, "w", encoding="utf-8") as f:
             f.write(original)
         st = status(port)
-        print(f"edits: {edits}  median: {statistics.median(times):.0f} ms  min: {min(times):.0f} ms  "
+        print(f"edits: {edits}  gap: {gap} s  median: {statistics.median(times):.0f} ms  min: {min(times):.0f} ms  "
               f"max: {max(times):.0f} ms  last build: {st.get('build_ms')} ms")
     finally:
         server.terminate()
