@@ -339,15 +339,24 @@ pub fn render_site(
             })
             .collect()
     };
-    let (problems, index, deferred) = if defer_search {
+    let (problems, deferred) = if defer_search {
         let (problems, docs) = rayon::join(pages, || search_docs(&env));
-        (problems, BTreeMap::new(), Some(docs))
+        (problems, Some(docs))
     } else {
-        let (problems, index) = rayon::join(pages, || crate::search::build_index(&search_docs(&env)));
-        (problems, index, None)
+        // The index files go to the sink as they are made, like the pages.
+        let index_problems = std::sync::Mutex::new(Vec::new());
+        let emit = |path: String, bytes: Vec<u8>| {
+            if let Some(d) = deliver(path, Bytes::new(bytes)) {
+                index_problems.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(d);
+            }
+        };
+        let (mut problems, _) =
+            rayon::join(pages, || crate::search::write_index(&search_docs(&env), &|| false, &emit));
+        problems.extend(index_problems.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
+        (problems, None)
     };
     diags.extend(Diagnostics(problems));
-    let mut extra: Vec<(String, Vec<u8>)> = index.into_iter().collect();
+    let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
     if templates.has("404.html") {
         match templates.tera.render("404.html", &Context::new()) {
             Ok(s) => extra.push(("404.html".to_string(), s.into_bytes())),

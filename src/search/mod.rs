@@ -88,7 +88,8 @@ pub struct SearchDoc {
 struct Meta<'a> {
     /// [`FORMAT`].
     format: u32,
-    /// Hash of every other index file; appended as `?v=` so caches never mix two builds.
+    /// Hash of every other index file (its path and the FNV-1a of its bytes, in path order);
+    /// appended as `?v=` so caches never mix two builds.
     v: String,
     /// Number of pages; ids are `0..docs`.
     docs: usize,
@@ -127,20 +128,41 @@ pub fn build_index_unless(
     docs: &[SearchDoc],
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<BTreeMap<String, Vec<u8>>> {
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let keep = |path: String, bytes: Vec<u8>| {
+        files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, bytes);
+    };
+    write_index(docs, cancelled, &keep)?;
+    Some(files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
+}
+
+/// Builds the index and hands each file to `emit` (path under [`INDEX_DIR`], bytes) as soon as
+/// it is made, `meta.json` last; the postings are freed shard by shard as they are written, so
+/// the index is never held twice (a large site's index is tens of MiB). `None` when
+/// `cancelled()` turned true (files already emitted are then incomplete).
+pub fn write_index(
+    docs: &[SearchDoc],
+    cancelled: &(dyn Fn() -> bool + Sync),
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+) -> Option<()> {
     let docs = sorted(docs);
-    let mut files = BTreeMap::new();
+    // (path, FNV-1a of the bytes) of every file, for the version in meta.json.
+    let hashes = std::sync::Mutex::new(Vec::new());
+    let out = |path: String, bytes: Vec<u8>| {
+        let h = encode::fnv1a_more(encode::fnv1a(""), &bytes);
+        hashes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((path.clone(), h));
+        emit(path, bytes);
+    };
     let built = postings::build(&docs, cancelled)?;
     if cancelled() {
         return None;
     }
     let bits = shard_bits(built.term_bytes(), TERM_SHARD_TARGET);
     let pbits = shard_bits(built.position_bytes(), POSITION_SHARD_TARGET);
-    for (shard, file) in built.term_shards(bits).into_iter().enumerate() {
-        files.insert(format!("{INDEX_DIR}/t/{}.json", encode::shard_name(shard as u32, bits)), file);
-    }
-    for (shard, file) in built.position_shards(pbits).into_iter().enumerate() {
-        files.insert(format!("{INDEX_DIR}/p/{}.json", encode::shard_name(shard as u32, pbits)), file);
-    }
+    built.write_shards(bits, pbits, &|kind, shard, bytes| {
+        let name = encode::shard_name(shard, if kind == "t" { bits } else { pbits });
+        out(format!("{INDEX_DIR}/{kind}/{name}.json"), bytes);
+    });
     let sections = groups(&docs, |d| std::slice::from_ref(&d.section), true);
     let audiences = groups(&docs, |d| &d.audiences, false);
     let tags = groups(&docs, |d| &d.tags, true);
@@ -154,16 +176,18 @@ pub fn build_index_unless(
                 (&*d.url, &*d.title, section, &*d.kind, d.date.as_deref(), &*d.summary)
             })
             .collect();
-        files.insert(format!("{INDEX_DIR}/d/{n}.json"), encode::to_json(&rows));
+        out(format!("{INDEX_DIR}/d/{n}.json"), encode::to_json(&rows));
     }
     for (prefix, list) in [("s", &sections), ("a", &audiences), ("t", &tags)] {
         for (i, (_, ids)) in list.iter().enumerate() {
-            files.insert(format!("{INDEX_DIR}/f/{prefix}{i}.json"), encode::to_json(&encode_ids(ids)));
+            out(format!("{INDEX_DIR}/f/{prefix}{i}.json"), encode::to_json(&encode_ids(ids)));
         }
     }
+    let mut hashes = hashes.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    hashes.sort_unstable();
     let mut version = encode::fnv1a("");
-    for (path, bytes) in &files {
-        version = encode::fnv1a_more(encode::fnv1a_more(version, path.as_bytes()), bytes);
+    for (path, h) in &hashes {
+        version = encode::fnv1a_more(encode::fnv1a_more(version, path.as_bytes()), &h.to_le_bytes());
     }
     let meta = Meta {
         format: FORMAT,
@@ -177,8 +201,8 @@ pub fn build_index_unless(
         audiences: names(&audiences),
         tags: names(&tags),
     };
-    files.insert(format!("{INDEX_DIR}/meta.json"), encode::to_json(&meta));
-    Some(files)
+    emit(format!("{INDEX_DIR}/meta.json"), encode::to_json(&meta));
+    Some(())
 }
 
 /// Docs in id order: newest first, undated last, then by url, title and text.
@@ -428,6 +452,26 @@ mod tests {
         assert_eq!(p, [0, 2, 3, (6 << 2) - 3]);
         let shard = encode::shard_name(encode::shard_of("hoc quy khuyen", pbits), pbits);
         assert!(json(&files, &format!("p/{shard}.json")).get("hoc quy khuyen").is_none(), "across ';'");
+    }
+
+    #[test]
+    fn streamed_files_are_the_index_each_once_with_meta_last() {
+        let docs: Vec<SearchDoc> = (0..30)
+            .map(|i| doc(&format!("/p{i}/"), &format!("Bài {i}"), "Khuyến học, khuyến tài."))
+            .collect();
+        let emitted = std::sync::Mutex::new(Vec::new());
+        write_index(&docs, &|| false, &|path, bytes| emitted.lock().unwrap().push((path, bytes)));
+        let emitted = emitted.into_inner().unwrap();
+        assert_eq!(emitted.last().map(|(p, _)| p.as_str()), Some("tim-kiem/index/meta.json"));
+        let files: BTreeMap<String, Vec<u8>> = emitted.iter().cloned().collect();
+        assert_eq!(files.len(), emitted.len(), "a file emitted twice");
+        assert_eq!(files, build_index(&docs));
+        // The version covers every file: one changed summary (a `d/` file only) changes it.
+        let mut changed = docs.clone();
+        changed[29].summary = "Tóm tắt mới".into();
+        let v = |f: &BTreeMap<String, Vec<u8>>| json(f, "meta.json")["v"].clone();
+        assert_ne!(v(&files), v(&build_index(&changed)));
+        assert_eq!(v(&files), v(&build_index(&docs)));
     }
 
     #[test]

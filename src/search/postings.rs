@@ -321,11 +321,11 @@ pub struct Built {
 }
 
 #[derive(Serialize, Default)]
-struct TermShard<'a> {
+struct TermShard {
     /// Bigrams, keyed `"fold fold"`.
-    b: BTreeMap<String, &'a Postings>,
+    b: BTreeMap<String, Postings>,
     /// Unigrams, per spelling.
-    u: BTreeMap<&'a str, BTreeMap<&'a str, &'a Postings>>,
+    u: BTreeMap<Arc<str>, Spellings>,
 }
 
 /// Tokenises every doc (in parallel) and merges the postings in id order; `None` when
@@ -446,27 +446,32 @@ impl Built {
         self.trigrams.values().map(|p| 24 + p.text.len()).sum()
     }
 
-    /// The `2^bits` postings shard files, in shard order.
-    pub fn term_shards(&self, bits: u32) -> Vec<Vec<u8>> {
-        let mut shards: Vec<TermShard<'_>> = (0..1usize << bits).map(|_| TermShard::default()).collect();
-        for (key, variants) in self.folds.iter().filter(|f| !f.1.is_empty()) {
-            let variants = variants.iter().map(|(tone, p)| (&**tone, p)).collect();
-            shards[encode::shard_of(key, bits) as usize].u.insert(key, variants);
+    /// Makes the `2^pbits` positions shards (`emit("p", shard, bytes)`), then the `2^bits`
+    /// postings shards (`"t"`), consuming the postings: each shard's are freed once its file
+    /// is made.
+    pub fn write_shards(mut self, bits: u32, pbits: u32, emit: &(dyn Fn(&str, u32, Vec<u8>) + Sync)) {
+        let trigrams = std::mem::take(&mut self.trigrams);
+        let mut shards: Vec<BTreeMap<String, Postings>> =
+            (0..1usize << pbits).map(|_| BTreeMap::new()).collect();
+        for (t, p) in trigrams {
+            let key = self.key(&t);
+            shards[encode::shard_of(&key, pbits) as usize].insert(key, p);
         }
-        for (&(a, b), p) in &self.bigrams {
+        shards
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(n, shard)| emit("p", n as u32, encode::to_json(&shard)));
+        let mut shards: Vec<TermShard> = (0..1usize << bits).map(|_| TermShard::default()).collect();
+        for ((a, b), p) in std::mem::take(&mut self.bigrams) {
             let key = self.key(&[a, b]);
             shards[encode::shard_of(&key, bits) as usize].b.insert(key, p);
         }
-        shards.par_iter().map(encode::to_json).collect()
-    }
-
-    /// The `2^bits` positions shard files, in shard order.
-    pub fn position_shards(&self, bits: u32) -> Vec<Vec<u8>> {
-        let mut shards: Vec<BTreeMap<String, &Postings>> = vec![BTreeMap::new(); 1usize << bits];
-        for (t, p) in &self.trigrams {
-            let key = self.key(t);
-            shards[encode::shard_of(&key, bits) as usize].insert(key, p);
+        for (key, variants) in std::mem::take(&mut self.folds).into_iter().filter(|f| !f.1.is_empty()) {
+            shards[encode::shard_of(&key, bits) as usize].u.insert(key, variants);
         }
-        shards.par_iter().map(encode::to_json).collect()
+        shards
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(n, shard)| emit("t", n as u32, encode::to_json(&shard)));
     }
 }
