@@ -155,7 +155,7 @@ fn run(
     t.lap("assemble");
     let links = link_targets(config, &site);
     let cites = citations(config, &site);
-    let (pages, sections) = markdown_all(config, &site, &links, &cites, cache);
+    let (mut pages, sections) = markdown_all(config, &site, &links, &cites, cache);
     t.lap("markdown");
     let checked = crate::validate::validate(&site, &pages, &sections);
     if checked.has_errors() {
@@ -171,7 +171,17 @@ fn run(
         s.body = "".into();
     }
     t.lap("validate");
-    let bodies = Bodies { pages: &pages, sections: &sections };
+    // Where nothing else holds a body (no cache), its search text moves to the search index,
+    // which frees it once tokenised.
+    let texts: Vec<Arc<str>> = pages
+        .iter_mut()
+        .map(|r| match Arc::get_mut(r) {
+            Some(r) => std::mem::take(&mut r.text),
+            None => Arc::clone(&r.text),
+        })
+        .collect();
+    let texts = std::sync::Mutex::new(texts);
+    let bodies = Bodies { pages: &pages, sections: &sections, texts: &texts };
     let input = RenderInput {
         config,
         site: &site,

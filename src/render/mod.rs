@@ -77,6 +77,10 @@ pub struct Bodies<'a> {
     pub pages: &'a [std::sync::Arc<Rendered>],
     /// One per section.
     pub sections: &'a [std::sync::Arc<Rendered>],
+    /// The search text of each page when it was moved out of its body (`loa build`: the
+    /// search index then frees each text once it is tokenised); empty: each body's own
+    /// `text` is used.
+    pub texts: &'a std::sync::Mutex<Vec<std::sync::Arc<str>>>,
 }
 
 /// What every render job reads.
@@ -351,7 +355,7 @@ pub fn render_site(
             }
         };
         let (mut problems, _) =
-            rayon::join(pages, || crate::search::write_index(&search_docs(&env), &|| false, &emit));
+            rayon::join(pages, || crate::search::write_index(search_docs(&env), &|| false, &emit));
         problems.extend(index_problems.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
         (problems, None)
     };
@@ -715,6 +719,9 @@ fn article_jsonld(env: &Env<'_>, i: usize) -> Option<String> {
 
 /// One search document per page (listings, term pages and the like are not searched).
 fn search_docs(env: &Env<'_>) -> Vec<crate::search::SearchDoc> {
+    let texts =
+        std::mem::take(&mut *env.bodies.texts.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    let texts = &std::sync::Mutex::new(texts);
     env.site
         .pages
         .par_iter()
@@ -730,7 +737,7 @@ fn search_docs(env: &Env<'_>) -> Vec<crate::search::SearchDoc> {
                 tags: p.terms.iter().filter(|t| t.taxonomy == "tags").map(|t| t.name.clone()).collect(),
                 date: card.date.as_ref().map(|d| d.iso.clone()),
                 summary: card.description.clone(),
-                text: search_text(env, i),
+                text: search_text(env, i, texts),
             }
         })
         .collect()
@@ -738,7 +745,11 @@ fn search_docs(env: &Env<'_>) -> Vec<crate::search::SearchDoc> {
 
 /// What a reader sees on page `i`, as plain text: the body, plus what the page shows from its
 /// front matter (FAQ, glossary, a campaign's goal and messages, a document's metadata).
-fn search_text(env: &Env<'_>, i: usize) -> std::sync::Arc<str> {
+fn search_text(
+    env: &Env<'_>,
+    i: usize,
+    texts: &std::sync::Mutex<Vec<std::sync::Arc<str>>>,
+) -> std::sync::Arc<str> {
     let p = &env.site.pages[i];
     let r = &env.bodies.pages[i];
     // The body's text is shared, not copied, unless the page shows more.
@@ -771,7 +782,10 @@ fn search_text(env: &Env<'_>, i: usize) -> std::sync::Arc<str> {
         add(d.signer.as_deref().unwrap_or(""));
         d.aliases.iter().for_each(|a| add(a));
     }
-    if more.is_empty() { r.text.clone() } else { format!("{}{more}", r.text).into() }
+    let moved =
+        texts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_mut(i).map(std::mem::take);
+    let text = moved.unwrap_or_else(|| r.text.clone());
+    if more.is_empty() { text } else { format!("{text}{more}").into() }
 }
 
 /// `/tim-kiem/`: the search page, with the filter choices filled in.

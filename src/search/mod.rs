@@ -132,20 +132,21 @@ pub fn build_index_unless(
     let keep = |path: String, bytes: Vec<u8>| {
         files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, bytes);
     };
-    write_index(docs, cancelled, &keep)?;
+    write_index(docs.to_vec(), cancelled, &keep)?;
     Some(files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
 /// Builds the index and hands each file to `emit` (path under [`INDEX_DIR`], bytes) as soon as
 /// it is made, `meta.json` last; the postings are freed shard by shard as they are written, so
-/// the index is never held twice (a large site's index is tens of MiB). `None` when
-/// `cancelled()` turned true (files already emitted are then incomplete).
+/// the index is never held twice (a large site's index is tens of MiB), and each doc's text
+/// is dropped once it is tokenised. `None` when `cancelled()` turned true (files already
+/// emitted are then incomplete).
 pub fn write_index(
-    docs: &[SearchDoc],
+    mut docs: Vec<SearchDoc>,
     cancelled: &(dyn Fn() -> bool + Sync),
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
 ) -> Option<()> {
-    let docs = sorted(docs);
+    sort(&mut docs);
     // (path, FNV-1a of the bytes) of every file, for the version in meta.json.
     let hashes = std::sync::Mutex::new(Vec::new());
     let out = |path: String, bytes: Vec<u8>| {
@@ -153,10 +154,11 @@ pub fn write_index(
         hashes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((path.clone(), h));
         emit(path, bytes);
     };
-    let built = postings::build(&docs, cancelled)?;
+    let built = postings::build(&mut docs, cancelled)?;
     if cancelled() {
         return None;
     }
+    let docs: Vec<&SearchDoc> = docs.iter().collect();
     let bits = shard_bits(built.term_bytes(), TERM_SHARD_TARGET);
     let pbits = shard_bits(built.position_bytes(), POSITION_SHARD_TARGET);
     built.write_shards(bits, pbits, &|kind, shard, bytes| {
@@ -205,10 +207,9 @@ pub fn write_index(
     Some(())
 }
 
-/// Docs in id order: newest first, undated last, then by url, title and text.
-fn sorted(docs: &[SearchDoc]) -> Vec<&SearchDoc> {
-    let mut out: Vec<&SearchDoc> = docs.iter().collect();
-    out.sort_by(|a, b| {
+/// Puts docs in id order: newest first, undated last, then by url, title and text.
+fn sort(docs: &mut [SearchDoc]) {
+    docs.sort_by(|a, b| {
         b.date
             .is_some()
             .cmp(&a.date.is_some())
@@ -217,7 +218,6 @@ fn sorted(docs: &[SearchDoc]) -> Vec<&SearchDoc> {
             .then_with(|| a.title.cmp(&b.title))
             .then_with(|| a.text.cmp(&b.text))
     });
-    out
 }
 
 /// Smallest `bits` whose shards average at most `target` bytes.
@@ -460,7 +460,7 @@ mod tests {
             .map(|i| doc(&format!("/p{i}/"), &format!("Bài {i}"), "Khuyến học, khuyến tài."))
             .collect();
         let emitted = std::sync::Mutex::new(Vec::new());
-        write_index(&docs, &|| false, &|path, bytes| emitted.lock().unwrap().push((path, bytes)));
+        write_index(docs.clone(), &|| false, &|path, bytes| emitted.lock().unwrap().push((path, bytes)));
         let emitted = emitted.into_inner().unwrap();
         assert_eq!(emitted.last().map(|(p, _)| p.as_str()), Some("tim-kiem/index/meta.json"));
         let files: BTreeMap<String, Vec<u8>> = emitted.iter().cloned().collect();

@@ -329,16 +329,17 @@ struct TermShard {
 }
 
 /// Tokenises every doc (in parallel) and merges the postings in id order; `None` when
-/// `cancelled()` turns true (checked between chunks).
-pub fn build(docs: &[&SearchDoc], cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Built> {
+/// `cancelled()` turns true (checked between chunks). Each doc's text is dropped once it is
+/// tokenised (on a large site the texts are a tenth of the memory), the rest is kept.
+pub fn build(docs: &mut [SearchDoc], cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Built> {
     let mut built = Built::default();
-    let chunks: Vec<&[&SearchDoc]> = docs.chunks(CHUNK).collect();
+    let mut chunks: Vec<&mut [SearchDoc]> = docs.chunks_mut(CHUNK).collect();
     // One worker (memo and scratch maps) per pool thread for the whole build: rayon splits a
     // chunk into many jobs, and a worker per job would learn the vocabulary again each time.
     let threads = rayon::current_num_threads();
     let workers: Vec<Mutex<Worker>> = (0..=threads).map(|_| Mutex::default()).collect();
-    let tokenize = |chunk: &[&SearchDoc]| -> Vec<DocTerms> {
-        chunk
+    let tokenize = |chunk: &mut [SearchDoc]| -> Vec<DocTerms> {
+        let terms = chunk
             .par_iter()
             .map(|d| {
                 let slot = rayon::current_thread_index().map_or(threads, |i| i.min(threads));
@@ -349,7 +350,11 @@ pub fn build(docs: &[&SearchDoc], cancelled: &(dyn Fn() -> bool + Sync)) -> Opti
                     Err(_) => doc_terms(&mut Worker::default(), d),
                 }
             })
-            .collect()
+            .collect();
+        for d in chunk.iter_mut() {
+            d.text = Arc::default();
+        }
+        terms
     };
     // A pipeline: chunk c + 1 is tokenised while chunk c is merged.
     let mut pending: Option<(usize, Vec<DocTerms>)> = None;
@@ -359,7 +364,7 @@ pub fn build(docs: &[&SearchDoc], cancelled: &(dyn Fn() -> bool + Sync)) -> Opti
         }
         let ready = pending.take();
         let (next, ()) = rayon::join(
-            || chunks.get(c).map(|chunk| tokenize(chunk)),
+            || chunks.get_mut(c).map(|chunk| tokenize(chunk)),
             || {
                 if let Some((done, terms)) = ready {
                     built.merge((done * CHUNK) as u32, terms);
