@@ -81,6 +81,11 @@ pub fn shard_name(shard: u32, bits: u32) -> String {
 /// only occur inside JSON strings, where `\uXXXX` means the same character.
 pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
     let json = serde_json::to_string(value).expect("index values are plain strings, numbers and maps");
+    let markup = json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&'));
+    if !markup && !json.contains(['\u{2028}', '\u{2029}']) {
+        // Nothing to escape (most shards): no second copy.
+        return json.into_bytes();
+    }
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {

@@ -12,7 +12,18 @@ pub const DEFAULT_RATE: u32 = 200;
 
 /// Counts syllables: whitespace-separated tokens containing a letter or a digit.
 pub fn syllables(text: &str) -> usize {
-    text.split_whitespace().filter(|t| t.chars().any(crate::vi::is_alphanumeric)).count()
+    // One pass over the characters (the same count as splitting on white space and testing
+    // each piece, at a third of the cost: every page's body goes through here).
+    let (mut count, mut counted) = (0, false);
+    for c in text.chars() {
+        if c.is_whitespace() {
+            counted = false;
+        } else if !counted && crate::vi::is_alphanumeric(c) {
+            count += 1;
+            counted = true;
+        }
+    }
+    count
 }
 
 /// Minutes to read `syllables` at `rate` per minute: `max(1, ceil(syllables / rate))`.
@@ -32,6 +43,24 @@ pub fn label(minutes: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_pass_count_is_the_split_count() {
+        let split =
+            |t: &str| t.split_whitespace().filter(|t| t.chars().any(crate::vi::is_alphanumeric)).count();
+        for t in [
+            "",
+            "  ",
+            "Xã hội học tập — suốt đời!",
+            "a\u{3000}b\u{a0}c\td\n\ne",
+            "… — 49-KL/TW, 10/5/2019 ?",
+            "  , ; Đảng   viên  ",
+            "x\u{2028}y\u{85}z",
+        ] {
+            assert_eq!(syllables(t), split(t), "{t:?}");
+        }
+        assert_eq!(syllables(CORPUS_05), split(CORPUS_05));
+    }
 
     const CORPUS_05: &str = include_str!(
         "testdata/05-hoi-khuyen-hoc-thi-tran-thang-hiep-hoa-don-nhan-co-don-vi-thi-dua-xuat-sac.txt"
