@@ -81,23 +81,38 @@ pub fn shard_name(shard: u32, bits: u32) -> String {
 /// only occur inside JSON strings, where `\uXXXX` means the same character.
 pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
     let json = serde_json::to_string(value).expect("index values are plain strings, numbers and maps");
-    let markup = json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&'));
-    if !markup && !json.contains(['\u{2028}', '\u{2029}']) {
-        // Nothing to escape (most shards): no second copy.
+    let bytes = json.as_bytes();
+    // Positions of `<`, `>`, `&` and of U+2028/U+2029 (E2 80 A8/A9); runs between are copied.
+    let special = |k: usize| match bytes[k] {
+        b'<' | b'>' | b'&' => true,
+        0xE2 => bytes.get(k + 1) == Some(&0x80) && matches!(bytes.get(k + 2), Some(0xA8 | 0xA9)),
+        _ => false,
+    };
+    let Some(first) = (0..bytes.len()).find(|&k| special(k)) else {
+        // Nothing to escape (most files): no second copy.
         return json.into_bytes();
+    };
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    out.extend_from_slice(&bytes[..first]);
+    let mut k = first;
+    while k < bytes.len() {
+        let (escape, len): (&[u8], usize) = match bytes[k] {
+            b'<' => (b"\\u003c", 1),
+            b'>' => (b"\\u003e", 1),
+            b'&' => (b"\\u0026", 1),
+            _ if special(k) && bytes[k + 2] == 0xA8 => (b"\\u2028", 3),
+            _ if special(k) => (b"\\u2029", 3),
+            _ => {
+                let end = (k + 1..bytes.len()).find(|&e| special(e)).unwrap_or(bytes.len());
+                out.extend_from_slice(&bytes[k..end]);
+                k = end;
+                continue;
+            }
+        };
+        out.extend_from_slice(escape);
+        k += len;
     }
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            _ => out.push(c),
-        }
-    }
-    out.into_bytes()
+    out
 }
 
 #[cfg(test)]
@@ -141,5 +156,11 @@ mod tests {
         assert!(!text.contains('\u{2028}'));
         let back: Vec<String> = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(back, [title]);
+        // U+2029 too; other characters of the same block (quotes, dashes) are kept as they are.
+        let text = "“a”\u{2029}–<";
+        let bytes = to_json(&text);
+        assert_eq!(String::from_utf8(bytes.clone()).unwrap(), r#""“a”\u2029–\u003c""#);
+        assert_eq!(serde_json::from_slice::<String>(&bytes).unwrap(), text);
+        assert_eq!(to_json(&"“không”"), "\"“không”\"".as_bytes(), "nothing to escape");
     }
 }

@@ -112,23 +112,40 @@ pub fn rule(fold: &str) -> Rule {
 
 /// Calls `emit` for every raw token and every segment break of `text`, in order.
 pub fn split<'a>(text: &'a str, mut emit: impl FnMut(Piece<'a>)) {
+    let bytes = text.as_bytes();
     let mut token_start: Option<usize> = None;
     let mut prev: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
-        let class = classify(prev, c, next);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII letters, digits and spaces (most of any text) are decided by their byte; the
+        // rest by `classify`, which looks at the neighbours only for punctuation.
+        let (c, len, class) = if b.is_ascii_alphanumeric() {
+            (char::from(b), 1, Class::Token)
+        } else if b == b' ' {
+            (' ', 1, Class::Separator)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+            let len = c.len_utf8();
+            let class = if !c.is_ascii() && is_token_char(c) {
+                Class::Token
+            } else {
+                classify(prev, c, text[i + len..].chars().next())
+            };
+            (c, len, class)
+        };
         prev = Some(c);
         if class == Class::Token {
             token_start.get_or_insert(i);
-            continue;
+        } else {
+            if let Some(start) = token_start.take() {
+                emit(Piece::Token(&text[start..i], start));
+            }
+            if class == Class::Break {
+                emit(Piece::Break);
+            }
         }
-        if let Some(start) = token_start.take() {
-            emit(Piece::Token(&text[start..i], start));
-        }
-        if class == Class::Break {
-            emit(Piece::Break);
-        }
+        i += len;
     }
     if let Some(start) = token_start {
         emit(Piece::Token(&text[start..], start));
@@ -171,6 +188,75 @@ mod tests {
 
     fn folds(text: &str) -> Vec<Vec<String>> {
         tokenize(text).into_iter().map(|s| s.into_iter().map(|t| t.fold).collect()).collect()
+    }
+
+    /// The straightforward splitter `split` must agree with.
+    fn split_by_chars(text: &str) -> Vec<Piece<'_>> {
+        let mut out = Vec::new();
+        let mut token_start: Option<usize> = None;
+        let mut prev: Option<char> = None;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
+            let class = classify(prev, c, next);
+            prev = Some(c);
+            if class == Class::Token {
+                token_start.get_or_insert(i);
+                continue;
+            }
+            if let Some(start) = token_start.take() {
+                out.push(Piece::Token(&text[start..i], start));
+            }
+            if class == Class::Break {
+                out.push(Piece::Break);
+            }
+        }
+        if let Some(start) = token_start {
+            out.push(Piece::Token(&text[start..], start));
+        }
+        out
+    }
+
+    #[test]
+    fn split_agrees_with_the_char_by_char_splitter() {
+        let nfd: String = "Khuyến học — xã hội học tập".nfd().collect();
+        for text in [
+            "",
+            "Kết luận 49-KL/TW ngày 10/5/2019: “khuyến học, khuyến tài”; TP.HCM lúc 14:30…",
+            "10.000 học sinh, 1,5 tỷ đồng (2021–2025) — Kơ’nia's a-b /x/ [y] {z} « w » ‘q’",
+            " \u{301}a\u{2028}b\u{85}c\r\nd\te\u{a0}f\u{3000}g 漢字 русский ١٢٣",
+            nfd.as_str(),
+            ".,:-/'’",
+            "a.",
+            ".a",
+            "1.",
+            ",1",
+            "a'",
+            "'a",
+        ] {
+            let mut got = Vec::new();
+            split(text, |p| got.push(p));
+            assert_eq!(got, split_by_chars(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+        #[test]
+        fn split_agrees_on_any_mix_of_letters_marks_and_punctuation(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    'a', 'Z', '0', '9', ' ', '.', ',', ':', '-', '/', '\'', '’', ';', '“', '”', '(', '…',
+                    '\n', '\u{301}', '\u{300}', 'ệ', 'Đ', '\u{a0}', '\u{2028}', '漢', '١', '×', '_',
+                ]),
+                0..40,
+            )
+        ) {
+            let text: String = chars.into_iter().collect();
+            let mut got = Vec::new();
+            split(&text, |p| got.push(p));
+            proptest::prop_assert_eq!(got, split_by_chars(&text));
+        }
     }
 
     #[test]

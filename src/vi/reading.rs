@@ -56,6 +56,7 @@ mod tests {
             "… — 49-KL/TW, 10/5/2019 ?",
             "  , ; Đảng   viên  ",
             "x\u{2028}y\u{85}z",
+            "a\u{b}b\u{c}c\u{1c}d\u{1f}e",
         ] {
             assert_eq!(syllables(t), split(t), "{t:?}");
         }
