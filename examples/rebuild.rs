@@ -37,6 +37,9 @@ fn main() {
             eprintln!("rebuild: cannot append to {file}: {e}");
             std::process::exit(2);
         }
+        // As `loa serve`'s watcher does: the load is told which file changed.
+        let modified = vec![root.canonicalize().unwrap_or_else(|_| root.to_path_buf()).join(file)];
+        cache.expect_changes(loa::cache::KnownChanges { modified, added_or_removed: false });
         let t = std::time::Instant::now();
         let built = build_cached(&config, opts, &cache).unwrap_or_else(|e| fail(&e));
         let total = t.elapsed().as_secs_f64() * 1000.0;

@@ -135,7 +135,10 @@ fn run(
     };
     let mut templates = Templates::load(config)?;
     t.lap("templates");
-    let mut loaded = crate::load::load_site_cached(config, cache.map(|c| &c.sources))?;
+    let mut loaded = match cache {
+        Some(c) => crate::load::load_site_with(config, c)?,
+        None => crate::load::load_site(config)?,
+    };
     warnings.extend(loaded.warnings.clone());
     t.lap("load");
     // The sources are not needed once parsed (the bodies are copied): free them early.

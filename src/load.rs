@@ -33,7 +33,7 @@ pub struct Asset {
 }
 
 /// What `load` found.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Loaded {
     /// Markdown sources, sorted by `rel`.
     pub sources: Vec<Source>,
@@ -122,6 +122,59 @@ pub fn load_site_cached(
     content_assets.sort();
     static_files.sort();
     Ok(Loaded { sources, content_assets, static_files, warnings: diags })
+}
+
+/// [`load_site_cached`] with the whole build cache (`loa serve`): when the cache was told
+/// which files changed since the last load ([`BuildCache::expect_changes`]) and none was
+/// added or removed, the last load's result is reused with only the changed Markdown files
+/// read again; anything it cannot account for (a change outside the site, a file it did not
+/// list, one that now fails to read) means a full load.
+///
+/// [`BuildCache::expect_changes`]: crate::cache::BuildCache::expect_changes
+pub fn load_site_with(config: &Config, cache: &crate::cache::BuildCache) -> Result<Loaded, Diagnostics> {
+    let changed = take(&cache.changed);
+    let last = take(&cache.last_load);
+    let quick = match (changed, last) {
+        (Some(c), Some(last)) if !c.added_or_removed && !c.modified.is_empty() => {
+            reload_changed(config, last, &c.modified, &cache.sources)
+        }
+        _ => None,
+    };
+    let loaded = match quick {
+        Some(l) => Ok(l),
+        None => load_site_cached(config, Some(&cache.sources)),
+    };
+    if let Ok(l) = &loaded {
+        *cache.last_load.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(l.clone());
+    }
+    loaded
+}
+
+fn take<T: Default>(m: &std::sync::Mutex<T>) -> T {
+    std::mem::take(&mut *m.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+}
+
+/// The last load with the `modified` Markdown files read again (see [`load_site_with`]).
+fn reload_changed(
+    config: &Config,
+    mut last: Loaded,
+    modified: &[PathBuf],
+    store: &crate::cache::Store<Option<Source>>,
+) -> Option<Loaded> {
+    let root = canonical(&config.root);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    for path in modified {
+        let rel = crate::vi::nfc(&slash_path(path.strip_prefix(&root).ok()?));
+        let Some(md) = rel.strip_prefix("content/").filter(|r| r.ends_with(".md")) else {
+            // Templates, static files, assets, loa.yaml: read by later stages, not here.
+            continue;
+        };
+        let i = last.sources.iter().position(|s| s.rel == md)?;
+        last.sources[i] = read_source_cached(md.to_string(), path, Some((store, now))).ok()??;
+    }
+    // The other files are unchanged: their texts stay cached under their keys.
+    store.keep_previous();
+    Some(last)
 }
 
 /// Reads and decodes one Markdown file (`rel` relative to `content/`). A file that vanished

@@ -335,6 +335,18 @@ impl Loop {
             // Once a site is served, the search index is built after the reload (a search for
             // the edited words finds them a moment later): the reload waits for pages only.
             let defer = self.shared.state().site.is_some();
+            // The watcher knows every changed file: the load reads only those (none known, as
+            // for the first build or after lost events: everything is looked at).
+            self.cache.expect_changes(crate::cache::KnownChanges {
+                modified: changes
+                    .iter()
+                    .filter_map(|c| match c {
+                        Change::Modified(p) => Some(p.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                added_or_removed: changes.iter().any(|c| !matches!(c, Change::Modified(_))),
+            });
             let (outcome, config) = build_site(&self.root, self.drafts, defer, &self.cache);
             let elapsed = start.elapsed();
             self.shared.building.store(false, Ordering::SeqCst);

@@ -140,3 +140,55 @@ fn file_texts_are_reused_only_for_files_that_have_been_still() {
     let page = String::from_utf8(built.output.files["bai-viet/mot/index.html"].to_vec()).expect("utf-8");
     assert!(page.contains("Nội dunG."), "the rewritten file was read again");
 }
+
+#[test]
+fn a_load_told_which_files_changed_reads_only_those_and_equals_a_fresh_build() {
+    use loa::cache::KnownChanges;
+    let site = minimal_site();
+    let root = site.path().canonicalize().expect("canonical root");
+    for i in 0..4 {
+        write(
+            &root,
+            &format!("content/bai-viet/b{i}.md"),
+            &format!("---\ntitle: Bài {i}\ndate: 2022-09-1{i}\n---\nNội dung {i}.\n"),
+        );
+    }
+    let config = Config::load(&root, &Overrides::default()).expect("config");
+    let opts = BuildOptions::default();
+    let cache = BuildCache::default();
+    build_cached(&config, opts, &cache).expect("first build");
+    let page =
+        |b: &loa::build::Built, rel: &str| String::from_utf8(b.output.files[rel].to_vec()).expect("utf-8");
+    // An edit the load is told about is read; the rebuild equals a fresh build.
+    edit(&root, "content/bai-viet/b1.md", "Nội dung 1.", "Nội dung một, đã sửa.");
+    let modified = vec![root.join("content/bai-viet/b1.md")];
+    cache.expect_changes(KnownChanges { modified, added_or_removed: false });
+    let told = build_cached(&config, opts, &cache).expect("rebuild");
+    assert!(page(&told, "bai-viet/b1/index.html").contains("Nội dung một, đã sửa."));
+    assert_eq!(told.output, build(&config, opts).expect("fresh").output);
+    // Proof that the other files were not looked at: an edit nobody reported is not seen
+    // (the watcher reports every edit; this one is hidden from the load on purpose).
+    edit(&root, "content/bai-viet/b2.md", "Nội dung 2.", "Nội dung hai, không báo.");
+    edit(&root, "content/bai-viet/b3.md", "Nội dung 3.", "Nội dung ba.");
+    let modified = vec![root.join("content/bai-viet/b3.md")];
+    cache.expect_changes(KnownChanges { modified, added_or_removed: false });
+    let partial = build_cached(&config, opts, &cache).expect("rebuild");
+    assert!(page(&partial, "bai-viet/b3/index.html").contains("Nội dung ba."));
+    assert!(page(&partial, "bai-viet/b2/index.html").contains("Nội dung 2."), "b2 was read");
+    // A file added (or removed): the folders are walked and every file looked at again.
+    write(&root, "content/bai-viet/b9.md", "---\ntitle: Bài 9\ndate: 2022-09-19\n---\nMới.\n");
+    cache.expect_changes(KnownChanges { modified: vec![], added_or_removed: true });
+    let walked = build_cached(&config, opts, &cache).expect("rebuild");
+    assert!(walked.output.files.contains_key("bai-viet/b9/index.html"));
+    assert_eq!(walked.output, build(&config, opts).expect("fresh").output);
+    // Nothing said (as after lost events): a full load too.
+    edit(&root, "content/bai-viet/b0.md", "Nội dung 0.", "Nội dung không.");
+    let full = build_cached(&config, opts, &cache).expect("rebuild");
+    assert_eq!(full.output, build(&config, opts).expect("fresh").output);
+    // A change the load cannot account for (a Markdown file it did not list): a full load.
+    write(&root, "content/bai-viet/b8.md", "---\ntitle: Bài 8\ndate: 2022-09-18\n---\nTám.\n");
+    let modified = vec![root.join("content/bai-viet/b8.md")];
+    cache.expect_changes(KnownChanges { modified, added_or_removed: false });
+    let unknown = build_cached(&config, opts, &cache).expect("rebuild");
+    assert!(unknown.output.files.contains_key("bai-viet/b8/index.html"));
+}
