@@ -133,7 +133,17 @@ fn run(
         w.sort();
         w
     };
-    let mut templates = Templates::load(config)?;
+    let mut templates = match cache.and_then(BuildCache::unchanged_templates) {
+        Some(t) => t,
+        None => {
+            let loaded = Templates::load(config);
+            if let Some(c) = cache {
+                let kept = loaded.as_ref().ok().cloned();
+                *c.templates.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = kept;
+            }
+            loaded?
+        }
+    };
     t.lap("templates");
     let mut loaded = match cache {
         Some(c) => crate::load::load_site_with(config, c)?,

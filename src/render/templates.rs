@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
 /// The loaded templates and where each came from.
+#[derive(Clone)]
 pub struct Templates {
     /// The Tera instance with every template.
     pub tera: Tera,
@@ -25,6 +26,15 @@ pub struct Templates {
     /// Hash of every template's name and text and of the environment variables templates may
     /// read: rendered outputs cached by `loa serve` are valid only for the same templates.
     pub fingerprint: u64,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates")
+            .field("files", &self.files)
+            .field("fingerprint", &self.fingerprint)
+            .finish()
+    }
 }
 
 impl Templates {

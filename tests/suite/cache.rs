@@ -192,3 +192,33 @@ fn a_load_told_which_files_changed_reads_only_those_and_equals_a_fresh_build() {
     let unknown = build_cached(&config, opts, &cache).expect("rebuild");
     assert!(unknown.output.files.contains_key("bai-viet/b8/index.html"));
 }
+
+#[test]
+fn templates_are_reused_until_a_template_is_reported_changed() {
+    use loa::cache::KnownChanges;
+    let site = minimal_site();
+    let root = site.path().canonicalize().expect("canonical root");
+    let config = Config::load(&root, &Overrides::default()).expect("config");
+    let opts = BuildOptions::default();
+    let cache = BuildCache::default();
+    build_cached(&config, opts, &cache).expect("first build");
+    let page = |b: &loa::build::Built| {
+        String::from_utf8(b.output.files["bai-viet/mot/index.html"].to_vec()).expect("utf-8")
+    };
+    let changed = |rel: &str| KnownChanges { modified: vec![root.join(rel)], added_or_removed: false };
+    // A template edit hidden from the cache (only an article reported): the last templates stay.
+    edit(&root, "templates/page.html", "{{ page.content | safe }}", "MẪU MỚI {{ page.content | safe }}");
+    edit(&root, "content/bai-viet/mot.md", "Nội dung.", "Nội dung sửa.");
+    cache.expect_changes(changed("content/bai-viet/mot.md"));
+    let kept = build_cached(&config, opts, &cache).expect("rebuild");
+    assert!(page(&kept).contains("Nội dung sửa.") && !page(&kept).contains("MẪU MỚI"), "{}", page(&kept));
+    // Reported: loaded again; the rebuild equals a fresh build.
+    cache.expect_changes(changed("templates/page.html"));
+    let reloaded = build_cached(&config, opts, &cache).expect("rebuild");
+    assert!(page(&reloaded).contains("MẪU MỚI"), "{}", page(&reloaded));
+    assert_eq!(reloaded.output, build(&config, opts).expect("fresh").output);
+    // loa.yaml reported: loaded again too (it names the theme).
+    edit(&root, "templates/page.html", "MẪU MỚI", "MẪU KHÁC");
+    cache.expect_changes(changed("loa.yaml"));
+    assert!(page(&build_cached(&config, opts, &cache).expect("rebuild")).contains("MẪU KHÁC"));
+}
