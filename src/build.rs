@@ -240,12 +240,13 @@ fn parse_all(sources: &[crate::content::Source], cache: Option<&BuildCache>) -> 
                 let parsed = crate::parse::parse_file(&s.text, &s.file, is_section);
                 parsed.map(|p| crate::content::Parsed { source_print: s.print, ..p })
             };
+            let shared = || Arc::new(parse());
             match (cache, s.print) {
                 (Some(c), Some(print)) => {
-                    c.parsed.get_or(crate::cache::key_of(&(&s.file, print, is_section)), parse)
+                    (*c.parsed.get_or(crate::cache::key_of(&(&s.file, print, is_section)), shared)).clone()
                 }
                 (Some(c), None) => {
-                    c.parsed.get_or(crate::cache::key_of(&(&s.file, &s.text, is_section)), parse)
+                    (*c.parsed.get_or(crate::cache::key_of(&(&s.file, &s.text, is_section)), shared)).clone()
                 }
                 (None, _) => parse(),
             }

@@ -117,7 +117,8 @@ pub struct BuildCache {
     /// Markdown files' texts, keyed by path and metadata (`load::stable_key`).
     pub sources: Store<Option<crate::content::Source>>,
     /// Parsed files, keyed by path and text.
-    pub parsed: Store<Result<Parsed, crate::diagnostics::Diagnostics>>,
+    /// (Shared: a hit costs one copy, into the build, not two.)
+    pub parsed: Store<std::sync::Arc<Result<Parsed, crate::diagnostics::Diagnostics>>>,
     /// Rendered bodies, keyed by body, options and the link/citation registries.
     pub rendered: Store<std::sync::Arc<Rendered>>,
     /// Rendered output files, keyed by template, global context and views.
