@@ -43,6 +43,10 @@ pub struct Loaded {
     pub static_files: Vec<Asset>,
     /// Warnings (refused symlinks, skipped empty files).
     pub warnings: Diagnostics,
+    /// Some Markdown file is reached through a symbolic link (its own or a folder's): an edit
+    /// is then reported under the link's target, so a load told which files changed cannot
+    /// trust that list.
+    pub linked_sources: bool,
 }
 
 /// Walks and reads the site. Errors are collected for every file before failing.
@@ -60,10 +64,12 @@ pub fn load_site_cached(
     let root = canonical(&config.root);
     let content = config.root.join("content");
     let mut md = Vec::new();
+    let mut linked_sources = false;
     let mut content_assets = Vec::new();
     if content.is_dir() {
-        walk(&root, &content, &mut diags, |rel, path| {
+        walk(&root, &content, &mut diags, |rel, path, linked| {
             if rel.ends_with(".md") {
+                linked_sources |= linked;
                 md.push((rel, path));
             } else {
                 content_assets.push(Asset { from: path, rel });
@@ -82,7 +88,7 @@ pub fn load_site_cached(
     }
     static_dirs.push(config.root.join("static"));
     for dir in static_dirs.iter().filter(|d| d.is_dir()) {
-        walk(&root, dir, &mut diags, |rel, path| {
+        walk(&root, dir, &mut diags, |rel, path, _| {
             static_files.retain(|a: &Asset| a.rel != rel);
             static_files.push(Asset { from: path, rel });
         });
@@ -121,7 +127,7 @@ pub fn load_site_cached(
     }
     content_assets.sort();
     static_files.sort();
-    Ok(Loaded { sources, content_assets, static_files, warnings: diags })
+    Ok(Loaded { sources, content_assets, static_files, warnings: diags, linked_sources })
 }
 
 /// [`load_site_cached`] with the whole build cache (`loa serve`): when the cache was told
@@ -161,6 +167,9 @@ fn reload_changed(
     modified: &[PathBuf],
     store: &crate::cache::Store<Option<Source>>,
 ) -> Option<Loaded> {
+    if last.linked_sources {
+        return None;
+    }
     let root = canonical(&config.root);
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     for path in modified {
@@ -269,12 +278,13 @@ fn io_error(file: &str, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error("io", Location::file(file), msg).with_hint(hint)
 }
 
-/// Walks `dir`, calling `found(rel, path)` for each regular file. Hidden files, editor temp
+/// Walks `dir`, calling `found(rel, path, linked)` for each regular file (`linked`: reached
+/// through a symbolic link, its own or a folder's). Hidden files, editor temp
 /// files and anything under a hidden folder are skipped; symlinks that resolve outside the site
 /// root are refused with a warning (a symlinked folder once, not per file) and never followed;
 /// loops are warnings naming the link; unreadable entries are errors. Directories whose name
 /// ends in `.md` are folders like any other (never read as a file).
-fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(String, PathBuf)) {
+fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(String, PathBuf, bool)) {
     let mut walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -312,7 +322,8 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(
             }
         };
         let path = entry.path().to_path_buf();
-        if entry.depth() > 0 && (entry.path_is_symlink() || has_symlink_ancestor(dir, &path)) {
+        let linked = entry.depth() > 0 && (entry.path_is_symlink() || has_symlink_ancestor(dir, &path));
+        if linked {
             let target = canonical(&path);
             if !target.starts_with(root) {
                 if entry.file_type().is_dir() {
@@ -336,7 +347,7 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(
         let Ok(rel) = path.strip_prefix(dir) else {
             continue;
         };
-        found(crate::vi::nfc(&slash_path(rel)), path);
+        found(crate::vi::nfc(&slash_path(rel)), path, linked);
     }
 }
 

@@ -222,3 +222,28 @@ fn templates_are_reused_until_a_template_is_reported_changed() {
     cache.expect_changes(changed("loa.yaml"));
     assert!(page(&build_cached(&config, opts, &cache).expect("rebuild")).contains("MẪU KHÁC"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_markdown_file_reached_through_a_link_is_always_looked_at() {
+    use loa::cache::KnownChanges;
+    let site = minimal_site();
+    let root = site.path().canonicalize().expect("canonical root");
+    // content/bai-viet/lien.md is a link to a file kept elsewhere in the site.
+    write(&root, "static/nguon/lien.md", "---\ntitle: Liên kết\ndate: 2022-09-16\n---\nBản đầu.\n");
+    std::os::unix::fs::symlink(root.join("static/nguon/lien.md"), root.join("content/bai-viet/lien.md"))
+        .expect("symlink");
+    let config = Config::load(&root, &Overrides::default()).expect("config");
+    let opts = BuildOptions::default();
+    let cache = BuildCache::default();
+    build_cached(&config, opts, &cache).expect("first build");
+    // The watcher reports the edit under the target's path: the load must still see it.
+    edit(&root, "static/nguon/lien.md", "Bản đầu.", "Bản sửa.");
+    cache.expect_changes(KnownChanges {
+        modified: vec![root.join("static/nguon/lien.md")],
+        added_or_removed: false,
+    });
+    let built = build_cached(&config, opts, &cache).expect("rebuild");
+    let page = String::from_utf8(built.output.files["bai-viet/lien/index.html"].to_vec()).expect("utf-8");
+    assert!(page.contains("Bản sửa."), "{page}");
+}
