@@ -240,16 +240,11 @@ fn parse_all(sources: &[crate::content::Source], cache: Option<&BuildCache>) -> 
                 let parsed = crate::parse::parse_file(&s.text, &s.file, is_section);
                 parsed.map(|p| crate::content::Parsed { source_print: s.print, ..p })
             };
-            let shared = || Arc::new(parse());
-            match (cache, s.print) {
-                (Some(c), Some(print)) => {
-                    (*c.parsed.get_or(crate::cache::key_of(&(&s.file, print, is_section)), shared)).clone()
-                }
-                (Some(c), None) => {
-                    (*c.parsed.get_or(crate::cache::key_of(&(&s.file, &s.text, is_section)), shared)).clone()
-                }
-                (None, _) => parse(),
-            }
+            let Some(c) = cache else { return parse() };
+            // The text's print when the load computed it, else the text itself.
+            let text = s.print.is_none().then_some(&s.text);
+            let key = crate::cache::key_of(&(&s.file, s.print, text, is_section));
+            (*c.parsed.get_or(key, || Arc::new(parse()))).clone()
         })
         .collect();
     let mut diags = Diagnostics::new();
@@ -336,15 +331,18 @@ fn markdown_all(
             };
             let key = || {
                 let answers: Vec<&String> = p.faq.iter().map(|f| &f.a).collect();
-                match p.source_print {
-                    // The body is a function of the file's text.
-                    Some(print) => {
-                        crate::cache::key_of(&(registry, &p.file, print, p.body_line, &url, own, answers))
-                    }
-                    None => {
-                        crate::cache::key_of(&(registry, &p.file, &p.body, p.body_line, &url, own, answers))
-                    }
-                }
+                // The body is a function of the file's text: its print stands for it when known.
+                let body = p.source_print.is_none().then_some(&p.body);
+                crate::cache::key_of(&(
+                    registry,
+                    &p.file,
+                    p.source_print,
+                    body,
+                    p.body_line,
+                    &url,
+                    own,
+                    answers,
+                ))
             };
             cached(&key, &|| render_page_body(p, opts))
         })

@@ -79,10 +79,7 @@ impl<T: Clone> Store<T> {
 
     /// Keeps every entry of the last build for the next one, as if this build had used them
     /// (the load reused the last build's texts without looking them up).
-    pub fn keep_previous(&self)
-    where
-        T: Clone,
-    {
+    pub fn keep_previous(&self) {
         let previous = self.previous.lock().unwrap_or_else(PoisonError::into_inner).clone();
         let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
         for (k, v) in previous {

@@ -93,7 +93,7 @@ pub fn load_site_cached(
             static_files.push(Asset { from: path, rel });
         });
     }
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let now = now_secs();
     let results: Vec<Result<Option<Source>, Diagnostic>> = md
         .into_par_iter()
         .map(|(rel, path)| read_source_cached(rel, &path, cache.map(|c| (c, now))))
@@ -156,6 +156,11 @@ pub fn load_site_with(config: &Config, cache: &crate::cache::BuildCache) -> Resu
     loaded
 }
 
+/// Seconds since the Unix epoch (0 if the clock is before it).
+fn now_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
 fn take<T: Default>(m: &std::sync::Mutex<T>) -> T {
     std::mem::take(&mut *m.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
 }
@@ -171,7 +176,7 @@ fn reload_changed(
         return None;
     }
     let root = canonical(&config.root);
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let now = now_secs();
     for path in modified {
         let rel = crate::vi::nfc(&slash_path(path.strip_prefix(&root).ok()?));
         let Some(md) = rel.strip_prefix("content/").filter(|r| r.ends_with(".md")) else {

@@ -61,7 +61,11 @@ pub fn decode_borrowed<'a>(bytes: &'a [u8], file: &str) -> Result<std::borrow::C
     };
     if text.contains('\r') {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        return Ok(std::borrow::Cow::Owned(crate::vi::nfc_cow(&text).into_owned()));
+        let nfc = match crate::vi::nfc_cow(&text) {
+            std::borrow::Cow::Borrowed(_) => None,
+            std::borrow::Cow::Owned(n) => Some(n),
+        };
+        return Ok(std::borrow::Cow::Owned(nfc.unwrap_or(text)));
     }
     Ok(crate::vi::nfc_cow(text))
 }
@@ -523,6 +527,9 @@ mod tests {
     fn bom_is_stripped_and_crlf_is_lf() {
         let t = decode_text(b"\xEF\xBB\xBF---\r\ntitle: a\r\n---\r\nx\r\n", "f").expect("ok");
         assert_eq!(t, "---\ntitle: a\n---\nx\n");
+        // Line ends and the Unicode form are both mended, in either order of need.
+        let nfd = "ho\u{300}a\r\n";
+        assert_eq!(decode_text(nfd.as_bytes(), "f").expect("ok"), "h\u{f2}a\n");
     }
 
     #[test]
