@@ -36,7 +36,7 @@ pub const IN_TAGS: u32 = 16;
 pub const IN_TITLE: u32 = 32;
 
 /// Docs tokenised in parallel per chunk, merged in order (bounds memory on large sites).
-const CHUNK: usize = 512;
+const CHUNK: usize = 128;
 
 static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 
@@ -291,7 +291,19 @@ struct Postings {
 }
 
 impl Postings {
+    /// Room for `more` bytes. The lists are held until the index is written, and one grown by
+    /// doubling holds ~40% more than its text (the 10,000-article index's 31 MB of lists took
+    /// ~45 MB), so a list grows by a quarter at a time: each byte is copied about four times
+    /// more, ~30 ms on that site.
+    fn reserve(&mut self, more: usize) {
+        if self.text.capacity() - self.text.len() < more {
+            self.text.reserve_exact(more.max(self.text.len() / 4).max(16));
+        }
+    }
+
     fn push(&mut self, doc: u32, weight: u32) {
+        // Two numbers of at most 7 digits each.
+        self.reserve(14);
         encode::push_number(&mut self.text, doc - self.last);
         encode::push_number(&mut self.text, weight);
         self.last = doc;
@@ -418,6 +430,7 @@ impl Built {
                                 positions = rest;
                                 let p = trigrams.entry(key.map(|l| ids[l as usize])).or_default();
                                 p.push(doc, count);
+                                p.reserve(7 * run.len());
                                 let mut last = 0;
                                 for &pos in run {
                                     encode::push_number(&mut p.text, pos - last);
