@@ -185,16 +185,17 @@ fn run(
     }
     t.lap("validate");
     // Where nothing else holds a body (no cache), its search text moves to the search index,
-    // which frees it once tokenised.
-    let texts: Vec<Arc<str>> = pages
+    // which frees it once tokenised, and its HTML to its page, which frees it once rendered.
+    let (texts, htmls): (Vec<Arc<str>>, Vec<Option<String>>) = pages
         .iter_mut()
         .map(|r| match Arc::get_mut(r) {
-            Some(r) => std::mem::take(&mut r.text),
-            None => Arc::clone(&r.text),
+            Some(r) => (std::mem::take(&mut r.text), Some(std::mem::take(&mut r.html))),
+            None => (Arc::clone(&r.text), None),
         })
-        .collect();
+        .unzip();
     let texts = std::sync::Mutex::new(texts);
-    let bodies = Bodies { pages: &pages, sections: &sections, texts: &texts };
+    let htmls = std::sync::Mutex::new(htmls);
+    let bodies = Bodies { pages: &pages, sections: &sections, texts: &texts, htmls: &htmls };
     let input = RenderInput {
         config,
         site: &site,

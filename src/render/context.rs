@@ -241,11 +241,11 @@ pub struct PageCard {
     /// `updated` from front matter.
     pub updated: Option<DateView>,
     /// Summary as HTML: the text before `<!-- more -->`, else `summary:` (escaped), else the
-    /// first paragraph. Output it with `| safe`.
-    pub summary: String,
+    /// first paragraph. Output it with `| safe`. Shared with the body it comes from.
+    pub summary: std::sync::Arc<str>,
     /// Summary as plain text (for `<meta name="description">`; escaped by Tera): `summary:`
     /// when given, else the plain text of the HTML summary.
-    pub description: String,
+    pub description: std::sync::Arc<str>,
     /// Reading time in minutes (syllables / `reading_speed`, at least 1).
     pub reading_minutes: u32,
     /// Taxonomy terms, in written order.

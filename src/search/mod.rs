@@ -77,8 +77,8 @@ pub struct SearchDoc {
     pub tags: Vec<String>,
     /// Publication date, `YYYY-MM-DD`.
     pub date: Option<String>,
-    /// Summary (plain text); shown as the result's snippet.
-    pub summary: String,
+    /// Summary (plain text); shown as the result's snippet. Shared with the page's card.
+    pub summary: std::sync::Arc<str>,
     /// Plain body text, paragraphs separated by `\n`.
     pub text: std::sync::Arc<str>,
 }
@@ -302,7 +302,7 @@ mod tests {
             audiences: vec!["can-bo".into()],
             tags: vec![],
             date: Some("2024-05-10".into()),
-            summary: String::new(),
+            summary: "".into(),
             text: text.into(),
         }
     }

@@ -37,7 +37,7 @@ fn page(url: &str, title: &str, section: &str, date: &str, text: &str) -> Search
         audiences: vec!["can-bo".into()],
         tags: vec![],
         date: Some(date.into()),
-        summary: String::new(),
+        summary: "".into(),
         text: text.into(),
     }
 }
@@ -255,7 +255,7 @@ fn corpus_doc(path: &Path) -> SearchDoc {
         audiences: vec![],
         tags: vec![],
         date: None,
-        summary: String::new(),
+        summary: "".into(),
         text: plain(body).into(),
     };
     let mut list = "";
@@ -272,7 +272,7 @@ fn corpus_doc(path: &Path) -> SearchDoc {
         list = k;
         match k {
             "title" => doc.title = unquote(v),
-            "summary" => doc.summary = unquote(v),
+            "summary" => doc.summary = unquote(v).into(),
             "date" => doc.date = Some(v.trim().chars().take(10).collect()),
             _ => {}
         }
