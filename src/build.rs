@@ -168,21 +168,13 @@ fn run(
     t.lap("assemble");
     let links = link_targets(config, &site);
     let cites = citations(config, &site);
-    let (mut pages, sections) = markdown_all(config, &site, &links, &cites, cache);
+    let (mut pages, sections) = markdown_all(config, &mut site, &links, &cites, cache);
     t.lap("markdown");
     let checked = crate::validate::validate(&site, &pages, &sections);
     if checked.has_errors() {
         return Err(fail(warnings, checked));
     }
     warnings.extend(checked);
-    // The Markdown is rendered: free it before the render stage (on a large site, the
-    // sources are a tenth of the memory).
-    for p in &mut site.pages {
-        p.body = "".into();
-    }
-    for s in &mut site.sections {
-        s.body = "".into();
-    }
     t.lap("validate");
     // Where nothing else holds a body (no cache), its search text moves to the search index,
     // which frees it once tokenised, and its HTML to its page, which frees it once rendered.
@@ -290,9 +282,12 @@ pub fn citations(config: &Config, site: &Site) -> Citations {
     )
 }
 
+/// Renders every body, and frees each one's Markdown once rendered (`loa build` peaks here
+/// when the sources and the rendered bodies are both held: 227 against 204 MiB on 10,000
+/// articles).
 fn markdown_all(
     config: &Config,
-    site: &Site,
+    site: &mut Site,
     links: &LinkTargets,
     cites: &Citations,
     cache: Option<&BuildCache>,
@@ -320,7 +315,7 @@ fn markdown_all(
     };
     let pages = site
         .pages
-        .par_iter()
+        .par_iter_mut()
         .map(|p| {
             let url = p.bundle_dir.as_ref().map(|_| config.url(&p.path));
             let own = p.meta.document().and_then(|d| cites.find_code(&d.code));
@@ -345,16 +340,20 @@ fn markdown_all(
                     answers,
                 ))
             };
-            cached(&key, &|| render_page_body(p, opts))
+            let rendered = cached(&key, &|| render_page_body(p, opts));
+            p.body = "".into();
+            rendered
         })
         .collect();
     let sections = site
         .sections
-        .par_iter()
+        .par_iter_mut()
         .map(|s| {
             let file = s.file.as_deref().unwrap_or("content/_index.md");
             let key = || crate::cache::key_of(&(registry, file, &s.body, s.body_line, "section"));
-            cached(&key, &|| crate::markdown::render(&s.body, s.body_line, file, opts))
+            let rendered = cached(&key, &|| crate::markdown::render(&s.body, s.body_line, file, opts));
+            s.body = "".into();
+            rendered
         })
         .collect();
     (pages, sections)

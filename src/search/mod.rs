@@ -142,9 +142,21 @@ pub fn build_index_unless(
 /// is dropped once it is tokenised. `None` when `cancelled()` turned true (files already
 /// emitted are then incomplete).
 pub fn write_index(
+    docs: Vec<SearchDoc>,
+    cancelled: &(dyn Fn() -> bool + Sync),
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+) -> Option<()> {
+    write_index_beside(docs, cancelled, emit, &|_, _| {})
+}
+
+/// [`write_index`], running `beside(k, n)` for each `k` in `0..n`, in order, while the docs
+/// are tokenised: `loa build` renders its pages in step with the index, so that the pages'
+/// bodies are freed while the postings grow, and the two never peak together.
+pub fn write_index_beside(
     mut docs: Vec<SearchDoc>,
     cancelled: &(dyn Fn() -> bool + Sync),
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
+    beside: &(dyn Fn(usize, usize) + Sync),
 ) -> Option<()> {
     sort(&mut docs);
     // (path, FNV-1a of the bytes) of every file, for the version in meta.json.
@@ -154,7 +166,7 @@ pub fn write_index(
         hashes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((path.clone(), h));
         emit(path, bytes);
     };
-    let built = postings::build(&mut docs, cancelled)?;
+    let built = postings::build(&mut docs, cancelled, beside)?;
     if cancelled() {
         return None;
     }
@@ -472,6 +484,30 @@ mod tests {
         let v = |f: &BTreeMap<String, Vec<u8>>| json(f, "meta.json")["v"].clone();
         assert_ne!(v(&files), v(&build_index(&changed)));
         assert_eq!(v(&files), v(&build_index(&docs)));
+    }
+
+    #[test]
+    fn work_beside_the_index_runs_once_per_chunk_in_order_and_changes_no_byte() {
+        // 300 docs: three chunks of at most 128.
+        let docs: Vec<SearchDoc> = (0..300)
+            .map(|i| doc(&format!("/p{i}/"), &format!("Bài {i}"), "Khuyến học, khuyến tài; học tập suốt đời."))
+            .collect();
+        let calls = std::sync::Mutex::new(Vec::new());
+        let files = std::sync::Mutex::new(BTreeMap::new());
+        write_index_beside(
+            docs.clone(),
+            &|| false,
+            &|path, bytes| {
+                files.lock().unwrap().insert(path, bytes);
+            },
+            &|k, n| calls.lock().unwrap().push((k, n)),
+        );
+        assert_eq!(calls.into_inner().unwrap(), vec![(0, 3), (1, 3), (2, 3)]);
+        assert_eq!(files.into_inner().unwrap(), build_index(&docs));
+        // No docs, no chunks: nothing runs beside (the caller does that work itself).
+        let none = std::sync::Mutex::new(0);
+        write_index_beside(Vec::new(), &|| false, &|_, _| {}, &|_, _| *none.lock().unwrap() += 1);
+        assert_eq!(none.into_inner().unwrap(), 0);
     }
 
     #[test]

@@ -343,7 +343,13 @@ struct TermShard {
 /// Tokenises every doc (in parallel) and merges the postings in id order; `None` when
 /// `cancelled()` turns true (checked between chunks). Each doc's text is dropped once it is
 /// tokenised (on a large site the texts are a tenth of the memory), the rest is kept.
-pub fn build(docs: &mut [SearchDoc], cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Built> {
+/// `beside(k, n)` runs once for each `k` in `0..n`, in order, alongside chunk `k`'s
+/// tokenising (`n` chunks in all).
+pub fn build(
+    docs: &mut [SearchDoc],
+    cancelled: &(dyn Fn() -> bool + Sync),
+    beside: &(dyn Fn(usize, usize) + Sync),
+) -> Option<Built> {
     let mut built = Built::default();
     let mut chunks: Vec<&mut [SearchDoc]> = docs.chunks_mut(CHUNK).collect();
     // One worker (memo and scratch maps) per pool thread for the whole build: rayon splits a
@@ -370,7 +376,8 @@ pub fn build(docs: &mut [SearchDoc], cancelled: &(dyn Fn() -> bool + Sync)) -> O
     };
     // A pipeline: chunk c + 1 is tokenised while chunk c is merged.
     let mut pending: Option<(usize, Vec<DocTerms>)> = None;
-    for c in 0..=chunks.len() {
+    let n = chunks.len();
+    for c in 0..=n {
         if cancelled() {
             return None;
         }
@@ -378,9 +385,16 @@ pub fn build(docs: &mut [SearchDoc], cancelled: &(dyn Fn() -> bool + Sync)) -> O
         let (next, ()) = rayon::join(
             || chunks.get_mut(c).map(|chunk| tokenize(chunk)),
             || {
-                if let Some((done, terms)) = ready {
-                    built.merge((done * CHUNK) as u32, terms);
-                }
+                let merge = || {
+                    if let Some((done, terms)) = ready {
+                        built.merge((done * CHUNK) as u32, terms);
+                    }
+                };
+                rayon::join(merge, || {
+                    if c < n {
+                        beside(c, n)
+                    }
+                });
             },
         );
         pending = next.map(|terms| (c, terms));
