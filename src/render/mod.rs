@@ -5,6 +5,9 @@
 //! audience and campaign pages, feeds, the sitemap, robots.txt, 404 and alias redirects. Gives a
 //! `BuildOutput` keyed by output path (a `BTreeMap`, so output is deterministic). Two outputs on
 //! one path are an error. Template errors name the template, its line and the page.
+//! Order, for memory (`loa build`): the pages render in step with the search index, each
+//! page's body freed as its page is written and each search text once tokenised; the listings
+//! (which build every card's template value) render after the index is written.
 //! Must not write files.
 
 pub mod context;
