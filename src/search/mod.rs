@@ -490,7 +490,9 @@ mod tests {
     fn work_beside_the_index_runs_once_per_chunk_in_order_and_changes_no_byte() {
         // 300 docs: three chunks of at most 128.
         let docs: Vec<SearchDoc> = (0..300)
-            .map(|i| doc(&format!("/p{i}/"), &format!("Bài {i}"), "Khuyến học, khuyến tài; học tập suốt đời."))
+            .map(|i| {
+                doc(&format!("/p{i}/"), &format!("Bài {i}"), "Khuyến học, khuyến tài; học tập suốt đời.")
+            })
             .collect();
         let calls = std::sync::Mutex::new(Vec::new());
         let files = std::sync::Mutex::new(BTreeMap::new());
