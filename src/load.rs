@@ -203,12 +203,13 @@ fn read_source_cached(
     cache: Option<(&crate::cache::Store<Option<Source>>, u64)>,
 ) -> Result<Option<Source>, Diagnostic> {
     let file = format!("content/{rel}");
+    // Only `loa serve` has a cache: `loa build` never computes a key, so it needs no `stat`
+    // before opening the file.
+    let Some((c, now)) = cache else { return read_checked(rel, path, file, None) };
     let meta = std::fs::metadata(path).map_err(|e| io_error(&file, &e))?;
-    // Only `loa serve` has a cache: `loa build` never computes a key.
-    match cache.and_then(|(c, now)| Some((c, stable_key(&file, &meta, now)?))) {
-        Some((c, key)) => c.try_get_or(key, || with_print(read_checked(rel, path, file, &meta))),
-        None if cache.is_some() => with_print(read_checked(rel, path, file, &meta)),
-        None => read_checked(rel, path, file, &meta),
+    match stable_key(&file, &meta, now) {
+        Some(key) => c.try_get_or(key, || with_print(read_checked(rel, path, file, Some(&meta)))),
+        None => with_print(read_checked(rel, path, file, Some(&meta))),
     }
 }
 
@@ -247,21 +248,33 @@ fn with_print(read: Result<Option<Source>, Diagnostic>) -> Result<Option<Source>
     read.map(|s| s.map(|s| Source { print: Some(crate::render::fingerprint::of_text(&s.text)), ..s }))
 }
 
+/// Reads one Markdown file: `open`, `fstat` (unless `meta` is known), `read` until the end,
+/// `close`. A large site's load is mostly system time, and `std::fs::read` after a `stat`
+/// made two more calls per file for the size it already had.
 fn read_checked(
     rel: String,
     path: &Path,
     file: String,
-    meta: &std::fs::Metadata,
+    meta: Option<&std::fs::Metadata>,
 ) -> Result<Option<Source>, Diagnostic> {
-    if meta.len() > MAX_FILE_SIZE {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| io_error(&file, &e))?;
+    let len = match meta {
+        Some(m) => m.len(),
+        None => f.metadata().map_err(|e| io_error(&file, &e))?.len(),
+    };
+    if len > MAX_FILE_SIZE {
         return Err(Diagnostic::error(
             "file-size",
             Location::file(&file),
-            format!("tệp quá lớn ({} MiB, tối đa {} MiB)", meta.len() >> 20, MAX_FILE_SIZE >> 20),
+            format!("tệp quá lớn ({} MiB, tối đa {} MiB)", len >> 20, MAX_FILE_SIZE >> 20),
         )
         .with_hint("chia bài thành nhiều bài hoặc bỏ dữ liệu nhúng trong tệp"));
     }
-    let bytes = std::fs::read(path).map_err(|e| io_error(&file, &e))?;
+    // One byte more than the size, so the read that finds the end needs no new room. Through
+    // `take`, not the `File` itself: `File::read_to_end` asks the size and position again.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    (&mut f).take(u64::MAX).read_to_end(&mut bytes).map_err(|e| io_error(&file, &e))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Diagnostic::warning("empty-file", Location::file(&file), "tệp rỗng, bỏ qua")
             .with_hint("xóa tệp hoặc viết nội dung cho nó"));
@@ -290,6 +303,20 @@ fn io_error(file: &str, e: &std::io::Error) -> Diagnostic {
 /// loops are warnings naming the link; unreadable entries are errors. Directories whose name
 /// ends in `.md` are folders like any other (never read as a file).
 fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(String, PathBuf, bool)) {
+    // Whether a file's folder lies under a link depends on the folder only: asked once per
+    // folder, not once per file (10,000 `lstat`s of one folder on a large site).
+    let mut last: Option<(PathBuf, bool)> = None;
+    let mut ancestor_linked = |path: &Path| -> bool {
+        let parent = path.parent().unwrap_or(path);
+        match &last {
+            Some((p, linked)) if p == parent => *linked,
+            _ => {
+                let linked = has_symlink_ancestor(dir, path);
+                last = Some((parent.to_path_buf(), linked));
+                linked
+            }
+        }
+    };
     let mut walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -327,7 +354,7 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(
             }
         };
         let path = entry.path().to_path_buf();
-        let linked = entry.depth() > 0 && (entry.path_is_symlink() || has_symlink_ancestor(dir, &path));
+        let linked = entry.depth() > 0 && (entry.path_is_symlink() || ancestor_linked(&path));
         if linked {
             let target = canonical(&path);
             if !target.starts_with(root) {

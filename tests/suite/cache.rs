@@ -247,3 +247,29 @@ fn a_markdown_file_reached_through_a_link_is_always_looked_at() {
     let page = String::from_utf8(built.output.files["bai-viet/lien/index.html"].to_vec()).expect("utf-8");
     assert!(page.contains("Bản sửa."), "{page}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_markdown_file_in_a_linked_folder_is_always_looked_at() {
+    use loa::cache::KnownChanges;
+    let site = minimal_site();
+    let root = site.path().canonicalize().expect("canonical root");
+    // content/bai-viet/nhom is a link to a folder kept elsewhere in the site: the files in it
+    // are not links themselves, their folder is.
+    write(&root, "static/nhom/mot.md", "---\ntitle: Một\ndate: 2022-09-16\n---\nBản đầu.\n");
+    write(&root, "static/nhom/hai.md", "---\ntitle: Hai\ndate: 2022-09-17\n---\nBài hai.\n");
+    std::os::unix::fs::symlink(root.join("static/nhom"), root.join("content/bai-viet/nhom"))
+        .expect("symlink");
+    let config = Config::load(&root, &Overrides::default()).expect("config");
+    let opts = BuildOptions::default();
+    let cache = BuildCache::default();
+    build_cached(&config, opts, &cache).expect("first build");
+    edit(&root, "static/nhom/mot.md", "Bản đầu.", "Bản sửa.");
+    cache.expect_changes(KnownChanges {
+        modified: vec![root.join("static/nhom/mot.md")],
+        added_or_removed: false,
+    });
+    let built = build_cached(&config, opts, &cache).expect("rebuild");
+    let page = String::from_utf8(built.output.files["bai-viet/nhom/mot/index.html"].to_vec()).expect("utf-8");
+    assert!(page.contains("Bản sửa."), "{page}");
+}
