@@ -397,6 +397,10 @@ pub fn render_site(
         }
     }
     extra.extend(listing::feeds_and_sitemap(&env));
+    // Freeing every card and its template value took ~80 ms of a 10,000-article build
+    // (`drop_in_place<Env>`, 2% of its samples): done on a thread of its own, off the way.
+    let Env { cards, card_values, backlinks, lists, .. } = env;
+    crate::cache::drop_later((cards, card_values, backlinks, lists));
     for (path, bytes) in extra {
         if let Some(d) = deliver(path, Bytes::new(bytes)) {
             diags.push(d);
