@@ -223,53 +223,61 @@ fn templates_are_reused_until_a_template_is_reported_changed() {
     assert!(page(&build_cached(&config, opts, &cache).expect("rebuild")).contains("MẪU KHÁC"));
 }
 
+/// Builds a site where `content/<link>` is a symbolic link to `static/<target>` (a file or a
+/// folder, after `setup` wrote the targets), edits `static/<edited>` as the watcher reports it
+/// (under the target's path), and gives the rebuilt `output` page.
 #[cfg(unix)]
-#[test]
-fn a_markdown_file_reached_through_a_link_is_always_looked_at() {
+fn rebuilt_through_link(
+    setup: &dyn Fn(&std::path::Path),
+    target: &str,
+    link: &str,
+    edited: &str,
+    output: &str,
+) -> String {
     use loa::cache::KnownChanges;
     let site = minimal_site();
     let root = site.path().canonicalize().expect("canonical root");
-    // content/bai-viet/lien.md is a link to a file kept elsewhere in the site.
-    write(&root, "static/nguon/lien.md", "---\ntitle: Liên kết\ndate: 2022-09-16\n---\nBản đầu.\n");
-    std::os::unix::fs::symlink(root.join("static/nguon/lien.md"), root.join("content/bai-viet/lien.md"))
+    setup(&root);
+    std::os::unix::fs::symlink(root.join("static").join(target), root.join("content").join(link))
         .expect("symlink");
     let config = Config::load(&root, &Overrides::default()).expect("config");
     let opts = BuildOptions::default();
     let cache = BuildCache::default();
     build_cached(&config, opts, &cache).expect("first build");
-    // The watcher reports the edit under the target's path: the load must still see it.
-    edit(&root, "static/nguon/lien.md", "Bản đầu.", "Bản sửa.");
-    cache.expect_changes(KnownChanges {
-        modified: vec![root.join("static/nguon/lien.md")],
-        added_or_removed: false,
-    });
+    let edited = format!("static/{edited}");
+    edit(&root, &edited, "Bản đầu.", "Bản sửa.");
+    cache.expect_changes(KnownChanges { modified: vec![root.join(&edited)], added_or_removed: false });
     let built = build_cached(&config, opts, &cache).expect("rebuild");
-    let page = String::from_utf8(built.output.files["bai-viet/lien/index.html"].to_vec()).expect("utf-8");
+    String::from_utf8(built.output.files[output].to_vec()).expect("utf-8")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_markdown_file_reached_through_a_link_is_always_looked_at() {
+    // content/bai-viet/lien.md is a link to a file kept elsewhere in the site.
+    let setup = |root: &std::path::Path| {
+        write(root, "static/nguon/lien.md", "---\ntitle: Liên kết\ndate: 2022-09-16\n---\nBản đầu.\n");
+    };
+    let page = rebuilt_through_link(
+        &setup,
+        "nguon/lien.md",
+        "bai-viet/lien.md",
+        "nguon/lien.md",
+        "bai-viet/lien/index.html",
+    );
     assert!(page.contains("Bản sửa."), "{page}");
 }
 
 #[cfg(unix)]
 #[test]
 fn a_markdown_file_in_a_linked_folder_is_always_looked_at() {
-    use loa::cache::KnownChanges;
-    let site = minimal_site();
-    let root = site.path().canonicalize().expect("canonical root");
     // content/bai-viet/nhom is a link to a folder kept elsewhere in the site: the files in it
     // are not links themselves, their folder is.
-    write(&root, "static/nhom/mot.md", "---\ntitle: Một\ndate: 2022-09-16\n---\nBản đầu.\n");
-    write(&root, "static/nhom/hai.md", "---\ntitle: Hai\ndate: 2022-09-17\n---\nBài hai.\n");
-    std::os::unix::fs::symlink(root.join("static/nhom"), root.join("content/bai-viet/nhom"))
-        .expect("symlink");
-    let config = Config::load(&root, &Overrides::default()).expect("config");
-    let opts = BuildOptions::default();
-    let cache = BuildCache::default();
-    build_cached(&config, opts, &cache).expect("first build");
-    edit(&root, "static/nhom/mot.md", "Bản đầu.", "Bản sửa.");
-    cache.expect_changes(KnownChanges {
-        modified: vec![root.join("static/nhom/mot.md")],
-        added_or_removed: false,
-    });
-    let built = build_cached(&config, opts, &cache).expect("rebuild");
-    let page = String::from_utf8(built.output.files["bai-viet/nhom/mot/index.html"].to_vec()).expect("utf-8");
+    let setup = |root: &std::path::Path| {
+        write(root, "static/nhom/mot.md", "---\ntitle: Một\ndate: 2022-09-16\n---\nBản đầu.\n");
+        write(root, "static/nhom/hai.md", "---\ntitle: Hai\ndate: 2022-09-17\n---\nBài hai.\n");
+    };
+    let page =
+        rebuilt_through_link(&setup, "nhom", "bai-viet/nhom", "nhom/mot.md", "bai-viet/nhom/mot/index.html");
     assert!(page.contains("Bản sửa."), "{page}");
 }
