@@ -8,7 +8,7 @@
 
 use regex::Regex;
 
-use super::escape;
+use super::{escape, escape_into};
 
 /// A document others can cite.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -142,13 +142,13 @@ pub fn nowrap_numbers(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut last = 0;
     for r in crate::vi::docnum::find(text) {
-        out.push_str(&escape(&text[last..r.start]));
+        escape_into(&text[last..r.start], &mut out);
         out.push_str("<span class=\"so-hieu\">");
-        out.push_str(&escape(&text[r.clone()]));
+        escape_into(&text[r.clone()], &mut out);
         out.push_str("</span>");
         last = r.end;
     }
-    out.push_str(&escape(&text[last..]));
+    escape_into(&text[last..], &mut out);
     out
 }
 
