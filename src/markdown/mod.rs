@@ -427,7 +427,11 @@ pub fn escape_into(s: &str, out: &mut String) {
     const BLOCK: usize = 16;
     // Written as plain comparisons, not `matches!`: that becomes a bit test per byte.
     let special = |b: u8| {
-        u8::from(b == b'&') | u8::from(b == b'<') | u8::from(b == b'>') | u8::from(b == b'"') | u8::from(b == b'\'')
+        u8::from(b == b'&')
+            | u8::from(b == b'<')
+            | u8::from(b == b'>')
+            | u8::from(b == b'"')
+            | u8::from(b == b'\'')
     };
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -567,7 +571,9 @@ mod tests {
         let long = "Xây dựng xã hội học tập <b>“suốt đời”</b> & 'khuyến học' > \"khuyến tài\"";
         for start in 0..long.len() {
             for end in start..=long.len() {
-                if let (Some(part), Some(expected)) = (long.get(start..end), escape_by_replace(long, start, end)) {
+                if let (Some(part), Some(expected)) =
+                    (long.get(start..end), escape_by_replace(long, start, end))
+                {
                     assert_eq!(escape(part), expected, "{part:?}");
                 }
             }

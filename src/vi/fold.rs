@@ -207,8 +207,26 @@ mod tests {
         // Strings mixing precomposed letters, marks in both orders, punctuation, letters that
         // fold to several characters and letters outside the table.
         let pieces = [
-            "Đảng", "ủy", "KHUYẾN", "a\u{323}\u{306}", "a\u{306}\u{323}", "–", "“x”", "ß", "İ", "ǅ",
-            "Ω", "学", "ﬁ", "\u{301}", " ", "49-KL/TW", "ð", "Ð", "Å", "\u{2000}",
+            "Đảng",
+            "ủy",
+            "KHUYẾN",
+            "a\u{323}\u{306}",
+            "a\u{306}\u{323}",
+            "–",
+            "“x”",
+            "ß",
+            "İ",
+            "ǅ",
+            "Ω",
+            "学",
+            "ﬁ",
+            "\u{301}",
+            " ",
+            "49-KL/TW",
+            "ð",
+            "Ð",
+            "Å",
+            "\u{2000}",
         ];
         for a in pieces {
             for b in pieces {
