@@ -319,13 +319,29 @@ impl Serialize for Postings {
 /// Postings of one fold key, per tone key.
 type Spellings = BTreeMap<Arc<str>, Postings>;
 
+/// [`Spellings`] while merging: a fold has one to a few spellings, found by pointer (each
+/// tokenising worker hands out one `Arc` per spelling) before comparing the text. A sorted
+/// map compared strings and counted references for every term of every page.
+type SpellingList = Vec<(Arc<str>, Postings)>;
+
+fn spelling<'a>(list: &'a mut SpellingList, tone: &Arc<str>) -> &'a mut Postings {
+    let at = match list.iter().position(|(t, _)| Arc::ptr_eq(t, tone) || **t == **tone) {
+        Some(at) => at,
+        None => {
+            list.push((tone.clone(), Postings::default()));
+            list.len() - 1
+        }
+    };
+    &mut list[at].1
+}
+
 /// All postings of the site (hash maps while merging; shard files sort their keys).
 #[derive(Default)]
 pub struct Built {
     /// fold key → id, an index into `folds`.
     fold_ids: FxMap<Arc<str>, u32>,
     /// fold key, and its postings per tone key (empty for stop words).
-    folds: Vec<(Arc<str>, Spellings)>,
+    folds: Vec<(Arc<str>, SpellingList)>,
     /// (fold id, fold id) → postings.
     bigrams: FxMap<(u32, u32), Postings>,
     /// fold ids → positions.
@@ -407,7 +423,7 @@ impl Built {
         if let Some(&id) = self.fold_ids.get(fold) {
             return id;
         }
-        self.folds.push((fold.clone(), BTreeMap::new()));
+        self.folds.push((fold.clone(), Vec::new()));
         self.fold_ids.insert(fold.clone(), self.folds.len() as u32 - 1);
         self.folds.len() as u32 - 1
     }
@@ -423,7 +439,7 @@ impl Built {
             || {
                 for ((t, ids), doc) in docs() {
                     for (l, tone, w) in &t.unigrams {
-                        folds[ids[*l as usize] as usize].1.entry(tone.clone()).or_default().push(doc, *w);
+                        spelling(&mut folds[ids[*l as usize] as usize].1, tone).push(doc, *w);
                     }
                 }
             },
@@ -499,6 +515,7 @@ impl Built {
             shards[encode::shard_of(&key, bits) as usize].b.insert(key, p);
         }
         for (key, variants) in std::mem::take(&mut self.folds).into_iter().filter(|f| !f.1.is_empty()) {
+            let variants: Spellings = variants.into_iter().collect();
             shards[encode::shard_of(&key, bits) as usize].u.insert(key, variants);
         }
         shards
