@@ -236,17 +236,27 @@ const MARKER_TEXT: &str = "This folder is written by loa; loa replaces it on eve
 const MANIFEST_HEADER: &str = "manifest v1\n";
 
 /// A fast 64-bit hash of a file's bytes (with its length): equal hashes mean "unchanged since
-/// the spare was written". Not cryptographic; a mismatch only costs a rewrite.
+/// the spare was written". Not cryptographic; a mismatch only costs a rewrite. Four lanes take
+/// one word each of every 32 bytes, so their multiplications overlap (the hash of every output
+/// byte was 1.3% of a 10,000-article build's time with one lane).
 fn content_hash(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = bytes.len() as u64 ^ K;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+    let step = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let mut lanes: [u64; 4] = [bytes.len() as u64 ^ K, 1, 2, 3];
+    let mut blocks = bytes.chunks_exact(32);
+    for b in &mut blocks {
+        for (lane, c) in lanes.iter_mut().zip(b.chunks_exact(8)) {
+            *lane = step(*lane, word(c));
+        }
     }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    let mut h = lanes.iter().fold(0, |h, &lane| step(h, lane));
+    let mut words = blocks.remainder().chunks_exact(8);
+    for c in &mut words {
+        h = step(h, word(c));
+    }
+    for &b in words.remainder() {
+        h = step(h, u64::from(b));
     }
     h ^ (h >> 29)
 }
@@ -608,6 +618,24 @@ pub fn process_alive(pid: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_hash_tells_apart_lengths_orders_and_single_bytes() {
+        let base: Vec<u8> = (0..200u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut seen = std::collections::HashSet::new();
+        for len in 0..base.len() {
+            assert!(seen.insert(content_hash(&base[..len])), "prefix of {len} bytes");
+        }
+        for at in 0..base.len() {
+            let mut changed = base.clone();
+            changed[at] ^= 1;
+            assert_ne!(content_hash(&changed), content_hash(&base), "byte {at}");
+        }
+        // The same words in other lanes (a swap of two 8-byte words of one 32-byte block).
+        let mut swapped = base.clone();
+        swapped[..16].rotate_left(8);
+        assert_ne!(content_hash(&swapped), content_hash(&base));
+    }
 
     #[test]
     fn output_keys_cannot_escape() {

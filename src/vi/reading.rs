@@ -13,35 +13,38 @@ pub const DEFAULT_RATE: u32 = 200;
 /// Counts syllables: whitespace-separated tokens containing a letter or a digit.
 pub fn syllables(text: &str) -> usize {
     // One pass over the bytes (the same count as splitting on white space and testing each
-    // piece, at a small part of the cost: every page's body goes through here). Inside a
-    // counted token only white space matters, and outside ASCII only characters led by
-    // 0xC2 (U+0085, U+00A0), 0xE1 0x9A (U+1680), 0xE2 (U+2000–U+205F) and 0xE3 (U+3000) can
-    // be white space, so most bytes are decided by their value alone.
+    // piece, at a small part of the cost: every page's body goes through here), each byte
+    // classed by a table. Outside ASCII only characters led by 0xC2 (U+0085, U+00A0), 0xE1 0x9A
+    // (U+1680), 0xE2 (U+2000–U+205F) and 0xE3 (U+3000) can be white space, so inside a
+    // counted token every other byte is skipped by its class alone.
     let bytes = text.as_bytes();
     let (mut count, mut counted) = (0, false);
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            i += 1;
-            if matches!(b, b'\t'..=b'\r' | b' ') {
+        let class = BYTE_CLASS[usize::from(bytes[i])];
+        match class {
+            SPACE => {
                 counted = false;
-            } else if !counted && b.is_ascii_alphanumeric() {
-                count += 1;
-                counted = true;
+                i += 1;
+                continue;
             }
-            continue;
+            ALNUM => {
+                count += usize::from(!counted);
+                counted = true;
+                i += 1;
+                continue;
+            }
+            OTHER => {
+                i += 1;
+                continue;
+            }
+            _ if counted && class == LEAD && !(bytes[i] == 0xE1 && bytes.get(i + 1) == Some(&0x9A)) => {
+                i += 1;
+                continue;
+            }
+            _ => {}
         }
-        let may_be_space = match b {
-            0xC2 | 0xE2 | 0xE3 => true,
-            0xE1 => bytes.get(i + 1) == Some(&0x9A),
-            _ => false,
-        };
-        if counted && !may_be_space {
-            // Inside a token, and not white space: a continuation byte or another letter.
-            i += 1;
-            continue;
-        }
+        // A lead byte that may start white space or, outside a token, a letter.
         let c = text[i..].chars().next().unwrap_or(' ');
         i += c.len_utf8();
         if c.is_whitespace() {
@@ -53,6 +56,35 @@ pub fn syllables(text: &str) -> usize {
     }
     count
 }
+
+/// ASCII white space (`\t`–`\r`, space).
+const SPACE: u8 = 0;
+/// ASCII letter or digit.
+const ALNUM: u8 = 1;
+/// Other ASCII, and continuation bytes (never the start of a character).
+const OTHER: u8 = 2;
+/// Lead byte of a character outside ASCII.
+const LEAD: u8 = 3;
+/// Lead byte of a character outside ASCII that may be white space (0xC2, 0xE2, 0xE3).
+const MAYBE_SPACE: u8 = 4;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let x = b as u8;
+        t[b] = match x {
+            b'\t'..=b'\r' | b' ' => SPACE,
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => ALNUM,
+            0x80..=0xBF => OTHER,
+            0xC2 | 0xE2 | 0xE3 => MAYBE_SPACE,
+            0xC0.. => LEAD,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    t
+};
 
 /// Minutes to read `syllables` at `rate` per minute: `max(1, ceil(syllables / rate))`.
 /// A rate of 0 means the default, 200.
