@@ -106,6 +106,8 @@ struct Worker {
     tones: Vec<Arc<str>>,
     /// The per-page maps, emptied after each page (their capacity is kept).
     scratch: Scratch,
+    /// How many of `folds` were handed to the merge (in the `new_folds` of some page).
+    sent: usize,
 }
 
 fn intern(ids: &mut FxMap<Arc<str>, u32>, list: &mut Vec<Arc<str>>, s: String) -> u32 {
@@ -137,10 +139,18 @@ impl Worker {
     }
 }
 
-/// The terms of one page. Fold keys are listed once; terms refer to them by index.
+/// The terms of one page. Fold keys are listed once, as the ids the tokenising worker gave
+/// them; terms refer to them by index in that list.
 #[derive(Default)]
 struct DocTerms {
-    folds: Vec<Arc<str>>,
+    /// The worker's slot (`None`: a worker of its own, made for this page alone).
+    worker: Option<usize>,
+    /// Worker fold ids, in order of first occurrence on the page.
+    folds: Vec<u32>,
+    /// The worker's fold keys it had not handed over before this page: the keys of worker
+    /// fold ids `first, first + 1, …` (so the merge looks each key up once per worker, not
+    /// once per page).
+    new_folds: (u32, Vec<Arc<str>>),
     /// (fold index, tone key, weight); stop words left out.
     unigrams: Vec<(u32, Arc<str>, u32)>,
     /// (fold index, fold index, weight).
@@ -225,7 +235,7 @@ impl Scratch {
     }
 }
 
-fn doc_terms(worker: &mut Worker, doc: &SearchDoc) -> DocTerms {
+fn doc_terms(worker: &mut Worker, slot: Option<usize>, doc: &SearchDoc) -> DocTerms {
     let mut scratch = std::mem::take(&mut worker.scratch);
     let mut index: u32 = 0;
     let mut add = |text: &str, field: Field| {
@@ -267,8 +277,12 @@ fn doc_terms(worker: &mut Worker, doc: &SearchDoc) -> DocTerms {
     }
     add(&doc.summary, Field::Summary);
     add(&doc.text, Field::Body);
+    let new_folds = (worker.sent as u32, worker.folds[worker.sent..].to_vec());
+    worker.sent = worker.folds.len();
     let terms = DocTerms {
-        folds: scratch.folds.iter().map(|&f| worker.folds[f as usize].clone()).collect(),
+        worker: slot,
+        folds: scratch.folds.clone(),
+        new_folds,
         unigrams: scratch
             .unigrams
             .drain()
@@ -346,6 +360,8 @@ pub struct Built {
     bigrams: FxMap<(u32, u32), Postings>,
     /// fold ids → positions.
     trigrams: FxMap<[u32; 3], Postings>,
+    /// Per worker slot: worker fold id → fold id.
+    worker_folds: Vec<Vec<u32>>,
 }
 
 #[derive(Serialize, Default)]
@@ -380,8 +396,8 @@ pub fn build(
                 // doc_terms starts no parallel work, so a thread never finds its own worker
                 // locked; a fresh worker covers any other case.
                 match workers[slot].try_lock() {
-                    Ok(mut worker) => doc_terms(&mut worker, d),
-                    Err(_) => doc_terms(&mut Worker::default(), d),
+                    Ok(mut worker) => doc_terms(&mut worker, Some(slot), d),
+                    Err(_) => doc_terms(&mut Worker::default(), None, d),
                 }
             })
             .collect();
@@ -431,8 +447,33 @@ impl Built {
     /// Adds the terms of docs `first`, `first + 1`, …: fold ids are given in doc order, then
     /// unigrams, bigrams and trigrams (separate maps) are merged in parallel, each in doc order.
     fn merge(&mut self, first: u32, terms: Vec<DocTerms>) {
-        let ids: Vec<Vec<u32>> =
-            terms.iter().map(|t| t.folds.iter().map(|f| self.fold_id(f)).collect()).collect();
+        // Every page's new keys first: a worker may have met a key on a later page of the
+        // chunk and used it on an earlier one.
+        for t in &terms {
+            let Some(w) = t.worker else { continue };
+            let (start, keys) = &t.new_folds;
+            let ids: Vec<u32> = keys.iter().map(|k| self.fold_id(k)).collect();
+            if self.worker_folds.len() <= w {
+                self.worker_folds.resize_with(w + 1, Vec::new);
+            }
+            let map = &mut self.worker_folds[w];
+            let end = *start as usize + ids.len();
+            if map.len() < end {
+                map.resize(end, 0);
+            }
+            map[*start as usize..end].copy_from_slice(&ids);
+        }
+        let ids: Vec<Vec<u32>> = terms
+            .iter()
+            .map(|t| match t.worker {
+                Some(w) => t.folds.iter().map(|&f| self.worker_folds[w][f as usize]).collect(),
+                // A worker of its own handed over all its keys with this page.
+                None => {
+                    let keys: Vec<u32> = t.new_folds.1.iter().map(|k| self.fold_id(k)).collect();
+                    t.folds.iter().map(|&f| keys[f as usize]).collect()
+                }
+            })
+            .collect();
         let Built { folds, bigrams, trigrams, .. } = self;
         let docs = || terms.iter().zip(&ids).zip(first..);
         rayon::join(
@@ -522,5 +563,69 @@ impl Built {
             .into_par_iter()
             .enumerate()
             .for_each(|(n, shard)| emit("t", n as u32, encode::to_json(&shard)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(title: &str, text: &str) -> SearchDoc {
+        SearchDoc {
+            url: format!("/{title}/"),
+            title: title.into(),
+            section: String::new(),
+            kind: "article".into(),
+            audiences: vec![],
+            tags: vec!["Khuyến học".into()],
+            date: None,
+            summary: "Xây dựng xã hội học tập".into(),
+            text: text.into(),
+        }
+    }
+
+    /// The shard files of `built`, by kind and number.
+    fn files(built: Built) -> Vec<(String, u32, Vec<u8>)> {
+        let out = Mutex::new(Vec::new());
+        built.write_shards(2, 1, &|kind, n, bytes| out.lock().unwrap().push((kind.to_string(), n, bytes)));
+        let mut out = out.into_inner().unwrap();
+        out.sort();
+        out
+    }
+
+    /// Merges `docs` in id order, each tokenised by the worker `assign` names (`Some(slot)`:
+    /// a shared worker, in the order given by `order`; `None`: a worker of its own).
+    fn merged(docs: &[SearchDoc], order: &[usize], assign: impl Fn(usize) -> Option<usize>) -> Built {
+        let mut workers: Vec<Worker> = (0..2).map(|_| Worker::default()).collect();
+        let mut terms: Vec<Option<DocTerms>> = docs.iter().map(|_| None).collect();
+        for &i in order {
+            terms[i] = Some(match assign(i) {
+                Some(slot) => doc_terms(&mut workers[slot], Some(slot), &docs[i]),
+                None => doc_terms(&mut Worker::default(), None, &docs[i]),
+            });
+        }
+        let mut built = Built::default();
+        built.merge(0, terms.into_iter().map(|t| t.unwrap()).collect());
+        built
+    }
+
+    #[test]
+    fn postings_do_not_depend_on_which_worker_met_a_key_first() {
+        let docs = [
+            doc("Một", "Khuyến học, khuyến tài: xây dựng xã hội học tập suốt đời."),
+            doc("Hai", "Học tập suốt đời là nhiệm vụ của mỗi gia đình học tập."),
+            doc("Ba", "Gia đình học tập, dòng họ học tập, cộng đồng học tập; khuyến học."),
+            doc("Bốn", "Dòng họ khuyến học và xã hội học tập."),
+        ];
+        let one_worker = files(merged(&docs, &[0, 1, 2, 3], |_| Some(0)));
+        // Later pages first: the keys of page 0 are first met on pages 2 and 3.
+        assert_eq!(files(merged(&docs, &[3, 2, 1, 0], |_| Some(0))), one_worker);
+        assert_eq!(files(merged(&docs, &[2, 0, 3, 1], |i| Some(i % 2))), one_worker);
+        assert_eq!(files(merged(&docs, &[0, 1, 2, 3], |i| (i != 1).then_some(1))), one_worker);
+        assert_eq!(files(merged(&docs, &[1, 3, 0, 2], |_| None)), one_worker);
+        assert!(
+            one_worker.iter().any(|(kind, _, bytes)| kind == "p" && bytes.len() > 10),
+            "positions written"
+        );
     }
 }
