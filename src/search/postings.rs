@@ -108,6 +108,8 @@ struct Worker {
     scratch: Scratch,
     /// How many of `folds` were handed to the merge (in the `new_folds` of some page).
     sent: usize,
+    /// How many of `tones` were handed to the merge.
+    sent_tones: usize,
 }
 
 fn intern(ids: &mut FxMap<Arc<str>, u32>, list: &mut Vec<Arc<str>>, s: String) -> u32 {
@@ -150,9 +152,11 @@ struct DocTerms {
     /// The worker's fold keys it had not handed over before this page: the keys of worker
     /// fold ids `first, first + 1, …` (so the merge looks each key up once per worker, not
     /// once per page).
-    new_folds: (u32, Vec<Arc<str>>),
-    /// (fold index, tone key, weight); stop words left out.
-    unigrams: Vec<(u32, Arc<str>, u32)>,
+    new_folds: Handed,
+    /// The same for tone keys.
+    new_tones: Handed,
+    /// (fold index, worker tone id, weight); stop words left out.
+    unigrams: Vec<(u32, u32, u32)>,
     /// (fold index, fold index, weight).
     bigrams: Vec<(u32, u32, u32)>,
     /// Distinct trigrams (fold indexes) and their number of positions, in order of first
@@ -279,15 +283,14 @@ fn doc_terms(worker: &mut Worker, slot: Option<usize>, doc: &SearchDoc) -> DocTe
     add(&doc.text, Field::Body);
     let new_folds = (worker.sent as u32, worker.folds[worker.sent..].to_vec());
     worker.sent = worker.folds.len();
+    let new_tones = (worker.sent_tones as u32, worker.tones[worker.sent_tones..].to_vec());
+    worker.sent_tones = worker.tones.len();
     let terms = DocTerms {
         worker: slot,
         folds: scratch.folds.clone(),
         new_folds,
-        unigrams: scratch
-            .unigrams
-            .drain()
-            .map(|((l, t), w)| (l, worker.tones[t as usize].clone(), w.value()))
-            .collect(),
+        new_tones,
+        unigrams: scratch.unigrams.drain().map(|((l, t), w)| (l, t, w.value())).collect(),
         bigrams: scratch.bigrams.drain().map(|((a, b), w)| (a, b, w.value())).collect(),
         positions: scratch.positions(),
         trigrams: scratch.trigrams.clone(),
@@ -333,20 +336,52 @@ impl Serialize for Postings {
 /// Postings of one fold key, per tone key.
 type Spellings = BTreeMap<Arc<str>, Postings>;
 
-/// [`Spellings`] while merging: a fold has one to a few spellings, found by pointer (each
-/// tokenising worker hands out one `Arc` per spelling) before comparing the text. A sorted
-/// map compared strings and counted references for every term of every page.
-type SpellingList = Vec<(Arc<str>, Postings)>;
+/// [`Spellings`] while merging, by tone id: a fold has one to a few spellings. A sorted map
+/// compared strings and counted references for every term of every page.
+type SpellingList = Vec<(u32, Postings)>;
 
-fn spelling<'a>(list: &'a mut SpellingList, tone: &Arc<str>) -> &'a mut Postings {
-    let at = match list.iter().position(|(t, _)| Arc::ptr_eq(t, tone) || **t == **tone) {
+fn spelling(list: &mut SpellingList, tone: u32) -> &mut Postings {
+    let at = match list.iter().position(|(t, _)| *t == tone) {
         Some(at) => at,
         None => {
-            list.push((tone.clone(), Postings::default()));
+            list.push((tone, Postings::default()));
             list.len() - 1
         }
     };
     &mut list[at].1
+}
+
+/// Keys a worker handed over with a page: the keys of its ids `start, start + 1, …`.
+type Handed = (u32, Vec<Arc<str>>);
+
+/// Records, for worker `w`, the index ids (`id`) of the keys it handed over.
+fn learn(map: &mut Vec<Vec<u32>>, w: usize, handed: &Handed, mut id: impl FnMut(&Arc<str>) -> u32) {
+    if map.len() <= w {
+        map.resize_with(w + 1, Vec::new);
+    }
+    let (start, keys) = handed;
+    let start = *start as usize;
+    let ids = &mut map[w];
+    if ids.len() < start + keys.len() {
+        ids.resize(start + keys.len(), 0);
+    }
+    for (slot, key) in ids[start..].iter_mut().zip(keys) {
+        *slot = id(key);
+    }
+}
+
+/// The slot for the ids of a worker of its own (made for one page: see `build`), past the
+/// pool's: each such page is mapped alone, and the slot emptied before the next.
+const LONE_WORKER: usize = 1 << 10;
+
+/// A key's id in `list`, added if new.
+fn key_id(ids: &mut FxMap<Arc<str>, u32>, list: &mut Vec<Arc<str>>, key: &Arc<str>) -> u32 {
+    if let Some(&id) = ids.get(key) {
+        return id;
+    }
+    list.push(key.clone());
+    ids.insert(key.clone(), list.len() as u32 - 1);
+    list.len() as u32 - 1
 }
 
 /// All postings of the site (hash maps while merging; shard files sort their keys).
@@ -362,6 +397,11 @@ pub struct Built {
     trigrams: FxMap<[u32; 3], Postings>,
     /// Per worker slot: worker fold id → fold id.
     worker_folds: Vec<Vec<u32>>,
+    /// tone key → id, an index into `tones`.
+    tone_ids: FxMap<Arc<str>, u32>,
+    tones: Vec<Arc<str>>,
+    /// Per worker slot: worker tone id → tone id.
+    worker_tones: Vec<Vec<u32>>,
 }
 
 #[derive(Serialize, Default)]
@@ -435,13 +475,18 @@ pub fn build(
 }
 
 impl Built {
-    fn fold_id(&mut self, fold: &Arc<str>) -> u32 {
-        if let Some(&id) = self.fold_ids.get(fold) {
-            return id;
-        }
-        self.folds.push((fold.clone(), Vec::new()));
-        self.fold_ids.insert(fold.clone(), self.folds.len() as u32 - 1);
-        self.folds.len() as u32 - 1
+    /// Records the index ids of the fold and tone keys worker `w` handed over with `t`.
+    fn learn(&mut self, w: usize, t: &DocTerms) {
+        let Built { fold_ids, folds, worker_folds, tone_ids, tones, worker_tones, .. } = self;
+        learn(worker_folds, w, &t.new_folds, |k| {
+            if let Some(&id) = fold_ids.get(k) {
+                return id;
+            }
+            folds.push((k.clone(), Vec::new()));
+            fold_ids.insert(k.clone(), folds.len() as u32 - 1);
+            folds.len() as u32 - 1
+        });
+        learn(worker_tones, w, &t.new_tones, |k| key_id(tone_ids, tones, k));
     }
 
     /// Adds the terms of docs `first`, `first + 1`, …: fold ids are given in doc order, then
@@ -450,37 +495,35 @@ impl Built {
         // Every page's new keys first: a worker may have met a key on a later page of the
         // chunk and used it on an earlier one.
         for t in &terms {
-            let Some(w) = t.worker else { continue };
-            let (start, keys) = &t.new_folds;
-            let ids: Vec<u32> = keys.iter().map(|k| self.fold_id(k)).collect();
-            if self.worker_folds.len() <= w {
-                self.worker_folds.resize_with(w + 1, Vec::new);
+            if let Some(w) = t.worker {
+                self.learn(w, t);
             }
-            let map = &mut self.worker_folds[w];
-            let end = *start as usize + ids.len();
-            if map.len() < end {
-                map.resize(end, 0);
-            }
-            map[*start as usize..end].copy_from_slice(&ids);
         }
-        let ids: Vec<Vec<u32>> = terms
+        // Per page: its fold indexes' ids, and its unigrams' tone ids.
+        let maps: Vec<(Vec<u32>, Vec<u32>)> = terms
             .iter()
-            .map(|t| match t.worker {
-                Some(w) => t.folds.iter().map(|&f| self.worker_folds[w][f as usize]).collect(),
-                // A worker of its own handed over all its keys with this page.
-                None => {
-                    let keys: Vec<u32> = t.new_folds.1.iter().map(|k| self.fold_id(k)).collect();
-                    t.folds.iter().map(|&f| keys[f as usize]).collect()
-                }
+            .map(|t| {
+                // A worker of its own handed over all its keys with its one page.
+                let w = t.worker.unwrap_or_else(|| {
+                    self.worker_folds.truncate(LONE_WORKER);
+                    self.worker_tones.truncate(LONE_WORKER);
+                    self.learn(LONE_WORKER, t);
+                    LONE_WORKER
+                });
+                let (folds, tones) = (&self.worker_folds[w], &self.worker_tones[w]);
+                (
+                    t.folds.iter().map(|&f| folds[f as usize]).collect(),
+                    t.unigrams.iter().map(|&(_, tone, _)| tones[tone as usize]).collect(),
+                )
             })
             .collect();
         let Built { folds, bigrams, trigrams, .. } = self;
-        let docs = || terms.iter().zip(&ids).zip(first..);
+        let docs = || terms.iter().zip(maps.iter().map(|(ids, _)| ids)).zip(first..);
         rayon::join(
             || {
-                for ((t, ids), doc) in docs() {
-                    for (l, tone, w) in &t.unigrams {
-                        spelling(&mut folds[ids[*l as usize] as usize].1, tone).push(doc, *w);
+                for (((t, ids), doc), (_, tones)) in docs().zip(&maps) {
+                    for (&(l, _, w), &tone) in t.unigrams.iter().zip(tones) {
+                        spelling(&mut folds[ids[l as usize] as usize].1, tone).push(doc, w);
                     }
                 }
             },
@@ -525,7 +568,11 @@ impl Built {
         let u: usize = self
             .folds
             .iter()
-            .map(|(k, v)| k.len() + 4 + v.iter().map(|(t, p)| t.len() + p.text.len() + 6).sum::<usize>())
+            .map(|(k, v)| {
+                k.len()
+                    + 4
+                    + v.iter().map(|(t, p)| self.tones[*t as usize].len() + p.text.len() + 6).sum::<usize>()
+            })
             .sum();
         u + self.bigrams.values().map(|p| 16 + p.text.len()).sum::<usize>()
     }
@@ -556,7 +603,8 @@ impl Built {
             shards[encode::shard_of(&key, bits) as usize].b.insert(key, p);
         }
         for (key, variants) in std::mem::take(&mut self.folds).into_iter().filter(|f| !f.1.is_empty()) {
-            let variants: Spellings = variants.into_iter().collect();
+            let variants: Spellings =
+                variants.into_iter().map(|(t, p)| (self.tones[t as usize].clone(), p)).collect();
             shards[encode::shard_of(&key, bits) as usize].u.insert(key, variants);
         }
         shards
@@ -615,7 +663,7 @@ mod tests {
             doc("Một", "Khuyến học, khuyến tài: xây dựng xã hội học tập suốt đời."),
             doc("Hai", "Học tập suốt đời là nhiệm vụ của mỗi gia đình học tập."),
             doc("Ba", "Gia đình học tập, dòng họ học tập, cộng đồng học tập; khuyến học."),
-            doc("Bốn", "Dòng họ khuyến học và xã hội học tập."),
+            doc("Bốn", "Dòng họ khuyến học và xã hội học tập; bài toán hóc búa, hoà hợp, HỌC."),
         ];
         let one_worker = files(merged(&docs, &[0, 1, 2, 3], |_| Some(0)));
         // Later pages first: the keys of page 0 are first met on pages 2 and 3.
