@@ -370,10 +370,6 @@ fn learn(map: &mut Vec<Vec<u32>>, w: usize, handed: &Handed, mut id: impl FnMut(
     }
 }
 
-/// The slot for the ids of a worker of its own (made for one page: see `build`), past the
-/// pool's: each such page is mapped alone, and the slot emptied before the next.
-const LONE_WORKER: usize = 1 << 10;
-
 /// A key's id in `list`, added if new.
 fn key_id(ids: &mut FxMap<Arc<str>, u32>, list: &mut Vec<Arc<str>>, key: &Arc<str>) -> u32 {
     if let Some(&id) = ids.get(key) {
@@ -402,6 +398,10 @@ pub struct Built {
     tones: Vec<Arc<str>>,
     /// Per worker slot: worker tone id → tone id.
     worker_tones: Vec<Vec<u32>>,
+    /// The same two maps (at index 0) for a worker of its own, made for one page (see
+    /// `build`): each such page is mapped alone, before the next one's ids replace its own.
+    lone_folds: Vec<Vec<u32>>,
+    lone_tones: Vec<Vec<u32>>,
 }
 
 #[derive(Serialize, Default)]
@@ -475,10 +475,24 @@ pub fn build(
 }
 
 impl Built {
-    /// Records the index ids of the fold and tone keys worker `w` handed over with `t`.
-    fn learn(&mut self, w: usize, t: &DocTerms) {
-        let Built { fold_ids, folds, worker_folds, tone_ids, tones, worker_tones, .. } = self;
-        learn(worker_folds, w, &t.new_folds, |k| {
+    /// Records the index ids of the fold and tone keys that `t`'s worker handed over with it.
+    fn learn(&mut self, t: &DocTerms) {
+        let Built {
+            fold_ids,
+            folds,
+            worker_folds,
+            tone_ids,
+            tones,
+            worker_tones,
+            lone_folds,
+            lone_tones,
+            ..
+        } = self;
+        let (fold_map, tone_map, w) = match t.worker {
+            Some(w) => (worker_folds, worker_tones, w),
+            None => (lone_folds, lone_tones, 0),
+        };
+        learn(fold_map, w, &t.new_folds, |k| {
             if let Some(&id) = fold_ids.get(k) {
                 return id;
             }
@@ -486,7 +500,7 @@ impl Built {
             fold_ids.insert(k.clone(), folds.len() as u32 - 1);
             folds.len() as u32 - 1
         });
-        learn(worker_tones, w, &t.new_tones, |k| key_id(tone_ids, tones, k));
+        learn(tone_map, w, &t.new_tones, |k| key_id(tone_ids, tones, k));
     }
 
     /// Adds the terms of docs `first`, `first + 1`, …: fold ids are given in doc order, then
@@ -494,23 +508,21 @@ impl Built {
     fn merge(&mut self, first: u32, terms: Vec<DocTerms>) {
         // Every page's new keys first: a worker may have met a key on a later page of the
         // chunk and used it on an earlier one.
-        for t in &terms {
-            if let Some(w) = t.worker {
-                self.learn(w, t);
-            }
+        for t in terms.iter().filter(|t| t.worker.is_some()) {
+            self.learn(t);
         }
         // Per page: its fold indexes' ids, and its unigrams' tone ids.
         let maps: Vec<(Vec<u32>, Vec<u32>)> = terms
             .iter()
             .map(|t| {
-                // A worker of its own handed over all its keys with its one page.
-                let w = t.worker.unwrap_or_else(|| {
-                    self.worker_folds.truncate(LONE_WORKER);
-                    self.worker_tones.truncate(LONE_WORKER);
-                    self.learn(LONE_WORKER, t);
-                    LONE_WORKER
-                });
-                let (folds, tones) = (&self.worker_folds[w], &self.worker_tones[w]);
+                let (folds, tones) = match t.worker {
+                    Some(w) => (&self.worker_folds[w], &self.worker_tones[w]),
+                    // A worker of its own handed over all its keys with its one page.
+                    None => {
+                        self.learn(t);
+                        (&self.lone_folds[0], &self.lone_tones[0])
+                    }
+                };
                 (
                     t.folds.iter().map(|&f| folds[f as usize]).collect(),
                     t.unigrams.iter().map(|&(_, tone, _)| tones[tone as usize]).collect(),
@@ -670,6 +682,7 @@ mod tests {
         assert_eq!(files(merged(&docs, &[3, 2, 1, 0], |_| Some(0))), one_worker);
         assert_eq!(files(merged(&docs, &[2, 0, 3, 1], |i| Some(i % 2))), one_worker);
         assert_eq!(files(merged(&docs, &[0, 1, 2, 3], |i| (i != 1).then_some(1))), one_worker);
+        assert_eq!(files(merged(&docs, &[3, 1, 2, 0], |i| (i % 2 == 1).then_some(0))), one_worker);
         assert_eq!(files(merged(&docs, &[1, 3, 0, 2], |_| None)), one_worker);
         assert!(
             one_worker.iter().any(|(kind, _, bytes)| kind == "p" && bytes.len() > 10),
