@@ -375,47 +375,48 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
 
 /// Plain text of an HTML fragment: tags dropped, the five entities decoded, spaces collapsed.
 pub fn html_to_text(html: &str) -> String {
-    // Tags dropped first (an entity may be split by a tag), then in one pass the five
-    // entities `escape` writes decoded and white space runs made one space, trimmed. Decoding
-    // in one pass is the same as decoding each entity in turn, `&amp;` last: no decoded
-    // character is part of an entity, so none forms a new one.
+    // Tags dropped first (an entity may be split by a tag; a `>` outside a tag is dropped too),
+    // copying the runs between them whole. Then the words, split on white space and joined
+    // with one space, with the five entities `escape` writes decoded: no entity holds white
+    // space and no decoded character is white space, so splitting first is the same as
+    // decoding first; and decoding in one pass is the same as decoding each entity in turn,
+    // `&amp;` last, as no decoded character is part of an entity.
     const ENTITIES: [(&str, char); 5] =
         [("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\''), ("&amp;", '&')];
     let mut text = String::with_capacity(html.len());
     let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
+    let mut rest = html;
+    while let Some(i) = rest.bytes().position(|b| b == b'<' || b == b'>') {
+        if !in_tag {
+            text.push_str(&rest[..i]);
         }
+        in_tag = rest.as_bytes()[i] == b'<';
+        rest = &rest[i + 1..];
+    }
+    if !in_tag {
+        text.push_str(rest);
     }
     let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    let mut rest = text.as_str();
-    while let Some(c) = rest.chars().next() {
-        let mut len = c.len_utf8();
-        let c = match c {
-            '&' => match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
-                Some(&(e, decoded)) => {
-                    len = e.len();
-                    decoded
-                }
-                None => '&',
-            },
-            c => c,
-        };
-        rest = &rest[len..];
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
             out.push(' ');
         }
-        space = false;
-        out.push(c);
+        let mut word = word;
+        while let Some(at) = word.find('&') {
+            out.push_str(&word[..at]);
+            word = &word[at..];
+            match ENTITIES.iter().find(|(e, _)| word.starts_with(e)) {
+                Some(&(e, decoded)) => {
+                    out.push(decoded);
+                    word = &word[e.len()..];
+                }
+                None => {
+                    out.push('&');
+                    word = &word[1..];
+                }
+            }
+        }
+        out.push_str(word);
     }
     out
 }
