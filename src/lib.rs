@@ -30,3 +30,6 @@ pub mod serve;
 pub mod validate;
 pub mod vi;
 pub mod write;
+
+#[cfg(test)]
+mod testing;

@@ -649,15 +649,7 @@ mod tests {
             "<",
             "“Học”",
         ];
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..20_000 {
-            let mut html = String::new();
-            for _ in 0..7 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                html.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for html in crate::testing::mixed_strings(&pieces, 7, 20_000, 0x9E37_79B9_7F4A_7C15) {
             assert_eq!(html_to_text(&html), by_steps(&html), "{html:?}");
         }
     }

@@ -216,15 +216,7 @@ mod tests {
             "ế",
             "–",
         ];
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        for _ in 0..20_000 {
-            let mut t = String::new();
-            for _ in 0..6 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                t.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for t in crate::testing::mixed_strings(&pieces, 6, 20_000, 0x2545_F491_4F6C_DD1D) {
             assert_eq!(xml_escape(&t), by_chars(&t), "{t:?}");
         }
     }

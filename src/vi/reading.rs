@@ -134,16 +134,7 @@ mod tests {
             "học", "Ệ", " ", "\u{a0}", "\u{85}", "\u{1680}", "\u{16a0}", "\u{2003}", "–", "\u{3000}",
             "\u{3001}", "49-KL/TW", "\n", "-", "ặ", "\u{301}", "学", "¼", ",", "\u{205f}", "\u{2060}",
         ];
-        // A fixed pseudo-random sequence of strings made of the pieces.
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        for _ in 0..20_000 {
-            let mut t = String::new();
-            for _ in 0..8 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                t.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for t in crate::testing::mixed_strings(&pieces, 8, 20_000, 0x2545_F491_4F6C_DD1D) {
             assert_eq!(syllables(&t), split(&t), "{t:?}");
         }
     }
