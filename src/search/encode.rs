@@ -17,21 +17,35 @@ const MORE_DIGITS: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz-_";
 /// from [`MORE_DIGITS`]. `0..32` take one character, `32..1024` two. All characters are plain
 /// ASCII that JSON never escapes.
 pub fn push_number(out: &mut String, n: u32) {
+    let (digits, from) = number_bytes(n);
+    // Plain ASCII: `from_utf8` cannot fail.
+    out.push_str(std::str::from_utf8(&digits[from..]).unwrap_or_default());
+}
+
+/// [`push_number`] onto bytes (the postings lists, built a few numbers at a time).
+#[inline]
+pub fn push_number_bytes(out: &mut Vec<u8>, n: u32) {
+    if n < 32 {
+        // Most deltas, counts and weights: one digit.
+        out.push(FINAL_DIGITS[n as usize]);
+        return;
+    }
+    let (digits, from) = number_bytes(n);
+    out.extend_from_slice(&digits[from..]);
+}
+
+/// The characters of `n` (see [`push_number`]) at `digits[from..]`.
+fn number_bytes(n: u32) -> ([u8; 7], usize) {
     let mut digits = [0u8; 7];
-    let mut len = 0;
-    let mut rest = n;
-    loop {
-        digits[len] = (rest % 32) as u8;
-        len += 1;
+    let mut at = digits.len() - 1;
+    digits[at] = FINAL_DIGITS[(n % 32) as usize];
+    let mut rest = n / 32;
+    while rest != 0 {
+        at -= 1;
+        digits[at] = MORE_DIGITS[(rest % 32) as usize];
         rest /= 32;
-        if rest == 0 {
-            break;
-        }
     }
-    for (k, &d) in digits[..len].iter().enumerate().rev() {
-        let table = if k == 0 { FINAL_DIGITS } else { MORE_DIGITS };
-        out.push(char::from(table[usize::from(d)]));
-    }
+    (digits, at)
 }
 
 /// Decodes what [`push_number`] wrote (used by tests; the browser has its own copy).
@@ -155,6 +169,11 @@ mod tests {
         push_number(&mut one, 5);
         push_number(&mut one, 40);
         assert_eq!(one, "5B8");
+        let mut bytes = Vec::new();
+        for n in nums {
+            push_number_bytes(&mut bytes, n);
+        }
+        assert_eq!(bytes, s.as_bytes(), "the byte version writes the same characters");
         assert_eq!(decode_numbers("B"), None, "an unfinished number is an error");
     }
 

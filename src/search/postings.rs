@@ -300,36 +300,67 @@ fn doc_terms(worker: &mut Worker, slot: Option<usize>, doc: &SearchDoc) -> DocTe
     terms
 }
 
-/// One encoded list, built in doc order.
+/// Largest block of a list's text. A list longer than this is kept as blocks of about this
+/// size, so a growing list is never copied whole again: with one string grown by a quarter at
+/// a time, every byte of the long lists was copied about four times, into fresh memory.
+const BLOCK: usize = 32 * 1024;
+
+/// One encoded list, built in doc order: full blocks, then the block being written (all
+/// plain ASCII).
 #[derive(Default)]
 struct Postings {
     last: u32,
-    text: String,
+    full: Vec<Vec<u8>>,
+    tail: Vec<u8>,
 }
 
 impl Postings {
-    /// Room for `more` bytes. The lists are held until the index is written, and one grown by
-    /// doubling holds up to twice its text, so a list grows by a quarter at a time (each byte
-    /// is copied a few times more). Measured on 10,000 articles: ~2 MiB less peak memory, no
-    /// time difference out of the noise; on 100,000, the same peak.
+    /// Room for `more` bytes in the tail. The lists are held until the index is written, so a
+    /// short one grows by a quarter at a time, not by doubling (doubling holds up to twice its
+    /// text); a list that outgrows [`BLOCK`] starts a new block instead.
     fn reserve(&mut self, more: usize) {
-        if self.text.capacity() - self.text.len() < more {
-            self.text.reserve_exact(more.max(self.text.len() / 4).max(16));
+        let len = self.tail.len();
+        if self.tail.capacity() - len >= more {
+            return;
         }
+        if len > 0 && len + more > BLOCK {
+            let full = std::mem::replace(&mut self.tail, Vec::with_capacity(BLOCK.max(more)));
+            self.full.push(full);
+            return;
+        }
+        let want = (len + (len / 4).max(more).max(16)).min(BLOCK).max(len + more);
+        self.tail.reserve_exact(want - len);
     }
 
     fn push(&mut self, doc: u32, weight: u32) {
         // Two numbers of at most 7 digits each.
         self.reserve(14);
-        encode::push_number(&mut self.text, doc - self.last);
-        encode::push_number(&mut self.text, weight);
+        encode::push_number_bytes(&mut self.tail, doc - self.last);
+        encode::push_number_bytes(&mut self.tail, weight);
         self.last = doc;
+    }
+
+    fn len(&self) -> usize {
+        self.full.iter().map(Vec::len).sum::<usize>() + self.tail.len()
     }
 }
 
 impl Serialize for Postings {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.text)
+        let joined;
+        let bytes = if self.full.is_empty() {
+            &self.tail
+        } else {
+            let mut all = Vec::with_capacity(self.len());
+            for block in self.full.iter().chain([&self.tail]) {
+                all.extend_from_slice(block);
+            }
+            joined = all;
+            &joined
+        };
+        let text = simdutf8::basic::from_utf8(bytes)
+            .map_err(|_| serde::ser::Error::custom("postings are plain ASCII"))?;
+        s.serialize_str(text)
     }
 }
 
@@ -559,7 +590,7 @@ impl Built {
                                 p.reserve(7 * run.len());
                                 let mut last = 0;
                                 for &pos in run {
-                                    encode::push_number(&mut p.text, pos - last);
+                                    encode::push_number_bytes(&mut p.tail, pos - last);
                                     last = pos;
                                 }
                             }
@@ -583,15 +614,15 @@ impl Built {
             .map(|(k, v)| {
                 k.len()
                     + 4
-                    + v.iter().map(|(t, p)| self.tones[*t as usize].len() + p.text.len() + 6).sum::<usize>()
+                    + v.iter().map(|(t, p)| self.tones[*t as usize].len() + p.len() + 6).sum::<usize>()
             })
             .sum();
-        u + self.bigrams.values().map(|p| 16 + p.text.len()).sum::<usize>()
+        u + self.bigrams.values().map(|p| 16 + p.len()).sum::<usize>()
     }
 
     /// Approximate JSON size of all positions shards.
     pub fn position_bytes(&self) -> usize {
-        self.trigrams.values().map(|p| 24 + p.text.len()).sum()
+        self.trigrams.values().map(|p| 24 + p.len()).sum()
     }
 
     /// Makes the `2^pbits` positions shards (`emit("p", shard, bytes)`), then the `2^bits`
@@ -667,6 +698,26 @@ mod tests {
         let mut built = Built::default();
         built.merge(0, terms.into_iter().map(|t| t.unwrap()).collect());
         built
+    }
+
+    #[test]
+    fn a_list_kept_in_blocks_serialises_as_one_string() {
+        // Numbers of one, two and three digits; enough of them to fill several blocks.
+        let mut list = Postings::default();
+        let mut expected = String::new();
+        let mut last = 0;
+        for doc in 0..40_000u32 {
+            let doc = doc * 3 + doc % 7;
+            let weight = (doc * 37) % 2_000;
+            list.push(doc, weight);
+            encode::push_number(&mut expected, doc - last);
+            encode::push_number(&mut expected, weight);
+            last = doc;
+        }
+        assert!(list.full.len() >= 3, "the test must cross blocks: {} full", list.full.len());
+        assert!(list.full.iter().all(|b| b.len() <= BLOCK));
+        assert_eq!(list.len(), expected.len());
+        assert_eq!(serde_json::to_string(&list).unwrap(), serde_json::to_string(&expected).unwrap());
     }
 
     #[test]
