@@ -110,31 +110,83 @@ pub fn rule(fold: &str) -> Rule {
     }
 }
 
+/// What the first byte of a character says about it, for [`split`]'s fast path.
+mod lead {
+    /// Decided by the whole character (punctuation, other scripts).
+    pub const SLOW: u8 = 0;
+    /// ASCII letter or digit: a token character.
+    pub const ALNUM: u8 = 1;
+    /// The space: ends a token, never a segment.
+    pub const SPACE: u8 = 2;
+    /// 0xC3–0xC9 (U+00C0–U+027F): letters, but for × and ÷ (C3 97, C3 B7).
+    pub const LATIN: u8 = 3;
+    /// 0xCC, 0xCD (U+0300–U+037F): combining marks up to U+036F (second byte of 0xCD below
+    /// 0xB0).
+    pub const MARK: u8 = 4;
+    /// 0xE1 (U+1000–U+1FFF): letters of Latin Extended Additional, U+1E00–U+1EFF (second byte
+    /// 0xB8–0xBB), the precomposed Vietnamese vowels among them.
+    pub const E1: u8 = 5;
+
+    pub static CLASS: [u8; 256] = {
+        let mut t = [SLOW; 256];
+        let mut b = 0;
+        while b < 256 {
+            t[b] = match b as u8 {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => ALNUM,
+                b' ' => SPACE,
+                0xC3..=0xC9 => LATIN,
+                0xCC | 0xCD => MARK,
+                0xE1 => E1,
+                _ => SLOW,
+            };
+            b += 1;
+        }
+        t
+    };
+}
+
+/// The length of the token character at `bytes[i]` when its first two bytes show it is one
+/// (most letters of Vietnamese text), else 0. Every character it accepts is an
+/// [`is_token_char`] (checked for every character by a test).
+#[inline]
+fn fast_token_len(bytes: &[u8], i: usize) -> usize {
+    let second = || bytes.get(i + 1).copied().unwrap_or(0);
+    match lead::CLASS[usize::from(bytes[i])] {
+        lead::ALNUM => 1,
+        lead::LATIN if !(bytes[i] == 0xC3 && matches!(second(), 0x97 | 0xB7)) => 2,
+        lead::MARK if bytes[i] == 0xCC || second() < 0xB0 => 2,
+        lead::E1 if matches!(second(), 0xB8..=0xBB) => 3,
+        _ => 0,
+    }
+}
+
 /// Calls `emit` for every raw token and every segment break of `text`, in order.
 pub fn split<'a>(text: &'a str, mut emit: impl FnMut(Piece<'a>)) {
     let bytes = text.as_bytes();
     let mut token_start: Option<usize> = None;
-    let mut prev: Option<char> = None;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        // ASCII letters, digits and spaces (most of any text) are decided by their byte; the
-        // rest by `classify`, which looks at the neighbours only for punctuation.
-        let (c, len, class) = if b.is_ascii_alphanumeric() {
-            (char::from(b), 1, Class::Token)
-        } else if b == b' ' {
-            (' ', 1, Class::Separator)
+        // Token characters that their first bytes identify (most of any text), then the
+        // space, are decided without decoding; the rest by `classify`, which looks at the
+        // neighbours only for punctuation.
+        let fast = fast_token_len(bytes, i);
+        if fast > 0 {
+            token_start.get_or_insert(i);
+            i += fast;
+            continue;
+        }
+        let (len, class) = if bytes[i] == b' ' {
+            (1, Class::Separator)
         } else {
             let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
             let len = c.len_utf8();
             let class = if !c.is_ascii() && is_token_char(c) {
                 Class::Token
             } else {
-                classify(prev, c, text[i + len..].chars().next())
+                classify(text[..i].chars().next_back(), c, text[i + len..].chars().next())
             };
-            (c, len, class)
+            (len, class)
         };
-        prev = Some(c);
         if class == Class::Token {
             token_start.get_or_insert(i);
         } else {
@@ -237,6 +289,37 @@ mod tests {
             let mut got = Vec::new();
             split(text, |p| got.push(p));
             assert_eq!(got, split_by_chars(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_takes_only_token_characters() {
+        let mut fast = 0;
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            let mut text = c.to_string();
+            text.push('a');
+            let len = fast_token_len(text.as_bytes(), 0);
+            if len > 0 {
+                fast += 1;
+                assert!(is_token_char(c), "U+{:04X} taken as a token character", c as u32);
+                assert_eq!(len, c.len_utf8(), "U+{:04X}", c as u32);
+            }
+        }
+        // ASCII letters and digits, U+00C0–U+027F but two, U+0300–U+036F, U+1E00–U+1EFF.
+        assert_eq!(fast, 62 + (0x280 - 0xC0 - 2) + 0x70 + 0x100);
+    }
+
+    #[test]
+    fn split_agrees_with_the_char_by_char_splitter_on_generated_text() {
+        let pieces = [
+            "a", "Z", "0", "9", " ", "  ", ".", ",", ":", "-", "/", "'", "’", ";", "“", "(", "…", "\n",
+            "\u{301}", "ệ", "Đ", "đ", "ư", "ơ", "×", "÷", "ɐ", "\u{36f}", "\u{370}", "Ḁ", "ỹ", "ἀ", "\u{a0}",
+            "漢", "١", "học", "Khuyến", "49-KL/TW", "10.000", "TP.HCM",
+        ];
+        for text in crate::testing::mixed_strings(&pieces, 24, 20_000, 0x5EED_5EED) {
+            let mut got = Vec::new();
+            split(&text, |p| got.push(p));
+            assert_eq!(got, split_by_chars(&text), "{text:?}");
         }
     }
 
