@@ -176,14 +176,23 @@ struct Scratch {
     /// The page's fold ids, in order of first occurrence.
     folds: Vec<u32>,
     unigrams: FxMap<(u32, u32), Weight>,
-    bigrams: FxMap<(u32, u32), Weight>,
-    /// Trigram (fold indexes) → its index in `trigrams`.
-    trigram_ids: FxMap<[u32; 3], u32>,
+    /// Bigram (fold indexes) → its index in `bigrams`.
+    bigram_ids: FxMap<(u32, u32), u32>,
+    /// Distinct bigrams, in order of first occurrence: key, weight, and the last trigram
+    /// (index in `trigrams`) that starts with it, or [`NONE`].
+    bigrams: Vec<((u32, u32), Weight, u32)>,
     /// Distinct trigrams and their number of positions.
     trigrams: Vec<([u32; 3], u32)>,
+    /// Per trigram, the trigram met before it that starts with the same bigram, or [`NONE`]:
+    /// a bigram's trigrams are found by walking this list from the bigram, not by hashing
+    /// three ids (a bigram is followed by one or a few distinct tokens on a page).
+    same_bigram: Vec<u32>,
     /// (trigram index, position) in text order.
     occurrences: Vec<(u32, u32)>,
 }
+
+/// No trigram.
+const NONE: u32 = u32::MAX;
 
 impl Scratch {
     fn local(&mut self, fold: u32) -> u32 {
@@ -198,11 +207,30 @@ impl Scratch {
         self.slots[f] - 1
     }
 
-    fn trigram(&mut self, key: [u32; 3], position: u32) {
-        let next = self.trigrams.len() as u32;
-        let id = *self.trigram_ids.entry(key).or_insert(next);
+    /// Adds an occurrence of bigram `(a, b)` in `field`; gives its index in `bigrams`.
+    fn bigram(&mut self, a: u32, b: u32, field: Field) -> u32 {
+        let next = self.bigrams.len() as u32;
+        let id = *self.bigram_ids.entry((a, b)).or_insert(next);
         if id == next {
-            self.trigrams.push((key, 0));
+            self.bigrams.push(((a, b), Weight::default(), NONE));
+        }
+        self.bigrams[id as usize].1.add(field);
+        id
+    }
+
+    /// Adds an occurrence at `position` of the trigram made of bigram `first` (an index in
+    /// `bigrams`) and the token `third`.
+    fn trigram(&mut self, first: u32, third: u32, position: u32) {
+        let mut id = self.bigrams[first as usize].2;
+        while id != NONE && self.trigrams[id as usize].0[2] != third {
+            id = self.same_bigram[id as usize];
+        }
+        if id == NONE {
+            id = self.trigrams.len() as u32;
+            let ((a, b), _, last) = &mut self.bigrams[first as usize];
+            self.trigrams.push(([*a, *b, third], 0));
+            self.same_bigram.push(*last);
+            *last = id;
         }
         self.trigrams[id as usize].1 += 1;
         self.occurrences.push((id, position));
@@ -232,9 +260,10 @@ impl Scratch {
         }
         self.folds.clear();
         self.unigrams.clear();
+        self.bigram_ids.clear();
         self.bigrams.clear();
-        self.trigram_ids.clear();
         self.trigrams.clear();
+        self.same_bigram.clear();
         self.occurrences.clear();
     }
 }
@@ -243,18 +272,18 @@ fn doc_terms(worker: &mut Worker, slot: Option<usize>, doc: &SearchDoc) -> DocTe
     let mut scratch = std::mem::take(&mut worker.scratch);
     let mut index: u32 = 0;
     let mut add = |text: &str, field: Field| {
-        // The last two tokens of the current segment, oldest first.
-        let mut window: [Option<u32>; 2] = [None, None];
+        // The last token of the current segment, and the bigram of the last two.
+        let (mut last, mut last_bigram): (Option<u32>, Option<u32>) = (None, None);
         split(text, |piece| {
             let Piece::Token(t, _) = piece else {
-                window = [None, None];
+                (last, last_bigram) = (None, None);
                 return;
             };
             let k = worker.keys(t);
             match k.rule {
                 Rule::Skip => return,
                 Rule::Break => {
-                    window = [None, None];
+                    (last, last_bigram) = (None, None);
                     return;
                 }
                 Rule::Keep => {}
@@ -264,14 +293,12 @@ fn doc_terms(worker: &mut Worker, slot: Option<usize>, doc: &SearchDoc) -> DocTe
             if !stop {
                 scratch.unigrams.entry((local, tone)).or_default().add(field);
             }
-            if let Some(b) = window[1] {
-                scratch.bigrams.entry((b, local)).or_default().add(field);
-                if let Some(a) = window[0] {
-                    // The trigram starts two tokens back.
-                    scratch.trigram([a, b, local], (index - 2) << 2 | field.code());
-                }
+            let bigram = last.map(|b| scratch.bigram(b, local, field));
+            if let (Some(first), Some(_)) = (last_bigram, bigram) {
+                // The trigram starts two tokens back.
+                scratch.trigram(first, local, (index - 2) << 2 | field.code());
             }
-            window = [window[1], Some(local)];
+            (last, last_bigram) = (Some(local), bigram);
             index += 1;
         });
     };
@@ -291,7 +318,7 @@ fn doc_terms(worker: &mut Worker, slot: Option<usize>, doc: &SearchDoc) -> DocTe
         new_folds,
         new_tones,
         unigrams: scratch.unigrams.drain().map(|((l, t), w)| (l, t, w.value())).collect(),
-        bigrams: scratch.bigrams.drain().map(|((a, b), w)| (a, b, w.value())).collect(),
+        bigrams: scratch.bigrams.iter().map(|&((a, b), w, _)| (a, b, w.value())).collect(),
         positions: scratch.positions(),
         trigrams: scratch.trigrams.clone(),
     };
@@ -698,6 +725,39 @@ mod tests {
         let mut built = Built::default();
         built.merge(0, terms.into_iter().map(|t| t.unwrap()).collect());
         built
+    }
+
+    #[test]
+    fn trigrams_of_one_bigram_are_told_apart_by_their_third_token() {
+        let mut worker = Worker::default();
+        let page = SearchDoc {
+            title: String::new(),
+            tags: vec![],
+            summary: "".into(),
+            text: "học tập suốt; học tập tốt, học tập suốt đời; tập suốt đời".into(),
+            ..doc("", "")
+        };
+        let terms = doc_terms(&mut worker, Some(0), &page);
+        let fold = |local: u32| &*worker.folds[terms.folds[local as usize] as usize];
+        let mut positions = terms.positions.as_slice();
+        let found: Vec<(String, Vec<u32>)> = terms
+            .trigrams
+            .iter()
+            .map(|&(key, count)| {
+                let (run, rest) = positions.split_at(count as usize);
+                positions = rest;
+                (key.map(fold).join(" "), run.iter().map(|p| p >> 2).collect())
+            })
+            .collect();
+        // Token indexes: học 0 tập 1 suốt 2; học 3 tập 4 tốt 5; học 6 tập 7 suốt 8 đời 9; tập 10…
+        assert_eq!(
+            found,
+            [
+                ("hoc tap suot".to_string(), vec![0, 6]),
+                ("hoc tap tot".to_string(), vec![3]),
+                ("tap suot doi".to_string(), vec![7, 10]),
+            ]
+        );
     }
 
     #[test]
