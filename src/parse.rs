@@ -3,7 +3,8 @@
 //! Takes the raw bytes read by `load`; gives the validated front matter with file-absolute
 //! positions, or every problem in the file. Owns encoding checks (BOM, UTF-16, invalid UTF-8,
 //! CRLF), the front matter caps applied before serde_yaml (size, nesting, tabs, duplicate keys)
-//! and the translation of serde_yaml errors into diagnostics. Pure: no file system access.
+//! and the translation of serde_yaml errors into diagnostics. A page's front matter in the plain
+//! subset most pages use is read without serde_yaml (`quick`). Pure: no file system access.
 
 use std::fmt;
 
@@ -13,6 +14,8 @@ use serde::de::{self, Visitor};
 use crate::content::{KeyLines, Matter, PageMatter, Parsed, SectionMatter};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::vi::dates::DateTime;
+
+mod quick;
 
 /// Front matter larger than this is refused before it reaches the YAML parser.
 pub const MAX_FRONT_MATTER: usize = 64 * 1024;
@@ -473,11 +476,18 @@ pub const SECTION_KEYS: &[&str] = &["title", "kind", "paginate_by", "summary", "
 pub fn parse_file(text: &str, file: &str, is_section: bool) -> Result<Parsed, Diagnostics> {
     let split = split_front_matter(text, file)?;
     let offset = split.yaml_line - 1;
-    prescan_yaml(split.yaml, file, offset)?;
+    // Most pages' front matter is in a plain subset read without serde_yaml (and without the
+    // checks that guard serde_yaml, which that subset cannot fail).
+    let quick = if is_section { None } else { quick::page_matter(split.yaml) };
+    if quick.is_none() {
+        prescan_yaml(split.yaml, file, offset)?;
+    }
     let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
     let key_lines =
         KeyLines(nested_key_lines(split.yaml).into_iter().map(|(k, l)| (k, l + offset)).collect());
-    let matter = if is_section {
+    let matter = if let Some(m) = quick {
+        Matter::Page(Box::new(m))
+    } else if is_section {
         Matter::Section(
             serde_yaml::from_str::<SectionMatter>(yaml)
                 .map_err(|e| yaml_error(&e, yaml, file, offset, SECTION_KEYS))?,
