@@ -94,8 +94,13 @@ pub fn shard_name(shard: u32, bits: u32) -> String {
 /// bytes stay inert even if a theme inlines them into a `<script>` element. Those characters can
 /// only occur inside JSON strings, where `\uXXXX` means the same character.
 pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
-    let json = serde_json::to_string(value).expect("index values are plain strings, numbers and maps");
-    let bytes = json.as_bytes();
+    let json = serde_json::to_vec(value).expect("index values are plain strings, numbers and maps");
+    escape_markup(json)
+}
+
+/// Escapes `<`, `>`, `&`, U+2028 and U+2029 in compact JSON (see [`to_json`]).
+pub fn escape_markup(json: Vec<u8>) -> Vec<u8> {
+    let bytes = json.as_slice();
     // Positions of `<`, `>`, `&` and of U+2028/U+2029 (E2 80 A8/A9); runs between are copied.
     let special = |k: usize| match bytes[k] {
         b'<' | b'>' | b'&' => true,
@@ -128,7 +133,7 @@ pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
     };
     let Some(first) = next_special(0) else {
         // Nothing to escape (most files): no second copy.
-        return json.into_bytes();
+        return json;
     };
     let mut out = Vec::with_capacity(bytes.len() + 64);
     out.extend_from_slice(&bytes[..first]);

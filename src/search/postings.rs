@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use rayon::prelude::*;
+#[cfg(test)]
 use serde::{Serialize, Serializer};
 
 use super::tokenize::{Piece, Rule, rule, split};
@@ -395,11 +396,18 @@ impl Postings {
     /// Room for `more` bytes in the tail. The lists are held until the index is written, so a
     /// short one grows by a quarter at a time, not by doubling (doubling holds up to twice its
     /// text); a list that outgrows [`BLOCK`] starts a new block instead.
+    #[inline]
     fn reserve(&mut self, more: usize) {
-        let len = self.tail.len();
-        if self.tail.capacity() - len >= more {
-            return;
+        if self.tail.capacity() - self.tail.len() < more {
+            self.grow(more);
         }
+    }
+
+    /// The rare part of [`Postings::reserve`]: a new block, or more room in the tail.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, more: usize) {
+        let len = self.tail.len();
         if len > 0 && len + more > BLOCK {
             let full = std::mem::replace(&mut self.tail, Vec::with_capacity(BLOCK.max(more)));
             self.full.push(full);
@@ -409,6 +417,7 @@ impl Postings {
         self.tail.reserve_exact(want - len);
     }
 
+    #[inline]
     fn push(&mut self, doc: u32, weight: u32) {
         // Two numbers of at most 7 digits each.
         self.reserve(14);
@@ -422,6 +431,57 @@ impl Postings {
     }
 }
 
+/// Appends the JSON object of `lists` (keys in order) to `out`, as `serde_json` writes it in
+/// compact form: keys escaped by `serde_json`, each list written from its blocks as it is (its
+/// characters never need escaping), not gathered into one string and scanned again.
+fn write_lists<'a, K: AsRef<str> + 'a>(
+    out: &mut Vec<u8>,
+    lists: impl IntoIterator<Item = (&'a K, &'a Postings)>,
+) {
+    out.push(b'{');
+    for (n, (key, list)) in lists.into_iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        // Writing into a Vec cannot fail, and a key is a string.
+        let _ = serde_json::to_writer(&mut *out, key.as_ref());
+        out.extend_from_slice(b":\"");
+        for block in list.full.iter().chain([&list.tail]) {
+            out.extend_from_slice(block);
+        }
+        out.push(b'"');
+    }
+    out.push(b'}');
+}
+
+/// The bytes of a postings shard: `{"b":{bigram:list,…},"u":{fold:{spelling:list,…},…}}`.
+fn term_shard_json(shard: &TermShard) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(b"{\"b\":");
+    write_lists(&mut out, &shard.b);
+    out.extend_from_slice(b",\"u\":{");
+    for (n, (fold, spellings)) in shard.u.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut out, &**fold);
+        out.push(b':');
+        write_lists(&mut out, spellings);
+    }
+    out.extend_from_slice(b"}}");
+    encode::escape_markup(out)
+}
+
+/// The bytes of a positions shard: `{trigram:list,…}`.
+fn positions_shard_json(shard: &BTreeMap<String, Postings>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1024);
+    write_lists(&mut out, shard);
+    encode::escape_markup(out)
+}
+
+/// How `serde_json` writes a list; the shards are written by hand ([`write_lists`]) and a test
+/// compares the two.
+#[cfg(test)]
 impl Serialize for Postings {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let joined;
@@ -512,7 +572,8 @@ pub struct Built {
     lone_tones: Vec<Vec<u32>>,
 }
 
-#[derive(Serialize, Default)]
+#[derive(Default)]
+#[cfg_attr(test, derive(Serialize))]
 struct TermShard {
     /// Bigrams, keyed `"fold fold"`.
     b: BTreeMap<String, Postings>,
@@ -716,7 +777,7 @@ impl Built {
         shards
             .into_par_iter()
             .enumerate()
-            .for_each(|(n, shard)| emit("p", n as u32, encode::to_json(&shard)));
+            .for_each(|(n, shard)| emit("p", n as u32, positions_shard_json(&shard)));
         let mut shards: Vec<TermShard> = (0..1usize << bits).map(|_| TermShard::default()).collect();
         for ((a, b), p) in std::mem::take(&mut self.bigrams) {
             let key = self.key(&[a, b]);
@@ -730,7 +791,7 @@ impl Built {
         shards
             .into_par_iter()
             .enumerate()
-            .for_each(|(n, shard)| emit("t", n as u32, encode::to_json(&shard)));
+            .for_each(|(n, shard)| emit("t", n as u32, term_shard_json(&shard)));
     }
 }
 
@@ -847,6 +908,31 @@ mod tests {
                 start += t.len() + 1;
             }
         }
+    }
+
+    #[test]
+    fn shards_written_by_hand_are_the_json_serde_json_writes() {
+        let list = |n: u32| {
+            let mut p = Postings::default();
+            for doc in 0..n {
+                p.push(doc * 5, doc % 40);
+            }
+            p
+        };
+        let keys = ["", "a b", "quote\" back\\ slash", "<tag> & \u{2028}\u{2029}", "đ\u{1}\n"];
+        let mut shard = TermShard::default();
+        let mut positions = BTreeMap::new();
+        for (n, key) in keys.iter().enumerate() {
+            shard.b.insert(key.to_string(), list(n as u32 * 9_000));
+            let spellings: Spellings = keys.iter().map(|&k| (Arc::from(k), list(n as u32 + 1))).collect();
+            shard.u.insert(Arc::from(*key), spellings);
+            positions.insert(key.to_string(), list(n as u32 * 3));
+        }
+        assert!(shard.b.values().any(|p| !p.full.is_empty()), "a list of several blocks");
+        assert_eq!(term_shard_json(&shard), encode::to_json(&shard));
+        assert_eq!(positions_shard_json(&positions), encode::to_json(&positions));
+        assert_eq!(term_shard_json(&TermShard::default()), encode::to_json(&TermShard::default()));
+        assert_eq!(positions_shard_json(&BTreeMap::new()), b"{}");
     }
 
     #[test]
