@@ -393,9 +393,10 @@ struct Postings {
 }
 
 impl Postings {
-    /// Room for `more` bytes in the tail. The lists are held until the index is written, so a
-    /// short one grows by a quarter at a time, not by doubling (doubling holds up to twice its
-    /// text); a list that outgrows [`BLOCK`] starts a new block instead.
+    /// Room for `more` bytes in the tail. A tail grows by doubling up to [`BLOCK`]; a list
+    /// that outgrows it starts a new block. (Growing by a quarter, to hold less spare room,
+    /// made 20 reallocations per list on 10,000 articles: 113 M instructions, more time than
+    /// its 2 MiB were worth.)
     #[inline]
     fn reserve(&mut self, more: usize) {
         if self.tail.capacity() - self.tail.len() < more {
@@ -413,7 +414,7 @@ impl Postings {
             self.full.push(full);
             return;
         }
-        let want = (len + (len / 4).max(more).max(16)).min(BLOCK).max(len + more);
+        let want = (len + len.max(more).max(16)).min(BLOCK).max(len + more);
         self.tail.reserve_exact(want - len);
     }
 
