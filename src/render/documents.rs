@@ -172,7 +172,13 @@ pub fn faq_view<'a>(env: &'a Env<'_>, i: usize) -> (Vec<FaqView<'a>>, Option<Str
 /// JSON that is safe inside `<script type="application/ld+json">`: `<`, `>` and `&` are
 /// written as `\u003c` and friends, so no text can close the script element.
 pub fn script_safe_json(v: &serde_json::Value) -> String {
-    v.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    script_safe(v)
+}
+
+/// [`script_safe_json`] for any serialisable value.
+pub fn script_safe<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    let json = serde_json::to_string(v).unwrap_or_default();
+    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 /// Every glossary entry of the site, in Vietnamese order (same term: by source page title).
