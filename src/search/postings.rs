@@ -226,7 +226,12 @@ struct Scratch {
     slots: Vec<u32>,
     /// The page's fold ids, in order of first occurrence.
     folds: Vec<u32>,
-    unigrams: FxMap<(u32, u32), Weight>,
+    /// Per fold index: its first tone id on the page ([`NONE`]: none yet, or a stop word) and
+    /// that unigram's weight. A syllable is nearly always written one way on a page, so most
+    /// unigrams are found by index, not by hashing.
+    unigrams: Vec<(u32, Weight)>,
+    /// Unigrams of a fold's other tones: (fold index, tone id) → weight.
+    more_unigrams: FxMap<(u32, u32), Weight>,
     /// Bigram (fold indexes) → its index in `bigrams`.
     bigram_ids: FxMap<(u32, u32), u32>,
     /// Distinct bigrams, in order of first occurrence: key, weight, and the last trigram
@@ -253,9 +258,24 @@ impl Scratch {
         }
         if self.slots[f] == 0 {
             self.folds.push(fold);
+            self.unigrams.push((NONE, Weight::default()));
             self.slots[f] = self.folds.len() as u32;
         }
         self.slots[f] - 1
+    }
+
+    /// Adds an occurrence of the unigram (fold index `local`, tone id `tone`) in `field`.
+    #[inline]
+    fn unigram(&mut self, local: u32, tone: u32, field: Field) {
+        let Some(first) = self.unigrams.get_mut(local as usize) else { return };
+        if first.0 == NONE {
+            first.0 = tone;
+        }
+        if first.0 == tone {
+            first.1.add(field);
+        } else {
+            self.more_unigrams.entry((local, tone)).or_default().add(field);
+        }
     }
 
     /// Adds an occurrence of bigram `(a, b)` in `field`; gives its index in `bigrams`.
@@ -311,6 +331,7 @@ impl Scratch {
         }
         self.folds.clear();
         self.unigrams.clear();
+        self.more_unigrams.clear();
         self.bigram_ids.clear();
         self.bigrams.clear();
         self.trigrams.clear();
@@ -342,7 +363,7 @@ fn doc_terms(worker: &mut Worker, slot: Option<usize>, doc: &SearchDoc) -> DocTe
             let (fold, tone, stop) = (k.fold, k.tone, k.stop);
             let local = scratch.local(fold);
             if !stop {
-                scratch.unigrams.entry((local, tone)).or_default().add(field);
+                scratch.unigram(local, tone, field);
             }
             let bigram = last.map(|b| scratch.bigram(b, local, field));
             if let (Some(first), Some(_)) = (last_bigram, bigram) {
@@ -368,7 +389,11 @@ fn doc_terms(worker: &mut Worker, slot: Option<usize>, doc: &SearchDoc) -> DocTe
         folds: scratch.folds.clone(),
         new_folds,
         new_tones,
-        unigrams: scratch.unigrams.drain().map(|((l, t), w)| (l, t, w.value())).collect(),
+        unigrams: (scratch.unigrams.iter().enumerate())
+            .filter(|(_, (t, _))| *t != NONE)
+            .map(|(l, &(t, w))| (l as u32, t, w.value()))
+            .chain(scratch.more_unigrams.drain().map(|((l, t), w)| (l, t, w.value())))
+            .collect(),
         bigrams: scratch.bigrams.iter().map(|&((a, b), w, _)| (a, b, w.value())).collect(),
         positions: scratch.positions(),
         trigrams: scratch.trigrams.clone(),
@@ -837,6 +862,38 @@ mod tests {
         let mut built = Built::default();
         built.merge(0, terms.into_iter().map(|t| t.unwrap()).collect());
         built
+    }
+
+    #[test]
+    fn each_spelling_of_a_syllable_has_its_own_unigram() {
+        let mut worker = Worker::default();
+        let page = SearchDoc {
+            title: "Hóc búa".into(),
+            tags: vec![],
+            summary: "".into(),
+            text: "học hóc học hoc; HỌC hoc".into(),
+            ..doc("", "")
+        };
+        let terms = doc_terms(&mut worker, Some(0), &page);
+        let mut found: Vec<(String, String, u32)> = terms
+            .unigrams
+            .iter()
+            .map(|&(l, t, w)| {
+                let fold = &worker.folds[terms.folds[l as usize] as usize];
+                (fold.to_string(), worker.tones[t as usize].to_string(), w)
+            })
+            .collect();
+        found.sort();
+        // Weights: the body count, plus IN_TITLE for the title's words.
+        assert_eq!(
+            found,
+            [
+                ("bua".to_string(), "búa".to_string(), IN_TITLE),
+                ("hoc".to_string(), "hoc".to_string(), 2),
+                ("hoc".to_string(), "hóc".to_string(), 1 | IN_TITLE),
+                ("hoc".to_string(), "học".to_string(), 3),
+            ]
+        );
     }
 
     #[test]
