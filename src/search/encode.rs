@@ -25,13 +25,22 @@ pub fn push_number(out: &mut String, n: u32) {
 /// [`push_number`] onto bytes (the postings lists, built a few numbers at a time).
 #[inline]
 pub fn push_number_bytes(out: &mut Vec<u8>, n: u32) {
-    if n < 32 {
-        // Most deltas, counts and weights: one digit.
-        out.push(FINAL_DIGITS[n as usize]);
-        return;
+    // Most deltas, counts, weights and position deltas take one to three digits: written as
+    // fixed-size pieces, not a copy of a variable length.
+    let final_digit = FINAL_DIGITS[(n % 32) as usize];
+    match n {
+        0..32 => out.push(final_digit),
+        32..1024 => out.extend_from_slice(&[MORE_DIGITS[(n / 32) as usize], final_digit]),
+        1024..32768 => out.extend_from_slice(&[
+            MORE_DIGITS[(n / 1024) as usize],
+            MORE_DIGITS[(n / 32 % 32) as usize],
+            final_digit,
+        ]),
+        _ => {
+            let (digits, from) = number_bytes(n);
+            out.extend_from_slice(&digits[from..]);
+        }
     }
-    let (digits, from) = number_bytes(n);
-    out.extend_from_slice(&digits[from..]);
 }
 
 /// The characters of `n` (see [`push_number`]) at `digits[from..]`.
@@ -164,7 +173,7 @@ mod tests {
 
     #[test]
     fn numbers_round_trip() {
-        let nums = [0, 1, 31, 32, 33, 1023, 1024, 99_999, u32::MAX];
+        let nums = [0, 1, 31, 32, 33, 1023, 1024, 32_767, 32_768, 99_999, 1 << 20, u32::MAX];
         let mut s = String::new();
         for n in nums {
             push_number(&mut s, n);
@@ -179,6 +188,12 @@ mod tests {
             push_number_bytes(&mut bytes, n);
         }
         assert_eq!(bytes, s.as_bytes(), "the byte version writes the same characters");
+        for n in (0..70_000).chain((0..32).map(|k| 1u32 << k)) {
+            let (mut text, mut bytes) = (String::new(), Vec::new());
+            push_number(&mut text, n);
+            push_number_bytes(&mut bytes, n);
+            assert_eq!(bytes, text.as_bytes(), "{n}");
+        }
         assert_eq!(decode_numbers("B"), None, "an unfinished number is an error");
     }
 
