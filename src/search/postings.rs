@@ -251,6 +251,7 @@ struct Scratch {
 const NONE: u32 = u32::MAX;
 
 impl Scratch {
+    #[inline]
     fn local(&mut self, fold: u32) -> u32 {
         let f = fold as usize;
         if f >= self.slots.len() {
@@ -279,6 +280,7 @@ impl Scratch {
     }
 
     /// Adds an occurrence of bigram `(a, b)` in `field`; gives its index in `bigrams`.
+    #[inline]
     fn bigram(&mut self, a: u32, b: u32, field: Field) -> u32 {
         let next = self.bigrams.len() as u32;
         let id = *self.bigram_ids.entry((a, b)).or_insert(next);
@@ -291,6 +293,7 @@ impl Scratch {
 
     /// Adds an occurrence at `position` of the trigram made of bigram `first` (an index in
     /// `bigrams`) and the token `third`.
+    #[inline]
     fn trigram(&mut self, first: u32, third: u32, position: u32) {
         let mut id = self.bigrams[first as usize].2;
         while id != NONE && self.trigrams[id as usize].0[2] != third {
