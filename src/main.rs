@@ -77,11 +77,13 @@ fn main() -> ExitCode {
         Command::Build(args) => {
             no_huge_pages();
             return_freed_memory_soon();
+            loa::cache::process_ends_with_build();
             args.run()
         }
         Command::Check(args) => {
             no_huge_pages();
             return_freed_memory_soon();
+            loa::cache::process_ends_with_build();
             args.run()
         }
         Command::New(args) => args.run(),
