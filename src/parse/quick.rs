@@ -47,7 +47,8 @@ pub fn page_matter(yaml: &str) -> Option<PageMatter> {
                 let body = next.trim_start_matches(' ');
                 let Some(item) = body.strip_prefix("- ") else { break };
                 let at = next.len() - body.len();
-                if *indent.get_or_insert(at) != at {
+                // Deeper than `prescan_yaml` allows: its error, not a value.
+                if *indent.get_or_insert(at) != at || at / 2 > crate::parse::MAX_NESTING {
                     return None;
                 }
                 items.push(scalar(item.trim_matches(' '))?);
@@ -202,6 +203,7 @@ mod tests {
             "date: 2024-13-45\n",
             "draft: yes\n",
             "tags:\n  - a\n    - b\n",
+            "tags:\n                                                                   - a\n",
             "title: a\u{2028}b\n",
             "title: *x\n",
         ] {
