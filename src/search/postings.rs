@@ -1003,7 +1003,7 @@ mod tests {
         let mut expected = String::new();
         let mut last = 0;
         for doc in 0..40_000u32 {
-            let doc = doc * 3 + doc % 7;
+            let doc = doc * 8 + doc % 7;
             let weight = (doc * 37) % 2_000;
             list.push(doc, weight);
             encode::push_number(&mut expected, doc - last);
