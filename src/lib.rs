@@ -25,6 +25,7 @@ pub mod markdown;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
+pub mod scan;
 pub mod search;
 pub mod serve;
 pub mod validate;

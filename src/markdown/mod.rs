@@ -449,10 +449,7 @@ pub fn escape(s: &str) -> String {
 /// [`escape`], appended to `out`.
 pub fn escape_into(s: &str, out: &mut String) {
     // Runs between special characters are copied whole (the special ones are ASCII, so byte
-    // positions are character boundaries), and 16 bytes at a time are skipped when none of
-    // them is special (a check the compiler does in a few vector instructions).
-    const BLOCK: usize = 16;
-    // Written as plain comparisons, not `matches!`: that becomes a bit test per byte.
+    // positions are character boundaries).
     let special = |b: u8| {
         u8::from(b == b'&')
             | u8::from(b == b'<')
@@ -462,29 +459,17 @@ pub fn escape_into(s: &str, out: &mut String) {
     };
     let bytes = s.as_bytes();
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(block) = bytes.get(i..i + BLOCK).and_then(|b| <&[u8; BLOCK]>::try_from(b).ok())
-            && block.iter().fold(0, |any, &b| any | special(b)) == 0
-        {
-            i += BLOCK;
-            continue;
-        }
+    while let Some(i) = crate::scan::next_special(bytes, start, special) {
         let entity = match bytes[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => {
-                i += 1;
-                continue;
-            }
+            _ => "&#39;",
         };
         out.push_str(&s[start..i]);
         out.push_str(entity);
-        i += 1;
-        start = i;
+        start = i + 1;
     }
     out.push_str(&s[start..]);
 }

@@ -7,9 +7,7 @@ use super::context::PageCard;
 /// Escapes text for XML element content and attribute values.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    // Runs of ordinary bytes are copied whole, and 16 bytes at a time are skipped when none
-    // needs a look (a check the compiler does in a few vector instructions).
-    const BLOCK: usize = 16;
+    // Runs of ordinary bytes are copied whole; only the bytes below need a look.
     let special = |b: u8| {
         u8::from(b == b'&')
             | u8::from(b == b'<')
@@ -20,14 +18,8 @@ pub fn xml_escape(s: &str) -> String {
             | u8::from(b == 0xEF)
     };
     let bytes = s.as_bytes();
-    let (mut start, mut i) = (0, 0);
-    while i < bytes.len() {
-        if let Some(block) = bytes.get(i..i + BLOCK).and_then(|b| <&[u8; BLOCK]>::try_from(b).ok())
-            && block.iter().fold(0, |any, &b| any | special(b)) == 0
-        {
-            i += BLOCK;
-            continue;
-        }
+    let (mut start, mut from) = (0, 0);
+    while let Some(i) = crate::scan::next_special(bytes, from, special) {
         let (replacement, len) = match bytes[i] {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
@@ -35,21 +27,21 @@ pub fn xml_escape(s: &str) -> String {
             b'"' => ("&quot;", 1),
             b'\'' => ("&apos;", 1),
             b'\t' | b'\n' | b'\r' => {
-                i += 1;
+                from = i + 1;
                 continue;
             }
             // Characters XML 1.0 does not allow at all are dropped: controls, U+FFFE, U+FFFF.
             0..0x20 => ("", 1),
             0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
             _ => {
-                i += 1;
+                from = i + 1;
                 continue;
             }
         };
         out.push_str(&s[start..i]);
         out.push_str(replacement);
-        i += len;
-        start = i;
+        start = i + len;
+        from = start;
     }
     out.push_str(&s[start..]);
     out

@@ -110,61 +110,38 @@ pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
 /// Escapes `<`, `>`, `&`, U+2028 and U+2029 in compact JSON (see [`to_json`]).
 pub fn escape_markup(json: Vec<u8>) -> Vec<u8> {
     let bytes = json.as_slice();
-    // Positions of `<`, `>`, `&` and of U+2028/U+2029 (E2 80 A8/A9); runs between are copied.
-    let special = |k: usize| match bytes[k] {
-        b'<' | b'>' | b'&' => true,
-        0xE2 => bytes.get(k + 1) == Some(&0x80) && matches!(bytes.get(k + 2), Some(0xA8 | 0xA9)),
-        _ => false,
-    };
-    // Blocks of 16 bytes holding none of `<`, `>`, `&`, 0xE2 are skipped whole (a check the
-    // compiler does in a few vector instructions): most of an index is digits and ASCII keys.
-    const BLOCK: usize = 16;
-    let next_special = |from: usize| {
-        let mut k = from;
-        while k < bytes.len() {
-            if let Some(block) = bytes.get(k..k + BLOCK).and_then(|b| <&[u8; BLOCK]>::try_from(b).ok())
-                && block.iter().fold(0, |any, &b| {
-                    any | u8::from(b == b'<')
-                        | u8::from(b == b'>')
-                        | u8::from(b == b'&')
-                        | u8::from(b == 0xE2)
-                }) == 0
-            {
-                k += BLOCK;
-                continue;
-            }
-            if special(k) {
-                return Some(k);
-            }
-            k += 1;
-        }
-        None
-    };
-    let Some(first) = next_special(0) else {
-        // Nothing to escape (most files): no second copy.
-        return json;
-    };
-    let mut out = Vec::with_capacity(bytes.len() + 64);
-    out.extend_from_slice(&bytes[..first]);
-    let mut k = first;
-    while k < bytes.len() {
-        let (escape, len): (&[u8], usize) = match bytes[k] {
-            b'<' => (b"\\u003c", 1),
-            b'>' => (b"\\u003e", 1),
-            b'&' => (b"\\u0026", 1),
-            _ if special(k) && bytes[k + 2] == 0xA8 => (b"\\u2028", 3),
-            _ if special(k) => (b"\\u2029", 3),
+    // Candidates: `<`, `>`, `&`, and 0xE2, the first byte of U+2028/U+2029 (E2 80 A8/A9). Most
+    // of an index is digits and ASCII keys; runs between escapes are copied whole.
+    let candidate =
+        |b: u8| u8::from(b == b'<') | u8::from(b == b'>') | u8::from(b == b'&') | u8::from(b == 0xE2);
+    // Made at the first escape: most files have none, and need no second copy.
+    let mut out: Option<Vec<u8>> = None;
+    let (mut start, mut from) = (0, 0);
+    while let Some(k) = crate::scan::next_special(bytes, from, candidate) {
+        let (escape, len): (&[u8], usize) = match (bytes[k], bytes.get(k + 1..k + 3)) {
+            (b'<', _) => (b"\\u003c", 1),
+            (b'>', _) => (b"\\u003e", 1),
+            (b'&', _) => (b"\\u0026", 1),
+            (_, Some([0x80, 0xA8])) => (b"\\u2028", 3),
+            (_, Some([0x80, 0xA9])) => (b"\\u2029", 3),
             _ => {
-                let end = next_special(k + 1).unwrap_or(bytes.len());
-                out.extend_from_slice(&bytes[k..end]);
-                k = end;
+                from = k + 1;
                 continue;
             }
         };
-        out.extend_from_slice(escape);
-        k += len;
+        let o = out.get_or_insert_with(|| Vec::with_capacity(bytes.len() + 64));
+        o.extend_from_slice(&bytes[start..k]);
+        o.extend_from_slice(escape);
+        start = k + len;
+        from = start;
     }
-    out
+    match out {
+        None => json,
+        Some(mut o) => {
+            o.extend_from_slice(&bytes[start..]);
+            o
+        }
+    }
 }
 
 #[cfg(test)]

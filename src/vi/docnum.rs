@@ -26,22 +26,16 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     DOC_NUMBER.find_iter(text).map(|m| m.range()).collect()
 }
 
-/// True if a digit is directly followed by `-` or `/` somewhere in `bytes`. Blocks of 16 bytes
-/// without either are skipped in a few vector instructions; most text has none at all.
+/// True if a digit is directly followed by `-` or `/` somewhere in `bytes` (most text has
+/// none at all).
 fn digit_then_dash_or_slash(bytes: &[u8]) -> bool {
-    const BLOCK: usize = 16;
-    let mut i = 1;
-    while i < bytes.len() {
-        if let Some(block) = bytes.get(i..i + BLOCK).and_then(|b| <&[u8; BLOCK]>::try_from(b).ok())
-            && block.iter().fold(0, |any, &b| any | u8::from(b == b'-') | u8::from(b == b'/')) == 0
-        {
-            i += BLOCK;
-            continue;
-        }
-        if matches!(bytes[i], b'-' | b'/') && bytes[i - 1].is_ascii_digit() {
+    let mut from = 1;
+    while let Some(i) = crate::scan::next_special(bytes, from, |b| u8::from(b == b'-') | u8::from(b == b'/'))
+    {
+        if bytes[i - 1].is_ascii_digit() {
             return true;
         }
-        i += 1;
+        from = i + 1;
     }
     false
 }
