@@ -735,12 +735,13 @@ fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
 
 /// Percent-encodes a URL for use as a query parameter (RFC 3986 unreserved characters kept).
 pub fn percent_encode(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.extend(['%', char::from(HEX[usize::from(b >> 4)]), char::from(HEX[usize::from(b & 15)])]);
         }
     }
     out
@@ -1004,6 +1005,28 @@ fn redirect_page(url: &str, permalink: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_encoding_keeps_unreserved_bytes_and_encodes_the_rest_in_upper_hex() {
+        assert_eq!(
+            percent_encode("https://x.vn/bài-viết/a_b~c.d/"),
+            "https%3A%2F%2Fx.vn%2Fb%C3%A0i-vi%E1%BA%BFt%2Fa_b~c.d%2F"
+        );
+        for b in 0..=255u8 {
+            let s = String::from_utf8_lossy(&[b]).into_owned();
+            let want: String = s
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                        char::from(b).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            assert_eq!(percent_encode(&s), want, "{b:#04x}");
+        }
+    }
 
     #[test]
     fn article_json_ld_is_the_json_the_map_gave() {

@@ -206,33 +206,61 @@ impl DateTime {
     /// `ngày 15/9/2022` (running text).
     pub fn fmt_short(&self) -> String {
         let (y, m, d) = self.civil();
-        format!("ngày {d}/{m}/{y}")
+        let mut out = String::with_capacity(20);
+        out.push_str("ngày ");
+        push_int(&mut out, i64::from(d), 1);
+        out.push('/');
+        push_int(&mut out, i64::from(m), 1);
+        out.push('/');
+        push_int(&mut out, y, 1);
+        out
     }
 
     /// `Thứ Năm, 15/09/2022` (news header).
     pub fn fmt_header(&self) -> String {
         let (y, m, d) = self.civil();
-        format!("{}, {d:02}/{m:02}/{y:04}", self.weekday_vi())
+        let mut out = String::with_capacity(28);
+        out.push_str(self.weekday_vi());
+        out.push_str(", ");
+        push_int(&mut out, i64::from(d), 2);
+        out.push('/');
+        push_int(&mut out, i64::from(m), 2);
+        out.push('/');
+        push_int(&mut out, y, 4);
+        out
     }
 
     /// `ngày 15 tháng 9 năm 2022` (formal).
     pub fn fmt_formal(&self) -> String {
         let (y, m, d) = self.civil();
-        format!("ngày {d} tháng {m} năm {y}")
+        let mut out = String::with_capacity(32);
+        out.push_str("ngày ");
+        push_int(&mut out, i64::from(d), 1);
+        out.push_str(" tháng ");
+        push_int(&mut out, i64::from(m), 1);
+        out.push_str(" năm ");
+        push_int(&mut out, y, 1);
+        out
     }
 
     /// `2022-09-15`, for `<time datetime="…">`.
     pub fn fmt_iso_date(&self) -> String {
         let (y, m, d) = self.civil();
-        format!("{y:04}-{m:02}-{d:02}")
+        let mut out = String::with_capacity(10);
+        push_ymd(&mut out, y, m, d);
+        out
     }
 
     /// `2022-09-15T00:00:00+07:00`, always in +07:00.
     pub fn to_rfc3339(&self) -> String {
         let (days, secs) = self.local();
         let (y, m, d) = civil_from_days(days);
-        let (hh, mm, ss) = (secs / 3600, secs % 3600 / 60, secs % 60);
-        format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}+07:00")
+        let mut out = String::with_capacity(25);
+        push_ymd(&mut out, y, m, d);
+        out.push('T');
+        push_hms(&mut out, secs);
+        out.push_str("+07:00");
+        out
     }
 
     /// `Thu, 15 Sep 2022 00:00:00 +0700` (RFC 822, for RSS; English names as the format requires).
@@ -244,14 +272,91 @@ impl DateTime {
         let (y, m, d) = civil_from_days(days);
         let wd = DAYS[(days + 3).rem_euclid(7) as usize];
         let mon = MONTHS[(m as usize).saturating_sub(1).min(11)];
-        let (hh, mm, ss) = (secs / 3600, secs % 3600 / 60, secs % 60);
-        format!("{wd}, {d:02} {mon} {y:04} {hh:02}:{mm:02}:{ss:02} +0700")
+        let mut out = String::with_capacity(31);
+        out.push_str(wd);
+        out.push_str(", ");
+        push_int(&mut out, i64::from(d), 2);
+        out.push(' ');
+        out.push_str(mon);
+        out.push(' ');
+        push_int(&mut out, y, 4);
+        out.push(' ');
+        push_hms(&mut out, secs);
+        out.push_str(" +0700");
+        out
     }
+}
+
+/// Appends `n` as `format!("{n:0w$}")` would with `w = width` (so `-1` with width 4 is
+/// `-001`). The dates of every page are written seven ways each; `format!` for these small
+/// numbers cost several times the rest of a page's date strings.
+fn push_int(out: &mut String, n: i64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let len = digits.len() - at + usize::from(n < 0);
+    if n < 0 {
+        out.push('-');
+    }
+    for _ in len..width {
+        out.push('0');
+    }
+    out.extend(digits[at..].iter().map(|&b| char::from(b)));
+}
+
+/// `2022-09-15`.
+fn push_ymd(out: &mut String, y: i64, m: u32, d: u32) {
+    push_int(out, y, 4);
+    out.push('-');
+    push_int(out, i64::from(m), 2);
+    out.push('-');
+    push_int(out, i64::from(d), 2);
+}
+
+/// `08:05:09` for `secs` seconds into the day.
+fn push_hms(out: &mut String, secs: i64) {
+    push_int(out, secs / 3600, 2);
+    out.push(':');
+    push_int(out, secs % 3600 / 60, 2);
+    out.push(':');
+    push_int(out, secs % 60, 2);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_strings_are_what_format_wrote() {
+        // Instants from year -1 to 12000, with times of day; each form against its `format!`.
+        let mut t = -62_200_000_000i64;
+        while t < 316_000_000_000 {
+            let dt = DateTime::from_unix(t);
+            let (days, secs) = dt.local();
+            let (y, m, d) = civil_from_days(days);
+            let (hh, mm, ss) = (secs / 3600, secs % 3600 / 60, secs % 60);
+            assert_eq!(dt.fmt_short(), format!("ngày {d}/{m}/{y}"));
+            assert_eq!(dt.fmt_header(), format!("{}, {d:02}/{m:02}/{y:04}", dt.weekday_vi()));
+            assert_eq!(dt.fmt_formal(), format!("ngày {d} tháng {m} năm {y}"));
+            assert_eq!(dt.fmt_iso_date(), format!("{y:04}-{m:02}-{d:02}"));
+            assert_eq!(dt.to_rfc3339(), format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}+07:00"));
+            let rfc822 = dt.to_rfc822();
+            assert!(
+                rfc822.ends_with(&format!(" {d:02} {} {y:04} {hh:02}:{mm:02}:{ss:02} +0700", &rfc822[8..11])),
+                "{rfc822}"
+            );
+            t += 1_234_567_891;
+        }
+        assert_eq!(p("2022-09-15T08:05:09+07:00").to_rfc822(), "Thu, 15 Sep 2022 08:05:09 +0700");
+    }
 
     fn p(s: &str) -> DateTime {
         match parse(s) {
