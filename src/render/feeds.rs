@@ -7,6 +7,20 @@ use super::context::PageCard;
 /// Escapes text for XML element content and attribute values.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    xml_escape_into(s, &mut out);
+    out
+}
+
+/// `open`, then `text` escaped, then `close` (a feed is written this way piece by piece:
+/// `format!` for each line cost more than the escaping).
+fn element(x: &mut String, open: &str, text: &str, close: &str) {
+    x.push_str(open);
+    xml_escape_into(text, x);
+    x.push_str(close);
+}
+
+/// [`xml_escape`], appending to `out`.
+pub fn xml_escape_into(s: &str, out: &mut String) {
     // Runs of ordinary bytes are copied whole; only the bytes below need a look.
     let special = |b: u8| {
         u8::from(b == b'&')
@@ -44,7 +58,6 @@ pub fn xml_escape(s: &str) -> String {
         from = start;
     }
     out.push_str(&s[start..]);
-    out
 }
 
 /// Entries in a feed, newest first.
@@ -70,38 +83,26 @@ fn entry_time(c: &PageCard) -> Option<&str> {
 pub fn atom(info: &FeedInfo<'_>, cards: &[&PageCard]) -> String {
     let entries: Vec<&&PageCard> = cards.iter().filter(|c| c.date.is_some()).take(FEED_LIMIT).collect();
     let updated = entries.iter().filter_map(|c| entry_time(c)).max().unwrap_or("1970-01-01T00:00:00+07:00");
-    let mut x = String::new();
+    let mut x = String::with_capacity(1024 + entries.len() * 768);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    x.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        xml_escape(info.language)
-    ));
-    x.push_str(&format!("  <title>{}</title>\n", xml_escape(info.title)));
-    x.push_str(&format!(
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        xml_escape(info.self_url)
-    ));
-    x.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml_escape(info.page_url)
-    ));
-    x.push_str(&format!("  <id>{}</id>\n", xml_escape(info.self_url)));
-    x.push_str(&format!("  <updated>{updated}</updated>\n"));
+    element(&mut x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"", info.language, "\">\n");
+    element(&mut x, "  <title>", info.title, "</title>\n");
+    element(&mut x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"", info.self_url, "\"/>\n");
+    element(&mut x, "  <link rel=\"alternate\" type=\"text/html\" href=\"", info.page_url, "\"/>\n");
+    element(&mut x, "  <id>", info.self_url, "</id>\n");
+    x.extend(["  <updated>", updated, "</updated>\n"]);
     x.push_str("  <generator>loa</generator>\n");
     for c in entries {
         let published = c.date.as_ref().map_or("", |d| d.rfc3339.as_str());
         x.push_str("  <entry>\n");
-        x.push_str(&format!("    <title>{}</title>\n", xml_escape(&c.title)));
-        x.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml_escape(&c.permalink)
-        ));
-        x.push_str(&format!("    <id>{}</id>\n", xml_escape(&c.permalink)));
-        x.push_str(&format!("    <published>{published}</published>\n"));
-        x.push_str(&format!("    <updated>{}</updated>\n", entry_time(c).unwrap_or(published)));
-        x.push_str(&format!("    <summary type=\"text\">{}</summary>\n", xml_escape(&c.description)));
+        element(&mut x, "    <title>", &c.title, "</title>\n");
+        element(&mut x, "    <link rel=\"alternate\" type=\"text/html\" href=\"", &c.permalink, "\"/>\n");
+        element(&mut x, "    <id>", &c.permalink, "</id>\n");
+        x.extend(["    <published>", published, "</published>\n"]);
+        x.extend(["    <updated>", entry_time(c).unwrap_or(published), "</updated>\n"]);
+        element(&mut x, "    <summary type=\"text\">", &c.description, "</summary>\n");
         for t in &c.terms {
-            x.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(&t.name)));
+            element(&mut x, "    <category term=\"", &t.name, "\"/>\n");
         }
         x.push_str("  </entry>\n");
     }
@@ -111,26 +112,28 @@ pub fn atom(info: &FeedInfo<'_>, cards: &[&PageCard]) -> String {
 
 /// An RSS 2.0 feed (dates in RFC 822 as RSS requires).
 pub fn rss(info: &FeedInfo<'_>, description: &str, cards: &[&PageCard]) -> String {
-    let mut x = String::new();
+    let mut x = String::with_capacity(1024 + cards.len().min(FEED_LIMIT) * 640);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
-    x.push_str(&format!("  <title>{}</title>\n", xml_escape(info.title)));
-    x.push_str(&format!("  <link>{}</link>\n", xml_escape(info.page_url)));
-    x.push_str(&format!("  <description>{}</description>\n", xml_escape(description)));
-    x.push_str(&format!("  <language>{}</language>\n", xml_escape(info.language)));
-    x.push_str(&format!(
-        "  <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
-        xml_escape(info.self_url)
-    ));
+    element(&mut x, "  <title>", info.title, "</title>\n");
+    element(&mut x, "  <link>", info.page_url, "</link>\n");
+    element(&mut x, "  <description>", description, "</description>\n");
+    element(&mut x, "  <language>", info.language, "</language>\n");
+    element(
+        &mut x,
+        "  <atom:link href=\"",
+        info.self_url,
+        "\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+    );
     for c in cards.iter().filter(|c| c.date.is_some()).take(FEED_LIMIT) {
         x.push_str("  <item>\n");
-        x.push_str(&format!("    <title>{}</title>\n", xml_escape(&c.title)));
-        x.push_str(&format!("    <link>{}</link>\n", xml_escape(&c.permalink)));
-        x.push_str(&format!("    <guid isPermaLink=\"true\">{}</guid>\n", xml_escape(&c.permalink)));
+        element(&mut x, "    <title>", &c.title, "</title>\n");
+        element(&mut x, "    <link>", &c.permalink, "</link>\n");
+        element(&mut x, "    <guid isPermaLink=\"true\">", &c.permalink, "</guid>\n");
         if let Some(d) = &c.date {
-            x.push_str(&format!("    <pubDate>{}</pubDate>\n", d.rfc822));
+            x.extend(["    <pubDate>", d.rfc822.as_str(), "</pubDate>\n"]);
         }
-        x.push_str(&format!("    <description>{}</description>\n", xml_escape(&c.description)));
+        element(&mut x, "    <description>", &c.description, "</description>\n");
         x.push_str("  </item>\n");
     }
     x.push_str("</channel>\n</rss>\n");
@@ -148,13 +151,14 @@ pub struct SitemapEntry {
 /// `sitemap.xml` (entries sorted by URL for determinism).
 pub fn sitemap(entries: &mut [SitemapEntry]) -> String {
     entries.sort_by(|a, b| a.loc.cmp(&b.loc));
-    let mut x = String::from(
+    let mut x = String::with_capacity(256 + entries.len() * 96);
+    x.push_str(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for e in entries.iter() {
-        x.push_str(&format!("  <url>\n    <loc>{}</loc>\n", xml_escape(&e.loc)));
+        element(&mut x, "  <url>\n    <loc>", &e.loc, "</loc>\n");
         if let Some(m) = &e.lastmod {
-            x.push_str(&format!("    <lastmod>{m}</lastmod>\n"));
+            x.extend(["    <lastmod>", m.as_str(), "</lastmod>\n"]);
         }
         x.push_str("  </url>\n");
     }
