@@ -267,15 +267,6 @@ pub struct PageView<'a> {
     /// fingerprint is the card's.
     #[serde(flatten)]
     pub card: crate::render::fingerprint::Derived<'a, &'a PageCard>,
-    /// Everything else (below): the card's value is made once per build and shared with
-    /// the listings, so only this part is made for the page.
-    #[serde(flatten)]
-    pub body: PageBody<'a>,
-}
-
-/// The fields of [`PageView`] that are not the card's (a template sees them all as `page`).
-#[derive(Debug, Clone, Serialize)]
-pub struct PageBody<'a> {
     /// The body as HTML. Output it with `| safe`.
     pub content: &'a str,
     /// Headings of level 2 and deeper, in order.

@@ -158,21 +158,6 @@ impl<'v> Ctx<'v> {
         self.fill.push(Box::new(move |c: &mut Context| c.insert(name, value)));
     }
 
-    /// Adds page `i`'s `view` as `page`: its card's value (made once per build, see
-    /// [`card_value`]) with the fields of `view.body` added.
-    pub(crate) fn insert_page(&mut self, env: &'v Env<'_>, view: &'v PageView<'v>, i: usize) {
-        if let Some((h, known)) = &mut self.key {
-            use std::hash::Hasher;
-            h.write(b"page");
-            fingerprint::feed_with(h, view, Some(known));
-        }
-        self.fill.push(Box::new(move |c: &mut Context| {
-            let mut map = card_value(env, i).into_map().unwrap_or_default();
-            map.extend(tera::Value::from_serializable(&view.body).into_map().unwrap_or_default());
-            c.insert_value("page", tera::Value::from(map));
-        }));
-    }
-
     /// Adds a listing `view` (whose `pages` field is left empty) as `name`, with the cards of
     /// `ids` as its `pages` (see [`view_with_pages`]).
     pub(crate) fn insert_listing<T: serde::Serialize>(
@@ -195,11 +180,6 @@ impl<'v> Ctx<'v> {
     }
 }
 
-/// The value of page `i`'s card, serialized once per build.
-fn card_value(env: &Env<'_>, i: usize) -> tera::Value {
-    env.card_values[i].get_or_init(|| tera::Value::from_serializable(&env.cards[i])).clone()
-}
-
 /// Serializes a listing `view` (whose `pages` field is left empty) and puts the cards of
 /// `ids` in as `pages`, from the values serialized once per build.
 pub(crate) fn view_with_pages<T: serde::Serialize>(
@@ -208,7 +188,9 @@ pub(crate) fn view_with_pages<T: serde::Serialize>(
     ids: impl Iterator<Item = usize>,
 ) -> tera::Value {
     let mut map = tera::Value::from_serializable(view).into_map().unwrap_or_default();
-    let pages: Vec<tera::Value> = ids.map(|i| card_value(env, i)).collect();
+    let pages: Vec<tera::Value> = ids
+        .map(|i| env.card_values[i].get_or_init(|| tera::Value::from_serializable(&env.cards[i])).clone())
+        .collect();
     map.insert("pages".into(), tera::Value::from(pages));
     tera::Value::from(map)
 }
@@ -688,31 +670,29 @@ fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
         .and_then(Option::take);
     let view = PageView {
         card: fingerprint::Derived { key: card_print, make: &card },
-        body: context::PageBody {
-            content: moved.as_deref().unwrap_or(&r.html),
-            toc: &r.toc,
-            syllables: r.syllables,
-            section: LinkView { title: section.title.clone(), url: config.url(&section.path) },
-            newer: pos.filter(|&k| listed && k > 0).map(|k| link(section.pages[k - 1])),
-            older: pos.filter(|_| listed).and_then(|k| section.pages.get(k + 1)).map(|&id| link(id)),
-            extra: &p.extra,
-            file: &p.file,
-            campaigns,
-            campaign: listing::campaign_view(env, i).transpose()?,
-            document: documents::document_view(env, i),
-            explainer: documents::explainer_view(env, i),
-            faq,
-            faq_jsonld,
-            glossary: &p.glossary,
-            // A function of the card (and the config, in every fingerprint).
-            jsonld: fingerprint::Derived { key: card_print, make: &jsonld },
-            share: context::ShareView {
-                facebook: format!(
-                    "https://www.facebook.com/sharer/sharer.php?u={}",
-                    percent_encode(&env.cards[i].permalink)
-                ),
-                url: env.cards[i].permalink.clone(),
-            },
+        content: moved.as_deref().unwrap_or(&r.html),
+        toc: &r.toc,
+        syllables: r.syllables,
+        section: LinkView { title: section.title.clone(), url: config.url(&section.path) },
+        newer: pos.filter(|&k| listed && k > 0).map(|k| link(section.pages[k - 1])),
+        older: pos.filter(|_| listed).and_then(|k| section.pages.get(k + 1)).map(|&id| link(id)),
+        extra: &p.extra,
+        file: &p.file,
+        campaigns,
+        campaign: listing::campaign_view(env, i).transpose()?,
+        document: documents::document_view(env, i),
+        explainer: documents::explainer_view(env, i),
+        faq,
+        faq_jsonld,
+        glossary: &p.glossary,
+        // A function of the card (and the config, in every fingerprint).
+        jsonld: fingerprint::Derived { key: card_print, make: &jsonld },
+        share: context::ShareView {
+            facebook: format!(
+                "https://www.facebook.com/sharer/sharer.php?u={}",
+                percent_encode(&env.cards[i].permalink)
+            ),
+            url: env.cards[i].permalink.clone(),
         },
     };
     let template = match &p.template {
@@ -729,7 +709,7 @@ fn render_page(env: &Env<'_>, i: usize) -> Rendered1 {
         None => "page.html",
     };
     let mut ctx = Ctx::new(env);
-    ctx.insert_page(env, &view, i);
+    ctx.insert("page", &view);
     Ok((output_file(&p.path), render_ctx(env, template, ctx, &p.file)?))
 }
 
