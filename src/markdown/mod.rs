@@ -129,21 +129,25 @@ pub fn parser_options() -> Options {
 /// Maps byte offsets of the body to file-absolute (line, column).
 struct Lines<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    /// Where each line starts, found on the first [`Lines::at`] (most pages never ask).
+    starts: std::cell::OnceCell<Vec<usize>>,
     first_line: usize,
     file: &'a str,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str, first_line: usize, file: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines { text, starts, first_line, file }
+        Lines { text, starts: std::cell::OnceCell::new(), first_line, file }
     }
 
     fn at(&self, offset: usize) -> Location {
-        let idx = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        let start = self.starts[idx];
+        let starts = self.starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        });
+        let idx = starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = starts[idx];
         let col = self.text.get(start..offset.min(self.text.len())).map_or(1, |s| s.chars().count() + 1);
         Location::at(self.file, self.first_line + idx, col)
     }
