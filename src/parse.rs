@@ -62,6 +62,10 @@ pub fn decode_borrowed<'a>(bytes: &'a [u8], file: &str) -> Result<std::borrow::C
             .with_hint("lưu lại tệp với mã hóa UTF-8"));
         }
     };
+    // Most files need neither their line ends nor their Unicode form changed: one pass.
+    if crate::vi::nfc::plain_without_cr(text) {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
     if text.contains('\r') {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         let nfc = match crate::vi::nfc_cow(&text) {

@@ -34,6 +34,17 @@ fn plainly_nfc(c: char) -> bool {
 /// `s.chars().all(plainly_nfc)`, decided on the UTF-8 bytes: ASCII, then the lead bytes
 /// 0xC2–0xCB (U+0080–U+02FF) and the three-byte forms of U+1EA0–U+1EF9 and U+2010–U+2027.
 fn all_plainly_nfc(s: &str) -> bool {
+    plain_scan::<false>(s)
+}
+
+/// [`all_plainly_nfc`] and no carriage return (`\r`): a file that needs neither its line
+/// ends nor its Unicode form changed, found in one pass over its bytes.
+pub fn plain_without_cr(s: &str) -> bool {
+    plain_scan::<true>(s)
+}
+
+/// [`all_plainly_nfc`], and with `NO_CR` no `\r` either.
+fn plain_scan<const NO_CR: bool>(s: &str) -> bool {
     // Only a character whose lead byte is 0xCC or above can fail (ASCII, continuation bytes
     // and the leads 0xC2–0xCB are plainly NFC), and of those only the forms of 0xE1 and 0xE2
     // below pass. Sixteen bytes at a time: a mask of such leads, then a look at each.
@@ -49,7 +60,11 @@ fn all_plainly_nfc(s: &str) -> bool {
     let mut blocks = b.chunks_exact(16);
     let mut at = 0;
     for block in &mut blocks {
-        let mut leads = block.iter().enumerate().fold(0u32, |m, (k, &x)| m | (u32::from(x >= 0xCC) << k));
+        // (`\r` is looked at too when it must not be there: `plain_at` refuses it.)
+        let mut leads = block
+            .iter()
+            .enumerate()
+            .fold(0u32, |m, (k, &x)| m | (u32::from(x >= 0xCC || (NO_CR && x == b'\r')) << k));
         while leads != 0 {
             if !plain_at(at + leads.trailing_zeros() as usize) {
                 return false;
@@ -58,7 +73,7 @@ fn all_plainly_nfc(s: &str) -> bool {
         }
         at += 16;
     }
-    (at..b.len()).all(|i| b[i] < 0xCC || plain_at(i))
+    (at..b.len()).all(|i| (b[i] < 0xCC && !(NO_CR && b[i] == b'\r')) || plain_at(i))
 }
 
 /// True if `s` is already in NFC (full check, not only the quick check).
@@ -81,8 +96,8 @@ mod tests {
         }
         // Mixed strings, the odd character at every place of a 16-byte block.
         let pool = [
-            'a', ' ', 'ầ', 'ỹ', 'đ', 'Ơ', '–', '“', '\u{1E9F}', '\u{1EFA}', '\u{300}', '\u{2028}', 'Ω', '中',
-            '😀',
+            'a', ' ', 'ầ', '\r', 'ỹ', 'đ', 'Ơ', '–', '“', '\u{1E9F}', '\u{1EFA}', '\u{300}', '\u{2028}', 'Ω',
+            '中', '😀',
         ];
         let mut seed = 7u64;
         for _ in 0..20_000 {
@@ -100,6 +115,7 @@ mod tests {
                 })
                 .collect();
             assert_eq!(all_plainly_nfc(&s), s.chars().all(plainly_nfc), "{s:?}");
+            assert_eq!(plain_without_cr(&s), !s.contains('\r') && s.chars().all(plainly_nfc), "{s:?}");
         }
     }
 
