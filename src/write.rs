@@ -357,11 +357,15 @@ impl Staging {
         Ok(())
     }
 
-    /// Writes one file unless the spare already holds exactly these bytes.
+    /// Writes one file unless the spare already holds exactly these bytes: the manifest has
+    /// their hash and the file is there with their length (`len`). The spare was the
+    /// published output until the last build; a file changed there since (a hand edit, a
+    /// deploy tool) nearly always has another length, and is written again.
     fn store(
         &self,
         key: &str,
         hash: u64,
+        len: u64,
         write: impl FnOnce(&Path) -> std::io::Result<()>,
     ) -> Result<(), String> {
         let rel = safe_relative(key).ok_or_else(|| format!("đường dẫn xuất không an toàn: {key}"))?;
@@ -369,7 +373,8 @@ impl Staging {
             return Err("đã dừng theo yêu cầu".to_string());
         }
         let path = self.dir.join(rel);
-        let unchanged = self.previous.get(key) == Some(&hash) && path.is_file();
+        let unchanged = self.previous.get(key) == Some(&hash)
+            && std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == len);
         if !unchanged {
             self.ensure_parent(&path)
                 .and_then(|()| write(&path))
@@ -388,9 +393,11 @@ impl Staging {
             let meta = std::fs::metadata(from).with_context(|| format!("đọc {}", from.display()))?;
             let mtime = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
             let stamp = format!("{}:{:?}:{}", meta.len(), mtime, from.display());
-            self.store(key, content_hash(stamp.as_bytes()), |to| std::fs::copy(from, to).map(|_| ()))
-                .map_err(|e| anyhow::anyhow!(e))
-                .with_context(|| format!("sao chép {}", from.display()))
+            self.store(key, content_hash(stamp.as_bytes()), meta.len(), |to| {
+                std::fs::copy(from, to).map(|_| ())
+            })
+            .map_err(|e| anyhow::anyhow!(e))
+            .with_context(|| format!("sao chép {}", from.display()))
         })?;
         let mut written = self.written.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         written.sort();
@@ -462,7 +469,7 @@ impl Staging {
 
 impl crate::render::Sink for Staging {
     fn put(&self, path: &str, bytes: crate::render::Bytes) -> Result<(), String> {
-        self.store(path, content_hash(&bytes), |to| std::fs::write(to, &*bytes))
+        self.store(path, content_hash(&bytes), bytes.len() as u64, |to| std::fs::write(to, &*bytes))
     }
 }
 

@@ -76,6 +76,26 @@ fn an_empty_folder_or_its_own_output_is_replaced() {
 }
 
 #[test]
+fn files_changed_or_deleted_in_a_published_output_are_written_again_when_it_is_reused() {
+    // The output a build replaces is kept as the spare the build after next writes into,
+    // leaving alone the files whose bytes it would write again. A hand edit or a deleted file
+    // in the published output must not survive into a later output.
+    let site = minimal_site();
+    assert!(run(site.path(), &["build"]).status.success());
+    assert!(run(site.path(), &["build"]).status.success());
+    let good = tree(&site.path().join("public"));
+    let edited = good.keys().find(|k| k.ends_with("index.html")).expect("a page").clone();
+    let deleted = good.keys().find(|k| k.ends_with(".xml")).expect("a feed").clone();
+    write(site.path(), &format!("public/{edited}"), "sửa tay\n");
+    std::fs::remove_file(site.path().join("public").join(&deleted)).expect("rm");
+    // The edited output becomes the spare of the second build from now.
+    for _ in 0..2 {
+        assert!(run(site.path(), &["build"]).status.success());
+    }
+    assert_eq!(tree(&site.path().join("public")), good);
+}
+
+#[test]
 fn failed_build_leaves_public_byte_identical_and_no_staging() {
     let site = minimal_site();
     assert!(run(site.path(), &["build"]).status.success());
