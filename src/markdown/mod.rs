@@ -310,17 +310,20 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
             Event::Text(ref t) if image_depth == 0 => {
                 // Merge a run of text and soft breaks, so a mention split over two source lines
                 // (`Kết luận số` / `49-KL/TW`) is still one mention.
-                let mut run = t.to_string();
-                while let Some((next, _)) = iter.peek() {
-                    match next {
-                        Event::Text(more) => run.push_str(more),
-                        Event::SoftBreak => run.push('\n'),
+                // (Copied only when there is more to join: most runs are one event.)
+                let mut joined: Option<String> = None;
+                loop {
+                    let more: &str = match iter.peek() {
+                        Some((Event::Text(more), _)) => more,
+                        Some((Event::SoftBreak, _)) => "\n",
                         _ => break,
-                    }
+                    };
+                    joined.get_or_insert_with(|| t.to_string()).push_str(more);
                     iter.next();
                 }
-                plain.push_str(&run);
-                let html = cite::transform(&run, opts.cites, &mut cite, link_depth == 0);
+                let run = joined.as_deref().unwrap_or(t);
+                plain.push_str(run);
+                let html = cite::transform(run, opts.cites, &mut cite, link_depth == 0);
                 events.push(Event::Html(CowStr::from(html)));
             }
             Event::Text(ref t) | Event::Code(ref t) => {
