@@ -152,6 +152,22 @@ pub fn nowrap_numbers(text: &str) -> String {
     out
 }
 
+/// True if [`transform`] of `text` would give `text` itself and record nothing: no byte to
+/// escape, no document number, and no citation to look for. Most runs of prose are such, and
+/// are then used as they are, not copied.
+pub fn is_plain(text: &str, cites: &Citations, link: bool) -> bool {
+    let special = |b: u8| {
+        u8::from(b == b'&')
+            | u8::from(b == b'<')
+            | u8::from(b == b'>')
+            | u8::from(b == b'"')
+            | u8::from(b == b'\'')
+    };
+    (cites.regex.is_none() || !link)
+        && crate::scan::next_special(text.as_bytes(), 0, special).is_none()
+        && crate::vi::docnum::find(text).is_empty()
+}
+
 /// Renders a run of text: citations linked (when `link` is true: not inside links or
 /// headings) and numbers kept on one line.
 pub fn transform(text: &str, cites: &Citations, state: &mut CiteState, link: bool) -> String {
@@ -204,6 +220,44 @@ pub fn transform(text: &str, cites: &Citations, state: &mut CiteState, link: boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_is_what_transform_gives_back_unchanged() {
+        let none = Citations::new(Vec::new());
+        let with = registry();
+        let texts = [
+            "Xã hội học tập suốt đời",
+            "a & b",
+            "<b>",
+            "x > y",
+            "\"trích\"",
+            "l'école",
+            "Kết luận 49-KL/TW",
+            "ngày 10/5/2019",
+            "Kết luận 49 nói",
+            "",
+        ];
+        for text in texts {
+            for (cites, link) in [(&none, true), (&with, false), (&with, true)] {
+                let mut state = CiteState::new(None);
+                let out = transform(text, cites, &mut state, link);
+                if is_plain(text, cites, link) {
+                    assert_eq!(out, text, "{text:?}");
+                    assert!(state.mentions.is_empty(), "{text:?}");
+                }
+            }
+            // Without citations to look for, plain exactly when unchanged.
+            let mut state = CiteState::new(None);
+            assert_eq!(
+                is_plain(text, &none, true),
+                transform(text, &none, &mut state, true) == text,
+                "{text:?}"
+            );
+        }
+        // A citation is looked for only where links are made.
+        assert!(!is_plain("Kết luận 49 nói", &with, true));
+        assert!(is_plain("Kết luận 49 nói", &with, false));
+    }
 
     fn registry() -> Citations {
         Citations::new(vec![

@@ -193,9 +193,12 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                         Event::Text(ref t) => {
                             text.push_str(t);
                             // Numbers stay on one line; no citation links in headings.
-                            inner.push(Event::Html(CowStr::from(cite::transform(
-                                t, opts.cites, &mut cite, false,
-                            ))));
+                            let html = if cite::is_plain(t, opts.cites, false) {
+                                t.clone()
+                            } else {
+                                CowStr::from(cite::transform(t, opts.cites, &mut cite, false))
+                            };
+                            inner.push(Event::Html(html));
                             continue;
                         }
                         Event::Code(ref t) => text.push_str(t),
@@ -323,8 +326,13 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 }
                 let run = joined.as_deref().unwrap_or(t);
                 plain.push_str(run);
-                let html = cite::transform(run, opts.cites, &mut cite, link_depth == 0);
-                events.push(Event::Html(CowStr::from(html)));
+                let html = if joined.is_none() && cite::is_plain(run, opts.cites, link_depth == 0) {
+                    // Nothing to escape, number or citation: the text itself, not a copy.
+                    t.clone()
+                } else {
+                    CowStr::from(cite::transform(run, opts.cites, &mut cite, link_depth == 0))
+                };
+                events.push(Event::Html(html));
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 plain.push_str(t);
