@@ -411,28 +411,53 @@ pub fn html_to_text(html: &str) -> String {
     if !in_tag {
         text.push_str(rest);
     }
+    // Then one pass over the bytes, copying runs whole: white space is ASCII `\t`–`\r` and the
+    // space, or a character led by 0xC2, 0xE1, 0xE2 or 0xE3 that `char::is_whitespace` calls
+    // white space (every other one is elsewhere), as `split_whitespace` splits.
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    let (mut gap, mut run, mut i) = (false, 0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let space = match b {
+            b'\t'..=b'\r' | b' ' => 1,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                text[i..].chars().next().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8)
+            }
+            _ => 0,
+        };
+        if space > 0 {
+            out.push_str(&text[run..i]);
+            gap = true;
+            i += space;
+            run = i;
+            continue;
         }
-        let mut word = word;
-        while let Some(at) = word.find('&') {
-            out.push_str(&word[..at]);
-            word = &word[at..];
-            match ENTITIES.iter().find(|(e, _)| word.starts_with(e)) {
+        if gap {
+            // The first byte of a word (the run before it is copied and empty).
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+        }
+        if b == b'&' {
+            out.push_str(&text[run..i]);
+            match ENTITIES.iter().find(|(e, _)| text[i..].starts_with(e)) {
                 Some(&(e, decoded)) => {
                     out.push(decoded);
-                    word = &word[e.len()..];
+                    i += e.len();
                 }
                 None => {
                     out.push('&');
-                    word = &word[1..];
+                    i += 1;
                 }
             }
+            run = i;
+            continue;
         }
-        out.push_str(word);
+        i += 1;
     }
+    out.push_str(&text[run..]);
     out
 }
 
@@ -648,6 +673,15 @@ mod tests {
             ">",
             "<",
             "“Học”",
+            "\u{3000}",
+            "\u{2003}",
+            "\u{85}",
+            "\u{1680}",
+            "\u{16a0}",
+            "\u{b}x\u{c}",
+            "ệ\u{2028}",
+            "–",
+            "\u{202f}",
         ];
         for html in crate::testing::mixed_strings(&pieces, 7, 20_000, 0x9E37_79B9_7F4A_7C15) {
             assert_eq!(html_to_text(&html), by_steps(&html), "{html:?}");
