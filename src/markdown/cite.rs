@@ -156,15 +156,8 @@ pub fn nowrap_numbers(text: &str) -> String {
 /// escape, no document number, and no citation to look for. Most runs of prose are such, and
 /// are then used as they are, not copied.
 pub fn is_plain(text: &str, cites: &Citations, link: bool) -> bool {
-    let special = |b: u8| {
-        u8::from(b == b'&')
-            | u8::from(b == b'<')
-            | u8::from(b == b'>')
-            | u8::from(b == b'"')
-            | u8::from(b == b'\'')
-    };
     (cites.regex.is_none() || !link)
-        && crate::scan::next_special(text.as_bytes(), 0, special).is_none()
+        && super::needs_no_escape(text)
         && crate::vi::docnum::find(text).is_empty()
 }
 

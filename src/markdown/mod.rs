@@ -486,17 +486,25 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// 1 for the bytes [`escape`] replaces (`& < > " '`), else 0 (for [`crate::scan::next_special`]).
+pub(crate) fn html_special(b: u8) -> u8 {
+    u8::from(b == b'&')
+        | u8::from(b == b'<')
+        | u8::from(b == b'>')
+        | u8::from(b == b'"')
+        | u8::from(b == b'\'')
+}
+
+/// True if [`escape`] would give `s` unchanged.
+pub(crate) fn needs_no_escape(s: &str) -> bool {
+    crate::scan::next_special(s.as_bytes(), 0, html_special).is_none()
+}
+
 /// [`escape`], appended to `out`.
 pub fn escape_into(s: &str, out: &mut String) {
     // Runs between special characters are copied whole (the special ones are ASCII, so byte
     // positions are character boundaries).
-    let special = |b: u8| {
-        u8::from(b == b'&')
-            | u8::from(b == b'<')
-            | u8::from(b == b'>')
-            | u8::from(b == b'"')
-            | u8::from(b == b'\'')
-    };
+    let special = html_special;
     let bytes = s.as_bytes();
     let mut start = 0;
     while let Some(i) = crate::scan::next_special(bytes, start, special) {
