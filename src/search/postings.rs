@@ -23,7 +23,7 @@ use rayon::prelude::*;
 #[cfg(test)]
 use serde::{Serialize, Serializer};
 
-use super::tokenize::{Piece, Rule, rule, split};
+use super::tokenize::{Piece, Rule, pieces, rule};
 use super::{STOP_WORDS, SearchDoc, encode};
 use crate::vi;
 
@@ -233,7 +233,7 @@ struct Scratch {
     /// Unigrams of a fold's other tones: (fold index, tone id) → weight.
     more_unigrams: FxMap<(u32, u32), Weight>,
     /// Bigram (fold indexes) → its index in `bigrams`.
-    bigram_ids: FxMap<(u32, u32), u32>,
+    bigram_ids: PairTable,
     /// Distinct bigrams, in order of first occurrence: key, weight, and the last trigram
     /// (index in `trigrams`) that starts with it, or [`NONE`].
     bigrams: Vec<((u32, u32), Weight, u32)>,
@@ -249,6 +249,71 @@ struct Scratch {
 
 /// No trigram.
 const NONE: u32 = u32::MAX;
+
+/// A map of pairs of ids to ids for one page, emptied after each page at no cost: a slot
+/// belongs to the page whose generation it holds. Open addressing with linear probing,
+/// at most half full. (A `HashMap` hashed the pair and probed in groups: the bigram lookup
+/// was a tenth of a page's tokenising.)
+#[derive(Default)]
+struct PairTable {
+    /// (generation, first, second, value).
+    slots: Vec<[u32; 4]>,
+    /// The current page's generation (never 0, the generation of a slot never used).
+    generation: u32,
+    /// Entries of this generation.
+    len: usize,
+    /// 64 − log2(slots): a hash's top bits name its slot.
+    shift: u32,
+}
+
+impl PairTable {
+    /// The value of `(a, b)`, or `value` after inserting it. When the table must grow,
+    /// `refill` gets it emptied and larger, to insert every entry again (the caller keeps
+    /// them in order).
+    #[inline]
+    fn get_or_insert(&mut self, a: u32, b: u32, value: u32, refill: impl FnOnce(&mut PairTable)) -> u32 {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+            refill(self);
+        }
+        let mask = self.slots.len() - 1;
+        let key = (u64::from(a) << 32) | u64::from(b);
+        let mut at = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
+        loop {
+            let slot = &mut self.slots[at];
+            if slot[0] != self.generation {
+                *slot = [self.generation, a, b, value];
+                self.len += 1;
+                return value;
+            }
+            if slot[1] == a && slot[2] == b {
+                return slot[3];
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Twice the slots (at least 1,024), all empty.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(1024);
+        self.slots = vec![[0; 4]; size];
+        self.shift = 64 - size.trailing_zeros();
+        self.generation = 1;
+        self.len = 0;
+    }
+
+    /// Empties the table (a new generation).
+    fn clear(&mut self) {
+        self.len = 0;
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.slots.fill([0; 4]);
+            self.generation = 1;
+        }
+    }
+}
 
 impl Scratch {
     #[inline]
@@ -283,7 +348,11 @@ impl Scratch {
     #[inline]
     fn bigram(&mut self, a: u32, b: u32, field: Field) -> u32 {
         let next = self.bigrams.len() as u32;
-        let id = *self.bigram_ids.entry((a, b)).or_insert(next);
+        let id = self.bigram_ids.get_or_insert(a, b, next, |table| {
+            for (id, &((a, b), _, _)) in self.bigrams.iter().enumerate() {
+                table.get_or_insert(a, b, id as u32, |_| {});
+            }
+        });
         if id == next {
             self.bigrams.push(((a, b), Weight::default(), NONE));
         }
@@ -346,20 +415,23 @@ impl Scratch {
 fn doc_terms(worker: &mut Worker, slot: Option<usize>, doc: &SearchDoc) -> DocTerms {
     let mut scratch = std::mem::take(&mut worker.scratch);
     let mut index: u32 = 0;
-    let mut add = |text: &str, field: Field| {
+    let fields = std::iter::once((&*doc.title, Field::Title))
+        .chain(doc.tags.iter().map(|tag| (tag.as_str(), Field::Tags)))
+        .chain([(&*doc.summary, Field::Summary), (&*doc.text, Field::Body)]);
+    for (text, field) in fields {
         // The last token of the current segment, and the bigram of the last two.
         let (mut last, mut last_bigram): (Option<u32>, Option<u32>) = (None, None);
-        split(text, |piece| {
+        for piece in pieces(text) {
             let Piece::Token(t, start) = piece else {
                 (last, last_bigram) = (None, None);
-                return;
+                continue;
             };
             let k = worker.keys_at(text, start, t.len());
             match k.rule {
-                Rule::Skip => return,
+                Rule::Skip => continue,
                 Rule::Break => {
                     (last, last_bigram) = (None, None);
-                    return;
+                    continue;
                 }
                 Rule::Keep => {}
             }
@@ -375,14 +447,8 @@ fn doc_terms(worker: &mut Worker, slot: Option<usize>, doc: &SearchDoc) -> DocTe
             }
             (last, last_bigram) = (Some(local), bigram);
             index += 1;
-        });
-    };
-    add(&doc.title, Field::Title);
-    for tag in &doc.tags {
-        add(tag, Field::Tags);
+        }
     }
-    add(&doc.summary, Field::Summary);
-    add(&doc.text, Field::Body);
     let new_folds = (worker.sent as u32, worker.folds[worker.sent..].to_vec());
     worker.sent = worker.folds.len();
     let new_tones = (worker.sent_tones as u32, worker.tones[worker.sent_tones..].to_vec());
@@ -1035,5 +1101,42 @@ mod tests {
             one_worker.iter().any(|(kind, _, bytes)| kind == "p" && bytes.len() > 10),
             "positions written"
         );
+    }
+
+    #[test]
+    fn the_pair_table_maps_each_pair_to_its_first_value_page_by_page() {
+        let mut table = PairTable::default();
+        let mut kept: Vec<(u32, u32)> = Vec::new();
+        // Enough pairs to grow the table twice, with pairs that share either id.
+        let pairs: Vec<(u32, u32)> = (0..3000u32).map(|n| (n % 97, n / 97)).collect();
+        for page in 0..3 {
+            kept.clear();
+            for round in 0..2 {
+                for &(a, b) in &pairs {
+                    let next = kept.len() as u32;
+                    let got = table.get_or_insert(a, b, next, |t| {
+                        for (id, &(a, b)) in kept.iter().enumerate() {
+                            t.get_or_insert(a, b, id as u32, |_| {});
+                        }
+                    });
+                    if round == 0 {
+                        assert_eq!(got, next, "page {page}: ({a}, {b}) is new");
+                        kept.push((a, b));
+                    } else {
+                        let first = kept.iter().position(|&p| p == (a, b));
+                        assert_eq!(Some(got as usize), first, "page {page}: ({a}, {b})");
+                    }
+                }
+            }
+            table.clear();
+        }
+        // A pair of generation 1, then 2^32 − 2 pages later the counter wraps: it must not
+        // come back when generation 1 does.
+        let mut table = PairTable::default();
+        assert_eq!(table.get_or_insert(1, 2, 7, |_| {}), 7);
+        table.generation = u32::MAX;
+        table.clear();
+        table.clear();
+        assert_eq!(table.get_or_insert(1, 2, 8, |_| {}), 8, "a pair of an old page came back");
     }
 }

@@ -162,45 +162,114 @@ fn fast_token_len(bytes: &[u8], i: usize) -> usize {
 
 /// Calls `emit` for every raw token and every segment break of `text`, in order.
 pub fn split<'a>(text: &'a str, mut emit: impl FnMut(Piece<'a>)) {
-    let bytes = text.as_bytes();
-    let mut token_start: Option<usize> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Token characters that their first bytes identify (most of any text), then the
-        // space, are decided without decoding; the rest by `classify`, which looks at the
-        // neighbours only for punctuation.
-        let fast = fast_token_len(bytes, i);
-        if fast > 0 {
-            token_start.get_or_insert(i);
-            i += fast;
-            continue;
-        }
-        let (len, class) = if bytes[i] == b' ' {
-            (1, Class::Separator)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-            let len = c.len_utf8();
-            let class = if !c.is_ascii() && is_token_char(c) {
-                Class::Token
-            } else {
-                classify(text[..i].chars().next_back(), c, text[i + len..].chars().next())
-            };
-            (len, class)
-        };
-        if class == Class::Token {
-            token_start.get_or_insert(i);
-        } else {
-            if let Some(start) = token_start.take() {
-                emit(Piece::Token(&text[start..i], start));
-            }
-            if class == Class::Break {
-                emit(Piece::Break);
-            }
-        }
-        i += len;
+    for piece in pieces(text) {
+        emit(piece);
     }
-    if let Some(start) = token_start {
-        emit(Piece::Token(&text[start..], start));
+}
+
+/// The raw tokens and segment breaks of `text`, in order (what [`split`] emits), as an
+/// iterator: the index loop keeps its state in registers, where a callback per piece kept it
+/// behind the closure's pointer.
+pub fn pieces(text: &str) -> Pieces<'_> {
+    Pieces { text, i: 0, pending_break: false }
+}
+
+/// See [`pieces`].
+pub struct Pieces<'a> {
+    text: &'a str,
+    /// Where the next look starts.
+    i: usize,
+    /// The token just given ended at a break, which comes next.
+    pending_break: bool,
+}
+
+impl<'a> Pieces<'a> {
+    /// The length and class of the character at `i`, which [`fast_token_len`] did not take.
+    #[inline(never)]
+    fn slow(&self, i: usize) -> (usize, Class) {
+        let text = self.text;
+        let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+        let len = c.len_utf8();
+        let class = if !c.is_ascii() && is_token_char(c) {
+            Class::Token
+        } else {
+            classify(text[..i].chars().next_back(), c, text[i + len..].chars().next())
+        };
+        (len, class)
+    }
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = Piece<'a>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Piece<'a>> {
+        if self.pending_break {
+            self.pending_break = false;
+            return Some(Piece::Break);
+        }
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        let mut i = self.i;
+        // Up to the start of a token, or a break.
+        let start = loop {
+            if i >= bytes.len() {
+                self.i = i;
+                return None;
+            }
+            // Token characters that their first bytes identify (most of any text), then the
+            // space, are decided without decoding; the rest by `classify`, which looks at the
+            // neighbours only for punctuation.
+            let fast = fast_token_len(bytes, i);
+            if fast > 0 {
+                let start = i;
+                i += fast;
+                break start;
+            }
+            if bytes[i] == b' ' {
+                i += 1;
+                continue;
+            }
+            let (len, class) = self.slow(i);
+            match class {
+                Class::Token => {
+                    let start = i;
+                    i += len;
+                    break start;
+                }
+                Class::Separator => i += len,
+                Class::Break => {
+                    self.i = i + len;
+                    return Some(Piece::Break);
+                }
+            }
+        };
+        // The rest of the token.
+        while i < bytes.len() {
+            let fast = fast_token_len(bytes, i);
+            if fast > 0 {
+                i += fast;
+                continue;
+            }
+            if bytes[i] == b' ' {
+                self.i = i + 1;
+                return Some(Piece::Token(&text[start..i], start));
+            }
+            let (len, class) = self.slow(i);
+            match class {
+                Class::Token => i += len,
+                Class::Separator => {
+                    self.i = i + len;
+                    return Some(Piece::Token(&text[start..i], start));
+                }
+                Class::Break => {
+                    self.i = i + len;
+                    self.pending_break = true;
+                    return Some(Piece::Token(&text[start..i], start));
+                }
+            }
+        }
+        self.i = i;
+        Some(Piece::Token(&text[start..], start))
     }
 }
 
