@@ -12,52 +12,80 @@ pub const DEFAULT_RATE: u32 = 200;
 
 /// Counts syllables: whitespace-separated tokens containing a letter or a digit.
 pub fn syllables(text: &str) -> usize {
-    // One pass over the bytes (the same count as splitting on white space and testing each
-    // piece, at a small part of the cost: every page's body goes through here), each byte
-    // classed by a table. Outside ASCII only characters led by 0xC2 (U+0085, U+00A0), 0xE1 0x9A
-    // (U+1680), 0xE2 (U+2000–U+205F) and 0xE3 (U+3000) can be white space, so inside a
-    // counted token every other byte is skipped by its class alone.
+    // Two loops over the bytes (the same count as splitting on white space and testing each
+    // piece, at a small part of the cost: every page's body goes through here). Outside a
+    // token, each byte is classed by a table and a character outside ASCII is decoded; inside
+    // a counted token, only a byte that may start white space stops the scan: ASCII white
+    // space, and the leads 0xC2 (U+0085, U+00A0), 0xE1 (U+1680), 0xE2 (U+2000–U+205F) and
+    // 0xE3 (U+3000). Every other byte, continuation bytes included, is passed by one look.
     let bytes = text.as_bytes();
-    let (mut count, mut counted) = (0, false);
+    let mut count = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let class = BYTE_CLASS[usize::from(bytes[i])];
-        match class {
-            SPACE => {
-                counted = false;
-                i += 1;
-                continue;
+    'text: loop {
+        // Outside a token, or in one with no letter or digit yet: up to a letter or digit.
+        loop {
+            let Some(&b) = bytes.get(i) else { break 'text };
+            match BYTE_CLASS[usize::from(b)] {
+                ALNUM => {
+                    i += 1;
+                    break;
+                }
+                SPACE | OTHER => i += 1,
+                _ => {
+                    let c = text[i..].chars().next().unwrap_or(' ');
+                    i += c.len_utf8();
+                    if !c.is_whitespace() && crate::vi::is_alphanumeric(c) {
+                        break;
+                    }
+                }
             }
-            ALNUM => {
-                count += usize::from(!counted);
-                counted = true;
-                i += 1;
-                continue;
-            }
-            OTHER => {
-                i += 1;
-                continue;
-            }
-            _ if counted && class == LEAD && !(bytes[i] == 0xE1 && bytes.get(i + 1) == Some(&0x9A)) => {
-                // The whole character: its continuation bytes need no look (a third of the
-                // bytes of Vietnamese text).
-                i += if bytes[i] >= 0xE0 { 3 + usize::from(bytes[i] >= 0xF0) } else { 2 };
-                continue;
-            }
-            _ => {}
         }
-        // A lead byte that may start white space or, outside a token, a letter.
-        let c = text[i..].chars().next().unwrap_or(' ');
-        i += c.len_utf8();
-        if c.is_whitespace() {
-            counted = false;
-        } else if !counted && crate::vi::is_alphanumeric(c) {
-            count += 1;
-            counted = true;
+        count += 1;
+        // Inside a counted token: up to white space.
+        loop {
+            let Some(&b) = bytes.get(i) else { break 'text };
+            match IN_TOKEN[usize::from(b)] {
+                PASS => i += 1,
+                SPACE => {
+                    i += 1;
+                    continue 'text;
+                }
+                _ => {
+                    if b == 0xE1 && bytes.get(i + 1) != Some(&0x9A) {
+                        // A Vietnamese vowel (0xE1 0xBA, 0xE1 0xBB), never white space.
+                        i += 3;
+                        continue;
+                    }
+                    let c = text[i..].chars().next().unwrap_or(' ');
+                    i += c.len_utf8();
+                    if c.is_whitespace() {
+                        continue 'text;
+                    }
+                }
+            }
         }
     }
     count
 }
+
+/// Inside a counted token: a byte with nothing to look at.
+const PASS: u8 = 1;
+/// Inside a counted token: a lead byte that may start white space (0xC2, 0xE1, 0xE2, 0xE3).
+const MAYBE: u8 = 2;
+
+static IN_TOKEN: [u8; 256] = {
+    let mut t = [PASS; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'\t'..=b'\r' | b' ' => SPACE,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => MAYBE,
+            _ => PASS,
+        };
+        b += 1;
+    }
+    t
+};
 
 /// ASCII white space (`\t`–`\r`, space).
 const SPACE: u8 = 0;
