@@ -5,6 +5,7 @@
 //! reused by all listings). Every field says where its value comes from.
 
 use serde::Serialize;
+use serde::ser::SerializeStruct;
 
 use crate::vi::dates::DateTime;
 
@@ -226,7 +227,8 @@ pub struct CampaignMessageView {
 pub use crate::markdown::TocEntry;
 
 /// What listings show of a page. Built once per page, shared by every listing.
-#[derive(Debug, Clone, Serialize)]
+/// Serialized by [`PageCard::fields`] (also the first fields of a [`PageView`]).
+#[derive(Debug, Clone)]
 pub struct PageCard {
     /// Title from front matter.
     pub title: String,
@@ -261,11 +263,13 @@ pub struct PageCard {
 }
 
 /// A page, as `page` in `article.html`, `page.html` and the other kind templates.
-#[derive(Debug, Clone, Serialize)]
+///
+/// Serialized as one struct: the card's fields, then its own. (Not `#[serde(flatten)]`: that
+/// made it a map, and Tera then made every key of every page a new string.)
+#[derive(Debug, Clone)]
 pub struct PageView<'a> {
     /// Everything a listing shows (title, url, dates, summary, terms, audiences, image); its
     /// fingerprint is the card's.
-    #[serde(flatten)]
     pub card: crate::render::fingerprint::Derived<'a, &'a PageCard>,
     /// The body as HTML. Output it with `| safe`.
     pub content: &'a str,
@@ -302,6 +306,105 @@ pub struct PageView<'a> {
     pub jsonld: crate::render::fingerprint::Derived<'a, Option<String>>,
     /// Share links that need no third-party script.
     pub share: ShareView,
+}
+
+impl PageCard {
+    /// Number of fields [`PageCard::fields`] writes.
+    const FIELDS: usize = 14;
+
+    /// Writes the card's fields into `st`. (Destructured, so a new field does not compile
+    /// until it is written here.)
+    fn fields<M: SerializeStruct>(&self, st: &mut M) -> Result<(), M::Error> {
+        let PageCard {
+            title,
+            url,
+            permalink,
+            kind,
+            date,
+            updated,
+            summary,
+            description,
+            reading_minutes,
+            terms,
+            audiences,
+            image,
+            image_alt,
+            draft,
+        } = self;
+        st.serialize_field("title", title)?;
+        st.serialize_field("url", url)?;
+        st.serialize_field("permalink", permalink)?;
+        st.serialize_field("kind", kind)?;
+        st.serialize_field("date", date)?;
+        st.serialize_field("updated", updated)?;
+        st.serialize_field("summary", summary)?;
+        st.serialize_field("description", description)?;
+        st.serialize_field("reading_minutes", reading_minutes)?;
+        st.serialize_field("terms", terms)?;
+        st.serialize_field("audiences", audiences)?;
+        st.serialize_field("image", image)?;
+        st.serialize_field("image_alt", image_alt)?;
+        st.serialize_field("draft", draft)
+    }
+}
+
+impl Serialize for PageCard {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("PageCard", Self::FIELDS)?;
+        self.fields(&mut st)?;
+        st.end()
+    }
+}
+
+impl Serialize for PageView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Destructured, so a new field does not compile until it is written here.
+        let PageView {
+            card,
+            content,
+            toc,
+            syllables,
+            section,
+            newer,
+            older,
+            extra,
+            file,
+            campaigns,
+            campaign,
+            document,
+            explainer,
+            faq,
+            faq_jsonld,
+            glossary,
+            jsonld,
+            share,
+        } = self;
+        let mut st = s.serialize_struct("PageView", PageCard::FIELDS + 17)?;
+        if crate::render::fingerprint::active() {
+            // The card's fingerprint stands for it.
+            st.serialize_field("card", card)?;
+        } else {
+            (card.make)().fields(&mut st)?;
+        }
+        st.serialize_field("content", content)?;
+        st.serialize_field("toc", toc)?;
+        st.serialize_field("syllables", syllables)?;
+        st.serialize_field("section", section)?;
+        st.serialize_field("newer", newer)?;
+        st.serialize_field("older", older)?;
+        st.serialize_field("extra", extra)?;
+        st.serialize_field("file", file)?;
+        st.serialize_field("campaigns", campaigns)?;
+        st.serialize_field("campaign", campaign)?;
+        st.serialize_field("document", document)?;
+        st.serialize_field("explainer", explainer)?;
+        st.serialize_field("faq", faq)?;
+        st.serialize_field("faq_jsonld", faq_jsonld)?;
+        st.serialize_field("glossary", glossary)?;
+        st.serialize_field("jsonld", jsonld)?;
+        st.serialize_field("share", share)?;
+        st.end()
+    }
 }
 
 /// Share links for a page.
@@ -484,4 +587,74 @@ pub struct SearchView<'a> {
     pub sections: Vec<&'a str>,
     /// Tag names (filter values), in Vietnamese order.
     pub tags: Vec<&'a str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fingerprint::{self, Derived};
+
+    fn card(title: &str) -> PageCard {
+        PageCard {
+            title: title.to_string(),
+            url: "/bai-viet/x/".into(),
+            permalink: "https://example.org/bai-viet/x/".into(),
+            kind: "article",
+            date: None,
+            updated: None,
+            summary: "<p>Tóm tắt</p>".into(),
+            description: "Tóm tắt".into(),
+            reading_minutes: 3,
+            terms: Vec::new(),
+            audiences: Vec::new(),
+            image: None,
+            image_alt: Some("Ảnh".into()),
+            draft: false,
+        }
+    }
+
+    fn view<'a>(card: &'a Derived<'a, &'a PageCard>, extra: &'a serde_json::Value) -> PageView<'a> {
+        PageView {
+            card: card.clone(),
+            content: "<p>Nội dung</p>",
+            toc: &[],
+            syllables: 2,
+            section: LinkView { title: "Bài viết".into(), url: "/bai-viet/".into() },
+            newer: None,
+            older: None,
+            extra,
+            file: "content/bai-viet/x.md",
+            campaigns: Vec::new(),
+            campaign: None,
+            document: None,
+            explainer: None,
+            faq: Vec::new(),
+            faq_jsonld: None,
+            glossary: &[],
+            jsonld: Derived { key: card.key, make: &|| None },
+            share: ShareView { facebook: String::new(), url: String::new() },
+        }
+    }
+
+    #[test]
+    fn a_page_value_has_the_card_fields_beside_its_own() {
+        let c = card("Khuyến học");
+        let make = || &c;
+        let extra = serde_json::Value::Null;
+        let derived = Derived { key: 1, make: &make };
+        let page = serde_json::to_value(view(&derived, &extra)).expect("serializes");
+        let card_value = serde_json::to_value(&c).expect("serializes");
+        let (page, card_value) = (page.as_object().expect("a map"), card_value.as_object().expect("a map"));
+        assert_eq!(card_value.len(), PageCard::FIELDS);
+        for (k, v) in card_value {
+            assert_eq!(page.get(k), Some(v), "card field {k}");
+        }
+        assert_eq!(page["content"], "<p>Nội dung</p>");
+        assert_eq!(page["image_alt"], "Ảnh");
+        assert!(!page.contains_key("card"));
+        assert_eq!(page.len(), PageCard::FIELDS + 17);
+        // A fingerprint stands for the card by its key, and never makes it.
+        let other = Derived { key: 2, make: &make };
+        assert_ne!(fingerprint::of(&view(&derived, &extra)), fingerprint::of(&view(&other, &extra)));
+    }
 }

@@ -48,6 +48,12 @@ thread_local! {
     static ACTIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// True while this thread computes a fingerprint: a view's `Serialize` may then write a
+/// [`Derived`] in place of what it stands for.
+pub fn active() -> bool {
+    ACTIVE.with(std::cell::Cell::get)
+}
+
 /// Marks this thread as fingerprinting until dropped (restoring what it was, so nesting and
 /// unwinding are fine).
 struct Active(bool);
@@ -94,7 +100,7 @@ impl<T> std::fmt::Debug for Derived<'_, T> {
 impl<T: Serialize> Serialize for Derived<'_, T> {
     fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use ser::SerializeStruct;
-        if ACTIVE.with(std::cell::Cell::get) {
+        if active() {
             let mut st = s.serialize_struct("Derived", 1)?;
             st.serialize_field("derived", &self.key)?;
             st.end()
