@@ -140,6 +140,12 @@ const MASKS: [u64; 9] = {
     m
 };
 
+/// The memo slot of a token's bytes read as two integers.
+#[inline(always)]
+fn short_slot(lo: u64, hi: u64) -> usize {
+    ((lo ^ hi.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize
+}
+
 impl Worker {
     /// The keys of the token `text[start..start + len]`. A token of at most 16 bytes with 16
     /// bytes of text from its start is looked up by those bytes read as two integers, the
@@ -156,13 +162,10 @@ impl Worker {
             let word = u128::from_le_bytes(*window);
             let (lo, hi) = (word as u64, (word >> 64) as u64);
             let (lo, hi) = if len > 8 { (lo, hi & MASKS[len - 8]) } else { (lo & MASKS[len], 0) };
-            let slot = ((lo ^ hi.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize;
-            if let Some(&(l, h, keys)) = self.short.get(slot)
-                && l == lo
-                && h == hi
-            {
+            if let Some(keys) = self.short_hit(lo, hi) {
                 return keys;
             }
+            let slot = short_slot(lo, hi);
             let keys = self.keys(&text[start..start + len]);
             if self.short.is_empty() {
                 // (0, 0) is no token: every token's first byte is non-zero.
@@ -172,6 +175,14 @@ impl Worker {
             return keys;
         }
         self.keys(&text[start..start + len])
+    }
+
+    /// The keys of the token whose bytes, read as in [`Worker::keys_at`], are `(lo, hi)`, if
+    /// the memo has them.
+    #[inline(always)]
+    fn short_hit(&self, lo: u64, hi: u64) -> Option<Keys> {
+        let &(l, h, keys) = self.short.get(short_slot(lo, hi))?;
+        (l == lo && h == hi).then_some(keys)
     }
 
     /// The keys of `text` (one hash lookup when it was seen before).
@@ -195,6 +206,7 @@ impl Worker {
 /// The terms of one page. Fold keys are listed once, as the ids the tokenising worker gave
 /// them; terms refer to them by index in that list.
 #[derive(Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct DocTerms {
     /// The worker's slot (`None`: a worker of its own, made for this page alone).
     worker: Option<usize>,
@@ -413,6 +425,13 @@ impl Scratch {
 }
 
 fn doc_terms(worker: &mut Worker, slot: Option<usize>, doc: &SearchDoc) -> DocTerms {
+    doc_terms_with::<true>(worker, slot, doc)
+}
+
+/// [`doc_terms`]; `KNOWN`: tokens met before are found by [`super::tokenize::Pieces::next_known`] (false only
+/// in tests, which compare the two).
+#[inline(always)]
+fn doc_terms_with<const KNOWN: bool>(worker: &mut Worker, slot: Option<usize>, doc: &SearchDoc) -> DocTerms {
     let mut scratch = std::mem::take(&mut worker.scratch);
     let mut index: u32 = 0;
     let fields = std::iter::once((&*doc.title, Field::Title))
@@ -421,12 +440,21 @@ fn doc_terms(worker: &mut Worker, slot: Option<usize>, doc: &SearchDoc) -> DocTe
     for (text, field) in fields {
         // The last token of the current segment, and the bigram of the last two.
         let (mut last, mut last_bigram): (Option<u32>, Option<u32>) = (None, None);
-        for piece in pieces(text) {
-            let Piece::Token(t, start) = piece else {
-                (last, last_bigram) = (None, None);
-                continue;
+        let mut it = pieces(text);
+        loop {
+            // Most tokens were met before and end at a space: found by their bytes at once.
+            let known = if KNOWN { it.next_known(|lo, hi| worker.short_hit(lo, hi)) } else { None };
+            let k = match known {
+                Some(k) => k,
+                None => match it.next() {
+                    None => break,
+                    Some(Piece::Break) => {
+                        (last, last_bigram) = (None, None);
+                        continue;
+                    }
+                    Some(Piece::Token(t, start)) => worker.keys_at(text, start, t.len()),
+                },
             };
-            let k = worker.keys_at(text, start, t.len());
             match k.rule {
                 Rule::Skip => continue,
                 Rule::Break => {
@@ -1138,5 +1166,68 @@ mod tests {
         table.clear();
         table.clear();
         assert_eq!(table.get_or_insert(1, 2, 8, |_| {}), 8, "a pair of an old page came back");
+    }
+
+    #[test]
+    fn tokens_found_by_their_bytes_give_the_terms_of_the_splitter() {
+        // Syllables, numbers and punctuation that make a character a token character or not
+        // by its neighbours, spaces, long tokens, NFD marks and a zero byte, mixed at random:
+        // many tokens are met again (so found by their bytes), before a space or not.
+        let parts = [
+            "học",
+            "tập",
+            " ",
+            " ",
+            " ",
+            "Khuyến",
+            "10.000",
+            "1,5",
+            "10",
+            ".",
+            ",",
+            "000",
+            "5",
+            "-",
+            "49-KL/TW",
+            "TP.HCM",
+            "a",
+            "\u{301}",
+            "e\u{302}\u{301}",
+            "\n",
+            "“",
+            "”",
+            "Đảng",
+            "abcdefghijklmnop",
+            "xã",
+            "hội",
+            "\0",
+            "’",
+            "14:30",
+            "(",
+            ")",
+            "…",
+        ];
+        let mut fast = Worker::default();
+        let mut slow = Worker::default();
+        for (n, text) in crate::testing::mixed_strings(&parts, 40, 3_000, 0x00DD_BA11).into_iter().enumerate()
+        {
+            let d = doc(&format!("Tiêu đề {n}"), &text);
+            assert_eq!(
+                doc_terms_with::<true>(&mut fast, Some(0), &d),
+                doc_terms_with::<false>(&mut slow, Some(0), &d),
+                "{text:?}"
+            );
+        }
+        // The byte path was taken: a worker that has met "học" finds it by its bytes.
+        let mut it = pieces("học tập");
+        assert_eq!(it.next_known(|lo, hi| Some((lo, hi))), None, "fewer than 16 bytes left");
+        let text = "học tập xã hội học tập suốt đời";
+        let mut it = pieces(text);
+        let (lo, hi) = it.next_known(|lo, hi| Some((lo, hi))).expect("a token before a space");
+        let mut padded = [0u8; 16];
+        padded[..5].copy_from_slice("học".as_bytes());
+        let word = u128::from_le_bytes(padded);
+        assert_eq!((lo, hi), (word as u64, (word >> 64) as u64));
+        assert_eq!(it.next(), Some(Piece::Token("tập", 6)), "the token and its space consumed");
     }
 }

@@ -199,6 +199,37 @@ impl<'a> Pieces<'a> {
     }
 }
 
+impl Pieces<'_> {
+    /// The next piece when it is a token of at most 15 bytes that a space ends, all within
+    /// the next 16 bytes, and `known` recognises its bytes: what `known` gave; the token and
+    /// its space are consumed. `known` gets the bytes read as two little-endian integers, the
+    /// bytes past the token zero, and must recognise only the bytes of tokens that
+    /// [`Pieces::next`] gave whole. (The same bytes followed by a space are then that token
+    /// again: whether a character belongs to a token depends on its neighbours only for `.`
+    /// and `,` between digits, which a token's first and last characters never are.)
+    #[inline(always)]
+    pub fn next_known<K>(&mut self, known: impl FnOnce(u64, u64) -> Option<K>) -> Option<K> {
+        const ONES: u128 = u128::MAX / 255;
+        if self.pending_break {
+            return None;
+        }
+        let i = self.i;
+        let window: &[u8; 16] = self.text.as_bytes().get(i..i + 16)?.try_into().ok()?;
+        let word = u128::from_le_bytes(*window);
+        // The first byte that is a space or zero (the lowest flagged byte is exact).
+        let zero_byte = |x: u128| x.wrapping_sub(ONES) & !x & (ONES << 7);
+        let flags = zero_byte(word ^ (ONES * u128::from(b' '))) | zero_byte(word);
+        let len = (flags.trailing_zeros() / 8) as usize;
+        if len == 0 || len >= 16 || window[len] != b' ' {
+            return None;
+        }
+        let kept = word & ((1u128 << (8 * len)) - 1);
+        let keys = known(kept as u64, (kept >> 64) as u64)?;
+        self.i = i + len + 1;
+        Some(keys)
+    }
+}
+
 impl<'a> Iterator for Pieces<'a> {
     type Item = Piece<'a>;
 
