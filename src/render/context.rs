@@ -227,7 +227,7 @@ pub struct CampaignMessageView {
 pub use crate::markdown::TocEntry;
 
 /// What listings show of a page. Built once per page, shared by every listing.
-/// Serialized by [`PageCard::fields`] (also the first fields of a [`PageView`]).
+/// Serialized field by field, by hand: its fields are also the first fields of a [`PageView`].
 #[derive(Debug, Clone)]
 pub struct PageCard {
     /// Title from front matter.

@@ -661,6 +661,20 @@ fn learn(map: &mut Vec<Vec<u32>>, w: usize, handed: &Handed, mut id: impl FnMut(
     }
 }
 
+/// A bigram's key: its two fold ids as one integer (hashed in one step, where a pair of
+/// integers is hashed in two).
+#[inline]
+fn pair(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+/// A trigram's key: its three fold ids as one integer (hashed in one step, where an array is
+/// hashed as its length and then its bytes).
+#[inline]
+fn triple([a, b, c]: [u32; 3]) -> u128 {
+    (u128::from(a) << 64) | (u128::from(b) << 32) | u128::from(c)
+}
+
 /// A key's id in `list`, added if new.
 fn key_id(ids: &mut FxMap<Arc<str>, u32>, list: &mut Vec<Arc<str>>, key: &Arc<str>) -> u32 {
     if let Some(&id) = ids.get(key) {
@@ -678,10 +692,10 @@ pub struct Built {
     fold_ids: FxMap<Arc<str>, u32>,
     /// fold key, and its postings per tone key (empty for stop words).
     folds: Vec<(Arc<str>, SpellingList)>,
-    /// (fold id, fold id) → postings.
-    bigrams: FxMap<(u32, u32), Postings>,
-    /// fold ids → positions.
-    trigrams: FxMap<[u32; 3], Postings>,
+    /// (fold id, fold id), as one integer ([`pair`]) → postings.
+    bigrams: FxMap<u64, Postings>,
+    /// fold ids, as one integer ([`triple`]) → positions.
+    trigrams: FxMap<u128, Postings>,
     /// Per worker slot: worker fold id → fold id.
     worker_folds: Vec<Vec<u32>>,
     /// tone key → id, an index into `tones`.
@@ -836,7 +850,10 @@ impl Built {
                     || {
                         for ((t, ids), doc) in docs() {
                             for &(a, b, w) in &t.bigrams {
-                                bigrams.entry((ids[a as usize], ids[b as usize])).or_default().push(doc, w);
+                                bigrams
+                                    .entry(pair(ids[a as usize], ids[b as usize]))
+                                    .or_default()
+                                    .push(doc, w);
                             }
                         }
                     },
@@ -846,7 +863,7 @@ impl Built {
                             for &(key, count) in &t.trigrams {
                                 let (run, rest) = positions.split_at(count as usize);
                                 positions = rest;
-                                let p = trigrams.entry(key.map(|l| ids[l as usize])).or_default();
+                                let p = trigrams.entry(triple(key.map(|l| ids[l as usize]))).or_default();
                                 p.push(doc, count);
                                 p.reserve(7 * run.len());
                                 let mut last = 0;
@@ -894,7 +911,7 @@ impl Built {
         let mut shards: Vec<BTreeMap<String, Postings>> =
             (0..1usize << pbits).map(|_| BTreeMap::new()).collect();
         for (t, p) in trigrams {
-            let key = self.key(&t);
+            let key = self.key(&[(t >> 64) as u32, (t >> 32) as u32, t as u32]);
             shards[encode::shard_of(&key, pbits) as usize].insert(key, p);
         }
         shards
@@ -902,8 +919,8 @@ impl Built {
             .enumerate()
             .for_each(|(n, shard)| emit("p", n as u32, positions_shard_json(&shard)));
         let mut shards: Vec<TermShard> = (0..1usize << bits).map(|_| TermShard::default()).collect();
-        for ((a, b), p) in std::mem::take(&mut self.bigrams) {
-            let key = self.key(&[a, b]);
+        for (ab, p) in std::mem::take(&mut self.bigrams) {
+            let key = self.key(&[(ab >> 32) as u32, ab as u32]);
             shards[encode::shard_of(&key, bits) as usize].b.insert(key, p);
         }
         for (key, variants) in std::mem::take(&mut self.folds).into_iter().filter(|f| !f.1.is_empty()) {
