@@ -57,21 +57,30 @@ fn plain_scan<const NO_CR: bool>(s: &str) -> bool {
                 | (0xE2, Some(0x80), Some(0x90..=0xA7))
         )
     };
-    let mut blocks = b.chunks_exact(16);
+    // Eight bytes at a time as one integer: the high bit of each byte of `leads` says whether
+    // it is 0xCC or above (its low seven bits plus 0x34 reach 0x80, and its own high bit is
+    // set; no carry crosses a byte), and a `\r` anywhere refuses the block.
+    const ONES: u64 = u64::MAX / 255;
+    let mut blocks = b.chunks_exact(8);
     let mut at = 0;
     for block in &mut blocks {
-        // (`\r` is looked at too when it must not be there: `plain_at` refuses it.)
-        let mut leads = block
-            .iter()
-            .enumerate()
-            .fold(0u32, |m, (k, &x)| m | (u32::from(x >= 0xCC || (NO_CR && x == b'\r')) << k));
+        let mut word = [0u8; 8];
+        word.copy_from_slice(block);
+        let x = u64::from_le_bytes(word);
+        if NO_CR {
+            let cr = x ^ (ONES * u64::from(b'\r'));
+            if cr.wrapping_sub(ONES) & !cr & (ONES << 7) != 0 {
+                return false;
+            }
+        }
+        let mut leads = x & ((x & (ONES * 0x7F)) + ONES * 0x34) & (ONES << 7);
         while leads != 0 {
-            if !plain_at(at + leads.trailing_zeros() as usize) {
+            if !plain_at(at + (leads.trailing_zeros() / 8) as usize) {
                 return false;
             }
             leads &= leads - 1;
         }
-        at += 16;
+        at += 8;
     }
     (at..b.len()).all(|i| (b[i] < 0xCC && !(NO_CR && b[i] == b'\r')) || plain_at(i))
 }
