@@ -391,7 +391,7 @@ fn page(
     file: String,
     m: PageMatter,
     key_lines: KeyLines,
-    (body, body_line, source_print): (std::sync::Arc<str>, usize, Option<u64>),
+    (body, body_line, source_print): (crate::content::Shared, usize, Option<u64>),
 ) -> Result<(Document, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let is_bundle = rel == "index.md" || rel.ends_with("/index.md");

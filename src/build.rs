@@ -230,7 +230,7 @@ fn parse_all(sources: &[crate::content::Source], cache: Option<&BuildCache>) -> 
         .map(|s| {
             let is_section = s.rel == "_index.md" || s.rel.ends_with("/_index.md");
             let parse = || {
-                let parsed = crate::parse::parse_file(&s.text, &s.file, is_section);
+                let parsed = crate::parse::parse_shared(&s.text, &s.file, is_section);
                 parsed.map(|p| crate::content::Parsed { source_print: s.print, ..p })
             };
             let Some(c) = cache else { return parse() };

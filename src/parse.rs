@@ -478,6 +478,11 @@ pub const SECTION_KEYS: &[&str] = &["title", "kind", "paginate_by", "summary", "
 
 /// Parses a whole source file. `is_section` is true for `_index.md`.
 pub fn parse_file(text: &str, file: &str, is_section: bool) -> Result<Parsed, Diagnostics> {
+    parse_shared(&text.into(), file, is_section)
+}
+
+/// [`parse_file`] of a shared text: the body shares it.
+pub fn parse_shared(text: &std::sync::Arc<str>, file: &str, is_section: bool) -> Result<Parsed, Diagnostics> {
     let split = split_front_matter(text, file)?;
     let offset = split.yaml_line - 1;
     // Most pages' front matter is in a plain subset read without serde_yaml (and without the
@@ -507,7 +512,11 @@ pub fn parse_file(text: &str, file: &str, is_section: bool) -> Result<Parsed, Di
         file: file.to_string(),
         matter,
         key_lines,
-        body: split.body.into(),
+        body: {
+            // The body is the end of the text.
+            let start = text.len() - split.body.len();
+            crate::content::Shared::suffix(text.clone(), start).unwrap_or_else(|| split.body.into())
+        },
         body_line: split.body_line,
     })
 }
@@ -519,6 +528,17 @@ mod tests {
     fn line_of(err: &Diagnostics) -> (usize, usize) {
         let l = err.0[0].location.as_ref().expect("located");
         (l.line, l.column)
+    }
+
+    #[test]
+    fn the_body_shares_the_file_text() {
+        let text: std::sync::Arc<str> = "---\ntitle: Khuyến học\n---\nXã hội học tập\n".into();
+        let p = parse_shared(&text, "f", false).expect("parses");
+        assert_eq!(&*p.body, "Xã hội học tập\n");
+        assert_eq!(p.body.as_ptr(), text[text.len() - p.body.len()..].as_ptr(), "not a copy");
+        assert_eq!(p.body_line, 4);
+        assert!(crate::content::Shared::suffix(text.clone(), 16).is_none(), "inside ế");
+        assert_eq!(&*crate::content::Shared::suffix(text.clone(), text.len()).expect("the end"), "");
     }
 
     #[test]
