@@ -20,6 +20,33 @@ const BREAKS: &[char] = &[
     '’', '„', '‟', '\'', '•', '·', '|', '-', '/', '\n', '\r', '\u{2028}', '\u{2029}', '\u{85}',
 ];
 
+/// ASCII characters whose class [`classify`] decides by their neighbours: `.` and `,`
+/// (between digits), the [`INNER`] marks, and the letters, digits and space (decided before).
+static NEEDS_NEIGHBOURS: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = matches!(b as u8, b'.' | b',' | b':' | b'-' | b'/' | b'\'' | b' ')
+            || (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// The ASCII characters of [`BREAKS`], as a table.
+static ASCII_BREAKS: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut k = 0;
+    while k < BREAKS.len() {
+        let c = BREAKS[k] as u32;
+        if c < 128 {
+            t[c as usize] = true;
+        }
+        k += 1;
+    }
+    t
+};
+
 /// Characters that only separate two syllables when written between them without spaces
 /// (`49-KL/TW`, `TP.HCM`, `14:30`, `Kơ’nia`): no segment break there.
 const INNER: &[char] = &['.', ':', '-', '/', '\'', '’'];
@@ -188,6 +215,12 @@ impl<'a> Pieces<'a> {
     #[inline(never)]
     fn slow(&self, i: usize) -> (usize, Class) {
         let text = self.text;
+        let b = text.as_bytes()[i];
+        if b.is_ascii() && !NEEDS_NEIGHBOURS[usize::from(b)] {
+            // ASCII punctuation (letters, digits and the space never come here) whose class
+            // does not depend on its neighbours: by a table, not two lists searched in turn.
+            return (1, if ASCII_BREAKS[usize::from(b)] { Class::Break } else { Class::Separator });
+        }
         let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
         let len = c.len_utf8();
         let class = if !c.is_ascii() && is_token_char(c) {
