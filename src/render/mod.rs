@@ -188,10 +188,31 @@ pub(crate) fn view_with_pages<T: serde::Serialize>(
     ids: impl Iterator<Item = usize>,
 ) -> tera::Value {
     let mut map = tera::Value::from_serializable(view).into_map().unwrap_or_default();
-    let pages: Vec<tera::Value> = ids
-        .map(|i| env.card_values[i].get_or_init(|| tera::Value::from_serializable(&env.cards[i])).clone())
-        .collect();
+    let pages: Vec<tera::Value> =
+        ids.map(|i| env.card_values[i].get_or_init(|| card_value(env, i)).clone()).collect();
     map.insert("pages".into(), tera::Value::from(pages));
+    tera::Value::from(map)
+}
+
+/// The component a listing page renders for each of its pages.
+pub const CARD_COMPONENT: &str = "card";
+
+/// Page `i`'s card as a template value, with `card_html`: the theme's [`CARD_COMPONENT`]
+/// rendered for it once, for every listing it is on (a page is on several: its section's, its
+/// tags', its audiences'). Without that component, or when it fails (the listing's own call
+/// of it then reports the error), the value has no `card_html`.
+fn card_value(env: &Env<'_>, i: usize) -> tera::Value {
+    let value = tera::Value::from_serializable(&env.cards[i]);
+    let tera = &env.templates.tera;
+    if !tera.contains_component(CARD_COMPONENT) {
+        return value;
+    }
+    let mut args = Context::new();
+    args.insert_value("p", value.clone());
+    // Listings are HTML, which Tera escapes.
+    let Ok(html) = tera.render_component(CARD_COMPONENT, &args, None, true) else { return value };
+    let Some(mut map) = value.clone().into_map() else { return value };
+    map.insert("card_html".into(), tera::Value::safe_string(&html));
     tera::Value::from(map)
 }
 

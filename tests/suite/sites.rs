@@ -114,3 +114,54 @@ fn feed_titles_with_markup_stay_text() {
     assert!(titles.contains(&"Trang thử <cơ bản>"), "{titles:?}");
     assert!(titles.contains(&"Bài đầu tiên & \"trích dẫn\""), "{titles:?}");
 }
+
+/// A listing's cards: `card_html` is the theme's `card` component rendered for the page,
+/// absent without such a component, and absent when the component fails, so the listing's
+/// own call of it reports the error.
+#[test]
+fn listing_cards_carry_the_card_component_rendered_once() {
+    use crate::harness::{minimal_site, run, write};
+    let site = minimal_site();
+    let root = site.path();
+    let section = "{% extends \"base.html\" %}{% block b %}{% for p in section.pages %}[{% if p.card_html %}{{ p.card_html | safe }}{% else %}{{<card p={p}/>}}{% endif %}]{% endfor %}{% endblock %}";
+    write(root, "templates/section.html", section);
+    let built = |root: &std::path::Path| {
+        let out = run(root, &["build"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::read_to_string(root.join("public/bai-viet/index.html")).expect("listing")
+    };
+    write(
+        root,
+        "templates/components.html",
+        "{% component card(p) %}<c>{{ p.title }} {{ p.reading_minutes }}</c>{% endcomponent card %}",
+    );
+    write(root, "content/bai-viet/hai.md", "---\ntitle: Hai <b> & ba\ndate: 2022-09-16\n---\nNội dung.\n");
+    let once = built(root);
+    assert!(once.contains("[<c>Hai &lt;b&gt; &amp; ba 1</c>][<c>Một 1</c>]"), "{once}");
+    // The value itself, without the fallback.
+    write(
+        root,
+        "templates/section.html",
+        "{% extends \"base.html\" %}{% block b %}{% for p in section.pages %}({{ p.card_html | safe }}){% endfor %}{% endblock %}",
+    );
+    assert!(built(root).contains("(<c>Một 1</c>)"), "{}", built(root));
+    // The same as the component called in the listing itself.
+    write(root, "templates/section.html", &section.replace("p.card_html", "p.khong_co"));
+    assert_eq!(built(root), once);
+    write(root, "templates/section.html", section);
+    // Without the component: no `card_html` (the listing here only tests for it).
+    write(root, "templates/components.html", "{% component other(p) %}{% endcomponent other %}");
+    write(root, "templates/section.html", &section.replace("{{<card p={p}/>}}", "không có"));
+    assert!(built(root).contains("[không có]"), "{}", built(root));
+    // A failing component: the listing's own call reports it, with the template's name.
+    write(root, "templates/section.html", section);
+    write(
+        root,
+        "templates/components.html",
+        "{% component card(p) %}{{ p.title | khong_co }}{% endcomponent card %}",
+    );
+    let out = run(root, &["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("khong_co"), "{stderr}");
+}
