@@ -242,22 +242,41 @@ impl Pieces<'_> {
     /// and `,` between digits, which a token's first and last characters never are.)
     #[inline(always)]
     pub fn next_known<K>(&mut self, known: impl FnOnce(u64, u64) -> Option<K>) -> Option<K> {
-        const ONES: u128 = u128::MAX / 255;
+        const ONES: u64 = u64::MAX / 255;
+        // The bytes of a word that are a space or zero, flagged by their high bit (the lowest
+        // flag is exact).
+        let flags = |x: u64| {
+            let zero = |y: u64| y.wrapping_sub(ONES) & !y & (ONES << 7);
+            zero(x ^ (ONES * u64::from(b' '))) | zero(x)
+        };
         if self.pending_break {
             return None;
         }
         let i = self.i;
         let window: &[u8; 16] = self.text.as_bytes().get(i..i + 16)?.try_into().ok()?;
-        let word = u128::from_le_bytes(*window);
-        // The first byte that is a space or zero (the lowest flagged byte is exact).
-        let zero_byte = |x: u128| x.wrapping_sub(ONES) & !x & (ONES << 7);
-        let flags = zero_byte(word ^ (ONES * u128::from(b' '))) | zero_byte(word);
-        let len = (flags.trailing_zeros() / 8) as usize;
-        if len == 0 || len >= 16 || window[len] != b' ' {
+        let [lo @ .., _, _, _, _, _, _, _, _] = *window;
+        let [_, _, _, _, _, _, _, _, hi @ ..] = *window;
+        let lo = u64::from_le_bytes(lo);
+        // Most tokens end within the first eight bytes: the second word is read only if not.
+        let (len, lo, hi) = match flags(lo) {
+            0 => {
+                let hi = u64::from_le_bytes(hi);
+                let f = flags(hi);
+                if f == 0 {
+                    return None;
+                }
+                let k = f.trailing_zeros() / 8;
+                (8 + k as usize, lo, hi & ((1u64 << (8 * k)) - 1))
+            }
+            f => {
+                let k = f.trailing_zeros() / 8;
+                (k as usize, lo & ((1u64 << (8 * k)) - 1), 0)
+            }
+        };
+        if len == 0 || window[len] != b' ' {
             return None;
         }
-        let kept = word & ((1u128 << (8 * len)) - 1);
-        let keys = known(kept as u64, (kept >> 64) as u64)?;
+        let keys = known(lo, hi)?;
         self.i = i + len + 1;
         Some(keys)
     }
