@@ -168,8 +168,10 @@ pub struct Clause {
 pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'_>) -> Rendered {
     let lines = Lines::new(body, first_line, file);
     let mut out = Rendered::default();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut plain = String::new();
+    // Room for the events and the plain text a body of this size usually gives (no copies
+    // while they grow; both are dropped when the body is done).
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 16);
+    let mut plain = String::with_capacity(body.len());
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut more_at: Option<usize> = None;
     let mut html_warned_line = 0;
