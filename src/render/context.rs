@@ -136,7 +136,8 @@ pub struct ListingView<'a> {
     /// Absolute URL of this page of the list.
     pub permalink: String,
     /// The pages on this page of the list, newest first. (Rendering fills it in from cards
-    /// serialized once per build: see `render::view_with_pages`.)
+    /// serialized once per build, each with `card_html`, the theme's `card` component
+    /// rendered for it once: see `render::view_with_pages`.)
     pub pages: Vec<&'a PageCard>,
     /// Page numbers and links.
     pub paginator: PaginatorView,
@@ -532,7 +533,8 @@ pub struct SectionView<'a> {
     /// Summary from `_index.md`, plain.
     pub description: String,
     /// The pages on this listing page, newest first. (Rendering fills it in from cards
-    /// serialized once per build: see `render::view_with_pages`.)
+    /// serialized once per build, each with `card_html`, the theme's `card` component
+    /// rendered for it once: see `render::view_with_pages`.)
     pub pages: Vec<&'a PageCard>,
     /// Sections inside this one.
     pub subsections: Vec<LinkView>,
