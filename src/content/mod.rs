@@ -117,12 +117,6 @@ impl std::hash::Hash for Shared {
     }
 }
 
-impl serde::Serialize for Shared {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self)
-    }
-}
-
 /// A file read from `content/`, decoded and NFC-normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {

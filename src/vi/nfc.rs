@@ -47,7 +47,7 @@ pub fn plain_without_cr(s: &str) -> bool {
 fn plain_scan<const NO_CR: bool>(s: &str) -> bool {
     // Only a character whose lead byte is 0xCC or above can fail (ASCII, continuation bytes
     // and the leads 0xC2–0xCB are plainly NFC), and of those only the forms of 0xE1 and 0xE2
-    // below pass. Sixteen bytes at a time: a mask of such leads, then a look at each.
+    // below pass.
     let b = s.as_bytes();
     let plain_at = |i: usize| {
         matches!(
@@ -103,26 +103,12 @@ mod tests {
         for s in ["", "Xã hội học tập – “suốt đời”", "ho\u{300}a", "Ω", "ỹ\u{1efa}"] {
             assert_eq!(all_plainly_nfc(s), s.chars().all(plainly_nfc), "{s:?}");
         }
-        // Mixed strings, the odd character at every place of a 16-byte block.
-        let pool = [
-            'a', ' ', 'ầ', '\r', 'ỹ', 'đ', 'Ơ', '–', '“', '\u{1E9F}', '\u{1EFA}', '\u{300}', '\u{2028}', 'Ω',
-            '中', '😀',
-        ];
-        let mut seed = 7u64;
-        for _ in 0..20_000 {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            let len = (seed >> 58) as usize;
-            let s: String = (0..len)
-                .map(|k| {
-                    let r = seed.rotate_left(5 * k as u32) >> 60;
-                    // Mostly the plain ones, now and then any.
-                    if r < 12 {
-                        pool[(r % 6) as usize]
-                    } else {
-                        pool[(seed.rotate_left(k as u32) % pool.len() as u64) as usize]
-                    }
-                })
-                .collect();
+        // Mixed strings of varying length (empty pieces), mostly plain characters (a tenth of
+        // the strings hold none of the odd ones), the odd one at every place of an 8-byte block.
+        let plain = ["a", " ", "ầ", "ỹ", "đ", "Ơ", "–", "“", "\u{2C6}", "", ""];
+        let odd = ["\r", "\u{1E9F}", "\u{1EFA}", "\u{300}", "\u{2028}", "Ω", "中", "😀", "\u{2029}"];
+        let pieces: Vec<&str> = plain.iter().cycle().take(6 * plain.len()).chain(&odd).copied().collect();
+        for s in crate::testing::mixed_strings(&pieces, 16, 20_000, 7) {
             assert_eq!(all_plainly_nfc(&s), s.chars().all(plainly_nfc), "{s:?}");
             assert_eq!(plain_without_cr(&s), !s.contains('\r') && s.chars().all(plainly_nfc), "{s:?}");
         }

@@ -32,6 +32,7 @@ pub fn syllables(text: &str) -> usize {
                 }
                 SPACE | OTHER => i += 1,
                 _ => {
+                    // LEAD.
                     let c = text[i..].chars().next().unwrap_or(' ');
                     i += c.len_utf8();
                     if !c.is_whitespace() && crate::vi::is_alphanumeric(c) {
@@ -93,10 +94,8 @@ const SPACE: u8 = 0;
 const ALNUM: u8 = 1;
 /// Other ASCII, and continuation bytes (never the start of a character).
 const OTHER: u8 = 2;
-/// Lead byte of a character outside ASCII.
+/// Lead byte of a character outside ASCII (decoded: it may be white space or a letter).
 const LEAD: u8 = 3;
-/// Lead byte of a character outside ASCII that may be white space (0xC2, 0xE2, 0xE3).
-const MAYBE_SPACE: u8 = 4;
 
 static BYTE_CLASS: [u8; 256] = {
     let mut t = [OTHER; 256];
@@ -107,7 +106,6 @@ static BYTE_CLASS: [u8; 256] = {
             b'\t'..=b'\r' | b' ' => SPACE,
             b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => ALNUM,
             0x80..=0xBF => OTHER,
-            0xC2 | 0xE2 | 0xE3 => MAYBE_SPACE,
             0xC0.. => LEAD,
             _ => OTHER,
         };
