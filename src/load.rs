@@ -257,7 +257,6 @@ fn read_checked(
     file: String,
     meta: Option<&std::fs::Metadata>,
 ) -> Result<Option<Source>, Diagnostic> {
-    use std::io::Read;
     let mut f = std::fs::File::open(path).map_err(|e| io_error(&file, &e))?;
     let len = match meta {
         Some(m) => m.len(),
@@ -271,16 +270,26 @@ fn read_checked(
         )
         .with_hint("chia bài thành nhiều bài hoặc bỏ dữ liệu nhúng trong tệp"));
     }
-    // One byte more than the size, so the read that finds the end needs no new room. Through
-    // `take`, not the `File` itself: `File::read_to_end` asks the size and position again.
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
-    (&mut f).take(u64::MAX).read_to_end(&mut bytes).map_err(|e| io_error(&file, &e))?;
+    let bytes = read_sized(&mut f, len).map_err(|e| io_error(&file, &e))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Diagnostic::warning("empty-file", Location::file(&file), "tệp rỗng, bỏ qua")
             .with_hint("xóa tệp hoặc viết nội dung cho nó"));
     }
     let text = crate::parse::decode_borrowed(&bytes, &file)?;
     Ok(Some(Source { file, rel, text: (*text).into(), print: None }))
+}
+
+/// The bytes of a file whose size `fstat` gave as `len`: one `read` for the usual file, not a
+/// second one that finds the end (a tenth of a build's system calls, each a trap to the
+/// hypervisor on the benchmark machine). The reads stop at `len` bytes, or earlier at the
+/// file's end; bytes written after the `fstat` are not read, as if it had been read a moment
+/// before. Through `take`, not the `File` itself: `File::read_to_end` asks the size and
+/// position again.
+fn read_sized(f: &mut impl std::io::Read, len: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    f.take(len).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn io_error(file: &str, e: &std::io::Error) -> Diagnostic {
@@ -470,6 +479,41 @@ pub fn display_path(root: &Path, p: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file's content, handed out at most `piece` bytes per `read`; counts the reads.
+    struct Counted<'a> {
+        rest: &'a [u8],
+        piece: usize,
+        reads: usize,
+    }
+
+    impl std::io::Read for Counted<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.reads += 1;
+            let n = buf.len().min(self.piece).min(self.rest.len());
+            buf[..n].copy_from_slice(&self.rest[..n]);
+            self.rest = &self.rest[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_file_of_the_size_fstat_gave_takes_one_read() {
+        let text = "---\ntitle: Học tập suốt đời\n---\nNội dung bài viết.\n".repeat(40);
+        let mut f = Counted { rest: text.as_bytes(), piece: usize::MAX, reads: 0 };
+        assert_eq!(read_sized(&mut f, text.len() as u64).unwrap(), text.as_bytes());
+        assert_eq!(f.reads, 1, "the end is known from the size: no read to find it");
+        // A file system that hands out pieces: read on to the size.
+        let mut f = Counted { rest: text.as_bytes(), piece: 7, reads: 0 };
+        assert_eq!(read_sized(&mut f, text.len() as u64).unwrap(), text.as_bytes());
+        // Shorter than its size (cut since the fstat): what is there, found by a read of 0.
+        let mut f = Counted { rest: &text.as_bytes()[..100], piece: usize::MAX, reads: 0 };
+        assert_eq!(read_sized(&mut f, text.len() as u64).unwrap(), &text.as_bytes()[..100]);
+        assert_eq!(f.reads, 2);
+        // Longer (written to since): the bytes the size covers.
+        let mut f = Counted { rest: text.as_bytes(), piece: usize::MAX, reads: 0 };
+        assert_eq!(read_sized(&mut f, 100).unwrap(), &text.as_bytes()[..100]);
+    }
 
     #[test]
     fn editor_temp_files_are_ignored() {
