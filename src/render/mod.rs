@@ -210,8 +210,14 @@ fn card_value(env: &Env<'_>, i: usize) -> tera::Value {
     let mut args = Context::new();
     args.insert_value("p", value.clone());
     // Listings are HTML, which Tera escapes.
-    let Ok(html) = tera.render_component(CARD_COMPONENT, &args, None, true) else { return value };
-    let Some(mut map) = value.clone().into_map() else { return value };
+    let rendered = tera.render_component(CARD_COMPONENT, &args, None, true);
+    // The value's only holder again: `into_map` takes its map instead of copying it.
+    drop(args);
+    let Ok(html) = rendered else { return value };
+    if !value.is_map() {
+        return value;
+    }
+    let mut map = value.into_map().unwrap_or_default();
     map.insert("card_html".into(), tera::Value::safe_string(&html));
     tera::Value::from(map)
 }
