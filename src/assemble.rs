@@ -27,8 +27,17 @@ pub struct AssembleOptions {
 /// Builds the site model from parsed files (sorted by path). Collects every error.
 pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::new();
-    let (section_files, page_files): (Vec<Parsed>, Vec<Parsed>) =
-        parsed.into_iter().partition(|p| matches!(p.matter, Matter::Section(_)));
+    // Sized up front: a `Parsed` and a `Document` are large, and a vector grown by doubling
+    // copies each several times into memory it touches for the first time.
+    let mut section_files = Vec::new();
+    let mut page_files = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        if matches!(p.matter, Matter::Section(_)) {
+            section_files.push(p);
+        } else {
+            page_files.push(p);
+        }
+    }
 
     let mut sections = vec![default_home(config)];
     let mut draft_dirs: Vec<String> = Vec::new();
@@ -78,7 +87,6 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
         sections[parent].subsections.push(i);
     }
 
-    let mut pages = Vec::new();
     let mut next_change: Option<DateTime> = None;
     let mut later = |t: DateTime| {
         if t > opts.now && next_change.is_none_or(|n| t < n) {
@@ -110,6 +118,7 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
             page(config, &sections, &dirs, &rel, file, *m, key_lines, body)
         })
         .collect();
+    let mut pages = Vec::with_capacity(assembled.len());
     for result in assembled {
         match result {
             Ok((doc, problems)) => {

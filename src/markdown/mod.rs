@@ -383,12 +383,29 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
         html::push_html(&mut html, events[content_start..end].iter().cloned());
         out.clauses.push(Clause { id, title, html });
     }
-    html::push_html(&mut out.html, events.into_iter());
-    // Bodies are kept until their page renders: a String grown by doubling holds about a
-    // third more than its text (72 MB for 52 MB of HTML on 10,000 articles).
-    out.html.shrink_to_fit();
+    out.html = SCRATCH.with_borrow_mut(|scratch| {
+        scratch.clear();
+        html::push_html(scratch, events.into_iter());
+        // Bodies are kept until their page renders, so each gets a string of its exact size:
+        // one grown by doubling holds up to twice its text, and `shrink_to_fit` does not
+        // help (mimalloc keeps a block that stays at least half full). Grown here instead,
+        // in a buffer that the thread's next body reuses.
+        let html = scratch.as_str().to_owned();
+        if scratch.capacity() > SCRATCH_KEPT {
+            *scratch = String::new();
+        }
+        html
+    });
     out
 }
+
+thread_local! {
+    /// Where this thread writes a body's HTML before it is copied out (see [`render`]).
+    static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// The largest HTML buffer a thread keeps for its next body (a rare huge page's is freed).
+const SCRATCH_KEPT: usize = 1 << 20;
 
 /// Plain text of an HTML fragment: tags dropped, the five entities decoded, spaces collapsed.
 pub fn html_to_text(html: &str) -> String {
