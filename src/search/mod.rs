@@ -24,6 +24,7 @@ pub mod tokenize;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::vi;
@@ -181,7 +182,9 @@ pub fn write_index_beside(
     let audiences = groups(&docs, |d| &d.audiences, false);
     let tags = groups(&docs, |d| &d.tags, true);
     let section_of = section_index(docs.len(), &sections);
-    for (n, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
+    // In parallel: on the main thread alone, these 1,250 files (10,000 pages) were 20 ms in
+    // which one core of two sat idle.
+    docs.par_chunks(DOC_CHUNK).enumerate().for_each(|(n, chunk)| {
         let rows: Vec<DocRow<'_>> = chunk
             .iter()
             .enumerate()
@@ -191,7 +194,7 @@ pub fn write_index_beside(
             })
             .collect();
         out(format!("{INDEX_DIR}/d/{n}.json"), encode::to_json(&rows));
-    }
+    });
     for (prefix, list) in [("s", &sections), ("a", &audiences), ("t", &tags)] {
         for (i, (_, ids)) in list.iter().enumerate() {
             out(format!("{INDEX_DIR}/f/{prefix}{i}.json"), encode::to_json(&encode_ids(ids)));
