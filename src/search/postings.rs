@@ -503,7 +503,12 @@ fn doc_terms_with<const KNOWN: bool>(worker: &mut Worker, slot: Option<usize>, d
 /// Largest block of a list's text. A list longer than this is kept as blocks of about this
 /// size, so a growing list is never copied whole again: with one string grown by a quarter at
 /// a time, every byte of the long lists was copied about four times, into fresh memory.
-const BLOCK: usize = 32 * 1024;
+/// 4 KiB, not more: mimalloc keeps blocks of up to 8 KiB in the same 64 KiB pages as the
+/// page bodies that rendering frees while the postings grow, so the lists reuse that memory.
+/// Blocks of 32 KiB went to pages of another kind, and the build took fresh memory for them
+/// while the bodies' was given back: on 10,000 articles that was 47 MiB more resident
+/// memory with freed memory kept, and 8,000 more page faults with it given back.
+const BLOCK: usize = 4 * 1024;
 
 /// One encoded list, built in doc order: full blocks, then the block being written (all
 /// plain ASCII).
