@@ -23,6 +23,8 @@
 # Output modes:
 #   prev   the tool rebuilds into the output folder of its previous build (the normal case).
 #   empty  the output folder is deleted (untimed) before the run, so the tool writes into nothing.
+# loa-nosearch is loa on the same site with `search: false` (no search index or page), into its
+# previous output: the floor ratio of the rest of the pipeline.
 # Raw figures: $BENCH_DIR/results-N.tsv; tables: $BENCH_DIR/tables-N.md (also printed), made by
 # benches/table.py, which can re-render them from a results file.
 set -euo pipefail
@@ -121,7 +123,7 @@ ZOLA_VERSION=$([[ -n "$ZOLA" ]] && "$ZOLA" --version || echo "not installed")
 # Variants; run_cmd VARIANT SIZE OUT sets CMD. The floor runs without --yaml: it reads all of
 # content/, whose two _index.md have no `date`, which its --yaml mode requires (it panics).
 # ---------------------------------------------------------------------------------------------
-VARIANTS=(loa-prev loa-empty hugo-prev hugo-empty floor-2t floor-1t)
+VARIANTS=(loa-prev loa-empty loa-nosearch hugo-prev hugo-empty floor-2t floor-1t)
 [[ -n "$ZOLA" ]] && VARIANTS+=(zola)
 
 corpus() { echo "$BENCH_DIR/corpus/$1/$2"; }   # SIZE FLAVOR
@@ -129,6 +131,8 @@ corpus() { echo "$BENCH_DIR/corpus/$1/$2"; }   # SIZE FLAVOR
 run_cmd() {   # VARIANT SIZE OUT -> sets CMD array
     local v=$1 n=$2 out=$3
     case $v in
+        # The same site with `search: false`: what the rest of the pipeline costs.
+        loa-nosearch) CMD=("$LOA" build --root "$(corpus "$n" loa-nosearch)" --output-dir "$out") ;;
         loa-*) CMD=("$LOA" build --root "$(corpus "$n" loa)" --output-dir "$out") ;;
         hugo-*) CMD=("$HUGO" --quiet -s "$(corpus "$n" hugo)" -d "$out") ;;
         zola) CMD=("$ZOLA" --root "$(corpus "$n" zola)" build --output-dir "$out" --force) ;;
@@ -194,6 +198,13 @@ for n in "${SIZES[@]}"; do
         python3 "$SHARED_BENCH/gen_corpus.py" --articles "$n" --out "$c" --flavor "$f" --force "${extra[@]}"
         echo "$stamp" >"$c/.bench-stamp"
     done
+
+    # The loa corpus with search off: its loa.yaml plus `search: false`, the same content.
+    c=$(corpus "$n" loa-nosearch)
+    mkdir -p "$c"
+    { cat "$(corpus "$n" loa)/loa.yaml"; echo "search: false"; } >"$c/loa.yaml"
+    ln -sfn "$(corpus "$n" loa)/content" "$c/content"
+    ln -sfn "$(corpus "$n" loa)/themes" "$c/themes"
 
     # Start from clean outputs, then check that loa builds the generated corpus as is.
     rm -rf "$BENCH_DIR/out/$n" "$SHM_DIR/out/$n"

@@ -38,6 +38,7 @@ def files(v):
 LABELS = {
     "loa-prev": f"loa {loa_v}, into its previous output",
     "loa-empty": f"loa {loa_v}, into an empty folder",
+    "loa-nosearch": f"loa {loa_v}, `search: false`, into its previous output",
     "hugo-prev": f"Hugo {hugo_v}, into its previous output",
     "hugo-empty": f"Hugo {hugo_v}, into an empty folder",
     "zola": "Zola (deletes its output itself)",
@@ -77,6 +78,13 @@ for v in present:
 print("\nloa ÷ tool: loa's median over the tool's median, same rounds; the loa row with the same "
       "output mode (empty folder for the Hugo-empty row, previous output otherwise). Below 1: loa is "
       "faster. Peak RSS: maximum resident set size of the process (disk runs).\n")
+if "floor-2t" in present:
+    parts = []
+    for v in ("loa-prev", "loa-nosearch"):
+        if v in present:
+            d, t = (med(v, x, "wall_s") / med("floor-2t", x, "wall_s") for x in ("disk", "tmpfs"))
+            parts.append(f"{LABELS[v]}: {d:.2f}× on disk, {t:.2f}× on tmpfs")
+    print("Against the floor (2 threads), wall: " + "; ".join(parts) + ".\n")
 print("Spread of wall times (min–max over the timed runs):\n")
 print("| tool | disk (s) | tmpfs (s) |")
 print("|---|---:|---:|")

@@ -185,7 +185,8 @@ fn run(
             None => (Arc::clone(&r.text), None),
         })
         .unzip();
-    let texts = std::sync::Mutex::new(texts);
+    // Without search nothing reads the texts: freed now, not at the end of rendering.
+    let texts = std::sync::Mutex::new(if config.search { texts } else { Vec::new() });
     let htmls = std::sync::Mutex::new(htmls);
     let bodies = Bodies { pages: &pages, sections: &sections, texts: &texts, htmls: &htmls };
     let input = RenderInput {

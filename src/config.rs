@@ -99,6 +99,7 @@ pub struct RawConfig {
     tone_style: Option<ToneStyle>,
     #[serde(default)]
     editorial: EditorialConfig,
+    search: Option<bool>,
 }
 
 /// The keys loa.yaml accepts (for did-you-mean hints).
@@ -115,6 +116,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "security",
     "tone_style",
     "editorial",
+    "search",
 ];
 
 /// Validated configuration of one site.
@@ -149,6 +151,10 @@ pub struct Config {
     pub tone_style: Option<ToneStyle>,
     /// Editorial rules (`editorial.forbidden`), applied by `loa check`.
     pub editorial: EditorialConfig,
+    /// Build the site search (`search`, on by default): the index under `tim-kiem/index/` and
+    /// the search page. Off: neither is written, and themes hide the search form
+    /// (`site.search_url` is empty).
+    pub search: bool,
 }
 
 /// Overrides from the command line.
@@ -292,6 +298,7 @@ impl Config {
             security: raw.security,
             tone_style: raw.tone_style,
             editorial: raw.editorial,
+            search: raw.search.unwrap_or(true),
         })
     }
 
@@ -446,6 +453,16 @@ mod tests {
         assert_eq!(c.editorial.forbidden[0].hint, "do Ban Bí thư ban hành");
         assert!(parse("title: T\nbase_url: https://x.vn\nsecurity: {getenv: [\"A B\"]}\n").is_err());
         assert!(parse("title: T\nbase_url: https://x.vn\ntone_style: moi\n").is_err());
+    }
+
+    #[test]
+    fn search_is_on_unless_switched_off() {
+        let on = parse("title: T\nbase_url: https://x.vn\n").expect("valid");
+        assert!(on.search);
+        let off = parse("title: T\nbase_url: https://x.vn\nsearch: false\n").expect("valid");
+        assert!(!off.search);
+        let err = parse("title: T\nbase_url: https://x.vn\nsearch: tắt\n").unwrap_err();
+        assert_eq!(err.0[0].location.as_ref().map(|l| l.line), Some(3), "{err:?}");
     }
 
     #[test]

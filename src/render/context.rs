@@ -31,6 +31,10 @@ pub struct SiteView {
     /// Absolute URL of the share image used by pages without one (`og-default.png` of the
     /// theme's static folder, 1200×630).
     pub default_image: String,
+    /// URL of the search page (`/tim-kiem/`, after the base path); empty when the site has
+    /// none (`search: false` in loa.yaml, or a theme without `search.html`), so a theme shows
+    /// its search form only `{% if site.search_url %}`.
+    pub search_url: Option<String>,
 }
 
 /// A link: a title and a URL.

@@ -169,6 +169,48 @@ fn repository_site_builds_with_its_default_theme() {
     }
 }
 
+/// `search: false` in loa.yaml: no index, no search page, and the default theme shows no
+/// search form or link; switching it off removes the index an earlier build wrote.
+#[test]
+fn search_false_writes_no_index_no_search_page_and_no_search_form() {
+    let site = tempfile::tempdir().expect("tmp");
+    let root = site.path();
+    std::fs::create_dir_all(root.join("themes/loa")).expect("mkdir");
+    crate::harness::copy_site(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/loa"),
+        &root.join("themes/loa"),
+    );
+    let config = "title: Thử\nbase_url: https://thu.example.vn/tin/\ntheme: loa\n";
+    write(root, "loa.yaml", config);
+    write(root, "content/_index.md", "---\ntitle: Trang chủ\n---\nXin chào.\n");
+    write(root, "content/bai-viet/_index.md", "---\ntitle: Bài viết\nkind: article\n---\n");
+    write(root, "content/bai-viet/mot.md", "---\ntitle: Một\ndate: 2022-09-15\n---\nKhuyến học.\n");
+    let html_with = |needle: &str| -> Vec<String> {
+        tree(&root.join("public"))
+            .into_iter()
+            .filter(|(k, v)| k.ends_with(".html") && String::from_utf8_lossy(v).contains(needle))
+            .map(|(k, _)| k)
+            .collect()
+    };
+    // On by default: the index, the page, and the form on every page (under the base path).
+    let out = run(root, &["build"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(root.join("public/tim-kiem/index/meta.json").is_file());
+    assert!(root.join("public/tim-kiem/index.html").is_file());
+    let form = "<form class=\"header-search\" action=\"/tin/tim-kiem/\"";
+    assert!(html_with(form).contains(&"bai-viet/mot/index.html".to_string()));
+    assert!(html_with("<a href=\"/tin/tim-kiem/\">Tìm kiếm</a>").contains(&"index.html".to_string()));
+
+    write(root, "loa.yaml", &format!("{config}search: false\n"));
+    let out = run(root, &["build"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!root.join("public/tim-kiem").exists(), "the earlier index and search page stay");
+    assert!(root.join("public/bai-viet/mot/index.html").is_file());
+    assert_eq!(html_with("tim-kiem"), Vec::<String>::new(), "pages still point at the search");
+    assert_eq!(html_with("header-search"), Vec::<String>::new());
+}
+
 #[test]
 fn build_and_check_print_the_next_scheduled_change() {
     let site = minimal_site();

@@ -326,6 +326,24 @@ fn index_files(srv: &Served, root: &std::path::Path) -> (Files, Files) {
     (want, got)
 }
 
+/// `search: false` written into loa.yaml while serving: the next build has no index, and the
+/// server stops serving the last one.
+#[test]
+fn search_switched_off_while_serving_drops_the_index() {
+    let site = minimal_site();
+    let root = site.path();
+    let srv = Served::start(root, &[]);
+    let g = generation(&srv.ready());
+    settled(&srv);
+    assert_eq!(srv.get("/tim-kiem/index/meta.json").status, 200);
+    write(root, "loa.yaml", "title: Thử\nbase_url: https://thu.example.vn\nsearch: false\n");
+    srv.after(g);
+    let s = settled(&srv);
+    assert_eq!(s["ok"], true, "{s:#}");
+    assert_eq!(srv.get("/tim-kiem/index/meta.json").status, 404, "{s:#}");
+    assert_eq!(srv.get("/bai-viet/mot/").status, 200);
+}
+
 /// Once a site is served, the search index is built after the reload, on its own thread: it
 /// still ends equal to a fresh build's after a body edit, after a template edit (same
 /// documents: the index is kept) and after a failed build (the index of the site that stays
