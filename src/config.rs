@@ -463,6 +463,8 @@ mod tests {
         assert!(!off.search);
         let err = parse("title: T\nbase_url: https://x.vn\nsearch: tắt\n").unwrap_err();
         assert_eq!(err.0[0].location.as_ref().map(|l| l.line), Some(3), "{err:?}");
+        let hint = err.0[0].hint.as_deref().unwrap_or_default();
+        assert!(hint.contains("`true`") && hint.contains("`false`"), "{hint}");
     }
 
     #[test]

@@ -385,6 +385,8 @@ pub fn yaml_error(
         );
     } else if message.contains("did not find expected") || message.contains("while parsing") {
         d = d.with_hint("kiểm tra dấu ngoặc, dấu hai chấm và thụt lề ở dòng này; giá trị có dấu `:` hoặc `#` nên đặt trong dấu ngoặc kép");
+    } else if message.contains("invalid type") && message.contains("expected a boolean") {
+        d = d.with_hint("viết `true` (bật) hoặc `false` (tắt), không có dấu ngoặc kép");
     } else if message.contains("invalid type") {
         d = d.with_hint("sửa kiểu giá trị theo mô tả ở trên (ví dụ danh sách viết `[a, b]`)");
     } else if message.contains("recursion limit") || message.contains("repetition limit") {
