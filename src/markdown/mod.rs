@@ -438,6 +438,30 @@ pub fn html_to_text(html: &str) -> String {
     let (mut gap, mut run, mut i) = (false, 0, 0);
     while i < bytes.len() {
         let b = bytes[i];
+        // Most bytes are none of white space, a lead that may start it, or `&`; and an 0xE1
+        // lead starts white space only as U+1680 (0xE1 0x9A 0x80): Vietnamese letters
+        // (0xE1 0xBA, 0xE1 0xBB) are passed without decoding.
+        if !TEXT_SPECIAL[usize::from(b)] || (b == 0xE1 && bytes.get(i + 1) != Some(&0x9A)) {
+            if gap {
+                // The first byte of a word (the run before it is copied and empty).
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                gap = false;
+            }
+            i += 1;
+            continue;
+        }
+        if b == b' '
+            && !gap
+            && (i > run || !out.is_empty())
+            && text[i + 1..].chars().next().is_some_and(|c| !c.is_whitespace())
+        {
+            // One space between two words stays in the run, as the join would write it: the
+            // runs are copied a paragraph at a time, not a word at a time.
+            i += 1;
+            continue;
+        }
         let space = match b {
             b'\t'..=b'\r' | b' ' => 1,
             0xC2 | 0xE1 | 0xE2 | 0xE3 => {
@@ -479,6 +503,18 @@ pub fn html_to_text(html: &str) -> String {
     out.push_str(&text[run..]);
     out
 }
+
+/// For [`html_to_text`]: the bytes that may start white space (ASCII `\t`–`\r` and the
+/// space, the leads 0xC2, 0xE1, 0xE2, 0xE3) and `&`.
+static TEXT_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = matches!(b as u8, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3 | b'&');
+        b += 1;
+    }
+    t
+};
 
 fn unique_id(used: &mut HashMap<String, usize>, base: &str) -> String {
     let n = used.entry(base.to_string()).or_insert(0);
