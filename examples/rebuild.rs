@@ -11,7 +11,7 @@ use loa::config::{Config, Overrides};
 
 /// The allocator of the `loa` binary, so that the figures are those of `loa serve`.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: loa::allocator::Mimalloc = loa::allocator::Mimalloc;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 /// mimalloc: a build allocates and frees millions of small strings and template values from
 /// two threads; glibc malloc was about a sixth of a 10,000-article build's CPU time.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: loa::allocator::Mimalloc = loa::allocator::Mimalloc;
 
 /// `mi_option_purge_delay` in mimalloc.h's `mi_option_e` (the Rust bindings do not name it).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
