@@ -442,13 +442,7 @@ pub fn html_to_text(html: &str) -> String {
         // lead starts white space only as U+1680 (0xE1 0x9A 0x80): Vietnamese letters
         // (0xE1 0xBA, 0xE1 0xBB) are passed without decoding.
         if !TEXT_SPECIAL[usize::from(b)] || (b == 0xE1 && bytes.get(i + 1) != Some(&0x9A)) {
-            if gap {
-                // The first byte of a word (the run before it is copied and empty).
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                gap = false;
-            }
+            start_word(&mut out, &mut gap);
             i += 1;
             continue;
         }
@@ -476,13 +470,7 @@ pub fn html_to_text(html: &str) -> String {
             run = i;
             continue;
         }
-        if gap {
-            // The first byte of a word (the run before it is copied and empty).
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-        }
+        start_word(&mut out, &mut gap);
         if b == b'&' {
             out.push_str(&text[run..i]);
             match ENTITIES.iter().find(|(e, _)| text[i..].starts_with(e)) {
@@ -502,6 +490,15 @@ pub fn html_to_text(html: &str) -> String {
     }
     out.push_str(&text[run..]);
     out
+}
+
+/// For [`html_to_text`], at a byte that is not white space: after a gap, it starts a word, so
+/// one space goes out first (none before the first word). The run before it is empty.
+#[inline(always)]
+fn start_word(out: &mut String, gap: &mut bool) {
+    if std::mem::take(gap) && !out.is_empty() {
+        out.push(' ');
+    }
 }
 
 /// For [`html_to_text`]: the bytes that may start white space (ASCII `\t`–`\r` and the
