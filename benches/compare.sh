@@ -23,8 +23,8 @@
 # Output modes:
 #   prev   the tool rebuilds into the output folder of its previous build (the normal case).
 #   empty  the output folder is removed (untimed) before the run, so the tool writes into nothing.
-#          On disk it is moved into $BENCH_DIR/trash, which is deleted when the sitting ends, not
-#          deleted: on an ext4 without a journal (this machine's), creating an inode skips every
+#          On disk it is not deleted but moved into $BENCH_DIR/trash, which is deleted when the
+#          script exits: on an ext4 without a journal (this machine's), creating an inode skips every
 #          free inode of its group freed in the last 60-360 s (fs/ext4/ialloc.c, find_inode_bit
 #          and recently_deleted), one buffer lookup each, from the group's start: a build right
 #          after an `rm -rf` of its old output paid for it quadratically, more with each earlier
@@ -135,8 +135,10 @@ VARIANTS=(loa-prev loa-empty loa-nosearch hugo-prev hugo-empty floor-2t floor-1t
 
 corpus() { echo "$BENCH_DIR/corpus/$1/$2"; }   # SIZE FLAVOR
 
-# Old outputs on disk go to the trash (a rename), emptied when the sitting ends (see "empty" above).
+# Old outputs on disk go to the trash (a rename), deleted when the script exits, whether the
+# sitting ended or failed (see "empty" above).
 TRASH="$BENCH_DIR/trash"
+trap 'rm -rf "$TRASH"' EXIT
 discard() {   # PATH
     [[ -e $1 ]] || return 0
     mkdir -p "$TRASH"
@@ -257,4 +259,3 @@ for n in "${SIZES[@]}"; do
 done
 
 log "deleting the old outputs in $TRASH"
-rm -rf "$TRASH"
