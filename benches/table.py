@@ -85,8 +85,8 @@ if "floor-2t" in present:
             # A floor median of 0.00 s (a tiny corpus on tmpfs, at /usr/bin/time's 10 ms steps)
             # gives no ratio.
             d, t = (
-                "–" if not f or l is None else f"{l / f:.2f}×"
-                for l, f in ((med(v, x, "wall_s"), med("floor-2t", x, "wall_s")) for x in ("disk", "tmpfs"))
+                "–" if not floor or loa is None else f"{loa / floor:.2f}×"
+                for loa, floor in ((med(v, x, "wall_s"), med("floor-2t", x, "wall_s")) for x in ("disk", "tmpfs"))
             )
             parts.append(f"{LABELS[v]}: {d} on disk, {t} on tmpfs")
     print("Against the floor (2 threads), wall: " + "; ".join(parts) + ".\n")
