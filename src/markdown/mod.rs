@@ -239,11 +239,13 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 if explicit.is_some() {
                     explicit_headings.push((events.len(), level, unique.clone(), text.trim().to_string()));
                 }
+                let classes =
+                    heading_classes(classes, attrs, body, range.clone(), &lines, &mut out.diagnostics);
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id: Some(CowStr::from(unique.clone())),
                     classes,
-                    attrs,
+                    attrs: Vec::new(),
                 }));
                 events.extend(inner);
                 if explicit.is_some() && opts.clause_anchors {
@@ -397,6 +399,64 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
         html
     });
     out
+}
+
+/// The classes a heading keeps from its attribute block (`## A {#a .b key=v}`): only tokens of
+/// ASCII letters, digits, `-` and `_`. Every other attribute (`onfocus=…`, `style=…`,
+/// `tabindex`) is dropped with a warning at its position: pulldown-cmark writes them as real
+/// HTML attributes, so an event handler there would run in every reader's browser, with
+/// `markdown.unsafe_html` off.
+fn heading_classes<'a>(
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    body: &str,
+    range: std::ops::Range<usize>,
+    lines: &Lines<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<CowStr<'a>> {
+    if attrs.is_empty() && classes.iter().all(|c| is_class_token(c)) {
+        return classes;
+    }
+    // The attribute block is the last `{…}` of the heading's source.
+    let source = body.get(range.clone()).unwrap_or("");
+    let block = source.rfind('{').unwrap_or(0);
+    let at = |needle: &str| {
+        let offset = source[block..].find(needle).map_or(range.start, |i| range.start + block + i);
+        lines.at(offset)
+    };
+    let mut kept = Vec::with_capacity(classes.len());
+    for class in classes {
+        if is_class_token(&class) {
+            kept.push(class);
+        } else {
+            diags.push(
+                Diagnostic::warning(
+                    "heading-attribute",
+                    at(&format!(".{class}")),
+                    format!("đã bỏ lớp `.{class}` của tiêu đề: tên lớp chỉ gồm chữ cái, chữ số, `-` và `_`"),
+                )
+                .with_hint("sửa tên lớp, ví dụ `{.noi-bat}`"),
+            );
+        }
+    }
+    for (name, _) in attrs {
+        diags.push(
+            Diagnostic::warning(
+                "heading-attribute",
+                at(&name),
+                format!("đã bỏ thuộc tính `{name}` của tiêu đề: chỉ dùng được `#id` và `.lớp`"),
+            )
+            .with_hint(
+                "viết `{#ma-muc}` để đặt id, `{.ten-lop}` để đặt lớp; các thuộc tính khác không được phép",
+            ),
+        );
+    }
+    kept
+}
+
+/// A class name a heading may carry: ASCII letters, digits, `-` and `_`, not empty.
+fn is_class_token(class: &str) -> bool {
+    !class.is_empty() && class.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 thread_local! {
@@ -817,6 +877,40 @@ mod tests {
             r.clauses[0].html
         );
         assert!(!r.clauses[0].html.contains("Khác"), "{}", r.clauses[0].html);
+    }
+
+    #[test]
+    fn heading_attributes_keep_id_and_plain_classes_and_warn_at_each_dropped_one() {
+        let r = md(
+            "## A {#a .noi-bat .x\"y autofocus=1 tabindex=0 onfocus=alert(document.domain)}\n\nB {onclick=x}\n---\n",
+        );
+        assert!(r.html.contains("<h2 id=\"a\" class=\"noi-bat\">A</h2>"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"b\">B</h2>"), "{}", r.html);
+        for bad in ["onfocus", "autofocus", "tabindex", "onclick", "x&quot;y", "alert"] {
+            assert!(!r.html.contains(bad), "{bad} in {}", r.html);
+        }
+        let found: Vec<(String, usize, usize)> = r
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let l = d.location.as_ref().expect("located");
+                (d.message.clone(), l.line, l.column)
+            })
+            .collect();
+        let at = |what: &str| {
+            found
+                .iter()
+                .find(|(m, _, _)| m.contains(&format!("`{what}`")))
+                .map(|(_, l, c)| (*l, *c))
+                .unwrap_or_else(|| panic!("no warning for {what}: {found:?}"))
+        };
+        // The body starts at file line 10.
+        assert_eq!(at(".x\"y"), (10, 19));
+        assert_eq!(at("autofocus"), (10, 24));
+        assert_eq!(at("tabindex"), (10, 36));
+        assert_eq!(at("onfocus"), (10, 47));
+        assert_eq!(at("onclick"), (12, 4));
+        assert_eq!(found.len(), 5, "{found:?}");
     }
 
     fn md(body: &str) -> Rendered {

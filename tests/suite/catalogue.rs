@@ -83,14 +83,14 @@ pub fn run(dir: &Path, args: &[&str]) -> Run {
 }
 
 /// Plants a previous good output in `site/public` and returns its tree.
-fn seed_public(site: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn seed_public(site: &Path) -> BTreeMap<String, Vec<u8>> {
     write(site, "public/.loa-output", "marker\n");
     write(site, "public/old/index.html", "previous good build\n");
     tree(&site.join("public"))
 }
 
 /// `public/` is as before and no staging or old folder is left next to it.
-fn assert_untouched(site: &Path, before: &BTreeMap<String, Vec<u8>>) {
+pub(crate) fn assert_untouched(site: &Path, before: &BTreeMap<String, Vec<u8>>) {
     assert_eq!(&tree(&site.join("public")), before, "public/ changed by a failed build");
     let leftovers: Vec<String> = std::fs::read_dir(site)
         .expect("read")
@@ -103,7 +103,7 @@ fn assert_untouched(site: &Path, before: &BTreeMap<String, Vec<u8>>) {
 
 /// Builds `site` over a planted previous output; asserts exit `code`, that stderr contains every
 /// `needle`, and that public/ is untouched.
-fn fails(site: &Path, code: i32, needles: &[&str]) -> Run {
+pub(crate) fn fails(site: &Path, code: i32, needles: &[&str]) -> Run {
     let before = seed_public(site);
     let r = run(site, &["build"]);
     assert_eq!(r.code, Some(code), "exit code; stderr:\n{}", r.stderr);
@@ -116,28 +116,28 @@ fn fails(site: &Path, code: i32, needles: &[&str]) -> Run {
 }
 
 /// Builds `site`; asserts success and returns the run.
-fn builds(site: &Path) -> Run {
+pub(crate) fn builds(site: &Path) -> Run {
     let r = run(site, &["build"]);
     assert_eq!(r.code, Some(0), "build failed:\n{}", r.stderr);
     r
 }
 
-const PAGE: &str = "content/bai-viet/x.md";
+pub(crate) const PAGE: &str = "content/bai-viet/x.md";
 
 /// A minimal site with `content/bai-viet/x.md` holding `text`.
-fn site_with(text: &str) -> tempfile::TempDir {
+pub(crate) fn site_with(text: &str) -> tempfile::TempDir {
     let site = minimal_site();
     write(site.path(), PAGE, text);
     site
 }
 
-fn read(site: &Path, rel: &str) -> String {
+pub(crate) fn read(site: &Path, rel: &str) -> String {
     std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 /// A site using the repository's default theme (`themes/loa`), for cases about every output
 /// format (feeds, sitemap, JSON-LD, search index).
-fn themed_site() -> tempfile::TempDir {
+pub(crate) fn themed_site() -> tempfile::TempDir {
     let site = tempfile::tempdir().expect("tmp");
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::create_dir_all(site.path().join("themes/loa")).expect("mkdir");
