@@ -4,7 +4,6 @@
 //! are in `hostile_output.rs` and `hostile_serve.rs`.)
 
 use crate::catalogue::{PAGE, builds, run, site_with};
-use crate::harness::write;
 
 /// Case 1: `{… onfocus=…}` on a heading ran a script in every reader's browser, with
 /// `markdown.unsafe_html` off and `check --strict` silent. Only `#id` and `.class` (letters,
