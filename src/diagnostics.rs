@@ -188,6 +188,27 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// `s` made safe to print on a terminal: C0 controls other than newline and tab, DEL and the
+/// C1 controls are written as `\u{1b}`. A file name or a front-matter key can hold ESC, and
+/// its escape sequences would otherwise retitle the window, clear the screen or colour later
+/// output of `build`, `check` and `serve`. Newlines stay: a diagnostic's hint is its second
+/// line.
+pub fn for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| (c.is_control() && c != '\n' && c != '\t');
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Closest candidate to `word` within edit distance 2 (for "did you mean" hints).
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -215,6 +236,14 @@ fn levenshtein(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn for_terminal_escapes_c0_del_and_c1_but_keeps_newlines_tabs_and_vietnamese() {
+        let key = "\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{1b}[31mRED\0\u{7f}\u{9b}31m";
+        assert_eq!(for_terminal(key), "\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J\\u{1b}[31mRED\\u{0}\\u{7f}\\u{9b}31m");
+        assert!(matches!(for_terminal("Kết luận\n\tgợi ý"), std::borrow::Cow::Borrowed("Kết luận\n\tgợi ý")));
+        assert_eq!(for_terminal("a\rb"), "a\\u{d}b");
+    }
 
     #[test]
     fn formats_like_rustc_with_a_hint_line() {

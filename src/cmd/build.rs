@@ -61,8 +61,8 @@ impl BuildArgs {
         let out = match check_output_dir_with(&config.root, &config.output_dir, self.force) {
             Ok(out) => out,
             Err(e) => {
-                eprintln!("lỗi: {e}");
-                eprintln!(
+                tell!("lỗi: {e}");
+                tell!(
                     "  gợi ý: đặt `output_dir` trong loa.yaml hoặc dùng --output-dir với một thư mục riêng cho trang đã dựng"
                 );
                 return EXIT_USAGE;
@@ -72,8 +72,8 @@ impl BuildArgs {
         let lock = match BuildLock::acquire(&config.root, LOCK_WAIT) {
             Ok(l) => l,
             Err(e) => {
-                eprintln!("lỗi: {e}");
-                eprintln!(
+                tell!("lỗi: {e}");
+                tell!(
                     "  gợi ý: chờ lệnh kia xong rồi chạy lại; nếu không còn lệnh nào chạy, xóa tệp {}",
                     loa::write::LOCK_FILE
                 );
@@ -81,16 +81,15 @@ impl BuildArgs {
             }
         };
         interrupt::set_lock(lock.path());
-        let unchanged = || {
-            eprintln!("Không dựng được trang; thư mục {} giữ nguyên như trước.", shown(&config.root, &out))
-        };
+        let unchanged =
+            || tell!("Không dựng được trang; thư mục {} giữ nguyên như trước.", shown(&config.root, &out));
         // Pages stream into the staging folder as they are rendered.
         let staging = match Staging::open(&out) {
             Ok(s) => s,
             Err(e) => {
                 interrupt::clear_lock();
-                eprintln!("lỗi: {e:#}");
-                eprintln!("  gợi ý: kiểm tra dung lượng đĩa và quyền ghi");
+                tell!("lỗi: {e:#}");
+                tell!("  gợi ý: kiểm tra dung lượng đĩa và quyền ghi");
                 unchanged();
                 return EXIT_SITE;
             }
@@ -118,8 +117,8 @@ impl BuildArgs {
         let stats = match written {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("lỗi: {e:#}");
-                eprintln!(
+                tell!("lỗi: {e:#}");
+                tell!(
                     "  gợi ý: kiểm tra dung lượng đĩa và quyền ghi; thư mục {} giữ nguyên như trước",
                     shown(&config.root, &out)
                 );
@@ -132,14 +131,14 @@ impl BuildArgs {
             for (stage, d) in built.timings.iter().chain([("write", t.elapsed())].iter()) {
                 let rss = built.memory.iter().find(|m| m.0 == *stage);
                 let rss = rss.map(|(_, kib)| format!("  {:>6} MiB", kib / 1024)).unwrap_or_default();
-                eprintln!("  {stage:<10} {:>8.1} ms{rss}", d.as_secs_f64() * 1000.0);
+                tell!("  {stage:<10} {:>8.1} ms{rss}", d.as_secs_f64() * 1000.0);
             }
             if let Some(peak) = loa::build::memory_kib("VmHWM:") {
-                eprintln!("  bộ nhớ tối đa {} MiB", peak / 1024);
+                tell!("  bộ nhớ tối đa {} MiB", peak / 1024);
             }
-            eprintln!("  {changed} tệp thay đổi được ghi; các tệp khác giữ nguyên từ lần dựng trước");
+            tell!("  {changed} tệp thay đổi được ghi; các tệp khác giữ nguyên từ lần dựng trước");
         }
-        println!(
+        say!(
             "Đã dựng {} trang ({} tệp), sao chép {} tệp vào {} trong {:.2} s.",
             built.pages,
             stats.written,
@@ -148,7 +147,7 @@ impl BuildArgs {
             start.elapsed().as_secs_f64()
         );
         if let Some(line) = super::next_change_line(built.next_change) {
-            println!("{line}");
+            say!("{line}");
         }
         0
     }
@@ -222,7 +221,7 @@ mod interrupt {
             let _ = std::fs::remove_file(lock);
         }
         let what = if staging.is_some() { "đã xóa thư mục tạm; " } else { "" };
-        eprintln!("\nĐã dừng loa build; {what}thư mục xuất giữ nguyên bản trước hoặc là bản mới hoàn chỉnh.");
+        tell!("\nĐã dừng loa build; {what}thư mục xuất giữ nguyên bản trước hoặc là bản mới hoàn chỉnh.");
         std::process::exit(if sig == SIGTERM { 143 } else { 130 });
     }
 }

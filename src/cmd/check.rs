@@ -86,21 +86,21 @@ impl CheckArgs {
                 "diagnostics": diags.iter().map(diagnostic_json).collect::<Vec<_>>(),
                 "next_change": next.map(|t| t.to_rfc3339()),
             });
-            println!("{json:#}");
+            say!("{json:#}");
             return if ok { 0 } else { EXIT_SITE };
         }
         print_diagnostics(&diags);
         match pages {
             Some(n) if ok => {
-                println!("Không có lỗi: {n} trang, {} cảnh báo.", diags.warning_count());
+                say!("Không có lỗi: {n} trang, {} cảnh báo.", diags.warning_count());
                 if let Some(line) = super::next_change_line(next) {
-                    println!("{line}");
+                    say!("{line}");
                 }
                 0
             }
             _ => {
                 if self.strict && !diags.has_errors() {
-                    eprintln!("--strict: {} cảnh báo được tính là lỗi.", diags.warning_count());
+                    tell!("--strict: {} cảnh báo được tính là lỗi.", diags.warning_count());
                 }
                 EXIT_SITE
             }

@@ -1,5 +1,26 @@
 //! Subcommands: each turns its flags into library calls and prints the results.
 
+/// `println!` for the terminal: the text goes through `loa::diagnostics::for_terminal`, so a
+/// control character in a file name, a front-matter key or any other text from the site is
+/// printed as `\u{1b}`, never sent raw; a closed stdout (`loa serve | head`) is not an error.
+/// Every line the binary prints for people goes through this or `tell!`.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let text = format!($($t)*);
+        let _ = writeln!(std::io::stdout(), "{}", loa::diagnostics::for_terminal(&text));
+    }};
+}
+
+/// `eprintln!` for the terminal, as `say!` does for stdout.
+macro_rules! tell {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let text = format!($($t)*);
+        let _ = writeln!(std::io::stderr(), "{}", loa::diagnostics::for_terminal(&text));
+    }};
+}
+
 pub mod build;
 pub mod check;
 pub mod new;
@@ -55,10 +76,10 @@ pub fn next_change_line(next: Option<loa::vi::dates::DateTime>) -> Option<String
 /// Prints diagnostics to stderr, followed by a count.
 pub fn print_diagnostics(d: &Diagnostics) {
     for diag in d.iter() {
-        eprintln!("{diag}");
+        tell!("{diag}");
     }
     let (e, w) = (d.error_count(), d.warning_count());
     if e > 0 {
-        eprintln!("{e} lỗi, {w} cảnh báo.");
+        tell!("{e} lỗi, {w} cảnh báo.");
     }
 }

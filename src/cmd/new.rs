@@ -27,14 +27,11 @@ impl NewArgs {
             let dir = site_root(Some(&PathBuf::from(&self.title)));
             return match loa::scaffold::new_site(&dir, today) {
                 Ok(_) => {
-                    println!(
-                        "Đã tạo trang mới trong {}. Dựng thử: loa build --root {}",
-                        self.title, self.title
-                    );
+                    say!("Đã tạo trang mới trong {}. Dựng thử: loa build --root {}", self.title, self.title);
                     0
                 }
                 Err(d) => {
-                    eprintln!("{d}");
+                    tell!("{d}");
                     EXIT_SITE
                 }
             };
@@ -46,11 +43,11 @@ impl NewArgs {
         };
         match loa::scaffold::new_page(&config, &self.what, &self.title, today) {
             Ok(rel) => {
-                println!("{rel}");
+                say!("{rel}");
                 0
             }
             Err(d) => {
-                eprintln!("{d}");
+                tell!("{d}");
                 EXIT_SITE
             }
         }

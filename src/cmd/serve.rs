@@ -45,8 +45,8 @@ impl ServeArgs {
             other => match other.trim_start_matches('[').trim_end_matches(']').parse() {
                 Ok(ip) => ip,
                 Err(_) => {
-                    eprintln!("lỗi: địa chỉ --bind `{other}` không hợp lệ");
-                    eprintln!("  gợi ý: dùng một địa chỉ IP, ví dụ --bind 127.0.0.1 hoặc --bind 0.0.0.0");
+                    tell!("lỗi: địa chỉ --bind `{other}` không hợp lệ");
+                    tell!("  gợi ý: dùng một địa chỉ IP, ví dụ --bind 127.0.0.1 hoặc --bind 0.0.0.0");
                     return EXIT_USAGE;
                 }
             },
@@ -66,14 +66,14 @@ impl ServeArgs {
         let server = match Server::bind(opts) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("lỗi: {e}");
+                tell!("lỗi: {e}");
                 if let ServeError::PortInUse(addr) = &e {
-                    eprintln!(
+                    tell!(
                         "  gợi ý: dừng chương trình đang dùng cổng đó, hoặc dùng --port để chọn cổng khác, ví dụ --port {}",
                         addr.port().wrapping_add(1).max(1024)
                     );
                 } else {
-                    eprintln!("  gợi ý: kiểm tra --bind (một địa chỉ của máy này) và --port");
+                    tell!("  gợi ý: kiểm tra --bind (một địa chỉ của máy này) và --port");
                 }
                 return EXIT_USAGE;
             }
@@ -84,47 +84,30 @@ impl ServeArgs {
         match server.run(&report) {
             Ok(()) => 0,
             Err(e) => {
-                eprintln!("lỗi: {e}");
-                eprintln!("  gợi ý: kiểm tra --bind và --port rồi chạy lại");
+                tell!("lỗi: {e}");
+                tell!("  gợi ý: kiểm tra --bind và --port rồi chạy lại");
                 EXIT_USAGE
             }
         }
     }
 }
 
-/// `println!` that survives a closed stdout (`loa serve | head`): a long-running server must
-/// not stop because nobody reads its log.
-macro_rules! out {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($t)*);
-    }};
-}
-
-/// `eprintln!` that survives a closed stderr.
-macro_rules! err {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($t)*);
-    }};
-}
-
 fn print_event(event: Event, open: bool) {
     match event {
         Event::Listening { url, lan } => {
-            out!("Đang phục vụ trang tại {url}");
+            say!("Đang phục vụ trang tại {url}");
             if !lan.is_empty() {
                 for u in &lan {
-                    out!("  trong mạng nội bộ: {u}");
+                    say!("  trong mạng nội bộ: {u}");
                 }
-                err!(
+                tell!(
                     "cảnh báo: trang đang được phục vụ cho cả mạng mà không cần đăng nhập: ai cùng mạng cũng xem được bản xem trước"
                 );
-                err!(
+                tell!(
                     "  gợi ý: chỉ dùng --bind 0.0.0.0 trong mạng tin cậy; mặc định là 127.0.0.1 (chỉ máy này)"
                 );
             }
-            out!("Trang tự tải lại khi lưu tệp. Nhấn Ctrl+C để dừng.");
+            say!("Trang tự tải lại khi lưu tệp. Nhấn Ctrl+C để dừng.");
             if open {
                 open_browser(&url);
             }
@@ -133,7 +116,7 @@ fn print_event(event: Event, open: bool) {
         Event::Built { generation, pages, files, elapsed, warnings, changes } => {
             print_all(&warnings);
             let what = describe(&changes);
-            out!(
+            say!(
                 "Đã dựng{} (lần {generation}): {pages} trang, {files} tệp trong {:.0} ms.",
                 what,
                 elapsed.as_secs_f64() * 1000.0
@@ -142,37 +125,39 @@ fn print_event(event: Event, open: bool) {
         Event::Failed { diagnostics, has_site, .. } => {
             print_all(&diagnostics);
             if has_site {
-                err!("Không dựng được trang; trình duyệt vẫn hiện bản dựng tốt gần nhất, kèm danh sách lỗi.");
+                tell!(
+                    "Không dựng được trang; trình duyệt vẫn hiện bản dựng tốt gần nhất, kèm danh sách lỗi."
+                );
             } else {
-                err!("Không dựng được trang; trình duyệt hiện danh sách lỗi cho đến khi sửa xong.");
+                tell!("Không dựng được trang; trình duyệt hiện danh sách lỗi cho đến khi sửa xong.");
             }
         }
         Event::Unchanged | Event::Superseded => {}
-        Event::Scheduled => out!("Đến giờ hẹn đăng hoặc gỡ bài: dựng lại trang."),
+        Event::Scheduled => say!("Đến giờ hẹn đăng hoặc gỡ bài: dựng lại trang."),
         Event::Rescanned => {
-            err!("cảnh báo: bộ theo dõi tệp bị tràn sự kiện; đã đọc lại toàn bộ trang");
+            tell!("cảnh báo: bộ theo dõi tệp bị tràn sự kiện; đã đọc lại toàn bộ trang");
         }
         Event::Polling { fallback: Some(why) } => {
-            err!(
+            tell!(
                 "cảnh báo: không theo dõi được tệp bằng sự kiện của hệ thống ({why}); chuyển sang kiểm tra định kỳ"
             );
-            err!(
+            tell!(
                 "  gợi ý: tăng giới hạn inotify: sudo sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512, rồi chạy lại loa serve"
             );
         }
-        Event::Polling { fallback: None } => out!("Kiểm tra thay đổi định kỳ (--poll)."),
-        Event::WatchError(e) => err!("cảnh báo: lỗi theo dõi tệp: {e}"),
+        Event::Polling { fallback: None } => say!("Kiểm tra thay đổi định kỳ (--poll)."),
+        Event::WatchError(e) => tell!("cảnh báo: lỗi theo dõi tệp: {e}"),
     }
 }
 
 /// Like `print_diagnostics`, through `err!`.
 fn print_all(d: &loa::diagnostics::Diagnostics) {
     for diag in d.iter() {
-        err!("{diag}");
+        tell!("{diag}");
     }
     let (e, w) = (d.error_count(), d.warning_count());
     if e > 0 {
-        err!("{e} lỗi, {w} cảnh báo.");
+        tell!("{e} lỗi, {w} cảnh báo.");
     }
 }
 
@@ -202,7 +187,7 @@ fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn();
     if spawned.is_err() {
-        eprintln!("cảnh báo: không mở được trình duyệt ({opener} không có); hãy mở {url}");
+        tell!("cảnh báo: không mở được trình duyệt ({opener} không có); hãy mở {url}");
     }
 }
 
