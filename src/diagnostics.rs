@@ -194,7 +194,7 @@ impl std::error::Error for Diagnostics {}
 /// output of `build`, `check` and `serve`. Newlines stay: a diagnostic's hint is its second
 /// line.
 pub fn for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| (c.is_control() && c != '\n' && c != '\t');
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
     if !s.chars().any(unsafe_char) {
         return std::borrow::Cow::Borrowed(s);
     }
