@@ -219,6 +219,9 @@ pub fn prescan_yaml(yaml: &str, file: &str, line_offset: usize) -> Result<(), Di
     let mut deepest_reported = false;
     let mut aliases = 0usize;
     for (i, line) in yaml.lines().enumerate() {
+        if let Some((col, c)) = line.chars().enumerate().find(|&(_, c)| is_forbidden_control(c)) {
+            diags.push(control_error(at(i + 1, col + 1), c));
+        }
         let indent = line.len() - line.trim_start_matches(' ').len();
         if line[indent..].starts_with('\t') {
             diags.push(
@@ -283,6 +286,125 @@ pub fn prescan_yaml(yaml: &str, file: &str, line_offset: usize) -> Result<(), Di
         );
     }
     if diags.has_errors() { Err(diags) } else { Ok(()) }
+}
+
+/// A control character that front matter may not hold: C0 (tab and newline aside), DEL and
+/// C1. They would reach `<title>`, headings, cards and meta tags (a NUL, an ESC), where no
+/// reader can see them and some tools stop.
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && c != '\t' && c != '\n'
+}
+
+fn control_error(at: Location, c: char) -> Diagnostic {
+    Diagnostic::error(
+        "control-character",
+        at,
+        format!("ký tự điều khiển U+{:04X} trong phần khai báo", u32::from(c)),
+    )
+    .with_hint(
+        "xóa ký tự này (thường do sao chép từ phần mềm khác); phần khai báo chỉ chứa chữ, số và dấu câu",
+    )
+}
+
+/// Control characters written as escapes in double-quoted YAML strings (`"A\0B"`, `"\e[31m"`):
+/// serde_yaml decodes them, so they are looked for in the decoded values, keys included. Each
+/// is reported at the line of its key (or the escape's own position when the line shows it).
+/// Runs only on front matter holding a backslash.
+fn escaped_controls(yaml: &str, file: &str, offset: usize, key_lines: &KeyLines) -> Result<(), Diagnostics> {
+    let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else { return Ok(()) };
+    let mut found: Vec<(String, char)> = Vec::new();
+    fn walk(v: &serde_yaml::Value, path: &str, found: &mut Vec<(String, char)>) {
+        let bad = |s: &str| s.chars().find(|&c| is_forbidden_control(c));
+        match v {
+            serde_yaml::Value::String(s) => {
+                if let Some(c) = bad(s) {
+                    found.push((path.to_string(), c));
+                }
+            }
+            serde_yaml::Value::Sequence(items) => items.iter().for_each(|i| walk(i, path, found)),
+            serde_yaml::Value::Mapping(map) => {
+                for (k, v) in map {
+                    let key = match k {
+                        serde_yaml::Value::String(k) => k.clone(),
+                        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+                    };
+                    let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                    if let Some(c) = bad(&key) {
+                        found.push((child.clone(), c));
+                    }
+                    walk(v, &child, found);
+                }
+            }
+            serde_yaml::Value::Tagged(t) => walk(&t.value, path, found),
+            _ => {}
+        }
+    }
+    walk(&value, "", &mut found);
+    if found.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<&str> = yaml.lines().collect();
+    let mut diags = Diagnostics::new();
+    for (path, c) in found {
+        let mut at = key_lines.locate(file, &path);
+        if at.line == 0 {
+            // No line of its own (a key holding the control cannot be found by name): the
+            // first line with an escape.
+            if let Some(i) = lines.iter().position(|l| l.contains('\\')) {
+                at = Location::at(file, i + 1 + offset, 1);
+            }
+        }
+        if let Some(col) =
+            at.line.checked_sub(offset + 1).and_then(|i| lines.get(i)).and_then(|l| l.find('\\'))
+        {
+            at.column = lines[at.line - offset - 1][..col].chars().count() + 1;
+        }
+        diags.push(control_error(at, c));
+    }
+    Err(diags)
+}
+
+/// Links in front matter that would run a script (`javascript:`, `vbscript:`, `data:text/html`
+/// in a campaign's `call_to_action.url`, a document's `source_url`, a page's `image`): errors at
+/// the value, as the page can only be published once the link is fixed.
+fn dangerous_urls(
+    m: &PageMatter,
+    yaml: &str,
+    offset: usize,
+    key_lines: &KeyLines,
+    file: &str,
+) -> Result<(), Diagnostics> {
+    let mut urls: Vec<(String, &str)> = Vec::new();
+    if let Some(c) = &m.campaign {
+        for (id, msg) in &c.audiences.0 {
+            if let Some(cta) = &msg.call_to_action {
+                urls.push((format!("campaign.audiences.{id}.call_to_action.url"), &cta.url));
+            }
+        }
+    }
+    if let Some(u) = m.document.as_ref().and_then(|d| d.source_url.as_deref()) {
+        urls.push(("document.source_url".to_string(), u));
+    }
+    if let Some(u) = m.image.as_deref() {
+        urls.push(("image".to_string(), u));
+    }
+    let lines: Vec<&str> = yaml.lines().collect();
+    let mut diags = Diagnostics::new();
+    for (key, url) in urls.into_iter().filter(|(_, u)| crate::markdown::is_dangerous_url(u)) {
+        let mut at = key_lines.locate(file, &key);
+        let line = at.line.checked_sub(offset + 1).and_then(|i| lines.get(i));
+        if let Some(col) = line.and_then(|l| l.find(url.trim())) {
+            at.column = line.map_or(0, |l| l[..col].chars().count()) + 1;
+        }
+        let shown: String = url.chars().take(40).collect();
+        diags.push(
+            Diagnostic::error("unsafe-url", at, format!("liên kết nguy hiểm `{shown}` trong `{key}`"))
+                .with_hint(
+                    "liên kết chỉ được dùng http://, https://, mailto:, đường dẫn trong trang hoặc `@/…`",
+                ),
+        );
+    }
+    if diags.is_empty() { Ok(()) } else { Err(diags) }
 }
 
 /// Keys written twice in one block mapping, at any depth (serde_yaml reports a duplicate field
@@ -490,7 +612,8 @@ pub fn parse_shared(text: &std::sync::Arc<str>, file: &str, is_section: bool) ->
     // Most pages' front matter is in a plain subset read without serde_yaml (and without the
     // checks that guard serde_yaml, which that subset cannot fail).
     let quick = if is_section { None } else { quick::page_matter(split.yaml) };
-    if quick.is_none() {
+    let slow = quick.is_none();
+    if slow {
         prescan_yaml(split.yaml, file, offset)?;
     }
     let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
@@ -509,6 +632,12 @@ pub fn parse_shared(text: &std::sync::Arc<str>, file: &str, is_section: bool) ->
                 .map_err(|e| yaml_error(&e, yaml, file, offset, PAGE_KEYS))?,
         ))
     };
+    if slow && split.yaml.contains('\\') {
+        escaped_controls(yaml, file, offset, &key_lines)?;
+    }
+    if let Matter::Page(m) = &matter {
+        dangerous_urls(m, split.yaml, offset, &key_lines, file)?;
+    }
     Ok(Parsed {
         source_print: None,
         file: file.to_string(),
@@ -530,6 +659,49 @@ mod tests {
     fn line_of(err: &Diagnostics) -> (usize, usize) {
         let l = err.0[0].location.as_ref().expect("located");
         (l.line, l.column)
+    }
+
+    #[test]
+    fn control_characters_in_front_matter_are_errors_at_their_line_raw_or_escaped() {
+        let err = |text: &str| {
+            let d = parse_file(text, "content/x.md", false).expect_err(text);
+            assert!(d.iter().all(|d| d.code == "control-character"), "{d}");
+            d.iter().map(|d| d.location.as_ref().map_or((0, 0), |l| (l.line, l.column))).collect::<Vec<_>>()
+        };
+        assert_eq!(err("---\ntitle: A\0B\n---\n"), [(2, 9)]);
+        assert_eq!(err("---\ntitle: T\nsummary: x\u{1b}[2J\n---\n"), [(3, 11)]);
+        assert_eq!(err("---\ntitle: T\nsummary: x\u{85}\n---\n"), [(3, 11)]);
+        assert_eq!(err("---\ntitle: \"A\\0B\"\n---\n"), [(2, 10)]);
+        assert_eq!(err("---\ntitle: T\ndate: 2022-09-15\nextra:\n  ghi_chu: \"\\e[31m\"\n---\n"), [(5, 13)]);
+        assert_eq!(err("---\ntitle: T\nextra: {\"\\a\": 1}\n---\n"), [(3, 10)]);
+        assert_eq!(
+            err("---\ntitle: T\nfaq:\n  - q: \"Hỏi\\x07\"\n    a: Đáp\n---\n"),
+            [(3, 1)],
+            "in a list: the list's key"
+        );
+        // A backslash that is not an escape (plain and single-quoted scalars), tab and newline.
+        for ok in
+            ["---\ntitle: C:\\new\\a\\b\nsummary: 'x\\0'\n---\n", "---\ntitle: \"Tab\\there\\nline\"\n---\n"]
+        {
+            assert!(parse_file(ok, "content/x.md", false).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn script_links_in_call_to_action_source_url_and_image_are_errors_at_the_value() {
+        let campaign = "---\ntitle: T\ncampaign:\n  starts: 2022-09-15\n  ends: 2022-10-15\n  audiences:\n    gia-dinh:\n      headline: H\n      call_to_action:\n        label: L\n        url: \"  JavaScript:alert(1)\"\n    hoc-sinh:\n      headline: H\n      call_to_action: {label: L, url: \"vbscript:x\"}\n---\n";
+        let d = parse_file(campaign, "content/c.md", false).expect_err("javascript: in a CTA");
+        let at: Vec<(usize, usize)> =
+            d.iter().map(|d| d.location.as_ref().map_or((0, 0), |l| (l.line, l.column))).collect();
+        assert_eq!(at, [(11, 17), (14, 40)], "{d}");
+        assert!(d.iter().all(|d| d.code == "unsafe-url" && d.is_error()), "{d}");
+        let doc = "---\ntitle: T\ndocument:\n  code: 49-KL/TW\n  source_url: javascript:alert(1)\n---\n";
+        let d = parse_file(doc, "content/d.md", false).expect_err("javascript: in source_url");
+        assert_eq!(line_of(&d), (5, 15));
+        let image = "---\ntitle: T\nimage: data:text/html,<script>alert(1)</script>\n---\n";
+        assert_eq!(line_of(&parse_file(image, "content/i.md", false).expect_err("image")), (3, 8));
+        let fine = "---\ntitle: T\ndocument:\n  code: 49-KL/TW\n  source_url: https://tulieuvankien.dangcongsan.vn/x\n---\n";
+        assert!(parse_file(fine, "content/d.md", false).is_ok());
     }
 
     #[test]

@@ -181,6 +181,9 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     let mut heading_starts: Vec<(usize, HeadingLevel)> = Vec::new();
     let mut link_depth = 0usize;
     let mut image_depth = 0usize;
+    // Blockquotes and lists open now, and how many of them are beyond `MAX_NESTING` (left out).
+    let mut nesting = 0usize;
+    let mut nesting_reported = false;
 
     let mut iter = Parser::new_ext(body, parser_options()).into_offset_iter().peekable();
     while let Some((event, range)) = iter.next() {
@@ -255,6 +258,30 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                     ))));
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
+                nesting += 1;
+                if nesting <= MAX_NESTING {
+                    events.push(event);
+                } else if !nesting_reported {
+                    nesting_reported = true;
+                    out.diagnostics.push(
+                        Diagnostic::error(
+                            "nesting",
+                            lines.at(range.start),
+                            format!("trích dẫn hoặc danh sách lồng nhau quá {MAX_NESTING} cấp"),
+                        )
+                        .with_hint(
+                            "bớt các dấu `>` hoặc mức thụt lề của danh sách; mỗi cấp làm trang dài thêm",
+                        ),
+                    );
+                }
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_)) => {
+                if nesting <= MAX_NESTING {
+                    events.push(event);
+                }
+                nesting = nesting.saturating_sub(1);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
@@ -458,6 +485,11 @@ fn heading_classes<'a>(
 fn is_class_token(class: &str) -> bool {
     !class.is_empty() && class.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
+
+/// The deepest nesting of blockquotes and lists a body may have. Each level adds its tags to
+/// everything inside it: 100,000 nested `>` made a 2.7 MB page. Deeper levels are an error
+/// (the build fails) and are left out of the HTML.
+pub const MAX_NESTING: usize = 64;
 
 thread_local! {
     /// Where this thread writes a body's HTML before it is copied out (see [`render`]).
@@ -911,6 +943,24 @@ mod tests {
         assert_eq!(at("onfocus"), (10, 47));
         assert_eq!(at("onclick"), (12, 4));
         assert_eq!(found.len(), 5, "{found:?}");
+    }
+
+    #[test]
+    fn nesting_beyond_the_cap_is_an_error_at_its_line_and_left_out() {
+        let ok = md(&format!("a\n\n{}x\n", "> ".repeat(MAX_NESTING)));
+        assert!(ok.diagnostics.is_empty(), "{}", ok.diagnostics);
+        assert_eq!(ok.html.matches("<blockquote>").count(), MAX_NESTING);
+        let deep = md(&format!("a\n\n{}x\n", "> ".repeat(100_000)));
+        let errors: Vec<_> = deep.diagnostics.iter().filter(|d| d.code == "nesting").collect();
+        assert_eq!(errors.len(), 1, "{}", deep.diagnostics);
+        assert!(errors[0].is_error());
+        assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(12));
+        assert_eq!(deep.html.matches("<blockquote>").count(), MAX_NESTING);
+        assert_eq!(deep.html.matches("</blockquote>").count(), MAX_NESTING);
+        let list: String = (0..200).map(|i| format!("{}- x\n", "  ".repeat(i))).collect();
+        let r = md(&list);
+        assert_eq!(r.diagnostics.iter().filter(|d| d.code == "nesting").count(), 1, "{}", r.diagnostics);
+        assert_eq!(r.html.matches("<ul>").count(), MAX_NESTING);
     }
 
     fn md(body: &str) -> Rendered {

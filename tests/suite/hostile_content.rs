@@ -3,7 +3,7 @@
 //! checks; each failed on the main of 2026-12-06. (The output folder and `loa serve` cases
 //! are in `hostile_output.rs` and `hostile_serve.rs`.)
 
-use crate::catalogue::{PAGE, builds, run, site_with};
+use crate::catalogue::{PAGE, builds, fails, run, site_with};
 use crate::harness::write;
 
 /// Case 1: `{… onfocus=…}` on a heading ran a script in every reader's browser, with
@@ -68,4 +68,68 @@ fn control_characters_from_keys_and_file_names_never_reach_the_terminal_raw() {
             "{what} lost the file name:\n{text}"
         );
     }
+}
+
+/// Case 9: 100,000 nested `>` made a 2.7 MB page with no cap and no warning. Beyond 64 levels
+/// (of blockquotes and lists together) the build fails at the line; `public/` is untouched.
+#[test]
+fn nesting_deeper_than_64_levels_fails_the_build_at_its_line() {
+    let site =
+        site_with(&format!("---\ntitle: T\ndate: 2022-09-15\n---\nMở đầu.\n\n{}x\n", "> ".repeat(100_000)));
+    fails(
+        site.path(),
+        1,
+        &["content/bai-viet/x.md:7:129: lỗi: trích dẫn hoặc danh sách lồng nhau quá 64 cấp"],
+    );
+    let list: String = (0..100).map(|i| format!("{}- mục\n", "  ".repeat(i))).collect();
+    let site = site_with(&format!("---\ntitle: T\ndate: 2022-09-15\n---\n{list}"));
+    fails(site.path(), 1, &["content/bai-viet/x.md:69:", "lồng nhau quá 64 cấp"]);
+}
+
+/// Case 9: a NUL or another C0 control in a title or any front-matter text reached `<title>`,
+/// `<h1>`, cards and meta tags. Raw or written as a YAML escape, it is an error at its line.
+#[test]
+fn control_characters_in_front_matter_text_fail_the_build_at_their_line() {
+    for (matter, at) in [
+        ("title: Bài\u{0}viết\ndate: 2022-09-15", "content/bai-viet/x.md:2:11: "),
+        ("title: \"Bài\\0viết\"\ndate: 2022-09-15", "content/bai-viet/x.md:2:12: "),
+        ("title: T\ndate: 2022-09-15\nsummary: \"Tóm tắt\\e[2J\"", "content/bai-viet/x.md:4:18: "),
+        ("title: T\ndate: 2022-09-15\nextra:\n  nguon: \"a\\x07\"", "content/bai-viet/x.md:5:12: "),
+    ] {
+        let site = site_with(&format!("---\n{matter}\n---\nNội dung.\n"));
+        let r = fails(site.path(), 1, &[at, "ký tự điều khiển"]);
+        assert!(!r.stderr.contains('\u{0}'), "{}", r.stderr);
+    }
+}
+
+/// Case 9: `javascript:` in a campaign's `call_to_action.url` or a document's `source_url` was
+/// neutralised without a word. It is an error at the value's line and column.
+#[test]
+fn script_links_in_call_to_action_and_source_url_fail_the_build_at_the_value() {
+    let site = site_with("---\ntitle: T\ndate: 2022-09-15\n---\nx\n");
+    write(
+        site.path(),
+        "loa.yaml",
+        "title: Thử\nbase_url: https://thu.example.vn\naudiences: {gia-dinh: {name: Gia đình}}\n",
+    );
+    write(site.path(), "content/chien-dich/_index.md", "---\ntitle: Chiến dịch\nkind: campaign\n---\n");
+    write(
+        site.path(),
+        "content/chien-dich/c.md",
+        "---\ntitle: C\ncampaign:\n  starts: 2022-09-15\n  ends: 2022-10-15\n  audiences:\n    gia-dinh:\n      headline: H\n      call_to_action: {label: Đọc, url: \"JaVaScRiPt:alert(1)\"}\n---\n",
+    );
+    write(site.path(), "content/van-ban/_index.md", "---\ntitle: Văn bản\nkind: document\n---\n");
+    write(
+        site.path(),
+        "content/van-ban/kl.md",
+        "---\ntitle: KL\ndocument:\n  code: 49-KL/TW\n  source_url: javascript:alert(document.cookie)\n---\n## Điểm 1 {#diem-1}\n",
+    );
+    fails(
+        site.path(),
+        1,
+        &[
+            "content/chien-dich/c.md:9:42: lỗi: liên kết nguy hiểm `JaVaScRiPt:alert(1)`",
+            "content/van-ban/kl.md:5:15: lỗi: liên kết nguy hiểm `javascript:alert(document.cookie)`",
+        ],
+    );
 }
