@@ -198,8 +198,14 @@ fn run(
         memo: cache.map(|c| &c.outputs),
         defer_search: opts.defer_search,
     };
-    let search = render_site(&input, &mut templates, sink).map_err(|e| fail(warnings.clone(), e))?;
-    let output = BuildOutput { files: Default::default(), copies: crate::assets::copies(&site, &loaded) };
+    let copies = crate::assets::copies(&site, &loaded);
+    let guard = crate::assets::CopyGuard::new(sink, &copies);
+    let search = render_site(&input, &mut templates, &guard).map_err(|e| fail(warnings.clone(), e))?;
+    let replaced = guard.replaced(config, &site);
+    if replaced.has_errors() {
+        return Err(fail(warnings, replaced));
+    }
+    let output = BuildOutput { files: Default::default(), copies };
     t.lap("render");
     warnings.sort();
     let routes = routes(config, &site);

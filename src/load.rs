@@ -67,7 +67,7 @@ pub fn load_site_cached(
     let mut linked_sources = false;
     let mut content_assets = Vec::new();
     if content.is_dir() {
-        walk(&root, &content, &mut diags, |rel, path, linked| {
+        walk(&root, &content, Hidden::Skip, &mut diags, |rel, path, linked| {
             if rel.ends_with(".md") {
                 linked_sources |= linked;
                 md.push((rel, path));
@@ -88,7 +88,7 @@ pub fn load_site_cached(
     }
     static_dirs.push(config.root.join("static"));
     for dir in static_dirs.iter().filter(|d| d.is_dir()) {
-        walk(&root, dir, &mut diags, |rel, path, _| {
+        walk(&root, dir, Hidden::Publish, &mut diags, |rel, path, _| {
             static_files.retain(|a: &Asset| a.rel != rel);
             static_files.push(Asset { from: path, rel });
         });
@@ -311,7 +311,13 @@ fn io_error(file: &str, e: &std::io::Error) -> Diagnostic {
 /// root are refused with a warning (a symlinked folder once, not per file) and never followed;
 /// loops are warnings naming the link; unreadable entries are errors. Directories whose name
 /// ends in `.md` are folders like any other (never read as a file).
-fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(String, PathBuf, bool)) {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    hidden: Hidden,
+    diags: &mut Diagnostics,
+    mut found: impl FnMut(String, PathBuf, bool),
+) {
     // What the walk met, each under its path below `dir` with `/` as a zero byte: sorted by
     // that key, files and messages come in the order of a walk that visits every folder's
     // entries by name (`a/b.md` before `a.md`), without walkdir's sort, which parsed both
@@ -337,10 +343,14 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(
             }
         }
     };
-    let mut walker = WalkDir::new(dir)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    let mut walker = WalkDir::new(dir).follow_links(true).into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() == 0
+            || match hidden {
+                Hidden::Skip => !is_ignored(&name),
+                Hidden::Publish => !is_editor_temp(&name),
+            }
+    });
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
@@ -384,6 +394,26 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(
             }
         };
         let path = entry.path().to_path_buf();
+        if hidden == Hidden::Publish
+            && entry.depth() > 0
+            && is_unpublished_hidden(&entry.file_name().to_string_lossy())
+        {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            met.push((
+                key_of(&path),
+                Met::Message(
+                    Diagnostic::warning(
+                        "hidden-static",
+                        Location::file(display_path(root, &path)),
+                        "tệp hoặc thư mục ẩn này không được xuất bản",
+                    )
+                    .with_hint("thư mục quản lý phiên bản và .DS_Store không bao giờ được xuất bản; xóa nó khỏi static/"),
+                ),
+            ));
+            continue;
+        }
         let linked = entry.depth() > 0 && (entry.path_is_symlink() || ancestor_linked(&path));
         if linked {
             let target = canonical(&path);
@@ -406,7 +436,22 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(
                 continue;
             }
         }
-        if !entry.file_type().is_file() {
+        let kind = entry.file_type();
+        if !kind.is_file() {
+            if !kind.is_dir() {
+                // A FIFO, socket or device: reading one would block or read a device.
+                met.push((
+                    key_of(&path),
+                    Met::Message(
+                        Diagnostic::warning(
+                            "special-file",
+                            Location::file(display_path(root, &path)),
+                            format!("bỏ qua {}: không phải tệp thường", special_kind(&kind)),
+                        )
+                        .with_hint("xóa nó khỏi thư mục của trang; loa chỉ đọc tệp và thư mục thường"),
+                    ),
+                ));
+            }
             continue;
         }
         let key = key_of(&path);
@@ -425,6 +470,25 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics, mut found: impl FnMut(
             }
         }
     }
+}
+
+/// What a file that is neither a regular file nor a folder is, in words.
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return "ống đặt tên (FIFO)";
+        }
+        if kind.is_socket() {
+            return "socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "tệp thiết bị";
+        }
+    }
+    let _ = kind;
+    "tệp đặc biệt"
 }
 
 /// A file or a message met by [`walk`].
@@ -447,16 +511,41 @@ fn has_symlink_ancestor(base: &Path, path: &Path) -> bool {
     false
 }
 
-/// Names loa never reads: hidden files, editor swap and backup files.
+/// Names loa never reads in `content/`, `templates/` and `themes/`: hidden files, and editor
+/// swap, backup and lock files.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
+    name.starts_with('.') || is_editor_temp(name)
+}
+
+/// Editor swap, backup, temp and lock files (vim, Emacs, JetBrains, VS Code, Kate): they exist
+/// while a file is being edited and are never part of the site, in any folder.
+pub fn is_editor_temp(name: &str) -> bool {
+    name.starts_with('#')
+        || name.starts_with(".#")
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
         || name.ends_with(".bck")
+        || name.ends_with(".kate-swp")
+        || name.ends_with(".crswap")
         || name.contains("___jb_")
+}
+
+/// Hidden names in `static/` that are never published, with a warning: version control folders
+/// and the Finder's folder settings. Every other hidden file or folder of `static/`
+/// (`.well-known/`, `.nojekyll`, `.htaccess`) is published like any static file.
+pub fn is_unpublished_hidden(name: &str) -> bool {
+    matches!(name, ".git" | ".svn" | ".hg" | ".DS_Store")
+}
+
+/// How a walk treats hidden names (`.x`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hidden {
+    /// Skipped (`content/`: Markdown and bundle assets).
+    Skip,
+    /// Published (`static/`), but for [`is_unpublished_hidden`] names, skipped with a warning.
+    Publish,
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -521,6 +610,12 @@ mod tests {
             assert!(is_ignored(n), "{n}");
         }
         assert!(!is_ignored("x.md"));
+        for n in [".x.md.swp", "x.md~", "x.md___jb_tmp___", ".#x.md", "#x.md#", ".x.kate-swp"] {
+            assert!(is_editor_temp(n), "{n}");
+        }
+        for n in [".well-known", ".nojekyll", ".htaccess", "x.md"] {
+            assert!(!is_editor_temp(n) && !is_unpublished_hidden(n), "{n}");
+        }
     }
 
     #[test]
@@ -541,7 +636,7 @@ mod tests {
         std::os::unix::fs::symlink(&dir, dir.join("a/loop")).expect("symlink");
         let mut diags = Diagnostics::new();
         let mut got = Vec::new();
-        walk(tmp.path(), &dir, &mut diags, |rel, _, _| got.push(rel));
+        walk(tmp.path(), &dir, Hidden::Skip, &mut diags, |rel, _, _| got.push(rel));
         let mut want: Vec<String> = names.iter().map(|n| n.to_string()).collect();
         // Name order per folder: a folder's files before a sibling file whose name it starts.
         want.sort_by(|a, b| a.split('/').cmp(b.split('/')));

@@ -349,9 +349,7 @@ fn files_under(root: &Path, path: &Path, exclude: Option<&Path>) -> Vec<PathBuf>
     walkdir::WalkDir::new(path)
         .follow_links(true)
         .into_iter()
-        .filter_entry(|e| {
-            (e.depth() == 0 || !is_temp_name(&e.file_name().to_string_lossy())) && !excluded(e.path())
-        })
+        .filter_entry(|e| (e.depth() == 0 || is_watched(root, e.path())) && !excluded(e.path()))
         .flatten()
         .filter(|e| e.file_type().is_file())
         .map(|e| e.path().to_path_buf())
@@ -370,10 +368,12 @@ fn is_limit(e: &notify::Error) -> bool {
 /// True for editor temp, swap, backup and lock names (vim, Emacs, JetBrains, VS Code, Kate)
 /// and hidden files: saving them never changes the site.
 pub fn is_temp_name(name: &str) -> bool {
-    crate::load::is_ignored(name)
-        || name.ends_with(".kate-swp")
-        || name.ends_with(".crswap")
-        || name.contains("___jb_tmp___")
+    crate::load::is_ignored(name) || is_temp_name_extra(name)
+}
+
+/// Temp names beyond `load::is_editor_temp` that only the watcher meets.
+fn is_temp_name_extra(name: &str) -> bool {
+    name.contains("___jb_tmp___")
         || name.contains("___jb_old___")
         || (name.starts_with('#') && name.ends_with('#'))
 }
@@ -395,7 +395,29 @@ pub fn is_watched(root: &Path, path: &Path) -> bool {
     if !WATCHED_DIRS.contains(&top.as_ref()) {
         return false;
     }
-    parts.all(|c| matches!(c, Component::Normal(n) if !is_temp_name(&n.to_string_lossy())))
+    // Hidden files of `static/` (the site's or a theme's) are published (`.well-known/`), so
+    // they are sources; elsewhere hidden names are not.
+    let names: Vec<String> = parts
+        .map(|c| match c {
+            Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Option<_>>()
+        .unwrap_or_else(|| vec![String::from(".")]);
+    let in_static = |i: usize| match top.as_ref() {
+        "static" => true,
+        "themes" => names.get(1).is_some_and(|n| n == "static") && i >= 2,
+        _ => false,
+    };
+    names.iter().enumerate().all(|(i, n)| {
+        if in_static(i) {
+            !crate::load::is_editor_temp(n)
+                && !crate::load::is_unpublished_hidden(n)
+                && !is_temp_name_extra(n)
+        } else {
+            !is_temp_name(n)
+        }
+    })
 }
 
 /// A fingerprint per watched file, to tell real changes from events.
@@ -538,12 +560,26 @@ mod tests {
             "public/index.html",
             "loa.yaml.swp",
             "other/x.md",
+            "static/.git/HEAD",
+            "static/anh/.DS_Store",
+            "static/.a.css.swp",
+            "themes/loa/static/.#a.css",
+            "themes/loa/.hidden/static/a.css",
+            "templates/.x.html",
         ] {
             assert!(!is_watched(root, &root.join(temp)), "{temp}");
         }
-        for real in
-            ["content/mot.md", "loa.yaml", "themes/loa/templates/base.html", "static/a.css", "content"]
-        {
+        for real in [
+            "content/mot.md",
+            "loa.yaml",
+            "themes/loa/templates/base.html",
+            "static/a.css",
+            "content",
+            // Published, so watched (issue 21).
+            "static/.well-known/security.txt",
+            "static/.nojekyll",
+            "themes/loa/static/.well-known/x",
+        ] {
             assert!(is_watched(root, &root.join(real)), "{real}");
         }
     }

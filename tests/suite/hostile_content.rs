@@ -133,3 +133,118 @@ fn script_links_in_call_to_action_and_source_url_fail_the_build_at_the_value() {
         ],
     );
 }
+
+/// Case 9: a bundle's `index.html`, or `static/index.html`, silently replaced a generated page.
+/// Two files on one URL are an error naming both, as for two pages; `public/` is untouched.
+#[test]
+fn a_copied_file_on_a_generated_page_is_an_error_naming_both() {
+    let site = site_with("---\ntitle: X\ndate: 2022-09-15\n---\nx\n");
+    write(site.path(), "content/bai-viet/le/index.md", "---\ntitle: Lễ\ndate: 2022-09-15\n---\nx\n");
+    write(site.path(), "content/bai-viet/le/index.html", "<h1>fake</h1>\n");
+    write(site.path(), "static/index.html", "<h1>fake home</h1>\n");
+    write(site.path(), "static/atom.xml", "<feed/>\n");
+    fails(
+        site.path(),
+        1,
+        &[
+            "content/bai-viet/le/index.html: lỗi: `content/bai-viet/le/index.html` và trang của `content/bai-viet/le/index.md` cùng ghi ra `/bai-viet/le/index.html`",
+            "static/index.html: lỗi: `static/index.html` và trang của `content/_index.md` cùng ghi ra `/index.html`",
+            "static/atom.xml: lỗi: `static/atom.xml` và tệp `atom.xml` do loa tạo ra cùng ghi ra `/atom.xml`",
+        ],
+    );
+    // A site's own robots.txt replaces the generated one on purpose (README).
+    let site = site_with("---\ntitle: X\ndate: 2022-09-15\n---\nx\n");
+    write(site.path(), "static/robots.txt", "User-agent: *\nDisallow: /nhap/\n");
+    builds(site.path());
+    assert_eq!(crate::catalogue::read(site.path(), "public/robots.txt"), "User-agent: *\nDisallow: /nhap/\n");
+}
+
+/// Case 9: an `.svg` or `.html` in a bundle or `static/` carrying `<script>` or `on…=` is
+/// published as is and runs on the site's origin: a warning in `check` at its first such
+/// place, an error under `--strict`.
+#[test]
+fn svg_and_html_with_scripts_in_static_or_bundles_are_flagged_by_check() {
+    let site = site_with("---\ntitle: X\ndate: 2022-09-15\nsummary: s\n---\nx\n");
+    write(
+        site.path(),
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <rect width=\"1\" onload=\"alert(1)\"/>\n</svg>\n",
+    );
+    write(
+        site.path(),
+        "content/bai-viet/le/index.md",
+        "---\ntitle: Lễ\ndate: 2022-09-15\nsummary: s\n---\nx\n",
+    );
+    write(site.path(), "content/bai-viet/le/bang.html", "<p>Bảng</p>\n<SCRIPT>fetch('/x')</SCRIPT>\n");
+    write(
+        site.path(),
+        "static/sach.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>online</title></svg>\n",
+    );
+    let r = run(site.path(), &["check"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stderr.contains("static/logo.svg:2:19: cảnh báo: tệp chứa mã chạy được"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/bai-viet/le/bang.html:2:1: cảnh báo: tệp chứa mã chạy được"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("sach.svg"), "a clean SVG was flagged:\n{}", r.stderr);
+    let strict = run(site.path(), &["check", "--strict"]);
+    assert_eq!(strict.code, Some(1), "{}", strict.stderr);
+}
+
+/// Case 9: FIFOs, sockets and devices in `content/` or `static/` were skipped silently. They
+/// are skipped with a warning naming them.
+#[cfg(unix)]
+#[test]
+fn fifos_and_sockets_in_content_or_static_are_warned_by_name() {
+    let site = site_with("---\ntitle: X\ndate: 2022-09-15\n---\nx\n");
+    std::fs::create_dir_all(site.path().join("static")).expect("mkdir");
+    for fifo in ["content/bai-viet/ong.md", "static/ong"] {
+        let path = std::ffi::CString::new(site.path().join(fifo).to_string_lossy().as_bytes()).expect("path");
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0, "mkfifo {fifo}");
+    }
+    let _socket = std::os::unix::net::UnixListener::bind(site.path().join("static/sock")).expect("socket");
+    let r = builds(site.path());
+    for (name, what) in [
+        ("content/bai-viet/ong.md", "ống đặt tên (FIFO)"),
+        ("static/ong", "ống đặt tên (FIFO)"),
+        ("static/sock", "socket"),
+    ] {
+        assert!(
+            r.stderr.contains(&format!("{name}: cảnh báo: bỏ qua {what}: không phải tệp thường")),
+            "{name}:\n{}",
+            r.stderr
+        );
+    }
+    assert!(!site.path().join("public/ong").exists());
+}
+
+/// Case 5: `static/.well-known/security.txt` and `static/.nojekyll` were dropped without a word.
+/// Hidden files of `static/` are published; version control folders and `.DS_Store` are
+/// skipped with a warning; editor swap files stay ignored.
+#[test]
+fn hidden_files_of_static_are_published_or_skipped_with_a_warning() {
+    let site = site_with("---\ntitle: X\ndate: 2022-09-15\n---\nx\n");
+    write(site.path(), "static/.well-known/security.txt", "Contact: mailto:a@b.vn\n");
+    write(site.path(), "static/.nojekyll", "");
+    write(site.path(), "static/.git/HEAD", "ref: refs/heads/main\n");
+    write(site.path(), "static/anh/.DS_Store", "junk");
+    write(site.path(), "static/.style.css.swp", "swap");
+    let r = builds(site.path());
+    let public = site.path().join("public");
+    assert_eq!(
+        crate::catalogue::read(site.path(), "public/.well-known/security.txt"),
+        "Contact: mailto:a@b.vn\n"
+    );
+    assert!(public.join(".nojekyll").is_file(), "{}", r.stderr);
+    for gone in [".git", "anh/.DS_Store", ".style.css.swp"] {
+        assert!(!public.join(gone).exists(), "{gone} published");
+    }
+    for warned in ["static/.git: cảnh báo:", "static/anh/.DS_Store: cảnh báo:"] {
+        assert!(r.stderr.contains(warned), "{warned}:\n{}", r.stderr);
+    }
+    assert!(!r.stderr.contains(".swp"), "{}", r.stderr);
+}
