@@ -10,10 +10,11 @@
 //! through a callback: the library never prints.
 //!
 //! ```text
-//! bind ─► accept threads (server.rs) ◄── Arc<State> swap ◄── loop: Watch ─► Burst ─► Sources
-//!                                                                  ─► Change ─► build ─► publish
+//! bind ─► heads (accept.rs, one thread) ─► request threads (server.rs) ◄── Arc<State> swap
+//!     ◄── loop: Watch ─► Burst ─► Sources ─► Change ─► build ─► publish
 //! ```
 
+mod accept;
 pub mod hosts;
 pub mod http;
 pub mod overlay;
@@ -173,7 +174,7 @@ impl Server {
         let s = Arc::clone(&shared);
         std::thread::Builder::new()
             .name("loa-accept".into())
-            .spawn(move || server::accept_loop(listener, s))
+            .spawn(move || accept::accept_loop(listener, s))
             .map_err(|e| ServeError::Bind(addr, e))?;
 
         let mode = if self.opts.poll { Mode::Poll } else { Mode::Native };

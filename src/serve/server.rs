@@ -1,10 +1,11 @@
 //! HTTP over the in-memory build: connections, routing, the event stream and the status JSON.
 //!
-//! Takes a bound listener and the shared `State` (swapped whole by the loop after each build);
-//! gives responses. Every request is looked up in the output map of the last good build, never
-//! joined onto a disk path: files copied as is are opened through the `PathBuf` the build
-//! recorded, never through the request. One thread per connection, capped; the head must
-//! arrive within `HEAD_TIMEOUT`. Must not build or watch.
+//! Takes connections whose request head has arrived (read by `accept.rs`) and the shared
+//! `State` (swapped whole by the loop after each build); gives responses. Every request is
+//! looked up in the output map of the last good build, never joined onto a disk path: files
+//! copied as is are opened through the `PathBuf` the build recorded, never through the request.
+//! One thread per connection being served, at most `MAX_CONNECTIONS` (event streams apart).
+//! Must not build or watch.
 //!
 //! Until a build has succeeded, every site path answers 500 with a page listing the
 //! diagnostics (the status tells tools the site is broken; the page reloads itself on the next
@@ -12,7 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
@@ -23,12 +24,10 @@ use super::http::{self, Head, Method, Status, Target};
 use super::overlay;
 use crate::diagnostics::Diagnostics;
 
-/// Most connections served at once (page and asset requests).
+/// Most connections served at once (page and asset requests), once their head has arrived.
 const MAX_CONNECTIONS: usize = 128;
 /// Most live-reload streams open at once (one per open tab).
 const MAX_STREAMS: usize = 64;
-/// Time allowed for the whole request head to arrive (slowloris defence).
-const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time allowed for one write to the client.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often an idle event stream sends a comment (finds closed tabs).
@@ -194,77 +193,40 @@ pub fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// Accepts connections until the listener fails, each on its own thread.
-pub fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else {
-            // Out of file descriptors or a reset before accept: wait a little, keep serving.
-            std::thread::sleep(Duration::from_millis(20));
-            continue;
-        };
-        if shared.connections.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
-            refuse_busy(stream);
-            continue;
-        }
-        shared.connections.fetch_add(1, Ordering::SeqCst);
-        let s = Arc::clone(&shared);
-        let spawned = std::thread::Builder::new().name("loa-http".into()).spawn(move || {
-            handle(stream, &s);
-            s.connections.fetch_sub(1, Ordering::SeqCst);
-        });
-        if spawned.is_err() {
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
-        }
+/// Serves a connection whose head has arrived (`Err`: refused while it arrived) on a thread of
+/// its own, or answers 503 when `MAX_CONNECTIONS` are being served. Called by the accept loop
+/// with the stream still nonblocking.
+pub(super) fn dispatch(stream: TcpStream, head: Result<Vec<u8>, Status>, shared: &Arc<Shared>) {
+    if shared.connections.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+        refuse_busy(stream);
+        return;
+    }
+    if stream.set_nonblocking(false).is_err() {
+        return;
+    }
+    shared.connections.fetch_add(1, Ordering::SeqCst);
+    let s = Arc::clone(shared);
+    let spawned = std::thread::Builder::new().name("loa-http".into()).spawn(move || {
+        handle(stream, head, &s);
+        s.connections.fetch_sub(1, Ordering::SeqCst);
+    });
+    if spawned.is_err() {
+        shared.connections.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
+/// 503 on a nonblocking stream: a short answer fits the empty send buffer of a new connection,
+/// and the accept loop never waits on a client.
 fn refuse_busy(mut stream: TcpStream) {
-    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
     let body = b"busy\n";
     let _ = stream.write_all(&http::response_head(Status::Unavailable, "text/plain", body.len() as u64, &[]));
     let _ = stream.write_all(body);
 }
 
-/// Reads the head, until the blank line, within `HEAD_TIMEOUT` and `MAX_HEAD` bytes.
-fn read_head(stream: &mut TcpStream) -> Result<Vec<u8>, Status> {
-    let deadline = Instant::now() + HEAD_TIMEOUT;
-    let mut buf = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 4096];
-    // Where the search for the end of the head resumes (a trickled head is not rescanned).
-    let mut scanned: usize = 0;
-    let mut line_ended = false;
-    loop {
-        let from = scanned.saturating_sub(3);
-        if let Some(end) = http::head_end(&buf[from..]) {
-            buf.truncate(from + end);
-            return Ok(buf);
-        }
-        // The target cap applies before the headers have all arrived.
-        line_ended = line_ended || buf[scanned..].contains(&b'\n');
-        if !line_ended && buf.len() > http::MAX_TARGET + 32 {
-            return Err(Status::BadRequest);
-        }
-        scanned = buf.len();
-        if buf.len() > http::MAX_HEAD {
-            return Err(Status::HeadersTooLarge);
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
-            return Err(Status::RequestTimeout);
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) => return Err(Status::BadRequest),
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return Err(Status::RequestTimeout),
-        }
-    }
-}
-
-fn handle(mut stream: TcpStream, shared: &Shared) {
+fn handle(mut stream: TcpStream, head: Result<Vec<u8>, Status>, shared: &Shared) {
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.set_nodelay(true);
-    let head = match read_head(&mut stream).and_then(|b| http::parse_head(&b)) {
+    let head = match head.and_then(|b| http::parse_head(&b)) {
         Ok(h) => h,
         Err(status) => {
             plain(&mut stream, status, Method::Get);
@@ -334,7 +296,7 @@ fn route(head: &Head, shared: &Shared, stream: &mut TcpStream) -> Result<(), ()>
 }
 
 /// A short plain-text response.
-fn plain(stream: &mut TcpStream, status: Status, method: Method) {
+pub(super) fn plain(stream: &mut TcpStream, status: Status, method: Method) {
     let body = format!("{} {}\n", status.code(), status.reason());
     let allow: &[(&str, &str)] =
         if status == Status::MethodNotAllowed { &[("Allow", "GET, HEAD")] } else { &[] };

@@ -10,6 +10,7 @@ mod catalogue;
 mod cli;
 mod harness;
 mod hostile_content;
+mod hostile_serve;
 mod output_safety;
 mod properties;
 mod search_js;
