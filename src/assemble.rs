@@ -458,7 +458,7 @@ fn page(
         );
     }
     let mut terms = Vec::new();
-    let mut add_terms = |taxonomy: &str, names: Vec<crate::parse::Text>, diags: &mut Diagnostics| {
+    let mut add_terms = |taxonomy: &str, names: Vec<crate::content::Text>, diags: &mut Diagnostics| {
         let key = if taxonomy == "tags" { "tags" } else { "taxonomies" };
         if !config.taxonomies.iter().any(|t| t == taxonomy) {
             let hint = match did_you_mean(taxonomy, config.taxonomies.iter().map(String::as_str)) {
@@ -673,7 +673,7 @@ fn kind_meta(
                         .map(|a| a.trim().to_string())
                         .filter(|a| !a.is_empty())
                         .collect(),
-                    source_url: d.source_url.filter(|u| !crate::markdown::is_dangerous_url(u)),
+                    source_url: d.source_url.filter(|u| !crate::url::is_dangerous(u)),
                     status: d.status,
                     related: d.related,
                     clause_ids: clause_ids(body),
@@ -787,11 +787,6 @@ fn nearest_section(dirs: &[String], dir: &str) -> SectionId {
     }
 }
 
-/// Output file of a URL path: `/a/b/` → `a/b/index.html`.
-pub fn output_file(path: &str) -> String {
-    format!("{}index.html", path.trim_start_matches('/'))
-}
-
 fn check_routes(sections: &[Section], pages: &[Document], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let home_file = "content/_index.md".to_string();
@@ -842,7 +837,7 @@ mod tests {
     #[test]
     fn section_paths_fold_folder_names() {
         assert_eq!(dir_path("Bài viết/Tin mới"), "/bai-viet/tin-moi/");
-        assert_eq!(output_file("/a/b/"), "a/b/index.html");
-        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(crate::content::output_file("/a/b/"), "a/b/index.html");
+        assert_eq!(crate::content::output_file("/"), "index.html");
     }
 }

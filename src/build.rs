@@ -220,7 +220,7 @@ fn run(
         search,
     };
     // Freeing a large site's structures takes tens of milliseconds that nobody waits for.
-    crate::cache::drop_later((site, pages, sections, templates, loaded, links, cites));
+    crate::dispose::later((site, pages, sections, templates, loaded, links, cites));
     Ok(built)
 }
 
@@ -243,7 +243,7 @@ fn parse_all(sources: &[crate::content::Source], cache: Option<&BuildCache>) -> 
             let Some(c) = cache else { return parse() };
             // The text's print when the load computed it, else the text itself.
             let text = s.print.is_none().then_some(&s.text);
-            let key = crate::cache::key_of(&(&s.file, s.print, text, is_section));
+            let key = crate::fingerprint::key_of(&(&s.file, s.print, text, is_section));
             (*c.parsed.get_or(key, || Arc::new(parse()))).clone()
         })
         .collect();
@@ -314,7 +314,7 @@ fn markdown_all(
     let registry = cache.map(|_| {
         let mut routes: Vec<(&String, &String)> = links.urls.iter().collect();
         routes.sort();
-        crate::cache::key_of(&(routes, cites.targets(), config.markdown.unsafe_html))
+        crate::fingerprint::key_of(&(routes, cites.targets(), config.markdown.unsafe_html))
     });
     let cached = |key: &dyn Fn() -> u64, make: &dyn Fn() -> Rendered| match cache {
         Some(c) => c.rendered.get_or(key(), || Arc::new(make())),
@@ -336,7 +336,7 @@ fn markdown_all(
                 let answers: Vec<&String> = p.faq.iter().map(|f| &f.a).collect();
                 // The body is a function of the file's text: its print stands for it when known.
                 let body = p.source_print.is_none().then_some(&p.body);
-                crate::cache::key_of(&(
+                crate::fingerprint::key_of(&(
                     registry,
                     &p.file,
                     p.source_print,
@@ -357,7 +357,7 @@ fn markdown_all(
         .par_iter_mut()
         .map(|s| {
             let file = s.file.as_deref().unwrap_or("content/_index.md");
-            let key = || crate::cache::key_of(&(registry, file, &s.body, s.body_line, "section"));
+            let key = || crate::fingerprint::key_of(&(registry, file, &s.body, s.body_line, "section"));
             let rendered = cached(&key, &|| crate::markdown::render(&s.body, s.body_line, file, opts));
             s.body = "".into();
             rendered

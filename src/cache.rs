@@ -7,7 +7,6 @@
 //! Holds no file system: plain maps behind mutexes, and the last loaded templates.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, PoisonError};
 
 use crate::content::Parsed;
@@ -67,7 +66,7 @@ impl<T: Clone> Store<T> {
     {
         let used = std::mem::take(&mut *self.current.lock().unwrap_or_else(PoisonError::into_inner));
         let old = std::mem::replace(&mut *self.previous.lock().unwrap_or_else(PoisonError::into_inner), used);
-        drop_later(old);
+        crate::dispose::later(old);
         self.end_build();
     }
 
@@ -179,52 +178,9 @@ impl BuildCache {
     }
 }
 
-/// Set once by a command whose process ends with its build (`loa build`, `loa check`).
-static ENDS_WITH_BUILD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Tells [`drop_later`] that the process ends after this build: the system takes back all of
-/// its memory at once then, so freeing a large site's structures piece by piece first is work
-/// no one needs (on 10,000 articles, 2–3% of the build's processor time, taken from the
-/// writing that runs alongside). What is left undropped holds memory only: no files, locks
-/// or threads.
-pub fn process_ends_with_build() {
-    ENDS_WITH_BUILD.store(true, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// Drops `value` on a thread of its own (a large site's structures take tens of milliseconds
-/// to free, which `loa serve` would otherwise add to every reload), or not at all when the
-/// process is about to end (see [`process_ends_with_build`]).
-pub fn drop_later<T: Send + 'static>(value: T) {
-    if ENDS_WITH_BUILD.load(std::sync::atomic::Ordering::Relaxed) {
-        std::mem::forget(value);
-        return;
-    }
-    // When no thread can be started, the closure (and the value with it) is dropped here.
-    let _ = std::thread::Builder::new().name("loa-drop".into()).spawn(move || drop(value));
-}
-
-/// Hash of any `Hash` value (for cache keys).
-pub fn key_of(value: &impl Hash) -> u64 {
-    let mut h = crate::render::fingerprint::hasher();
-    value.hash(&mut h);
-    h.finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_process_that_ends_with_its_build_does_not_free_piece_by_piece() {
-        // (The flag stays set for the rest of this test process: values given to
-        // `drop_later` by other tests are then left for the process's end, which is harmless.)
-        let kept = std::sync::Arc::new(());
-        process_ends_with_build();
-        drop_later(std::sync::Arc::clone(&kept));
-        // A drop on another thread would have happened well within this time.
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        assert_eq!(std::sync::Arc::strong_count(&kept), 2, "the value was dropped");
-    }
 
     #[test]
     fn reuses_only_the_last_builds_entries() {

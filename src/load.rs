@@ -13,6 +13,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::content::Source;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::names::{is_editor_temp, is_ignored, is_unpublished_hidden};
 
 /// `ELOOP`: too many levels of symbolic links.
 #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
@@ -227,7 +228,7 @@ fn stable_key(file: &str, meta: &std::fs::Metadata, now: u64) -> Option<u64> {
         if u64::try_from(newest).ok()? + 2 > now {
             return None;
         }
-        Some(crate::cache::key_of(&(
+        Some(crate::fingerprint::key_of(&(
             file,
             meta.len(),
             meta.dev(),
@@ -245,7 +246,7 @@ fn stable_key(file: &str, meta: &std::fs::Metadata, now: u64) -> Option<u64> {
 
 /// The source with its [`Source::print`] (only `loa serve` has a use for it).
 fn with_print(read: Result<Option<Source>, Diagnostic>) -> Result<Option<Source>, Diagnostic> {
-    read.map(|s| s.map(|s| Source { print: Some(crate::render::fingerprint::of_text(&s.text)), ..s }))
+    read.map(|s| s.map(|s| Source { print: Some(crate::fingerprint::of_text(&s.text)), ..s }))
 }
 
 /// Reads one Markdown file: `open`, `fstat` (unless `meta` is known), `read` until the end,
@@ -511,40 +512,12 @@ fn has_symlink_ancestor(base: &Path, path: &Path) -> bool {
     false
 }
 
-/// Names loa never reads in `content/`, `templates/` and `themes/`: hidden files, and editor
-/// swap, backup and lock files.
-pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || is_editor_temp(name)
-}
-
-/// Editor swap, backup, temp and lock files (vim, Emacs, JetBrains, VS Code, Kate): they exist
-/// while a file is being edited and are never part of the site, in any folder.
-pub fn is_editor_temp(name: &str) -> bool {
-    name.starts_with('#')
-        || name.starts_with(".#")
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bck")
-        || name.ends_with(".kate-swp")
-        || name.ends_with(".crswap")
-        || name.contains("___jb_")
-}
-
-/// Hidden names in `static/` that are never published, with a warning: version control folders
-/// and the Finder's folder settings. Every other hidden file or folder of `static/`
-/// (`.well-known/`, `.nojekyll`, `.htaccess`) is published like any static file.
-pub fn is_unpublished_hidden(name: &str) -> bool {
-    matches!(name, ".git" | ".svn" | ".hg" | ".DS_Store")
-}
-
 /// How a walk treats hidden names (`.x`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Hidden {
     /// Skipped (`content/`: Markdown and bundle assets).
     Skip,
-    /// Published (`static/`), but for [`is_unpublished_hidden`] names, skipped with a warning.
+    /// Published (`static/`), but for [`crate::names::is_unpublished_hidden`] names, skipped with a warning.
     Publish,
 }
 
@@ -602,20 +575,6 @@ mod tests {
         // Longer (written to since): the bytes the size covers.
         let mut f = Counted { rest: text.as_bytes(), piece: usize::MAX, reads: 0 };
         assert_eq!(read_sized(&mut f, 100).unwrap(), &text.as_bytes()[..100]);
-    }
-
-    #[test]
-    fn editor_temp_files_are_ignored() {
-        for n in [".x.md.swp", "x.md~", "x.md___jb_tmp___", ".#x.md", "#x.md#", ".DS_Store"] {
-            assert!(is_ignored(n), "{n}");
-        }
-        assert!(!is_ignored("x.md"));
-        for n in [".x.md.swp", "x.md~", "x.md___jb_tmp___", ".#x.md", "#x.md#", ".x.kate-swp"] {
-            assert!(is_editor_temp(n), "{n}");
-        }
-        for n in [".well-known", ".nojekyll", ".htaccess", "x.md"] {
-            assert!(!is_editor_temp(n) && !is_unpublished_hidden(n), "{n}");
-        }
     }
 
     #[test]

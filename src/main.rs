@@ -40,13 +40,13 @@ fn main() -> ExitCode {
         Command::Build(args) => {
             loa::allocator::no_huge_pages();
             loa::allocator::return_freed_memory_soon();
-            loa::cache::process_ends_with_build();
+            loa::dispose::process_ends_with_build();
             args.run()
         }
         Command::Check(args) => {
             loa::allocator::no_huge_pages();
             loa::allocator::return_freed_memory_soon();
-            loa::cache::process_ends_with_build();
+            loa::dispose::process_ends_with_build();
             args.run()
         }
         Command::New(args) => args.run(),

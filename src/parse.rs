@@ -6,14 +6,9 @@
 //! and the translation of serde_yaml errors into diagnostics. A page's front matter in the plain
 //! subset most pages use is read without serde_yaml (`quick`). Pure: no file system access.
 
-use std::fmt;
-
-use serde::Deserialize;
-use serde::de::{self, Visitor};
-
 use crate::content::{KeyLines, Matter, PageMatter, Parsed, SectionMatter};
+
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
-use crate::vi::dates::DateTime;
 
 mod quick;
 
@@ -390,7 +385,7 @@ fn dangerous_urls(
     }
     let lines: Vec<&str> = yaml.lines().collect();
     let mut diags = Diagnostics::new();
-    for (key, url) in urls.into_iter().filter(|(_, u)| crate::markdown::is_dangerous_url(u)) {
+    for (key, url) in urls.into_iter().filter(|(_, u)| crate::url::is_dangerous(u)) {
         let mut at = key_lines.locate(file, &key);
         let line = at.line.checked_sub(offset + 1).and_then(|i| lines.get(i));
         if let Some(col) = line.and_then(|l| l.find(url.trim())) {
@@ -549,44 +544,6 @@ fn translate_yaml_message(m: &str) -> String {
         return format!("{at}{rest}");
     }
     format!("lỗi cú pháp YAML: {m}")
-}
-
-/// Text that accepts YAML strings and integers (`title: 2022` is the text "2022") but not
-/// floats, booleans, lists or maps, which are almost always a typo.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Text(pub String);
-
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Text;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string (đặt trong dấu ngoặc kép nếu cần)")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A date or date-time in front matter, checked while parsing so the error points at the value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Date(pub DateTime);
-
-impl<'de> Deserialize<'de> for Date {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Text::deserialize(d)?;
-        crate::vi::dates::parse(&s.0).map(Date).map_err(de::Error::custom)
-    }
 }
 
 /// Keys accepted in a page's front matter (for did-you-mean hints).

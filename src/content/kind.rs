@@ -57,12 +57,12 @@ impl Kind {
 #[serde(deny_unknown_fields)]
 pub struct CampaignMatter {
     /// First day of the campaign.
-    pub starts: crate::parse::Date,
+    pub starts: super::Date,
     /// Last day of the campaign (inclusive).
-    pub ends: crate::parse::Date,
+    pub ends: super::Date,
     /// What the campaign wants to achieve.
     #[serde(default)]
-    pub goal: Option<crate::parse::Text>,
+    pub goal: Option<super::Text>,
     /// The message for each audience, keyed by audience id.
     #[serde(default)]
     pub audiences: super::OrderedMap<AudienceMessage>,
@@ -160,11 +160,11 @@ pub struct Relation {
 #[serde(deny_unknown_fields)]
 pub struct DocumentMatter {
     /// Document number (`49-KL/TW`).
-    pub code: crate::parse::Text,
+    pub code: super::Text,
     /// Official title.
-    pub title: Option<crate::parse::Text>,
+    pub title: Option<super::Text>,
     /// Date of issue.
-    pub issued: Option<crate::parse::Date>,
+    pub issued: Option<super::Date>,
     /// Issuing body.
     pub issuer: Option<String>,
     /// Signer.

@@ -5,6 +5,7 @@
 //! data and pure helpers only: no file system, no Tera, no pulldown-cmark.
 
 pub mod kind;
+mod values;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -15,8 +16,8 @@ use serde::de::{MapAccess, Visitor};
 pub use kind::{Campaign, CampaignStatus, Explains, Kind, KindMeta, PolicyDocument, Relation};
 
 use crate::diagnostics::Location;
-use crate::parse::{Date, Text};
 use crate::vi::dates::DateTime;
+pub use values::{Date, Text};
 
 /// Index of a page in `Site::pages`.
 pub type DocId = usize;
@@ -432,4 +433,9 @@ impl Site {
                 .then_with(|| pa.file.cmp(&pb.file))
         });
     }
+}
+
+/// Output file of a URL path: `/a/b/` → `a/b/index.html`.
+pub fn output_file(path: &str) -> String {
+    format!("{}index.html", path.trim_start_matches('/'))
 }

@@ -75,7 +75,7 @@ impl Rendered {
     /// `render::fingerprint::of_text(&self.html)`, computed once: a rendered body is kept from
     /// one `loa serve` rebuild to the next, and so is this.
     pub fn html_print(&self) -> u64 {
-        *self.html_print.0.get_or_init(|| crate::render::fingerprint::of_text(&self.html))
+        *self.html_print.0.get_or_init(|| crate::fingerprint::of_text(&self.html))
     }
 }
 
@@ -676,20 +676,7 @@ fn code_block(code: &str, lang: &str, cache: &highlight::HighlightCache) -> Stri
     }
 }
 
-/// True for URL schemes that run code in the browser (`javascript:`, `vbscript:`,
-/// `data:text/html`), whatever their case, leading spaces or embedded control characters.
-pub fn is_dangerous_url(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(32)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    cleaned.starts_with("javascript:")
-        || cleaned.starts_with("vbscript:")
-        || cleaned.starts_with("data:text/html")
-        || cleaned.starts_with("data:image/svg")
-}
+pub use crate::url::is_dangerous as is_dangerous_url;
 
 /// A link relative to the page (`anh.jpg`, `./a/b.pdf`): no scheme, not absolute, not an anchor.
 fn is_relative(url: &str) -> bool {

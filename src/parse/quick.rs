@@ -15,7 +15,8 @@
 //! 100,000 instructions per page on such front matter, a twentieth of a page's whole build.
 
 use crate::content::PageMatter;
-use crate::parse::{Date, MAX_FRONT_MATTER, Text};
+use crate::content::{Date, Text};
+use crate::parse::MAX_FRONT_MATTER;
 
 /// The page's front matter if it is in the subset.
 pub fn page_matter(yaml: &str) -> Option<PageMatter> {

@@ -275,7 +275,7 @@ pub struct PageCard {
 pub struct PageView<'a> {
     /// Everything a listing shows (title, url, dates, summary, terms, audiences, image); its
     /// fingerprint is the card's.
-    pub card: crate::render::fingerprint::Derived<'a, &'a PageCard>,
+    pub card: crate::fingerprint::Derived<'a, &'a PageCard>,
     /// The body as HTML. Output it with `| safe`.
     pub content: &'a str,
     /// Headings of level 2 and deeper, in order.
@@ -308,7 +308,7 @@ pub struct PageView<'a> {
     pub glossary: &'a [crate::content::GlossaryItem],
     /// schema.org JSON-LD for the page (`NewsArticle` for articles), safe in a `<script>`:
     /// made from the card alone, and only when the page is rendered.
-    pub jsonld: crate::render::fingerprint::Derived<'a, Option<String>>,
+    pub jsonld: crate::fingerprint::Derived<'a, Option<String>>,
     /// Share links that need no third-party script.
     pub share: ShareView,
 }
@@ -385,7 +385,7 @@ impl Serialize for PageView<'_> {
             share,
         } = self;
         let mut st = s.serialize_struct("PageView", PageCard::FIELDS + 17)?;
-        if crate::render::fingerprint::active() {
+        if crate::fingerprint::active() {
             // The card's fingerprint stands for it.
             st.serialize_field("card", card)?;
         } else {
@@ -598,7 +598,7 @@ pub struct SearchView<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fingerprint::{self, Derived};
+    use crate::fingerprint::{self, Derived};
 
     fn card(title: &str) -> PageCard {
         PageCard {

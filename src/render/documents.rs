@@ -7,7 +7,7 @@ use super::context::{
     ClauseView, DocRefView, DocumentView, ExplainerView, FaqView, GlossaryEntryView, LinkView, QuotedClause,
 };
 use super::{Env, Rendered1, render_template};
-use crate::assemble::output_file;
+use crate::content::output_file;
 use crate::markdown::cite::Mention;
 
 /// URL folder of the site glossary.

@@ -9,8 +9,8 @@ use super::context::{
 };
 use super::feeds::{self, FeedInfo, SitemapEntry};
 use super::{Bytes, Ctx, Env, Rendered1, pager_path, paginator, render_ctx, render_template};
-use crate::assemble::output_file;
 use crate::content::CampaignStatus;
+use crate::content::output_file;
 use crate::diagnostics::{Diagnostic, Location};
 
 /// Items per page of term and audience lists.
@@ -154,7 +154,7 @@ pub fn render_audience(env: &Env<'_>, a: usize, n: usize) -> Rendered1 {
 /// A call-to-action URL: `@/` source paths resolved, unsafe schemes neutralised.
 fn cta_url(env: &Env<'_>, page: usize, url: &str) -> Result<String, Diagnostic> {
     let p = &env.site.pages[page];
-    if crate::markdown::is_dangerous_url(url) {
+    if crate::url::is_dangerous(url) {
         return Ok("#".to_string());
     }
     let Some(target) = url.strip_prefix("@/") else { return Ok(url.to_string()) };

@@ -13,7 +13,6 @@
 pub mod context;
 pub mod documents;
 pub mod feeds;
-pub mod fingerprint;
 pub mod listing;
 pub mod templates;
 
@@ -23,10 +22,11 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use tera::Context;
 
-use crate::assemble::output_file;
 use crate::config::Config;
+use crate::content::output_file;
 use crate::content::{Document, Kind, Section, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::fingerprint;
 use crate::markdown::cite::Citations;
 use crate::markdown::{LinkTargets, Rendered, escape};
 use context::{
@@ -443,7 +443,7 @@ pub fn render_site(
     // Freeing every card and its template value took ~80 ms of a 10,000-article build
     // (`drop_in_place<Env>`, 2% of its samples): done on a thread of its own, off the way.
     let Env { cards, card_values, backlinks, lists, .. } = env;
-    crate::cache::drop_later((cards, card_values, backlinks, lists));
+    crate::dispose::later((cards, card_values, backlinks, lists));
     for (path, bytes) in extra {
         if let Some(d) = deliver(path, Bytes::new(bytes)) {
             diags.push(d);

@@ -66,7 +66,7 @@ impl Templates {
                     }
                 };
                 let name_os = entry.file_name().to_string_lossy();
-                if !entry.file_type().is_file() || crate::load::is_ignored(&name_os) {
+                if !entry.file_type().is_file() || crate::names::is_ignored(&name_os) {
                     continue;
                 }
                 let Ok(rel) = entry.path().strip_prefix(&abs) else {
@@ -97,7 +97,7 @@ impl Templates {
             sources.iter().map(|(n, (f, _))| (n.clone(), f.clone())).collect();
         let env: Vec<(&String, Option<String>)> =
             config.security.getenv.iter().map(|n| (n, std::env::var(n).ok())).collect();
-        let fingerprint = super::fingerprint::of(&(&sources, env));
+        let fingerprint = crate::fingerprint::of(&(&sources, env));
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
         tera.register_filter("vi_date", vi_date);

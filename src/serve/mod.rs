@@ -494,7 +494,7 @@ impl Loop {
         let spawned = std::thread::Builder::new().name("loa-index".into()).spawn(move || {
             let cancelled = || counter.load(Ordering::SeqCst) != serial;
             // Hashing the documents takes a few milliseconds: here, not before the reload.
-            let print = *fingerprint.get_or_init(|| crate::render::fingerprint::of(&*docs));
+            let print = *fingerprint.get_or_init(|| crate::fingerprint::of(&*docs));
             if indexed == Some(print) {
                 done.store(true, Ordering::SeqCst);
                 shared.indexing.fetch_sub(1, Ordering::SeqCst);
@@ -520,7 +520,7 @@ impl Loop {
         }
         // The last job's documents are freed off the way of the reload.
         if let Some(old) = self.index.replace(job) {
-            crate::cache::drop_later(old);
+            crate::dispose::later(old);
         }
     }
 }

@@ -368,7 +368,7 @@ fn is_limit(e: &notify::Error) -> bool {
 /// True for editor temp, swap, backup and lock names (vim, Emacs, JetBrains, VS Code, Kate)
 /// and hidden files: saving them never changes the site.
 pub fn is_temp_name(name: &str) -> bool {
-    crate::load::is_ignored(name) || is_temp_name_extra(name)
+    crate::names::is_ignored(name) || is_temp_name_extra(name)
 }
 
 /// Temp names beyond `load::is_editor_temp` that only the watcher meets.
@@ -411,8 +411,8 @@ pub fn is_watched(root: &Path, path: &Path) -> bool {
     };
     names.iter().enumerate().all(|(i, n)| {
         if in_static(i) {
-            !crate::load::is_editor_temp(n)
-                && !crate::load::is_unpublished_hidden(n)
+            !crate::names::is_editor_temp(n)
+                && !crate::names::is_unpublished_hidden(n)
                 && !is_temp_name_extra(n)
         } else {
             !is_temp_name(n)

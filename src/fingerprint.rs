@@ -28,6 +28,13 @@ pub fn keyed(seed: u64) -> KeyHasher {
     h
 }
 
+/// Hash of any `Hash` value (for cache keys).
+pub fn key_of(value: &impl std::hash::Hash) -> u64 {
+    let mut h = hasher();
+    value.hash(&mut h);
+    h.finish()
+}
+
 /// Fingerprint of anything serializable.
 pub fn of<T: Serialize + ?Sized>(value: &T) -> u64 {
     of_with(value, None)
