@@ -26,6 +26,7 @@ pub mod fingerprint;
 pub mod load;
 pub mod markdown;
 pub mod names;
+pub mod output;
 pub mod parse;
 pub mod render;
 pub mod scaffold;

@@ -16,8 +16,6 @@ pub mod feeds;
 pub mod listing;
 pub mod templates;
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use rayon::prelude::*;
 use tera::Context;
@@ -35,44 +33,7 @@ use context::{
 };
 use templates::{Templates, tera_error};
 
-/// Everything a build produces, before it is written.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct BuildOutput {
-    /// Output path (`bai-viet/x/index.html`) → bytes.
-    pub files: BTreeMap<String, Bytes>,
-    /// Output path → file to copy as is (static files, bundle assets).
-    pub copies: BTreeMap<String, PathBuf>,
-}
-
-/// The bytes of one output file, shared (not copied) between the sink and `loa serve`'s cache
-/// of rendered outputs.
-pub type Bytes = std::sync::Arc<Vec<u8>>;
-
-/// Where rendered files go as soon as they are rendered: the staging folder of `loa build`
-/// (`write::Staging`), or memory for `check` and `serve` (`MemorySink`).
-pub trait Sink: Sync {
-    /// Stores one output file (`bai-viet/x/index.html`). An error is an I/O problem of the
-    /// sink (disk full…), reported as is.
-    fn put(&self, path: &str, bytes: Bytes) -> Result<(), String>;
-}
-
-/// Keeps every output file in memory.
-#[derive(Debug, Default)]
-pub struct MemorySink(std::sync::Mutex<BTreeMap<String, Bytes>>);
-
-impl MemorySink {
-    /// The files stored.
-    pub fn into_files(self) -> BTreeMap<String, Bytes> {
-        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-impl Sink for MemorySink {
-    fn put(&self, path: &str, bytes: Bytes) -> Result<(), String> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path.to_string(), bytes);
-        Ok(())
-    }
-}
+pub use crate::output::{BuildOutput, Bytes, MemorySink, Sink};
 
 /// The bodies rendered by the Markdown stage, indexed like `Site::pages` and `Site::sections`.
 pub struct Bodies<'a> {

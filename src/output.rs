@@ -1,0 +1,48 @@
+//! Where a build's output files go: the `Sink` every stage that makes files writes to, and the
+//! values that describe a whole output. At the bottom of the tree: the stages that make files
+//! (render, the search index) and the ones that store them (write's staging folder, memory for
+//! `check` and `serve`) both depend on it, and it depends on nothing. Whether bytes land on
+//! disk or in memory is the caller's choice of sink.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Everything a build produces, before it is written.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct BuildOutput {
+    /// Output path (`bai-viet/x/index.html`) → bytes.
+    pub files: BTreeMap<String, Bytes>,
+    /// Output path → file to copy as is (static files, bundle assets).
+    pub copies: BTreeMap<String, PathBuf>,
+}
+
+/// The bytes of one output file, shared (not copied) between the sink and `loa serve`'s cache
+/// of rendered outputs.
+pub type Bytes = std::sync::Arc<Vec<u8>>;
+
+/// Where rendered files go as soon as they are rendered: the staging folder of `loa build`
+/// (`write::Staging`), or memory for `check` and `serve` (`MemorySink`).
+pub trait Sink: Sync {
+    /// Stores one output file (`bai-viet/x/index.html`). An error is an I/O problem of the
+    /// sink (disk full…), reported as is.
+    fn put(&self, path: &str, bytes: Bytes) -> Result<(), String>;
+}
+
+/// Keeps every output file in memory.
+#[derive(Debug, Default)]
+pub struct MemorySink(std::sync::Mutex<BTreeMap<String, Bytes>>);
+
+impl MemorySink {
+    /// The files stored.
+    pub fn into_files(self) -> BTreeMap<String, Bytes> {
+        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: Bytes) -> Result<(), String> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path.to_string(), bytes);
+        Ok(())
+    }
+}
+
