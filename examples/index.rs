@@ -20,7 +20,8 @@ fn main() {
     let runs: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(5);
     let config = Config::load(std::path::Path::new(root), &Overrides::default()).unwrap_or_else(|e| fail(&e));
     let opts = BuildOptions { defer_search: true, ..BuildOptions::default() };
-    let built = build(&config, opts).unwrap_or_else(|e| fail(&e));
+    let built = build(&config, opts, &loa::output::MemorySink::default(), &loa::memo::Memo::off())
+        .unwrap_or_else(|e| fail(&e));
     let Some(docs) = built.search else {
         eprintln!("index: the build gave no search documents");
         std::process::exit(1);

@@ -1,13 +1,13 @@
-//! Times `loa serve`'s cached rebuild stage by stage: builds SITE once, then appends a sentence
-//! to FILE (a path under SITE) and rebuilds with the cache, EDITS times.
+//! Times `loa serve`'s rebuild stage by stage: builds SITE once, then appends a sentence to FILE
+//! (a path under SITE) and rebuilds with the memo on (reusing the last build), EDITS times.
 //!
 //! `cargo run --release --example rebuild -- SITE content/articles/x.md [EDITS]`
 
 use std::io::Write;
 
-use loa::build::{BuildOptions, build_cached};
-use loa::cache::BuildCache;
+use loa::build::{BuildOptions, Built, build};
 use loa::config::{Config, Overrides};
+use loa::memo::{KnownChanges, Memo};
 
 /// The allocator of the `loa` binary, so that the figures are those of `loa serve`.
 #[global_allocator]
@@ -22,11 +22,15 @@ fn main() {
     let edits: usize = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(5);
     let root = std::path::Path::new(root);
     let config = Config::load(root, &Overrides::default()).unwrap_or_else(|e| fail(&e));
-    let cache = BuildCache::default();
     // As `loa serve` rebuilds once a site is served: the search index is left for later.
     let opts = BuildOptions { defer_search: true, ..BuildOptions::default() };
+    let memo = Memo::on();
+    let rebuild = |memo: &Memo| -> Built {
+        let sink = loa::output::MemorySink::default();
+        build(&config, opts, &sink, memo).unwrap_or_else(|e| fail(&e))
+    };
     let t = std::time::Instant::now();
-    build_cached(&config, opts, &cache).unwrap_or_else(|e| fail(&e));
+    rebuild(&memo);
     println!("first build: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
     for k in 0..edits {
         let appended = std::fs::OpenOptions::new()
@@ -39,17 +43,17 @@ fn main() {
         }
         // As `loa serve`'s watcher does: the load is told which file changed.
         let modified = vec![root.canonicalize().unwrap_or_else(|_| root.to_path_buf()).join(file)];
-        cache.expect_changes(loa::cache::KnownChanges { modified, added_or_removed: false });
+        memo.expect_changes(KnownChanges { modified, added_or_removed: false });
         let t = std::time::Instant::now();
-        let built = build_cached(&config, opts, &cache).unwrap_or_else(|e| fail(&e));
+        let built = rebuild(&memo);
         let total = t.elapsed().as_secs_f64() * 1000.0;
         let stages: Vec<String> =
             built.timings.iter().map(|(s, d)| format!("{s} {:.0}", d.as_secs_f64() * 1000.0)).collect();
         println!(
             "rebuild {k}: {total:.0} ms ({}); outputs reused {} of {}",
             stages.join(", "),
-            cache.outputs.reused(),
-            cache.outputs.len()
+            memo.stores().map_or(0, |s| s.outputs.reused()),
+            memo.stores().map_or(0, |s| s.outputs.len())
         );
     }
 }

@@ -109,7 +109,7 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
         if publish.is_some_and(|t| t > opts.now) || expire.is_some_and(|t| t <= opts.now) {
             continue;
         }
-        included.push((rel, p.file, m, p.key_lines, (p.body, p.body_line, p.source_print)));
+        included.push((rel, p.file, m, p.key_lines, (p.body, p.body_line)));
     }
     // Each page on its own (in parallel), then gathered in file order.
     let assembled: Vec<_> = included
@@ -400,7 +400,7 @@ fn page(
     file: String,
     m: PageMatter,
     key_lines: KeyLines,
-    (body, body_line, source_print): (crate::content::Shared, usize, Option<u64>),
+    (body, body_line): (crate::content::Shared, usize),
 ) -> Result<(Document, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let is_bundle = rel == "index.md" || rel.ends_with("/index.md");
@@ -561,7 +561,6 @@ fn page(
             extra: m.extra,
             body,
             body_line,
-            source_print,
             bundle_dir: is_bundle.then(|| format!("content/{}", parent_dir(rel))),
             key_lines,
             file,

@@ -24,15 +24,14 @@ use std::time::Duration;
 
 use regex::Regex;
 
-use crate::assemble::{AssembleOptions, assemble};
 use crate::config::{Config, ToneStyle};
 use crate::content::{Kind, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::render::BuildOutput;
+use crate::load::Loaded;
 use crate::vi::dates::DateTime;
 
 /// What to check.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CheckOptions {
     /// Include draft pages.
     pub drafts: bool,
@@ -46,14 +45,11 @@ pub struct CheckOptions {
     pub external_timeout: Duration,
 }
 
-/// Runs every content check. `output` is the build's output when the build succeeded.
-pub fn check_content(config: &Config, output: Option<&BuildOutput>, opts: &CheckOptions) -> Diagnostics {
+/// The checks of the templates, the copied files and every source file: run by the build
+/// after the load, with `--check`'s options.
+pub fn sources(config: &Config, loaded: &Loaded, opts: &CheckOptions) -> Diagnostics {
     let mut diags = Diagnostics::new();
     diags.extend(check_templates(config));
-    let Ok(loaded) = crate::load::load_site(config) else {
-        // The build reported why; the checks need the files.
-        return diags;
-    };
     for a in loaded.static_files.iter().chain(&loaded.content_assets) {
         if let Some(d) = check_active_content(config, &a.from) {
             diags.push(d);
@@ -69,21 +65,22 @@ pub fn check_content(config: &Config, output: Option<&BuildOutput>, opts: &Check
         let body_start = crate::parse::split_front_matter(&s.text, &s.file).map_or(1, |sp| sp.body_line);
         diags.extend(check_body(&s.text, body_start, &s.file, opts.strict));
     }
-    let parsed: Vec<_> = loaded
-        .sources
-        .iter()
-        .filter_map(|s| {
-            let is_section = s.rel == "_index.md" || s.rel.ends_with("/_index.md");
-            crate::parse::parse_file(&s.text, &s.file, is_section).ok()
-        })
-        .collect();
-    if let Ok(site) = assemble(config, parsed, AssembleOptions { drafts: opts.drafts, now: opts.now }) {
-        diags.extend(check_pages(config, &site, output));
-        if opts.external {
-            diags.extend(check_external(&site, opts.external_timeout));
-        }
+    diags
+}
+
+/// The checks of the assembled site (titles, summaries, images, external links): run by the
+/// build after assembling it, while the pages still have their Markdown. `copies` are the
+/// files the build copies, by output path (where an image must be).
+pub fn site(
+    config: &Config,
+    site: &Site,
+    copies: &BTreeMap<String, std::path::PathBuf>,
+    opts: &CheckOptions,
+) -> Diagnostics {
+    let mut diags = check_pages(config, site, copies);
+    if opts.external {
+        diags.extend(check_external(site, opts.external_timeout));
     }
-    diags.sort();
     diags
 }
 
@@ -393,7 +390,7 @@ pub fn invisible_controls(s: &str) -> Vec<char> {
 }
 
 /// Site-wide checks: duplicate titles, summaries of articles, images, invisible controls.
-fn check_pages(config: &Config, site: &Site, output: Option<&BuildOutput>) -> Diagnostics {
+fn check_pages(config: &Config, site: &Site, copies: &BTreeMap<String, std::path::PathBuf>) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let mut titles: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for p in &site.pages {
@@ -431,7 +428,8 @@ fn check_pages(config: &Config, site: &Site, output: Option<&BuildOutput>) -> Di
                 .with_hint("thêm `summary:` vào phần khai báo, hoặc viết đoạn mở đầu"),
             );
         }
-        if let Some(out) = output {
+        {
+            let out = copies;
             let body_line = p.body_line;
             for (i, l) in prose_lines(&p.body, body_line) {
                 for c in IMAGE.captures_iter(l) {
@@ -491,7 +489,7 @@ fn missing_image(
     config: &Config,
     page_path: &str,
     src: &str,
-    out: &BuildOutput,
+    copies: &BTreeMap<String, std::path::PathBuf>,
     at: Location,
 ) -> Option<Diagnostic> {
     let src = src.split(['?', '#']).next().unwrap_or("");
@@ -511,7 +509,7 @@ fn missing_image(
         None => format!("{}{}", page_path.trim_start_matches('/'), src.trim_start_matches("./")),
     };
     let key = percent_decode(&normalize_path(&path));
-    let found = out.files.contains_key(&key) || out.copies.contains_key(&key);
+    let found = copies.contains_key(&key);
     (!found).then(|| {
         Diagnostic::error("missing-image", at, format!("ảnh `{src}` không tồn tại (trang sẽ có ảnh hỏng)"))
             .with_hint("đặt ảnh cạnh bài (thư mục của bài, index.md) hoặc trong static/, rồi sửa đường dẫn")

@@ -44,57 +44,36 @@ pub fn of<T: Serialize + ?Sized>(value: &T) -> u64 {
 /// their bytes again.
 pub fn of_with<T: Serialize + ?Sized>(value: &T, known: Option<&Prehashed>) -> u64 {
     let mut h = Fingerprint { hasher: hasher(), known };
-    let _active = Active::enter();
     // The serializer never fails (`Error` is only a formality of the trait).
     let _ = value.serialize(&mut h);
     h.hasher.finish()
 }
 
-thread_local! {
-    /// True while this thread computes a fingerprint (see [`Derived`]).
-    static ACTIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// True while this thread computes a fingerprint: a view's `Serialize` may then write a
-/// [`Derived`] in place of what it stands for.
-pub fn active() -> bool {
-    ACTIVE.with(std::cell::Cell::get)
-}
-
-/// Marks this thread as fingerprinting until dropped (restoring what it was, so nesting and
-/// unwinding are fine).
-struct Active(bool);
-
-impl Active {
-    fn enter() -> Active {
-        Active(ACTIVE.with(|a| a.replace(true)))
-    }
-}
-
-impl Drop for Active {
-    fn drop(&mut self) {
-        ACTIVE.with(|a| a.set(self.0));
-    }
-}
-
 /// A view field whose fingerprint is given instead of computed from its value, for a value
-/// that is a function of inputs whose fingerprint is already known: a page's card (every
-/// build with a memo fingerprints all cards anyway) and what is made from it alone, such as
-/// the page's JSON-LD. `make` runs only when the output is rendered, so an unchanged page
-/// costs neither the making nor the hashing of it.
+/// that is a function of inputs whose fingerprint is known elsewhere: a page's card (the
+/// build fingerprints every card when it reuses outputs) and what is made from it alone, such
+/// as the page's JSON-LD. `make` runs only when the value is needed, so an output that is not
+/// made again costs neither the making nor the hashing of it.
 ///
-/// Contract: `key` must change whenever `make()` would give something else. Serialized for a
-/// fingerprint, it is a struct with one field (so it can also be `#[serde(flatten)]`ed).
+/// Contract: `key` and the other inputs of the output must change whenever `make()` would give
+/// something else. A fingerprint (a serializer that is not human-readable) sees a struct with
+/// one field, the key; any other serializer sees the value (so it can also be
+/// `#[serde(flatten)]`ed).
 pub struct Derived<'a, T> {
-    /// The fingerprint of everything `make` reads.
+    /// What the value is a function of.
     pub key: u64,
-    /// Makes the value.
-    pub make: &'a (dyn Fn() -> T + Sync + 'a),
+    make: Box<dyn Fn() -> T + 'a>,
 }
 
-impl<T> Clone for Derived<'_, T> {
-    fn clone(&self) -> Self {
-        Derived { key: self.key, make: self.make }
+impl<'a, T> Derived<'a, T> {
+    /// A value made by `make`, standing for `key` in a fingerprint.
+    pub fn new(key: u64, make: impl Fn() -> T + 'a) -> Derived<'a, T> {
+        Derived { key, make: Box::new(make) }
+    }
+
+    /// The value.
+    pub fn value(&self) -> T {
+        (self.make)()
     }
 }
 
@@ -107,12 +86,12 @@ impl<T> std::fmt::Debug for Derived<'_, T> {
 impl<T: Serialize> Serialize for Derived<'_, T> {
     fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use ser::SerializeStruct;
-        if active() {
+        if s.is_human_readable() {
+            (self.make)().serialize(s)
+        } else {
             let mut st = s.serialize_struct("Derived", 1)?;
             st.serialize_field("derived", &self.key)?;
             st.end()
-        } else {
-            (self.make)().serialize(s)
         }
     }
 }
@@ -234,6 +213,11 @@ impl<H: Hasher> ser::Serializer for &mut Fingerprint<'_, H> {
     type SerializeMap = Self;
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
+
+    /// Not human-readable: a [`Derived`] writes its key, not its value.
+    fn is_human_readable(&self) -> bool {
+        false
+    }
 
     fn serialize_bool(self, v: bool) -> R {
         self.tag(BOOL);
@@ -520,7 +504,7 @@ mod tests {
             made.fetch_add(1, Ordering::SeqCst);
             "JSON-LD".to_string()
         };
-        let view = |key| ("Tiêu đề", Derived { key, make: &make });
+        let view = |key| ("Tiêu đề", Derived::new(key, make));
         assert_eq!(of(&view(1)), of(&view(1)));
         assert_ne!(of(&view(1)), of(&view(2)), "the key is the fingerprint");
         assert_eq!(made.load(Ordering::SeqCst), 0, "never made for a fingerprint");

@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::Config;
@@ -50,62 +49,89 @@ pub struct Loaded {
     pub linked_sources: bool,
 }
 
-/// Walks and reads the site. Errors are collected for every file before failing.
-pub fn load_site(config: &Config) -> Result<Loaded, Diagnostics> {
-    load_site_cached(config, None)
+/// A Markdown file the walk found, not read yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownFile {
+    /// Path relative to `content/` (`bai-viet/x.md`), `/`-separated, NFC.
+    pub rel: String,
+    /// Where to read it.
+    pub path: PathBuf,
 }
 
-/// [`load_site`], taking the text of a Markdown file from `cache` (`loa serve`) when the file's
-/// size, times and inode are those it had when the last build read it (see [`stable_key`]).
-pub fn load_site_cached(
-    config: &Config,
-    cache: Option<&crate::cache::Store<Option<Source>>>,
-) -> Result<Loaded, Diagnostics> {
-    let mut diags = Diagnostics::new();
+impl MarkdownFile {
+    /// Path relative to the site root, for messages (`content/bai-viet/x.md`).
+    pub fn file(&self) -> String {
+        format!("content/{}", self.rel)
+    }
+}
+
+/// What the walk found: the Markdown files to read and the files to copy.
+#[derive(Debug, Default, Clone)]
+pub struct Found {
+    /// Markdown files under `content/`, in walk order.
+    pub markdown: Vec<MarkdownFile>,
+    /// Other files under `content/` (bundle assets).
+    pub content_assets: Vec<Asset>,
+    /// Files of the theme's `static/` then the site's `static/` (the site wins on equal paths).
+    pub static_files: Vec<Asset>,
+    /// Problems met on the way (refused symlinks, loops, unreadable entries, special files).
+    pub diagnostics: Diagnostics,
+    /// Some Markdown file is reached through a symbolic link (see [`Loaded::linked_sources`]).
+    pub linked_sources: bool,
+}
+
+/// Walks `content/` and the static folders. Reads no file.
+pub fn scan(config: &Config) -> Found {
+    let mut found = Found::default();
     let root = canonical(&config.root);
     let content = config.root.join("content");
-    let mut md = Vec::new();
-    let mut linked_sources = false;
-    let mut content_assets = Vec::new();
     if content.is_dir() {
-        walk(&root, &content, Hidden::Skip, &mut diags, |rel, path, linked| {
+        let Found { markdown, content_assets, diagnostics, linked_sources, .. } = &mut found;
+        walk(&root, &content, Hidden::Skip, diagnostics, |rel, path, linked| {
             if rel.ends_with(".md") {
-                linked_sources |= linked;
-                md.push((rel, path));
+                *linked_sources |= linked;
+                markdown.push(MarkdownFile { rel, path });
             } else {
                 content_assets.push(Asset { from: path, rel });
             }
         });
     } else {
-        diags.push(
+        found.diagnostics.push(
             Diagnostic::warning("content", Location::file("content"), "không có thư mục content/")
                 .with_hint("tạo content/_index.md cho trang chủ"),
         );
     }
-    let mut static_files = Vec::new();
     let mut static_dirs = Vec::new();
     if let Some(theme) = config.theme_dir() {
         static_dirs.push(theme.join("static"));
     }
     static_dirs.push(config.root.join("static"));
     for dir in static_dirs.iter().filter(|d| d.is_dir()) {
-        walk(&root, dir, Hidden::Publish, &mut diags, |rel, path, _| {
+        let Found { static_files, diagnostics, .. } = &mut found;
+        walk(&root, dir, Hidden::Publish, diagnostics, |rel, path, _| {
             static_files.retain(|a: &Asset| a.rel != rel);
             static_files.push(Asset { from: path, rel });
         });
     }
-    let now = now_secs();
-    let results: Vec<Result<Option<Source>, Diagnostic>> = md
-        .into_par_iter()
-        .map(|(rel, path)| read_source_cached(rel, &path, cache.map(|c| (c, now))))
-        .collect();
-    let mut sources = Vec::new();
-    for r in results {
+    found
+}
+
+/// The load's result from the walk and the reading of each of its Markdown files (in the
+/// walk's order): sources sorted by path, every problem of every file, or the errors.
+pub fn collect(found: Found, read: Vec<Result<Option<Source>, Diagnostic>>) -> Result<Loaded, Diagnostics> {
+    let Found {
+        content_assets: mut assets,
+        static_files: mut statics,
+        diagnostics: mut diags,
+        linked_sources,
+        ..
+    } = found;
+    let mut sources = Vec::with_capacity(read.len());
+    for r in read {
         match r {
             Ok(Some(s)) => sources.push(s),
             Ok(None) => {}
-            Err(d) if d.is_error() => diags.push(d),
-            Err(w) => diags.push(w),
+            Err(d) => diags.push(d),
         }
     }
     sources.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -126,101 +152,29 @@ pub fn load_site_cached(
     if diags.has_errors() {
         return Err(diags);
     }
-    content_assets.sort();
-    static_files.sort();
-    Ok(Loaded { sources, content_assets, static_files, warnings: diags, linked_sources })
+    assets.sort();
+    statics.sort();
+    Ok(Loaded { sources, content_assets: assets, static_files: statics, warnings: diags, linked_sources })
 }
 
-/// [`load_site_cached`] with the whole build cache (`loa serve`): when the cache was told
-/// which files changed since the last load ([`BuildCache::expect_changes`]) and none was
-/// added or removed, the last load's result is reused with only the changed Markdown files
-/// read again; anything it cannot account for (a change outside the site, a file it did not
-/// list, one that now fails to read) means a full load.
-///
-/// [`BuildCache::expect_changes`]: crate::cache::BuildCache::expect_changes
-pub fn load_site_with(config: &Config, cache: &crate::cache::BuildCache) -> Result<Loaded, Diagnostics> {
-    let changed = take(&cache.changed);
-    let last = take(&cache.last_load);
-    let quick = match (changed, last) {
-        (Some(c), Some(last)) if !c.added_or_removed && !c.modified.is_empty() => {
-            reload_changed(config, last, &c.modified, &cache.sources)
-        }
-        _ => None,
-    };
-    let loaded = match quick {
-        Some(l) => Ok(l),
-        None => load_site_cached(config, Some(&cache.sources)),
-    };
-    if let Ok(l) = &loaded {
-        *cache.last_load.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(l.clone());
-    }
-    loaded
+/// The Markdown file at `path` (absolute, under the site root `root`), if it is one.
+pub fn markdown_file(root: &Path, path: &Path) -> Option<MarkdownFile> {
+    let rel = crate::vi::nfc(&slash_path(path.strip_prefix(root).ok()?));
+    let md = rel.strip_prefix("content/").filter(|r| r.ends_with(".md"))?;
+    Some(MarkdownFile { rel: md.to_string(), path: path.to_path_buf() })
 }
 
-/// Seconds since the Unix epoch (0 if the clock is before it).
-fn now_secs() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+/// The metadata of a Markdown file, or the error naming it.
+pub fn metadata(file: &MarkdownFile) -> Result<std::fs::Metadata, Diagnostic> {
+    std::fs::metadata(&file.path).map_err(|e| io_error(&file.file(), &e))
 }
 
-fn take<T: Default>(m: &std::sync::Mutex<T>) -> T {
-    std::mem::take(&mut *m.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
-}
-
-/// The last load with the `modified` Markdown files read again (see [`load_site_with`]).
-fn reload_changed(
-    config: &Config,
-    mut last: Loaded,
-    modified: &[PathBuf],
-    store: &crate::cache::Store<Option<Source>>,
-) -> Option<Loaded> {
-    if last.linked_sources {
-        return None;
-    }
-    let root = canonical(&config.root);
-    let now = now_secs();
-    for path in modified {
-        let rel = crate::vi::nfc(&slash_path(path.strip_prefix(&root).ok()?));
-        let Some(md) = rel.strip_prefix("content/").filter(|r| r.ends_with(".md")) else {
-            // Templates, static files, assets, loa.yaml: read by later stages, not here.
-            continue;
-        };
-        let i = last.sources.iter().position(|s| s.rel == md)?;
-        last.sources[i] = read_source_cached(md.to_string(), path, Some((store, now))).ok()??;
-    }
-    // The other files are unchanged: their texts stay cached under their keys.
-    store.keep_previous();
-    Some(last)
-}
-
-/// Reads and decodes one Markdown file (`rel` relative to `content/`). A file that vanished
-/// since the walk, or cannot be read, is an error naming it; an empty file is a warning.
-pub fn read_source(rel: String, path: &Path) -> Result<Option<Source>, Diagnostic> {
-    read_source_cached(rel, path, None)
-}
-
-fn read_source_cached(
-    rel: String,
-    path: &Path,
-    cache: Option<(&crate::cache::Store<Option<Source>>, u64)>,
-) -> Result<Option<Source>, Diagnostic> {
-    let file = format!("content/{rel}");
-    // Only `loa serve` has a cache: `loa build` never computes a key, so it needs no `stat`
-    // before opening the file.
-    let Some((c, now)) = cache else { return read_checked(rel, path, file, None) };
-    let meta = std::fs::metadata(path).map_err(|e| io_error(&file, &e))?;
-    match stable_key(&file, &meta, now) {
-        Some(key) => c.try_get_or(key, || with_print(read_checked(rel, path, file, Some(&meta)))),
-        None => with_print(read_checked(rel, path, file, Some(&meta))),
-    }
-}
-
-/// A cache key for a file's text from its metadata: path, size, inode, modification and
-/// change times. `None` (read the file) when a time is unknown or less than two seconds old:
-/// a file written twice within one tick of the file system's clock can keep its times and
-/// size, so only a file that has been still for a while is trusted by its metadata (the
-/// "racy clean" rule of git's index).
-/// `now` is the build's start in seconds since the Unix epoch.
-fn stable_key(file: &str, meta: &std::fs::Metadata, now: u64) -> Option<u64> {
+/// A key for a file's text from its metadata: path, size, inode, modification and change
+/// times. `None` (read the file) when a time is unknown or less than two seconds old: a file
+/// written twice within one tick of the file system's clock can keep its times and size, so
+/// only a file that has been still for a while is trusted by its metadata (the "racy clean"
+/// rule of git's index). `now` is the build's start in seconds since the Unix epoch.
+pub fn text_key(file: &MarkdownFile, meta: &std::fs::Metadata, now: u64) -> Option<u64> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -229,7 +183,7 @@ fn stable_key(file: &str, meta: &std::fs::Metadata, now: u64) -> Option<u64> {
             return None;
         }
         Some(crate::fingerprint::key_of(&(
-            file,
+            &file.rel,
             meta.len(),
             meta.dev(),
             meta.ino(),
@@ -244,9 +198,11 @@ fn stable_key(file: &str, meta: &std::fs::Metadata, now: u64) -> Option<u64> {
     }
 }
 
-/// The source with its [`Source::print`] (only `loa serve` has a use for it).
-fn with_print(read: Result<Option<Source>, Diagnostic>) -> Result<Option<Source>, Diagnostic> {
-    read.map(|s| s.map(|s| Source { print: Some(crate::fingerprint::of_text(&s.text)), ..s }))
+/// Reads and decodes one Markdown file. A file that vanished since the walk, or cannot be
+/// read, is an error naming it; an empty file is a warning. `meta` is its metadata when the
+/// caller already has it (else the open file is asked: one system call, not a `stat` first).
+pub fn read(file: &MarkdownFile, meta: Option<&std::fs::Metadata>) -> Result<Option<Source>, Diagnostic> {
+    read_checked(file.rel.clone(), &file.path, file.file(), meta)
 }
 
 /// Reads one Markdown file: `open`, `fstat` (unless `meta` is known), `read` until the end,
@@ -277,7 +233,7 @@ fn read_checked(
             .with_hint("xóa tệp hoặc viết nội dung cho nó"));
     }
     let text = crate::parse::decode_borrowed(&bytes, &file)?;
-    Ok(Some(Source { file, rel, text: (*text).into(), print: None }))
+    Ok(Some(Source { file, rel, text: (*text).into() }))
 }
 
 /// The bytes of a file whose size `fstat` gave as `len`: one `read` for the usual file, not a
@@ -613,7 +569,8 @@ mod tests {
     #[test]
     fn a_file_that_vanished_is_an_error_naming_it() {
         let tmp = tempfile::tempdir().expect("tmp");
-        let e = read_source("a/x.md".into(), &tmp.path().join("x.md")).unwrap_err();
+        let file = MarkdownFile { rel: "a/x.md".into(), path: tmp.path().join("x.md") };
+        let e = read(&file, None).unwrap_err();
         assert!(e.is_error());
         assert_eq!(e.location, Some(Location::file("content/a/x.md")));
         assert!(e.message.contains("biến mất"), "{e}");

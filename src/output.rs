@@ -45,4 +45,3 @@ impl Sink for MemorySink {
         Ok(())
     }
 }
-

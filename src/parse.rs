@@ -596,7 +596,6 @@ pub fn parse_shared(text: &std::sync::Arc<str>, file: &str, is_section: bool) ->
         dangerous_urls(m, split.yaml, offset, &key_lines, file)?;
     }
     Ok(Parsed {
-        source_print: None,
         file: file.to_string(),
         matter,
         key_lines,

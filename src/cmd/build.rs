@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use loa::build::{BuildOptions, build_into};
+use loa::build::{BuildOptions, build};
 use loa::config::Overrides;
 use loa::write::{BuildLock, Staging, check_output_dir_with};
 
@@ -94,10 +94,11 @@ impl BuildArgs {
                 return EXIT_SITE;
             }
         };
-        let built = match build_into(
+        let built = match build(
             &config,
             BuildOptions { drafts: self.drafts, at: self.at, ..BuildOptions::default() },
             &staging,
+            &loa::memo::Memo::off(),
         ) {
             Ok(b) => b,
             Err(diags) => {
@@ -108,7 +109,7 @@ impl BuildArgs {
                 return EXIT_SITE;
             }
         };
-        print_diagnostics(&built.warnings);
+        print_diagnostics(&built.diagnostics);
         let t = Instant::now();
         let changed = staging.changed();
         let written = staging.commit(&built.output.copies);

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use clap::Args;
 use loa::build::{BuildOptions, build};
 use loa::config::Overrides;
-use loa::diagnostics::Diagnostics;
 
 use super::{EXIT_SITE, print_diagnostics, site_root};
 
@@ -53,28 +52,24 @@ impl CheckArgs {
     /// Runs the pipeline and the content checks, prints every diagnostic; returns the exit code.
     pub fn run(&self) -> u8 {
         let root = site_root(self.root.as_deref());
-        let opts = BuildOptions { drafts: self.drafts, at: self.at, ..BuildOptions::default() };
-        let (result, extra) = match loa::config::Config::load(&root, &Overrides::default()) {
-            Ok(config) => {
-                let result = build(&config, opts);
-                let check_opts = loa::check::CheckOptions {
-                    drafts: self.drafts,
-                    now: self.at.unwrap_or_else(loa::build::now),
-                    strict: self.strict,
-                    external: self.external,
-                    external_timeout: std::time::Duration::from_secs(self.external_timeout.max(1)),
-                };
-                let extra =
-                    loa::check::check_content(&config, result.as_ref().ok().map(|b| &b.output), &check_opts);
-                (result, extra)
-            }
-            Err(diags) => (Err(diags), Diagnostics::new()),
+        let check = loa::check::CheckOptions {
+            drafts: self.drafts,
+            now: self.at.unwrap_or_else(loa::build::now),
+            strict: self.strict,
+            external: self.external,
+            external_timeout: std::time::Duration::from_secs(self.external_timeout.max(1)),
+        };
+        let opts =
+            BuildOptions { drafts: self.drafts, at: self.at, check: Some(check), ..BuildOptions::default() };
+        let result = match loa::config::Config::load(&root, &Overrides::default()) {
+            // Built in memory and dropped: `check` writes nothing.
+            Ok(config) => build(&config, opts, &loa::output::MemorySink::default(), &loa::memo::Memo::off()),
+            Err(diags) => Err(diags),
         };
         let (mut diags, next, pages) = match result {
-            Ok(b) => (b.warnings, b.next_change, Some(b.pages)),
+            Ok(b) => (b.diagnostics, b.next_change, Some(b.pages)),
             Err(d) => (d, None, None),
         };
-        diags.extend(extra);
         diags.sort();
         let failed_warnings = self.strict && diags.warning_count() > 0;
         let ok = !(diags.has_errors() || failed_warnings);

@@ -127,10 +127,6 @@ pub struct Source {
     pub rel: String,
     /// The decoded text (UTF-8, LF line ends, NFC).
     pub text: std::sync::Arc<str>,
-    /// `render::fingerprint::of_text(&text)`, computed when the file is read for `loa serve`
-    /// (kept with the text from one rebuild to the next): the caches of later stages key by
-    /// it instead of hashing the text again.
-    pub print: Option<u64>,
 }
 
 /// Front matter of a page (`name.md` or `name/index.md`), as written. Strict.
@@ -278,8 +274,6 @@ pub struct Parsed {
     pub body: Shared,
     /// File line of the first body line.
     pub body_line: usize,
-    /// [`Source::print`] of the file (the body is a function of the file's text).
-    pub source_print: Option<u64>,
 }
 
 /// A term of a taxonomy as written on a page.
@@ -344,9 +338,6 @@ pub struct Document {
     pub body: Shared,
     /// File line of the first body line.
     pub body_line: usize,
-    /// [`Source::print`] of the file: with it, the rendered body is cached without hashing
-    /// the body.
-    pub source_print: Option<u64>,
     /// For a bundle (`x/index.md`), its folder relative to the site root.
     pub bundle_dir: Option<String>,
     /// Lines of the front matter keys.

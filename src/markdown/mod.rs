@@ -41,8 +41,8 @@ pub struct AnchorRef {
 /// What the Markdown stage gives for one body.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rendered {
-    /// The body as HTML.
-    pub html: String,
+    /// The body as HTML (shared: a page's output takes it, and `loa serve` keeps it).
+    pub html: std::sync::Arc<str>,
     /// Headings of level 2 and deeper.
     pub toc: Vec<TocEntry>,
     /// HTML before `<!-- more -->`, if the marker is present.
@@ -67,26 +67,6 @@ pub struct Rendered {
     pub faq_answers: Vec<String>,
     /// The body as plain text (code blocks left out), blocks separated by `\n`: for search.
     pub text: std::sync::Arc<str>,
-    /// Memo of [`Rendered::html_print`].
-    pub html_print: HtmlPrint,
-}
-
-impl Rendered {
-    /// `render::fingerprint::of_text(&self.html)`, computed once: a rendered body is kept from
-    /// one `loa serve` rebuild to the next, and so is this.
-    pub fn html_print(&self) -> u64 {
-        *self.html_print.0.get_or_init(|| crate::fingerprint::of_text(&self.html))
-    }
-}
-
-/// A memo of a function of [`Rendered::html`]: it never makes two bodies differ.
-#[derive(Debug, Clone, Default)]
-pub struct HtmlPrint(std::sync::OnceLock<u64>);
-
-impl PartialEq for HtmlPrint {
-    fn eq(&self, _: &HtmlPrint) -> bool {
-        true
-    }
 }
 
 /// What `@/path.md` links may point at: content-relative source path → site URL path.
@@ -419,7 +399,7 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
         // one grown by doubling holds up to twice its text, and `shrink_to_fit` does not
         // help (mimalloc keeps a block that stays at least half full). Grown here instead,
         // in a buffer that the thread's next body reuses.
-        let html = scratch.as_str().to_owned();
+        let html = std::sync::Arc::from(scratch.as_str());
         if scratch.capacity() > SCRATCH_KEPT {
             *scratch = String::new();
         }

@@ -271,13 +271,13 @@ pub struct PageCard {
 ///
 /// Serialized as one struct: the card's fields, then its own. (Not `#[serde(flatten)]`: that
 /// made it a map, and Tera then made every key of every page a new string.)
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PageView<'a> {
     /// Everything a listing shows (title, url, dates, summary, terms, audiences, image); its
     /// fingerprint is the card's.
     pub card: crate::fingerprint::Derived<'a, &'a PageCard>,
     /// The body as HTML. Output it with `| safe`.
-    pub content: &'a str,
+    pub content: std::sync::Arc<str>,
     /// Headings of level 2 and deeper, in order.
     pub toc: &'a [TocEntry],
     /// Syllables in the body.
@@ -384,12 +384,13 @@ impl Serialize for PageView<'_> {
             jsonld,
             share,
         } = self;
+        // A fingerprint (not human-readable) takes the card's key: the card stands for it.
+        let fingerprint = !s.is_human_readable();
         let mut st = s.serialize_struct("PageView", PageCard::FIELDS + 17)?;
-        if crate::fingerprint::active() {
-            // The card's fingerprint stands for it.
+        if fingerprint {
             st.serialize_field("card", card)?;
         } else {
-            (card.make)().fields(&mut st)?;
+            card.value().fields(&mut st)?;
         }
         st.serialize_field("content", content)?;
         st.serialize_field("toc", toc)?;
@@ -619,10 +620,10 @@ mod tests {
         }
     }
 
-    fn view<'a>(card: &'a Derived<'a, &'a PageCard>, extra: &'a serde_json::Value) -> PageView<'a> {
+    fn view<'a>(c: &'a PageCard, key: u64, extra: &'a serde_json::Value) -> PageView<'a> {
         PageView {
-            card: card.clone(),
-            content: "<p>Nội dung</p>",
+            card: Derived::new(key, move || c),
+            content: "<p>Nội dung</p>".into(),
             toc: &[],
             syllables: 2,
             section: LinkView { title: "Bài viết".into(), url: "/bai-viet/".into() },
@@ -637,7 +638,7 @@ mod tests {
             faq: Vec::new(),
             faq_jsonld: None,
             glossary: &[],
-            jsonld: Derived { key: card.key, make: &|| None },
+            jsonld: Derived::new(key, || None),
             share: ShareView { facebook: String::new(), url: String::new() },
         }
     }
@@ -645,10 +646,8 @@ mod tests {
     #[test]
     fn a_page_value_has_the_card_fields_beside_its_own() {
         let c = card("Khuyến học");
-        let make = || &c;
         let extra = serde_json::Value::Null;
-        let derived = Derived { key: 1, make: &make };
-        let page = serde_json::to_value(view(&derived, &extra)).expect("serializes");
+        let page = serde_json::to_value(view(&c, 1, &extra)).expect("serializes");
         let card_value = serde_json::to_value(&c).expect("serializes");
         let (page, card_value) = (page.as_object().expect("a map"), card_value.as_object().expect("a map"));
         assert_eq!(card_value.len(), PageCard::FIELDS);
@@ -660,7 +659,6 @@ mod tests {
         assert!(!page.contains_key("card"));
         assert_eq!(page.len(), PageCard::FIELDS + 17);
         // A fingerprint stands for the card by its key, and never makes it.
-        let other = Derived { key: 2, make: &make };
-        assert_ne!(fingerprint::of(&view(&derived, &extra)), fingerprint::of(&view(&other, &extra)));
+        assert_ne!(fingerprint::of(&view(&c, 1, &extra)), fingerprint::of(&view(&c, 2, &extra)));
     }
 }

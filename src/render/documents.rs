@@ -1,12 +1,10 @@
 //! Views of policy documents and explainers: clause backlinks, the relation graph both ways,
 //! quoted clauses, FAQ (with its JSON-LD) and the site glossary page.
 
-use tera::Context;
-
 use super::context::{
     ClauseView, DocRefView, DocumentView, ExplainerView, FaqView, GlossaryEntryView, LinkView, QuotedClause,
 };
-use super::{Env, Rendered1, render_template};
+use super::{Env, TemplateCall};
 use crate::content::output_file;
 use crate::markdown::cite::Mention;
 
@@ -81,7 +79,7 @@ pub fn document_view<'a>(env: &'a Env<'_>, i: usize) -> Option<DocumentView<'a>>
             pages_citing.push(*page);
         }
     }
-    let clauses = env.bodies.pages[i]
+    let clauses = env.pages[i]
         .clauses
         .iter()
         .map(|c| ClauseView {
@@ -137,7 +135,7 @@ pub fn explainer_view(env: &Env<'_>, i: usize) -> Option<ExplainerView> {
     let clauses = e
         .clauses
         .iter()
-        .filter_map(|id| env.bodies.pages[doc_page].clauses.iter().find(|c| &c.id == id))
+        .filter_map(|id| env.pages[doc_page].clauses.iter().find(|c| &c.id == id))
         .map(|c| QuotedClause {
             id: c.id.clone(),
             title: c.title.clone(),
@@ -151,7 +149,7 @@ pub fn explainer_view(env: &Env<'_>, i: usize) -> Option<ExplainerView> {
 /// The FAQ of page `i` and its schema.org FAQPage JSON-LD.
 pub fn faq_view<'a>(env: &'a Env<'_>, i: usize) -> (Vec<FaqView<'a>>, Option<String>) {
     let p = &env.site.pages[i];
-    let answers = &env.bodies.pages[i].faq_answers;
+    let answers = &env.pages[i].faq_answers;
     let items: Vec<FaqView<'a>> =
         p.faq.iter().zip(answers).map(|(f, a)| FaqView { q: f.q.as_str(), a: a.as_str() }).collect();
     if items.is_empty() {
@@ -209,11 +207,7 @@ pub fn glossary_entries(env: &Env<'_>) -> Vec<GlossaryEntryView> {
 }
 
 /// `/thuat-ngu/`: the site glossary.
-pub fn render_glossary(env: &Env<'_>) -> Rendered1 {
-    let mut ctx = Context::new();
-    ctx.insert("glossary", &glossary_entries(env));
-    Ok((
-        output_file(GLOSSARY_PATH),
-        render_template(env, "glossary.html", &ctx, "loa.yaml").map(super::Bytes::new)?,
-    ))
+pub fn prepare_glossary<'a>(env: &'a Env<'_>) -> Result<TemplateCall<'a>, crate::diagnostics::Diagnostic> {
+    Ok(TemplateCall::new(output_file(GLOSSARY_PATH), "glossary.html", "loa.yaml")
+        .with("glossary", glossary_entries(env)))
 }

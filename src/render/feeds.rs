@@ -1,8 +1,98 @@
 //! Atom and RSS feeds, the sitemap and robots.txt, written in Rust (not templates): they are
 //! machine formats every site needs the same way. Every text is XML-escaped; every URL is
-//! absolute.
+//! absolute. [`feeds_and_sitemap`] gives all of them for a site.
 
 use super::context::PageCard;
+use super::{Env, campaign, listing};
+
+/// Atom feeds (site, sections, terms, audiences, campaigns), RSS for the site, sitemap.xml and
+/// robots.txt.
+pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
+    let (config, site) = (env.config, env.site);
+    let mut out = Vec::new();
+    let cards = |ids: &[usize]| -> Vec<&PageCard> { ids.iter().map(|&i| &env.cards[i]).collect() };
+    let mut feed = |path: String, title: String, page_path: &str, ids: &[usize]| {
+        let self_url = config.permalink(&path);
+        let page_url = config.permalink(page_path);
+        let info =
+            FeedInfo { title: &title, self_url: &self_url, page_url: &page_url, language: &config.language };
+        out.push((path.trim_start_matches('/').to_string(), atom(&info, &cards(ids)).into_bytes()));
+    };
+    let mut dated: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].date.is_some()).collect();
+    site.sort_newest_first(&mut dated);
+    feed("/atom.xml".to_string(), config.title.clone(), "/", &dated);
+    for s in site.sections.iter().skip(1) {
+        feed(format!("{}atom.xml", s.path), format!("{} · {}", s.title, config.title), &s.path, &s.pages);
+    }
+    for tax in &site.taxonomies {
+        for term in &tax.terms {
+            let base = format!("/{}/{}/", tax.name, term.slug);
+            feed(format!("{base}atom.xml"), format!("{} · {}", term.name, config.title), &base, &term.pages);
+        }
+    }
+    for a in 0..config.audiences.0.len() {
+        let (id, aud) = &config.audiences.0[a];
+        let base = format!("{}{id}/", listing::AUDIENCES_PATH);
+        feed(
+            format!("{base}atom.xml"),
+            format!("{} · {}", aud.name, config.title),
+            &base,
+            listing::audience_pages(env, a),
+        );
+    }
+    for (i, p) in site.pages.iter().enumerate() {
+        if p.meta.campaign().is_some() {
+            feed(
+                format!("{}atom.xml", p.path),
+                format!("{} · {}", p.title, config.title),
+                &p.path,
+                campaign::campaign_pages(env, i),
+            );
+        }
+    }
+    let self_url = config.permalink("/rss.xml");
+    let home = config.permalink("/");
+    let info =
+        FeedInfo { title: &config.title, self_url: &self_url, page_url: &home, language: &config.language };
+    out.push(("rss.xml".to_string(), rss(&info, &config.title, &cards(&dated)).into_bytes()));
+
+    let mut entries: Vec<SitemapEntry> = Vec::new();
+    for (p, c) in site.pages.iter().zip(&env.cards) {
+        let lastmod = c.updated.as_ref().or(c.date.as_ref()).map(|d| d.iso.clone());
+        entries.push(SitemapEntry { loc: c.permalink.clone(), lastmod });
+        if let Some(camp) = p.meta.campaign() {
+            for (id, _) in &camp.audiences {
+                entries
+                    .push(SitemapEntry { loc: config.permalink(&format!("{}{id}/", p.path)), lastmod: None });
+            }
+        }
+    }
+    for s in &site.sections {
+        let lastmod = s.pages.first().and_then(|&i| env.cards[i].date.as_ref()).map(|d| d.iso.clone());
+        entries.push(SitemapEntry { loc: config.permalink(&s.path), lastmod });
+    }
+    for tax in site.taxonomies.iter().filter(|t| !t.terms.is_empty()) {
+        entries.push(SitemapEntry { loc: config.permalink(&format!("/{}/", tax.name)), lastmod: None });
+        for term in &tax.terms {
+            entries.push(SitemapEntry {
+                loc: config.permalink(&format!("/{}/{}/", tax.name, term.slug)),
+                lastmod: None,
+            });
+        }
+    }
+    if !config.audiences.0.is_empty() {
+        entries.push(SitemapEntry { loc: config.permalink(listing::AUDIENCES_PATH), lastmod: None });
+        for (id, _) in &config.audiences.0 {
+            entries.push(SitemapEntry {
+                loc: config.permalink(&format!("{}{id}/", listing::AUDIENCES_PATH)),
+                lastmod: None,
+            });
+        }
+    }
+    out.push(("sitemap.xml".to_string(), sitemap(&mut entries).into_bytes()));
+    out.push(("robots.txt".to_string(), robots(&config.permalink("/sitemap.xml")).into_bytes()));
+    out
+}
 
 /// Escapes text for XML element content and attribute values.
 pub fn xml_escape(s: &str) -> String {

@@ -29,10 +29,10 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, Built, build_cached};
-use crate::cache::BuildCache;
+use crate::build::{BuildOptions, Built, build};
 use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::memo::{KnownChanges, Memo};
 use server::{Shared, Snapshot, State};
 use watch::{Burst, Change, Mode, Sources, Wake, Watch};
 
@@ -192,7 +192,7 @@ impl Server {
             sources: Sources::scan(&self.root, initial.map(|c| c.output_dir)),
             superseded_in_a_row: 0,
             next_change: None,
-            cache: BuildCache::default(),
+            memo: Memo::on(),
             build_serial: Arc::default(),
             index: None,
         };
@@ -253,7 +253,7 @@ struct Loop {
     next_change: Option<i64>,
     /// The last build's parsed files, bodies and output files: a rebuild redoes only what an
     /// edit changed.
-    cache: BuildCache,
+    memo: Memo,
     /// Counts builds started; an index thread gives up when it changes.
     build_serial: Arc<std::sync::atomic::AtomicU64>,
     /// The search index of the served site, built after its reload.
@@ -338,7 +338,7 @@ impl Loop {
             let defer = self.shared.state().site.is_some();
             // The watcher knows every changed file: the load reads only those (none known, as
             // for the first build or after lost events: everything is looked at).
-            self.cache.expect_changes(crate::cache::KnownChanges {
+            self.memo.expect_changes(KnownChanges {
                 modified: changes
                     .iter()
                     .filter_map(|c| match c {
@@ -348,7 +348,7 @@ impl Loop {
                     .collect(),
                 added_or_removed: changes.iter().any(|c| !matches!(c, Change::Modified(_))),
             });
-            let (outcome, config) = build_site(&self.root, self.drafts, defer, &self.cache);
+            let (outcome, config) = build_site(&self.root, self.drafts, defer, &self.memo);
             let elapsed = start.elapsed();
             self.shared.building.store(false, Ordering::SeqCst);
             if let Some(c) = &config {
@@ -412,7 +412,7 @@ impl Loop {
                 let moved = moved_urls(&self.root, prev.site.as_deref(), &snapshot, changes);
                 let files = snapshot.files.len() + snapshot.copies.len();
                 let pages = snapshot.pages;
-                let warnings = built.warnings.iter().count();
+                let warnings = built.diagnostics.iter().count();
                 let site = Arc::new(snapshot);
                 match deferred {
                     // The index thread keeps the last index when the documents are the same.
@@ -434,7 +434,7 @@ impl Loop {
                     pages,
                     files,
                     elapsed,
-                    warnings: built.warnings,
+                    warnings: built.diagnostics,
                     changes: changes.to_vec(),
                 });
             }
@@ -540,7 +540,7 @@ fn build_site(
     root: &Path,
     drafts: bool,
     defer_search: bool,
-    cache: &BuildCache,
+    memo: &Memo,
 ) -> (Result<Built, Diagnostics>, Option<Config>) {
     let mut config = match Config::load(root, &Overrides::default()) {
         Ok(c) => c,
@@ -548,8 +548,12 @@ fn build_site(
     };
     config.base_url = format!("{}{}", overlay::PLACEHOLDER_ORIGIN, config.base_path);
     let opts = BuildOptions { drafts, defer_search, ..BuildOptions::default() };
-    let result =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_cached(&config, opts, cache)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let sink = crate::output::MemorySink::default();
+        let mut built = build(&config, opts, &sink, memo)?;
+        built.output.files = sink.into_files();
+        Ok(built)
+    }));
     let outcome = result.unwrap_or_else(|_| {
         Err(Diagnostic::global("internal", "loa gặp lỗi nội bộ khi dựng trang")
             .with_hint("lưu lại tệp để thử lại; nếu lỗi lặp lại, hãy báo lỗi kèm tệp vừa sửa")

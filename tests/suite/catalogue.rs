@@ -797,7 +797,8 @@ fn c11_file_vanishing_during_load_is_an_error_naming_it() {
     // The race itself cannot be timed from outside; the read of a file the walk listed and
     // that is gone is the step that must fail with its name.
     let tmp = tempfile::tempdir().expect("tmp");
-    let e = loa::load::read_source("bai-viet/x.md".into(), &tmp.path().join("x.md")).unwrap_err();
+    let file = loa::load::MarkdownFile { rel: "bai-viet/x.md".into(), path: tmp.path().join("x.md") };
+    let e = loa::load::read(&file, None).unwrap_err();
     assert!(e.is_error());
     assert_eq!(
         e.to_string().lines().next(),

@@ -5,12 +5,12 @@
 //! `expected.stderr` (the exact diagnostics) and optional `expected.code` (default 1).
 //! Set `LOA_BLESS=1` to rewrite the expected files from the current output (then review the diff).
 
-mod cache;
 mod catalogue;
 mod cli;
 mod harness;
 mod hostile_content;
 mod hostile_serve;
+mod memo;
 mod output_safety;
 mod properties;
 mod search_js;

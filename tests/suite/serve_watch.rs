@@ -152,7 +152,11 @@ fn a_burst_of_1000_changes_ends_in_the_site_a_fresh_build_gives() {
     let mut config =
         loa::config::Config::load(site.path(), &loa::config::Overrides::default()).expect("config");
     config.base_url = format!("http://127.0.0.1:{}{}", srv.port, config.base_path);
-    let fresh = loa::build::build(&config, loa::build::BuildOptions::default()).expect("fresh build");
+    let sink = loa::output::MemorySink::default();
+    let mut fresh =
+        loa::build::build(&config, loa::build::BuildOptions::default(), &sink, &loa::memo::Memo::off())
+            .expect("fresh build");
+    fresh.output.files = sink.into_files();
     let listing: BTreeSet<String> =
         srv.get("/__loa/status?files").text().parse::<Value>().expect("json")["files"]
             .as_array()
@@ -308,7 +312,11 @@ type Files = Vec<(String, Vec<u8>)>;
 fn index_files(srv: &Served, root: &std::path::Path) -> (Files, Files) {
     let mut config = loa::config::Config::load(root, &loa::config::Overrides::default()).expect("config");
     config.base_url = format!("http://127.0.0.1:{}{}", srv.port, config.base_path);
-    let fresh = loa::build::build(&config, loa::build::BuildOptions::default()).expect("fresh build");
+    let sink = loa::output::MemorySink::default();
+    let mut fresh =
+        loa::build::build(&config, loa::build::BuildOptions::default(), &sink, &loa::memo::Memo::off())
+            .expect("fresh build");
+    fresh.output.files = sink.into_files();
     let want: Vec<(String, Vec<u8>)> = fresh
         .output
         .files

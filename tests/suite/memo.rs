@@ -1,9 +1,28 @@
-//! The build cache of `loa serve`: a rebuild reuses the unchanged work of the last build and
-//! gives exactly what a fresh build gives.
+//! The reuse layer of `loa serve` (`loa::memo`): a rebuild reuses the unchanged work of the
+//! last build and gives exactly what a fresh build gives.
 
-use loa::build::{BuildOptions, build, build_cached};
-use loa::cache::BuildCache;
+use loa::build::{BuildOptions, Built, build};
 use loa::config::{Config, Overrides};
+use loa::diagnostics::Diagnostics;
+use loa::memo::{Memo, Stores};
+
+/// Builds in memory with `memo`, as `loa serve` does.
+fn build_with(config: &Config, opts: BuildOptions, memo: &Memo) -> Result<Built, Diagnostics> {
+    let sink = loa::output::MemorySink::default();
+    let mut built = build(config, opts, &sink, memo)?;
+    built.output.files = sink.into_files();
+    Ok(built)
+}
+
+/// A build that reuses nothing.
+fn fresh(config: &Config, opts: BuildOptions) -> Result<Built, Diagnostics> {
+    build_with(config, opts, &Memo::off())
+}
+
+/// The stores of a memo that is on.
+fn stores(memo: &Memo) -> &Stores {
+    memo.stores().expect("the memo is on")
+}
 
 use crate::harness::{minimal_site, write};
 
@@ -20,22 +39,26 @@ fn a_cached_rebuild_reuses_unchanged_work_and_equals_a_fresh_build() {
     }
     let config = Config::load(root, &Overrides::default()).expect("config");
     let opts = BuildOptions::default();
-    let cache = BuildCache::default();
-    let first = build_cached(&config, opts, &cache).expect("first build");
-    assert_eq!(cache.parsed.reused(), 0);
-    // One article edited: everything else comes from the cache.
+    let memo = Memo::on();
+    let first = build_with(&config, opts, &memo).expect("first build");
+    assert_eq!(stores(&memo).parsed.reused(), 0);
+    // One article edited: everything else comes from the memo.
     write(
         root,
         "content/bai-viet/b3.md",
         "---\ntitle: Bài 3 sửa\ndate: 2022-09-13\n---\n## Mục\n\nĐã sửa.\n",
     );
-    let second = build_cached(&config, opts, &cache).expect("second build");
-    let fresh = build(&config, opts).expect("fresh build");
+    let second = build_with(&config, opts, &memo).expect("second build");
+    let fresh = fresh(&config, opts).expect("fresh build");
     assert_eq!(second.output, fresh.output, "a cached rebuild must equal a fresh build");
     assert_ne!(first.output, second.output);
     let files = 2 + 1 + 6; // _index.md ×2, mot.md, six articles
-    assert_eq!(cache.parsed.reused(), files - 1, "every unchanged file's parse is reused");
-    assert!(cache.rendered.reused() >= 6, "unchanged bodies are reused: {}", cache.rendered.reused());
+    assert_eq!(stores(&memo).parsed.reused(), files - 1, "every unchanged file's parse is reused");
+    assert!(
+        stores(&memo).rendered.reused() >= 6,
+        "unchanged bodies are reused: {}",
+        stores(&memo).rendered.reused()
+    );
     assert!(
         second.output.files["bai-viet/b3/index.html"]
             .windows(6)
@@ -43,15 +66,19 @@ fn a_cached_rebuild_reuses_unchanged_work_and_equals_a_fresh_build() {
     );
     // A failed build keeps the last good entries.
     write(root, "content/bai-viet/b4.md", "---\ntitle: [\n---\n");
-    assert!(build_cached(&config, opts, &cache).is_err());
+    assert!(build_with(&config, opts, &memo).is_err());
     write(
         root,
         "content/bai-viet/b4.md",
         "---\ntitle: Bài 4\ndate: 2022-09-14\n---\n## Mục\n\nNội dung 4.\n",
     );
-    let third = build_cached(&config, opts, &cache).expect("third build");
+    let third = build_with(&config, opts, &memo).expect("third build");
     assert_eq!(third.output, second.output);
-    assert_eq!(cache.parsed.reused(), files, "after the fix, the last good build's entries are reused");
+    assert_eq!(
+        stores(&memo).parsed.reused(),
+        files,
+        "after the fix, the last good build's entries are reused"
+    );
 }
 
 /// Replaces the first `from` in `rel` with `to` (the edit must apply).
@@ -87,15 +114,15 @@ fn reused_outputs_never_go_stale() {
         ("template", "themes/loa/templates/article.html", "</article>", "</article><!-- sửa -->"),
         ("config", "loa.yaml", "name: Gia đình\n", "name: Hộ gia đình\n"),
     ];
-    let cache = BuildCache::default();
+    let memo = Memo::on();
     let opts = BuildOptions::default();
     let config = Config::load(root, &Overrides::default()).expect("config");
-    build_cached(&config, opts, &cache).expect("first build");
+    build_with(&config, opts, &memo).expect("first build");
     for (what, rel, from, to) in edits {
         edit(root, rel, from, to);
         let config = Config::load(root, &Overrides::default()).expect("config");
-        let cached = build_cached(&config, opts, &cache).expect("cached build");
-        let fresh = build(&config, opts).expect("fresh build");
+        let cached = build_with(&config, opts, &memo).expect("cached build");
+        let fresh = fresh(&config, opts).expect("fresh build");
         for (path, bytes) in &fresh.output.files {
             assert!(cached.output.files.get(path) == Some(bytes), "after the {what} edit, {path} is stale");
         }
@@ -104,7 +131,7 @@ fn reused_outputs_never_go_stale() {
             // The article has a `summary:`, so no listing shows the edited text: of the cached
             // kinds of output (pages, section, term and audience listings), only its own page
             // is rendered again.
-            let (reused, kept) = (cache.outputs.reused(), cache.outputs.len());
+            let (reused, kept) = (stores(&memo).outputs.reused(), stores(&memo).outputs.len());
             assert!(kept > 30, "pages and listings are kept: {kept}");
             assert_eq!(
                 kept - reused,
@@ -124,26 +151,26 @@ fn file_texts_are_reused_only_for_files_that_have_been_still() {
     let root = site.path();
     let config = Config::load(root, &Overrides::default()).expect("config");
     let opts = BuildOptions::default();
-    let cache = BuildCache::default();
+    let memo = Memo::on();
     std::thread::sleep(std::time::Duration::from_millis(2100));
-    build_cached(&config, opts, &cache).expect("first build");
-    build_cached(&config, opts, &cache).expect("second build");
+    build_with(&config, opts, &memo).expect("first build");
+    build_with(&config, opts, &memo).expect("second build");
     let files = 3; // _index.md ×2, mot.md
-    assert_eq!(cache.sources.reused(), files, "still files are not read again");
+    assert_eq!(stores(&memo).texts.reused(), files, "still files are not read again");
     // Same size, same second: only the text tells the difference.
     let mot = root.join("content/bai-viet/mot.md");
     let text = std::fs::read_to_string(&mot).expect("read");
     assert!(text.contains("Nội dung."));
     std::fs::write(&mot, text.replace("Nội dung.", "Nội dunG.")).expect("write");
-    let built = build_cached(&config, opts, &cache).expect("third build");
-    assert_eq!(cache.sources.reused(), files - 1);
+    let built = build_with(&config, opts, &memo).expect("third build");
+    assert_eq!(stores(&memo).texts.reused(), files - 1);
     let page = String::from_utf8(built.output.files["bai-viet/mot/index.html"].to_vec()).expect("utf-8");
     assert!(page.contains("Nội dunG."), "the rewritten file was read again");
 }
 
 #[test]
 fn a_load_told_which_files_changed_reads_only_those_and_equals_a_fresh_build() {
-    use loa::cache::KnownChanges;
+    use loa::memo::KnownChanges;
     let site = minimal_site();
     let root = site.path().canonicalize().expect("canonical root");
     for i in 0..4 {
@@ -155,72 +182,70 @@ fn a_load_told_which_files_changed_reads_only_those_and_equals_a_fresh_build() {
     }
     let config = Config::load(&root, &Overrides::default()).expect("config");
     let opts = BuildOptions::default();
-    let cache = BuildCache::default();
-    build_cached(&config, opts, &cache).expect("first build");
-    let page =
-        |b: &loa::build::Built, rel: &str| String::from_utf8(b.output.files[rel].to_vec()).expect("utf-8");
+    let memo = Memo::on();
+    build_with(&config, opts, &memo).expect("first build");
+    let page = |b: &Built, rel: &str| String::from_utf8(b.output.files[rel].to_vec()).expect("utf-8");
     // An edit the load is told about is read; the rebuild equals a fresh build.
     edit(&root, "content/bai-viet/b1.md", "Nội dung 1.", "Nội dung một, đã sửa.");
     let modified = vec![root.join("content/bai-viet/b1.md")];
-    cache.expect_changes(KnownChanges { modified, added_or_removed: false });
-    let told = build_cached(&config, opts, &cache).expect("rebuild");
+    memo.expect_changes(KnownChanges { modified, added_or_removed: false });
+    let told = build_with(&config, opts, &memo).expect("rebuild");
     assert!(page(&told, "bai-viet/b1/index.html").contains("Nội dung một, đã sửa."));
-    assert_eq!(told.output, build(&config, opts).expect("fresh").output);
+    assert_eq!(told.output, fresh(&config, opts).expect("fresh").output);
     // Proof that the other files were not looked at: an edit nobody reported is not seen
     // (the watcher reports every edit; this one is hidden from the load on purpose).
     edit(&root, "content/bai-viet/b2.md", "Nội dung 2.", "Nội dung hai, không báo.");
     edit(&root, "content/bai-viet/b3.md", "Nội dung 3.", "Nội dung ba.");
     let modified = vec![root.join("content/bai-viet/b3.md")];
-    cache.expect_changes(KnownChanges { modified, added_or_removed: false });
-    let partial = build_cached(&config, opts, &cache).expect("rebuild");
+    memo.expect_changes(KnownChanges { modified, added_or_removed: false });
+    let partial = build_with(&config, opts, &memo).expect("rebuild");
     assert!(page(&partial, "bai-viet/b3/index.html").contains("Nội dung ba."));
     assert!(page(&partial, "bai-viet/b2/index.html").contains("Nội dung 2."), "b2 was read");
     // A file added (or removed): the folders are walked and every file looked at again.
     write(&root, "content/bai-viet/b9.md", "---\ntitle: Bài 9\ndate: 2022-09-19\n---\nMới.\n");
-    cache.expect_changes(KnownChanges { modified: vec![], added_or_removed: true });
-    let walked = build_cached(&config, opts, &cache).expect("rebuild");
+    memo.expect_changes(KnownChanges { modified: vec![], added_or_removed: true });
+    let walked = build_with(&config, opts, &memo).expect("rebuild");
     assert!(walked.output.files.contains_key("bai-viet/b9/index.html"));
-    assert_eq!(walked.output, build(&config, opts).expect("fresh").output);
+    assert_eq!(walked.output, fresh(&config, opts).expect("fresh").output);
     // Nothing said (as after lost events): a full load too.
     edit(&root, "content/bai-viet/b0.md", "Nội dung 0.", "Nội dung không.");
-    let full = build_cached(&config, opts, &cache).expect("rebuild");
-    assert_eq!(full.output, build(&config, opts).expect("fresh").output);
+    let full = build_with(&config, opts, &memo).expect("rebuild");
+    assert_eq!(full.output, fresh(&config, opts).expect("fresh").output);
     // A change the load cannot account for (a Markdown file it did not list): a full load.
     write(&root, "content/bai-viet/b8.md", "---\ntitle: Bài 8\ndate: 2022-09-18\n---\nTám.\n");
     let modified = vec![root.join("content/bai-viet/b8.md")];
-    cache.expect_changes(KnownChanges { modified, added_or_removed: false });
-    let unknown = build_cached(&config, opts, &cache).expect("rebuild");
+    memo.expect_changes(KnownChanges { modified, added_or_removed: false });
+    let unknown = build_with(&config, opts, &memo).expect("rebuild");
     assert!(unknown.output.files.contains_key("bai-viet/b8/index.html"));
 }
 
 #[test]
 fn templates_are_reused_until_a_template_is_reported_changed() {
-    use loa::cache::KnownChanges;
+    use loa::memo::KnownChanges;
     let site = minimal_site();
     let root = site.path().canonicalize().expect("canonical root");
     let config = Config::load(&root, &Overrides::default()).expect("config");
     let opts = BuildOptions::default();
-    let cache = BuildCache::default();
-    build_cached(&config, opts, &cache).expect("first build");
-    let page = |b: &loa::build::Built| {
-        String::from_utf8(b.output.files["bai-viet/mot/index.html"].to_vec()).expect("utf-8")
-    };
+    let memo = Memo::on();
+    build_with(&config, opts, &memo).expect("first build");
+    let page =
+        |b: &Built| String::from_utf8(b.output.files["bai-viet/mot/index.html"].to_vec()).expect("utf-8");
     let changed = |rel: &str| KnownChanges { modified: vec![root.join(rel)], added_or_removed: false };
-    // A template edit hidden from the cache (only an article reported): the last templates stay.
+    // A template edit hidden from the memo (only an article reported): the last templates stay.
     edit(&root, "templates/page.html", "{{ page.content | safe }}", "MẪU MỚI {{ page.content | safe }}");
     edit(&root, "content/bai-viet/mot.md", "Nội dung.", "Nội dung sửa.");
-    cache.expect_changes(changed("content/bai-viet/mot.md"));
-    let kept = build_cached(&config, opts, &cache).expect("rebuild");
+    memo.expect_changes(changed("content/bai-viet/mot.md"));
+    let kept = build_with(&config, opts, &memo).expect("rebuild");
     assert!(page(&kept).contains("Nội dung sửa.") && !page(&kept).contains("MẪU MỚI"), "{}", page(&kept));
     // Reported: loaded again; the rebuild equals a fresh build.
-    cache.expect_changes(changed("templates/page.html"));
-    let reloaded = build_cached(&config, opts, &cache).expect("rebuild");
+    memo.expect_changes(changed("templates/page.html"));
+    let reloaded = build_with(&config, opts, &memo).expect("rebuild");
     assert!(page(&reloaded).contains("MẪU MỚI"), "{}", page(&reloaded));
-    assert_eq!(reloaded.output, build(&config, opts).expect("fresh").output);
+    assert_eq!(reloaded.output, fresh(&config, opts).expect("fresh").output);
     // loa.yaml reported: loaded again too (it names the theme).
     edit(&root, "templates/page.html", "MẪU MỚI", "MẪU KHÁC");
-    cache.expect_changes(changed("loa.yaml"));
-    assert!(page(&build_cached(&config, opts, &cache).expect("rebuild")).contains("MẪU KHÁC"));
+    memo.expect_changes(changed("loa.yaml"));
+    assert!(page(&build_with(&config, opts, &memo).expect("rebuild")).contains("MẪU KHÁC"));
 }
 
 /// Builds a site where `content/<link>` is a symbolic link to `static/<target>` (a file or a
@@ -234,7 +259,7 @@ fn rebuilt_through_link(
     edited: &str,
     output: &str,
 ) -> String {
-    use loa::cache::KnownChanges;
+    use loa::memo::KnownChanges;
     let site = minimal_site();
     let root = site.path().canonicalize().expect("canonical root");
     setup(&root);
@@ -242,12 +267,12 @@ fn rebuilt_through_link(
         .expect("symlink");
     let config = Config::load(&root, &Overrides::default()).expect("config");
     let opts = BuildOptions::default();
-    let cache = BuildCache::default();
-    build_cached(&config, opts, &cache).expect("first build");
+    let memo = Memo::on();
+    build_with(&config, opts, &memo).expect("first build");
     let edited = format!("static/{edited}");
     edit(&root, &edited, "Bản đầu.", "Bản sửa.");
-    cache.expect_changes(KnownChanges { modified: vec![root.join(&edited)], added_or_removed: false });
-    let built = build_cached(&config, opts, &cache).expect("rebuild");
+    memo.expect_changes(KnownChanges { modified: vec![root.join(&edited)], added_or_removed: false });
+    let built = build_with(&config, opts, &memo).expect("rebuild");
     String::from_utf8(built.output.files[output].to_vec()).expect("utf-8")
 }
 

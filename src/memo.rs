@@ -1,0 +1,407 @@
+//! Reuse between builds: the layer the build recipe wraps around its stages.
+//!
+//! `loa serve` rebuilds the site on every save; most of what the last build made is still
+//! right. The recipe (`build.rs`) asks this layer for each result it can reuse:
+//! `memo.get_or(store, || key, || stage(input))` gives the last build's result when the key of
+//! the input is the same, else runs the stage; either way the result is kept for the next
+//! build. What is kept:
+//!
+//! | store | a result of | keyed by |
+//! |---|---|---|
+//! | `texts` | reading one Markdown file | its path, size, inode and times (when still for 2 s) |
+//! | `parsed` | parsing one file | its path and the fingerprint of its text |
+//! | `rendered` | the Markdown stage on one body | the text, the options, every route and citable document |
+//! | `outputs` | one template call | the template, the site view, the call's views and cards |
+//!
+//! plus the last load (reused whole when the watcher says which files changed and none was
+//! added or removed) and the templates (reused while no template, theme file or `loa.yaml`
+//! changed). Each build keeps only what it used, so the layer never holds more than one
+//! build's worth; a failed build keeps the last good build's results.
+//!
+//! Keys are 64-bit fingerprints of the inputs (a collision would serve a stale page until the
+//! next edit; with 64 bits over a few tens of thousands of entries that is not a practical
+//! risk). [`Memo::off`] (`loa build`, `loa check`) keeps nothing and computes no key: the
+//! stages then run exactly as without this layer.
+//!
+//! Must not be imported by a stage: stages take values and give values; only the recipe and
+//! `loa serve` know about reuse.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{Parsed, Source};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::Loaded;
+use crate::markdown::Rendered;
+use crate::output::Bytes;
+use crate::render::templates::Templates;
+
+/// One kind of reused result: what the last build kept, and what this build uses.
+#[derive(Debug)]
+pub struct Store<T> {
+    previous: Mutex<HashMap<u64, T>>,
+    current: Mutex<HashMap<u64, T>>,
+    hits: std::sync::atomic::AtomicUsize,
+    last_hits: std::sync::atomic::AtomicUsize,
+}
+
+impl<T> Default for Store<T> {
+    fn default() -> Self {
+        Store {
+            previous: Mutex::new(HashMap::new()),
+            current: Mutex::new(HashMap::new()),
+            hits: Default::default(),
+            last_hits: Default::default(),
+        }
+    }
+}
+
+impl<T: Clone> Store<T> {
+    /// The value for `key`: from the last build if it had it, else `make()`. Either way it is
+    /// kept for the next build.
+    pub fn get_or(&self, key: u64, make: impl FnOnce() -> T) -> T {
+        let hit = self.previous.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+        if hit.is_some() {
+            self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        let value = hit.unwrap_or_else(make);
+        self.current.lock().unwrap_or_else(PoisonError::into_inner).insert(key, value.clone());
+        value
+    }
+
+    /// [`Store::get_or`] for a fallible `make`: a failure is returned and not kept.
+    pub fn try_get_or<E>(&self, key: u64, make: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        let hit = self.previous.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+        let value = match hit {
+            Some(v) => {
+                self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                v
+            }
+            None => make()?,
+        };
+        self.current.lock().unwrap_or_else(PoisonError::into_inner).insert(key, value.clone());
+        Ok(value)
+    }
+
+    /// Ends a build: what it used becomes what the next build can reuse.
+    fn rotate(&self)
+    where
+        T: Send + 'static,
+    {
+        let used = std::mem::take(&mut *self.current.lock().unwrap_or_else(PoisonError::into_inner));
+        let old = std::mem::replace(&mut *self.previous.lock().unwrap_or_else(PoisonError::into_inner), used);
+        crate::dispose::later(old);
+        self.end_build();
+    }
+
+    /// Forgets what the current build kept (it failed): the last good build's entries stay.
+    fn discard(&self) {
+        self.current.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.end_build();
+    }
+
+    /// Keeps every entry of the last build for the next one, as if this build had used them
+    /// (a load that reused the last build's texts without looking them up).
+    fn keep_previous(&self) {
+        let previous = self.previous.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        for (k, v) in previous {
+            current.entry(k).or_insert(v);
+        }
+    }
+
+    fn end_build(&self) {
+        let hits = self.hits.swap(0, std::sync::atomic::Ordering::Relaxed);
+        self.last_hits.store(hits, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many values the last finished build took from the build before it.
+    pub fn reused(&self) -> usize {
+        self.last_hits.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Entries the last finished build kept.
+    pub fn len(&self) -> usize {
+        self.previous.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    /// True when the last finished build kept nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A text read from `content/`, with the fingerprint of the text (the keys of later stores
+/// use it instead of hashing the text again).
+pub type Text = Option<(Source, u64)>;
+
+/// The fingerprint of each Markdown file's text, by file (`content/x.md`), for this build.
+pub type Prints = HashMap<String, u64>;
+
+/// Everything a build can reuse from the build before it.
+#[derive(Debug, Default)]
+pub struct Stores {
+    /// Markdown files' texts, keyed by path and metadata ([`crate::load::text_key`]).
+    pub texts: Store<Text>,
+    /// Parsed files, keyed by path and text. (Shared: a hit costs one copy, into the build.)
+    pub parsed: Store<Arc<Result<Parsed, Diagnostics>>>,
+    /// Rendered bodies with the fingerprint of their HTML, keyed by body, options and the
+    /// link and citation registries.
+    pub rendered: Store<(Arc<Rendered>, u64)>,
+    /// Rendered outputs, keyed by template, site view and views.
+    pub outputs: Store<Bytes>,
+    /// What the last load found (files and texts) with the prints of its texts, for a load
+    /// told which files changed since.
+    last_load: Mutex<Option<(Loaded, Prints)>>,
+    /// The files changed since the last load, when the caller knows them all.
+    changed: Mutex<Option<KnownChanges>>,
+    /// The templates the last build loaded.
+    templates: Mutex<Option<Templates>>,
+}
+
+/// Files changed since the last load, as far as the caller knows (`loa serve`'s watcher
+/// compares a hash of every watched file).
+#[derive(Debug, Clone, Default)]
+pub struct KnownChanges {
+    /// Files whose content changed (absolute paths).
+    pub modified: Vec<PathBuf>,
+    /// Files were added or removed (the folders must be walked again).
+    pub added_or_removed: bool,
+}
+
+/// The reuse layer of one caller: off (nothing kept) or on (`loa serve`).
+#[derive(Debug, Default)]
+pub struct Memo(Option<Stores>);
+
+impl Memo {
+    /// Reuses nothing and keeps nothing; no key is ever computed (`loa build`, `loa check`).
+    pub fn off() -> Memo {
+        Memo(None)
+    }
+
+    /// Keeps each build's results for the next (`loa serve`).
+    pub fn on() -> Memo {
+        Memo(Some(Stores::default()))
+    }
+
+    /// The stores, when on.
+    pub fn stores(&self) -> Option<&Stores> {
+        self.0.as_ref()
+    }
+
+    /// `make()`, or the last build's value for `key()` from the store `which` picks. Off, it is
+    /// `make()` and `key` is never called.
+    pub fn get_or<T: Clone>(
+        &self,
+        which: impl FnOnce(&Stores) -> &Store<T>,
+        key: impl FnOnce() -> u64,
+        make: impl FnOnce() -> T,
+    ) -> T {
+        match &self.0 {
+            Some(s) => which(s).get_or(key(), make),
+            None => make(),
+        }
+    }
+
+    /// [`Memo::get_or`] for a fallible `make`: a failure is not kept.
+    pub fn try_get_or<T: Clone, E>(
+        &self,
+        which: impl FnOnce(&Stores) -> &Store<T>,
+        key: impl FnOnce() -> u64,
+        make: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &self.0 {
+            Some(s) => which(s).try_get_or(key(), make),
+            None => make(),
+        }
+    }
+
+    /// Tells the next load which files changed since the last one: it then reads only those,
+    /// instead of walking the folders and checking every file (10,000 `stat`s).
+    pub fn expect_changes(&self, changes: KnownChanges) {
+        if let Some(s) = &self.0 {
+            *s.changed.lock().unwrap_or_else(PoisonError::into_inner) = Some(changes);
+        }
+    }
+
+    /// The templates: the last build's when the known changes cannot have touched them (only
+    /// files outside `templates/` and `themes/`, and not `loa.yaml`, changed), else `load()`.
+    pub fn templates(
+        &self,
+        load: impl FnOnce() -> Result<Templates, Diagnostics>,
+    ) -> Result<Templates, Diagnostics> {
+        let Some(s) = &self.0 else { return load() };
+        let unchanged = {
+            let changed = s.changed.lock().unwrap_or_else(PoisonError::into_inner);
+            changed.as_ref().is_some_and(|c| {
+                let touches = |p: &std::path::Path| {
+                    p.file_name().is_some_and(|n| n == crate::config::CONFIG_FILE)
+                        || p.components().any(|c| c.as_os_str() == "templates" || c.as_os_str() == "themes")
+                };
+                !c.added_or_removed && !c.modified.is_empty() && !c.modified.iter().any(|p| touches(p))
+            })
+        };
+        let mut kept = s.templates.lock().unwrap_or_else(PoisonError::into_inner);
+        if unchanged && let Some(t) = kept.as_ref() {
+            return Ok(t.clone());
+        }
+        let loaded = load();
+        *kept = loaded.as_ref().ok().cloned();
+        loaded
+    }
+
+    /// The load stage (`load::scan`, `load::read` of each Markdown file, `load::collect`),
+    /// with the prints of the texts when on. On, a text is taken from the last build when its
+    /// file's metadata is the same; and when the watcher said which files changed and none was
+    /// added or removed, the last load is reused with only those files read again.
+    pub fn load(&self, config: &Config) -> Result<(Loaded, Prints), Diagnostics> {
+        let Some(s) = &self.0 else {
+            let found = crate::load::scan(config);
+            let read = found.markdown.par_iter().map(|f| crate::load::read(f, None)).collect();
+            return crate::load::collect(found, read).map(|l| (l, Prints::new()));
+        };
+        let changed = s.changed.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let last = s.last_load.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let quick = match (changed, last) {
+            (Some(c), Some(last)) if !c.added_or_removed && !c.modified.is_empty() => {
+                reload_changed(config, last, &c.modified, &s.texts)
+            }
+            _ => None,
+        };
+        let loaded = match quick {
+            Some(l) => Ok(l),
+            None => {
+                let now = now_secs();
+                let found = crate::load::scan(config);
+                let read: Vec<Result<Option<(Source, u64)>, Diagnostic>> =
+                    found.markdown.par_iter().map(|f| read_kept(f, &s.texts, now)).collect();
+                let mut prints = Prints::new();
+                let read = read
+                    .into_iter()
+                    .map(|r| {
+                        r.map(|t| {
+                            t.map(|(source, print)| {
+                                prints.insert(source.file.clone(), print);
+                                source
+                            })
+                        })
+                    })
+                    .collect();
+                crate::load::collect(found, read).map(|l| (l, prints))
+            }
+        };
+        if let Ok(l) = &loaded {
+            *s.last_load.lock().unwrap_or_else(PoisonError::into_inner) = Some(l.clone());
+        }
+        loaded
+    }
+
+    /// Ends a build: a good one's results replace the last ones; a failed one's are dropped and
+    /// the last good build's stay.
+    pub fn finish(&self, ok: bool) {
+        let Some(s) = &self.0 else { return };
+        if ok {
+            s.texts.rotate();
+            s.parsed.rotate();
+            s.rendered.rotate();
+            s.outputs.rotate();
+        } else {
+            s.texts.discard();
+            s.parsed.discard();
+            s.rendered.discard();
+            s.outputs.discard();
+        }
+    }
+}
+
+/// Reads one Markdown file, or takes its text from the last build when its metadata is the
+/// same; gives the text's print with it.
+fn read_kept(
+    file: &crate::load::MarkdownFile,
+    texts: &Store<Text>,
+    now: u64,
+) -> Result<Option<(Source, u64)>, Diagnostic> {
+    let meta = crate::load::metadata(file)?;
+    let read = || {
+        let source = crate::load::read(file, Some(&meta))?;
+        Ok(source.map(|s| {
+            let print = crate::fingerprint::of_text(&s.text);
+            (s, print)
+        }))
+    };
+    match crate::load::text_key(file, &meta, now) {
+        Some(key) => texts.try_get_or(key, read),
+        None => read(),
+    }
+}
+
+/// The last load with the `modified` Markdown files read again (see [`Memo::load`]); `None`
+/// when it cannot account for a change (a file it did not list, one reached through a link,
+/// one that now fails to read): then everything is loaded.
+fn reload_changed(
+    config: &Config,
+    last: (Loaded, Prints),
+    modified: &[PathBuf],
+    texts: &Store<Text>,
+) -> Option<(Loaded, Prints)> {
+    let (mut last, mut prints) = last;
+    if last.linked_sources {
+        return None;
+    }
+    let root = config.root.canonicalize().unwrap_or_else(|_| config.root.clone());
+    let now = now_secs();
+    for path in modified {
+        path.strip_prefix(&root).ok()?;
+        // Templates, static files, assets, loa.yaml: read by later stages, not here.
+        let Some(file) = crate::load::markdown_file(&root, path) else { continue };
+        let i = last.sources.iter().position(|s| s.rel == file.rel)?;
+        let (source, print) = read_kept(&file, texts, now).ok()??;
+        prints.insert(source.file.clone(), print);
+        last.sources[i] = source;
+    }
+    // The other files are unchanged: their texts stay kept under their keys.
+    texts.keep_previous();
+    Some((last, prints))
+}
+
+/// Seconds since the Unix epoch (0 if the clock is before it).
+fn now_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reuses_only_the_last_builds_entries() {
+        let store: Store<String> = Store::default();
+        let made = std::cell::Cell::new(0);
+        let get = |k: u64| {
+            store.get_or(k, || {
+                made.set(made.get() + 1);
+                format!("v{k}")
+            })
+        };
+        assert_eq!(get(1), "v1");
+        store.rotate();
+        assert_eq!(get(1), "v1");
+        assert_eq!(made.get(), 1, "second build reused the first's value");
+        store.rotate();
+        store.rotate();
+        assert_eq!(get(1), "v1");
+        assert_eq!(made.get(), 2, "an entry unused by one build is dropped");
+    }
+
+    #[test]
+    fn off_computes_no_key_and_keeps_nothing() {
+        let memo = Memo::off();
+        let made = memo.get_or(|s| &s.outputs, || panic!("no key when off"), || Bytes::new(b"x".to_vec()));
+        assert_eq!(&**made, b"x");
+        assert!(memo.stores().is_none());
+    }
+}

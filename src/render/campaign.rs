@@ -1,0 +1,160 @@
+//! Campaigns: a campaign page's block (dates, status, the message for each audience, the
+//! pages that joined it; `page.campaign`), its page per audience (`campaign_audience.html`,
+//! printed as a leaflet), the active campaigns of the home page and of each audience's page,
+//! and calls to action.
+//!
+//! Takes the [`Env`]; gives values. Every rule about how a campaign is shown lives here.
+
+use super::context::{
+    CallToActionView, CampaignAudienceView, CampaignMessageView, CampaignView, DateView, LinkView, PageCard,
+};
+use super::{Env, TemplateCall, listing};
+use crate::content::{CampaignStatus, output_file};
+use crate::diagnostics::{Diagnostic, Location};
+
+/// A call-to-action URL: `@/` source paths resolved, unsafe schemes neutralised.
+fn cta_url(env: &Env<'_>, page: usize, url: &str) -> Result<String, Diagnostic> {
+    let p = &env.site.pages[page];
+    if crate::url::is_dangerous(url) {
+        return Ok("#".to_string());
+    }
+    let Some(target) = url.strip_prefix("@/") else { return Ok(url.to_string()) };
+    let (path, anchor) = target.split_once('#').map_or((target, None), |(a, b)| (a, Some(b)));
+    match env.links.urls.get(path) {
+        Some(u) => Ok(anchor.map_or_else(|| u.clone(), |a| format!("{u}#{a}"))),
+        None => Err(Diagnostic::error(
+            "broken-link",
+            p.key_lines.locate(&p.file, "campaign"),
+            format!("lời kêu gọi hành động trỏ tới trang không tồn tại `{url}`"),
+        )
+        .with_hint("đường dẫn `@/` tính từ thư mục content/, ví dụ `@/bai-viet/ten-bai.md`")),
+    }
+}
+
+/// The message of campaign page `page` for its `k`-th audience.
+fn audience_message(env: &Env<'_>, page: usize, k: usize) -> Result<CampaignAudienceView, Diagnostic> {
+    let p = &env.site.pages[page];
+    let Some(c) = p.meta.campaign() else {
+        return Err(Diagnostic::error("campaign", Location::file(&p.file), "không phải trang chiến dịch"));
+    };
+    let (id, m) = &c.audiences[k];
+    let name = env.config.audiences.get(id).map_or_else(|| id.clone(), |a| a.name.clone());
+    let call_to_action = match &m.call_to_action {
+        Some(cta) => Some(CallToActionView { label: cta.label.clone(), url: cta_url(env, page, &cta.url)? }),
+        None => None,
+    };
+    Ok(CampaignAudienceView {
+        id: id.clone(),
+        name,
+        headline: m.headline.clone(),
+        message: m.message.clone(),
+        call_to_action,
+        url: env.config.url(&format!("{}{id}/", p.path)),
+    })
+}
+
+/// The messages of the active campaigns for audience `id`, for its page.
+pub fn active_messages(env: &Env<'_>, id: &str) -> Result<Vec<CampaignMessageView>, Diagnostic> {
+    let mut messages = Vec::new();
+    for (i, p) in env.site.pages.iter().enumerate() {
+        let Some(c) = p.meta.campaign() else { continue };
+        if c.status(env.site.now) != CampaignStatus::Active {
+            continue;
+        }
+        if let Some(k) = c.audiences.iter().position(|(aid, _)| aid == id) {
+            messages.push(CampaignMessageView {
+                campaign: LinkView { title: p.title.clone(), url: env.config.url(&p.path) },
+                status_label: CampaignStatus::Active.label(),
+                message: audience_message(env, i, k)?,
+            });
+        }
+    }
+    Ok(messages)
+}
+
+/// Pages that joined campaign page `page`, newest first.
+pub fn campaign_pages<'a>(env: &'a Env<'_>, page: usize) -> &'a [usize] {
+    env.lists.campaigns.get(&page).map_or(&[], Vec::as_slice)
+}
+
+/// The campaign view of page `page`, if it is a campaign.
+pub fn campaign_view<'a>(env: &'a Env<'_>, page: usize) -> Option<Result<CampaignView<'a>, Diagnostic>> {
+    let p = &env.site.pages[page];
+    let c = p.meta.campaign()?;
+    let audiences: Result<Vec<_>, _> =
+        (0..c.audiences.len()).map(|k| audience_message(env, page, k)).collect();
+    let status = c.status(env.site.now);
+    Some(audiences.map(|audiences| CampaignView {
+        title: p.title.clone(),
+        url: env.config.url(&p.path),
+        starts: DateView::new(c.starts),
+        ends: DateView::new(c.ends),
+        goal: c.goal.clone(),
+        status: match status {
+            CampaignStatus::Upcoming => "upcoming",
+            CampaignStatus::Active => "active",
+            CampaignStatus::Ended => "ended",
+        },
+        status_label: status.label(),
+        audiences,
+        pages: campaign_pages(env, page).iter().map(|&i| &env.cards[i]).collect(),
+        feed_url: env.config.url(&format!("{}atom.xml", p.path)),
+    }))
+}
+
+/// Active campaigns, for the home page (`campaigns`).
+pub fn active_campaigns<'a>(env: &'a Env<'_>) -> Vec<&'a PageCard> {
+    let mut ids: Vec<usize> = (0..env.site.pages.len())
+        .filter(|&i| {
+            env.site.pages[i]
+                .meta
+                .campaign()
+                .is_some_and(|c| c.status(env.site.now) == CampaignStatus::Active)
+        })
+        .collect();
+    env.site.sort_newest_first(&mut ids);
+    ids.into_iter().map(|i| &env.cards[i]).collect()
+}
+
+/// `/chien-dich/<slug>/<audience>/`: the campaign's headline, message and call to action for
+/// one audience, and the campaign's pages aimed at it (or at no audience in particular).
+pub fn prepare_audience_page<'a>(
+    env: &'a Env<'_>,
+    page: usize,
+    k: usize,
+) -> Result<TemplateCall<'a>, Diagnostic> {
+    let p = &env.site.pages[page];
+    let campaign = match campaign_view(env, page) {
+        Some(v) => v?,
+        None => {
+            return Err(Diagnostic::error(
+                "campaign",
+                Location::file(&p.file),
+                "không phải trang chiến dịch",
+            ));
+        }
+    };
+    let message = campaign.audiences[k].clone();
+    let pages: Vec<&PageCard> = campaign_pages(env, page)
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let a = &env.site.pages[i].audiences;
+            a.is_empty() || a.contains(&message.id)
+        })
+        .map(|i| &env.cards[i])
+        .collect();
+    let audience = env
+        .config
+        .audiences
+        .0
+        .iter()
+        .position(|(id, _)| *id == message.id)
+        .map(|a| listing::audience_view(env, a));
+    let path = format!("{}{}/", p.path, message.id);
+    Ok(TemplateCall::new(output_file(&path), "campaign_audience.html", p.file.as_str())
+        .with("campaign", campaign)
+        .with("message", message)
+        .with("audience", audience)
+        .with("pages", pages))
+}

@@ -1,0 +1,285 @@
+//! A page of any kind: its card (what listings, feeds and the page header show) and its
+//! template call (`page` in `article.html`, `page.html`, `campaign.html`, `document.html`,
+//! `explainer.html`, or the page's own `template:`), with the article's JSON-LD.
+//!
+//! Takes the [`Env`]; gives values. Kind-specific parts of the page view come from their
+//! files: `campaign.rs` (the campaign block), `documents.rs` (document, explainer, FAQ).
+
+use std::sync::Arc;
+
+use super::context::{AudienceView, DateView, LinkView, PageCard, PageView, TermView};
+use super::{Env, TemplateCall, TermSlugs, campaign, context, documents};
+use crate::config::Config;
+use crate::content::{Document, Kind, output_file};
+use crate::diagnostics::Diagnostic;
+use crate::fingerprint::Derived;
+use crate::markdown::{Rendered, escape};
+
+/// The card of a page: what listings and the page header show.
+pub fn page_card(config: &Config, p: &Document, r: &Rendered, slugs: &TermSlugs<'_>) -> PageCard {
+    // Summary: the text before `<!-- more -->`, else `summary:`, else the first paragraph.
+    let (summary, description) = match (&r.more_html, &p.summary) {
+        (Some(more), fm) => {
+            (more.as_str().into(), fm.clone().unwrap_or_else(|| crate::markdown::html_to_text(more)).into())
+        }
+        (None, Some(s)) => (format!("<p>{}</p>", escape(s)).into(), s.as_str().into()),
+        (None, None) => (r.first_paragraph_html.clone(), r.first_paragraph_text.clone()),
+    };
+    let syllables = r.syllables + crate::vi::reading::syllables(&p.title);
+    PageCard {
+        title: p.title.clone(),
+        url: config.url(&p.path),
+        permalink: config.permalink(&p.path),
+        kind: p.kind.as_str(),
+        date: p.date.map(DateView::new),
+        updated: p.updated.map(DateView::new),
+        summary,
+        description,
+        reading_minutes: crate::vi::reading::minutes(syllables, config.reading_speed),
+        terms: p
+            .terms
+            .iter()
+            .map(|t| {
+                let slug = slugs.get(t.name.as_str()).cloned().unwrap_or_else(|| crate::vi::slugify(&t.name));
+                let url = config.url(&format!("/{}/{slug}/", t.taxonomy));
+                TermView { taxonomy: t.taxonomy.clone(), name: t.name.clone(), slug, url }
+            })
+            .collect(),
+        audiences: p
+            .audiences
+            .iter()
+            .filter_map(|id| {
+                config.audiences.get(id).map(|a| AudienceView {
+                    id: id.clone(),
+                    name: a.name.clone(),
+                    description: a.description.clone(),
+                })
+            })
+            .collect(),
+        image: p.image.as_deref().map(|img| image_url(config, p, img)),
+        image_alt: p.image_alt.clone(),
+        draft: p.draft,
+    }
+}
+
+/// An image reference as an absolute URL: kept when absolute, site-relative when it starts
+/// with `/`, else relative to the page (a bundle asset).
+fn image_url(config: &Config, p: &Document, img: &str) -> String {
+    if img.starts_with("http://") || img.starts_with("https://") {
+        img.to_string()
+    } else if let Some(rest) = img.strip_prefix('/') {
+        config.permalink(&format!("/{rest}"))
+    } else {
+        config.permalink(&format!("{}{}", p.path, img.trim_start_matches("./")))
+    }
+}
+
+/// The template call of page `i`, whose body's HTML is `html`.
+pub fn prepare<'a>(env: &'a Env<'_>, i: usize, html: Arc<str>) -> Result<TemplateCall<'a>, Diagnostic> {
+    let (config, site) = (env.config, env.site);
+    let p = &site.pages[i];
+    let r = &env.pages[i];
+    let section = &site.sections[p.section];
+    let pos = Some(env.lists.position[i]);
+    let link =
+        |id: usize| LinkView { title: site.pages[id].title.clone(), url: config.url(&site.pages[id].path) };
+    let listed = p.kind != Kind::Page;
+    let campaigns = p
+        .campaigns
+        .iter()
+        .filter_map(|slug| site.pages.iter().position(|c| c.meta.campaign().is_some() && &c.slug == slug))
+        .map(link)
+        .collect();
+    let (faq, faq_jsonld) = documents::faq_view(env, i);
+    let view = PageView {
+        // A fingerprint stands for the card by the page's index (the build's reuse of outputs
+        // adds every card's own fingerprint), and for the JSON-LD by the card's.
+        card: Derived::new(i as u64, move || &env.cards[i]),
+        content: html,
+        toc: &r.toc,
+        syllables: r.syllables,
+        section: LinkView { title: section.title.clone(), url: config.url(&section.path) },
+        newer: pos.filter(|&k| listed && k > 0).map(|k| link(section.pages[k - 1])),
+        older: pos.filter(|_| listed).and_then(|k| section.pages.get(k + 1)).map(|&id| link(id)),
+        extra: &p.extra,
+        file: &p.file,
+        campaigns,
+        campaign: campaign::campaign_view(env, i).transpose()?,
+        document: documents::document_view(env, i),
+        explainer: documents::explainer_view(env, i),
+        faq,
+        faq_jsonld,
+        glossary: &p.glossary,
+        // A function of the card (and the config, in every fingerprint).
+        jsonld: Derived::new(i as u64, move || article_jsonld(env, i)),
+        share: context::ShareView {
+            facebook: format!(
+                "https://www.facebook.com/sharer/sharer.php?u={}",
+                percent_encode(&env.cards[i].permalink)
+            ),
+            url: env.cards[i].permalink.clone(),
+        },
+    };
+    let template = match &p.template {
+        Some(t) if env.templates.has(t) => t.as_str(),
+        Some(t) => {
+            return Err(Diagnostic::error(
+                "template",
+                p.key_lines.locate(&p.file, "template"),
+                format!("không có mẫu `{t}`"),
+            )
+            .with_hint(format!("tạo templates/{t} hoặc bỏ dòng `template:`")));
+        }
+        None if env.templates.has(p.kind.template()) => p.kind.template(),
+        None => "page.html",
+    };
+    Ok(TemplateCall::new(output_file(&p.path), template, p.file.as_str()).with("page", view).with_card(i))
+}
+
+/// Percent-encodes a URL for use as a query parameter (RFC 3986 unreserved characters kept).
+pub fn percent_encode(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.extend(['%', char::from(HEX[usize::from(b >> 4)]), char::from(HEX[usize::from(b & 15)])]);
+        }
+    }
+    out
+}
+
+/// schema.org `NewsArticle` JSON-LD for an article page.
+/// The JSON-LD of page `i`: made from its card and the config only (its fingerprint is the
+/// card's, see `render_page`).
+fn article_jsonld(env: &Env<'_>, i: usize) -> Option<String> {
+    let c = &env.cards[i];
+    if c.kind != Kind::Article.as_str() {
+        return None;
+    }
+    let image = c.image.clone().unwrap_or_else(|| env.config.permalink("/og-default.png"));
+    let org = Organization { kind: "Organization", name: &env.config.title, url: env.config.permalink("/") };
+    let json = NewsArticle {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        author: &org,
+        date_modified: c.updated.as_ref().or(c.date.as_ref()).map(|d| d.rfc3339.as_str()),
+        date_published: c.date.as_ref().map(|d| d.rfc3339.as_str()),
+        description: &c.description,
+        headline: &c.title,
+        image: [&image],
+        in_language: &env.config.language,
+        keywords: c.terms.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
+        main_entity_of_page: &c.permalink,
+        publisher: &org,
+    };
+    Some(documents::script_safe(&json))
+}
+
+/// [`article_jsonld`]'s object, fields in the order `serde_json` writes a map's keys (sorted),
+/// which is how it was written before it was a struct (a `json!` value, 38,000 instructions a
+/// page).
+#[derive(serde::Serialize)]
+struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    author: &'a Organization<'a>,
+    #[serde(rename = "dateModified")]
+    date_modified: Option<&'a str>,
+    #[serde(rename = "datePublished")]
+    date_published: Option<&'a str>,
+    description: &'a str,
+    headline: &'a str,
+    image: [&'a str; 1],
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    keywords: String,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: &'a str,
+    publisher: &'a Organization<'a>,
+}
+
+/// The site as the author and publisher of its articles.
+#[derive(serde::Serialize)]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_encoding_keeps_unreserved_bytes_and_encodes_the_rest_in_upper_hex() {
+        assert_eq!(
+            percent_encode("https://x.vn/bài-viết/a_b~c.d/"),
+            "https%3A%2F%2Fx.vn%2Fb%C3%A0i-vi%E1%BA%BFt%2Fa_b~c.d%2F"
+        );
+        for b in 0..=255u8 {
+            let s = String::from_utf8_lossy(&[b]).into_owned();
+            let want: String = s
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                        char::from(b).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            assert_eq!(percent_encode(&s), want, "{b:#04x}");
+        }
+    }
+
+    #[test]
+    fn article_json_ld_is_the_json_the_map_gave() {
+        // The struct must write what `serde_json::json!` (a map, keys sorted) wrote before.
+        for (date, updated, title) in [
+            (Some("2024-05-10T08:00:00+07:00"), None, "Khuyến học <b> & \"tài\""),
+            (Some("2024-05-10T08:00:00+07:00"), Some("2024-06-01T00:00:00+07:00"), "x"),
+            (None, None, "Không ngày"),
+        ] {
+            let org =
+                Organization {
+                    kind: "Organization", name: "Hội <Khuyến học>", url: "https://e.org/".into()
+                };
+            let keywords = "Thẻ & một, hai".to_string();
+            let new = NewsArticle {
+                context: "https://schema.org",
+                kind: "NewsArticle",
+                author: &org,
+                date_modified: updated.or(date),
+                date_published: date,
+                description: "Mô tả </script>",
+                headline: title,
+                image: ["https://e.org/a.png"],
+                in_language: "vi",
+                keywords: keywords.clone(),
+                main_entity_of_page: "https://e.org/a/",
+                publisher: &org,
+            };
+            let org_value = serde_json::json!({"@type": "Organization", "name": org.name, "url": org.url});
+            let old = serde_json::json!({
+                "@context": "https://schema.org",
+                "@type": "NewsArticle",
+                "headline": title,
+                "description": "Mô tả </script>",
+                "datePublished": date,
+                "dateModified": updated.or(date),
+                "inLanguage": "vi",
+                "mainEntityOfPage": "https://e.org/a/",
+                "image": ["https://e.org/a.png"],
+                "author": org_value,
+                "publisher": org_value,
+                "keywords": keywords,
+            });
+            assert_eq!(documents::script_safe(&new), documents::script_safe_json(&old));
+        }
+    }
+}
