@@ -20,6 +20,7 @@
 
 pub mod encode;
 mod postings;
+mod terms;
 pub mod tokenize;
 
 use std::collections::BTreeMap;
@@ -28,8 +29,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::vi;
-pub use postings::{BODY_TF_MAX, IN_SUMMARY, IN_TAGS, IN_TITLE};
+pub use terms::{BODY_TF_MAX, IN_SUMMARY, IN_TAGS, IN_TITLE};
 pub use tokenize::{Token, tokenize};
+
+/// foldhash with a fixed seed: the keys are an author's own words, so no flooding defence is
+/// needed, and hashing dominated the index time of large sites (SipHash, then a byte-wise Fx).
+type FxMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Where the index lives in the output tree.
 pub const INDEX_DIR: &str = "tim-kiem/index";
