@@ -20,6 +20,7 @@
 
 pub mod encode;
 mod postings;
+mod shards;
 mod terms;
 pub mod tokenize;
 
