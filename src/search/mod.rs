@@ -19,6 +19,7 @@
 //! Must not: touch the file system, or depend on the order of `docs` (same docs → same bytes).
 
 pub mod encode;
+mod pair_table;
 mod postings;
 mod shards;
 mod terms;
