@@ -189,8 +189,8 @@ pub fn write_index_beside(
     let audiences = groups(&docs, |d| &d.audiences, false);
     let tags = groups(&docs, |d| &d.tags, true);
     let section_of = section_index(docs.len(), &sections);
-    // In parallel: on the main thread alone, these 1,250 files (10,000 pages) were 20 ms in
-    // which one core of two sat idle.
+    // In parallel: made on the main thread alone, these many small files left the other
+    // cores idle.
     docs.par_chunks(DOC_CHUNK).enumerate().for_each(|(n, chunk)| {
         let rows: Vec<DocRow<'_>> = chunk
             .iter()
@@ -256,8 +256,8 @@ fn groups<'a>(
     by_tone: bool,
 ) -> Vec<Group<'a>> {
     let mut by_key: BTreeMap<String, Group<'a>> = BTreeMap::new();
-    // Each distinct spelling's key, made once: a site has few tags and sections, and every
-    // page names some (the tone key was 1.5% of a build's instructions, made per page).
+    // Each distinct spelling's key, made once, not per page: a site has few tags and
+    // sections, and every page names some.
     let mut keys: std::collections::HashMap<&'a str, String> = std::collections::HashMap::new();
     for (id, doc) in docs.iter().enumerate() {
         for value in values(doc) {

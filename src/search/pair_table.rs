@@ -9,8 +9,7 @@
 
 /// A map of pairs of ids to ids for one page, emptied after each page at no cost: a slot
 /// belongs to the page whose generation it holds. Open addressing with linear probing,
-/// at most half full. (A `HashMap` hashed the pair and probed in groups: the bigram lookup
-/// was a tenth of a page's tokenising.)
+/// at most half full. (Cheaper than a `HashMap`, which hashed the pair and probed in groups.)
 #[derive(Default)]
 pub(super) struct PairTable {
     /// (generation, first, second, value).
