@@ -19,7 +19,10 @@
 //! Must not: touch the file system, or depend on the order of `docs` (same docs → same bytes).
 
 pub mod encode;
+mod pair_table;
 mod postings;
+mod shards;
+mod terms;
 pub mod tokenize;
 
 use std::collections::BTreeMap;
@@ -28,8 +31,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::vi;
-pub use postings::{BODY_TF_MAX, IN_SUMMARY, IN_TAGS, IN_TITLE};
+pub use terms::{BODY_TF_MAX, IN_SUMMARY, IN_TAGS, IN_TITLE};
 pub use tokenize::{Token, tokenize};
+
+/// foldhash with a fixed seed: the keys are an author's own words, so no flooding defence is
+/// needed, and hashing dominated the index time of large sites (SipHash, then a byte-wise Fx).
+type FxMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Where the index lives in the output tree.
 pub const INDEX_DIR: &str = "tim-kiem/index";
@@ -182,8 +189,8 @@ pub fn write_index_beside(
     let audiences = groups(&docs, |d| &d.audiences, false);
     let tags = groups(&docs, |d| &d.tags, true);
     let section_of = section_index(docs.len(), &sections);
-    // In parallel: on the main thread alone, these 1,250 files (10,000 pages) were 20 ms in
-    // which one core of two sat idle.
+    // In parallel: made on the main thread alone, these many small files left the other
+    // cores idle.
     docs.par_chunks(DOC_CHUNK).enumerate().for_each(|(n, chunk)| {
         let rows: Vec<DocRow<'_>> = chunk
             .iter()
@@ -249,8 +256,8 @@ fn groups<'a>(
     by_tone: bool,
 ) -> Vec<Group<'a>> {
     let mut by_key: BTreeMap<String, Group<'a>> = BTreeMap::new();
-    // Each distinct spelling's key, made once: a site has few tags and sections, and every
-    // page names some (the tone key was 1.5% of a build's instructions, made per page).
+    // Each distinct spelling's key, made once, not per page: a site has few tags and
+    // sections, and every page names some.
     let mut keys: std::collections::HashMap<&'a str, String> = std::collections::HashMap::new();
     for (id, doc) in docs.iter().enumerate() {
         for value in values(doc) {
