@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use super::values::{Date, OrderedMap, Text};
 use crate::vi::dates::DateTime;
 
 /// What a page is. A section's `kind` applies to every page in it.
@@ -57,15 +58,15 @@ impl Kind {
 #[serde(deny_unknown_fields)]
 pub struct CampaignMatter {
     /// First day of the campaign.
-    pub starts: super::Date,
+    pub starts: Date,
     /// Last day of the campaign (inclusive).
-    pub ends: super::Date,
+    pub ends: Date,
     /// What the campaign wants to achieve.
     #[serde(default)]
-    pub goal: Option<super::Text>,
+    pub goal: Option<Text>,
     /// The message for each audience, keyed by audience id.
     #[serde(default)]
-    pub audiences: super::OrderedMap<AudienceMessage>,
+    pub audiences: OrderedMap<AudienceMessage>,
 }
 
 /// A campaign's message for one audience.
@@ -160,11 +161,11 @@ pub struct Relation {
 #[serde(deny_unknown_fields)]
 pub struct DocumentMatter {
     /// Document number (`49-KL/TW`).
-    pub code: super::Text,
+    pub code: Text,
     /// Official title.
-    pub title: Option<super::Text>,
+    pub title: Option<Text>,
     /// Date of issue.
-    pub issued: Option<super::Date>,
+    pub issued: Option<Date>,
     /// Issuing body.
     pub issuer: Option<String>,
     /// Signer.

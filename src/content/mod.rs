@@ -7,67 +7,18 @@
 pub mod kind;
 mod values;
 
-use std::fmt;
-use std::marker::PhantomData;
-
 use serde::Deserialize;
-use serde::de::{MapAccess, Visitor};
 
 pub use kind::{Campaign, CampaignStatus, Explains, Kind, KindMeta, PolicyDocument, Relation};
 
 use crate::diagnostics::Location;
 use crate::vi::dates::DateTime;
-pub use values::{Date, Text};
+pub use values::{Date, OrderedMap, Text};
 
 /// Index of a page in `Site::pages`.
 pub type DocId = usize;
 /// Index of a section in `Site::sections` (0 is the home page).
 pub type SectionId = usize;
-
-/// A map that keeps the order in which keys were written (audiences are listed in that order).
-#[derive(Debug, Clone, PartialEq)]
-pub struct OrderedMap<V>(pub Vec<(String, V)>);
-
-impl<V> Default for OrderedMap<V> {
-    fn default() -> Self {
-        OrderedMap(Vec::new())
-    }
-}
-
-impl<V> OrderedMap<V> {
-    /// The value of a key.
-    pub fn get(&self, key: &str) -> Option<&V> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-    }
-
-    /// The keys, in written order.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(k, _)| k.as_str())
-    }
-}
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V_<V>(PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for V_<V> {
-            type Value = OrderedMap<V>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a map")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out: Vec<(String, V)> = Vec::new();
-                while let Some((k, v)) = map.next_entry::<String, V>()? {
-                    if out.iter().any(|(seen, _)| *seen == k) {
-                        return Err(serde::de::Error::custom(format!("duplicate key `{k}`")));
-                    }
-                    out.push((k, v));
-                }
-                Ok(OrderedMap(out))
-            }
-        }
-        d.deserialize_map(V_(PhantomData))
-    }
-}
 
 /// The end of a shared text, from a byte offset: a page's body shares its file's text instead
 /// of copying it (on a large site that copy was a tenth of the memory the build touched).

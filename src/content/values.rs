@@ -1,12 +1,13 @@
 //! Values of front matter that are checked while they are read: text (a string or an
-//! integer, never a float, a boolean or a list) and dates (YAML strings in the formats of
+//! integer, never a float, a boolean or a list), maps that keep their keys' order, and dates (YAML strings in the formats of
 //! `vi::dates`, the error pointing at the value). Part of the model, so the model imports no
 //! stage; `parse` gives them their positions.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::Deserialize;
-use serde::de::{self, Visitor};
+use serde::de::{self, MapAccess, Visitor};
 
 use crate::vi::dates::DateTime;
 
@@ -45,5 +46,50 @@ impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = Text::deserialize(d)?;
         crate::vi::dates::parse(&s.0).map(Date).map_err(de::Error::custom)
+    }
+}
+
+/// A map that keeps the order in which keys were written (audiences are listed in that order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderedMap<V>(pub Vec<(String, V)>);
+
+impl<V> Default for OrderedMap<V> {
+    fn default() -> Self {
+        OrderedMap(Vec::new())
+    }
+}
+
+impl<V> OrderedMap<V> {
+    /// The value of a key.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The keys, in written order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V_<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for V_<V> {
+            type Value = OrderedMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out: Vec<(String, V)> = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, V>()? {
+                    if out.iter().any(|(seen, _)| *seen == k) {
+                        return Err(serde::de::Error::custom(format!("duplicate key `{k}`")));
+                    }
+                    out.push((k, v));
+                }
+                Ok(OrderedMap(out))
+            }
+        }
+        d.deserialize_map(V_(PhantomData))
     }
 }

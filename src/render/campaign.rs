@@ -5,10 +5,11 @@
 //!
 //! Takes the [`Env`]; gives values. Every rule about how a campaign is shown lives here.
 
+use super::call::TemplateCall;
 use super::context::{
     CallToActionView, CampaignAudienceView, CampaignMessageView, CampaignView, DateView, LinkView, PageCard,
 };
-use super::{Env, TemplateCall, listing};
+use super::env::{Env, audience_view};
 use crate::content::{CampaignStatus, output_file};
 use crate::diagnostics::{Diagnostic, Location};
 
@@ -144,13 +145,8 @@ pub fn prepare_audience_page<'a>(
         })
         .map(|i| &env.cards[i])
         .collect();
-    let audience = env
-        .config
-        .audiences
-        .0
-        .iter()
-        .position(|(id, _)| *id == message.id)
-        .map(|a| listing::audience_view(env, a));
+    let audience =
+        env.config.audiences.0.iter().position(|(id, _)| *id == message.id).map(|a| audience_view(env, a));
     let path = format!("{}{}/", p.path, message.id);
     Ok(TemplateCall::new(output_file(&path), "campaign_audience.html", p.file.as_str())
         .with("campaign", campaign)

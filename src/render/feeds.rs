@@ -2,8 +2,9 @@
 //! machine formats every site needs the same way. Every text is XML-escaped; every URL is
 //! absolute. [`feeds_and_sitemap`] gives all of them for a site.
 
+use super::campaign;
 use super::context::PageCard;
-use super::{Env, campaign, listing};
+use super::env::{AUDIENCES_PATH, Env, audience_pages};
 
 /// Atom feeds (site, sections, terms, audiences, campaigns), RSS for the site, sitemap.xml and
 /// robots.txt.
@@ -32,12 +33,12 @@ pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
     }
     for a in 0..config.audiences.0.len() {
         let (id, aud) = &config.audiences.0[a];
-        let base = format!("{}{id}/", listing::AUDIENCES_PATH);
+        let base = format!("{}{id}/", AUDIENCES_PATH);
         feed(
             format!("{base}atom.xml"),
             format!("{} · {}", aud.name, config.title),
             &base,
-            listing::audience_pages(env, a),
+            audience_pages(env, a),
         );
     }
     for (i, p) in site.pages.iter().enumerate() {
@@ -81,10 +82,10 @@ pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
         }
     }
     if !config.audiences.0.is_empty() {
-        entries.push(SitemapEntry { loc: config.permalink(listing::AUDIENCES_PATH), lastmod: None });
+        entries.push(SitemapEntry { loc: config.permalink(AUDIENCES_PATH), lastmod: None });
         for (id, _) in &config.audiences.0 {
             entries.push(SitemapEntry {
-                loc: config.permalink(&format!("{}{id}/", listing::AUDIENCES_PATH)),
+                loc: config.permalink(&format!("{}{id}/", AUDIENCES_PATH)),
                 lastmod: None,
             });
         }

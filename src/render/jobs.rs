@@ -7,10 +7,13 @@
 
 use std::sync::Arc;
 
-use super::{Bytes, Env, TemplateCall, campaign, documents, listing, page, search_page, section};
+use super::call::TemplateCall;
+use super::env::{Env, TermOf, audience_pages};
+use super::{campaign, documents, listing, page, search_page, section};
 use crate::content::output_file;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::markdown::escape;
+use crate::output::Bytes;
 
 /// One output made with a template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,15 +36,6 @@ pub enum Job {
     Glossary,
     /// The search page.
     Search,
-}
-
-/// A term of the site: term `term` of taxonomy `taxonomy`, indexes into `site.taxonomies`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TermOf {
-    /// Index of the taxonomy.
-    pub taxonomy: usize,
-    /// Index of the term in it.
-    pub term: usize,
 }
 
 /// Every output to make with a template, the pages first (in page order). A missing template
@@ -88,7 +82,7 @@ pub fn plan(env: &Env<'_>, diags: &mut Diagnostics) -> Vec<Job> {
         }
         if need("audience.html", "trang đối tượng", diags) {
             for a in 0..env.config.audiences.0.len() {
-                let n = listing::audience_pages(env, a).len();
+                let n = audience_pages(env, a).len();
                 jobs.extend((1..=section::pager_total(n, listing::PER_PAGE)).map(|k| Job::Audience(a, k)));
             }
         }

@@ -4,18 +4,16 @@
 //!
 //! Takes the [`Env`]; gives values.
 
+use super::call::TemplateCall;
+use super::campaign;
 use super::context::{AudiencePageView, LinkView, ListingView, TaxonomyView, TermLinkView};
-use super::jobs::TermOf;
+use super::env::{AUDIENCES_PATH, Env, TermOf, audience_pages, audience_view};
 use super::section::{pager_path, paginator};
-use super::{Env, TemplateCall, campaign};
 use crate::content::output_file;
 use crate::diagnostics::Diagnostic;
 
 /// Items per page of term and audience lists.
 pub const PER_PAGE: usize = 10;
-
-/// URL folder of the audience pages.
-pub const AUDIENCES_PATH: &str = "/doi-tuong/";
 
 fn taxonomy_title(name: &str) -> String {
     match name {
@@ -83,24 +81,6 @@ pub fn prepare_term<'a>(env: &'a Env<'_>, of: TermOf, n: usize) -> Result<Templa
         .with("taxonomy", taxonomy)
         .with("term", link)
         .listing("listing", listing, page_ids(&term.pages, n)))
-}
-
-/// Pages aimed at audience `a` (any kind that lists it), newest first.
-pub fn audience_pages<'a>(env: &'a Env<'_>, a: usize) -> &'a [usize] {
-    &env.lists.audiences[a]
-}
-
-pub fn audience_view(env: &Env<'_>, a: usize) -> AudiencePageView {
-    let (id, aud) = &env.config.audiences.0[a];
-    let base = format!("{AUDIENCES_PATH}{id}/");
-    AudiencePageView {
-        id: id.clone(),
-        name: aud.name.clone(),
-        description: aud.description.clone(),
-        url: env.config.url(&base),
-        feed_url: env.config.url(&format!("{base}atom.xml")),
-        count: audience_pages(env, a).len(),
-    }
 }
 
 /// `/doi-tuong/`: every audience.

@@ -7,8 +7,10 @@
 
 use std::sync::Arc;
 
+use super::call::TemplateCall;
 use super::context::{AudienceView, DateView, LinkView, PageCard, PageView, TermView};
-use super::{Env, TemplateCall, TermSlugs, campaign, context, documents};
+use super::env::{Env, TermSlugs};
+use super::{campaign, context, documents};
 use crate::config::Config;
 use crate::content::{Document, Kind, output_file};
 use crate::diagnostics::Diagnostic;

@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{Env, TemplateCall, context};
+use super::call::TemplateCall;
+use super::context;
+use super::env::Env;
 use crate::content::output_file;
 use crate::diagnostics::Diagnostic;
 

@@ -4,8 +4,10 @@
 //!
 //! Takes the [`Env`]; gives values.
 
+use super::call::TemplateCall;
+use super::campaign;
 use super::context::{self, LinkView, PageCard, PagerLink, PaginatorView, SectionView};
-use super::{Env, TemplateCall, campaign};
+use super::env::Env;
 use crate::config::Config;
 use crate::content::{Kind, Section, output_file};
 use crate::diagnostics::{Diagnostic, Location};

@@ -10,6 +10,7 @@ mod cli;
 mod harness;
 mod hostile_content;
 mod hostile_serve;
+mod layout;
 mod memo;
 mod output_safety;
 mod properties;
