@@ -1,138 +1,17 @@
-//! Write stage: the only stage that writes. Checks the output folder is safe to own, builds
-//! into a sibling staging folder, and swaps it in only when everything was written.
+//! Staging, spare, manifest and swap: how a build's files reach the output folder.
 //!
-//! Takes a `BuildOutput` and the output path; gives the number of files written and copied.
-//! A failed or interrupted build leaves the previous output exactly as it was. It never deletes
-//! a folder that does not carry loa's marker file (unless `--force` says so, and then it keeps
-//! the folder's dotfiles: `.git`, `.gitignore`, `CNAME`-like hidden files).
-//!
-//! Also owns the build lock (`.loa.lock` in the site root, holding the PID of the build that
-//! writes) and the interruption path: `abort_staging` removes the staging folder of a write in
-//! progress, and waits for a swap in progress to finish, so Ctrl-C never leaves a mixed output.
+//! Takes the output path (already checked by `safety`, under the locks) and the rendered files;
+//! gives the new output, swapped in only when everything was written, and the previous output
+//! kept as the spare the next build reuses. Must not touch anything outside the output folder
+//! and its own sibling folders, and must never leave a half-written output in place.
 
-use std::io::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Context as _, Result, bail};
 use rayon::prelude::*;
 
-use crate::render::BuildOutput;
-
-/// The file that marks a folder as loa's output (safe to replace).
-pub const MARKER: &str = ".loa-output";
-
-/// Why an output folder is refused (exit code 2, nothing touched).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnsafeOutput(pub String);
-
-impl std::fmt::Display for UnsafeOutput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Resolves `..` and `.` lexically, then the longest existing prefix through symlinks.
-fn resolve(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    // Canonicalise the deepest existing ancestor (follows a symlinked output folder).
-    let mut existing = out.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match existing.file_name() {
-            Some(name) => {
-                rest.push(name.to_os_string());
-                existing.pop();
-            }
-            None => break,
-        }
-    }
-    let mut resolved = existing.canonicalize().unwrap_or(existing);
-    for name in rest.into_iter().rev() {
-        resolved.push(name);
-    }
-    resolved
-}
-
-/// Checks that `out` may be written and replaced for the site at `root`. Does no writes.
-pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, UnsafeOutput> {
-    check_output_dir_with(root, out, false)
-}
-
-/// Like `check_output_dir`; with `force`, an existing folder without loa's marker is accepted
-/// (its dotfiles are kept by `write_output_with`). The path rules (root, home, sources) hold
-/// whatever `force` says.
-pub fn check_output_dir_with(root: &Path, out: &Path, force: bool) -> Result<PathBuf, UnsafeOutput> {
-    let root = resolve(root);
-    let out = resolve(out);
-    let shown = out.display().to_string();
-    let refuse = |why: String| Err(UnsafeOutput(why));
-    if out.parent().is_none() {
-        return refuse(format!("thư mục xuất `{shown}` là thư mục gốc của máy; loa không ghi hay xóa ở đó"));
-    }
-    if root.starts_with(&out) {
-        return refuse(format!(
-            "thư mục xuất `{shown}` là thư mục của trang hoặc chứa nó; loa sẽ phải xóa cả mã nguồn. Hãy dùng `output_dir: public`"
-        ));
-    }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from).filter(|h| !h.as_os_str().is_empty()) {
-        let home = resolve(&home);
-        if home.starts_with(&out) {
-            return refuse(format!(
-                "thư mục xuất `{shown}` là thư mục nhà (home) hoặc chứa nó; hãy dùng `output_dir: public`"
-            ));
-        }
-    }
-    for src in ["content", "themes", "static", "templates"] {
-        let dir = root.join(src);
-        if out.starts_with(&dir) {
-            return refuse(format!(
-                "thư mục xuất `{shown}` nằm trong {src}/ của trang; hãy dùng `output_dir: public`"
-            ));
-        }
-    }
-    if out.exists() {
-        if !out.is_dir() {
-            return refuse(format!("`{shown}` đã tồn tại và không phải thư mục"));
-        }
-        let marked = out.join(MARKER).is_file();
-        let empty = std::fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
-        if !marked && !empty && !force {
-            return refuse(format!(
-                "thư mục `{shown}` không do loa tạo ra (không có tệp {MARKER}) và không trống; loa không ghi đè. Hãy làm trống nó, chọn thư mục khác, hoặc dùng --force (giữ lại các tệp ẩn như .git)"
-            ));
-        }
-    }
-    Ok(out)
-}
-
-/// Checks an output key (`a/b/index.html`) cannot leave the output folder once joined.
-pub fn safe_relative(key: &str) -> Option<&Path> {
-    let p = Path::new(key);
-    let ok = !key.is_empty()
-        && !key.contains('\\')
-        && !key.contains('\0')
-        && p.components().all(|c| matches!(c, Component::Normal(_)));
-    ok.then_some(p)
-}
-
-/// Counts of what was written.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WriteStats {
-    /// Rendered files written.
-    pub written: usize,
-    /// Files copied as is.
-    pub copied: usize,
-}
+use super::{MARKER, WriteStats, process_alive, safe_relative};
 
 fn sibling(out: &Path, kind: &str) -> PathBuf {
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
@@ -204,22 +83,6 @@ pub fn abort_staging() -> Option<PathBuf> {
     // Keep the lock held: the process is about to exit.
     std::mem::forget(a);
     Some(staging)
-}
-
-/// Writes a whole `BuildOutput` (files and copies) through a `Staging` and swaps it in. The
-/// previous output's top-level dotfiles (`.git`, `.gitignore`, …) are kept.
-pub fn write_output(out: &Path, output: &BuildOutput) -> Result<WriteStats> {
-    let staging = Staging::open(out)?;
-    let written = output.files.par_iter().try_for_each(|(key, bytes)| {
-        crate::render::Sink::put(&staging, key, bytes.clone()).map_err(|e| anyhow::anyhow!(e))
-    });
-    match written {
-        Ok(()) => staging.commit(&output.copies),
-        Err(e) => {
-            staging.abort();
-            Err(e)
-        }
-    }
 }
 
 /// The name of the spare copy of the output: the output of the build before last, kept so
@@ -528,100 +391,6 @@ fn swap(staging: &Path, out: &Path) -> Result<Option<PathBuf>> {
     Ok(Some(old))
 }
 
-/// The lock file of a site root: one build writes at a time.
-pub const LOCK_FILE: &str = ".loa.lock";
-
-/// A held build lock; removed when dropped.
-#[derive(Debug)]
-pub struct BuildLock {
-    path: PathBuf,
-}
-
-/// Why the lock could not be taken.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LockError {
-    /// Another live process holds it.
-    Held {
-        /// Its process id.
-        pid: u32,
-    },
-    /// The lock file could not be created.
-    Io(String),
-}
-
-impl std::fmt::Display for LockError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LockError::Held { pid } => {
-                write!(f, "một lệnh loa build khác (pid {pid}) đang ghi trang này ({LOCK_FILE})")
-            }
-            LockError::Io(e) => write!(f, "không tạo được {LOCK_FILE}: {e}"),
-        }
-    }
-}
-
-impl BuildLock {
-    /// Takes `<root>/.loa.lock`, waiting up to `wait` for a live holder; a lock left by a dead
-    /// process is taken over.
-    pub fn acquire(root: &Path, wait: std::time::Duration) -> Result<BuildLock, LockError> {
-        let path = root.join(LOCK_FILE);
-        let start = std::time::Instant::now();
-        loop {
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut f) => {
-                    let _ = writeln!(f, "{}", std::process::id());
-                    return Ok(BuildLock { path });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder =
-                        std::fs::read_to_string(&path).ok().and_then(|t| t.trim().parse::<u32>().ok());
-                    match holder {
-                        Some(pid) if process_alive(pid) && pid != std::process::id() => {
-                            if start.elapsed() >= wait {
-                                return Err(LockError::Held { pid });
-                            }
-                        }
-                        // Dead holder, or a lock being written right now (no PID yet): a
-                        // half-written file older than a moment is stale too.
-                        None if start.elapsed() < std::time::Duration::from_millis(200) => {}
-                        _ => {
-                            let _ = std::fs::remove_file(&path);
-                            continue;
-                        }
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                Err(e) => return Err(LockError::Io(e.to_string())),
-            }
-        }
-    }
-
-    /// Where the lock file is.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for BuildLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// True when a process with this id exists.
-pub fn process_alive(pid: u32) -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        Path::new(&format!("/proc/{pid}")).exists()
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        // Without /proc, assume alive: a stale lock is then reported with its PID.
-        let _ = pid;
-        true
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -642,58 +411,5 @@ mod tests {
         let mut swapped = base.clone();
         swapped[..16].rotate_left(8);
         assert_ne!(content_hash(&swapped), content_hash(&base));
-    }
-
-    #[test]
-    fn output_keys_cannot_escape() {
-        for bad in ["../x", "/etc/passwd", "a/../../b", "a\\b", "", "./a", "a/\0"] {
-            assert!(safe_relative(bad).is_none(), "{bad:?}");
-        }
-        assert!(safe_relative("bai-viet/x/index.html").is_some());
-    }
-
-    #[test]
-    fn refuses_root_ancestors_and_source_dirs() {
-        let root = Path::new("/tmp/loa-site-that-does-not-exist");
-        for bad in [".", "..", "/", "content", "content/x", "themes", "static/out", "templates"] {
-            let out = root.join(bad);
-            assert!(check_output_dir(root, &out).is_err(), "{bad}");
-        }
-        assert!(check_output_dir(root, &root.join("public")).is_ok());
-    }
-
-    #[test]
-    fn lock_is_exclusive_and_taken_over_from_dead_holders() {
-        let tmp = tempfile::tempdir().expect("tmp");
-        let lock = BuildLock::acquire(tmp.path(), std::time::Duration::ZERO).expect("first");
-        assert!(tmp.path().join(LOCK_FILE).is_file());
-        drop(lock);
-        assert!(!tmp.path().join(LOCK_FILE).exists());
-        // PID 1 is alive (init); a PID beyond pid_max is not.
-        std::fs::write(tmp.path().join(LOCK_FILE), "1\n").expect("write");
-        let e = BuildLock::acquire(tmp.path(), std::time::Duration::from_millis(100)).unwrap_err();
-        assert_eq!(e, LockError::Held { pid: 1 });
-        std::fs::write(tmp.path().join(LOCK_FILE), "4999999\n").expect("write");
-        assert!(BuildLock::acquire(tmp.path(), std::time::Duration::ZERO).is_ok());
-    }
-
-    #[test]
-    fn force_keeps_dotfiles_and_replaces_the_rest() {
-        let tmp = tempfile::tempdir().expect("tmp");
-        let out = tmp.path().join("public");
-        std::fs::create_dir_all(out.join(".git")).expect("mkdir");
-        std::fs::write(out.join(".git/HEAD"), "ref\n").expect("write");
-        std::fs::write(out.join(".gitignore"), "x\n").expect("write");
-        std::fs::write(out.join("old.html"), "old\n").expect("write");
-        assert!(check_output_dir(tmp.path(), &out).is_err());
-        assert!(check_output_dir_with(tmp.path(), &out, true).is_ok());
-        let mut output = BuildOutput::default();
-        output.files.insert("index.html".into(), crate::render::Bytes::new(b"new".to_vec()));
-        write_output(&out, &output).expect("write");
-        assert_eq!(std::fs::read_to_string(out.join(".git/HEAD")).expect("kept"), "ref\n");
-        assert!(out.join(".gitignore").is_file());
-        assert!(!out.join("old.html").exists());
-        assert!(out.join(MARKER).is_file());
-        assert_eq!(std::fs::read(out.join("index.html")).expect("new"), b"new");
     }
 }
