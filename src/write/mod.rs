@@ -28,6 +28,14 @@ pub use staging::{Staging, abort_staging, clean_stale, spare_path};
 /// The file that marks a folder as loa's output (safe to replace).
 pub const MARKER: &str = ".loa-output";
 
+/// The output lock inside an output folder that is a mount point (elsewhere it is beside the
+/// folder: `.public.loa-lock`).
+const INSIDE_LOCK: &str = ".loa-lock";
+
+/// Prefix of the staging folder inside an output folder that is a mount point
+/// (`.loa-staging-<pid>`; elsewhere it is beside the folder: `.public.staging-<pid>`).
+const INSIDE_STAGING: &str = ".loa-staging-";
+
 /// Counts of what was written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteStats {

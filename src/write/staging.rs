@@ -18,6 +18,51 @@ fn sibling(out: &Path, kind: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{kind}-{}", std::process::id()))
 }
 
+/// True when `dir` is the root of a mounted file system (a Docker volume, a tmpfs): it cannot
+/// be renamed, and its parent may be on another file system, so it is staged inside itself.
+pub fn is_mount_point(dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let Ok(meta) = std::fs::symlink_metadata(dir) else { return false };
+        if !meta.is_dir() {
+            return false;
+        }
+        #[cfg(target_os = "linux")]
+        if let Some(root) = statx_mount_root(dir) {
+            return root;
+        }
+        let parent = dir.parent().unwrap_or(dir);
+        std::fs::metadata(parent).is_ok_and(|p| p.dev() != meta.dev())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        false
+    }
+}
+
+/// `STATX_ATTR_MOUNT_ROOT` of `dir` (Linux 5.8 and later; also true for a bind mount of a
+/// folder of the same file system), or `None` where the kernel does not tell.
+#[cfg(target_os = "linux")]
+fn statx_mount_root(dir: &Path) -> Option<bool> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: `statx` is zero-initialisable plain data; the path is a valid C string.
+    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
+    let rc = unsafe {
+        libc::statx(
+            libc::AT_FDCWD,
+            path.as_ptr(),
+            libc::AT_SYMLINK_NOFOLLOW,
+            libc::STATX_BASIC_STATS,
+            &mut stx,
+        )
+    };
+    let flag = libc::STATX_ATTR_MOUNT_ROOT as u64;
+    (rc == 0 && stx.stx_attributes_mask & flag != 0).then_some(stx.stx_attributes & flag != 0)
+}
+
 /// Removes staging and old folders left by an interrupted earlier build (only ones that carry
 /// the marker, or are empty).
 pub fn clean_stale(out: &Path) {

@@ -1168,7 +1168,7 @@ fn e08_base_url_without_scheme_or_empty_is_an_error_and_a_path_is_kept() {
 
 /// Mounts a tmpfs of `size` at `dir`; false when mounting is not permitted (not root, no
 /// CAP_SYS_ADMIN). Panics under CI=true, where the test must run.
-fn mount_tmpfs(dir: &Path, size: &str) -> bool {
+pub(crate) fn mount_tmpfs(dir: &Path, size: &str) -> bool {
     std::fs::create_dir_all(dir).expect("mkdir");
     let ok = std::process::Command::new("mount")
         .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
@@ -1183,7 +1183,7 @@ fn mount_tmpfs(dir: &Path, size: &str) -> bool {
     ok
 }
 
-struct Unmount(PathBuf);
+pub(crate) struct Unmount(pub(crate) PathBuf);
 
 impl Drop for Unmount {
     fn drop(&mut self) {

@@ -9,6 +9,7 @@ mod cache;
 mod catalogue;
 mod cli;
 mod harness;
+mod hostile_output;
 mod output_safety;
 mod properties;
 mod search_js;
