@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::render::BuildOutput;
 
-pub use lock::{BuildLock, LOCK_FILE, LockError, process_alive};
+pub use lock::{BuildLock, LOCK_FILE, LockError, OutputLock, process_alive};
 pub use safety::{UnsafeOutput, check_output_dir, check_output_dir_with, safe_relative};
 pub use staging::{Staging, abort_staging, clean_stale, spare_path};
 
