@@ -102,7 +102,7 @@ impl BuildArgs {
             eprintln!("Không dựng được trang; thư mục {} giữ nguyên như trước.", shown(&config.root, &out))
         };
         // Pages stream into the staging folder as they are rendered.
-        let staging = match Staging::open(&out) {
+        let staging = match Staging::open_keeping(&out, &config.output.keep) {
             Ok(s) => s,
             Err(e) => {
                 interrupt::clear_lock();
@@ -144,6 +144,9 @@ impl BuildArgs {
                 return EXIT_SITE;
             }
         };
+        for w in &stats.warnings {
+            eprintln!("{w}");
+        }
         if self.verbose {
             // Rendered files are written while the render stage runs; "write" is the rest
             // (copies, stale files, manifest, swap).

@@ -36,13 +36,16 @@ const INSIDE_LOCK: &str = ".loa-lock";
 /// (`.loa-staging-<pid>`; elsewhere it is beside the folder: `.public.staging-<pid>`).
 const INSIDE_STAGING: &str = ".loa-staging-";
 
-/// Counts of what was written.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Counts of what was written, and the warnings of the write (kept entries that a generated
+/// file replaced).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteStats {
     /// Rendered files written.
     pub written: usize,
     /// Files copied as is.
     pub copied: usize,
+    /// Warnings, for the caller to print.
+    pub warnings: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// Writes a whole `BuildOutput` (files and copies) through a `Staging` and swaps it in. The
