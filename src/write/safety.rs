@@ -161,7 +161,7 @@ fn is_empty_output(dir: &Path) -> bool {
 }
 
 /// Like `check_output_dir`; with `force`, an existing folder without loa's marker is accepted
-/// (its dotfiles are kept by `write_output_with`). The path rules (root, home, sources, system
+/// (its dotfiles are kept by `Staging::commit`). The path rules (root, home, sources, system
 /// folders, loa's own files, paths through a file) hold whatever `force` says.
 pub fn check_output_dir_with(root: &Path, out: &Path, force: bool) -> Result<PathBuf, UnsafeOutput> {
     let root = resolve(root);

@@ -1026,7 +1026,11 @@ fn swap_inside(staging: &Path, out: &Path, keep: &[Keep]) -> Result<Swapped> {
                 }
                 Err(e) if no_exchange(&e) => {
                     // Two renames: the old entry into a folder beside the staging one first.
-                    let bin = trash.get_or_insert_with(|| staging.with_extension("old"));
+                    let bin = trash.get_or_insert_with(|| {
+                        let name =
+                            staging.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                        staging.with_file_name(format!("{name}-old"))
+                    });
                     let held =
                         std::fs::create_dir_all(&*bin).and_then(|()| std::fs::rename(&to, bin.join(name)));
                     held.map(|()| undo.renamed(to.clone(), bin.join(name))).and_then(|()| {
