@@ -401,9 +401,12 @@ fn fresh_staging(dir: &Path, out: &Path) -> Result<()> {
         std::fs::create_dir_all(parent).with_context(|| format!("tạo thư mục {}", parent.display()))?;
     }
     std::fs::create_dir(dir).with_context(|| format!("tạo thư mục {}", dir.display()))?;
-    create_file(&dir.join(MARKER))
-        .and_then(|mut f| f.write_all(MARKER_TEXT.as_bytes()))
-        .with_context(|| format!("ghi {}", shown_key(out, MARKER)))
+    let marked = create_file(&dir.join(MARKER)).and_then(|mut f| f.write_all(MARKER_TEXT.as_bytes()));
+    if marked.is_err() {
+        // Never left behind, even half made (a full disk).
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    marked.with_context(|| format!("ghi {}", shown_key(out, MARKER)))
 }
 
 /// The staging folder beside `out`: the spare when it is a real folder with a complete
