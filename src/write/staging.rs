@@ -284,13 +284,15 @@ fn holds_file(f: &mut File, from: &Path) -> bool {
     }
 }
 
+/// Opens a file found in the output for reading: never through a symlink, and without waiting
+/// (a FIFO put there would block a plain open until someone writes to it).
 fn open_nofollow(path: &Path) -> std::io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt as _;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK);
     }
     options.open(path)
 }

@@ -252,6 +252,31 @@ fn a_spare_folder_that_is_a_symlink_is_not_written_through() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_fifo_planted_in_the_spare_does_not_hang_the_build() {
+    // Case 3, the same family: a FIFO in place of the spare's marker or of one of its pages
+    // (opening one to read it waits for a writer). The build finishes (`run` kills it after
+    // 20 s and fails) and publishes real files.
+    let site = minimal_site();
+    for _ in 0..3 {
+        builds(site.path(), &[]);
+    }
+    let want = published(&site.path().join("public"));
+    let spare = site.path().join(".public.loa-spare");
+    // First a page of a spare that is reused, then the marker (the spare cannot be reused).
+    for rel in ["bai-viet/mot/index.html", ".loa-output"] {
+        assert!(spare.join(rel).is_file(), "{rel} not in the spare");
+        std::fs::remove_file(spare.join(rel)).expect("rm");
+        let path = std::ffi::CString::new(spare.join(rel).to_str().expect("utf-8")).expect("path");
+        // SAFETY: a valid C string for the duration of the call.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0, "mkfifo {rel}");
+        builds(site.path(), &[]);
+        assert_eq!(published(&site.path().join("public")), want, "FIFO at {rel}");
+    }
+    assert_eq!(symlinks_under(&site.path().join("public")), Vec::<String>::new());
+}
+
 // ───────────────────────── Case 4. Mount points and system folders ─────────────────────────
 
 #[test]
