@@ -2,8 +2,8 @@
 //!
 //! Exit codes: 0 built; 1 errors in the content or templates, or the output could not be
 //! written (public/ is then as before); 2 unsafe output folder, invalid loa.yaml, or another
-//! build holding the site's lock or the output folder's; 130 on Ctrl-C (SIGINT), 143 on SIGTERM, with public/ old or
-//! complete-new and the staging folder removed.
+//! build holding the site's lock or the output folder's; 130 on Ctrl-C (SIGINT), 143 on
+//! SIGTERM, with public/ old or complete-new and the staging folder removed.
 
 use std::path::PathBuf;
 use std::time::Instant;
