@@ -78,6 +78,39 @@ pub struct EditorialConfig {
     pub forbidden: Vec<ForbiddenPhrase>,
 }
 
+/// What `loa build` does with the output folder (`output:` in loa.yaml).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Paths in the output folder that loa does not write and keeps across builds (`CNAME`;
+    /// `.well-known/`, a folder when it ends with `/`). Everything else loa did not write is
+    /// removed, except the top-level dotfiles.
+    #[serde(default)]
+    pub keep: Vec<String>,
+}
+
+/// Why an `output.keep` entry is refused: it must be a relative path inside the output folder
+/// (no `..`, `.` or empty part), and not one of loa's own names (`.loa-…`).
+pub fn keep_entry_error(entry: &str) -> Option<&'static str> {
+    let path = entry.strip_suffix('/').unwrap_or(entry);
+    if path.is_empty() {
+        return Some("rỗng");
+    }
+    if path.starts_with('/') {
+        return Some("phải là đường dẫn tương đối trong thư mục xuất");
+    }
+    if path.contains(['\\', '\0']) {
+        return Some("không được chứa `\\`");
+    }
+    if path.split('/').any(|part| matches!(part, "" | "." | "..")) {
+        return Some("không được chứa `..`, `.` hay `//`");
+    }
+    if path.split('/').next().is_some_and(|top| top.starts_with(".loa-") || top == ".loa.lock") {
+        return Some("là tên loa dùng riêng");
+    }
+    None
+}
+
 /// loa.yaml as written. Every key is listed here; any other key is an error.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -100,6 +133,8 @@ pub struct RawConfig {
     #[serde(default)]
     editorial: EditorialConfig,
     search: Option<bool>,
+    #[serde(default)]
+    output: OutputConfig,
 }
 
 /// The keys loa.yaml accepts (for did-you-mean hints).
@@ -117,6 +152,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "tone_style",
     "editorial",
     "search",
+    "output",
 ];
 
 /// Validated configuration of one site.
@@ -155,6 +191,8 @@ pub struct Config {
     /// the search page. Off: neither is written, and themes hide the search form
     /// (`site.search_url` is empty).
     pub search: bool,
+    /// What the build does with the output folder (`output.keep`), validated.
+    pub output: OutputConfig,
 }
 
 /// Overrides from the command line.
@@ -276,6 +314,16 @@ impl Config {
                 );
             }
         }
+        for entry in &raw.output.keep {
+            if let Some(why) = keep_entry_error(entry) {
+                diags.push(
+                    Diagnostic::error("config", at("output"), format!("`output.keep`: `{entry}` {why}"))
+                        .with_hint(
+                            "ghi đường dẫn tương đối trong thư mục xuất, ví dụ `output: {keep: [CNAME, .well-known/]}`",
+                        ),
+                );
+            }
+        }
         let output_dir = match &overrides.output_dir {
             Some(p) => std::env::current_dir().map(|cwd| cwd.join(p)).unwrap_or_else(|_| p.clone()),
             None => root.join(raw.output_dir.as_deref().unwrap_or("public")),
@@ -299,6 +347,7 @@ impl Config {
             tone_style: raw.tone_style,
             editorial: raw.editorial,
             search: raw.search.unwrap_or(true),
+            output: raw.output,
         })
     }
 
@@ -471,5 +520,32 @@ mod tests {
     fn wrong_type_points_at_the_value() {
         let err = parse("title: T\nbase_url: https://x.vn\nreading_speed: nhanh\n").unwrap_err();
         assert_eq!(err.0[0].location.as_ref().map(|l| l.line), Some(3));
+    }
+
+    #[test]
+    fn output_keep_takes_relative_paths_and_folders() {
+        let c = parse("title: T\nbase_url: https://x.vn\noutput:\n  keep: [CNAME, .well-known/, a/b.txt]\n")
+            .expect("valid");
+        assert_eq!(c.output.keep, ["CNAME", ".well-known/", "a/b.txt"]);
+        assert!(parse("title: T\nbase_url: https://x.vn\n").expect("valid").output.keep.is_empty());
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a/../b",
+            "a//b",
+            "./a",
+            "\"\"",
+            "/",
+            ".loa-output",
+            ".loa.lock",
+            "a\\\\b",
+        ] {
+            let err =
+                parse(&format!("title: T\nbase_url: https://x.vn\noutput: {{keep: [{bad}]}}\n")).unwrap_err();
+            assert_eq!(err.0[0].location.as_ref().map(|l| l.line), Some(3), "{bad}: {err:?}");
+            assert!(err.0[0].message.contains("output.keep"), "{bad}: {err:?}");
+        }
+        let err = parse("title: T\nbase_url: https://x.vn\noutput: {kep: [CNAME]}\n").unwrap_err();
+        assert!(err.0[0].message.contains("`keep`"), "{err:?}");
     }
 }

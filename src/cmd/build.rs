@@ -2,8 +2,8 @@
 //!
 //! Exit codes: 0 built; 1 errors in the content or templates, or the output could not be
 //! written (public/ is then as before); 2 unsafe output folder, invalid loa.yaml, or another
-//! build holding the site's lock; 130 on Ctrl-C (SIGINT), 143 on SIGTERM, with public/ old or
-//! complete-new and the staging folder removed.
+//! build holding the site's lock or the output folder's; 130 on Ctrl-C (SIGINT), 143 on
+//! SIGTERM, with public/ old or complete-new and the staging folder removed.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -11,7 +11,7 @@ use std::time::Instant;
 use clap::Args;
 use loa::build::{BuildOptions, build};
 use loa::config::Overrides;
-use loa::write::{BuildLock, Staging, check_output_dir_with};
+use loa::write::{BuildLock, OutputLock, Staging, check_output_dir_with};
 
 use super::{EXIT_SITE, EXIT_USAGE, load_config, print_diagnostics, site_root};
 
@@ -58,17 +58,19 @@ impl BuildArgs {
             Err(code) => return code,
         };
         // Refuse a dangerous output folder before doing any work.
+        let refused = |e: loa::write::UnsafeOutput| {
+            tell!("lỗi: {e}");
+            tell!(
+                "  gợi ý: đặt `output_dir` trong loa.yaml hoặc dùng --output-dir với một thư mục riêng cho trang đã dựng"
+            );
+            EXIT_USAGE
+        };
         let out = match check_output_dir_with(&config.root, &config.output_dir, self.force) {
             Ok(out) => out,
-            Err(e) => {
-                tell!("lỗi: {e}");
-                tell!(
-                    "  gợi ý: đặt `output_dir` trong loa.yaml hoặc dùng --output-dir với một thư mục riêng cho trang đã dựng"
-                );
-                return EXIT_USAGE;
-            }
+            Err(e) => return refused(e),
         };
-        // One build writes a site at a time: a second one waits, then names the holder.
+        // One build writes a site at a time, and one build writes an output folder at a time
+        // (two sites may share one): a second one waits, then names the holder.
         let lock = match BuildLock::acquire(&config.root, LOCK_WAIT) {
             Ok(l) => l,
             Err(e) => {
@@ -80,11 +82,26 @@ impl BuildArgs {
                 return EXIT_USAGE;
             }
         };
-        interrupt::set_lock(lock.path());
+        interrupt::set_locks(&[lock.path()]);
+        let out_lock = match OutputLock::acquire(&out, LOCK_WAIT) {
+            Ok(l) => l,
+            Err(e) => {
+                interrupt::clear_lock();
+                tell!("lỗi: {e}");
+                tell!("  gợi ý: chờ lệnh kia xong rồi chạy lại (khóa tự mở khi lệnh kia kết thúc)");
+                return EXIT_USAGE;
+            }
+        };
+        interrupt::set_locks(&[lock.path(), out_lock.path()]);
+        // The folder may have changed while this build waited for the locks.
+        if let Err(e) = check_output_dir_with(&config.root, &config.output_dir, self.force) {
+            interrupt::clear_lock();
+            return refused(e);
+        }
         let unchanged =
             || tell!("Không dựng được trang; thư mục {} giữ nguyên như trước.", shown(&config.root, &out));
         // Pages stream into the staging folder as they are rendered.
-        let staging = match Staging::open(&out) {
+        let staging = match Staging::open_keeping(&out, &config.output.keep) {
             Ok(s) => s,
             Err(e) => {
                 interrupt::clear_lock();
@@ -114,6 +131,7 @@ impl BuildArgs {
         let changed = staging.changed();
         let written = staging.commit(&built.output.copies);
         interrupt::clear_lock();
+        drop(out_lock);
         drop(lock);
         let stats = match written {
             Ok(s) => s,
@@ -126,6 +144,9 @@ impl BuildArgs {
                 return EXIT_SITE;
             }
         };
+        for w in &stats.warnings {
+            tell!("{w}");
+        }
         if self.verbose {
             // Rendered files are written while the render stage runs; "write" is the rest
             // (copies, stale files, manifest, swap).
@@ -177,7 +198,7 @@ mod interrupt {
     const SIGTERM: c_int = 15;
 
     static SIGNAL: AtomicI32 = AtomicI32::new(0);
-    static LOCK: Mutex<Option<PathBuf>> = Mutex::new(None);
+    static LOCKS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
     unsafe extern "C" {
         fn signal(signum: c_int, handler: extern "C" fn(c_int)) -> usize;
@@ -206,19 +227,21 @@ mod interrupt {
         });
     }
 
-    /// Remembers the lock file to remove on interruption.
-    pub fn set_lock(path: &Path) {
-        *LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(path.to_path_buf());
+    /// Remembers the lock files to remove on interruption (the output folder's lock is still
+    /// held then, so removing its file is safe).
+    pub fn set_locks(paths: &[&Path]) {
+        *LOCKS.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            paths.iter().map(|p| p.to_path_buf()).collect();
     }
 
-    /// The lock was released normally.
+    /// The locks were released normally.
     pub fn clear_lock() {
-        *LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        LOCKS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     }
 
     fn stop(sig: c_int) -> ! {
         let staging = loa::write::abort_staging();
-        if let Some(lock) = LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+        for lock in std::mem::take(&mut *LOCKS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)) {
             let _ = std::fs::remove_file(lock);
         }
         let what = if staging.is_some() { "đã xóa thư mục tạm; " } else { "" };
@@ -232,6 +255,6 @@ mod interrupt {
     /// The default Ctrl-C handling ends the process; a stale staging folder is removed by the
     /// next build.
     pub fn install() {}
-    pub fn set_lock(_: &std::path::Path) {}
+    pub fn set_locks(_: &[&std::path::Path]) {}
     pub fn clear_lock() {}
 }

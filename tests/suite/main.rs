@@ -9,6 +9,7 @@ mod catalogue;
 mod cli;
 mod harness;
 mod hostile_content;
+mod hostile_output;
 mod hostile_serve;
 mod layout;
 mod memo;
