@@ -112,7 +112,7 @@ impl OutputLock {
     /// Where the lock of `out` is: `.<name>.loa-lock` beside it, or `.loa-lock` inside it when
     /// it is a mount point (its parent may be read-only or another file system).
     pub fn path_for(out: &Path) -> PathBuf {
-        if super::staging::is_mount_point(out) {
+        if super::fs::is_mount_point(out) {
             return out.join(super::INSIDE_LOCK);
         }
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

@@ -10,9 +10,12 @@
 //! `safety` checks the output path, `lock` holds the locks, `staging` writes and swaps; this
 //! module holds the entry points and re-exports what the rest of the crate uses.
 
+mod fs;
 mod lock;
+mod manifest;
 mod safety;
 mod staging;
+mod swap;
 
 use std::path::Path;
 

@@ -153,7 +153,7 @@ pub(super) fn is_internal(name: &str) -> bool {
 /// at the top of a mount point).
 fn is_empty_output(dir: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else { return false };
-    let mount = super::staging::is_mount_point(dir);
+    let mount = super::fs::is_mount_point(dir);
     entries.flatten().all(|e| {
         let name = e.file_name().to_string_lossy().into_owned();
         is_internal(&name) || (mount && name == "lost+found")
