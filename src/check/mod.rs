@@ -1,0 +1,87 @@
+//! `loa check`: the content checks CI runs before publishing, beyond what a build checks
+//! (README, "`loa check`, the gate before publishing", lists the rules and their codes).
+//!
+//! Takes what the build recipe has at two moments: the loaded sources, right after the load
+//! ([`sources`]), and the assembled site with the files it copies, while the pages still have
+//! their Markdown ([`site`]). Gives diagnostics, warnings unless a rule says otherwise. One
+//! file per family of rules:
+//! - [`text`]: Unicode form, tone style, editorial phrases, invisible controls;
+//! - [`markdown`]: heading levels, image alt text, nesting depth, code languages (strict),
+//!   images missing from the output;
+//! - [`pages`]: duplicate titles, summaries, the front matter image, controls in titles;
+//! - [`templates`]: `| safe` on front matter fields;
+//! - [`files`]: active content in copied SVG/HTML files;
+//! - [`external`]: links to other sites (with `external` only).
+//!
+//! This file decides which rules run and in which order. Must not write anything, and never
+//! prints: the diagnostics go back to the build, which hands them to `loa check`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::content::Site;
+use crate::diagnostics::Diagnostics;
+use crate::load::Loaded;
+use crate::vi::dates::DateTime;
+
+mod external;
+mod files;
+mod markdown;
+mod pages;
+mod templates;
+mod text;
+
+/// What to check.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CheckOptions {
+    /// Include draft pages.
+    pub drafts: bool,
+    /// The moment the site is checked for.
+    pub now: DateTime,
+    /// Also report what only matters when warnings fail (unknown code languages).
+    pub strict: bool,
+    /// Check links to other sites.
+    pub external: bool,
+    /// Longest wait for one external link.
+    pub external_timeout: Duration,
+}
+
+/// The checks of the templates, the copied files and every source file: run by the build
+/// after the load, with `--check`'s options.
+pub fn sources(config: &Config, loaded: &Loaded, opts: &CheckOptions) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    diags.extend(templates::check_templates(config));
+    for a in loaded.static_files.iter().chain(&loaded.content_assets) {
+        if let Some(d) = files::check_active_content(config, &a.from) {
+            diags.push(d);
+        }
+    }
+    for s in &loaded.sources {
+        let raw = std::fs::read(config.root.join(&s.file)).unwrap_or_default();
+        diags.extend(text::check_normalization(&raw, &s.file));
+        diags.extend(text::check_editorial(config, &s.text, &s.file));
+        if let Some(style) = config.tone_style {
+            diags.extend(text::check_tone(&s.text, &s.file, style));
+        }
+        let body_start = crate::parse::split_front_matter(&s.text, &s.file).map_or(1, |sp| sp.body_line);
+        diags.extend(markdown::check_body(&s.text, body_start, &s.file, opts.strict));
+    }
+    diags
+}
+
+/// The checks of the assembled site (titles, summaries, images, external links): run by the
+/// build after assembling it, while the pages still have their Markdown. `copies` are the
+/// files the build copies, by output path (where an image must be).
+pub fn site(
+    config: &Config,
+    site: &Site,
+    copies: &BTreeMap<String, std::path::PathBuf>,
+    opts: &CheckOptions,
+) -> Diagnostics {
+    let mut diags = pages::check_pages(config, site, copies);
+    if opts.external {
+        diags.extend(external::check_external(site, opts.external_timeout));
+    }
+    diags
+}
