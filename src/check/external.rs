@@ -2,33 +2,19 @@
 //! parallel (8 at a time), each within the timeout: http with a HEAD request (status below
 //! 400, redirects accepted), https by connecting to the host (loa carries no TLS library).
 //!
-//! Takes the pages' bodies (where the links are); gives a warning at the first place of each
-//! broken URL. The only rule that touches the network; must not follow redirects, download
+//! Takes the URLs with the first place each appears (`markdown::scan_page` finds them in the
+//! links and images of the bodies); gives a warning at that place for each broken one. The
+//! only rule that touches the network; must not parse Markdown, follow redirects, download
 //! bodies or write anything.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 use std::time::Duration;
 
-use regex::Regex;
-
-use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
-/// Every `http(s)://` link of the pages, checked in parallel, each within `timeout`.
-pub(super) fn check_external(site: &Site, timeout: Duration) -> Diagnostics {
-    static LINK: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#"\]\(\s*<?(https?://[^)\s>]+)|<(https?://[^>\s]+)>"#).expect("regex"));
-    let mut first: BTreeMap<String, Location> = BTreeMap::new();
-    for p in &site.pages {
-        for (line, l) in super::markdown::prose_lines(&p.body, p.body_line) {
-            for c in LINK.captures_iter(l) {
-                let url = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str()).to_string();
-                let col = l[..c.get(0).map_or(0, |m| m.start())].chars().count() + 1;
-                first.entry(url).or_insert_with(|| Location::at(&p.file, line, col));
-            }
-        }
-    }
+/// Every URL of `first` (with the first place it appears), checked in parallel, each within
+/// `timeout`.
+pub(super) fn check_external(first: BTreeMap<String, Location>, timeout: Duration) -> Diagnostics {
     let urls: Vec<(String, Location)> = first.into_iter().collect();
     let mut diags = Diagnostics::new();
     for chunk in urls.chunks(8) {

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::content::Site;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Location};
 use crate::load::Loaded;
 use crate::vi::dates::DateTime;
 
@@ -64,8 +64,11 @@ pub fn sources(config: &Config, loaded: &Loaded, opts: &CheckOptions) -> Diagnos
         if let Some(style) = config.tone_style {
             diags.extend(text::check_tone(&s.text, &s.file, style));
         }
-        let body_start = crate::parse::split_front_matter(&s.text, &s.file).map_or(1, |sp| sp.body_line);
-        diags.extend(markdown::check_body(&s.text, body_start, &s.file, opts.strict));
+        // Without front matter (a build error), the whole file is the body.
+        let (body_start, body_line) = crate::parse::split_front_matter(&s.text, &s.file)
+            .map_or((0, 1), |sp| (s.text.len() - sp.body.len(), sp.body_line));
+        let body = markdown::scan_body(&s.text[body_start..], body_line, &s.file, opts.strict);
+        diags.extend(body.diags);
     }
     diags
 }
@@ -79,9 +82,21 @@ pub fn site(
     copies: &BTreeMap<String, std::path::PathBuf>,
     opts: &CheckOptions,
 ) -> Diagnostics {
-    let mut diags = pages::check_pages(config, site, copies);
+    let mut diags = Diagnostics::new();
+    // The first place of each link to another site.
+    let mut links: BTreeMap<String, Location> = BTreeMap::new();
+    for p in &site.pages {
+        let body = markdown::scan_page(&p.body, p.body_line, &p.file);
+        diags.extend(pages::check_page(config, p, &body, copies));
+        if opts.external {
+            for (url, at) in body.external {
+                links.entry(url).or_insert(at);
+            }
+        }
+    }
+    diags.extend(pages::duplicate_titles(site));
     if opts.external {
-        diags.extend(external::check_external(site, opts.external_timeout));
+        diags.extend(external::check_external(links, opts.external_timeout));
     }
     diags
 }

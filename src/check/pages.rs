@@ -9,84 +9,78 @@
 use std::collections::BTreeMap;
 
 use crate::config::Config;
-use crate::content::{Kind, Site};
+use crate::content::{Document, Kind, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
-use super::markdown::{IMAGE, first_paragraph_is_empty, missing_image, prose_lines};
+use super::markdown::{PageBody, missing_image};
 use super::text::invisible_controls;
 
-/// Site-wide checks: duplicate titles, summaries of articles, images, invisible controls.
-pub(super) fn check_pages(
+/// The rules on one page: invisible controls in its title and summary, an article without
+/// any summary, its images (front matter and body) missing from `copies`, the front matter
+/// image without alt text. `body` is what `markdown::scan_page` found in its body.
+pub(super) fn check_page(
     config: &Config,
-    site: &Site,
+    p: &Document,
+    body: &PageBody,
     copies: &BTreeMap<String, std::path::PathBuf>,
 ) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for (what, text, at) in [
+        ("tiêu đề", Some(p.title.as_str()), p.key_lines.locate(&p.file, "title")),
+        ("tóm tắt", p.summary.as_deref(), p.key_lines.locate(&p.file, "summary")),
+    ] {
+        let bad = invisible_controls(text.unwrap_or(""));
+        if !bad.is_empty() {
+            let codes: Vec<String> = bad.iter().map(|c| format!("U+{:04X}", *c as u32)).collect();
+            diags.push(
+                Diagnostic::warning(
+                    "invisible-control",
+                    at,
+                    format!("{what} chứa ký tự điều khiển vô hình ({})", codes.join(", ")),
+                )
+                .with_hint("xóa các ký tự này: chúng đảo chiều hoặc giấu chữ, có thể dùng để giả mạo"),
+            );
+        }
+    }
+    if p.kind == Kind::Article && p.summary.is_none() && !body.opening {
+        diags.push(
+            Diagnostic::warning(
+                "summary",
+                Location::file(&p.file),
+                "bài viết không có tóm tắt: nguồn tin (RSS/Atom) và danh sách sẽ trống",
+            )
+            .with_hint("thêm `summary:` vào phần khai báo, hoặc viết đoạn mở đầu"),
+        );
+    }
+    for (src, at) in &body.images {
+        if let Some(d) = missing_image(config, &p.path, src, copies, at.clone()) {
+            diags.push(d);
+        }
+    }
+    if let Some(img) = &p.image
+        && let Some(d) = missing_image(config, &p.path, img, copies, p.key_lines.locate(&p.file, "image"))
+    {
+        diags.push(d);
+    }
+    if p.image.is_some() && p.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        diags.push(
+            Diagnostic::warning(
+                "image-alt",
+                p.key_lines.locate(&p.file, "image"),
+                "ảnh đại diện không có mô tả",
+            )
+            .with_hint("thêm `image_alt:` mô tả ảnh cho người không nhìn thấy nó"),
+        );
+    }
+    diags
+}
+
+/// Pages sharing a title (after NFC, case-insensitively): each after the first, naming it.
+pub(super) fn duplicate_titles(site: &Site) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let mut titles: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for p in &site.pages {
         titles.entry(crate::vi::nfc(p.title.trim()).to_lowercase()).or_default().push(&p.file);
-        let title_at = p.key_lines.locate(&p.file, "title");
-        for (what, text, at) in [
-            ("tiêu đề", Some(p.title.as_str()), title_at.clone()),
-            ("tóm tắt", p.summary.as_deref(), p.key_lines.locate(&p.file, "summary")),
-        ] {
-            let bad = invisible_controls(text.unwrap_or(""));
-            if !bad.is_empty() {
-                let codes: Vec<String> = bad.iter().map(|c| format!("U+{:04X}", *c as u32)).collect();
-                diags.push(
-                    Diagnostic::warning(
-                        "invisible-control",
-                        at,
-                        format!("{what} chứa ký tự điều khiển vô hình ({})", codes.join(", ")),
-                    )
-                    .with_hint("xóa các ký tự này: chúng đảo chiều hoặc giấu chữ, có thể dùng để giả mạo"),
-                );
-            }
-        }
-        if p.kind == Kind::Article
-            && p.summary.is_none()
-            && !p.body.contains("<!-- more -->")
-            && !p.body.contains("<!--more-->")
-            && first_paragraph_is_empty(&p.body)
-        {
-            diags.push(
-                Diagnostic::warning(
-                    "summary",
-                    Location::file(&p.file),
-                    "bài viết không có tóm tắt: nguồn tin (RSS/Atom) và danh sách sẽ trống",
-                )
-                .with_hint("thêm `summary:` vào phần khai báo, hoặc viết đoạn mở đầu"),
-            );
-        }
-        {
-            let out = copies;
-            let body_line = p.body_line;
-            for (i, l) in prose_lines(&p.body, body_line) {
-                for c in IMAGE.captures_iter(l) {
-                    let src = &c[2];
-                    let col = l[..c.get(0).map_or(0, |m| m.start())].chars().count() + 1;
-                    if let Some(d) = missing_image(config, &p.path, src, out, Location::at(&p.file, i, col)) {
-                        diags.push(d);
-                    }
-                }
-            }
-            if let Some(img) = &p.image
-                && let Some(d) =
-                    missing_image(config, &p.path, img, out, p.key_lines.locate(&p.file, "image"))
-            {
-                diags.push(d);
-            }
-        }
-        if p.image.is_some() && p.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
-            diags.push(
-                Diagnostic::warning(
-                    "image-alt",
-                    p.key_lines.locate(&p.file, "image"),
-                    "ảnh đại diện không có mô tả",
-                )
-                .with_hint("thêm `image_alt:` mô tả ảnh cho người không nhìn thấy nó"),
-            );
-        }
     }
     for files in titles.values().filter(|f| f.len() > 1) {
         for f in &files[1..] {
