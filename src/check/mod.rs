@@ -57,18 +57,28 @@ pub fn sources(config: &Config, loaded: &Loaded, opts: &CheckOptions) -> Diagnos
             diags.push(d);
         }
     }
+    let editorial = text::Editorial::new(config);
     for s in &loaded.sources {
         let raw = std::fs::read(config.root.join(&s.file)).unwrap_or_default();
         diags.extend(text::check_normalization(&raw, &s.file));
-        diags.extend(text::check_editorial(config, &s.text, &s.file));
-        if let Some(style) = config.tone_style {
-            diags.extend(text::check_tone(&s.text, &s.file, style));
-        }
-        // Without front matter (a build error), the whole file is the body.
-        let (body_start, body_line) = crate::parse::split_front_matter(&s.text, &s.file)
-            .map_or((0, 1), |sp| (s.text.len() - sp.body.len(), sp.body_line));
-        let body = markdown::scan_body(&s.text[body_start..], body_line, &s.file, opts.strict);
-        diags.extend(body.diags);
+        diags.extend(source(config, &editorial, &s.text, &s.file, opts.strict));
+    }
+    diags
+}
+
+/// The rules on one source file's text (`text`, NFC): its body's Markdown, then tone style
+/// and editorial phrases, which skip the code the parse found.
+fn source(config: &Config, editorial: &text::Editorial, text: &str, file: &str, strict: bool) -> Diagnostics {
+    // Without front matter (a build error), the whole file is the body.
+    let (body_start, body_line) = crate::parse::split_front_matter(text, file)
+        .map_or((0, 1), |sp| (text.len() - sp.body.len(), sp.body_line));
+    let body = markdown::scan_body(&text[body_start..], body_line, file, strict);
+    let mut diags = body.diags;
+    // The code, as byte ranges of the whole file.
+    let code: Vec<_> = body.code.iter().map(|r| r.start + body_start..r.end + body_start).collect();
+    diags.extend(editorial.check(text, file, &code));
+    if let Some(style) = config.tone_style {
+        diags.extend(text::check_tone(text, file, style, &code));
     }
     diags
 }
@@ -99,4 +109,31 @@ pub fn site(
         diags.extend(external::check_external(links, opts.external_timeout));
     }
     diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn tone_and_editorial_skip_code_and_keep_their_places() {
+        let mut config = Config::parse(
+            "title: T\nbase_url: https://x.vn\ntone_style: old\n",
+            Path::new("/s"),
+            &Default::default(),
+        )
+        .expect("config");
+        config
+            .editorial
+            .forbidden
+            .push(crate::config::ForbiddenPhrase { phrase: "Bộ Chính trị".into(), hint: String::new() });
+        let text = "---\ntitle: Hoà giải\n---\nBộ Chính trị, `hoà` và hoà.\n\n```\nBộ Chính trị hoà\n```\n\n    hoà Bộ Chính trị\n";
+        let d = source(&config, &text::Editorial::new(&config), text, "f", false);
+        let mut places: Vec<_> =
+            d.iter().filter_map(|d| d.location.as_ref().map(|l| (l.line, l.column, d.code))).collect();
+        places.sort();
+        // The front matter is never code; a code span, a fenced and an indented block are.
+        assert_eq!(places, [(2, 8, "tone-style"), (4, 1, "editorial"), (4, 24, "tone-style")]);
+    }
 }

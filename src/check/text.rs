@@ -3,13 +3,17 @@
 //! site's `tone_style`, the forbidden phrases of `editorial.forbidden` (errors), and the
 //! invisible bidi and zero-width controls looked for in titles and summaries.
 //!
-//! Takes a file's text (front matter included: a phrase in a title is found at its line);
-//! gives diagnostics at file line:column. Must not parse Markdown, read files or know about
-//! pages.
+//! Takes a file's text (front matter included: a phrase in a title is found at its line) and,
+//! for tone style and editorial phrases, the byte ranges of its code (`markdown::scan_body`
+//! finds them): a word or phrase wholly inside code is code, not prose, and is skipped. Gives
+//! diagnostics at file line:column, counted on the text itself, so skipping code moves none.
+//! Must not parse Markdown, read files or know about pages.
+
+use std::ops::Range;
 
 use regex::Regex;
 
-use crate::config::{Config, ToneStyle};
+use crate::config::{Config, ForbiddenPhrase, ToneStyle};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
 /// Text mixing NFC and NFD (a paste from a Mac into a file typed on Windows): the first
@@ -98,73 +102,119 @@ pub fn tone_variant(word: &str) -> Option<(ToneStyle, String)> {
     }
 }
 
-/// Words written in the other tone style than the site's `tone_style`.
-pub fn check_tone(text: &str, file: &str, style: ToneStyle) -> Diagnostics {
+/// The byte ranges of a text that are code, in order, asked about with growing offsets.
+struct Code<'a>(&'a [Range<usize>]);
+
+impl Code<'_> {
+    /// Whether `span` lies wholly inside one range of code. Ranges ending before `span` are
+    /// passed over for good: the next question must not start before this one.
+    fn holds(&mut self, span: Range<usize>) -> bool {
+        while let Some(r) = self.0.first()
+            && r.end <= span.start
+        {
+            self.0 = &self.0[1..];
+        }
+        self.0.first().is_some_and(|r| r.start <= span.start && span.end <= r.end)
+    }
+}
+
+/// Words written in the other tone style than the site's `tone_style`, outside `code` (byte
+/// ranges of `text`, in order).
+pub fn check_tone(text: &str, file: &str, style: ToneStyle, code: &[Range<usize>]) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let want = match style {
         ToneStyle::Old => "kiểu cũ (hòa, khỏe, thủy)",
         ToneStyle::New => "kiểu mới (hoà, khoẻ, thuỷ)",
     };
-    for (i, line) in text.lines().enumerate() {
-        let mut col = 0;
-        let mut word = String::new();
-        let mut start = 0;
-        for c in line.chars().chain(std::iter::once(' ')) {
-            col += 1;
-            if c.is_alphabetic() {
-                if word.is_empty() {
-                    start = col;
-                }
-                word.push(c);
-                continue;
+    let mut code = Code(code);
+    let (mut line, mut col) = (1, 0);
+    // The word being read, and where it starts: byte and column.
+    let mut word = String::new();
+    let (mut start, mut start_col) = (0, 0);
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), '\n'))) {
+        col += 1;
+        if c.is_alphabetic() {
+            if word.is_empty() {
+                (start, start_col) = (i, col);
             }
-            if !word.is_empty() {
-                let lower = word.to_lowercase();
-                if let Some((found, other)) = tone_variant(&lower)
-                    && found != style
-                {
-                    diags.push(
-                        Diagnostic::warning(
-                            "tone-style",
-                            Location::at(file, i + 1, start),
-                            format!("`{word}` bỏ dấu khác kiểu của trang: loa.yaml chọn {want}"),
-                        )
-                        .with_hint(format!("viết `{other}`")),
-                    );
-                }
-                word.clear();
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            let lower = word.to_lowercase();
+            if let Some((found, other)) = tone_variant(&lower)
+                && found != style
+                && !code.holds(start..i)
+            {
+                diags.push(
+                    Diagnostic::warning(
+                        "tone-style",
+                        Location::at(file, line, start_col),
+                        format!("`{word}` bỏ dấu khác kiểu của trang: loa.yaml chọn {want}"),
+                    )
+                    .with_hint(format!("viết `{other}`")),
+                );
             }
+            word.clear();
+        }
+        if c == '\n' {
+            (line, col) = (line + 1, 0);
         }
     }
     diags
 }
 
-/// Forbidden phrases of `editorial.forbidden`, wherever they appear in the file (title,
-/// summary, body), also when a line break falls inside the phrase.
-pub fn check_editorial(config: &Config, text: &str, file: &str) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    for rule in &config.editorial.forbidden {
-        let words: Vec<String> = crate::vi::nfc(&rule.phrase).split_whitespace().map(regex::escape).collect();
-        if words.is_empty() {
-            continue;
-        }
-        let Ok(re) = Regex::new(&words.join(r"\s+")) else { continue };
-        for m in re.find_iter(text) {
-            let before = &text[..m.start()];
-            let line = before.matches('\n').count() + 1;
-            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            let mut d = Diagnostic::error(
-                "editorial",
-                Location::at(file, line, col),
-                format!("cụm từ bị cấm theo quy định biên tập: `{}`", rule.phrase),
-            );
-            if !rule.hint.is_empty() {
-                d = d.with_hint(rule.hint.clone());
-            }
-            diags.push(d);
-        }
+/// The forbidden phrases of `editorial.forbidden`, each made a pattern once for all files:
+/// its words in NFC, with any white space between them (a line break may fall inside).
+pub struct Editorial<'a> {
+    rules: Vec<(Regex, &'a ForbiddenPhrase)>,
+}
+
+impl<'a> Editorial<'a> {
+    /// The patterns of the config's phrases (an empty phrase has none).
+    pub fn new(config: &'a Config) -> Self {
+        let rules = config
+            .editorial
+            .forbidden
+            .iter()
+            .filter_map(|rule| {
+                let words: Vec<String> =
+                    crate::vi::nfc(&rule.phrase).split_whitespace().map(regex::escape).collect();
+                if words.is_empty() {
+                    return None;
+                }
+                Some((Regex::new(&words.join(r"\s+")).ok()?, rule))
+            })
+            .collect();
+        Editorial { rules }
     }
-    diags
+
+    /// The phrases wherever they appear in the file (title, summary, body), except wholly
+    /// inside `code` (byte ranges of `text`, in order): errors, with the correction as hint.
+    pub fn check(&self, text: &str, file: &str, code: &[Range<usize>]) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        for (re, rule) in &self.rules {
+            let mut code = Code(code);
+            for m in re.find_iter(text) {
+                if code.holds(m.range()) {
+                    continue;
+                }
+                let before = &text[..m.start()];
+                let line = before.matches('\n').count() + 1;
+                let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                let mut d = Diagnostic::error(
+                    "editorial",
+                    Location::at(file, line, col),
+                    format!("cụm từ bị cấm theo quy định biên tập: `{}`", rule.phrase),
+                );
+                if !rule.hint.is_empty() {
+                    d = d.with_hint(rule.hint.clone());
+                }
+                diags.push(d);
+            }
+        }
+        diags
+    }
 }
 
 /// Zero-width and bidi controls (Trojan-source style spoofing), which are invisible in a title.
@@ -180,6 +230,11 @@ pub fn invisible_controls(s: &str) -> Vec<char> {
 mod tests {
     use super::*;
     use std::path::Path;
+
+    /// The editorial rules of `config` over `text`, without code.
+    fn check_editorial(config: &Config, text: &str, file: &str) -> Diagnostics {
+        Editorial::new(config).check(text, file, &[])
+    }
 
     #[test]
     fn tone_variants_both_ways() {
@@ -212,5 +267,29 @@ mod tests {
         let d = check_normalization("Học tập\nho\u{323}c\n".as_bytes(), "f");
         assert_eq!(d.0[0].location, Some(Location::at("f", 2, 2)));
         assert!(check_normalization("Học tập\n".as_bytes(), "f").is_empty());
+    }
+
+    #[test]
+    fn code_is_skipped_only_when_it_holds_the_whole_word_or_phrase() {
+        let text = "hoà hoà hoà\nKết luận 49 và Kết luận 49\n";
+        // The second word; `luận` of the first phrase; the whole second phrase.
+        let at = |from: usize, s: &str| {
+            let i = from + text[from..].find(s).expect("in text");
+            i..i + s.len()
+        };
+        let code = [at(4, "hoà"), at(0, "luận"), at(22, "Kết luận 49")];
+        let d = check_tone(text, "f", ToneStyle::Old, &code);
+        let cols: Vec<_> = d.iter().filter_map(|d| d.location.as_ref().map(|l| (l.line, l.column))).collect();
+        assert_eq!(cols, [(1, 1), (1, 9)]);
+        let mut config =
+            Config::parse("title: T\nbase_url: https://x.vn\n", Path::new("/s"), &Default::default())
+                .expect("config");
+        config
+            .editorial
+            .forbidden
+            .push(crate::config::ForbiddenPhrase { phrase: "Kết luận 49".into(), hint: String::new() });
+        let d = Editorial::new(&config).check(text, "f", &code);
+        let cols: Vec<_> = d.iter().filter_map(|d| d.location.as_ref().map(|l| (l.line, l.column))).collect();
+        assert_eq!(cols, [(2, 1)]);
     }
 }
