@@ -443,4 +443,13 @@ mod tests {
             assert!(!opening(body), "{body:?}");
         }
     }
+
+    #[test]
+    fn image_destinations_are_whole() {
+        // Parentheses, spaces in `<...>`, entities: the destination the build links to (the
+        // IMAGE regex stopped at the first `)` or space, and `anh(1` was a missing image).
+        let p = scan_page("![a](anh(1).jpg) ![b](<anh 2.jpg> \"t\") ![c](a&amp;b.jpg)\n", 1, "f");
+        let srcs: Vec<&str> = p.images.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(srcs, ["anh(1).jpg", "anh 2.jpg", "a&b.jpg"]);
+    }
 }

@@ -13,8 +13,11 @@
 //! - [`files`]: active content in copied SVG/HTML files;
 //! - [`external`]: links to other sites (with `external` only).
 //!
-//! This file decides which rules run and in which order. Must not write anything, and never
-//! prints: the diagnostics go back to the build, which hands them to `loa check`.
+//! This file decides which rules run, in which order, and on what: each body is parsed once
+//! per entry point (`markdown::scan_body`, `markdown::scan_page`) and what the parse found
+//! goes to the rules that need it. It reads each source file's raw bytes (for the Unicode
+//! form). Must not write anything, and never prints: the diagnostics go back to the build,
+//! which hands them to `loa check`.
 
 use std::collections::BTreeMap;
 use std::time::Duration;

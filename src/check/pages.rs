@@ -1,10 +1,11 @@
 //! The rules on the assembled pages: duplicate titles, invisible controls in titles and
 //! summaries, articles without any summary (feeds show one), the front matter `image:`
-//! (alt text, present in the output) and the images of the bodies.
+//! (alt text, present in the output) and the images of the bodies (present in the output).
 //!
-//! Takes the site and the files the build copies, by output path; gives diagnostics at the
-//! front matter key or body place. Must not read files: whether an image exists is whether
-//! the build copies it.
+//! Takes each page with what `markdown::scan_page` found in its body (images, opening
+//! paragraph), and the files the build copies, by output path; gives diagnostics at the front
+//! matter key or the body's place. Must not parse Markdown or read files: whether an image
+//! exists is whether the build copies it.
 
 use std::collections::BTreeMap;
 
