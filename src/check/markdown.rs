@@ -387,6 +387,8 @@ mod tests {
         // code block is code; the info string is read as the build reads it (trimmed).
         assert_eq!(places(&d), [("code-language", 1, 1), ("code-language", 5, 1)]);
         assert!(d.0[1].message.contains("`cung-khong`"), "{d}");
+        // A space before the language: the build reads `khong` (the line scanner read none).
+        assert_eq!(places(&check_body("``` khong\nz\n```\n", 1, "f", true)), [("code-language", 1, 1)]);
     }
 
     #[test]
