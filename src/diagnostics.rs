@@ -209,6 +209,17 @@ pub fn for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The hint for a name that is none of the `known` ones: the closest one if any is close, and
+/// the known ones listed (`có phải ý bạn là `x`? (các văn bản: a, b)`, or `các văn bản: a, b`),
+/// or `if_none` when none is known.
+pub fn unknown_hint(word: &str, known: &[&str], listed_as: &str, if_none: &str) -> String {
+    match did_you_mean(word, known.iter().copied()) {
+        Some(s) => format!("có phải ý bạn là `{s}`? ({listed_as}: {})", known.join(", ")),
+        None if known.is_empty() => if_none.to_string(),
+        None => format!("{listed_as}: {}", known.join(", ")),
+    }
+}
+
 /// Closest candidate to `word` within edit distance 2 (for "did you mean" hints).
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -243,6 +254,23 @@ mod tests {
         assert_eq!(for_terminal(key), "\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J\\u{1b}[31mRED\\u{0}\\u{7f}\\u{9b}31m");
         assert!(matches!(for_terminal("Kết luận\n\tgợi ý"), std::borrow::Cow::Borrowed("Kết luận\n\tgợi ý")));
         assert_eq!(for_terminal("a\rb"), "a\\u{d}b");
+    }
+
+    #[test]
+    fn unknown_hint_suggests_the_closest_lists_the_known_or_says_there_are_none() {
+        let known = ["dang-vien", "gia-dinh"];
+        assert_eq!(
+            unknown_hint("dang-vein", &known, "các đối tượng", "-"),
+            "có phải ý bạn là `dang-vien`? (các đối tượng: dang-vien, gia-dinh)"
+        );
+        assert_eq!(
+            unknown_hint("hoc-sinh", &known, "các đối tượng", "-"),
+            "các đối tượng: dang-vien, gia-dinh"
+        );
+        assert_eq!(
+            unknown_hint("hoc-sinh", &[], "các đối tượng", "khai báo đối tượng"),
+            "khai báo đối tượng"
+        );
     }
 
     #[test]

@@ -1,0 +1,194 @@
+//! Assemble stage: parsed files → `Site` (sections, pages, kinds, slugs, routes).
+//!
+//! Files: `page.rs` (one parsed file → a page: kind, slug, route, schedule, audiences, terms),
+//! `campaign.rs` and `document.rs` (each kind's block and its references across pages:
+//! campaigns joined, documents and clauses explained), `taxonomies.rs` (terms merged across
+//! Unicode forms and tone placement), `routes.rs` (slugs, aliases, sections, collisions).
+//!
+//! Takes the parsed sources and the config; decides every page's section, kind, slug and URL,
+//! leaves drafts out (unless asked), checks ids against the config (taxonomies, audiences) and
+//! that no two files land on one output path. Pure: no file system, no Markdown rendering.
+
+mod campaign;
+mod document;
+mod page;
+mod routes;
+mod taxonomies;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{Kind, Matter, Parsed, Section, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::vi::dates::DateTime;
+
+use campaign::check_campaign_refs;
+use document::check_documents;
+pub use document::clause_ids;
+use routes::{check_routes, content_rel, dir_path, nearest_section, parent_dir};
+use taxonomies::collect_taxonomies;
+
+/// Options that change which pages are built.
+#[derive(Debug, Clone, Copy)]
+pub struct AssembleOptions {
+    /// Include `draft: true` pages and sections.
+    pub drafts: bool,
+    /// The moment the site is built for (schedules, campaign status).
+    pub now: DateTime,
+}
+
+/// Builds the site model from parsed files (sorted by path). Collects every error.
+pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> Result<Site, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    // Sized up front: a `Parsed` and a `Document` are large, and a vector grown by doubling
+    // copies each several times into memory it touches for the first time.
+    let mut section_files = Vec::new();
+    let mut page_files = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        if matches!(p.matter, Matter::Section(_)) {
+            section_files.push(p);
+        } else {
+            page_files.push(p);
+        }
+    }
+
+    let mut sections = vec![default_home(config)];
+    let mut draft_dirs: Vec<String> = Vec::new();
+    for p in section_files {
+        let Matter::Section(m) = p.matter else {
+            continue;
+        };
+        let dir = parent_dir(content_rel(&p.file));
+        if m.draft && !opts.drafts {
+            draft_dirs.push(dir);
+            continue;
+        }
+        let title = m.title.map(|t| t.0).unwrap_or_default();
+        if title.trim().is_empty() && !dir.is_empty() {
+            diags.push(
+                Diagnostic::error("missing-title", Location::file(&p.file), "chuyên mục thiếu `title`")
+                    .with_hint("thêm `title: Tên chuyên mục` vào phần khai báo"),
+            );
+        }
+        let section = Section {
+            file: Some(p.file.clone()),
+            path: dir_path(&dir),
+            title: if title.is_empty() { config.title.clone() } else { title },
+            kind: m.kind.unwrap_or(if dir.is_empty() { Kind::Page } else { Kind::Article }),
+            paginate_by: m.paginate_by.filter(|&n| n > 0).unwrap_or(10),
+            summary: m.summary.map(|s| s.0),
+            template: m.template,
+            extra: m.extra,
+            body: p.body,
+            body_line: p.body_line,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            parent: None,
+            dir,
+        };
+        if section.dir.is_empty() {
+            sections[0] = section;
+        } else {
+            sections.push(section);
+        }
+    }
+    // Parents: the nearest ancestor folder that is a section (home at worst).
+    let dirs: Vec<String> = sections.iter().map(|s| s.dir.clone()).collect();
+    for i in 1..sections.len() {
+        let parent = nearest_section(&dirs, &parent_dir(&sections[i].dir));
+        sections[i].parent = Some(parent);
+        sections[parent].subsections.push(i);
+    }
+
+    let mut next_change: Option<DateTime> = None;
+    let mut later = |t: DateTime| {
+        if t > opts.now && next_change.is_none_or(|n| t < n) {
+            next_change = Some(t);
+        }
+    };
+    let mut included = Vec::with_capacity(page_files.len());
+    for p in page_files {
+        let rel = content_rel(&p.file).to_string();
+        if draft_dirs.iter().any(|d| rel.starts_with(&format!("{d}/"))) {
+            continue;
+        }
+        let Matter::Page(m) = p.matter else { continue };
+        if m.draft && !opts.drafts {
+            continue;
+        }
+        // The publication window: `--drafts` does not override it, `--at` does (via `now`).
+        let (publish, expire) = (m.publish_at.map(|d| d.0), m.expire_at.map(|d| d.0));
+        publish.into_iter().chain(expire).for_each(&mut later);
+        if publish.is_some_and(|t| t > opts.now) || expire.is_some_and(|t| t <= opts.now) {
+            continue;
+        }
+        included.push((rel, p.file, m, p.key_lines, (p.body, p.body_line)));
+    }
+    // Each page on its own (in parallel), then gathered in file order.
+    let assembled: Vec<_> = included
+        .into_par_iter()
+        .map(|(rel, file, m, key_lines, body)| {
+            page::page(config, &sections, &dirs, &rel, file, *m, key_lines, body)
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(assembled.len());
+    for result in assembled {
+        match result {
+            Ok((doc, problems)) => {
+                pages.push(doc);
+                diags.extend(problems);
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+
+    for c in pages.iter().filter_map(|p| p.meta.campaign()) {
+        later(c.starts);
+        later(c.end_moment());
+    }
+    check_campaign_refs(&pages, &mut diags);
+    check_documents(&mut pages, &mut diags);
+    check_routes(&sections, &pages, &mut diags);
+    let taxonomies = collect_taxonomies(config, &pages, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let mut site = Site { pages, sections, taxonomies: Vec::new(), now: opts.now, next_change };
+    for (id, page) in site.pages.iter().enumerate() {
+        site.sections[page.section].pages.push(id);
+    }
+    for i in 0..site.sections.len() {
+        let mut ids = std::mem::take(&mut site.sections[i].pages);
+        site.sort_newest_first(&mut ids);
+        site.sections[i].pages = ids;
+    }
+    site.taxonomies = taxonomies
+        .into_iter()
+        .map(|mut t| {
+            for term in &mut t.terms {
+                site.sort_newest_first(&mut term.pages);
+            }
+            t
+        })
+        .collect();
+    Ok(site)
+}
+
+fn default_home(config: &Config) -> Section {
+    Section {
+        file: None,
+        dir: String::new(),
+        path: "/".to_string(),
+        title: config.title.clone(),
+        kind: Kind::Page,
+        paginate_by: 10,
+        summary: None,
+        template: None,
+        extra: serde_json::Value::Null,
+        body: "".into(),
+        body_line: 1,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        parent: None,
+    }
+}

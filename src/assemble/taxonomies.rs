@@ -1,0 +1,75 @@
+//! Taxonomies in the assemble stage: every page's terms gathered per taxonomy, terms that
+//! differ only in Unicode form, case or tone placement (`Đảng ủy`/`Đảng uỷ`) merged into one,
+//! each term's pages newest first, terms in Vietnamese order.
+
+use std::collections::BTreeMap;
+
+use crate::config::Config;
+use crate::content::{Document, Taxonomy, Term};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// Groups the pages' terms: spellings that differ only in Unicode form, case or tone placement
+/// (`Đảng ủy`/`Đảng uỷ`) are one term; terms are sorted in Vietnamese order. Two different
+/// terms with one slug (`học`/`hóc`) are an error.
+pub(super) fn collect_taxonomies(
+    config: &Config,
+    pages: &[Document],
+    diags: &mut Diagnostics,
+) -> Vec<Taxonomy> {
+    let mut out = Vec::new();
+    for name in &config.taxonomies {
+        // key → (spelling → count, pages)
+        let mut groups: BTreeMap<String, (BTreeMap<String, usize>, Vec<usize>)> = BTreeMap::new();
+        // Each spelling's key, computed once (a site repeats a few tags over thousands of pages).
+        let mut keys: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+        for (id, p) in pages.iter().enumerate() {
+            for t in p.terms.iter().filter(|t| &t.taxonomy == name) {
+                let key = keys.entry(&t.name).or_insert_with(|| {
+                    crate::vi::tone_key(t.name.split_whitespace().collect::<Vec<_>>().join(" ").as_str())
+                });
+                let g = match groups.get_mut(key.as_str()) {
+                    Some(g) => g,
+                    None => groups.entry(key.clone()).or_default(),
+                };
+                *g.0.entry(t.name.clone()).or_insert(0) += 1;
+                // Pages come in id order: a page already listed is the last one.
+                if g.1.last() != Some(&id) {
+                    g.1.push(id);
+                }
+            }
+        }
+        let mut terms: Vec<Term> = groups
+            .into_values()
+            .map(|(spellings, pages)| {
+                let mut forms: Vec<(String, usize)> = spellings.into_iter().collect();
+                forms.sort_by(|a, b| {
+                    b.1.cmp(&a.1).then_with(|| crate::vi::collate(&a.0, &b.0)).then_with(|| a.0.cmp(&b.0))
+                });
+                let name = forms[0].0.clone();
+                Term { slug: crate::vi::slugify(&name), name, pages }
+            })
+            .collect();
+        terms.sort_by(|a, b| crate::vi::collate(&a.name, &b.name).then_with(|| a.name.cmp(&b.name)));
+        for pair in terms.windows(2) {
+            if let Some(other) = terms
+                .iter()
+                .find(|t| t.slug == pair[1].slug && t.name != pair[1].name && t.name == pair[0].name)
+            {
+                let p = &pages[pair[1].pages[0]];
+                diags.push(
+                    Diagnostic::error(
+                        "term-collision",
+                        p.key_lines.locate(&p.file, if name == "tags" { "tags" } else { "taxonomies" }),
+                        format!(
+                            "thẻ `{}` và `{}` có cùng đường dẫn /{name}/{}/",
+                            other.name, pair[1].name, other.slug
+                        ),
+                    )
+                    .with_hint("đổi tên một trong hai thẻ cho khác biệt khi bỏ dấu"),
+                );
+            }
+        }
+        out.push(Taxonomy { name: name.clone(), terms });
+    }
+    out
+}
