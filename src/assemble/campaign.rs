@@ -34,7 +34,7 @@ pub(super) fn campaign_meta(
             }
             for (id, _) in &c.audiences.0 {
                 let loc = key_lines.locate(file, &format!("campaign.audiences.{id}"));
-                if let Some(d) = super::page::unknown_audience(config, id, loc) {
+                if let Some(d) = super::audiences::unknown_audience(config, id, loc) {
                     diags.push(d);
                 }
             }

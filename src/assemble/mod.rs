@@ -9,6 +9,7 @@
 //! leaves drafts out (unless asked), checks ids against the config (taxonomies, audiences) and
 //! that no two files land on one output path. Pure: no file system, no Markdown rendering.
 
+mod audiences;
 mod campaign;
 mod document;
 mod page;

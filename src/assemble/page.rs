@@ -4,8 +4,9 @@
 
 use crate::config::Config;
 use crate::content::{Document, KeyLines, Kind, KindMeta, PageMatter, Section, TermRef};
-use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean, unknown_hint};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
 
+use super::audiences::unknown_audience;
 use super::routes::{alias_path, check_slug, nearest_section, parent_dir};
 use super::{campaign, document};
 
@@ -230,21 +231,4 @@ fn kind_meta(
         Kind::Explainer => blocks.explains.map_or(KindMeta::None, KindMeta::Explainer),
         Kind::Article | Kind::Page => KindMeta::None,
     }
-}
-
-/// An unknown audience id as a diagnostic with the closest declared id as the hint.
-pub(super) fn unknown_audience(config: &Config, id: &str, loc: Location) -> Option<Diagnostic> {
-    if config.audiences.get(id).is_some() {
-        return None;
-    }
-    let ids: Vec<&str> = config.audiences.keys().collect();
-    let hint = unknown_hint(id, &ids, "các đối tượng", "khai báo đối tượng trong `audiences:` của loa.yaml");
-    Some(
-        Diagnostic::error(
-            "unknown-audience",
-            loc,
-            format!("đối tượng `{id}` chưa được khai báo trong loa.yaml"),
-        )
-        .with_hint(hint),
-    )
 }

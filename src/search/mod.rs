@@ -18,6 +18,7 @@
 //! Doc ids follow date (newest first), then url, so id order is the final tie-break.
 //! Must not: touch the file system, or depend on the order of `docs` (same docs → same bytes).
 
+mod doc;
 pub mod encode;
 mod pair_table;
 mod postings;
@@ -25,6 +26,7 @@ mod shards;
 mod terms;
 pub mod tokenize;
 
+pub use doc::{STOP_WORDS, SearchDoc};
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -33,10 +35,6 @@ use serde::Serialize;
 use crate::vi;
 pub use terms::{BODY_TF_MAX, IN_SUMMARY, IN_TAGS, IN_TITLE};
 pub use tokenize::{Token, tokenize};
-
-/// foldhash with a fixed seed: the keys are an author's own words, so no flooding defence is
-/// needed, and hashing dominated the index time of large sites (SipHash, then a byte-wise Fx).
-type FxMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Where the index lives in the output tree.
 pub const INDEX_DIR: &str = "tim-kiem/index";
@@ -49,14 +47,6 @@ pub fn is_index_file(path: &str) -> bool {
 /// Version of the file layout below; `search.js` refuses other versions.
 pub const FORMAT: u32 = 1;
 
-/// Function words left out of the unigram postings (compared by `vi::tone_key`, so `có` is a
-/// stop word and `cơ`, `cô`, `cổ` are not). Bigrams and phrases keep them.
-pub const STOP_WORDS: &[&str] = &[
-    "bị", "các", "cho", "có", "của", "cũng", "đã", "đang", "để", "đến", "đó", "được", "hoặc", "khi", "không",
-    "là", "lại", "mà", "một", "này", "nào", "nên", "như", "nhưng", "những", "ra", "rằng", "sẽ", "tại",
-    "theo", "thì", "trong", "từ", "và", "vào", "về", "vì", "với", "ở",
-];
-
 /// Pages per `d/<n>.json` file: a page of results costs a few small requests, and a large site
 /// does not get one file per page.
 pub const DOC_CHUNK: usize = 8;
@@ -67,29 +57,6 @@ const TERM_SHARD_TARGET: usize = 16 * 1024;
 const POSITION_SHARD_TARGET: usize = 48 * 1024;
 /// At most 2^12 files of each shard kind.
 const MAX_SHARD_BITS: u32 = 12;
-
-/// One searchable page, as the render stage sees it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SearchDoc {
-    /// The page's URL as it should be linked from the search page (with any base path).
-    pub url: String,
-    /// Page title (plain text).
-    pub title: String,
-    /// Title of the page's section (plain text); filterable.
-    pub section: String,
-    /// Content kind (`article`, `document`, …), shown with the result.
-    pub kind: String,
-    /// Audience ids; filterable.
-    pub audiences: Vec<String>,
-    /// Tag display names; weighted like titles, filterable.
-    pub tags: Vec<String>,
-    /// Publication date, `YYYY-MM-DD`.
-    pub date: Option<String>,
-    /// Summary (plain text); shown as the result's snippet. Shared with the page's card.
-    pub summary: std::sync::Arc<str>,
-    /// Plain body text, paragraphs separated by `\n`.
-    pub text: std::sync::Arc<str>,
-}
 
 /// `meta.json`: everything the browser needs before it fetches a shard.
 #[derive(Serialize)]

@@ -19,8 +19,9 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use super::doc::{FxMap, SearchDoc};
+use super::encode;
 use super::terms::{DocTerms, Handed, Worker, doc_terms};
-use super::{FxMap, SearchDoc, encode};
 
 /// Docs tokenised in parallel per chunk, merged in order (bounds memory on large sites).
 const CHUNK: usize = 128;

@@ -17,9 +17,9 @@
 use std::collections::HashSet;
 use std::sync::{Arc, LazyLock};
 
+use super::doc::{FxMap, STOP_WORDS, SearchDoc};
 use super::pair_table::PairTable;
 use super::tokenize::{Piece, Rule, pieces, rule};
-use super::{FxMap, STOP_WORDS, SearchDoc};
 use crate::vi;
 
 /// Highest body count a weight records.

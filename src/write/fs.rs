@@ -13,7 +13,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::MARKER;
+use super::names::MARKER;
 
 /// True when `dir` is the root of a mounted file system (a Docker volume, a tmpfs): it cannot
 /// be renamed, and its parent may be on another file system, so it is staged inside itself.

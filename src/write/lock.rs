@@ -113,7 +113,7 @@ impl OutputLock {
     /// it is a mount point (its parent may be read-only or another file system).
     pub fn path_for(out: &Path) -> PathBuf {
         if super::fs::is_mount_point(out) {
-            return out.join(super::INSIDE_LOCK);
+            return out.join(super::names::INSIDE_LOCK);
         }
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         out.with_file_name(format!(".{name}.loa-lock"))

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::MARKER;
 use super::fs::open_nofollow;
+use super::names::MARKER;
 
 /// First line of the marker file; the lines after it are the manifest.
 pub(super) const MARKER_TEXT: &str = "This folder is written by loa; loa replaces it on every build.\n";

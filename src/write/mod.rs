@@ -7,12 +7,15 @@
 //! the folder's dotfiles: `.git`, `.gitignore`, `CNAME`-like hidden files). Must not be called
 //! by `check` or `serve`, which never write.
 //!
-//! `safety` checks the output path, `lock` holds the locks, `staging` writes and swaps; this
-//! module holds the entry points and re-exports what the rest of the crate uses.
+//! `safety` checks the output path, `lock` holds the locks, `staging` writes (through `fs`,
+//! which never follows a link, and `manifest`) and `swap` swaps; `names` are loa's own names
+//! in the output. This module holds the entry point and re-exports what the rest of the crate
+//! uses; no file of `write/` imports it.
 
 mod fs;
 mod lock;
 mod manifest;
+mod names;
 mod safety;
 mod staging;
 mod swap;
@@ -25,31 +28,9 @@ use rayon::prelude::*;
 use crate::output::BuildOutput;
 
 pub use lock::{BuildLock, LOCK_FILE, LockError, OutputLock, process_alive};
-pub use safety::{UnsafeOutput, check_output_dir, check_output_dir_with, safe_relative};
-pub use staging::{Staging, abort_staging, clean_stale, spare_path};
-
-/// The file that marks a folder as loa's output (safe to replace).
-pub const MARKER: &str = ".loa-output";
-
-/// The output lock inside an output folder that is a mount point (elsewhere it is beside the
-/// folder: `.public.loa-lock`).
-const INSIDE_LOCK: &str = ".loa-lock";
-
-/// Prefix of the staging folder inside an output folder that is a mount point
-/// (`.loa-staging-<pid>`; elsewhere it is beside the folder: `.public.staging-<pid>`).
-const INSIDE_STAGING: &str = ".loa-staging-";
-
-/// Counts of what was written, and the warnings of the write (kept entries that a generated
-/// file replaced).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WriteStats {
-    /// Rendered files written.
-    pub written: usize,
-    /// Files copied as is.
-    pub copied: usize,
-    /// Warnings, for the caller to print.
-    pub warnings: Vec<crate::diagnostics::Diagnostic>,
-}
+pub use names::{MARKER, safe_relative};
+pub use safety::{UnsafeOutput, check_output_dir, check_output_dir_with};
+pub use staging::{Staging, WriteStats, abort_staging, clean_stale, spare_path};
 
 /// Writes a whole `BuildOutput` (files and copies) through a `Staging` and swaps it in. The
 /// previous output's top-level dotfiles (`.git`, `.gitignore`, …) are kept.

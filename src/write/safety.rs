@@ -6,7 +6,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::MARKER;
+use super::lock::LOCK_FILE;
+use super::names::{INSIDE_LOCK, INSIDE_STAGING, MARKER};
 
 /// Why an output folder is refused (exit code 2, nothing touched).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,7 +147,7 @@ fn file_ancestor(p: &Path) -> Option<PathBuf> {
 /// Names loa itself puts at the top of an output folder that is a mount point (its lock and
 /// its staging folder): they do not make the folder someone else's.
 pub(super) fn is_internal(name: &str) -> bool {
-    name == super::INSIDE_LOCK || name.starts_with(super::INSIDE_STAGING)
+    name == INSIDE_LOCK || name.starts_with(INSIDE_STAGING)
 }
 
 /// True when the folder holds nothing but loa's own entries (and a file system's `lost+found`
@@ -199,7 +200,7 @@ pub fn check_output_dir_with(root: &Path, out: &Path, force: bool) -> Result<Pat
         }
     }
     // loa's own files in the site root: the lock exists only while a build runs.
-    for own in [super::LOCK_FILE, crate::config::CONFIG_FILE] {
+    for own in [LOCK_FILE, crate::config::CONFIG_FILE] {
         if out.starts_with(root.join(own)) {
             return refuse(format!(
                 "thư mục xuất `{shown}` là tệp {own} của loa hoặc nằm trong nó; hãy dùng `output_dir: public`"
@@ -224,16 +225,6 @@ pub fn check_output_dir_with(root: &Path, out: &Path, force: bool) -> Result<Pat
         }
     }
     Ok(out)
-}
-
-/// Checks an output key (`a/b/index.html`) cannot leave the output folder once joined.
-pub fn safe_relative(key: &str) -> Option<&Path> {
-    let p = Path::new(key);
-    let ok = !key.is_empty()
-        && !key.contains('\\')
-        && !key.contains('\0')
-        && p.components().all(|c| matches!(c, Component::Normal(_)));
-    ok.then_some(p)
 }
 
 #[cfg(test)]

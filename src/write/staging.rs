@@ -25,14 +25,10 @@ use anyhow::{Context as _, Result, bail};
 use rayon::prelude::*;
 
 use super::fs::*;
+use super::lock::process_alive;
 use super::manifest::*;
+use super::names::{INSIDE_STAGING, MARKER, safe_relative};
 use super::swap::*;
-use super::{INSIDE_STAGING, MARKER, WriteStats, process_alive, safe_relative};
-
-pub(super) fn sibling(out: &Path, kind: &str) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.{kind}-{}", std::process::id()))
-}
 
 /// Where a build stages its output, and how it swaps it in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,19 +177,16 @@ fn open_beside(out: &Path) -> Result<(PathBuf, HashMap<String, u64>)> {
     Ok((staging, HashMap::new()))
 }
 
-/// One `output.keep` entry: a path in the output folder, a folder when written with a `/`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Keep {
-    pub(super) path: String,
-    pub(super) written: String,
-}
-
-pub(super) fn keep_list(entries: &[String]) -> Vec<Keep> {
-    entries
-        .iter()
-        .filter(|e| crate::config::keep_entry_error(e).is_none())
-        .map(|e| Keep { path: e.trim_end_matches('/').to_string(), written: e.clone() })
-        .collect()
+/// Counts of what was written, and the warnings of the write (kept entries that a generated
+/// file replaced).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Rendered files written.
+    pub written: usize,
+    /// Files copied as is.
+    pub copied: usize,
+    /// Warnings, for the caller to print.
+    pub warnings: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// The output being written while the site renders. It reuses the spare copy of the output

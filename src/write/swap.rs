@@ -13,10 +13,31 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 
 use super::fs::*;
+use super::names::{INSIDE_STAGING, MARKER};
 use super::safety::is_internal;
-use super::staging::{Keep, sibling};
-use super::{INSIDE_STAGING, MARKER};
 use crate::diagnostics::{Diagnostic, Location};
+
+/// The name of a sibling folder of the output for this process: `.public.<kind>-<pid>`.
+pub(super) fn sibling(out: &Path, kind: &str) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.{kind}-{}", std::process::id()))
+}
+
+/// One `output.keep` entry (`CNAME`, `.well-known/`): a path in the output folder, a folder
+/// when written with a `/`, kept from the previous output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Keep {
+    pub(super) path: String,
+    pub(super) written: String,
+}
+
+pub(super) fn keep_list(entries: &[String]) -> Vec<Keep> {
+    entries
+        .iter()
+        .filter(|e| crate::config::keep_entry_error(e).is_none())
+        .map(|e| Keep { path: e.trim_end_matches('/').to_string(), written: e.clone() })
+        .collect()
+}
 
 /// What a swap did.
 #[derive(Debug, Default)]
@@ -335,7 +356,6 @@ pub(super) fn swap_inside(staging: &Path, out: &Path, keep: &[Keep]) -> Result<S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::write::staging::keep_list;
 
     fn put(dir: &Path, rel: &str, text: &str) {
         let p = dir.join(rel);
