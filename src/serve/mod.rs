@@ -17,8 +17,10 @@
 mod accept;
 pub mod hosts;
 pub mod http;
+mod index;
 pub mod overlay;
 pub mod server;
+mod sources;
 pub mod watch;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,11 +41,6 @@ use watch::{Burst, Change, Mode, Sources, Wake, Watch};
 /// A stale build result is dropped for a newer one at most this many times in a row, so that
 /// a file rewritten without pause still gets served now and then.
 const MAX_SUPERSEDED: u32 = 3;
-
-/// How long the site must stay still after a reload before its search index is built: the
-/// index takes a few times longer than the rebuild on a large site, and while an editor keeps
-/// saving, each reload should not share the processor with the index of the last one.
-pub const INDEX_DELAY: Duration = Duration::from_millis(1000);
 
 /// What `loa serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -257,20 +254,7 @@ struct Loop {
     /// Counts builds started; an index thread gives up when it changes.
     build_serial: Arc<std::sync::atomic::AtomicU64>,
     /// The search index of the served site, built after its reload.
-    index: Option<IndexJob>,
-}
-
-/// The search index being built (or built) for one served snapshot.
-struct IndexJob {
-    /// The snapshot it is for (the index files go into it when nothing newer is served).
-    site: Arc<Snapshot>,
-    /// Its documents.
-    docs: Arc<Vec<crate::search::SearchDoc>>,
-    /// Fingerprint of `docs`, once the index thread has computed it: the next build reuses the
-    /// index when its documents are the same.
-    fingerprint: Arc<std::sync::OnceLock<u64>>,
-    /// Set once the index files are in the served snapshot.
-    done: Arc<std::sync::atomic::AtomicBool>,
+    index: Option<index::IndexJob>,
 }
 
 /// What a burst of events asks for.
@@ -283,6 +267,20 @@ enum Plan {
 }
 
 impl Loop {
+    /// Starts the search index of `site` (see [`index::spawn`]); the last job's documents are
+    /// freed off the way of the reload.
+    fn spawn_index(
+        &mut self,
+        site: Arc<Snapshot>,
+        docs: Arc<Vec<crate::search::SearchDoc>>,
+        indexed: Option<u64>,
+    ) {
+        let job = index::spawn(site, docs, indexed, &self.build_serial, &self.shared);
+        if let Some(old) = self.index.replace(job) {
+            crate::dispose::later(old);
+        }
+    }
+
     /// When to wake up without an event: the next scheduled change, if it is in the future.
     fn deadline(&self) -> Option<Instant> {
         let wait = self.next_change? - unix_now();
@@ -404,7 +402,7 @@ impl Loop {
                 let deferred = built.search.inspect(|_| {
                     // Until the new index is built, the last one is served.
                     if let Some(site) = &prev.site {
-                        files.extend(index_files(site).map(|(k, v)| (k.clone(), v.clone())));
+                        files.extend(index::index_files(site).map(|(k, v)| (k.clone(), v.clone())));
                     }
                 });
                 let snapshot =
@@ -466,68 +464,6 @@ impl Loop {
             }
         }
     }
-}
-
-impl Loop {
-    /// Builds the search index of `site` on a thread of its own; its files go into the served
-    /// snapshot when it is still `site`. Gives up when another build starts. When the
-    /// documents have the fingerprint `indexed` (those of the index `site` already holds,
-    /// carried over from the last snapshot), that index stays and nothing is built.
-    fn spawn_index(
-        &mut self,
-        site: Arc<Snapshot>,
-        docs: Arc<Vec<crate::search::SearchDoc>>,
-        indexed: Option<u64>,
-    ) {
-        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let fingerprint = Arc::new(std::sync::OnceLock::new());
-        let job = IndexJob {
-            site: Arc::clone(&site),
-            docs: Arc::clone(&docs),
-            fingerprint: Arc::clone(&fingerprint),
-            done: Arc::clone(&done),
-        };
-        let serial = self.build_serial.load(Ordering::SeqCst);
-        let counter = Arc::clone(&self.build_serial);
-        let shared = Arc::clone(&self.shared);
-        shared.indexing.fetch_add(1, Ordering::SeqCst);
-        let spawned = std::thread::Builder::new().name("loa-index".into()).spawn(move || {
-            let cancelled = || counter.load(Ordering::SeqCst) != serial;
-            // Hashing the documents takes a few milliseconds: here, not before the reload.
-            let print = *fingerprint.get_or_init(|| crate::fingerprint::of(&*docs));
-            if indexed == Some(print) {
-                done.store(true, Ordering::SeqCst);
-                shared.indexing.fetch_sub(1, Ordering::SeqCst);
-                return;
-            }
-            // An editor saving again and again gets the next reload first: the index waits
-            // until the site has been still for a moment.
-            let waited = Instant::now();
-            while waited.elapsed() < INDEX_DELAY && !cancelled() {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            if !cancelled()
-                && let Some(files) = crate::search::build_index_unless(&docs, &cancelled)
-                && shared.replace_index(&site, files)
-            {
-                done.store(true, Ordering::SeqCst);
-            }
-            shared.indexing.fetch_sub(1, Ordering::SeqCst);
-        });
-        if spawned.is_err() {
-            // No thread to spare: the last index stays served until the next build.
-            self.shared.indexing.fetch_sub(1, Ordering::SeqCst);
-        }
-        // The last job's documents are freed off the way of the reload.
-        if let Some(old) = self.index.replace(job) {
-            crate::dispose::later(old);
-        }
-    }
-}
-
-/// The search index files of a snapshot.
-fn index_files(site: &Snapshot) -> impl Iterator<Item = (&String, &crate::render::Bytes)> {
-    site.files.iter().filter(|(k, _)| crate::search::is_index_file(k))
 }
 
 fn unix_now() -> i64 {

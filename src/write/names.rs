@@ -24,3 +24,16 @@ pub fn safe_relative(key: &str) -> Option<&Path> {
         && p.components().all(|c| matches!(c, Component::Normal(_)));
     ok.then_some(p)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_keys_cannot_escape() {
+        for bad in ["../x", "/etc/passwd", "a/../../b", "a\\b", "", "./a", "a/\0"] {
+            assert!(safe_relative(bad).is_none(), "{bad:?}");
+        }
+        assert!(safe_relative("bai-viet/x/index.html").is_some());
+    }
+}
