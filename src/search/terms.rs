@@ -13,6 +13,8 @@
 //! [`IN_SUMMARY`], [`IN_TAGS`], [`IN_TITLE`]. A position is `index << 2 | field` (0 body,
 //! 1 summary, 2 tags, 3 title) where the index counts tokens over title, tags, summary, body;
 //! a trigram's index is that of its first token. Bigrams and trigrams never span punctuation.
+//!
+//! Longer than 600 lines: a third of it is the tests of the tokenising loop, kept beside it.
 
 use std::collections::HashSet;
 use std::sync::{Arc, LazyLock};
