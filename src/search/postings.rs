@@ -1,7 +1,7 @@
 //! The postings of the site: each page's terms, merged in id order.
 //!
 //! Takes: docs in id order.
-//! Gives: [`Built`], the postings of folded syllables per spelling, of folded bigrams, and
+//! Gives: [`AllPostings`], the postings of folded syllables per spelling, of folded bigrams, and
 //! trigram positions, each encoded with [`encode::push_number`] (cut into shard files by
 //! [`super::shards`]).
 //! Must not: hold anything that depends on thread scheduling (chunks are merged in id order;
@@ -167,7 +167,7 @@ fn key_id(ids: &mut FxMap<Arc<str>, u32>, list: &mut Vec<Arc<str>>, key: &Arc<st
 
 /// All postings of the site (hash maps while merging; shard files sort their keys).
 #[derive(Default)]
-pub struct Built {
+pub struct AllPostings {
     /// fold key → id, an index into `folds`.
     fold_ids: FxMap<Arc<str>, u32>,
     /// fold key, and its postings per tone key (empty for stop words).
@@ -198,8 +198,8 @@ pub fn build(
     docs: &mut [SearchDoc],
     cancelled: &(dyn Fn() -> bool + Sync),
     beside: &(dyn Fn(usize, usize) + Sync),
-) -> Option<Built> {
-    let mut built = Built::default();
+) -> Option<AllPostings> {
+    let mut built = AllPostings::default();
     let mut chunks: Vec<&mut [SearchDoc]> = docs.chunks_mut(CHUNK).collect();
     // One worker (memo and scratch maps) per pool thread for the whole build: rayon splits a
     // chunk into many jobs, and a worker per job would learn the vocabulary again each time.
@@ -251,10 +251,10 @@ pub fn build(
     Some(built)
 }
 
-impl Built {
+impl AllPostings {
     /// Records the index ids of the fold and tone keys that `t`'s worker handed over with it.
     fn learn(&mut self, t: &DocTerms) {
-        let Built {
+        let AllPostings {
             fold_ids,
             folds,
             worker_folds,
@@ -306,7 +306,7 @@ impl Built {
                 )
             })
             .collect();
-        let Built { folds, bigrams, trigrams, .. } = self;
+        let AllPostings { folds, bigrams, trigrams, .. } = self;
         let docs = || terms.iter().zip(maps.iter().map(|(ids, _)| ids)).zip(first..);
         rayon::join(
             || {
@@ -358,7 +358,7 @@ mod tests {
     use crate::search::terms::tests::doc;
 
     /// The shard files of `built`, by kind and number.
-    fn files(built: Built) -> Vec<(String, u32, Vec<u8>)> {
+    fn files(built: AllPostings) -> Vec<(String, u32, Vec<u8>)> {
         let out = Mutex::new(Vec::new());
         built.write_shards(2, 1, &|kind, n, bytes| out.lock().unwrap().push((kind.to_string(), n, bytes)));
         let mut out = out.into_inner().unwrap();
@@ -368,7 +368,7 @@ mod tests {
 
     /// Merges `docs` in id order, each tokenised by the worker `assign` names (`Some(slot)`:
     /// a shared worker, in the order given by `order`; `None`: a worker of its own).
-    fn merged(docs: &[SearchDoc], order: &[usize], assign: impl Fn(usize) -> Option<usize>) -> Built {
+    fn merged(docs: &[SearchDoc], order: &[usize], assign: impl Fn(usize) -> Option<usize>) -> AllPostings {
         let mut workers: Vec<Worker> = (0..2).map(|_| Worker::default()).collect();
         let mut terms: Vec<Option<DocTerms>> = docs.iter().map(|_| None).collect();
         for &i in order {
@@ -377,7 +377,7 @@ mod tests {
                 None => doc_terms(&mut Worker::default(), None, &docs[i]),
             });
         }
-        let mut built = Built::default();
+        let mut built = AllPostings::default();
         built.merge(0, terms.into_iter().map(|t| t.unwrap()).collect());
         built
     }

@@ -1,7 +1,7 @@
 //! The shard files of the postings: `t/<hex>.json` and `p/<hex>.json`.
 //!
-//! Takes: the site's [`Built`] postings, and the shard bits the caller chose from their
-//! approximate sizes ([`Built::term_bytes`], [`Built::position_bytes`]).
+//! Takes: the site's [`AllPostings`] postings, and the shard bits the caller chose from their
+//! approximate sizes ([`AllPostings::term_bytes`], [`AllPostings::position_bytes`]).
 //! Gives: the bytes of each shard file, handed over as soon as it is made, each shard's
 //! postings freed with it.
 //! Must not: write bytes other than those `serde_json` writes in compact form, passed through
@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
 use super::encode;
-use super::postings::{Built, Postings};
+use super::postings::{AllPostings, Postings};
 
 /// Appends the JSON object of `lists` (keys in order) to `out`, as `serde_json` writes it in
 /// compact form: keys escaped by `serde_json`, each list written from its blocks as it is (its
@@ -101,7 +101,7 @@ struct TermShard {
     u: BTreeMap<Arc<str>, Spellings>,
 }
 
-impl Built {
+impl AllPostings {
     fn key(&self, ids: &[u32]) -> String {
         let folds: Vec<&str> = ids.iter().map(|&i| &*self.folds[i as usize].0).collect();
         folds.join(" ")
