@@ -1,0 +1,201 @@
+//! The steps of the recipe that are more than one call: parsing every file and rendering
+//! every body (each wrapped in the memo), and the registries the Markdown stage links with
+//! (routes of every page, citable documents).
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{Parsed, Site, Source};
+use crate::diagnostics::Diagnostics;
+use crate::markdown::cite::{Citations, CiteTarget};
+use crate::markdown::{LinkTargets, MarkdownOptions, Rendered};
+use crate::memo::{Memo, Prints};
+
+/// Source file → URL path (base path included) of every page and section.
+pub(super) fn routes(config: &Config, site: &Site) -> std::collections::BTreeMap<String, String> {
+    let pages = site.pages.iter().map(|p| (p.file.clone(), config.url(&p.path)));
+    let sections = site.sections.iter().filter_map(|s| Some((s.file.clone()?, config.url(&s.path))));
+    pages.chain(sections).collect()
+}
+
+/// Parses every source in parallel, each reused from the last build when its file and text
+/// are the same.
+pub(super) fn parse_all(sources: Vec<Source>, prints: &Prints, memo: &Memo) -> (Vec<Parsed>, Diagnostics) {
+    let results: Vec<Arc<Result<Parsed, Diagnostics>>> = sources
+        .par_iter()
+        .map(|s| {
+            let is_section = s.rel == "_index.md" || s.rel.ends_with("/_index.md");
+            let key = || {
+                let text =
+                    prints.get(&s.file).copied().unwrap_or_else(|| crate::fingerprint::of_text(&s.text));
+                crate::fingerprint::key_of(&(&s.file, text, is_section))
+            };
+            memo.get_or(
+                |m| &m.parsed,
+                key,
+                || Arc::new(crate::parse::parse_shared(&s.text, &s.file, is_section)),
+            )
+        })
+        .collect();
+    drop(sources);
+    let mut diags = Diagnostics::new();
+    let mut parsed = Vec::with_capacity(results.len());
+    for r in results {
+        match Arc::try_unwrap(r).unwrap_or_else(|shared| (*shared).clone()) {
+            Ok(p) => parsed.push(p),
+            Err(d) => diags.extend(d),
+        }
+    }
+    (parsed, diags)
+}
+
+/// Where `@/path.md` links point: every page and section by content-relative path.
+pub fn link_targets(config: &Config, site: &Site) -> LinkTargets {
+    let mut t = LinkTargets::default();
+    for p in &site.pages {
+        t.urls.insert(p.file.trim_start_matches("content/").to_string(), config.url(&p.path));
+    }
+    for s in &site.sections {
+        if let Some(f) = &s.file {
+            t.urls.insert(f.trim_start_matches("content/").to_string(), config.url(&s.path));
+        }
+    }
+    t
+}
+
+/// The registry of citable documents: every page of kind `document`, in page order.
+pub fn citations(config: &Config, site: &Site) -> Citations {
+    Citations::new(
+        site.pages
+            .iter()
+            .filter_map(|p| {
+                p.meta.document().map(|d| CiteTarget {
+                    code: d.code.clone(),
+                    aliases: d.aliases.clone(),
+                    url: config.url(&p.path),
+                    clauses: d.clause_ids.clone(),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Renders every body (pages, then sections), each reused from the last build when its text,
+/// options and everything it can link to are the same; frees each one's Markdown once
+/// rendered.
+pub(super) fn markdown_all(
+    config: &Config,
+    site: &mut Site,
+    links: &LinkTargets,
+    cites: &Citations,
+    prints: &Prints,
+    memo: &Memo,
+) -> Bodies {
+    let highlights = crate::markdown::highlight::HighlightCache::default();
+    let opts = MarkdownOptions {
+        unsafe_html: config.markdown.unsafe_html,
+        links,
+        bundle_url: None,
+        cites,
+        own_document: None,
+        clause_anchors: false,
+        highlights: &highlights,
+    };
+    // A body renders the same when its text, options and everything it can link to (routes,
+    // citable documents) are the same. Computed only when something is reused.
+    let registry = std::sync::OnceLock::new();
+    let registry = || {
+        *registry.get_or_init(|| {
+            let mut routes: Vec<(&String, &String)> = links.urls.iter().collect();
+            routes.sort();
+            crate::fingerprint::key_of(&(routes, cites.targets(), config.markdown.unsafe_html))
+        })
+    };
+    // With the memo on, each body is kept with the fingerprint of its HTML (computed once,
+    // when it is rendered): the reuse of outputs keys by it.
+    let kept = |key: &dyn Fn() -> u64, make: &dyn Fn() -> Rendered| {
+        memo.get_or(
+            |m| &m.rendered,
+            key,
+            || {
+                let r = make();
+                let print = if memo.stores().is_some() { crate::fingerprint::of_text(&r.html) } else { 0 };
+                (Arc::new(r), print)
+            },
+        )
+    };
+    let pages: Vec<(Arc<Rendered>, u64)> = site
+        .pages
+        .par_iter_mut()
+        .map(|p| {
+            let url = p.bundle_dir.as_ref().map(|_| config.url(&p.path));
+            let own = p.meta.document().and_then(|d| cites.find_code(&d.code));
+            let opts = MarkdownOptions {
+                bundle_url: url.as_deref(),
+                own_document: own,
+                clause_anchors: own.is_some(),
+                ..opts
+            };
+            let key = || {
+                let answers: Vec<&String> = p.faq.iter().map(|f| &f.a).collect();
+                // The body is a function of the file's text: its print stands for it.
+                let text =
+                    prints.get(&p.file).copied().unwrap_or_else(|| crate::fingerprint::of_text(&p.body));
+                crate::fingerprint::key_of(&(registry(), &p.file, text, p.body_line, &url, own, answers))
+            };
+            let rendered = kept(&key, &|| render_page_body(p, opts));
+            p.body = "".into();
+            rendered
+        })
+        .collect();
+    let sections: Vec<(Arc<Rendered>, u64)> = site
+        .sections
+        .par_iter_mut()
+        .map(|s| {
+            let file = s.file.as_deref().unwrap_or("content/_index.md");
+            let key = || crate::fingerprint::key_of(&(registry(), file, &s.body, s.body_line, "section"));
+            let rendered = kept(&key, &|| crate::markdown::render(&s.body, s.body_line, file, opts));
+            s.body = "".into();
+            rendered
+        })
+        .collect();
+    let (pages, page_prints): (Vec<_>, Vec<_>) = pages.into_iter().unzip();
+    let (sections, section_prints): (Vec<_>, Vec<_>) = sections.into_iter().unzip();
+    Bodies {
+        pages,
+        sections,
+        prints: super::schedule::BodyPrints { pages: page_prints, sections: section_prints },
+    }
+}
+
+/// The Markdown stage's results: each page's and section's rendered body, and the
+/// fingerprints of their HTML (zeros when the memo is off).
+pub(super) struct Bodies {
+    pub(super) pages: Vec<Arc<Rendered>>,
+    pub(super) sections: Vec<Arc<Rendered>>,
+    pub(super) prints: super::schedule::BodyPrints,
+}
+
+/// A page's body and its FAQ answers (Markdown too, with no file position: they live in
+/// front matter).
+pub(super) fn render_page_body(p: &crate::content::Document, opts: MarkdownOptions<'_>) -> Rendered {
+    let mut r = crate::markdown::render(&p.body, p.body_line, &p.file, opts);
+    r.faq_answers = p
+        .faq
+        .iter()
+        .map(|f| {
+            let a = crate::markdown::render(&f.a, 0, &p.file, opts);
+            r.mentions
+                .extend(a.mentions.iter().filter(|&m| !r.mentions.contains(m)).cloned().collect::<Vec<_>>());
+            for mut d in a.diagnostics.0 {
+                // The answer lives in front matter: point at the `faq:` key.
+                d.location = Some(p.key_lines.locate(&p.file, "faq"));
+                r.diagnostics.push(d);
+            }
+            a.html.to_string()
+        })
+        .collect();
+    r
+}
