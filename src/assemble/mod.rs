@@ -19,7 +19,7 @@ mod taxonomies;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{Kind, Matter, Parsed, Section, Site};
+use crate::content::{DocId, Kind, Matter, Parsed, Section, SectionId, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::vi::dates::DateTime;
 
@@ -98,7 +98,7 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
     for i in 1..sections.len() {
         let parent = nearest_section(&dirs, &parent_dir(&sections[i].dir));
         sections[i].parent = Some(parent);
-        sections[parent].subsections.push(i);
+        sections[parent].subsections.push(SectionId(i));
     }
 
     let mut next_change: Option<DateTime> = None;
@@ -156,7 +156,7 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
     }
     let mut site = Site { pages, sections, taxonomies: Vec::new(), now: opts.now, next_change };
     for (id, page) in site.pages.iter().enumerate() {
-        site.sections[page.section].pages.push(id);
+        site.sections[page.section].pages.push(DocId(id));
     }
     for i in 0..site.sections.len() {
         let mut ids = std::mem::take(&mut site.sections[i].pages);

@@ -56,10 +56,10 @@ pub(super) fn nearest_section(dirs: &[String], dir: &str) -> SectionId {
     let mut d = dir.to_string();
     loop {
         if let Some(i) = dirs.iter().position(|s| *s == d) {
-            return i;
+            return SectionId(i);
         }
         if d.is_empty() {
-            return 0;
+            return SectionId(0);
         }
         d = parent_dir(&d);
     }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::Config;
-use crate::content::{Document, Taxonomy, Term};
+use crate::content::{DocId, Document, Taxonomy, Term};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Groups the pages' terms: spellings that differ only in Unicode form, case or tone placement
@@ -19,10 +19,10 @@ pub(super) fn collect_taxonomies(
     let mut out = Vec::new();
     for name in &config.taxonomies {
         // key → (spelling → count, pages)
-        let mut groups: BTreeMap<String, (BTreeMap<String, usize>, Vec<usize>)> = BTreeMap::new();
+        let mut groups: BTreeMap<String, (BTreeMap<String, usize>, Vec<DocId>)> = BTreeMap::new();
         // Each spelling's key, computed once (a site repeats a few tags over thousands of pages).
         let mut keys: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
-        for (id, p) in pages.iter().enumerate() {
+        for (id, p) in DocId::all(pages.len()).zip(pages) {
             for t in p.terms.iter().filter(|t| &t.taxonomy == name) {
                 let key = keys.entry(&t.name).or_insert_with(|| {
                     crate::vi::tone_key(t.name.split_whitespace().collect::<Vec<_>>().join(" ").as_str())

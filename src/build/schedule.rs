@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::content::DocId;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::fingerprint::{self, Prehashed};
@@ -112,7 +113,7 @@ pub fn render(
             htmls.lock().unwrap_or_else(PoisonError::into_inner).by_ref().take(to - from).collect();
         own.into_par_iter()
             .enumerate()
-            .filter_map(|(k, html)| make(jobs::prepare_page(&env, from + k, html)))
+            .filter_map(|(k, html)| make(jobs::prepare_page(&env, DocId(from + k), html)))
             .collect()
     };
     let run = |jobs: &[Job]| -> Vec<Diagnostic> {

@@ -15,10 +15,61 @@ use crate::diagnostics::Location;
 use crate::vi::dates::DateTime;
 pub use values::{Date, OrderedMap, Text};
 
-/// Index of a page in `Site::pages`.
-pub type DocId = usize;
-/// Index of a section in `Site::sections` (0 is the home page).
-pub type SectionId = usize;
+/// A page of the site: its index in `Site::pages` (and in every list indexed like it: the
+/// rendered bodies, the cards).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
+pub struct DocId(pub usize);
+
+/// A section of the site: its index in `Site::sections` (0 is the home page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
+pub struct SectionId(pub usize);
+
+impl DocId {
+    /// Every page of a site of `n` pages, in order.
+    pub fn all(n: usize) -> impl DoubleEndedIterator<Item = DocId> + ExactSizeIterator {
+        (0..n).map(DocId)
+    }
+}
+
+impl<T> std::ops::Index<DocId> for Vec<T> {
+    type Output = T;
+    fn index(&self, id: DocId) -> &T {
+        &self[id.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<DocId> for Vec<T> {
+    fn index_mut(&mut self, id: DocId) -> &mut T {
+        &mut self[id.0]
+    }
+}
+
+impl<T> std::ops::Index<DocId> for [T] {
+    type Output = T;
+    fn index(&self, id: DocId) -> &T {
+        &self[id.0]
+    }
+}
+
+impl<T> std::ops::Index<SectionId> for Vec<T> {
+    type Output = T;
+    fn index(&self, id: SectionId) -> &T {
+        &self[id.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<SectionId> for Vec<T> {
+    fn index_mut(&mut self, id: SectionId) -> &mut T {
+        &mut self[id.0]
+    }
+}
+
+impl<T> std::ops::Index<SectionId> for [T] {
+    type Output = T;
+    fn index(&self, id: SectionId) -> &T {
+        &self[id.0]
+    }
+}
 
 /// The end of a shared text, from a byte offset: a page's body shares its file's text instead
 /// of copying it (on a large site that copy was a tenth of the memory the build touched).

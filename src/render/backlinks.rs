@@ -2,6 +2,7 @@
 //! the clause when one is named. Made once per build from the Markdown stage's mentions; read
 //! by the document pages (each clause lists the pages that cite it).
 
+use crate::content::DocId;
 use crate::markdown::cite::Mention;
 
 /// Who cites what: for each citable document (index in the registry), the pages that mention
@@ -9,7 +10,7 @@ use crate::markdown::cite::Mention;
 #[derive(Debug, Default)]
 pub struct Backlinks {
     /// `by_target[t]` = (page, clause) pairs, pages newest first.
-    pub by_target: Vec<Vec<(usize, Option<String>)>>,
+    pub by_target: Vec<Vec<(DocId, Option<String>)>>,
 }
 
 impl Backlinks {
@@ -20,8 +21,8 @@ impl Backlinks {
         cites: &crate::markdown::cite::Citations,
         site: &crate::content::Site,
     ) -> Self {
-        let mut by_target: Vec<Vec<(usize, Option<String>)>> = vec![Vec::new(); cites.targets().len()];
-        let mut order: Vec<usize> = (0..env_pages.len()).collect();
+        let mut by_target: Vec<Vec<(DocId, Option<String>)>> = vec![Vec::new(); cites.targets().len()];
+        let mut order: Vec<DocId> = DocId::all(env_pages.len()).collect();
         site.sort_newest_first(&mut order);
         for &i in &order {
             let p = &env_pages[i];

@@ -8,6 +8,7 @@ use tera::Context;
 
 use super::env::{Env, view_with_pages};
 use super::templates::tera_error;
+use crate::content::DocId;
 use crate::diagnostics::Diagnostic;
 use crate::output::Bytes;
 
@@ -26,7 +27,7 @@ pub struct TemplateCall<'a> {
     pub views: Vec<(&'static str, View<'a>)>,
     /// Pages whose card a view stands for by the page's index (a [`crate::fingerprint::Derived`]
     /// keyed by it) rather than by its value: their cards are inputs of the output too.
-    pub cards: Vec<usize>,
+    pub cards: Vec<DocId>,
 }
 
 /// One value of a template call.
@@ -34,7 +35,7 @@ pub enum View<'a> {
     /// A value, as it serializes.
     Value(Box<dyn ViewValue + 'a>),
     /// A listing: a view whose `pages` field is left empty, and the pages whose cards fill it.
-    Listing(Box<dyn ViewValue + 'a>, Vec<usize>),
+    Listing(Box<dyn ViewValue + 'a>, Vec<DocId>),
 }
 
 /// A value a template can read: serializable into a template value, and fingerprinted for the
@@ -69,7 +70,7 @@ impl<'a> TemplateCall<'a> {
     }
 
     /// Declares that a view stands for page `i`'s card by its index (see [`TemplateCall::cards`]).
-    pub fn with_card(mut self, i: usize) -> TemplateCall<'a> {
+    pub fn with_card(mut self, i: DocId) -> TemplateCall<'a> {
         self.cards.push(i);
         self
     }
@@ -80,7 +81,7 @@ impl<'a> TemplateCall<'a> {
         mut self,
         name: &'static str,
         view: impl ViewValue + 'a,
-        ids: Vec<usize>,
+        ids: Vec<DocId>,
     ) -> TemplateCall<'a> {
         self.views.push((name, View::Listing(Box::new(view), ids)));
         self

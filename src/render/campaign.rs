@@ -10,11 +10,12 @@ use super::context::{
     CallToActionView, CampaignAudienceView, CampaignMessageView, CampaignView, DateView, LinkView, PageCard,
 };
 use super::env::{Env, audience_view};
+use crate::content::DocId;
 use crate::content::{CampaignStatus, output_file};
 use crate::diagnostics::{Diagnostic, Location};
 
 /// A call-to-action URL: `@/` source paths resolved, unsafe schemes neutralised.
-fn cta_url(env: &Env<'_>, page: usize, url: &str) -> Result<String, Diagnostic> {
+fn cta_url(env: &Env<'_>, page: DocId, url: &str) -> Result<String, Diagnostic> {
     let p = &env.site.pages[page];
     if crate::url::is_dangerous(url) {
         return Ok("#".to_string());
@@ -33,7 +34,7 @@ fn cta_url(env: &Env<'_>, page: usize, url: &str) -> Result<String, Diagnostic> 
 }
 
 /// The message of campaign page `page` for its `k`-th audience.
-fn audience_message(env: &Env<'_>, page: usize, k: usize) -> Result<CampaignAudienceView, Diagnostic> {
+fn audience_message(env: &Env<'_>, page: DocId, k: usize) -> Result<CampaignAudienceView, Diagnostic> {
     let p = &env.site.pages[page];
     let Some(c) = p.meta.campaign() else {
         return Err(Diagnostic::error("campaign", Location::file(&p.file), "không phải trang chiến dịch"));
@@ -57,7 +58,7 @@ fn audience_message(env: &Env<'_>, page: usize, k: usize) -> Result<CampaignAudi
 /// The messages of the active campaigns for audience `id`, for its page.
 pub fn active_messages(env: &Env<'_>, id: &str) -> Result<Vec<CampaignMessageView>, Diagnostic> {
     let mut messages = Vec::new();
-    for (i, p) in env.site.pages.iter().enumerate() {
+    for (i, p) in DocId::all(env.site.pages.len()).zip(&env.site.pages) {
         let Some(c) = p.meta.campaign() else { continue };
         if c.status(env.site.now) != CampaignStatus::Active {
             continue;
@@ -74,12 +75,12 @@ pub fn active_messages(env: &Env<'_>, id: &str) -> Result<Vec<CampaignMessageVie
 }
 
 /// Pages that joined campaign page `page`, newest first.
-pub fn campaign_pages<'a>(env: &'a Env<'_>, page: usize) -> &'a [usize] {
+pub fn campaign_pages<'a>(env: &'a Env<'_>, page: DocId) -> &'a [DocId] {
     env.lists.campaigns.get(&page).map_or(&[], Vec::as_slice)
 }
 
 /// The campaign view of page `page`, if it is a campaign.
-pub fn campaign_view<'a>(env: &'a Env<'_>, page: usize) -> Option<Result<CampaignView<'a>, Diagnostic>> {
+pub fn campaign_view<'a>(env: &'a Env<'_>, page: DocId) -> Option<Result<CampaignView<'a>, Diagnostic>> {
     let p = &env.site.pages[page];
     let c = p.meta.campaign()?;
     let audiences: Result<Vec<_>, _> =
@@ -105,7 +106,7 @@ pub fn campaign_view<'a>(env: &'a Env<'_>, page: usize) -> Option<Result<Campaig
 
 /// Active campaigns, for the home page (`campaigns`).
 pub fn active_campaigns<'a>(env: &'a Env<'_>) -> Vec<&'a PageCard> {
-    let mut ids: Vec<usize> = (0..env.site.pages.len())
+    let mut ids: Vec<DocId> = DocId::all(env.site.pages.len())
         .filter(|&i| {
             env.site.pages[i]
                 .meta
@@ -121,7 +122,7 @@ pub fn active_campaigns<'a>(env: &'a Env<'_>) -> Vec<&'a PageCard> {
 /// one audience, and the campaign's pages aimed at it (or at no audience in particular).
 pub fn prepare_audience_page<'a>(
     env: &'a Env<'_>,
-    page: usize,
+    page: DocId,
     k: usize,
 ) -> Result<TemplateCall<'a>, Diagnostic> {
     let p = &env.site.pages[page];

@@ -6,6 +6,7 @@ use super::context::{
     ClauseView, DocRefView, DocumentView, ExplainerView, FaqView, GlossaryEntryView, LinkView, QuotedClause,
 };
 use super::env::Env;
+use crate::content::DocId;
 use crate::content::output_file;
 
 /// URL folder of the site glossary.
@@ -26,12 +27,12 @@ fn doc_ref(env: &Env<'_>, code: &str, relation: Option<&str>) -> DocRefView {
 }
 
 /// `page.document` for document page `i`.
-pub fn document_view<'a>(env: &'a Env<'_>, i: usize) -> Option<DocumentView<'a>> {
+pub fn document_view<'a>(env: &'a Env<'_>, i: DocId) -> Option<DocumentView<'a>> {
     let p = &env.site.pages[i];
     let d = p.meta.document()?;
     let t = env.cites.find_code(&d.code)?;
     let cites_of = &env.backlinks.by_target[t];
-    let mut pages_citing: Vec<usize> = Vec::new();
+    let mut pages_citing: Vec<DocId> = Vec::new();
     for (page, _) in cites_of {
         if *page != i && !pages_citing.contains(page) {
             pages_citing.push(*page);
@@ -82,7 +83,7 @@ pub fn document_view<'a>(env: &'a Env<'_>, i: usize) -> Option<DocumentView<'a>>
 }
 
 /// `page.explainer` for explainer page `i`.
-pub fn explainer_view(env: &Env<'_>, i: usize) -> Option<ExplainerView> {
+pub fn explainer_view(env: &Env<'_>, i: DocId) -> Option<ExplainerView> {
     let e = env.site.pages[i].meta.explains()?;
     let doc_page = env.site.pages.iter().position(|p| {
         p.meta.document().is_some_and(|d| {
@@ -105,7 +106,7 @@ pub fn explainer_view(env: &Env<'_>, i: usize) -> Option<ExplainerView> {
 }
 
 /// The FAQ of page `i` and its schema.org FAQPage JSON-LD.
-pub fn faq_view<'a>(env: &'a Env<'_>, i: usize) -> (Vec<FaqView<'a>>, Option<String>) {
+pub fn faq_view<'a>(env: &'a Env<'_>, i: DocId) -> (Vec<FaqView<'a>>, Option<String>) {
     let p = &env.site.pages[i];
     let answers = &env.pages[i].faq_answers;
     let items: Vec<FaqView<'a>> =

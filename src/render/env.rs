@@ -13,6 +13,7 @@ use super::backlinks::Backlinks;
 use super::context::{AudiencePageView, PageCard};
 use super::templates::Templates;
 use crate::config::Config;
+use crate::content::DocId;
 use crate::content::Site;
 use crate::markdown::LinkTargets;
 use crate::markdown::Rendered;
@@ -59,7 +60,7 @@ pub struct TermOf {
 pub const AUDIENCES_PATH: &str = "/doi-tuong/";
 
 /// Pages aimed at audience `a` (any kind that lists it), newest first.
-pub fn audience_pages<'a>(env: &'a Env<'_>, a: usize) -> &'a [usize] {
+pub fn audience_pages<'a>(env: &'a Env<'_>, a: usize) -> &'a [DocId] {
     &env.lists.audiences[a]
 }
 
@@ -78,7 +79,7 @@ pub fn audience_view(env: &Env<'_>, a: usize) -> AudiencePageView {
 
 /// A listing `view` (whose `pages` field is empty) with the cards of `ids` put in as `pages`,
 /// from the values serialized once per build.
-pub fn view_with_pages(env: &Env<'_>, view: tera::Value, ids: &[usize]) -> tera::Value {
+pub fn view_with_pages(env: &Env<'_>, view: tera::Value, ids: &[DocId]) -> tera::Value {
     let mut map = view.into_map().unwrap_or_default();
     let pages: Vec<tera::Value> =
         ids.iter().map(|&i| env.card_values[i].get_or_init(|| card_value(env, i)).clone()).collect();
@@ -93,7 +94,7 @@ pub const CARD_COMPONENT: &str = "card";
 /// rendered for it once, for every listing it is on (a page is on several: its section's, its
 /// tags', its audiences'). Without that component, or when it fails (the listing's own call
 /// of it then reports the error), the value has no `card_html`.
-fn card_value(env: &Env<'_>, i: usize) -> tera::Value {
+fn card_value(env: &Env<'_>, i: DocId) -> tera::Value {
     let value = tera::Value::from_serializable(&env.cards[i]);
     let tera = &env.templates.tera;
     if !tera.contains_component(CARD_COMPONENT) {
@@ -118,9 +119,9 @@ fn card_value(env: &Env<'_>, i: usize) -> tera::Value {
 #[derive(Debug, Default)]
 pub struct Lists {
     /// For each audience of loa.yaml (in order), the pages aimed at it, newest first.
-    pub audiences: Vec<Vec<usize>>,
+    pub audiences: Vec<Vec<DocId>>,
     /// For each campaign page, the pages that joined it, newest first.
-    pub campaigns: std::collections::HashMap<usize, Vec<usize>>,
+    pub campaigns: std::collections::HashMap<DocId, Vec<DocId>>,
     /// For each page, its position in its section's list.
     pub position: Vec<usize>,
 }
@@ -128,7 +129,7 @@ pub struct Lists {
 impl Lists {
     /// The lists of `site`.
     pub fn new(config: &Config, site: &Site) -> Lists {
-        let mut newest: Vec<usize> = (0..site.pages.len()).collect();
+        let mut newest: Vec<DocId> = DocId::all(site.pages.len()).collect();
         site.sort_newest_first(&mut newest);
         let audiences = config
             .audiences
@@ -136,11 +137,9 @@ impl Lists {
             .iter()
             .map(|(id, _)| newest.iter().copied().filter(|&i| site.pages[i].audiences.contains(id)).collect())
             .collect();
-        let mut campaigns: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
-        let by_slug: std::collections::HashMap<&str, usize> = site
-            .pages
-            .iter()
-            .enumerate()
+        let mut campaigns: std::collections::HashMap<DocId, Vec<DocId>> = std::collections::HashMap::new();
+        let by_slug: std::collections::HashMap<&str, DocId> = DocId::all(site.pages.len())
+            .zip(&site.pages)
             .filter(|(_, p)| p.meta.campaign().is_some())
             .map(|(i, p)| (p.slug.as_str(), i))
             .collect();

@@ -5,21 +5,23 @@
 use super::campaign;
 use super::context::PageCard;
 use super::env::{AUDIENCES_PATH, Env, audience_pages};
+use crate::content::DocId;
 
 /// Atom feeds (site, sections, terms, audiences, campaigns), RSS for the site, sitemap.xml and
 /// robots.txt.
 pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
     let (config, site) = (env.config, env.site);
     let mut out = Vec::new();
-    let cards = |ids: &[usize]| -> Vec<&PageCard> { ids.iter().map(|&i| &env.cards[i]).collect() };
-    let mut feed = |path: String, title: String, page_path: &str, ids: &[usize]| {
+    let cards = |ids: &[DocId]| -> Vec<&PageCard> { ids.iter().map(|&i| &env.cards[i]).collect() };
+    let mut feed = |path: String, title: String, page_path: &str, ids: &[DocId]| {
         let self_url = config.permalink(&path);
         let page_url = config.permalink(page_path);
         let info =
             FeedInfo { title: &title, self_url: &self_url, page_url: &page_url, language: &config.language };
         out.push((path.trim_start_matches('/').to_string(), atom(&info, &cards(ids)).into_bytes()));
     };
-    let mut dated: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].date.is_some()).collect();
+    let mut dated: Vec<DocId> =
+        DocId::all(site.pages.len()).filter(|&i| site.pages[i].date.is_some()).collect();
     site.sort_newest_first(&mut dated);
     feed("/atom.xml".to_string(), config.title.clone(), "/", &dated);
     for s in site.sections.iter().skip(1) {
@@ -41,7 +43,7 @@ pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
             audience_pages(env, a),
         );
     }
-    for (i, p) in site.pages.iter().enumerate() {
+    for (i, p) in DocId::all(site.pages.len()).zip(&site.pages) {
         if p.meta.campaign().is_some() {
             feed(
                 format!("{}atom.xml", p.path),

@@ -11,6 +11,7 @@ use super::call::TemplateCall;
 use super::env::{Env, TermOf, audience_pages};
 use super::{campaign, documents, listing, page, search_page, section};
 use crate::content::output_file;
+use crate::content::{DocId, SectionId};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::markdown::escape;
 use crate::output::Bytes;
@@ -18,10 +19,10 @@ use crate::output::Bytes;
 /// One output made with a template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
-    /// Page `i` of `site.pages`.
-    Page(usize),
-    /// Listing page `n` (from 1) of section `i` (the home page for section 0).
-    Section(usize, usize),
+    /// A page.
+    Page(DocId),
+    /// Listing page `n` (from 1) of a section (the home page for section 0).
+    Section(SectionId, usize),
     /// The term list of taxonomy `t`.
     Taxonomy(usize),
     /// Listing page `n` of a term.
@@ -30,8 +31,8 @@ pub enum Job {
     Audiences,
     /// Listing page `n` of audience `a` (in `loa.yaml` order).
     Audience(usize, usize),
-    /// The page of campaign page `p` for its `k`-th audience.
-    CampaignAudience(usize, usize),
+    /// The page of a campaign page for its `k`-th audience.
+    CampaignAudience(DocId, usize),
     /// The site glossary.
     Glossary,
     /// The search page.
@@ -42,9 +43,11 @@ pub enum Job {
 /// for a kind of page the site needs is an error.
 pub fn plan(env: &Env<'_>, diags: &mut Diagnostics) -> Vec<Job> {
     let site = env.site;
-    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    let mut jobs: Vec<Job> = DocId::all(site.pages.len()).map(Job::Page).collect();
     for (i, s) in site.sections.iter().enumerate() {
-        jobs.extend((1..=section::pager_total(s.pages.len(), s.paginate_by)).map(|n| Job::Section(i, n)));
+        jobs.extend(
+            (1..=section::pager_total(s.pages.len(), s.paginate_by)).map(|n| Job::Section(SectionId(i), n)),
+        );
     }
     let need = |template: &str, why: &str, diags: &mut Diagnostics| -> bool {
         if env.templates.has(template) {
@@ -87,7 +90,7 @@ pub fn plan(env: &Env<'_>, diags: &mut Diagnostics) -> Vec<Job> {
             }
         }
     }
-    for (i, p) in site.pages.iter().enumerate() {
+    for (i, p) in DocId::all(site.pages.len()).zip(&site.pages) {
         if let Some(c) = p.meta.campaign()
             && !c.audiences.is_empty()
             && need("campaign_audience.html", "trang chiến dịch theo đối tượng", diags)
@@ -124,7 +127,7 @@ pub fn prepare<'a>(env: &'a Env<'_>, job: Job) -> Result<TemplateCall<'a>, Diagn
 
 /// The template call of page `i`, which takes its body's HTML: the build hands each page its
 /// own, so that it is freed as soon as the page is made.
-pub fn prepare_page<'a>(env: &'a Env<'_>, i: usize, html: Arc<str>) -> Result<TemplateCall<'a>, Diagnostic> {
+pub fn prepare_page<'a>(env: &'a Env<'_>, i: DocId, html: Arc<str>) -> Result<TemplateCall<'a>, Diagnostic> {
     page::prepare(env, i, html)
 }
 

@@ -9,6 +9,7 @@ use super::campaign;
 use super::context::{AudiencePageView, LinkView, ListingView, TaxonomyView, TermLinkView};
 use super::env::{AUDIENCES_PATH, Env, TermOf, audience_pages, audience_view};
 use super::section::{pager_path, paginator};
+use crate::content::DocId;
 use crate::content::output_file;
 use crate::diagnostics::Diagnostic;
 
@@ -47,11 +48,11 @@ fn taxonomy_view(env: &Env<'_>, t: usize, with_terms: bool) -> TaxonomyView {
 }
 
 /// The ids of the cards on listing page `n`.
-fn page_ids(ids: &[usize], n: usize) -> Vec<usize> {
+fn page_ids(ids: &[DocId], n: usize) -> Vec<DocId> {
     ids.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE).copied().collect()
 }
 
-fn listing<'a>(env: &'a Env<'_>, title: String, base: &str, ids: &[usize], n: usize) -> ListingView<'a> {
+fn listing<'a>(env: &'a Env<'_>, title: String, base: &str, ids: &[DocId], n: usize) -> ListingView<'a> {
     ListingView {
         title,
         url: env.config.url(base),

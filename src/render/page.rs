@@ -12,6 +12,7 @@ use super::context::{AudienceView, DateView, LinkView, PageCard, PageView, TermV
 use super::env::{Env, TermSlugs};
 use super::{campaign, context, documents};
 use crate::config::Config;
+use crate::content::DocId;
 use crate::content::{Document, Kind, output_file};
 use crate::diagnostics::Diagnostic;
 use crate::fingerprint::Derived;
@@ -77,26 +78,28 @@ fn image_url(config: &Config, p: &Document, img: &str) -> String {
 }
 
 /// The template call of page `i`, whose body's HTML is `html`.
-pub fn prepare<'a>(env: &'a Env<'_>, i: usize, html: Arc<str>) -> Result<TemplateCall<'a>, Diagnostic> {
+pub fn prepare<'a>(env: &'a Env<'_>, i: DocId, html: Arc<str>) -> Result<TemplateCall<'a>, Diagnostic> {
     let (config, site) = (env.config, env.site);
     let p = &site.pages[i];
     let r = &env.pages[i];
     let section = &site.sections[p.section];
     let pos = Some(env.lists.position[i]);
     let link =
-        |id: usize| LinkView { title: site.pages[id].title.clone(), url: config.url(&site.pages[id].path) };
+        |id: DocId| LinkView { title: site.pages[id].title.clone(), url: config.url(&site.pages[id].path) };
     let listed = p.kind != Kind::Page;
     let campaigns = p
         .campaigns
         .iter()
-        .filter_map(|slug| site.pages.iter().position(|c| c.meta.campaign().is_some() && &c.slug == slug))
+        .filter_map(|slug| {
+            site.pages.iter().position(|c| c.meta.campaign().is_some() && &c.slug == slug).map(DocId)
+        })
         .map(link)
         .collect();
     let (faq, faq_jsonld) = documents::faq_view(env, i);
     let view = PageView {
         // A fingerprint stands for the card by the page's index (the build's reuse of outputs
         // adds every card's own fingerprint), and for the JSON-LD by the card's.
-        card: Derived::new(i as u64, move || &env.cards[i]),
+        card: Derived::new(i.0 as u64, move || &env.cards[i]),
         content: html,
         toc: &r.toc,
         syllables: r.syllables,
@@ -113,7 +116,7 @@ pub fn prepare<'a>(env: &'a Env<'_>, i: usize, html: Arc<str>) -> Result<Templat
         faq_jsonld,
         glossary: &p.glossary,
         // A function of the card (and the config, in every fingerprint).
-        jsonld: Derived::new(i as u64, move || article_jsonld(env, i)),
+        jsonld: Derived::new(i.0 as u64, move || article_jsonld(env, i)),
         share: context::ShareView {
             facebook: format!(
                 "https://www.facebook.com/sharer/sharer.php?u={}",
@@ -155,7 +158,7 @@ pub fn percent_encode(s: &str) -> String {
 /// schema.org `NewsArticle` JSON-LD for an article page.
 /// The JSON-LD of page `i`: made from its card and the config only (its fingerprint is the
 /// card's, see `render_page`).
-fn article_jsonld(env: &Env<'_>, i: usize) -> Option<String> {
+fn article_jsonld(env: &Env<'_>, i: DocId) -> Option<String> {
     let c = &env.cards[i];
     if c.kind != Kind::Article.as_str() {
         return None;

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::call::TemplateCall;
 use super::context;
 use super::env::Env;
+use crate::content::DocId;
 use crate::content::output_file;
 use crate::diagnostics::Diagnostic;
 
@@ -24,6 +25,7 @@ pub fn search_docs(env: &Env<'_>, texts: Vec<Arc<str>>) -> Vec<crate::search::Se
         .zip(texts.into_par_iter())
         .enumerate()
         .map(|(i, (p, text))| {
+            let i = DocId(i);
             let card = &env.cards[i];
             crate::search::SearchDoc {
                 url: card.url.clone(),
@@ -42,7 +44,7 @@ pub fn search_docs(env: &Env<'_>, texts: Vec<Arc<str>>) -> Vec<crate::search::Se
 
 /// What a reader sees on page `i`, as plain text: the body, plus what the page shows from its
 /// front matter (FAQ, glossary, a campaign's goal and messages, a document's metadata).
-fn search_text(env: &Env<'_>, i: usize, text: Arc<str>) -> Arc<str> {
+fn search_text(env: &Env<'_>, i: DocId, text: Arc<str>) -> Arc<str> {
     let p = &env.site.pages[i];
     let r = &env.pages[i];
     // The body's text is shared, not copied, unless the page shows more.

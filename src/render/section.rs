@@ -9,7 +9,7 @@ use super::campaign;
 use super::context::{self, LinkView, PageCard, PagerLink, PaginatorView, SectionView};
 use super::env::Env;
 use crate::config::Config;
-use crate::content::{Kind, Section, output_file};
+use crate::content::{DocId, Kind, Section, SectionId, output_file};
 use crate::diagnostics::{Diagnostic, Location};
 
 /// Number of listing pages for `items` items (at least 1).
@@ -41,7 +41,7 @@ pub fn paginator(config: &Config, base: &str, items: usize, per: usize, n: usize
 
 /// The template call of listing page `n` of section `i` (`index.html` for the home page,
 /// with the latest articles, the active campaigns and the documents).
-pub fn prepare<'a>(env: &'a Env<'_>, i: usize, n: usize) -> Result<TemplateCall<'a>, Diagnostic> {
+pub fn prepare<'a>(env: &'a Env<'_>, i: SectionId, n: usize) -> Result<TemplateCall<'a>, Diagnostic> {
     let (config, site) = (env.config, env.site);
     let s: &Section = &site.sections[i];
     let per = s.paginate_by;
@@ -66,7 +66,7 @@ pub fn prepare<'a>(env: &'a Env<'_>, i: usize, n: usize) -> Result<TemplateCall<
         extra: &s.extra,
         feed_url: config.url(&format!("{}atom.xml", s.path)),
     };
-    let is_home = i == 0;
+    let is_home = i == SectionId(0);
     let template: &'a str =
         s.template.as_deref().unwrap_or(if is_home { "index.html" } else { "section.html" });
     let file = s.file.clone().unwrap_or_else(|| "content/_index.md".to_string());
@@ -82,14 +82,14 @@ pub fn prepare<'a>(env: &'a Env<'_>, i: usize, n: usize) -> Result<TemplateCall<
     let mut call =
         TemplateCall::new(output_file(&pager_path(&s.path, n)), template, file).listing("section", view, ids);
     if is_home {
-        let mut articles: Vec<usize> =
-            (0..site.pages.len()).filter(|&k| site.pages[k].kind == Kind::Article).collect();
+        let mut articles: Vec<DocId> =
+            DocId::all(site.pages.len()).filter(|&k| site.pages[k].kind == Kind::Article).collect();
         site.sort_newest_first(&mut articles);
         let latest: Vec<&PageCard> =
             articles.into_iter().take(s.paginate_by).map(|k| &env.cards[k]).collect();
         // Documents as a timeline: by date of issue.
-        let mut docs: Vec<usize> =
-            (0..site.pages.len()).filter(|&k| site.pages[k].kind == Kind::Document).collect();
+        let mut docs: Vec<DocId> =
+            DocId::all(site.pages.len()).filter(|&k| site.pages[k].kind == Kind::Document).collect();
         docs.sort_by_key(|&k| (site.pages[k].meta.document().and_then(|d| d.issued), k));
         let documents: Vec<&PageCard> = docs.into_iter().map(|k| &env.cards[k]).collect();
         call = call
