@@ -76,12 +76,10 @@ pub fn keep_freed_memory() {
 }
 
 /// Gives freed memory back to the system after 100 ms instead of mimalloc's 1 s: a build frees
-/// the sources, then the Markdown, on its way, and holding them made its peak memory a tenth
-/// higher (measured on the 10,000-article corpus). Not sooner: rendering goes in steps of
-/// about 13 ms (a chunk of pages beside the search index's chunk of tokens), and memory given
-/// back after 10 ms was mostly taken again by the next step, a page fault for every 4 KiB
-/// (10,000 articles, medians of 6: 90 k faults against 71 k, 1.215 s against 1.185 s, peak
-/// 215 against 219 MiB).
+/// the sources, then the Markdown, on its way, and holding them raises its peak memory. Not
+/// much sooner: rendering goes in steps of some milliseconds (a chunk of pages beside the
+/// search index's chunk of tokens), and memory given back sooner is mostly taken again by the
+/// next step, a page fault for every 4 KiB. (The measurements: benches/results/HISTORY.md.)
 pub fn return_freed_memory_soon() {
     // SAFETY: as in `keep_freed_memory`.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 100) }
@@ -89,10 +87,9 @@ pub fn return_freed_memory_soon() {
 
 /// Turns transparent huge pages off for this process (`loa build`, `loa check`). mimalloc asks
 /// for them on its arenas, and where the system grants them on request (`madvise`, the usual
-/// setting) every first touch of a 2 MiB page had the kernel zero all of it: on the
-/// 10,000-article corpus that was a quarter of the build's processor time (system time
-/// 1.1–1.5 s → 0.4 s) and 50 MiB more memory. `loa serve` keeps them: it keeps its memory
-/// between rebuilds, pays for the zeroing once, and its rebuilds were 40 ms faster with them.
+/// setting) every first touch of a 2 MiB page has the kernel zero all of it, which costs a
+/// large share of a build's processor time and memory it never uses. `loa serve` keeps them:
+/// it keeps its memory between rebuilds, pays for the zeroing once, and rebuilds faster.
 pub fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag of this process.

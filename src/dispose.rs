@@ -9,8 +9,7 @@ static ENDS_WITH_BUILD: std::sync::atomic::AtomicBool = std::sync::atomic::Atomi
 
 /// Tells [`later`] that the process ends after this build: the system takes back all of
 /// its memory at once then, so freeing a large site's structures piece by piece first is work
-/// no one needs (on 10,000 articles, 2–3% of the build's processor time, taken from the
-/// writing that runs alongside). What is left undropped holds memory only: no files, locks
+/// no one needs (and takes processor time from the writing that runs alongside). What is left undropped holds memory only: no files, locks
 /// or threads.
 pub fn process_ends_with_build() {
     ENDS_WITH_BUILD.store(true, std::sync::atomic::Ordering::Relaxed);

@@ -237,8 +237,8 @@ fn read_checked(
 }
 
 /// The bytes of a file whose size `fstat` gave as `len`: one `read` for the usual file, not a
-/// second one that finds the end (a tenth of a build's system calls, each a trap to the
-/// hypervisor on the benchmark machine). The reads stop at `len` bytes, or earlier at the
+/// second one that finds the end (on a virtual machine every system call is a trap to the
+/// hypervisor, and a large site's load is mostly system calls). The reads stop at `len` bytes, or earlier at the
 /// file's end; bytes written after the `fstat` are not read, as if it had been read a moment
 /// before. Through `take`, not the `File` itself: `File::read_to_end` asks the size and
 /// position again.
