@@ -91,11 +91,8 @@ pub fn return_freed_memory_soon() {
 /// large share of a build's processor time and memory it never uses. `loa serve` keeps them:
 /// it keeps its memory between rebuilds, pays for the zeroing once, and rebuilds faster.
 pub fn no_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag of this process.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
+    // A system without the setting (not Linux, or a kernel before 3.15) keeps its pages.
+    let _ = crate::sys::disable_huge_pages();
     // SAFETY: as in `keep_freed_memory`. (Also stops mimalloc's `madvise` on new arenas.)
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_THP, 0) }
 }
@@ -157,7 +154,6 @@ mod tests {
         // SAFETY: as above.
         assert_eq!(unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_ALLOW_THP) }, 0);
         #[cfg(target_os = "linux")]
-        // SAFETY: PR_GET_THP_DISABLE reads a flag of this process.
-        assert_eq!(unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) }, 1);
+        assert_eq!(crate::sys::huge_pages_disabled(), Some(true));
     }
 }

@@ -33,6 +33,7 @@ pub mod scaffold;
 pub mod scan;
 pub mod search;
 pub mod serve;
+pub mod sys;
 pub mod url;
 pub mod validate;
 pub mod vi;

@@ -194,15 +194,10 @@ mod interrupt {
     use std::sync::atomic::{AtomicI32, Ordering};
     use std::time::Duration;
 
-    const SIGINT: c_int = 2;
-    const SIGTERM: c_int = 15;
+    use loa::sys::SIGTERM;
 
     static SIGNAL: AtomicI32 = AtomicI32::new(0);
     static LOCKS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-
-    unsafe extern "C" {
-        fn signal(signum: c_int, handler: extern "C" fn(c_int)) -> usize;
-    }
 
     extern "C" fn on_signal(sig: c_int) {
         // Only an atomic store: async-signal-safe.
@@ -212,10 +207,7 @@ mod interrupt {
     /// Installs the handlers and the watcher thread.
     pub fn install() {
         // SAFETY: `on_signal` only stores to an atomic, which is async-signal-safe.
-        unsafe {
-            signal(SIGINT, on_signal);
-            signal(SIGTERM, on_signal);
-        }
+        let _ = unsafe { loa::sys::on_interrupt(on_signal) };
         std::thread::spawn(|| {
             loop {
                 let sig = SIGNAL.load(Ordering::SeqCst);

@@ -197,31 +197,16 @@ fn open_browser(url: &str) {
 mod signals {
     use std::os::raw::c_int;
 
-    const SIGINT: c_int = 2;
-    const SIGTERM: c_int = 15;
-
-    unsafe extern "C" {
-        fn signal(signum: c_int, handler: extern "C" fn(c_int)) -> usize;
-        fn _exit(status: c_int) -> !;
-        fn write(fd: c_int, buf: *const u8, count: usize) -> isize;
-    }
-
     extern "C" fn stop(_: c_int) {
-        let msg = "\nĐã dừng loa serve.\n";
-        // SAFETY: write(2) and _exit(2) are async-signal-safe; the buffer is a static string.
-        unsafe {
-            write(1, msg.as_ptr(), msg.len());
-            _exit(0);
-        }
+        // write(2) and _exit(2) only: async-signal-safe; the message is a static string.
+        loa::sys::write_raw(1, "\nĐã dừng loa serve.\n".as_bytes());
+        loa::sys::exit_now(0);
     }
 
     /// Installs the handler.
     pub fn exit_zero_on_interrupt() {
         // SAFETY: `stop` only calls async-signal-safe functions.
-        unsafe {
-            signal(SIGINT, stop);
-            signal(SIGTERM, stop);
-        }
+        let _ = unsafe { loa::sys::on_interrupt(stop) };
     }
 }
 

@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use super::http::{self, Method, Status};
 use super::server::{self, Shared};
+use crate::sys::{PollFd, poll_readable};
 
 /// Most connections waiting for their request head at once; a new one closes the oldest. A
 /// browser's head arrives in one packet, so only a client that holds its head back for longer
@@ -125,15 +126,15 @@ pub fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         let wake = pending.front().map(|p| p.deadline).into_iter().chain(paused_until.filter(|_| !accepting));
         let timeout = wake.min().map(|t| t.saturating_duration_since(now));
         fds.clear();
-        fds.push(poll::Fd::new(accepting.then_some(&listener)));
-        fds.extend(pending.iter().map(|p| poll::Fd::new(Some(&p.stream))));
-        if poll::wait(&mut fds, timeout).is_err() {
+        fds.push(PollFd::new(accepting.then_some(&listener)));
+        fds.extend(pending.iter().map(|p| PollFd::new(Some(&p.stream))));
+        if poll_readable(&mut fds, timeout).is_err() {
             // Out of resources (or more descriptors than allowed now): shed the oldest.
             drop(pending.pop_front());
             std::thread::sleep(ACCEPT_PAUSE);
             continue;
         }
-        let ready: Vec<bool> = fds[1..].iter().map(poll::Fd::ready).collect();
+        let ready: Vec<bool> = fds[1..].iter().map(PollFd::ready).collect();
         let mut waiting = VecDeque::with_capacity(pending.len());
         for (mut p, ready) in pending.drain(..).zip(ready) {
             if !ready {
@@ -183,75 +184,13 @@ fn accept(listener: &TcpListener, pending: &mut VecDeque<Pending>) -> Option<Ins
 fn out_of_files(e: &std::io::Error) -> bool {
     #[cfg(unix)]
     {
-        matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE))
+        use crate::sys::errno::{EMFILE, ENFILE};
+        matches!(e.raw_os_error(), Some(EMFILE | ENFILE))
     }
     #[cfg(not(unix))]
     {
         let _ = e;
         false
-    }
-}
-
-/// Waiting until one of a set of sockets can be read.
-#[cfg(unix)]
-mod poll {
-    use std::os::fd::AsRawFd;
-    use std::time::Duration;
-
-    /// One socket to watch; `None` is left out. Laid out as a `pollfd`, for poll(2).
-    #[repr(transparent)]
-    pub struct Fd(libc::pollfd);
-
-    impl Fd {
-        pub fn new(socket: Option<&impl AsRawFd>) -> Fd {
-            // A negative descriptor is ignored by poll(2).
-            let fd = socket.map_or(-1, AsRawFd::as_raw_fd);
-            Fd(libc::pollfd { fd, events: libc::POLLIN, revents: 0 })
-        }
-
-        /// True when reading it will not block (data, end of stream or an error).
-        pub fn ready(&self) -> bool {
-            self.0.fd >= 0 && self.0.revents != 0
-        }
-    }
-
-    /// Waits until one of `fds` is ready or `timeout` passes (`None`: no timeout).
-    pub fn wait(fds: &mut [Fd], timeout: Option<Duration>) -> std::io::Result<()> {
-        // Rounded up, so that a deadline a fraction of a millisecond away is not spun on.
-        let ms = timeout.map_or(-1, |t| i32::try_from(t.as_micros().div_ceil(1000)).unwrap_or(i32::MAX));
-        let len = libc::nfds_t::try_from(fds.len()).unwrap_or(libc::nfds_t::MAX);
-        // SAFETY: `Fd` is a transparent `pollfd`; the pointer and length describe `fds`, a live
-        // slice borrowed mutably for the call, and poll(2) writes only the `revents` fields.
-        let n = unsafe { libc::poll(fds.as_mut_ptr().cast::<libc::pollfd>(), len, ms) };
-        if n >= 0 {
-            return Ok(());
-        }
-        let e = std::io::Error::last_os_error();
-        if e.kind() == std::io::ErrorKind::Interrupted { Ok(()) } else { Err(e) }
-    }
-}
-
-/// Without poll(2): every socket is tried after a short sleep (reads and accepts do not block).
-#[cfg(not(unix))]
-mod poll {
-    use std::time::Duration;
-
-    /// One socket to try; `None` is left out.
-    pub struct Fd(bool);
-
-    impl Fd {
-        pub fn new<T>(socket: Option<&T>) -> Fd {
-            Fd(socket.is_some())
-        }
-
-        pub fn ready(&self) -> bool {
-            self.0
-        }
-    }
-
-    pub fn wait(_fds: &mut [Fd], timeout: Option<Duration>) -> std::io::Result<()> {
-        std::thread::sleep(timeout.map_or(Duration::from_millis(10), |t| t.min(Duration::from_millis(10))));
-        Ok(())
     }
 }
 

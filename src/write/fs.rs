@@ -25,8 +25,7 @@ pub fn is_mount_point(dir: &Path) -> bool {
         if !meta.is_dir() {
             return false;
         }
-        #[cfg(target_os = "linux")]
-        if let Some(root) = statx_mount_root(dir) {
+        if let Some(root) = crate::sys::is_mount_root(dir) {
             return root;
         }
         let parent = dir.parent().unwrap_or(dir);
@@ -37,27 +36,6 @@ pub fn is_mount_point(dir: &Path) -> bool {
         let _ = dir;
         false
     }
-}
-
-/// `STATX_ATTR_MOUNT_ROOT` of `dir` (Linux 5.8 and later; also true for a bind mount of a
-/// folder of the same file system), or `None` where the kernel does not tell.
-#[cfg(target_os = "linux")]
-pub(super) fn statx_mount_root(dir: &Path) -> Option<bool> {
-    use std::os::unix::ffi::OsStrExt as _;
-    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-    // SAFETY: `statx` is zero-initialisable plain data; the path is a valid C string.
-    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
-    let rc = unsafe {
-        libc::statx(
-            libc::AT_FDCWD,
-            path.as_ptr(),
-            libc::AT_SYMLINK_NOFOLLOW,
-            libc::STATX_BASIC_STATS,
-            &mut stx,
-        )
-    };
-    let flag = libc::STATX_ATTR_MOUNT_ROOT as u64;
-    (rc == 0 && stx.stx_attributes_mask & flag != 0).then_some(stx.stx_attributes & flag != 0)
 }
 
 /// True when the open file `f` holds exactly `want` (read in blocks; stops at the first
@@ -106,14 +84,7 @@ pub(super) fn holds_file(f: &mut File, from: &Path) -> bool {
 /// Opens a file found in the output for reading: never through a symlink, and without waiting
 /// (a FIFO put there would block a plain open until someone writes to it).
 pub(super) fn open_nofollow(path: &Path) -> std::io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK);
-    }
-    options.open(path)
+    crate::sys::open_no_follow_nonblocking(std::fs::OpenOptions::new().read(true), path)
 }
 
 /// Removes whatever is at `path` (a file, a symlink: the link itself; a folder and all it
@@ -130,16 +101,7 @@ pub(super) fn remove_entry(path: &Path) -> std::io::Result<()> {
 /// Creates a new file at `path`, never through a symlink: whatever is there (a file edited by
 /// hand, a symlink, a hard link to another file, a folder) is removed first, not written into.
 pub(super) fn create_file(path: &Path) -> std::io::Result<File> {
-    let open = || {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt as _;
-            options.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
-        }
-        options.open(path)
-    };
+    let open = || crate::sys::open_no_follow(std::fs::OpenOptions::new().write(true).create_new(true), path);
     match open() {
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {
             remove_entry(path)?;

@@ -134,7 +134,8 @@ impl OutputLock {
                 std::fs::remove_file(&path).map_err(io)?;
             }
             let mut file = open_nofollow(&path).map_err(io)?;
-            if try_lock(&file).map_err(io)? {
+            // Without waiting: true when taken, false when another holds it.
+            if crate::sys::lock_exclusive(&file, false).map_err(io)? {
                 // The last holder removes the file while holding it: a lock taken on a file
                 // that is no longer at `path` locks nothing; take the new one.
                 if !same_file(&file, &path) {
@@ -176,28 +177,9 @@ fn open_nofollow(path: &Path) -> std::io::Result<std::fs::File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt as _;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC).mode(0o644);
+        options.mode(0o644);
     }
-    options.open(path)
-}
-
-/// Takes `flock(LOCK_EX)` without waiting: true when taken, false when another holds it.
-fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::io::AsRawFd as _;
-        // SAFETY: flock on a descriptor owned by `file`, alive for the call.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-            return Ok(true);
-        }
-        let e = std::io::Error::last_os_error();
-        if e.raw_os_error() == Some(libc::EWOULDBLOCK) { Ok(false) } else { Err(e) }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = file;
-        Ok(true)
-    }
+    crate::sys::open_no_follow(&options, path)
 }
 
 /// True when the open `file` is the one at `path` now.

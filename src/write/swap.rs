@@ -16,6 +16,9 @@ use super::fs::*;
 use super::names::{INSIDE_STAGING, MARKER};
 use super::safety::is_internal;
 use crate::diagnostics::{Diagnostic, Location};
+#[cfg(unix)]
+use crate::sys::errno;
+use crate::sys::exchange;
 
 /// The name of a sibling folder of the output for this process: `.public.<kind>-<pid>`.
 pub(super) fn sibling(out: &Path, kind: &str) -> PathBuf {
@@ -54,30 +57,10 @@ pub(super) struct Swapped {
     pub(super) warnings: Vec<Diagnostic>,
 }
 
-/// Exchanges the two paths in one step (both stay, each under the other's name).
-pub(super) fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::ffi::OsStrExt as _;
-        let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
-        let (a, b) = (c(a)?, c(b)?);
-        // SAFETY: two valid C strings, alive for the call.
-        let rc = unsafe {
-            libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE)
-        };
-        if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = (a, b);
-        Err(std::io::Error::from(ErrorKind::Unsupported))
-    }
-}
-
 /// The system or file system has no exchange: fall back to two renames.
 pub(super) fn no_exchange(e: &std::io::Error) -> bool {
     #[cfg(unix)]
-    if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS | libc::ENOTSUP)) {
+    if matches!(e.raw_os_error(), Some(errno::EINVAL | errno::ENOSYS | errno::ENOTSUP)) {
         return true;
     }
     e.kind() == ErrorKind::Unsupported
@@ -87,7 +70,7 @@ pub(super) fn no_exchange(e: &std::io::Error) -> bool {
 /// another file system than its staging folder.
 pub(super) fn across_mounts(e: &std::io::Error) -> bool {
     #[cfg(unix)]
-    if matches!(e.raw_os_error(), Some(libc::EBUSY | libc::EXDEV)) {
+    if matches!(e.raw_os_error(), Some(errno::EBUSY | errno::EXDEV)) {
         return true;
     }
     let _ = e;

@@ -294,8 +294,19 @@ fn only_the_recipe_and_serve_know_about_reuse() {
 }
 
 /// Modules at the bottom of the tree: they import nothing of the pipeline.
-const BOTTOM: &[&str] =
-    &["content", "vi", "diagnostics", "output", "fingerprint", "names", "url", "scan", "dispose", "testing"];
+const BOTTOM: &[&str] = &[
+    "content",
+    "vi",
+    "diagnostics",
+    "output",
+    "fingerprint",
+    "names",
+    "url",
+    "scan",
+    "dispose",
+    "sys",
+    "testing",
+];
 
 #[test]
 fn the_model_and_the_text_rules_import_no_stage() {
