@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::http::{self, Method, Status};
-use super::server::{self, Shared};
+use super::server::{self, Hub};
 use crate::sys::{PollFd, poll_readable};
 
 /// Most connections waiting for their request head at once; a new one closes the oldest. A
@@ -108,7 +108,7 @@ impl Pending {
 }
 
 /// Accepts connections and reads their heads until the process ends.
-pub fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+pub fn accept_loop(listener: TcpListener, shared: Arc<Hub>) {
     // Nonblocking, so that a connection reset between `poll` and `accept` cannot stall the loop.
     let _ = listener.set_nonblocking(true);
     let mut pending: VecDeque<Pending> = VecDeque::new();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use super::server::{Shared, Snapshot};
+use super::server::{Hub, Snapshot};
 
 /// How long the site must stay still after a reload before its search index is built: the
 /// index takes a few times longer than the rebuild on a large site, and while an editor keeps
@@ -35,7 +35,7 @@ pub(super) fn spawn(
     docs: Arc<Vec<crate::search::SearchDoc>>,
     indexed: Option<u64>,
     build_serial: &Arc<AtomicU64>,
-    shared: &Arc<Shared>,
+    shared: &Arc<Hub>,
 ) -> IndexJob {
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let fingerprint = Arc::new(std::sync::OnceLock::new());

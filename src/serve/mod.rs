@@ -35,7 +35,7 @@ use crate::build::{BuildOptions, Built, build};
 use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::memo::{KnownChanges, Memo};
-use server::{Shared, Snapshot, State};
+use server::{Hub, Snapshot, State};
 use watch::{Burst, Change, Mode, Sources, Wake, Watch};
 
 /// A stale build result is dropped for a newer one at most this many times in a row, so that
@@ -166,7 +166,7 @@ impl Server {
     pub fn run(self, report: &dyn Fn(Event)) -> Result<(), ServeError> {
         let asked = SocketAddr::new(self.opts.bind, self.opts.port);
         let addr = self.listener.local_addr().map_err(|e| ServeError::Bind(asked, e))?;
-        let shared = Arc::new(Shared::new(hosts::Hosts::new(self.opts.bind)));
+        let shared = Arc::new(Hub::new(hosts::Hosts::new(self.opts.bind)));
         let listener = self.listener.try_clone().map_err(|e| ServeError::Bind(addr, e))?;
         let s = Arc::clone(&shared);
         std::thread::Builder::new()
@@ -240,7 +240,7 @@ struct Loop {
     /// `--drafts`.
     drafts: bool,
     /// What the connection threads serve.
-    shared: Arc<Shared>,
+    shared: Arc<Hub>,
     /// A fingerprint per watched file.
     sources: Sources,
     /// Results dropped in a row because newer edits arrived.

@@ -69,8 +69,9 @@ pub struct State {
     pub build_ms: u64,
 }
 
-/// Everything the connection threads and the loop share.
-pub struct Shared {
+/// Where the connection threads and the rebuild loop meet: the served state, its generation,
+/// and the counters `/__loa/status` reports.
+pub struct Hub {
     /// The current state (an `Arc` swap: requests clone the `Arc` and never wait on a build).
     state: RwLock<Arc<State>>,
     /// The generation last published, for threads waiting on a change.
@@ -95,10 +96,10 @@ pub struct Shared {
     pub superseded: AtomicU64,
 }
 
-impl Shared {
-    /// Shared state for a server answering to `hosts`.
-    pub fn new(hosts: Hosts) -> Shared {
-        Shared {
+impl Hub {
+    /// The hub of a server answering to `hosts`.
+    pub fn new(hosts: Hosts) -> Hub {
+        Hub {
             state: RwLock::new(Arc::new(State::default())),
             published: Mutex::new(0),
             changed: Condvar::new(),
@@ -147,7 +148,7 @@ impl Shared {
         true
     }
 
-    /// Like [`Shared::publish`], the new state made from the current one under the lock: a
+    /// Like [`Hub::publish`], the new state made from the current one under the lock: a
     /// search index that `replace_index` put in meanwhile is kept, not overwritten.
     pub fn publish_with(&self, make: impl FnOnce(&State) -> State) {
         let generation = {
@@ -196,7 +197,7 @@ pub fn now_ms() -> u64 {
 /// Serves a connection whose head has arrived (`Err`: refused while it arrived) on a thread of
 /// its own, or answers 503 when `MAX_CONNECTIONS` are being served. Called by the accept loop
 /// with the stream still nonblocking.
-pub(super) fn dispatch(stream: TcpStream, head: Result<Vec<u8>, Status>, shared: &Arc<Shared>) {
+pub(super) fn dispatch(stream: TcpStream, head: Result<Vec<u8>, Status>, shared: &Arc<Hub>) {
     if shared.connections.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
         refuse_busy(stream);
         return;
@@ -223,7 +224,7 @@ fn refuse_busy(mut stream: TcpStream) {
     let _ = stream.write_all(body);
 }
 
-fn handle(mut stream: TcpStream, head: Result<Vec<u8>, Status>, shared: &Shared) {
+fn handle(mut stream: TcpStream, head: Result<Vec<u8>, Status>, shared: &Hub) {
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.set_nodelay(true);
     let head = match head.and_then(|b| http::parse_head(&b)) {
@@ -261,7 +262,7 @@ fn linger(stream: &mut TcpStream) {
 }
 
 /// Answers one request; `Err` when it was refused.
-fn route(head: &Head, shared: &Shared, stream: &mut TcpStream) -> Result<(), ()> {
+fn route(head: &Head, shared: &Hub, stream: &mut TcpStream) -> Result<(), ()> {
     // DNS rebinding defence: the browser's idea of the host must be one of ours.
     let host = head.host.as_deref().and_then(http::host_name);
     let host_ok = host.as_deref().is_some_and(|h| shared.hosts.allows(h));
@@ -334,7 +335,7 @@ fn redirect(stream: &mut TcpStream, status: Status, location: &str, method: Meth
 }
 
 /// Serves a path of the site from the current state.
-fn site(stream: &mut TcpStream, shared: &Shared, method: Method, target: &Target, host: &str) {
+fn site(stream: &mut TcpStream, shared: &Hub, method: Method, target: &Target, host: &str) {
     let mut state = shared.state();
     if state.generation == 0 {
         shared.wait_change(0, FIRST_BUILD_WAIT);
@@ -393,7 +394,7 @@ fn lookup<'a>(snapshot: &'a Snapshot, key: &str) -> Option<Body<'a>> {
 
 fn not_found(
     stream: &mut TcpStream,
-    shared: &Shared,
+    shared: &Hub,
     state: &State,
     snapshot: &Snapshot,
     method: Method,
@@ -425,7 +426,7 @@ fn not_found(
 )]
 fn serve_body(
     stream: &mut TcpStream,
-    shared: &Shared,
+    shared: &Hub,
     state: &State,
     method: Method,
     key: &str,
@@ -470,7 +471,7 @@ fn stream_file(stream: &mut TcpStream, status: Status, content_type: &str, path:
 }
 
 /// The live-reload stream: a `hello` with the current stamp, then a `reload` after every build.
-fn events(stream: &mut TcpStream, shared: &Shared, method: Method) {
+fn events(stream: &mut TcpStream, shared: &Hub, method: Method) {
     if shared.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
         shared.streams.fetch_sub(1, Ordering::SeqCst);
         return plain(stream, Status::Unavailable, method);
@@ -482,7 +483,7 @@ fn events(stream: &mut TcpStream, shared: &Shared, method: Method) {
     shared.streams.fetch_sub(1, Ordering::SeqCst);
 }
 
-fn stream_events(stream: &mut TcpStream, shared: &Shared, method: Method) {
+fn stream_events(stream: &mut TcpStream, shared: &Hub, method: Method) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\n\
                 X-Content-Type-Options: nosniff\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n";
     if stream.write_all(head.as_bytes()).is_err() || method == Method::Head {
@@ -508,7 +509,7 @@ fn stream_events(stream: &mut TcpStream, shared: &Shared, method: Method) {
     }
 }
 
-fn event_message(name: &str, shared: &Shared, state: &State) -> String {
+fn event_message(name: &str, shared: &Hub, state: &State) -> String {
     let data = serde_json::json!({
         "stamp": shared.stamp(state),
         "generation": state.generation,
@@ -520,7 +521,7 @@ fn event_message(name: &str, shared: &Shared, state: &State) -> String {
 
 /// `/__loa/status`: the build generation, whether it succeeded, its diagnostics; with
 /// `?files`, every output path of the served build (for tests comparing it to `loa build`).
-fn status_json(stream: &mut TcpStream, shared: &Shared, method: Method, query: Option<&str>) {
+fn status_json(stream: &mut TcpStream, shared: &Hub, method: Method, query: Option<&str>) {
     let state = shared.state();
     let errors: Vec<&crate::diagnostics::Diagnostic> = state.errors.iter().flat_map(|d| d.iter()).collect();
     let mut v = serde_json::json!({
