@@ -40,9 +40,9 @@ pub struct Key<'a> {
 
 /// Every block-mapping key of `yaml`, in order.
 ///
-/// A key is a line's first `word:` followed by the end of the line or a space, the word made
-/// of letters, digits, `_` and `-` (in quotes or not). Its mapping is known by indentation; a
-/// list item (`- `) starts a new mapping, whose keys continue on the lines below at the
+/// A key is a line's first `word:` followed by the end of the line, a space or a tab, the word
+/// made of letters, digits, `_` and `-` (in quotes or not). Its mapping is known by indentation;
+/// a list item (`- `) starts a new mapping, whose keys continue on the lines below at the
 /// indentation of the first. A key whose value starts a block scalar (`|`, `>`) has the lines
 /// indented deeper than it skipped. Comments and blank lines are skipped; lines of flow
 /// collections or quoted scalars that span lines are read like any other.
