@@ -49,7 +49,8 @@ pub struct Key<'a> {
 pub fn keys(yaml: &str) -> Keys<'_> {
     Keys {
         lines: yaml.lines().enumerate(),
-        scopes: vec![Scope { indent: 0, id: 0, path: String::new(), last: None }],
+        scopes: vec![Scope { indent: 0, id: 0, len: 0, last: None }],
+        path: String::new(),
         opened: 0,
         block_scalar: None,
     }
@@ -59,9 +60,11 @@ pub fn keys(yaml: &str) -> Keys<'_> {
 #[derive(Debug)]
 pub struct Keys<'a> {
     lines: std::iter::Enumerate<std::str::Lines<'a>>,
-    /// The mappings open at the current line, outermost first (the top-level one is never
-    /// closed).
+    /// The mappings open at the current line, outermost first, each deeper than the one
+    /// before (the top-level one is never closed).
     scopes: Vec<Scope<'a>>,
+    /// The path of the innermost open mapping: each open mapping's path is the start of it.
+    path: String,
     /// How many mappings were opened (the last one's number).
     opened: usize,
     /// The column of the key whose block scalar is being skipped.
@@ -75,23 +78,35 @@ struct Scope<'a> {
     indent: usize,
     /// Its number ([`Key::mapping`]).
     id: usize,
-    /// Its path: the path of the key whose value it is (empty at the top).
-    path: String,
+    /// The length of its path (the path of the key whose value it is, empty at the top) in
+    /// [`Keys::path`].
+    len: usize,
     /// Its latest key: a mapping opened deeper is that key's value.
     last: Option<&'a str>,
 }
 
 impl<'a> Keys<'a> {
+    /// Closes the mappings whose keys start deeper than `indent`.
+    fn close_deeper(&mut self, indent: usize) {
+        while self.scopes.last().is_some_and(|s| s.indent > indent) {
+            self.scopes.pop();
+        }
+        if let Some(s) = self.scopes.last() {
+            self.path.truncate(s.len);
+        }
+    }
+
     /// Opens a mapping whose keys start at `indent`, as the value of the latest key of the
     /// innermost mapping open (or as an item of the list that is that value).
     fn open(&mut self, indent: usize) {
-        let path = match self.scopes.last() {
-            Some(Scope { path, last: Some(key), .. }) => join(path, key),
-            Some(Scope { path, last: None, .. }) => path.clone(),
-            None => String::new(),
-        };
+        if let Some(key) = self.scopes.last().and_then(|s| s.last) {
+            if !self.path.is_empty() {
+                self.path.push('.');
+            }
+            self.path.push_str(key);
+        }
         self.opened += 1;
-        self.scopes.push(Scope { indent, id: self.opened, path, last: None });
+        self.scopes.push(Scope { indent, id: self.opened, len: self.path.len(), last: None });
     }
 }
 
@@ -114,13 +129,13 @@ impl<'a> Iterator for Keys<'a> {
             }
             // `- key: v`: each list item opens a mapping of its own.
             while let Some(rest) = body.strip_prefix("- ").or_else(|| (body == "-").then_some("")) {
-                self.scopes.retain(|s| s.indent <= at);
+                self.close_deeper(at);
                 let content = rest.trim_start_matches(' ');
                 at += body.len() - content.len();
                 self.open(at);
                 body = content;
             }
-            self.scopes.retain(|s| s.indent <= at);
+            self.close_deeper(at);
             if self.scopes.last().is_none_or(|s| s.indent < at) {
                 self.open(at);
             }
@@ -132,7 +147,7 @@ impl<'a> Iterator for Keys<'a> {
             scope.last = Some(key);
             // The characters before `at` are spaces and `-`: as many columns as bytes.
             return Some(Key {
-                path: join(&scope.path, key),
+                path: join(&self.path, key),
                 key,
                 line: i + 1,
                 column: at + 1,
