@@ -4,12 +4,12 @@
 //! positions, or every problem in the file. Pure: no file system access.
 //!
 //! This file is the stage's entry (`parse_file`, `parse_shared`, the keys each kind of file
-//! accepts); its steps live beside it, each importing none of the others but those named:
-//! `decode` (encoding checks: BOM, UTF-16, invalid UTF-8, CRLF, NFC), `split` (front matter
-//! and body), `keys` (the lines of the YAML's keys), `yaml` (the limits and checks applied
-//! before serde_yaml, using `keys`, and the translation of its errors into diagnostics) and
-//! `quick` (a page's front matter in the plain subset most pages use, read without serde_yaml,
-//! within the limits of `yaml`).
+//! accepts). Its steps live beside it and none of them imports it: `decode` (encoding checks:
+//! BOM, UTF-16, invalid UTF-8, CRLF, NFC), `split` (front matter and body), `keys` (the keys
+//! of the YAML and their lines), `yaml` (the limits and checks applied before serde_yaml, with
+//! `keys`, and the translation of its errors into diagnostics) and `quick` (a page's front
+//! matter in the plain subset most pages use, read without serde_yaml within the limits of
+//! `yaml`).
 
 use crate::content::{KeyLines, Matter, PageMatter, Parsed, SectionMatter};
 use crate::diagnostics::Diagnostics;

@@ -22,8 +22,9 @@ pub const MAX_ALIASES: usize = 16;
 /// Deepest `[`/`{` nesting or indentation level accepted in front matter.
 pub const MAX_NESTING: usize = 32;
 
-/// Checks applied before serde_yaml sees the text: size, nesting depth, tab indentation and
-/// duplicate top-level keys. `line_offset` is added to block-relative lines.
+/// Checks applied before serde_yaml sees the text: size, nesting depth, aliases, tab
+/// indentation, control characters and keys written twice in one mapping (`duplicate_keys`).
+/// `line_offset` is added to block-relative lines.
 pub fn prescan_yaml(yaml: &str, file: &str, line_offset: usize) -> Result<(), Diagnostics> {
     let at = |line: usize, col: usize| Location::at(file, line + line_offset, col);
     if yaml.len() > MAX_FRONT_MATTER {
