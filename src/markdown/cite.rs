@@ -8,7 +8,7 @@
 
 use regex::Regex;
 
-use super::{escape, escape_into};
+use super::html::{escape, escape_into, needs_no_escape};
 
 /// A document others can cite.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -156,9 +156,7 @@ pub fn nowrap_numbers(text: &str) -> String {
 /// escape, no document number, and no citation to look for. Most runs of prose are such, and
 /// are then used as they are, not copied.
 pub fn is_plain(text: &str, cites: &Citations, link: bool) -> bool {
-    (cites.regex.is_none() || !link)
-        && super::needs_no_escape(text)
-        && crate::vi::docnum::find(text).is_empty()
+    (cites.regex.is_none() || !link) && needs_no_escape(text) && crate::vi::docnum::find(text).is_empty()
 }
 
 /// Renders a run of text: citations linked (when `link` is true: not inside links or

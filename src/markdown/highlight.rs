@@ -8,6 +8,8 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use super::html::escape;
+
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
 /// Blocks larger than this are not highlighted (escaped only): highlighting cost grows with the
@@ -55,6 +57,18 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
     Some(generator.finalize())
 }
 
+/// A fenced or indented code block as HTML: highlighted through `cache` when its language is
+/// known, escaped otherwise; the language (escaped) named on `<pre>` and `<code>`.
+pub(super) fn code_block(code: &str, lang: &str, cache: &HighlightCache) -> String {
+    let body = cache.get(code, lang).map_or_else(|| escape(code), |h| h.to_string());
+    if lang.is_empty() {
+        format!("<pre class=\"code\"><code>{body}</code></pre>\n")
+    } else {
+        let l = escape(lang);
+        format!("<pre class=\"code\" data-lang=\"{l}\"><code class=\"language-{l}\">{body}</code></pre>\n")
+    }
+}
+
 /// True when fenced code in `lang` is highlighted (syntect knows the language).
 pub fn is_known_language(lang: &str) -> bool {
     SYNTAXES.find_syntax_by_token(lang).is_some()
@@ -63,6 +77,7 @@ pub fn is_known_language(lang: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::tests::md;
 
     #[test]
     fn known_language_gets_classes_not_colours() {
@@ -74,5 +89,12 @@ mod tests {
     #[test]
     fn unknown_language_is_none() {
         assert!(highlight("x", "no-such-language").is_none());
+    }
+
+    #[test]
+    fn code_fence_language_is_escaped() {
+        let r = md("```\"><script>\nx\n```\n");
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&quot;&gt;&lt;script&gt;"), "{}", r.html);
     }
 }

@@ -11,12 +11,15 @@
 //! below only; a value is a double-quoted string without `\` or `"` inside, a single-quoted
 //! string without `'` inside, or a plain scalar that starts with a letter and holds none of
 //! YAML's indicators (dates: plain ones shaped `2024-05-10…`); `draft` is `true` or `false`;
-//! the list keys take a block list (`- item` lines at one indentation). serde_yaml took about
-//! 100,000 instructions per page on such front matter, a twentieth of a page's whole build.
+//! the list keys take a block list (`- item` lines at one indentation).
+//!
+//! It reads its lines with a loop of its own rather than the key scanner of `keys`: it needs
+//! the values beside the keys, gives up at the first line outside the subset, and runs on
+//! nearly every page.
 
+use super::yaml::{MAX_FRONT_MATTER, MAX_NESTING};
 use crate::content::PageMatter;
 use crate::content::{Date, Text};
-use crate::parse::MAX_FRONT_MATTER;
 
 /// The page's front matter if it is in the subset.
 pub fn page_matter(yaml: &str) -> Option<PageMatter> {
@@ -49,7 +52,7 @@ pub fn page_matter(yaml: &str) -> Option<PageMatter> {
                 let Some(item) = body.strip_prefix("- ") else { break };
                 let at = next.len() - body.len();
                 // Deeper than `prescan_yaml` allows: its error, not a value.
-                if *indent.get_or_insert(at) != at || at / 2 > crate::parse::MAX_NESTING {
+                if *indent.get_or_insert(at) != at || at / 2 > MAX_NESTING {
                     return None;
                 }
                 items.push(scalar(item.trim_matches(' '))?);

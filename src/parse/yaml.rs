@@ -1,16 +1,18 @@
-//! Parse stage: bytes of a source file → decoded text → front matter + body → `Parsed`.
+//! The guards around serde_yaml and the translation of what it says.
 //!
-//! Takes the raw bytes read by `load`; gives the validated front matter with file-absolute
-//! positions, or every problem in the file. Owns encoding checks (BOM, UTF-16, invalid UTF-8,
-//! CRLF), the front matter caps applied before serde_yaml (size, nesting, tabs, duplicate keys)
-//! and the translation of serde_yaml errors into diagnostics. A page's front matter in the plain
-//! subset most pages use is read without serde_yaml (`quick`). Pure: no file system access.
+//! Takes: a YAML block with the file line it starts at, and, once serde_yaml has read a page,
+//! its front matter and key lines.
+//! Gives: the limits front matter is held to (`MAX_FRONT_MATTER`, `MAX_ALIASES`,
+//! `MAX_NESTING`); `prescan_yaml`, the checks run before serde_yaml (size, nesting, aliases,
+//! tabs, control characters, duplicate keys); `yaml_error`, serde_yaml's errors as Vietnamese
+//! diagnostics with file-absolute positions; and the checks of read values (control
+//! characters written as escapes, links that would run a script).
+//! Must not: parse a whole file (that is the stage entry) or import it.
 
-use crate::content::{KeyLines, Matter, PageMatter, Parsed, SectionMatter};
-
+use crate::content::{KeyLines, PageMatter};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
 
-mod quick;
+use super::keys::duplicate_keys;
 
 /// Front matter larger than this is refused before it reaches the YAML parser.
 pub const MAX_FRONT_MATTER: usize = 64 * 1024;
@@ -20,180 +22,9 @@ pub const MAX_ALIASES: usize = 16;
 /// Deepest `[`/`{` nesting or indentation level accepted in front matter.
 pub const MAX_NESTING: usize = 32;
 
-/// Decodes a file's bytes: strips a UTF-8 BOM, refuses UTF-16 and invalid UTF-8 (naming the
-/// line and byte), turns CRLF and lone CR into LF, and normalises to NFC.
-pub fn decode_text(bytes: &[u8], file: &str) -> Result<String, Diagnostic> {
-    decode_borrowed(bytes, file).map(std::borrow::Cow::into_owned)
-}
-
-/// [`decode_text`], borrowing from `bytes` when they need no change (UTF-8 without a byte
-/// order mark, `\r` or non-NFC text: almost every file), so a caller copies the text once.
-pub fn decode_borrowed<'a>(bytes: &'a [u8], file: &str) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Diagnostic::error(
-            "encoding",
-            Location::file(file),
-            "tệp được lưu dạng UTF-16, loa chỉ đọc UTF-8",
-        )
-        .with_hint("mở tệp và lưu lại với mã hóa UTF-8"));
-    }
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    // simdutf8 validates Vietnamese text (a third of its bytes outside ASCII) several times
-    // faster than the standard library; the standard library finds where an error is.
-    let valid = simdutf8::basic::from_utf8(bytes);
-    let text = match valid.map_or_else(|_| std::str::from_utf8(bytes), Ok) {
-        Ok(t) => t,
-        Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
-            let byte = bytes[e.valid_up_to()];
-            return Err(Diagnostic::error(
-                "encoding",
-                Location::at(file, line, column),
-                format!("byte 0x{byte:02X} không phải UTF-8 hợp lệ"),
-            )
-            .with_hint("lưu lại tệp với mã hóa UTF-8"));
-        }
-    };
-    // Most files need neither their line ends nor their Unicode form changed: one pass.
-    if crate::vi::nfc::plain_without_cr(text) {
-        return Ok(std::borrow::Cow::Borrowed(text));
-    }
-    if text.contains('\r') {
-        let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        let nfc = match crate::vi::nfc_cow(&text) {
-            std::borrow::Cow::Borrowed(_) => None,
-            std::borrow::Cow::Owned(n) => Some(n),
-        };
-        return Ok(std::borrow::Cow::Owned(nfc.unwrap_or(text)));
-    }
-    Ok(crate::vi::nfc_cow(text))
-}
-
-/// A file split into its front matter and body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Split<'a> {
-    /// The YAML text between the `---` lines.
-    pub yaml: &'a str,
-    /// File line of the first YAML line (1-based).
-    pub yaml_line: usize,
-    /// The Markdown body after the closing `---`.
-    pub body: &'a str,
-    /// File line of the first body line (1-based).
-    pub body_line: usize,
-}
-
-/// Splits front matter from body. Blank lines and spaces before the opening `---` are allowed.
-pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
-    let mut offset = 0;
-    let mut line_no = 1;
-    // Skip blank lines before the opening delimiter.
-    let mut lines = text.split_inclusive('\n');
-    let open = loop {
-        match lines.next() {
-            Some(l) if l.trim().is_empty() => {
-                offset += l.len();
-                line_no += 1;
-            }
-            Some(l) => break Some(l),
-            None => break None,
-        }
-    };
-    let open_line = line_no;
-    // Leading spaces before the opening `---` are allowed too (as Zola's `^[[:space:]]*---`):
-    // an editor's stray indent should not turn the whole file into a missing-front-matter error.
-    match open {
-        Some(l) if l.trim() == "---" => offset += l.len(),
-        _ => {
-            return Err(Diagnostic::error(
-                "front-matter",
-                Location::at(file, open_line, 1),
-                "tệp không có front matter (phần khai báo giữa hai dòng `---`)",
-            )
-            .with_hint("thêm vào đầu tệp:\n---\ntitle: Tiêu đề bài viết\n---"));
-        }
-    }
-    let yaml_start = offset;
-    let yaml_line = open_line + 1;
-    line_no = yaml_line;
-    for l in lines {
-        if l.trim_end() == "---" {
-            let yaml = &text[yaml_start..offset];
-            let body_start = offset + l.len();
-            return Ok(Split { yaml, yaml_line, body: &text[body_start..], body_line: line_no + 1 });
-        }
-        offset += l.len();
-        line_no += 1;
-    }
-    Err(Diagnostic::error(
-        "front-matter",
-        Location::at(file, open_line, 1),
-        format!("front matter mở ở dòng {open_line} nhưng không bao giờ được đóng"),
-    )
-    .with_hint("thêm một dòng chỉ gồm `---` sau phần khai báo"))
-}
-
-/// Top-level keys of a YAML block with their 1-based lines (relative to the block).
-pub fn top_level_key_lines(yaml: &str) -> Vec<(String, usize)> {
-    let mut out = Vec::new();
-    for (i, line) in yaml.lines().enumerate() {
-        if line.starts_with([' ', '\t', '#', '-']) || line.is_empty() {
-            continue;
-        }
-        if let Some(colon) = line.find(':') {
-            let key = line[..colon].trim().trim_matches(['"', '\'']);
-            let after = &line[colon + 1..];
-            if !key.is_empty()
-                && (after.is_empty() || after.starts_with([' ', '\t']))
-                && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-            {
-                out.push((key.to_string(), i + 1));
-            }
-        }
-    }
-    out
-}
-
-/// Every block-mapping key with its 1-based line (relative to the block), as a dotted path
-/// (`campaign.audiences.gia-dinh`). Keys inside lists and flow mappings are not listed.
-pub fn nested_key_lines(yaml: &str) -> Vec<(String, usize)> {
-    let mut out = Vec::new();
-    let mut stack: Vec<(usize, String)> = Vec::new();
-    for (i, line) in yaml.lines().enumerate() {
-        let body = line.trim_start_matches(' ');
-        if body.is_empty() || body.starts_with('#') {
-            continue;
-        }
-        let indent = line.len() - body.len();
-        while stack.last().is_some_and(|(ind, _)| *ind >= indent) {
-            stack.pop();
-        }
-        if body.starts_with('-') {
-            continue;
-        }
-        let Some(colon) = body.find(':') else { continue };
-        let key = body[..colon].trim().trim_matches(['"', '\'']);
-        let after = &body[colon + 1..];
-        if key.is_empty()
-            || !(after.is_empty() || after.starts_with([' ', '\t']))
-            || !key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-        {
-            continue;
-        }
-        let path = match stack.last() {
-            Some((_, parent)) => format!("{parent}.{key}"),
-            None => key.to_string(),
-        };
-        out.push((path.clone(), i + 1));
-        stack.push((indent, path));
-    }
-    out
-}
-
-/// Checks applied before serde_yaml sees the text: size, nesting depth, tab indentation and
-/// duplicate top-level keys. `line_offset` is added to block-relative lines.
+/// Checks applied before serde_yaml sees the text: size, nesting depth, aliases, tab
+/// indentation, control characters and keys written twice in one mapping (`duplicate_keys`).
+/// `line_offset` is added to block-relative lines.
 pub fn prescan_yaml(yaml: &str, file: &str, line_offset: usize) -> Result<(), Diagnostics> {
     let at = |line: usize, col: usize| Location::at(file, line + line_offset, col);
     if yaml.len() > MAX_FRONT_MATTER {
@@ -305,7 +136,12 @@ fn control_error(at: Location, c: char) -> Diagnostic {
 /// serde_yaml decodes them, so they are looked for in the decoded values, keys included. Each
 /// is reported at the line of its key (or the escape's own position when the line shows it).
 /// Runs only on front matter holding a backslash.
-fn escaped_controls(yaml: &str, file: &str, offset: usize, key_lines: &KeyLines) -> Result<(), Diagnostics> {
+pub(super) fn escaped_controls(
+    yaml: &str,
+    file: &str,
+    offset: usize,
+    key_lines: &KeyLines,
+) -> Result<(), Diagnostics> {
     let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else { return Ok(()) };
     let mut found: Vec<(String, char)> = Vec::new();
     fn walk(v: &serde_yaml::Value, path: &str, found: &mut Vec<(String, char)>) {
@@ -362,7 +198,7 @@ fn escaped_controls(yaml: &str, file: &str, offset: usize, key_lines: &KeyLines)
 /// Links in front matter that would run a script (`javascript:`, `vbscript:`, `data:text/html`
 /// in a campaign's `call_to_action.url`, a document's `source_url`, a page's `image`): errors at
 /// the value, as the page can only be published once the link is fixed.
-fn dangerous_urls(
+pub(super) fn dangerous_urls(
     m: &PageMatter,
     yaml: &str,
     offset: usize,
@@ -400,65 +236,6 @@ fn dangerous_urls(
         );
     }
     if diags.is_empty() { Ok(()) } else { Err(diags) }
-}
-
-/// Keys written twice in one block mapping, at any depth (serde_yaml reports a duplicate field
-/// without a position, and keeps the last value of a free-form map such as `extra:`):
-/// (key, line, column, first line), lines relative to the block. List items are mappings of
-/// their own; block scalars (`|`, `>`) are skipped; flow mappings (`{a: 1}`) are not looked into.
-pub fn duplicate_keys(yaml: &str) -> Vec<(String, usize, usize, usize)> {
-    let mut out = Vec::new();
-    // Open mappings: (indent of their keys, key → first line).
-    let mut scopes: Vec<(usize, std::collections::HashMap<String, usize>)> =
-        vec![(0, std::collections::HashMap::new())];
-    let mut block_scalar: Option<usize> = None;
-    for (i, raw) in yaml.lines().enumerate() {
-        let mut body = raw.trim_start_matches(' ');
-        let mut indent = raw.len() - body.len();
-        if let Some(k) = block_scalar {
-            if body.is_empty() || indent > k {
-                continue;
-            }
-            block_scalar = None;
-        }
-        if body.is_empty() || body.starts_with('#') {
-            continue;
-        }
-        // `- key: v`: each list item opens a mapping of its own.
-        while let Some(rest) = body.strip_prefix("- ").or_else(|| (body == "-").then_some("")) {
-            scopes.retain(|(ind, _)| *ind <= indent);
-            let content = rest.trim_start_matches(' ');
-            indent += body.len() - content.len();
-            scopes.push((indent, std::collections::HashMap::new()));
-            body = content;
-        }
-        scopes.retain(|(ind, _)| *ind <= indent);
-        if scopes.last().is_none_or(|(ind, _)| *ind < indent) {
-            scopes.push((indent, std::collections::HashMap::new()));
-        }
-        let Some(colon) = body.find(':') else { continue };
-        let key = body[..colon].trim().trim_matches(['"', '\'']);
-        let after = &body[colon + 1..];
-        if key.is_empty()
-            || !(after.is_empty() || after.starts_with([' ', '\t']))
-            || !key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-        {
-            continue;
-        }
-        if after.trim_start().starts_with(['|', '>']) {
-            block_scalar = Some(indent);
-        }
-        let column = raw[..indent].chars().count() + 1;
-        if let Some((_, keys)) = scopes.last_mut() {
-            match keys.get(key) {
-                Some(&first) => out.push((key.to_string(), i + 1, column, first)),
-                None => {
-                    keys.insert(key.to_string(), i + 1);
-                }
-            }
-        }
-    }
-    out
 }
 
 /// Turns a serde_yaml error into a diagnostic with a file-absolute position and a hint.
@@ -546,76 +323,11 @@ fn translate_yaml_message(m: &str) -> String {
     format!("lỗi cú pháp YAML: {m}")
 }
 
-/// Keys accepted in a page's front matter (for did-you-mean hints).
-#[rustfmt::skip]
-pub const PAGE_KEYS: &[&str] = &[
-    "title", "date", "updated", "summary", "tags", "taxonomies", "audiences", "campaigns", "draft", "publish_at",
-    "expire_at", "campaign", "document", "explains", "faq", "glossary", "slug", "aliases", "image", "image_alt",
-    "template", "extra",
-];
-
-/// Keys accepted in a section's `_index.md`.
-pub const SECTION_KEYS: &[&str] = &["title", "kind", "paginate_by", "summary", "template", "draft", "extra"];
-
-/// Parses a whole source file. `is_section` is true for `_index.md`.
-pub fn parse_file(text: &str, file: &str, is_section: bool) -> Result<Parsed, Diagnostics> {
-    parse_shared(&text.into(), file, is_section)
-}
-
-/// [`parse_file`] of a shared text: the body shares it.
-pub fn parse_shared(text: &std::sync::Arc<str>, file: &str, is_section: bool) -> Result<Parsed, Diagnostics> {
-    let split = split_front_matter(text, file)?;
-    let offset = split.yaml_line - 1;
-    // Most pages' front matter is in a plain subset read without serde_yaml (and without the
-    // checks that guard serde_yaml, which that subset cannot fail).
-    let quick = if is_section { None } else { quick::page_matter(split.yaml) };
-    let slow = quick.is_none();
-    if slow {
-        prescan_yaml(split.yaml, file, offset)?;
-    }
-    let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
-    let key_lines =
-        KeyLines(nested_key_lines(split.yaml).into_iter().map(|(k, l)| (k, l + offset)).collect());
-    let matter = if let Some(m) = quick {
-        Matter::Page(Box::new(m))
-    } else if is_section {
-        Matter::Section(
-            serde_yaml::from_str::<SectionMatter>(yaml)
-                .map_err(|e| yaml_error(&e, yaml, file, offset, SECTION_KEYS))?,
-        )
-    } else {
-        Matter::Page(Box::new(
-            serde_yaml::from_str::<PageMatter>(yaml)
-                .map_err(|e| yaml_error(&e, yaml, file, offset, PAGE_KEYS))?,
-        ))
-    };
-    if slow && split.yaml.contains('\\') {
-        escaped_controls(yaml, file, offset, &key_lines)?;
-    }
-    if let Matter::Page(m) = &matter {
-        dangerous_urls(m, split.yaml, offset, &key_lines, file)?;
-    }
-    Ok(Parsed {
-        file: file.to_string(),
-        matter,
-        key_lines,
-        body: {
-            // The body is the end of the text.
-            let start = text.len() - split.body.len();
-            crate::content::Shared::suffix(text.clone(), start).unwrap_or_else(|| split.body.into())
-        },
-        body_line: split.body_line,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn line_of(err: &Diagnostics) -> (usize, usize) {
-        let l = err.0[0].location.as_ref().expect("located");
-        (l.line, l.column)
-    }
+    use crate::parse::parse_file;
+    use crate::parse::tests::line_of;
 
     #[test]
     fn control_characters_in_front_matter_are_errors_at_their_line_raw_or_escaped() {
@@ -659,57 +371,6 @@ mod tests {
         let fine = "---\ntitle: T\ndocument:\n  code: 49-KL/TW\n  source_url: https://tulieuvankien.dangcongsan.vn/x\n---\n";
         assert!(parse_file(fine, "content/d.md", false).is_ok());
     }
-
-    #[test]
-    fn the_body_shares_the_file_text() {
-        let text: std::sync::Arc<str> = "---\ntitle: Khuyến học\n---\nXã hội học tập\n".into();
-        let p = parse_shared(&text, "f", false).expect("parses");
-        assert_eq!(&*p.body, "Xã hội học tập\n");
-        assert_eq!(p.body.as_ptr(), text[text.len() - p.body.len()..].as_ptr(), "not a copy");
-        assert_eq!(p.body_line, 4);
-        assert!(crate::content::Shared::suffix(text.clone(), 16).is_none(), "inside ế");
-        assert_eq!(&*crate::content::Shared::suffix(text.clone(), text.len()).expect("the end"), "");
-    }
-
-    #[test]
-    fn split_finds_body_line_after_blank_lines() {
-        let s = split_front_matter("\n\n---\ntitle: a\n---\nbody\n", "f").expect("ok");
-        assert_eq!(s.yaml, "title: a\n");
-        assert_eq!(s.yaml_line, 4);
-        assert_eq!(s.body_line, 6);
-        assert_eq!(s.body, "body\n");
-    }
-
-    #[test]
-    fn unclosed_front_matter_names_the_opening_line() {
-        let e = split_front_matter("---\ntitle: a\nbody\n", "f").unwrap_err();
-        assert!(e.message.contains("dòng 1"), "{e}");
-        assert!(e.hint.as_deref().unwrap_or("").contains("---"));
-    }
-
-    #[test]
-    fn bom_is_stripped_and_crlf_is_lf() {
-        let t = decode_text(b"\xEF\xBB\xBF---\r\ntitle: a\r\n---\r\nx\r\n", "f").expect("ok");
-        assert_eq!(t, "---\ntitle: a\n---\nx\n");
-        // Line ends and the Unicode form are both mended, in either order of need.
-        let nfd = "ho\u{300}a\r\n";
-        assert_eq!(decode_text(nfd.as_bytes(), "f").expect("ok"), "h\u{f2}a\n");
-    }
-
-    #[test]
-    fn invalid_utf8_names_line_and_byte() {
-        let e = decode_text(b"---\ntitle: a\n---\n\nab\xFFc\n", "f").unwrap_err();
-        let l = e.location.as_ref().expect("loc");
-        assert_eq!((l.line, l.column), (5, 3));
-        assert!(e.message.contains("0xFF"));
-    }
-
-    #[test]
-    fn utf16_is_recognised() {
-        let e = decode_text(b"\xFF\xFE-\x00", "f").unwrap_err();
-        assert!(e.message.contains("UTF-16"));
-    }
-
     #[test]
     fn yaml_error_positions_are_file_absolute() {
         let e = parse_file("\n---\ntitle: T\ntags: [a\n---\n", "f", false).unwrap_err();
@@ -722,24 +383,6 @@ mod tests {
         assert_eq!(line_of(&e).0, 3, "{e}");
         assert!(e.0[0].message.contains("yesterday"), "{e}");
     }
-
-    #[test]
-    fn duplicate_keys_name_both_lines() {
-        let e = parse_file("---\ntitle: a\ndate: 2022-01-01\ntitle: b\n---\n", "f", false).unwrap_err();
-        assert_eq!(line_of(&e).0, 4);
-        assert!(e.0[0].message.contains("dòng 2"), "{e}");
-    }
-
-    #[test]
-    fn nested_duplicate_keys_are_found_but_not_across_list_items_or_in_block_scalars() {
-        let yaml = "title: a\nextra:\n  a: 1\n  b:\n    a: 2\n  a: 3\nfaq:\n  - q: x\n    a: y\n  - q: z\n    a: w\nsummary: |\n  k: 1\n  k: 2\n";
-        let d = duplicate_keys(yaml);
-        assert_eq!(d, vec![("a".to_string(), 6, 3, 3)]);
-        let e = parse_file(&format!("---\n{yaml}---\n"), "f", false).unwrap_err();
-        assert_eq!(line_of(&e), (7, 3));
-        assert!(e.0[0].message.contains("dòng 4"), "{e}");
-    }
-
     #[test]
     fn alias_bombs_are_refused_before_serde_yaml_but_stars_in_text_are_not_aliases() {
         let mut yaml = String::from("title: T\nextra:\n  a0: &a0 [x, x]\n");
@@ -772,35 +415,5 @@ mod tests {
     fn multibyte_text_before_quotes_and_hashes() {
         // Regression: the pre-scan sliced at a char index inside `ê`.
         assert!(parse_file("---\ntitle: Bài đầu tiên & \"trích dẫn\" #x\n---\n", "f", false).is_ok());
-    }
-
-    #[test]
-    fn nested_keys_have_dotted_paths() {
-        let k = nested_key_lines(
-            "title: a\ncampaign:\n  starts: x\n  audiences:\n    gia-dinh:\n      headline: h\ntags: [a]\n",
-        );
-        let paths: Vec<&str> = k.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(
-            paths,
-            [
-                "title",
-                "campaign",
-                "campaign.starts",
-                "campaign.audiences",
-                "campaign.audiences.gia-dinh",
-                "campaign.audiences.gia-dinh.headline",
-                "tags"
-            ]
-        );
-        assert_eq!(k[4].1, 5);
-    }
-
-    #[test]
-    fn title_scalars() {
-        let ok = |s: &str| parse_file(&format!("---\ntitle: {s}\n---\n"), "f", false);
-        assert!(ok("no").is_ok(), "`no` is a string in YAML 1.2");
-        assert!(ok("2022").is_ok());
-        assert!(ok("1.0").is_err());
-        assert!(ok("[1, 2]").is_err());
     }
 }
