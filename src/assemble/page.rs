@@ -19,7 +19,7 @@ pub(super) fn page(
     file: String,
     m: PageMatter,
     key_lines: KeyLines,
-    (body, body_line): (crate::content::Shared, usize),
+    (body, body_line): (crate::content::TextTail, usize),
 ) -> Result<(Document, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let is_bundle = rel == "index.md" || rel.ends_with("/index.md");

@@ -74,19 +74,19 @@ impl<T> std::ops::Index<SectionId> for [T] {
 /// The end of a shared text, from a byte offset: a page's body shares its file's text instead
 /// of copying it (on a large site that copy was a tenth of the memory the build touched).
 #[derive(Clone, Default)]
-pub struct Shared {
+pub struct TextTail {
     text: std::sync::Arc<str>,
     start: usize,
 }
 
-impl Shared {
+impl TextTail {
     /// `text[start..]`; `None` when `start` is not a character boundary of `text`.
-    pub fn suffix(text: std::sync::Arc<str>, start: usize) -> Option<Shared> {
-        text.is_char_boundary(start).then_some(Shared { text, start })
+    pub fn suffix(text: std::sync::Arc<str>, start: usize) -> Option<TextTail> {
+        text.is_char_boundary(start).then_some(TextTail { text, start })
     }
 }
 
-impl std::ops::Deref for Shared {
+impl std::ops::Deref for TextTail {
     type Target = str;
     fn deref(&self) -> &str {
         // `start` is a character boundary of `text` (checked when made).
@@ -94,27 +94,27 @@ impl std::ops::Deref for Shared {
     }
 }
 
-impl From<&str> for Shared {
-    fn from(s: &str) -> Shared {
-        Shared { text: s.into(), start: 0 }
+impl From<&str> for TextTail {
+    fn from(s: &str) -> TextTail {
+        TextTail { text: s.into(), start: 0 }
     }
 }
 
-impl std::fmt::Debug for Shared {
+impl std::fmt::Debug for TextTail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Debug::fmt(&**self, f)
     }
 }
 
-impl PartialEq for Shared {
-    fn eq(&self, other: &Shared) -> bool {
+impl PartialEq for TextTail {
+    fn eq(&self, other: &TextTail) -> bool {
         **self == **other
     }
 }
 
-impl Eq for Shared {}
+impl Eq for TextTail {}
 
-impl std::hash::Hash for Shared {
+impl std::hash::Hash for TextTail {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         (**self).hash(state);
     }
@@ -273,7 +273,7 @@ pub struct Parsed {
     /// Lines of the top-level keys.
     pub key_lines: KeyLines,
     /// The Markdown body: the end of the file's text, not a copy of it.
-    pub body: Shared,
+    pub body: TextTail,
     /// File line of the first body line.
     pub body_line: usize,
 }
@@ -337,7 +337,7 @@ pub struct Document {
     /// Free-form data.
     pub extra: serde_json::Value,
     /// Markdown body.
-    pub body: Shared,
+    pub body: TextTail,
     /// File line of the first body line.
     pub body_line: usize,
     /// For a bundle (`x/index.md`), its folder relative to the site root.
@@ -368,7 +368,7 @@ pub struct Section {
     /// Free-form data.
     pub extra: serde_json::Value,
     /// Intro text (Markdown).
-    pub body: Shared,
+    pub body: TextTail,
     /// File line of the first body line.
     pub body_line: usize,
     /// Its pages, newest first (then by title in Vietnamese order).

@@ -83,7 +83,7 @@ pub fn parse_shared(text: &std::sync::Arc<str>, file: &str, is_section: bool) ->
         body: {
             // The body is the end of the text.
             let start = text.len() - split.body.len();
-            crate::content::Shared::suffix(text.clone(), start).unwrap_or_else(|| split.body.into())
+            crate::content::TextTail::suffix(text.clone(), start).unwrap_or_else(|| split.body.into())
         },
         body_line: split.body_line,
     })
@@ -105,8 +105,8 @@ mod tests {
         assert_eq!(&*p.body, "Xã hội học tập\n");
         assert_eq!(p.body.as_ptr(), text[text.len() - p.body.len()..].as_ptr(), "not a copy");
         assert_eq!(p.body_line, 4);
-        assert!(crate::content::Shared::suffix(text.clone(), 16).is_none(), "inside ế");
-        assert_eq!(&*crate::content::Shared::suffix(text.clone(), text.len()).expect("the end"), "");
+        assert!(crate::content::TextTail::suffix(text.clone(), 16).is_none(), "inside ế");
+        assert_eq!(&*crate::content::TextTail::suffix(text.clone(), text.len()).expect("the end"), "");
     }
 
     #[test]
