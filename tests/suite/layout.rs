@@ -170,8 +170,7 @@ fn graph() -> BTreeMap<Module, BTreeSet<Module>> {
     let mut graph = BTreeMap::new();
     for (module, path) in &modules {
         let text = std::fs::read_to_string(path).expect("read source");
-        // Child modules (`pub mod page;` in `render/mod.rs`, or `mod quick;` in `parse.rs` with
-        // `parse/quick.rs`) are named without a prefix.
+        // Child modules (`pub mod page;` in `render/mod.rs`, `mod quick;` in `parse/mod.rs`) are named without a prefix.
         let children: BTreeSet<String> = modules
             .keys()
             .filter(|m| m.len() == module.len() + 1 && m.starts_with(module))
