@@ -5,6 +5,9 @@
 //! says `public/` must be untouched, a previous good output (with loa's marker) is planted first
 //! and compared byte for byte afterwards, and no staging folder may be left behind.
 //! Where the catalogue says "decide", the decision and its reason are in the test's comment.
+//!
+//! Longer than 600 lines: one test per case of docs/RELIABILITY.md, groups A–E and G in its
+//! order, so that a case and its test are found by the same name.
 
 use std::collections::BTreeMap;
 use std::io::Read;
