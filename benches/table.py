@@ -42,8 +42,8 @@ LABELS = {
     "hugo-prev": f"Hugo {hugo_v}, into its previous output",
     "hugo-empty": f"Hugo {hugo_v}, into an empty folder",
     "zola": "Zola (deletes its output itself)",
-    "floor-2t": "floor --rayon (2 threads)",
-    "floor-1t": "floor (1 thread)",
+    "floor-2t": "floor --threads 2",
+    "floor-1t": "floor --threads 1",
 }
 REF = {"loa-empty": "loa-empty", "hugo-empty": "loa-empty"}
 present = [v for v in LABELS if any(r["variant"] == v for r in rows)]
