@@ -1437,9 +1437,10 @@ fn g08_ten_thousand_pages_build_under_the_memory_budget() {
     // Budget: loa must not need more memory than any peer building the same 10,000-article
     // corpus. 679 MiB is the lowest peak RSS a peer reached when the budget was set
     // (2026-11-27: Eleventy 3.1.8 679 MiB, Zola 0.22.1 823, Hugo 0.168.0 917); this project
-    // measures the peers' peaks with `RUNS=3 benches/compare.sh 1000 10000` (BENCHMARKS.md:
-    // Hugo 860-963 MiB). loa measured ~705 MiB on 2026-11-27 (the whole output then held in
-    // memory until the write stage) and ~220 MiB since 2026-11-28.
+    // measures its peers with `RUNS=3 ZOLA=<zola> benches/compare.sh 1000 10000`, and on
+    // 2026-12-06 found Hugo 0.168.0 at 1,404 MiB and Zola 0.22.1 at 990 MiB (BENCHMARKS.md).
+    // loa measured ~705 MiB on 2026-11-27 (the whole output then held in memory until the
+    // write stage), ~210 MiB since 2026-11-28.
     if std::env::var("LOA_SLOW_TESTS").as_deref() != Ok("1") {
         println!("g08 skipped: set LOA_SLOW_TESTS=1 to run the 10k-page build");
         return;
