@@ -115,6 +115,7 @@ FLOOR="$BENCH_DIR/bin/floor"
 
 HUGO_VERSION=$("$HUGO" version | awk '{print $2}' | sed 's/^v//; s/-.*//')
 ZOLA_VERSION=$([[ -n "$ZOLA" ]] && "$ZOLA" --version || echo "not installed")
+export ZOLA_VERSION=${ZOLA_VERSION#zola }   # for benches/table.py
 {
     echo "loa        $LOA_COMMIT$LOA_DIRTY ($LOA), theme from $THEME"
     echo "hugo       $HUGO_VERSION ($HUGO)"
