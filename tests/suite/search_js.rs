@@ -6,7 +6,7 @@
 //! `LOA_SEARCH_FIXTURE` pointing at it. Without `node` it prints why and returns, unless `CI=true`.
 //!
 //! `search_index_size_on_corpus` (a no-op unless LOA_SEARCH_CORPUS is set) measures a generated corpus:
-//! `python3 /work/shared/bench/gen_corpus.py --articles 10000 --out /tmp/search-c10k --flavor neutral`, then
+//! `python3 benches/gen_corpus.py --articles 10000 --out /tmp/search-c10k --flavor neutral`, then
 //! `LOA_SEARCH_CORPUS=/tmp/search-c10k LOA_SEARCH_OUT=/tmp/search-c10k-index cargo test --release --test suite
 //! search_index_size -- --nocapture`, then
 //! `node tests/js/measure.js /tmp/search-c10k-index "khuyen hoc"` for the bytes a query fetches.
