@@ -139,8 +139,9 @@ impl<T: Clone> Store<T> {
 /// use it instead of hashing the text again).
 pub type Text = Option<(Source, u64)>;
 
-/// The fingerprint of each Markdown file's text, by file (`content/x.md`), for this build.
-pub type Prints = HashMap<String, u64>;
+/// The fingerprint of each Markdown file's text, by file (`content/x.md`), for this build
+/// (shared with the memo, which keeps it with the last load).
+pub type Prints = Arc<HashMap<String, u64>>;
 
 /// Everything a build can reuse from the build before it.
 #[derive(Debug, Default)]
@@ -262,7 +263,7 @@ impl Memo {
         let Some(s) = &self.0 else {
             let found = crate::load::scan(config);
             let read = found.markdown.par_iter().map(|f| crate::load::read(f, None)).collect();
-            return crate::load::collect(found, read).map(|l| (l, Prints::new()));
+            return crate::load::collect(found, read).map(|l| (l, Prints::default()));
         };
         let changed = s.changed.lock().unwrap_or_else(PoisonError::into_inner).take();
         let last = s.last_load.lock().unwrap_or_else(PoisonError::into_inner).take();
@@ -279,7 +280,7 @@ impl Memo {
                 let found = crate::load::scan(config);
                 let read: Vec<Result<Option<(Source, u64)>, Diagnostic>> =
                     found.markdown.par_iter().map(|f| read_kept(f, &s.texts, now)).collect();
-                let mut prints = Prints::new();
+                let mut prints = HashMap::new();
                 let read = read
                     .into_iter()
                     .map(|r| {
@@ -291,7 +292,7 @@ impl Memo {
                         })
                     })
                     .collect();
-                crate::load::collect(found, read).map(|l| (l, prints))
+                crate::load::collect(found, read).map(|l| (l, Arc::new(prints)))
             }
         };
         if let Ok(l) = &loaded {
@@ -360,7 +361,7 @@ fn reload_changed(
         let Some(file) = crate::load::markdown_file(&root, path) else { continue };
         let i = last.sources.iter().position(|s| s.rel == file.rel)?;
         let (source, print) = read_kept(&file, texts, now).ok()??;
-        prints.insert(source.file.clone(), print);
+        Arc::make_mut(&mut prints).insert(source.file.clone(), print);
         last.sources[i] = source;
     }
     // The other files are unchanged: their texts stay kept under their keys.
