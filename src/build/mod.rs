@@ -110,19 +110,18 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     };
     let copies = crate::assets::copies(&site, &loaded);
     if let Some(c) = &opts.check {
-        warnings.extend(crate::check::site(config, &site, &copies, c));
+        warnings.extend(crate::check::site(&site, c));
     }
     t.lap("assemble");
-    let links = link_targets(config, &site);
+    let link_targets = link_targets(config, &site);
     let cites = citations(config, &site);
-    let Bodies { pages, sections, prints: body_prints } =
-        markdown_all(config, &mut site, &links, &cites, &prints, memo);
+    let Bodies { mut pages, mut sections, prints: body_prints } =
+        markdown_all(config, &mut site, &link_targets, &cites, &prints, memo);
     t.lap("markdown");
-    let checked = crate::validate::validate(&site, &pages, &sections);
-    if checked.has_errors() {
-        return Err(fail(&warnings, checked));
-    }
-    warnings.extend(checked);
+    // Errors from here on do not stop the build: every stage still runs, so that one run shows
+    // every error (a broken anchor and a broken call to action together).
+    warnings.extend(crate::validate::validate(&site, &pages, &sections));
+    let links = crate::validate::links::LinkIndex::take(&site, &mut pages, &mut sections);
     t.lap("validate");
     let input = schedule::Input {
         config,
@@ -130,12 +129,17 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         pages,
         sections,
         prints: body_prints,
-        links: &links,
+        links: &link_targets,
         cites: &cites,
         copies: &copies,
     };
-    let search = schedule::render(input, &mut templates, sink, memo, opts.defer_search)
+    let made = schedule::render(input, &mut templates, sink, memo, opts.defer_search)
         .map_err(|e| fail(&warnings, e))?;
+    warnings.extend(crate::validate::links::check(&links, &made.outputs, &config.base_path));
+    if warnings.has_errors() {
+        return Err(sorted(warnings.0));
+    }
+    let search = made.search;
     t.lap("render");
     let (timings, memory) = t.finish();
     let built = Built {
@@ -149,7 +153,7 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         search,
     };
     // Freeing a large site's structures takes tens of milliseconds that nobody waits for.
-    crate::dispose::later((site, templates, loaded, links, cites));
+    crate::dispose::later((site, templates, loaded, link_targets, cites, links, made.outputs));
     Ok(built)
 }
 

@@ -30,8 +30,8 @@ use crate::content::DocId;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::fingerprint::{self, Prehashed};
+use crate::markdown::LinkTargets;
 use crate::markdown::cite::Citations;
-use crate::markdown::{LinkTargets, Rendered};
 use crate::memo::Memo;
 use crate::output::{Bytes, Sink};
 use crate::render::jobs::{self, Job};
@@ -45,9 +45,9 @@ pub struct Input<'a> {
     /// The assembled site.
     pub site: &'a Site,
     /// The rendered body of each page, indexed like `site.pages`.
-    pub pages: Vec<Arc<Rendered>>,
+    pub pages: Vec<Arc<crate::markdown::Rendered>>,
     /// The rendered body of each section, indexed like `site.sections`.
-    pub sections: Vec<Arc<Rendered>>,
+    pub sections: Vec<Arc<crate::markdown::Rendered>>,
     /// The fingerprints of the bodies' HTML (when the memo is on).
     pub prints: BodyPrints,
     /// Where `@/` links go.
@@ -67,6 +67,16 @@ pub struct BodyPrints {
     pub sections: Vec<u64>,
 }
 
+/// What rendering gives besides the files in the sink.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// The search documents, when the index is left to the caller (`defer_search`).
+    pub search: Option<Vec<crate::search::SearchDoc>>,
+    /// The path of every file made or copied (`bai-viet/x/index.html`, `anh/a.jpg`), for the
+    /// links to be checked against.
+    pub outputs: HashSet<String>,
+}
+
 /// Renders every output of the site into `sink`. With `defer_search`, the search index is not
 /// built and its documents are given back.
 pub fn render(
@@ -75,7 +85,7 @@ pub fn render(
     sink: &dyn Sink,
     memo: &Memo,
     defer_search: bool,
-) -> Result<Option<Vec<crate::search::SearchDoc>>, Diagnostics> {
+) -> Result<Rendered, Diagnostics> {
     let Input { config, site, mut pages, sections, prints, links, cites, copies } = input;
     // Each page's HTML and search text go to the page's output and to the index, by value:
     // where nothing else holds them (the memo off), each is freed as soon as it is used.
@@ -177,12 +187,14 @@ pub fn render(
         diags.sort();
         return Err(diags);
     }
-    Ok(deferred)
+    let mut outputs = deliver.claimed.into_inner().unwrap_or_else(PoisonError::into_inner);
+    outputs.extend(copies.keys().cloned());
+    Ok(Rendered { search: deferred, outputs })
 }
 
 /// Takes a page's HTML and search text out of its rendered body when nothing else holds the
 /// body (so each can be freed on its own), else shares them.
-fn take_body(r: &mut Arc<Rendered>) -> (Arc<str>, Arc<str>) {
+fn take_body(r: &mut Arc<crate::markdown::Rendered>) -> (Arc<str>, Arc<str>) {
     match Arc::get_mut(r) {
         Some(r) => {
             (std::mem::replace(&mut r.html, Arc::from("")), std::mem::replace(&mut r.text, Arc::from("")))

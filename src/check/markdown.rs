@@ -12,12 +12,10 @@
 //! expressions, and must not read files or the network.
 
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
-use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
 /// Blockquote or list nesting deeper than this is warned (each level multiplies the HTML).
@@ -226,71 +224,6 @@ pub(super) fn scan_page(body: &str, body_line: usize, file: &str) -> PageBody {
         }
     }
     out
-}
-
-/// A diagnostic when `src`, on the page at `page_path`, is a local file missing from the output.
-pub(super) fn missing_image(
-    config: &Config,
-    page_path: &str,
-    src: &str,
-    copies: &BTreeMap<String, std::path::PathBuf>,
-    at: Location,
-) -> Option<Diagnostic> {
-    let src = src.split(['?', '#']).next().unwrap_or("");
-    if src.is_empty() || src.contains("://") || src.starts_with("data:") || src.starts_with("//") {
-        return None;
-    }
-    let path = match src.strip_prefix('/') {
-        Some(rest) => {
-            let base = config.base_path.trim_start_matches('/');
-            let rest = if base.is_empty() {
-                rest
-            } else {
-                rest.strip_prefix(base).map_or(rest, |r| r.trim_start_matches('/'))
-            };
-            rest.to_string()
-        }
-        None => format!("{}{}", page_path.trim_start_matches('/'), src.trim_start_matches("./")),
-    };
-    let key = percent_decode(&normalize_path(&path));
-    let found = copies.contains_key(&key);
-    (!found).then(|| {
-        Diagnostic::error("missing-image", at, format!("ảnh `{src}` không tồn tại (trang sẽ có ảnh hỏng)"))
-            .with_hint("đặt ảnh cạnh bài (thư mục của bài, index.md) hoặc trong static/, rồi sửa đường dẫn")
-    })
-}
-
-fn normalize_path(p: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    crate::vi::nfc(&String::from_utf8_lossy(&out))
 }
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 //! (README, "`loa check`, the gate before publishing", lists the rules and their codes).
 //!
 //! Takes what the build recipe has at two moments: the loaded sources, right after the load
-//! ([`sources`]), and the assembled site with the files it copies, while the pages still have
-//! their Markdown ([`site`]). Gives diagnostics, warnings unless a rule says otherwise. One
+//! ([`sources`]), and the assembled site, while the pages still have their Markdown
+//! ([`site`]). Gives diagnostics, warnings unless a rule says otherwise. One
 //! file per family of rules:
 //! - [`text`]: Unicode form, tone style, editorial phrases, invisible controls;
-//! - [`markdown`]: heading levels, image alt text, nesting depth, code languages (strict),
-//!   images missing from the output;
+//! - [`markdown`]: heading levels, image alt text, nesting depth, code languages (strict)
+//!   (images and links missing from the made site are the build's errors: `validate::links`);
 //! - [`pages`]: duplicate titles, summaries, the front matter image, controls in titles;
 //! - [`templates`]: `| safe` on front matter fields;
 //! - [`files`]: active content in copied SVG/HTML files;
@@ -87,20 +87,14 @@ fn source(config: &Config, editorial: &text::Editorial, text: &str, file: &str, 
 }
 
 /// The checks of the assembled site (titles, summaries, images, external links): run by the
-/// build after assembling it, while the pages still have their Markdown. `copies` are the
-/// files the build copies, by output path (where an image must be).
-pub fn site(
-    config: &Config,
-    site: &Site,
-    copies: &BTreeMap<String, std::path::PathBuf>,
-    opts: &CheckOptions,
-) -> Diagnostics {
+/// build after assembling it, while the pages still have their Markdown.
+pub fn site(site: &Site, opts: &CheckOptions) -> Diagnostics {
     let mut diags = Diagnostics::new();
     // The first place of each link to another site.
     let mut links: BTreeMap<String, Location> = BTreeMap::new();
     for p in &site.pages {
         let body = markdown::scan_page(&p.body, p.body_line, &p.file);
-        diags.extend(pages::check_page(config, p, &body, copies));
+        diags.extend(pages::check_page(p, &body));
         if opts.external {
             for (url, at) in body.external {
                 links.entry(url).or_insert(at);

@@ -9,22 +9,17 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::Config;
 use crate::content::{Document, Kind, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
-use super::markdown::{PageBody, missing_image};
+use super::markdown::PageBody;
 use super::text::invisible_controls;
 
 /// The rules on one page: invisible controls in its title and summary, an article without
-/// any summary, its images (front matter and body) missing from `copies`, the front matter
-/// image without alt text. `body` is what `markdown::scan_page` found in its body.
-pub(super) fn check_page(
-    config: &Config,
-    p: &Document,
-    body: &PageBody,
-    copies: &BTreeMap<String, std::path::PathBuf>,
-) -> Diagnostics {
+/// any summary, the front matter image without alt text. `body` is what
+/// `markdown::scan_page` found in its body. (Images missing from the site are the build's
+/// errors: `validate::links`.)
+pub(super) fn check_page(p: &Document, body: &PageBody) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for (what, text, at) in [
         ("tiêu đề", Some(p.title.as_str()), p.key_lines.locate(&p.file, "title")),
@@ -52,16 +47,6 @@ pub(super) fn check_page(
             )
             .with_hint("thêm `summary:` vào phần khai báo, hoặc viết đoạn mở đầu"),
         );
-    }
-    for (src, at) in &body.images {
-        if let Some(d) = missing_image(config, &p.path, src, copies, at.clone()) {
-            diags.push(d);
-        }
-    }
-    if let Some(img) = &p.image
-        && let Some(d) = missing_image(config, &p.path, img, copies, p.key_lines.locate(&p.file, "image"))
-    {
-        diags.push(d);
     }
     if p.image.is_some() && p.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
         diags.push(

@@ -2,8 +2,9 @@
 //!
 //! Takes: a link's destination as written, where it is written, the site's link targets and,
 //! for a bundle page, its URL.
-//! Gives: the destination to write (`link_dest`), with the diagnostics it raised and the
-//! anchors of other pages it needs (`AnchorRef`, checked by `validate`).
+//! Gives: the destination to write (`link_dest`), with the diagnostics it raised, the anchors
+//! of other pages it needs (`AnchorRef`, checked by `validate`) and the places of the site it
+//! needs (`LocalLink`, checked once the site is made).
 //! Must not: write HTML (the render loop does) or decide which pages exist (`LinkTargets` is
 //! given).
 
@@ -41,18 +42,77 @@ fn is_relative(url: &str) -> bool {
         || url.split(['/', '?', '#']).next().is_some_and(|first| first.contains(':')))
 }
 
-/// Where a link or an image goes: `@/` links resolved (an error when the page does not exist;
-/// `#anchor`s kept to be checked), relative links of a bundle made absolute against
-/// `bundle_url`, dangerous schemes replaced by `#` with a warning.
+/// A link or an image to a place of this site that exists only once the site is made (a page
+/// or listing, a static file or bundle asset, an anchor of a page): checked against the made
+/// site after rendering (`validate::links`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalLink {
+    /// The destination as written, for messages.
+    pub written: String,
+    /// Where it points, without its anchor: a site path (`/bai-viet/x/`, `/anh/a.jpg`), a path
+    /// relative to the page (`anh.jpg`), or empty for the page itself (`#muc`).
+    pub path: String,
+    /// The anchor without `#`, if any.
+    pub anchor: Option<String>,
+    /// An image (`![…](…)`): a missing one is a broken image.
+    pub image: bool,
+    /// Where it is written.
+    pub location: Location,
+}
+
+/// What a link's destination is turned into, and what it leaves to check.
+pub(super) struct LinkFindings<'r> {
+    /// Problems found now.
+    pub diagnostics: &'r mut Diagnostics,
+    /// Anchors of other pages, checked once every body is rendered.
+    pub anchor_refs: &'r mut Vec<AnchorRef>,
+    /// Places of the site, checked once the site is made.
+    pub local: &'r mut Vec<LocalLink>,
+}
+
+/// Where the page's source is, for relative `.md` links: the content-relative folder of
+/// `content/bai-viet/x.md` is `bai-viet/`.
+pub(super) fn source_dir(file: &str) -> &str {
+    let rel = file.strip_prefix("content/").unwrap_or(file);
+    rel.rfind('/').map_or("", |i| &rel[..=i])
+}
+
+/// `dir` + `rel` with `.` and `..` resolved; `None` when `..` leaves `content/`.
+fn join_relative(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Where a link or an image goes:
+/// - dangerous schemes are replaced by `#` with a warning;
+/// - `@/page.md` and relative `.md` links (`ten-bai.md`, `../van-ban/kl.md`) go to the page of
+///   that source file (an error at the link when there is none; `#anchor`s kept to be checked);
+/// - `@page.md` (no `/`) is an error with the right spelling as the hint;
+/// - links to other sites and other schemes are kept;
+/// - every other link (a site path, a relative path, an anchor of this page) is kept (relative
+///   links of a bundle made absolute against `bundle_url`) and given back to be checked
+///   against the made site.
+#[allow(clippy::too_many_arguments, reason = "the link, its place, and the three lists it adds to")]
 pub(super) fn link_dest<'a>(
     dest: &CowStr<'a>,
+    image: bool,
     lines: &Lines<'_>,
     offset: usize,
     targets: &LinkTargets,
     bundle_url: Option<&str>,
-    diagnostics: &mut Diagnostics,
-    anchor_refs: &mut Vec<AnchorRef>,
+    source_dir: &str,
+    found: LinkFindings<'_>,
 ) -> CowStr<'a> {
+    let LinkFindings { diagnostics, anchor_refs, local } = found;
     if is_dangerous_url(dest) {
         diagnostics.push(
             Diagnostic::warning(
@@ -64,17 +124,58 @@ pub(super) fn link_dest<'a>(
         );
         return CowStr::from("#");
     }
-    let Some(internal) = dest.strip_prefix("@/") else {
+    let (path_part, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (&**dest, None),
+    };
+    let source = if let Some(internal) = dest.strip_prefix("@/") {
+        Some(internal.split('#').next().unwrap_or("").to_string())
+    } else if let Some(rest) = dest.strip_prefix('@') {
+        diagnostics.push(
+            Diagnostic::error(
+                "broken-link",
+                lines.at(offset),
+                format!("liên kết `{dest}` thiếu `/` sau `@`"),
+            )
+            .with_hint(format!("viết `@/{rest}`: đường dẫn tính từ thư mục content/")),
+        );
+        return CowStr::from("#");
+    } else if is_relative(path_part) && path_part.ends_with(".md") {
+        match join_relative(source_dir, path_part) {
+            Some(p) => Some(p),
+            None => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "broken-link",
+                        lines.at(offset),
+                        format!("liên kết `{dest}` đi ra ngoài thư mục content/"),
+                    )
+                    .with_hint("viết đường dẫn tới tệp trong content/, ví dụ `@/bai-viet/ten-bai.md`"),
+                );
+                return CowStr::from("#");
+            }
+        }
+    } else {
+        None
+    };
+    let Some(path) = source else {
+        let external = dest.starts_with("//")
+            || path_part.split(['/', '?']).next().is_some_and(|first| first.contains(':'));
+        if !external {
+            local.push(LocalLink {
+                written: dest.to_string(),
+                path: path_part.split('?').next().unwrap_or("").to_string(),
+                anchor: anchor.filter(|a| !a.is_empty()).map(str::to_string),
+                image,
+                location: lines.at(offset),
+            });
+        }
         if let Some(base) = bundle_url.filter(|_| is_relative(dest)) {
             return CowStr::from(format!("{base}{}", dest.trim_start_matches("./")));
         }
         return dest.clone();
     };
-    let (path, anchor) = match internal.split_once('#') {
-        Some((p, a)) => (p, Some(a)),
-        None => (internal, None),
-    };
-    let path = crate::vi::nfc(path);
+    let path = crate::vi::nfc(&path);
     match targets.urls.get(&path) {
         Some(url) => {
             if let Some(a) = anchor.filter(|a| !a.is_empty()) {
@@ -93,14 +194,12 @@ pub(super) fn link_dest<'a>(
                 Some(s) => format!("có phải ý bạn là `@/{s}`? Đường dẫn tính từ thư mục content/"),
                 None => "đường dẫn tính từ thư mục content/, ví dụ `@/bai-viet/ten-bai.md`".to_string(),
             };
-            diagnostics.push(
-                Diagnostic::error(
-                    "broken-link",
-                    lines.at(offset),
-                    format!("liên kết tới trang không tồn tại `@/{path}`"),
-                )
-                .with_hint(hint),
-            );
+            let message = if dest.starts_with("@/") {
+                format!("liên kết tới trang không tồn tại `@/{path}`")
+            } else {
+                format!("liên kết tới trang không tồn tại `{dest}` (không có tệp content/{path})")
+            };
+            diagnostics.push(Diagnostic::error("broken-link", lines.at(offset), message).with_hint(hint));
             CowStr::from("#")
         }
     }

@@ -23,7 +23,7 @@ mod links;
 
 pub use headings::{Clause, TocEntry};
 pub use html::{escape, escape_into, html_to_text};
-pub use links::{AnchorRef, LinkTargets, is_dangerous_url};
+pub use links::{AnchorRef, LinkTargets, LocalLink, is_dangerous_url};
 
 use pulldown_cmark::html::push_html;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
@@ -33,7 +33,7 @@ use cite::{Citations, CiteState, Mention};
 use headings::{Headings, clause_link, heading_classes};
 use html::body_html;
 use lines::Lines;
-use links::link_dest;
+use links::{LinkFindings, link_dest, source_dir};
 
 /// What the Markdown stage gives for one body.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -54,6 +54,9 @@ pub struct Rendered {
     pub heading_ids: Vec<String>,
     /// Anchors on other pages this body links to.
     pub anchor_refs: Vec<AnchorRef>,
+    /// Links and images to places of the site (pages, files, anchors), checked once the site
+    /// is made.
+    pub local_links: Vec<LocalLink>,
     /// Problems found (broken links, dropped HTML, neutralised URLs).
     pub diagnostics: Diagnostics,
     /// Documents (and clauses) the body mentions.
@@ -237,14 +240,20 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 link_depth += 1;
+                let found = LinkFindings {
+                    diagnostics: &mut out.diagnostics,
+                    anchor_refs: &mut out.anchor_refs,
+                    local: &mut out.local_links,
+                };
                 let dest = link_dest(
                     &dest_url,
+                    false,
                     &lines,
                     range.start,
                     opts.links,
                     opts.bundle_url,
-                    &mut out.diagnostics,
-                    &mut out.anchor_refs,
+                    source_dir(file),
+                    found,
                 );
                 events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
             }
@@ -254,14 +263,20 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 image_depth += 1;
+                let found = LinkFindings {
+                    diagnostics: &mut out.diagnostics,
+                    anchor_refs: &mut out.anchor_refs,
+                    local: &mut out.local_links,
+                };
                 let dest = link_dest(
                     &dest_url,
+                    true,
                     &lines,
                     range.start,
                     opts.links,
                     opts.bundle_url,
-                    &mut out.diagnostics,
-                    &mut out.anchor_refs,
+                    source_dir(file),
+                    found,
                 );
                 events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
             }

@@ -7,6 +7,7 @@
 
 mod catalogue;
 mod cli;
+mod editor;
 mod harness;
 mod hostile_content;
 mod hostile_output;

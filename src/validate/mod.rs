@@ -1,7 +1,11 @@
-//! Validate stage: cross-document checks on the rendered bodies (anchors of `@/x.md#a` links).
+//! Validate stage: cross-document checks on the rendered bodies: anchors of `@/x.md#a` links
+//! (here, once every body is rendered), and every other link and image of the site (`links`,
+//! once the site is made).
 //!
-//! Takes the site and every `Rendered`; gives the diagnostics of all bodies plus the anchor
+//! Takes the site and every `Rendered`; gives the diagnostics of all bodies plus the link
 //! problems, sorted. Pure.
+
+pub mod links;
 
 use std::collections::HashMap;
 

@@ -1,0 +1,93 @@
+//! An editor on their own (issue 23): what stops a communication officer from publishing a
+//! broken page, and how errors reach them. One test per point, named after what it checks.
+
+use crate::catalogue::{builds, fails, read, run, site_with};
+use crate::harness::write;
+
+/// A page with every kind of local link: some lead somewhere, some do not.
+fn site_with_links() -> tempfile::TempDir {
+    let site = site_with(
+        "---\ntitle: X\ndate: 2022-09-15\nimage: anh.jpg\n---\n## Mục một\n\n\
+         [a](/bai-viet/khong-co/) và [b](mot.md) và [c](../bai-viet/mot.md#noi-dung)\n\n\
+         ![ảnh](/anh/le-trao.jpg) [d](@bai-viet/mot.md) [e](khong-co.md) [f](#muc-mot) [g](#muc-hai)\n\n\
+         [h](/bai-viet/mot/#khong-co) [i](/bai-viet/mot) [k](https://example.vn/khong-kiem)\n",
+    );
+    write(
+        site.path(),
+        "content/bai-viet/mot.md",
+        "---\ntitle: Một\ndate: 2022-09-15\n---\n## Nội dung\n\nx\n",
+    );
+    site
+}
+
+/// Point 1: a missing local image (front matter or body) and every internal link that leads
+/// nowhere fail `build` at their line and column (they were published quietly; only `check`
+/// saw the images, and no link but `@/` was checked). A relative `.md` link works like `@/`.
+#[test]
+fn missing_images_and_links_that_lead_nowhere_fail_the_build_at_their_place() {
+    let site = site_with_links();
+    let r = fails(
+        site.path(),
+        1,
+        &[
+            "content/bai-viet/x.md:4:1: lỗi: ảnh `anh.jpg` không tồn tại",
+            "content/bai-viet/x.md:8:1: lỗi: liên kết `/bai-viet/khong-co/` không dẫn tới trang hay tệp nào",
+            "content/bai-viet/x.md:10:1: lỗi: ảnh `/anh/le-trao.jpg` không tồn tại",
+            "content/bai-viet/x.md:10:26: lỗi: liên kết `@bai-viet/mot.md` thiếu `/` sau `@`",
+            "content/bai-viet/x.md:10:48: lỗi: liên kết tới trang không tồn tại `khong-co.md` (không có tệp content/bai-viet/khong-co.md)",
+            "content/bai-viet/x.md:10:79: lỗi: liên kết `#muc-hai`: trang không có mục `#muc-hai`",
+            "content/bai-viet/x.md:12:1: lỗi: liên kết `/bai-viet/mot/#khong-co`: trang không có mục `#khong-co`",
+        ],
+    );
+    assert_eq!(r.stderr.matches("lỗi:").count(), 7, "one error each:\n{}", r.stderr);
+    for fine in ["`mot.md`", "`../bai-viet/mot.md#noi-dung`", "`#muc-mot`", "`/bai-viet/mot`", "example.vn"] {
+        assert!(!r.stderr.contains(fine), "{fine} leads somewhere:\n{}", r.stderr);
+    }
+    // Fixed, the relative `.md` links go to the page, like `@/`.
+    write(
+        site.path(),
+        "content/bai-viet/x.md",
+        "---\ntitle: X\ndate: 2022-09-15\n---\n## Mục một\n\n[b](mot.md) [c](../bai-viet/mot.md#noi-dung) [f](#muc-mot) [i](/bai-viet/mot)\n",
+    );
+    builds(site.path());
+    let page = read(site.path(), "public/bai-viet/x/index.html");
+    assert!(page.contains("href=\"/bai-viet/mot/\""), "{page}");
+    assert!(page.contains("href=\"/bai-viet/mot/#noi-dung\""), "{page}");
+}
+
+/// Point 1: `loa serve` shows the same errors in its overlay (and the status JSON) instead
+/// of serving the broken page quietly.
+#[test]
+fn serve_shows_missing_images_and_broken_links_in_the_overlay() {
+    let site = site_with_links();
+    let served = crate::serve::Served::start(site.path(), &[]);
+    let s = served
+        .wait_until("the failed first build", |s| s["errors"].as_array().is_some_and(|e| !e.is_empty()));
+    let errors = s["errors"].as_array().expect("errors");
+    let messages: Vec<String> =
+        errors.iter().map(|e| e["message"].as_str().unwrap_or("").to_string()).collect();
+    assert!(messages.iter().any(|m| m.contains("ảnh `anh.jpg` không tồn tại")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("`/bai-viet/khong-co/`")), "{messages:?}");
+}
+
+/// Point 2: errors of different stages come together: a broken anchor (found once every body
+/// is rendered) and a broken call to action (found while rendering) in one run.
+#[test]
+fn errors_of_different_stages_are_reported_in_one_run() {
+    let site = site_with("---\ntitle: X\ndate: 2022-09-15\n---\n[a](@/bai-viet/mot.md#khong-co)\n");
+    write(
+        site.path(),
+        "loa.yaml",
+        "title: Thử\nbase_url: https://thu.example.vn\naudiences: {gia-dinh: {name: Gia đình}}\n",
+    );
+    write(site.path(), "content/chien-dich/_index.md", "---\ntitle: Chiến dịch\nkind: campaign\n---\n");
+    write(
+        site.path(),
+        "content/chien-dich/c.md",
+        "---\ntitle: C\ncampaign:\n  starts: 2022-09-15\n  ends: 2022-10-15\n  audiences:\n    gia-dinh:\n      headline: H\n      call_to_action: {label: Đọc, url: \"@/bai-viet/khong-co.md\"}\n---\n",
+    );
+    let r = run(site.path(), &["build"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("không có mục `#khong-co`"), "{}", r.stderr);
+    assert!(r.stderr.contains("lời kêu gọi hành động trỏ tới trang không tồn tại"), "{}", r.stderr);
+}
