@@ -33,7 +33,7 @@ pub(super) fn campaign_meta(
                 );
             }
             for (id, _) in &c.audiences.0 {
-                let loc = key_lines.locate(file, &format!("campaign.audiences.{id}"));
+                let loc = key_lines.locate_value(file, &format!("campaign.audiences.{id}"), 0, id);
                 if let Some(d) = super::audiences::unknown_audience(config, id, loc) {
                     diags.push(d);
                 }
@@ -56,13 +56,16 @@ pub(super) fn campaign_meta(
     }
 }
 
-/// Every `campaigns: [slug]` must name a campaign page of the site.
-pub(super) fn check_campaign_refs(pages: &[Document], diags: &mut Diagnostics) {
+/// Every `campaigns: [slug]` must name a campaign page of the site. A slug that a file left
+/// out by its own errors (`missing`) would have had is not an error here: that file's errors
+/// are reported, and fixing them fixes this.
+pub(super) fn check_campaign_refs(pages: &[Document], missing: &[&String], diags: &mut Diagnostics) {
     let slugs: Vec<&str> =
         pages.iter().filter(|p| p.meta.campaign().is_some()).map(|p| p.slug.as_str()).collect();
+    let missing_slugs: Vec<String> = missing.iter().map(|f| default_slug(f)).collect();
     for p in pages {
         for c in &p.campaigns {
-            if !slugs.contains(&c.as_str()) {
+            if !slugs.contains(&c.as_str()) && !missing_slugs.contains(c) {
                 let hint = unknown_hint(
                     c,
                     &slugs,
@@ -72,7 +75,7 @@ pub(super) fn check_campaign_refs(pages: &[Document], diags: &mut Diagnostics) {
                 diags.push(
                     Diagnostic::error(
                         "unknown-campaign",
-                        p.key_lines.locate(&p.file, "campaigns"),
+                        p.key_lines.locate_value(&p.file, "campaigns", 0, c),
                         format!("không có chiến dịch `{c}`"),
                     )
                     .with_hint(hint),
@@ -80,4 +83,15 @@ pub(super) fn check_campaign_refs(pages: &[Document], diags: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// The slug a source file has when its front matter does not say (`bai-viet/x.md` → `x`,
+/// `bai-viet/le/index.md` → `le`), Vietnamese-folded.
+pub(super) fn default_slug(file: &str) -> String {
+    let rel = file.strip_prefix("content/").unwrap_or(file).trim_end_matches(".md");
+    let stem = match rel.strip_suffix("/index") {
+        Some(dir) => dir.rsplit('/').next().unwrap_or(dir),
+        None => rel.rsplit('/').next().unwrap_or(rel),
+    };
+    crate::vi::slugify(stem)
 }

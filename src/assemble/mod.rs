@@ -31,15 +31,36 @@ use taxonomies::collect_taxonomies;
 
 /// Options that change which pages are built.
 #[derive(Debug, Clone, Copy)]
-pub struct AssembleOptions {
+pub struct AssembleOptions<'a> {
     /// Include `draft: true` pages and sections.
     pub drafts: bool,
     /// The moment the site is built for (schedules, campaign status).
     pub now: DateTime,
+    /// Source files that did not parse (`content/x.md`): what other pages say about them
+    /// (a campaign they join, a document they explain) is not an error of those pages.
+    pub failed: &'a [String],
 }
 
-/// Builds the site model from parsed files (sorted by path). Collects every error.
-pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> Result<Site, Diagnostics> {
+/// An assembled site, and the problems found on the way.
+#[derive(Debug)]
+pub struct Assembled {
+    /// The site: every page that could be made.
+    pub site: Site,
+    /// Problems, errors among them; none of them stops the later stages, which report their
+    /// own problems in the same run.
+    pub diagnostics: Diagnostics,
+    /// Files left out because of their errors (besides the `failed` ones given): links to them
+    /// are not errors of the pages that link.
+    pub left_out: Vec<String>,
+}
+
+/// Builds the site model from parsed files (sorted by path). Collects every error. Gives up
+/// (`Err`) only when two files land on one URL: later stages would then make one page twice.
+pub fn assemble(
+    config: &Config,
+    parsed: Vec<Parsed>,
+    opts: AssembleOptions<'_>,
+) -> Result<Assembled, Diagnostics> {
     let mut diags = Diagnostics::new();
     // Sized up front: a `Parsed` and a `Document` are large, and a vector grown by doubling
     // copies each several times into memory it touches for the first time.
@@ -129,31 +150,39 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
     let assembled: Vec<_> = included
         .into_par_iter()
         .map(|(rel, file, m, key_lines, body)| {
-            page::page(config, &sections, &dirs, &rel, file, *m, key_lines, body)
+            let f = file.clone();
+            (f, page::page(config, &sections, &dirs, &rel, file, *m, key_lines, body))
         })
         .collect();
     let mut pages = Vec::with_capacity(assembled.len());
-    for result in assembled {
+    let mut left_out = Vec::new();
+    for (file, result) in assembled {
         match result {
             Ok((doc, problems)) => {
                 pages.push(doc);
                 diags.extend(problems);
             }
-            Err(d) => diags.extend(d),
+            Err(d) => {
+                diags.extend(d);
+                left_out.push(file);
+            }
         }
     }
+    let missing: Vec<&String> = opts.failed.iter().chain(&left_out).collect();
 
     for c in pages.iter().filter_map(|p| p.meta.campaign()) {
         later(c.starts);
         later(c.end_moment());
     }
-    check_campaign_refs(&pages, &mut diags);
-    check_documents(&mut pages, &mut diags);
-    check_routes(&sections, &pages, &mut diags);
-    let taxonomies = collect_taxonomies(config, &pages, &mut diags);
-    if diags.has_errors() {
+    check_campaign_refs(&pages, &missing, &mut diags);
+    check_documents(&mut pages, &missing, &sections, &mut diags);
+    let mut collisions = Diagnostics::new();
+    check_routes(&sections, &pages, &mut collisions);
+    if collisions.has_errors() {
+        diags.extend(collisions);
         return Err(diags);
     }
+    let taxonomies = collect_taxonomies(config, &pages, &mut diags);
     let mut site = Site { pages, sections, taxonomies: Vec::new(), now: opts.now, next_change };
     for (id, page) in site.pages.iter().enumerate() {
         site.sections[page.section].pages.push(DocId(id));
@@ -172,7 +201,7 @@ pub fn assemble(config: &Config, parsed: Vec<Parsed>, opts: AssembleOptions) -> 
             t
         })
         .collect();
-    Ok(site)
+    Ok(Assembled { site, diagnostics: diags, left_out })
 }
 
 fn default_home(config: &Config) -> Section {

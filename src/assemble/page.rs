@@ -119,7 +119,7 @@ pub(super) fn page(
         add_terms(&tax, names, &mut diags);
     }
     for id in &m.audiences {
-        if let Some(d) = unknown_audience(config, id, key_lines.locate(&file, "audiences")) {
+        if let Some(d) = unknown_audience(config, id, key_lines.locate_value(&file, "audiences", 0, id)) {
             diags.push(d);
         }
     }
@@ -132,7 +132,7 @@ pub(super) fn page(
             None => diags.push(
                 Diagnostic::error(
                     "alias",
-                    key_lines.locate(&file, "aliases"),
+                    key_lines.locate_value(&file, "aliases", 0, a),
                     format!("đường dẫn cũ `{a}` không hợp lệ"),
                 )
                 .with_hint("viết đường dẫn trong trang, ví dụ `/tin-cu/bai-viet/`, không có `..`"),

@@ -72,7 +72,7 @@ pub(super) fn check_routes(sections: &[Section], pages: &[Document], diags: &mut
         .iter()
         .map(|s| (s.path.as_str(), s.file.as_ref().unwrap_or(&home_file), None))
         .chain(pages.iter().map(|p| {
-            (p.path.as_str(), &p.file, p.key_lines.0.iter().find(|(k, _)| k == "slug").map(|(_, l)| *l))
+            (p.path.as_str(), &p.file, p.key_lines.keys.iter().find(|(k, _)| k == "slug").map(|(_, l)| *l))
         }))
         .chain(pages.iter().flat_map(|p| p.aliases.iter().map(move |a| (a.as_str(), &p.file, None))));
     for (path, file, slug_line) in routes {

@@ -97,31 +97,32 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     }
     t.lap("load");
     // The sources are not needed once parsed (the bodies share the texts): freed early.
-    let (parsed, parse_errors) = parse_all(std::mem::take(&mut loaded.sources), &prints, memo);
+    let (parsed, parse_errors, failed) = parse_all(std::mem::take(&mut loaded.sources), &prints, memo);
+    warnings.extend(parse_errors);
     t.lap("parse");
+    // Errors from here on do not stop the build: every stage runs on what could be made, so
+    // that one run shows every error (a broken anchor and a broken call to action together);
+    // what a file left out by its errors would have been is not an error of other files.
+    // Only two files on one URL stop it (later stages would make one page twice).
     let now = opts.at.unwrap_or_else(now);
-    let assembled = assemble(config, parsed, AssembleOptions { drafts: opts.drafts, now });
-    // Files that parsed are still assembled when others did not, so that every file's own
-    // errors are reported in one run; cross-file stages wait until all files parse.
-    let mut site = match (assembled, parse_errors.has_errors()) {
-        (Ok(site), false) => site,
-        (Ok(_), true) => return Err(fail(&warnings, parse_errors)),
-        (Err(e), _) => return Err(fail(&warnings, fail(&parse_errors, e))),
-    };
+    let assembled = assemble(config, parsed, AssembleOptions { drafts: opts.drafts, now, failed: &failed })
+        .map_err(|e| fail(&warnings, e))?;
+    let mut site = assembled.site;
+    warnings.extend(assembled.diagnostics);
+    let missing: Vec<String> = failed.into_iter().chain(assembled.left_out).collect();
     let copies = crate::assets::copies(&site, &loaded);
     if let Some(c) = &opts.check {
         warnings.extend(crate::check::site(&site, c));
     }
     t.lap("assemble");
-    let link_targets = link_targets(config, &site);
+    let link_targets = link_targets(config, &site, &missing);
     let cites = citations(config, &site);
     let Bodies { mut pages, mut sections, prints: body_prints } =
         markdown_all(config, &mut site, &link_targets, &cites, &prints, memo);
     t.lap("markdown");
-    // Errors from here on do not stop the build: every stage still runs, so that one run shows
-    // every error (a broken anchor and a broken call to action together).
     warnings.extend(crate::validate::validate(&site, &pages, &sections));
     let links = crate::validate::links::LinkIndex::take(&site, &mut pages, &mut sections);
+    let broken = broken_pages(&site, &warnings, &cites);
     t.lap("validate");
     let input = schedule::Input {
         config,
@@ -132,10 +133,14 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         links: &link_targets,
         cites: &cites,
         copies: &copies,
+        broken: &broken,
     };
     let made = schedule::render(input, &mut templates, sink, memo, opts.defer_search)
         .map_err(|e| fail(&warnings, e))?;
-    warnings.extend(crate::validate::links::check(&links, &made.outputs, &config.base_path));
+    // A page not made for its errors is still a place other links may lead to.
+    let mut outputs = made.outputs;
+    outputs.extend(broken.iter().map(|&id| crate::content::output_file(&site.pages[id].path)));
+    warnings.extend(crate::validate::links::check(&links, &outputs, &config.base_path));
     if warnings.has_errors() {
         return Err(sorted(warnings.0));
     }
@@ -153,8 +158,32 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         search,
     };
     // Freeing a large site's structures takes tens of milliseconds that nobody waits for.
-    crate::dispose::later((site, templates, loaded, link_targets, cites, links, made.outputs));
+    crate::dispose::later((site, templates, loaded, link_targets, cites, links, outputs));
     Ok(built)
+}
+
+/// The pages already in error (see `schedule::Input::broken`): those with an error of their
+/// own, and explainers whose document is not in the registry (it is missing, or its code is
+/// given to two documents).
+fn broken_pages(
+    site: &crate::content::Site,
+    diags: &Diagnostics,
+    cites: &crate::markdown::cite::Citations,
+) -> std::collections::HashSet<crate::content::DocId> {
+    let with_errors: std::collections::HashSet<&str> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .filter_map(|d| d.location.as_ref())
+        .map(|l| l.file.as_str())
+        .collect();
+    crate::content::DocId::all(site.pages.len())
+        .zip(&site.pages)
+        .filter(|(_, p)| {
+            with_errors.contains(p.file.as_str())
+                || p.meta.explains().is_some_and(|e| cites.find_code(&e.document).is_none())
+        })
+        .map(|(id, _)| id)
+        .collect()
 }
 
 fn sorted(diags: impl IntoIterator<Item = crate::diagnostics::Diagnostic>) -> Diagnostics {

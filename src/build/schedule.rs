@@ -56,6 +56,11 @@ pub struct Input<'a> {
     pub cites: &'a Citations,
     /// The files copied as they are, by output path.
     pub copies: &'a BTreeMap<String, PathBuf>,
+    /// Pages already in error: with errors of their own, or depending on a file in error (an
+    /// explainer of a document that is missing). The build fails on those errors; a template
+    /// error of such a page is their consequence and is not reported (its other problems, a
+    /// broken call to action, are).
+    pub broken: &'a HashSet<crate::content::DocId>,
 }
 
 /// The fingerprint of each body's HTML, as the memo keeps it with the body.
@@ -86,7 +91,7 @@ pub fn render(
     memo: &Memo,
     defer_search: bool,
 ) -> Result<Rendered, Diagnostics> {
-    let Input { config, site, mut pages, sections, prints, links, cites, copies } = input;
+    let Input { config, site, mut pages, sections, prints, links, cites, copies, broken } = input;
     // Each page's HTML and search text go to the page's output and to the index, by value:
     // where nothing else holds them (the memo off), each is freed as soon as it is used.
     let (htmls, texts): (Vec<Arc<str>>, Vec<Arc<str>>) = pages.iter_mut().map(take_body).unzip();
@@ -123,7 +128,11 @@ pub fn render(
             htmls.lock().unwrap_or_else(PoisonError::into_inner).by_ref().take(to - from).collect();
         own.into_par_iter()
             .enumerate()
-            .filter_map(|(k, html)| make(jobs::prepare_page(&env, DocId(from + k), html)))
+            .map(|(k, html)| (DocId(from + k), html))
+            .filter_map(|(id, html)| {
+                make(jobs::prepare_page(&env, id, html))
+                    .filter(|d| d.code != "template" || !broken.contains(&id))
+            })
             .collect()
     };
     let run = |jobs: &[Job]| -> Vec<Diagnostic> {

@@ -21,8 +21,12 @@ pub(super) fn routes(config: &Config, site: &Site) -> std::collections::BTreeMap
 }
 
 /// Parses every source in parallel, each reused from the last build when its file and text
-/// are the same.
-pub(super) fn parse_all(sources: Vec<Source>, prints: &Prints, memo: &Memo) -> (Vec<Parsed>, Diagnostics) {
+/// are the same. Gives the parsed files, the problems, and the files that did not parse.
+pub(super) fn parse_all(
+    sources: Vec<Source>,
+    prints: &Prints,
+    memo: &Memo,
+) -> (Vec<Parsed>, Diagnostics, Vec<String>) {
     let results: Vec<Arc<Result<Parsed, Diagnostics>>> = sources
         .par_iter()
         .map(|s| {
@@ -39,21 +43,30 @@ pub(super) fn parse_all(sources: Vec<Source>, prints: &Prints, memo: &Memo) -> (
             )
         })
         .collect();
-    drop(sources);
     let mut diags = Diagnostics::new();
     let mut parsed = Vec::with_capacity(results.len());
-    for r in results {
+    let mut failed = Vec::new();
+    for (r, s) in results.into_iter().zip(&sources) {
         match Arc::try_unwrap(r).unwrap_or_else(|shared| (*shared).clone()) {
             Ok(p) => parsed.push(p),
-            Err(d) => diags.extend(d),
+            Err(d) => {
+                diags.extend(d);
+                failed.push(s.file.clone());
+            }
         }
     }
-    (parsed, diags)
+    drop(sources);
+    (parsed, diags, failed)
 }
 
-/// Where `@/path.md` links point: every page and section by content-relative path.
-pub fn link_targets(config: &Config, site: &Site) -> LinkTargets {
+/// Where `@/path.md` links point: every page and section by content-relative path. The files
+/// left out by their own errors (`missing`) count as pages (at `#`): a link to one is not an
+/// error of the page that links; the build fails on that file's errors anyway.
+pub fn link_targets(config: &Config, site: &Site, missing: &[String]) -> LinkTargets {
     let mut t = LinkTargets::default();
+    for f in missing {
+        t.urls.insert(f.trim_start_matches("content/").to_string(), "#".to_string());
+    }
     for p in &site.pages {
         t.urls.insert(p.file.trim_start_matches("content/").to_string(), config.url(&p.path));
     }
@@ -185,13 +198,26 @@ pub(super) fn render_page_body(p: &crate::content::Document, opts: MarkdownOptio
     r.faq_answers = p
         .faq
         .iter()
-        .map(|f| {
-            let a = crate::markdown::render(&f.a, 0, &p.file, opts);
+        .enumerate()
+        .map(|(k, f)| {
+            let a = crate::markdown::render(&f.a, 1, &p.file, opts);
             r.mentions
                 .extend(a.mentions.iter().filter(|&m| !r.mentions.contains(m)).cloned().collect::<Vec<_>>());
+            // The answer lives in front matter: its problems are placed in the file from where
+            // its text starts (the `a:` of the k-th question, or the block below it).
+            let origin = p.key_lines.value_origin("faq.a", k);
             for mut d in a.diagnostics.0 {
-                // The answer lives in front matter: point at the `faq:` key.
-                d.location = Some(p.key_lines.locate(&p.file, "faq"));
+                d.location = Some(match (origin, &d.location) {
+                    (Some((line, col, next_col)), Some(at)) if at.line >= 1 => {
+                        let first = at.line == 1;
+                        crate::diagnostics::Location::at(
+                            &p.file,
+                            line + at.line - 1,
+                            at.column.max(1) - 1 + if first { col } else { next_col },
+                        )
+                    }
+                    _ => p.key_lines.locate_nth(&p.file, "faq.a", k),
+                });
                 r.diagnostics.push(d);
             }
             a.html.to_string()

@@ -241,18 +241,40 @@ pub enum Matter {
     Section(SectionMatter),
 }
 
-/// File lines of the top-level front matter keys, for diagnostics in later stages.
+/// Where the keys of a file's front matter are, for diagnostics in later stages: each key
+/// (as a dotted path, `campaign.audiences.gia-dinh`, in the order written) with its
+/// file-absolute line, and the front matter's text, so that a diagnostic can point at a value
+/// on that line or below it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KeyLines(pub Vec<(String, usize)>);
+pub struct KeyLines {
+    /// Dotted key path → 1-based file line, in the order written (a key of list items appears
+    /// once per item).
+    pub keys: Vec<(String, usize)>,
+    /// The front matter's text (a copy: the file's text is freed once its body is rendered),
+    /// and the file line of its first line.
+    text: Option<(Box<str>, usize)>,
+}
 
 impl KeyLines {
+    /// The keys of a front matter whose first line is file line `first_line` + 1.
+    pub fn new(keys: Vec<(String, usize)>, yaml: &str, first_line: usize) -> KeyLines {
+        KeyLines { keys, text: Some((yaml.into(), first_line + 1)) }
+    }
+
     /// The location of a key (a dotted path such as `explains.clauses`) in `file`; when the
     /// key itself is not on a line of its own (flow style `{a: b}`), its nearest parent that
     /// is; else the file itself.
     pub fn locate(&self, file: &str, key: &str) -> Location {
+        self.locate_nth(file, key, 0)
+    }
+
+    /// [`KeyLines::locate`] of the `n`-th occurrence of `key` (0-based: the key of the `n`-th
+    /// list item), or of its nearest parent.
+    pub fn locate_nth(&self, file: &str, key: &str, n: usize) -> Location {
         let mut path = key;
         loop {
-            if let Some((_, l)) = self.0.iter().find(|(k, _)| k == path) {
+            let mut found = self.keys.iter().filter(|(k, _)| k == path);
+            if let Some((_, l)) = found.nth(n).or_else(|| self.keys.iter().find(|(k, _)| k == path)) {
                 return Location::at(file, *l, 1);
             }
             match path.rsplit_once('.') {
@@ -261,6 +283,56 @@ impl KeyLines {
             }
         }
     }
+
+    /// Where `value` is written, at or below the line of `key` (its `n`-th occurrence): the
+    /// line and column of an id in a list (`audiences: [a, b]`), of a URL in a flow mapping
+    /// (`call_to_action: {label: …, url: …}`). Else where the key is.
+    pub fn locate_value(&self, file: &str, key: &str, n: usize, value: &str) -> Location {
+        let at = self.locate_nth(file, key, n);
+        let Some((text, first)) = &self.text else { return at };
+        if value.is_empty() || at.line < *first {
+            return at;
+        }
+        for (i, line) in text.lines().enumerate().skip(at.line - first).take(50) {
+            if let Some(col) = find_word(line, value) {
+                return Location::at(file, first + i, line[..col].chars().count() + 1);
+            }
+        }
+        at
+    }
+
+    /// Where the text of the `n`-th `key` starts, to place what is found inside it: (file
+    /// line of its first line, column of its first character, the column of the lines after
+    /// it). A block scalar (`a: |`) starts on the next line, at its indentation.
+    pub fn value_origin(&self, key: &str, n: usize) -> Option<(usize, usize, usize)> {
+        let (yaml, first) = self.text.as_ref()?;
+        let line = self.keys.iter().filter(|(k, _)| k == key).nth(n).map(|(_, l)| *l)?;
+        let text = yaml.lines().nth(line.checked_sub(*first)?)?;
+        let last = key.rsplit('.').next().unwrap_or(key);
+        let after = text.find(&format!("{last}:")).map(|i| i + last.len() + 1)?;
+        let rest = &text[after..];
+        let start = after + (rest.len() - rest.trim_start().len());
+        let value = &text[start..];
+        if value.starts_with('|') || value.starts_with('>') {
+            let next = yaml.lines().nth(line + 1 - first)?;
+            let indent = next.len() - next.trim_start().len();
+            Some((line + 1, indent + 1, indent + 1))
+        } else {
+            let quote = usize::from(value.starts_with(['"', '\'']));
+            let col = text[..start + quote].chars().count() + 1;
+            Some((line, col, 1))
+        }
+    }
+}
+
+/// The byte position of `word` in `line` as a whole word (not inside a longer id).
+fn find_word(line: &str, word: &str) -> Option<usize> {
+    let is_id = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    line.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = line[..i].chars().next_back();
+        let after = line[i + word.len()..].chars().next();
+        !before.is_some_and(is_id) && !after.is_some_and(is_id)
+    })
 }
 
 /// A parsed source file.

@@ -55,8 +55,11 @@ pub fn parse_shared(text: &std::sync::Arc<str>, file: &str, is_section: bool) ->
         prescan_yaml(split.yaml, file, offset)?;
     }
     let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
-    let key_lines =
-        KeyLines(nested_key_lines(split.yaml).into_iter().map(|(k, l)| (k, l + offset)).collect());
+    let key_lines = KeyLines::new(
+        nested_key_lines(split.yaml).into_iter().map(|(k, l)| (k, l + offset)).collect(),
+        split.yaml,
+        offset,
+    );
     let matter = if let Some(m) = quick {
         Matter::Page(Box::new(m))
     } else if is_section {

@@ -26,7 +26,7 @@ fn cta_url(env: &Env<'_>, page: DocId, url: &str) -> Result<String, Diagnostic> 
         Some(u) => Ok(anchor.map_or_else(|| u.clone(), |a| format!("{u}#{a}"))),
         None => Err(Diagnostic::error(
             "broken-link",
-            p.key_lines.locate(&p.file, "campaign"),
+            p.key_lines.locate_value(&p.file, "campaign.audiences", 0, url),
             format!("lời kêu gọi hành động trỏ tới trang không tồn tại `{url}`"),
         )
         .with_hint("đường dẫn `@/` tính từ thư mục content/, ví dụ `@/bai-viet/ten-bai.md`")),

@@ -668,7 +668,7 @@ fn c04_path_and_url_keys_are_unknown_and_aliases_stay_inside() {
         fails(site.path(), 1, &[&format!("content/bai-viet/x.md:4:1: lỗi: khóa không hợp lệ `{key}`")]);
     }
     let site = site_with("---\ntitle: T\ndate: 2022-09-15\naliases: [\"../../../.bashrc\"]\n---\n");
-    fails(site.path(), 1, &["content/bai-viet/x.md:4:1: lỗi:"]);
+    fails(site.path(), 1, &["content/bai-viet/x.md:4:12: lỗi:"]);
     assert!(!site.path().parent().expect("parent").join(".bashrc/index.html").exists());
 }
 

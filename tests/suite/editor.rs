@@ -91,3 +91,75 @@ fn errors_of_different_stages_are_reported_in_one_run() {
     assert!(r.stderr.contains("không có mục `#khong-co`"), "{}", r.stderr);
     assert!(r.stderr.contains("lời kêu gọi hành động trỏ tới trang không tồn tại"), "{}", r.stderr);
 }
+
+/// Point 2: a problem inside nested front matter is reported where it is written: a broken
+/// link in an FAQ answer at its line and column (it was at the `faq:` line), a broken call to
+/// action at its URL (it was at `campaign:`), an unknown audience or campaign at the id (it was
+/// at column 1), an explained clause that does not exist at the clause.
+#[test]
+fn problems_in_nested_front_matter_are_reported_at_the_value() {
+    let site = site_with(
+        "---\ntitle: X\ndate: 2022-09-15\naudiences: [gia-dinh, hoc-sinhh]\ncampaigns: [khong-co]\nfaq:\n  - q: Một?\n    a: Xem [đây](@/bai-viet/khong-co.md).\n  - q: Hai?\n    a: |\n      Dòng đầu.\n      Xem [kia](@/bai-viet/khong-co-nua.md).\n---\nx\n",
+    );
+    write(
+        site.path(),
+        "loa.yaml",
+        "title: Thử\nbase_url: https://thu.example.vn\naudiences: {gia-dinh: {name: Gia đình}, hoc-sinh: {name: Học sinh}}\n",
+    );
+    write(site.path(), "content/chien-dich/_index.md", "---\ntitle: Chiến dịch\nkind: campaign\n---\n");
+    write(
+        site.path(),
+        "content/chien-dich/c.md",
+        "---\ntitle: C\ncampaign:\n  starts: 2022-09-15\n  ends: 2022-10-15\n  audiences:\n    gia-dinh:\n      headline: H\n      call_to_action: {label: Đọc, url: \"@/bai-viet/khong-co.md\"}\n    nguoi-gia:\n      headline: H\n---\n",
+    );
+    let r = run(site.path(), &["build"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    for at in [
+        "content/bai-viet/x.md:4:23: lỗi: đối tượng `hoc-sinhh`",
+        "content/bai-viet/x.md:5:13: lỗi: không có chiến dịch `khong-co`",
+        "content/bai-viet/x.md:8:12: lỗi: liên kết tới trang không tồn tại `@/bai-viet/khong-co.md`",
+        "content/bai-viet/x.md:12:11: lỗi: liên kết tới trang không tồn tại `@/bai-viet/khong-co-nua.md`",
+        "content/chien-dich/c.md:10:5: lỗi: đối tượng `nguoi-gia`",
+        "content/chien-dich/c.md:9:42: lỗi: lời kêu gọi hành động trỏ tới trang không tồn tại",
+    ] {
+        assert!(r.stderr.contains(at), "{at}:\n{}", r.stderr);
+    }
+}
+
+/// Point 2: a file that does not parse does not stop the other files' errors from being
+/// reported, and what it causes elsewhere is not reported: a tab in a campaign's front matter
+/// gave "không có chiến dịch" on every page that joins it, and a document that does not parse
+/// gave "không có văn bản" on its explainers.
+#[test]
+fn a_file_that_does_not_parse_causes_no_errors_elsewhere_and_hides_none() {
+    let site = site_with(
+        "---\ntitle: X\ndate: 2022-09-15\ncampaigns: [doc-sach]\n---\n[a](@/bai-viet/mot.md#khong-co)\n",
+    );
+    write(site.path(), "content/bai-viet/mot.md", "---\ntitle: Một\ndate: 2022-09-15\n---\n## Nội dung\n");
+    write(site.path(), "content/chien-dich/_index.md", "---\ntitle: Chiến dịch\nkind: campaign\n---\n");
+    write(
+        site.path(),
+        "content/chien-dich/doc-sach.md",
+        "---\ntitle: Đọc sách\ncampaign:\n\tstarts: 2022-09-15\n---\n",
+    );
+    write(site.path(), "content/van-ban/_index.md", "---\ntitle: Văn bản\nkind: document\n---\n");
+    write(site.path(), "content/van-ban/kl.md", "---\ntitle: [KL\n---\n");
+    write(site.path(), "content/hoi-dap/_index.md", "---\ntitle: Hỏi đáp\nkind: explainer\n---\n");
+    write(
+        site.path(),
+        "content/hoi-dap/mot.md",
+        "---\ntitle: Hỏi\nexplains: {document: 49-KL/TW, clauses: [diem-1]}\n---\nx\n[b](@/van-ban/kl.md)\n",
+    );
+    let r = run(site.path(), &["build"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/chien-dich/doc-sach.md:4:1: lỗi:"),
+        "the campaign's own error:\n{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("content/van-ban/kl.md:2:"), "the document's own error:\n{}", r.stderr);
+    assert!(r.stderr.contains("không có mục `#khong-co`"), "another file's error, same run:\n{}", r.stderr);
+    for consequence in ["không có chiến dịch", "không có văn bản", "`@/van-ban/kl.md`"] {
+        assert!(!r.stderr.contains(consequence), "{consequence} is a consequence:\n{}", r.stderr);
+    }
+}
