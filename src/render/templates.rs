@@ -115,7 +115,20 @@ impl Templates {
             if let Err(e) = probe.add_raw_template(name, text)
                 && matches!(e.kind(), ErrorKind::SyntaxError(_))
             {
-                diags.push(tera_error(&e, &files, None, Some(file)));
+                // A block left open is reported where it opens, not where Tera noticed.
+                match unclosed_block(text) {
+                    Some((tag, line, col)) => diags.push(
+                        Diagnostic::error(
+                            "template",
+                            Location::at(file, line, col),
+                            format!("thẻ `{{% {tag} %}}` mở ở đây chưa được đóng"),
+                        )
+                        .with_hint(format!(
+                            "thêm `{{% end{tag} %}}` ở chỗ khối này kết thúc (mỗi `{{% {tag} %}}` cần một `{{% end{tag} %}}`)"
+                        )),
+                    ),
+                    None => diags.push(tera_error(&e, &files, None, Some(file))),
+                }
             }
         }
         if diags.has_errors() {
@@ -238,14 +251,14 @@ pub fn tera_error(
             } else {
                 "lỗi khi dựng mẫu"
             };
-            let general = "sửa mẫu ở vị trí này; xem các biến có sẵn trong src/render/context.rs";
+            let general = "sửa mẫu ở vị trí này";
             let hint = match field_suggestion(r.message()) {
                 Some(s) => format!("có phải ý bạn là `{s}`? {general}"),
                 None => general.to_string(),
             };
             (
                 Location::at(file, span.start_line, span.start_col + 1),
-                format!("{kind}: {}{during}", r.message()),
+                format!("{kind}: {}{during}", in_vietnamese(r.message())),
                 hint,
             )
         }
@@ -269,13 +282,104 @@ pub fn tera_error(
             format!("không tìm thấy mẫu `{name}`{during}"),
             format!("tạo templates/{name} hoặc sửa tên mẫu"),
         ),
-        _ => (
-            Location::file(file_hint.map(str::to_string).unwrap_or_else(|| "templates".to_string())),
-            format!("lỗi mẫu: {e}{during}"),
-            "sửa mẫu".to_string(),
-        ),
+        _ => {
+            let text = e.to_string();
+            // `error: Unknown filter `x`\n --> page.html:1:17`: the place, and the message.
+            let place = text.lines().find_map(|l| l.trim().strip_prefix("--> ")).and_then(|p| {
+                let mut parts = p.rsplitn(3, ':');
+                let col = parts.next()?.parse::<usize>().ok()?;
+                let line = parts.next()?.parse::<usize>().ok()?;
+                Some((file_of(parts.next()?), line, col))
+            });
+            let message = text.lines().next().unwrap_or("").trim_start_matches("error: ");
+            let location = match place {
+                Some((file, line, col)) => Location::at(file, line, col),
+                None => {
+                    Location::file(file_hint.map(str::to_string).unwrap_or_else(|| "templates".to_string()))
+                }
+            };
+            (
+                location,
+                format!("lỗi mẫu: {}{during}", in_vietnamese(message)),
+                "sửa mẫu ở vị trí này".to_string(),
+            )
+        }
     };
     Diagnostic::error("template", location, message).with_hint(hint)
+}
+
+/// Tera's messages for the mistakes theme authors make most, in Vietnamese; others as they are.
+fn in_vietnamese(message: &str) -> String {
+    let quoted = |m: &str| m.split('`').nth(1).unwrap_or("").to_string();
+    if let Some(rest) = message.strip_prefix("Field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        return match message.split_once("Available fields: ") {
+            Some((_, fields)) => {
+                format!("không có trường `{field}`; các trường có: {}", fields.trim_end_matches('.'))
+            }
+            None => format!("không có trường `{field}`"),
+        };
+    }
+    if message.starts_with("Unknown filter") {
+        return format!(
+            "không có bộ lọc `{}` (các bộ lọc của loa: vi_date, so_hieu, và các bộ lọc của Tera)",
+            quoted(message)
+        );
+    }
+    if message.starts_with("Unknown function") {
+        return format!("không có hàm `{}`", quoted(message));
+    }
+    if message.starts_with("Unknown tag") {
+        return "thẻ không hợp lệ ở đây (một khối chưa được đóng, hoặc một thẻ `end…` không có thẻ mở)"
+            .to_string();
+    }
+    if message.starts_with("Unexpected end of input") {
+        return "mẫu kết thúc khi một `{{`, `{%` hay một khối chưa được đóng".to_string();
+    }
+    if message.contains("not found in context") || message.starts_with("Variable `") {
+        return format!("không có biến `{}`", quoted(message));
+    }
+    if let Some(rest) = message.strip_prefix("Found `")
+        && let Some((found, expected)) = rest.split_once("` but expected ")
+    {
+        return format!("gặp `{found}` ở chỗ cần {}", expected.trim_end_matches('.'));
+    }
+    format!("{message} (Tera)")
+}
+
+/// The innermost block tag left open in a template (`if`, `for`, `block`, `macro`, `filter`,
+/// `raw`, `with`): its name and its line and column, when there is one. A `{% raw %}` block's
+/// content is not read as tags.
+fn unclosed_block(text: &str) -> Option<(String, usize, usize)> {
+    const BLOCKS: [&str; 7] = ["if", "for", "block", "macro", "filter", "raw", "with"];
+    let mut open: Vec<(String, usize)> = Vec::new();
+    let mut at = 0;
+    while let Some(start) = text[at..].find("{%").map(|i| at + i) {
+        let Some(end) = text[start..].find("%}").map(|i| start + i + 2) else { break };
+        let inner = text[start + 2..end - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let word = inner.split_whitespace().next().unwrap_or("");
+        if open.last().is_some_and(|(t, _)| t == "raw") && word != "endraw" {
+            at = end;
+            continue;
+        }
+        if BLOCKS.contains(&word) {
+            open.push((word.to_string(), start));
+        } else if let Some(closed) = word.strip_prefix("end") {
+            match open.iter().rposition(|(t, _)| t == closed) {
+                // Closed: what opened inside it and was not closed is the mistake.
+                Some(i) if i + 1 < open.len() => break,
+                Some(i) => {
+                    open.truncate(i);
+                }
+                None => break,
+            }
+        }
+        at = end;
+    }
+    let (tag, pos) = open.pop()?;
+    let line = text[..pos].matches('\n').count() + 1;
+    let col = text[..pos].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Some((tag, line, col))
 }
 
 #[cfg(test)]

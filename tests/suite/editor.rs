@@ -163,3 +163,35 @@ fn a_file_that_does_not_parse_causes_no_errors_elsewhere_and_hides_none() {
         assert!(!r.stderr.contains(consequence), "{consequence} is a consequence:\n{}", r.stderr);
     }
 }
+
+/// Point 2: a block left open in a template is reported where it opens (an unclosed
+/// `{% if %}` of line 2 was reported at the `{% endblock %}` that Tera choked on, as "Unknown
+/// tag"), and Tera's common messages are said in Vietnamese, without pointing editors at loa's
+/// source code.
+#[test]
+fn template_errors_are_at_the_opening_tag_and_in_vietnamese() {
+    let site = site_with("---\ntitle: X\ndate: 2022-09-15\n---\nx\n");
+    write(
+        site.path(),
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block b %}\n  {% if page.title %}\n  {{ page.content | safe }}\n{% endblock %}\n",
+    );
+    let r = run(site.path(), &["build"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("templates/page.html:2:3: lỗi: thẻ `{% if %}` mở ở đây chưa được đóng"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("thêm `{% endif %}`"), "{}", r.stderr);
+    write(site.path(), "templates/page.html", "{{ page.titel }} {{ page.title | khong_co }}\n");
+    let r = run(site.path(), &["build"]);
+    assert!(
+        r.stderr.contains("không có trường `titel`") || r.stderr.contains("không có bộ lọc `khong_co`"),
+        "{}",
+        r.stderr
+    );
+    for english in ["Unknown", "is not defined", "Unexpected", "src/render/context.rs"] {
+        assert!(!r.stderr.contains(english), "{english}:\n{}", r.stderr);
+    }
+}
