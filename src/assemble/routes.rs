@@ -66,7 +66,6 @@ pub(super) fn nearest_section(dirs: &[String], dir: &str) -> SectionId {
 }
 
 pub(super) fn check_routes(sections: &[Section], pages: &[Document], diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let home_file = "content/_index.md".to_string();
     let routes = sections
         .iter()
@@ -75,20 +74,30 @@ pub(super) fn check_routes(sections: &[Section], pages: &[Document], diags: &mut
             (p.path.as_str(), &p.file, p.key_lines.keys.iter().find(|(k, _)| k == "slug").map(|(_, l)| *l))
         }))
         .chain(pages.iter().flat_map(|p| p.aliases.iter().map(move |a| (a.as_str(), &p.file, None))));
+    // Each path's first file, with the line of its `slug:` when it has one.
+    let mut first: BTreeMap<&str, (&String, Option<usize>)> = BTreeMap::new();
+    let shown = |file: &str, line: Option<usize>| match line {
+        Some(l) => format!("{file}:{l}"),
+        None => file.to_string(),
+    };
     for (path, file, slug_line) in routes {
-        if let Some(other) = seen.get(path) {
+        if let Some(&(other, other_line)) = first.get(path) {
             if other != file {
                 let loc = match slug_line {
                     Some(l) => Location::at(file.as_str(), l, 1),
                     None => Location::file(file.as_str()),
                 };
                 diags.push(
-                    Diagnostic::error("route-collision", loc, format!("trùng đường dẫn {path} với {other}"))
-                        .with_hint(format!("đặt `slug:` khác cho một trong hai tệp ({other} hoặc {file})")),
+                    Diagnostic::error(
+                        "route-collision",
+                        loc,
+                        format!("trùng đường dẫn {path} với {}", shown(other, other_line)),
+                    )
+                    .with_hint(format!("đặt `slug:` khác cho một trong hai tệp ({other} hoặc {file})")),
                 );
             }
         } else {
-            seen.insert(path.to_string(), file.clone());
+            first.insert(path, (file, slug_line));
         }
     }
 }
