@@ -41,3 +41,16 @@ pub fn copies(site: &Site, loaded: &Loaded) -> BTreeMap<String, PathBuf> {
     }
     out
 }
+
+/// The static files of the theme carried by loa that the site uses (it names the theme and
+/// has no copy of it), but those its own `static/` replaces: output path, bytes. They are
+/// written like made files, not copied.
+pub fn builtin_static(config: &crate::config::Config, loaded: &Loaded) -> Vec<(String, &'static [u8])> {
+    if !config.builtin_theme() {
+        return Vec::new();
+    }
+    crate::theme::files_under("static/")
+        .filter(|(rel, _)| !loaded.static_files.iter().any(|a| a.rel == *rel))
+        .map(|(rel, bytes)| (rel.to_string(), bytes))
+        .collect()
+}

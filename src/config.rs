@@ -357,7 +357,10 @@ impl Config {
             return Ok(());
         };
         let dir = self.root.join("themes").join(theme);
-        if theme.contains(['/', '\\']) || theme.contains("..") || !dir.is_dir() {
+        if theme.contains(['/', '\\'])
+            || theme.contains("..")
+            || !(dir.is_dir() || theme == crate::theme::BUILTIN)
+        {
             let mut available: Vec<String> = std::fs::read_dir(self.root.join("themes"))
                 .map(|rd| {
                     rd.filter_map(|e| e.ok())
@@ -366,6 +369,9 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default();
+            if !available.iter().any(|a| a == crate::theme::BUILTIN) {
+                available.push(crate::theme::BUILTIN.to_string());
+            }
             available.sort();
             let keys = parse::top_level_key_lines(
                 &std::fs::read_to_string(self.root.join(CONFIG_FILE)).unwrap_or_default(),
@@ -386,9 +392,15 @@ impl Config {
         Ok(())
     }
 
-    /// The folder of the theme, if any.
+    /// The folder of the theme, if the site has it (not for the theme carried by loa).
     pub fn theme_dir(&self) -> Option<PathBuf> {
-        self.theme.as_ref().map(|t| self.root.join("themes").join(t))
+        self.theme.as_ref().map(|t| self.root.join("themes").join(t)).filter(|d| d.is_dir())
+    }
+
+    /// True when the site uses the theme carried inside loa (`theme: loa` and no
+    /// `themes/loa/` folder of its own).
+    pub fn builtin_theme(&self) -> bool {
+        self.theme.as_deref() == Some(crate::theme::BUILTIN) && self.theme_dir().is_none()
     }
 
     /// A site-relative URL (`/bai-viet/x/`) with the base path in front.

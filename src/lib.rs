@@ -34,6 +34,7 @@ pub mod scan;
 pub mod search;
 pub mod serve;
 pub mod sys;
+pub mod theme;
 pub mod url;
 pub mod validate;
 pub mod vi;

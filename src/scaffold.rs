@@ -11,8 +11,6 @@ use crate::content::{Kind, Matter};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::vi::dates::DateTime;
 
-include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
-
 /// Quotes a string for YAML (double quotes, escaped).
 fn q(s: &str) -> String {
     let mut out = String::from("\"");
@@ -180,7 +178,7 @@ pub fn new_site(dir: &Path, today: DateTime) -> Result<Vec<PathBuf>, Diagnostic>
     ]
     .into_iter()
     .map(|(p, t)| (p, t.into_bytes()))
-    .chain(THEME_FILES.iter().map(|(rel, bytes)| (format!("themes/loa/{rel}"), bytes.to_vec())))
+    .chain(crate::theme::all_files().iter().map(|(rel, bytes)| (format!("themes/loa/{rel}"), bytes.to_vec())))
     .collect();
     let mut written = Vec::new();
     for (rel, bytes) in files {

@@ -134,6 +134,7 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         cites: &cites,
         copies: &copies,
         broken: &broken,
+        embedded: crate::assets::builtin_static(config, &loaded),
     };
     let made = schedule::render(input, &mut templates, sink, memo, opts.defer_search)
         .map_err(|e| fail(&warnings, e))?;

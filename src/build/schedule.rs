@@ -61,6 +61,9 @@ pub struct Input<'a> {
     /// error of such a page is their consequence and is not reported (its other problems, a
     /// broken call to action, are).
     pub broken: &'a HashSet<crate::content::DocId>,
+    /// Files written as they are from inside loa (the built-in theme's static files): output
+    /// path, bytes.
+    pub embedded: Vec<(String, &'static [u8])>,
 }
 
 /// The fingerprint of each body's HTML, as the memo keeps it with the body.
@@ -91,7 +94,7 @@ pub fn render(
     memo: &Memo,
     defer_search: bool,
 ) -> Result<Rendered, Diagnostics> {
-    let Input { config, site, mut pages, sections, prints, links, cites, copies, broken } = input;
+    let Input { config, site, mut pages, sections, prints, links, cites, copies, broken, embedded } = input;
     // Each page's HTML and search text go to the page's output and to the index, by value:
     // where nothing else holds them (the memo off), each is freed as soon as it is used.
     let (htmls, texts): (Vec<Arc<str>>, Vec<Arc<str>>) = pages.iter_mut().map(take_body).unzip();
@@ -185,6 +188,7 @@ pub fn render(
     let (mut extra, extra_problems) = jobs::others(&env);
     diags.extend(extra_problems);
     extra.extend(feeds.into_iter().map(|(path, bytes)| (path, Bytes::new(bytes))));
+    extra.extend(embedded.into_iter().map(|(path, bytes)| (path, Bytes::new(bytes.to_vec()))));
     env.dispose();
     for (path, bytes) in extra {
         if let Some(d) = deliver.put(path, bytes) {

@@ -43,6 +43,13 @@ impl Templates {
     pub fn load(config: &Config) -> Result<Templates, Diagnostics> {
         let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
         let mut diags = Diagnostics::new();
+        if config.builtin_theme() {
+            // The theme carried by loa, under the name its files would have in a copy.
+            for (name, bytes) in crate::theme::files_under("templates/") {
+                let file = format!("themes/{}/templates/{name}", crate::theme::BUILTIN);
+                sources.insert(name.to_string(), (file, String::from_utf8_lossy(bytes).into_owned()));
+            }
+        }
         let mut dirs = Vec::new();
         if let Some(theme) = &config.theme {
             dirs.push(format!("themes/{theme}/templates"));

@@ -895,13 +895,14 @@ fn d03_filter_on_a_missing_value_names_every_page() {
     assert!(r.stderr.contains("templates/page.html:1:"), "{}", r.stderr);
 }
 
+// `loa` is listed too: it comes with the program.
 #[test]
 fn d04_missing_theme_exits_2_listing_the_available_ones() {
     let site = minimal_site();
     std::fs::create_dir_all(site.path().join("themes/mot")).expect("mkdir");
     std::fs::create_dir_all(site.path().join("themes/hai")).expect("mkdir");
     write(site.path(), "loa.yaml", "title: T\nbase_url: https://t.vn\ntheme: nope\n");
-    fails(site.path(), 2, &["loa.yaml:3:1: lỗi: không tìm thấy giao diện `nope` trong themes/", "hai, mot"]);
+    fails(site.path(), 2, &["loa.yaml:3:1: lỗi: không tìm thấy giao diện `nope` trong themes/", "hai, loa, mot"]);
 }
 
 #[test]

@@ -195,3 +195,41 @@ fn template_errors_are_at_the_opening_tag_and_in_vietnamese() {
         assert!(!r.stderr.contains(english), "{english}:\n{}", r.stderr);
     }
 }
+
+/// Point 6: `theme: loa` without a `themes/loa/` folder uses the theme carried inside loa (so
+/// upgrading loa upgrades it): the same site as with a copy of the theme; a copy, when there
+/// is one, is used instead, and `static/` still overrides one of its files.
+#[test]
+fn the_default_theme_comes_with_loa_and_a_copy_or_a_static_file_overrides_it() {
+    let with_copy = crate::catalogue::themed_site();
+    write(
+        with_copy.path(),
+        "content/bai-viet/mot.md",
+        "---\ntitle: Một\ndate: 2022-09-15\nsummary: s\n---\n## Mục\n\nx\n",
+    );
+    let built_in = tempfile::tempdir().expect("tmp");
+    crate::harness::copy_site(with_copy.path(), built_in.path());
+    std::fs::remove_dir_all(built_in.path().join("themes")).expect("no copy");
+    builds(with_copy.path());
+    builds(built_in.path());
+    // The output manifest records how each file was made (a copied file by its
+    // source's stamp, an embedded one by its bytes); the files themselves match.
+    let pages = |dir: &std::path::Path| {
+        let mut files = crate::harness::tree(&dir.join("public"));
+        assert!(files.remove(".loa-output").is_some(), "no output manifest");
+        files
+    };
+    let (a, b) = (pages(with_copy.path()), pages(built_in.path()));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    assert!(a == b, "the built-in theme made another site");
+    assert!(b.contains_key("style.css"), "{:?}", b.keys().take(20).collect::<Vec<_>>());
+    // The site's static/ replaces one file of the theme; a changed copy is used.
+    write(built_in.path(), "static/style.css", "body{}\n");
+    builds(built_in.path());
+    assert_eq!(read(built_in.path(), "public/style.css"), "body{}\n");
+    let base = with_copy.path().join("themes/loa/templates/base.html");
+    let text = std::fs::read_to_string(&base).expect("base").replace("<body", "<body data-ban-sao=\"1\"");
+    std::fs::write(&base, text).expect("write");
+    builds(with_copy.path());
+    assert!(read(with_copy.path(), "public/bai-viet/mot/index.html").contains("data-ban-sao"));
+}
