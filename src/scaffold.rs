@@ -234,7 +234,7 @@ pub fn new_site(dir: &Path, today: DateTime) -> Result<Vec<PathBuf>, Diagnostic>
         ("content/bai-viet/_index.md".to_string(), "---\ntitle: Bài viết\nkind: article\npaginate_by: 10\n---\n".to_string()),
         (
             "content/bai-viet/bai-viet-dau-tien.md".to_string(),
-            format!("---\ntitle: Bài viết đầu tiên\ndate: {date}\nsummary: Bài mẫu; sửa hoặc xóa nó.\ntags: [tin tức]\naudiences: [nguoi-dan]\n---\nĐây là bài viết đầu tiên.\n\n## Viết bài mới\n\nChạy `loa new bai-viet \"Tiêu đề\"`.\n"),
+            format!("---\ntitle: Bài viết đầu tiên\ndate: {date}\nsummary: Bài mẫu; sửa lại hoặc bỏ đi.\ntags: [tin tức]\naudiences: [nguoi-dan]\n---\nĐây là bài viết đầu tiên.\n\n## Viết bài mới\n\nChạy `loa new bai-viet \"Tiêu đề\"`.\n"),
         ),
     ]
     .into_iter()

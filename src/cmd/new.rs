@@ -88,7 +88,7 @@ impl NewArgs {
                     );
                     if s.guessed {
                         tell!(
-                            "  {} Muốn loại khác thì sửa `kind:` trong tệp đó trước khi viết, hoặc xóa thư mục rồi chạy lại với --kind.",
+                            "  {} Muốn loại khác thì sửa `kind:` trong tệp đó trước khi viết, hoặc bỏ thư mục đó rồi chạy lại với --kind.",
                             if loa::scaffold::known_section(&self.what).is_some() {
                                 "Loại được đoán theo tên thư mục."
                             } else {
@@ -98,7 +98,7 @@ impl NewArgs {
                     }
                 }
                 tell!(
-                    "Trang mới là bản nháp (draft: true): xem thử bằng `loa serve --drafts`; viết xong thì xóa dòng `draft: true` để đăng."
+                    "Trang mới là bản nháp (draft: true): xem thử bằng `loa serve --drafts`; viết xong thì bỏ dòng `draft: true` để đăng."
                 );
                 say!("{}", made.page);
                 0

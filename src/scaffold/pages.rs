@@ -96,7 +96,7 @@ fn listed<S: AsRef<str>>(items: &[S]) -> String {
 /// The front matter and body of a new page of `kind` (a draft).
 pub fn page_template(kind: Kind, title: &str, today: DateTime, config: &Config, site: &SiteIndex) -> String {
     let mut s = String::from(
-        "---\n# Trang do `loa new` tạo. Dòng bắt đầu bằng # là ghi chú cho người viết, không hiện trên trang: đọc xong xóa cũng được.\n",
+        "---\n# Trang do `loa new` tạo. Dòng bắt đầu bằng # là ghi chú cho người viết, không hiện trên trang: đọc xong bỏ đi cũng được.\n",
     );
     s.push_str(match kind {
         Kind::Article => "# Tiêu đề bài, hiện ở đầu bài, trong danh sách bài và khi chia sẻ.\n",
@@ -116,7 +116,7 @@ pub fn page_template(kind: Kind, title: &str, today: DateTime, config: &Config, 
     }
     s.push_str(
         "# Bản nháp: trang chưa được đăng, chỉ hiện khi xem thử bằng `loa serve --drafts` (hoặc `loa build --drafts`).\n\
-         # Viết xong thì xóa dòng `draft: true` (hoặc đặt `draft: false`) để đăng; `loa check` nhắc những câu mẫu chưa thay.\n\
+         # Viết xong thì bỏ dòng `draft: true` (hoặc đặt `draft: false`) để đăng; `loa check` nhắc những câu mẫu chưa thay.\n\
          draft: true\n\
          # Tóm tắt một hai câu, hiện ở danh sách, nguồn tin và khi chia sẻ. Bỏ dấu # ở đầu dòng dưới rồi viết, ví dụ:\n\
          # summary: \"Sáng 30/5, trường tổ chức hội nghị tổng kết năm học 2023–2024.\"\n",
@@ -195,7 +195,7 @@ fn campaign_block(today: DateTime, config: &Config) -> String {
          \x20 # message: một hai câu dành riêng cho đối tượng đó.\n\
          \x20 # call_to_action: nút dẫn tới việc cần làm, thêm dưới message nếu cần, ví dụ\n\
          \x20 #   call_to_action: {label: \"Đọc hướng dẫn\", url: \"@/bai-viet/huong-dan.md\"}\n\
-         \x20 # Xóa đối tượng nào chiến dịch không hướng tới.\n\
+         \x20 # Bỏ đối tượng nào chiến dịch không hướng tới.\n\
          \x20 audiences:\n",
     );
     for id in config.audiences.keys() {
@@ -225,7 +225,7 @@ fn document_block(today: DateTime, site: &SiteIndex) -> String {
          \x20 code: {code}\n\
          \x20 # Tên chính thức (trích yếu) của văn bản, ví dụ \"Kết luận của Ban Bí thư về tiếp tục thực hiện Chỉ thị số 11-CT/TW\".\n\
          \x20 title: {}\n\
-         \x20 # Cơ quan ban hành, ví dụ \"Ban Bí thư Trung ương Đảng khóa XII\".\n\
+         \x20 # Cơ quan ban hành, ví dụ \"Ban Bí thư Trung ương Đảng\".\n\
          \x20 issuer: {}\n\
          \x20 # Các mục dưới đây không bắt buộc: bỏ dấu # ở đầu dòng rồi viết.\n\
          \x20 # Ngày ban hành (năm-tháng-ngày):\n\
@@ -314,12 +314,12 @@ fn explainer_blocks(title: &str, site: &SiteIndex) -> String {
     }
     s.push_str(&format!(
         "# Câu hỏi thường gặp, hiện cuối bài: mỗi câu một cặp `- q:` (hỏi) và `a:` (đáp, viết được Markdown).\n\
-         # Thêm câu bằng cách chép hai dòng; xóa cả mục faq nếu không cần.\n\
+         # Thêm câu bằng cách chép hai dòng; bỏ cả mục faq nếu không cần.\n\
          faq:\n  - q: {}\n    a: {}\n\
          # Thuật ngữ bài giải nghĩa, gộp vào trang thuật ngữ chung của trang web. Bỏ dấu # ở ba dòng dưới nếu cần:\n\
          # glossary:\n\
-         #   - term: Cấp ủy\n\
-         #     definition: \"Ban lãnh đạo của tổ chức đảng ở mỗi cấp, như chi ủy, đảng ủy.\"\n",
+         #   - term: Xã hội học tập\n\
+         #     definition: \"Xã hội mà mọi người đều được học tập suốt đời.\"\n",
         q(ph::QUESTION),
         q(ph::ANSWER)
     ));

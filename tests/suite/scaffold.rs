@@ -270,3 +270,26 @@ fn top_level(dir: &Path) -> Vec<String> {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect()
 }
+
+#[test]
+fn scaffolds_hold_no_word_whose_tone_placement_a_site_may_forbid() {
+    // `tone_style` makes `hòa` or `hoà` a warning even in drafts: what loa writes must suit both.
+    for style in ["old", "new"] {
+        let (_tmp, site) = new_site();
+        let config = read(&site, "loa.yaml");
+        std::fs::write(site.join("loa.yaml"), format!("{config}tone_style: {style}\n")).expect("write");
+        for (section, _, title, _) in PAGES {
+            assert!(run(&site, &["new", section, title]).status.success());
+        }
+        assert!(run(&site, &["new", "khac", "Trang khác"]).status.success());
+        let out = run(&site, &["check", "--drafts", "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let tone: Vec<&serde_json::Value> = json["diagnostics"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter(|d| d["code"] == "tone-style")
+            .collect();
+        assert!(tone.is_empty(), "{style}: {tone:#?}");
+    }
+}
