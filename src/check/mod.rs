@@ -9,6 +9,8 @@
 //! - [`markdown`]: heading levels, image alt text, nesting depth, code languages (strict)
 //!   (images and links missing from the made site are the build's errors: `validate::links`);
 //! - [`pages`]: duplicate titles, summaries, the front matter image, controls in titles;
+//! - [`placeholder`]: the sentences `loa new` writes for the editor to replace, left in a page
+//!   that is built (the scaffolds take them from the list there);
 //! - [`templates`]: `| safe` on front matter fields;
 //! - [`files`]: active content in copied SVG/HTML files;
 //! - [`external`]: links to other sites (with `external` only).
@@ -32,6 +34,7 @@ mod external;
 mod files;
 mod markdown;
 mod pages;
+pub mod placeholder;
 mod templates;
 mod text;
 
@@ -95,6 +98,7 @@ pub fn site(site: &Site, opts: &CheckOptions) -> Diagnostics {
     for p in &site.pages {
         let body = markdown::scan_page(&p.body, p.body_line, &p.file);
         diags.extend(pages::check_page(p, &body));
+        diags.extend(placeholder::check_page(p));
         if opts.external {
             for (url, at) in body.external {
                 links.entry(url).or_insert(at);

@@ -16,6 +16,7 @@ mod layout;
 mod memo;
 mod output_safety;
 mod properties;
+mod scaffold;
 mod search_js;
 mod serve;
 mod serve_browser;
