@@ -12,6 +12,9 @@ use serde::Deserialize;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::parse::{self, yaml_error};
 
+mod menu;
+pub use menu::{MenuEntry, MenuLink};
+
 /// The config file name, at the site root.
 pub const CONFIG_FILE: &str = "loa.yaml";
 
@@ -135,6 +138,7 @@ pub struct RawConfig {
     search: Option<bool>,
     #[serde(default)]
     output: OutputConfig,
+    menu: Option<Vec<menu::RawMenuEntry>>,
 }
 
 /// The keys loa.yaml accepts (for did-you-mean hints).
@@ -153,6 +157,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "editorial",
     "search",
     "output",
+    "menu",
 ];
 
 /// Validated configuration of one site.
@@ -193,6 +198,9 @@ pub struct Config {
     pub search: bool,
     /// What the build does with the output folder (`output.keep`), validated.
     pub output: OutputConfig,
+    /// The navigation written in `menu:`, in display order; `None`: the default one (the
+    /// top-level sections, then the top-level pages).
+    pub menu: Option<Vec<MenuEntry>>,
 }
 
 /// Overrides from the command line.
@@ -324,6 +332,13 @@ impl Config {
                 );
             }
         }
+        let menu = match raw.menu.map(|m| menu::entries(m, text)).transpose() {
+            Ok(m) => m,
+            Err(e) => {
+                diags.extend(e);
+                None
+            }
+        };
         let output_dir = match &overrides.output_dir {
             Some(p) => std::env::current_dir().map(|cwd| cwd.join(p)).unwrap_or_else(|_| p.clone()),
             None => root.join(raw.output_dir.as_deref().unwrap_or("public")),
@@ -348,6 +363,7 @@ impl Config {
             editorial: raw.editorial,
             search: raw.search.unwrap_or(true),
             output: raw.output,
+            menu,
         })
     }
 

@@ -121,7 +121,10 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         markdown_all(config, &mut site, &link_targets, &cites, &prints, memo);
     t.lap("markdown");
     warnings.extend(crate::validate::validate(&site, &pages, &sections));
-    let links = crate::validate::links::LinkIndex::take(&site, &mut pages, &mut sections);
+    let mut links = crate::validate::links::LinkIndex::take(&site, &mut pages, &mut sections);
+    if let Some(menu) = &config.menu {
+        warnings.extend(crate::validate::links::menu(&mut links, menu, &link_targets));
+    }
     let broken = broken_pages(&site, &warnings, &cites);
     t.lap("validate");
     let input = schedule::Input {

@@ -100,7 +100,7 @@ pub fn render(
     let (htmls, texts): (Vec<Arc<str>>, Vec<Arc<str>>) = pages.iter_mut().map(take_body).unzip();
     // Without search nothing reads the texts: freed now, not at the end of rendering.
     let texts = if config.search { texts } else { Vec::new() };
-    let site_view = crate::render::set_site_view(templates, config, site);
+    let site_view = crate::render::set_site_view(templates, config, site, links);
     let templates = &*templates;
     let input = RenderInput { config, site, pages: &pages, sections: &sections, links, cites };
     let env = Env::new(&input, templates);

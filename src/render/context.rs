@@ -25,6 +25,9 @@ pub struct SiteView {
     pub language: String,
     /// Top-level sections (folders with `_index.md` directly in `content/`), in path order.
     pub sections: Vec<LinkView>,
+    /// The navigation: `menu:` of loa.yaml in its order; without one, the top-level sections,
+    /// then the top-level pages (`site.sections`, then `site.pages`).
+    pub menu: Vec<MenuItemView>,
     /// Audiences declared in loa.yaml, in written order.
     pub audiences: Vec<AudienceView>,
     /// Pages of kind `page` at the top level of `content/` (about, contact), by title.
@@ -47,6 +50,17 @@ pub struct LinkView {
     pub title: String,
     /// Site URL (base path included), e.g. `/bai-viet/x/`.
     pub url: String,
+}
+
+/// An entry of the navigation.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct MenuItemView {
+    /// Its text (`label:` in `menu:`, else the section's or page's title).
+    pub title: String,
+    /// Where it leads: a site URL with the base path (`/van-ban/`), or another site's.
+    pub url: String,
+    /// It leads to another site (`https://…`, `mailto:…`).
+    pub external: bool,
 }
 
 /// An audience from loa.yaml.

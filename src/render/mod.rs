@@ -34,11 +34,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, MenuEntry, MenuLink};
 use crate::content::{Section, Site};
 use crate::markdown::cite::Citations;
 use crate::markdown::{LinkTargets, Rendered};
-use context::{AudienceView, LinkView, PageCard, SiteView};
+use context::{AudienceView, LinkView, MenuItemView, PageCard, SiteView};
 use templates::Templates;
 
 pub use crate::output::{BuildOutput, Bytes, MemorySink, Sink};
@@ -92,14 +92,20 @@ impl<'a> Env<'a> {
 
 /// Puts the site view (`site` in every template) into the templates' global context, and
 /// gives it (the build's reuse of outputs keys by it).
-pub fn set_site_view(templates: &mut Templates, config: &Config, site: &Site) -> SiteView {
-    let view = site_view(config, site, templates.has("search.html"));
+pub fn set_site_view(
+    templates: &mut Templates,
+    config: &Config,
+    site: &Site,
+    links: &LinkTargets,
+) -> SiteView {
+    let view = site_view(config, site, links, templates.has("search.html"));
     templates.tera.global_context().insert("site", &view);
     view
 }
 
-/// `search_page`: the theme has `search.html` (with search on, the site then has a search page).
-pub fn site_view(config: &Config, site: &Site, search_page: bool) -> SiteView {
+/// `search_page`: the theme has `search.html` (with search on, the site then has a search page);
+/// `links` resolve the `@/` entries of `menu:`.
+pub fn site_view(config: &Config, site: &Site, links: &LinkTargets, search_page: bool) -> SiteView {
     let link = |s: &Section| LinkView { title: s.title.clone(), url: config.url(&s.path) };
     let mut pages: Vec<LinkView> = site.sections[0]
         .pages
@@ -109,12 +115,23 @@ pub fn site_view(config: &Config, site: &Site, search_page: bool) -> SiteView {
         .map(|p| LinkView { title: p.title.clone(), url: config.url(&p.path) })
         .collect();
     pages.sort_by(|a, b| crate::vi::collate(&a.title, &b.title));
+    let sections: Vec<LinkView> =
+        site.sections[0].subsections.iter().map(|&i| link(&site.sections[i])).collect();
+    let menu = match &config.menu {
+        Some(entries) => entries.iter().map(|e| menu_item(config, links, e)).collect(),
+        None => sections
+            .iter()
+            .chain(&pages)
+            .map(|l| MenuItemView { title: l.title.clone(), url: l.url.clone(), external: false })
+            .collect(),
+    };
     SiteView {
         title: config.title.clone(),
         base_url: config.base_url.clone(),
         home_url: config.url("/"),
         language: config.language.clone(),
-        sections: site.sections[0].subsections.iter().map(|&i| link(&site.sections[i])).collect(),
+        sections,
+        menu,
         audiences: config
             .audiences
             .0
@@ -130,4 +147,22 @@ pub fn site_view(config: &Config, site: &Site, search_page: bool) -> SiteView {
         default_image: config.permalink("/og-default.png"),
         search_url: (config.search && search_page).then(|| config.url(search_page::SEARCH_PATH)),
     }
+}
+
+/// An entry of `menu:` as the theme shows it. An `@/` entry whose file is not on the site is an
+/// error of `validate::links::menu`; it is shown at `#` meanwhile (as are the files left out by
+/// their own errors).
+fn menu_item(config: &Config, links: &LinkTargets, e: &MenuEntry) -> MenuItemView {
+    let (url, external) = match &e.link {
+        MenuLink::Content { file, anchor } => {
+            let url = links.urls.get(file).cloned().unwrap_or_else(|| "#".to_string());
+            match anchor {
+                Some(a) if url != "#" => (format!("{url}#{a}"), false),
+                _ => (url, false),
+            }
+        }
+        MenuLink::Site(path) => (config.url(path), false),
+        MenuLink::External(url) => (url.clone(), true),
+    };
+    MenuItemView { title: e.label.clone(), url, external }
 }

@@ -9,9 +9,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::config::{MenuEntry, MenuLink};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
-use crate::markdown::{LocalLink, Rendered};
+use crate::markdown::{LinkTargets, LocalLink, Rendered};
 
 /// The links to check, by the page or section they are on, and the heading ids of every page
 /// and section by output path (`bai-viet/x/index.html`).
@@ -55,6 +56,56 @@ impl LinkIndex {
         }
         index
     }
+}
+
+/// The entries of `menu:` in loa.yaml: an `@/` entry must name a file of the site (else an
+/// error here, with the closest file); the places of the site they lead to (`/tim-kiem/`, an
+/// anchor of a page) join `index`, checked with the pages' links.
+pub fn menu(index: &mut LinkIndex, entries: &[MenuEntry], targets: &LinkTargets) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let mut links = Vec::new();
+    for e in entries {
+        let (written, path, anchor) = match &e.link {
+            MenuLink::External(_) => continue,
+            MenuLink::Site(p) => {
+                let (rest, anchor) = match p.split_once('#') {
+                    Some((r, a)) => (r, Some(a.to_string())),
+                    None => (p.as_str(), None),
+                };
+                (p.clone(), rest.split('?').next().unwrap_or(rest).to_string(), anchor)
+            }
+            MenuLink::Content { file, anchor } => match targets.urls.get(file) {
+                Some(url) if url == "#" => continue,
+                Some(url) => match anchor {
+                    Some(a) => (format!("@/{file}#{a}"), url.clone(), Some(a.clone())),
+                    None => continue,
+                },
+                None => {
+                    let hint = match did_you_mean(file, targets.urls.keys().map(String::as_str)) {
+                        Some(s) => format!("có phải ý bạn là `@/{s}`? Đường dẫn tính từ thư mục content/"),
+                        None => "đường dẫn tính từ thư mục content/: `@/van-ban/` cho một chuyên mục, `@/gioi-thieu.md` cho một trang".to_string(),
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            "broken-link",
+                            e.location.clone(),
+                            format!(
+                                "`menu`: mục `{}` dẫn tới `@/{file}`, không có tệp đó trong content/",
+                                e.label
+                            ),
+                        )
+                        .with_hint(hint),
+                    );
+                    continue;
+                }
+            },
+        };
+        links.push(LocalLink { written, path, anchor, image: false, location: e.location.clone() });
+    }
+    if !links.is_empty() {
+        index.links.push(("/".to_string(), links));
+    }
+    diags
 }
 
 /// Every link of `index` that leads nowhere in the made site: `outputs` are the paths of the

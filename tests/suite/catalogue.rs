@@ -902,7 +902,11 @@ fn d04_missing_theme_exits_2_listing_the_available_ones() {
     std::fs::create_dir_all(site.path().join("themes/mot")).expect("mkdir");
     std::fs::create_dir_all(site.path().join("themes/hai")).expect("mkdir");
     write(site.path(), "loa.yaml", "title: T\nbase_url: https://t.vn\ntheme: nope\n");
-    fails(site.path(), 2, &["loa.yaml:3:1: lỗi: không tìm thấy giao diện `nope` trong themes/", "hai, loa, mot"]);
+    fails(
+        site.path(),
+        2,
+        &["loa.yaml:3:1: lỗi: không tìm thấy giao diện `nope` trong themes/", "hai, loa, mot"],
+    );
 }
 
 #[test]

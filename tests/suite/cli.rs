@@ -153,6 +153,13 @@ fn repository_site_builds_with_its_default_theme() {
     // Title + body of the seed article are ~510 syllables (VIETNAMESE.md §6 says "about 300,
     // 2 phút", which undercounts): at 200 per minute that is 3 minutes.
     assert!(seed.contains("3 phút đọc"), "reading time of the seed article");
+    // The navigation is loa.yaml's menu: the policy first, the news renamed.
+    let home = std::fs::read_to_string(out.join("index.html")).expect("home");
+    let nav = &home[home.find("aria-label=\"Chuyên mục\"").expect("nav")..];
+    let nav = &nav[..nav.find("</nav>").expect("nav end")];
+    let hrefs: Vec<&str> = nav.split("href=\"").skip(1).map(|h| &h[..h.find('"').unwrap_or(0)]).collect();
+    assert_eq!(hrefs, ["/van-ban/", "/hoi-dap/", "/chien-dich/", "/bai-viet/", "/gioi-thieu/"], "{nav}");
+    assert!(nav.contains(">Tin tức</a>"), "{nav}");
     for page in [
         "index.html",
         "bai-viet/index.html",

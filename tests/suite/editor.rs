@@ -233,3 +233,66 @@ fn the_default_theme_comes_with_loa_and_a_copy_or_a_static_file_overrides_it() {
     builds(with_copy.path());
     assert!(read(with_copy.path(), "public/bai-viet/mot/index.html").contains("data-ban-sao"));
 }
+
+#[test]
+fn the_menu_of_loa_yaml_orders_renames_and_adds_entries_and_its_links_are_checked() {
+    let site = crate::catalogue::themed_site();
+    let root = site.path();
+    write(root, "content/van-ban/_index.md", "---\ntitle: Văn bản\nkind: page\n---\n");
+    write(root, "content/gioi-thieu.md", "---\ntitle: Giới thiệu\n---\n## Liên hệ\n\nx\n");
+    let nav = |root: &std::path::Path| {
+        let html = read(root, "public/index.html");
+        let start = html.find("<nav aria-label=\"Chuyên mục\">").expect("nav");
+        let end = start + html[start..].find("</nav>").expect("end");
+        html[start..end].to_string()
+    };
+    // Without menu: the sections in path order, then the top-level pages.
+    builds(root);
+    let default = nav(root);
+    let order =
+        ["/bai-viet/", "/van-ban/", "/gioi-thieu/"].map(|u| default.find(&format!("href=\"{u}\"")).expect(u));
+    assert!(order[0] < order[1] && order[1] < order[2], "{default}");
+
+    let config = "title: Thử\nbase_url: https://thu.example.vn/tin/\ntheme: loa\ntaxonomies: [tags]\nmenu:\n  - label: Tin tức\n    link: \"@/bai-viet/\"\n  - label: Liên hệ\n    link: \"@/gioi-thieu.md#lien-he\"\n    order: 2\n  - {label: Cổng tỉnh, link: \"https://tinh.example.vn\"}\n  - label: Trang chủ\n    link: \"@/\"\n    order: 1\n  - label: Tìm\n    link: /tim-kiem/\n";
+    write(root, "loa.yaml", config);
+    builds(root);
+    let menu = nav(root);
+    let items: Vec<&str> = menu.split("<li>").skip(1).collect();
+    let want = [
+        "<a href=\"/tin/\">Trang chủ</a>",
+        "<a href=\"/tin/gioi-thieu/#lien-he\">Liên hệ</a>",
+        "<a href=\"/tin/bai-viet/\">Tin tức</a>",
+        "<a href=\"https://tinh.example.vn\" rel=\"external\">Cổng tỉnh</a>",
+        "<a href=\"/tin/tim-kiem/\">Tìm</a>",
+    ];
+    assert_eq!(items.len(), want.len(), "{menu}");
+    for (item, want) in items.iter().zip(want) {
+        assert!(item.starts_with(want), "{item} ≠ {want}\n{menu}");
+    }
+    assert!(!menu.contains("Văn bản"), "a menu lists only its entries: {menu}");
+
+    // Where an entry leads is checked: a file that is not there, an anchor, a path of the site.
+    let bad = config
+        .replace("@/bai-viet/", "@/bai-vet/")
+        .replace("#lien-he", "#lien-lac")
+        .replace("/tim-kiem/", "/tim-kim/");
+    write(root, "loa.yaml", &bad);
+    let r = fails(root, 1, &["loa.yaml:7:12: lỗi: `menu`: mục `Tin tức` dẫn tới `@/bai-vet/_index.md`"]);
+    assert!(r.stderr.contains("`@/bai-viet/_index.md`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "loa.yaml:9:12: lỗi: liên kết `@/gioi-thieu.md#lien-lac`: trang không có mục `#lien-lac`"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("loa.yaml:16:11: lỗi: liên kết `/tim-kim/`"), "{}", r.stderr);
+    assert!(r.stderr.contains("`/tim-kiem/`"), "{}", r.stderr);
+    // An entry written wrong is an error of loa.yaml (exit 2), with what to write.
+    write(root, "loa.yaml", &config.replace("link: /tim-kiem/", "link: tim-kiem"));
+    fails(
+        root,
+        2,
+        &["loa.yaml:16:11: lỗi: `menu`: không hiểu liên kết `tim-kiem`", "`@/tim-kiem`", "`/tim-kiem`"],
+    );
+}
