@@ -9,9 +9,9 @@
 //! the HTML, the plain text and the summary. The loop hands each part to the file that owns it,
 //! none of which imports this one: `headings` (ids, table of contents, heading attributes,
 //! clauses), `links` (`@/` links, relative links of bundles, dangerous schemes), `highlight`
-//! (code blocks), `cite` (citations and document numbers in running text), `html` (escaping,
-//! text of HTML, the buffer a body's HTML is written in) and `lines` (positions for
-//! diagnostics).
+//! (code blocks), `cite` (citations and document numbers in running text), `rawhtml` (raw HTML
+//! kept or dropped, and what dropping it leaves behind), `html` (escaping, text of HTML, the
+//! buffer a body's HTML is written in) and `lines` (positions for diagnostics).
 
 pub mod cite;
 pub mod highlight;
@@ -20,6 +20,7 @@ mod headings;
 mod html;
 mod lines;
 mod links;
+mod rawhtml;
 
 pub use headings::{Clause, TocEntry};
 pub use html::{escape, escape_into, html_to_text};
@@ -34,6 +35,7 @@ use headings::{Headings, clause_link, heading_classes};
 use html::body_html;
 use lines::Lines;
 use links::{LinkFindings, link_dest, source_dir};
+use rawhtml::{RawHtml, is_more_marker};
 
 /// What the Markdown stage gives for one body.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -113,7 +115,7 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 16);
     let mut plain = String::with_capacity(body.len());
     let mut more_at: Option<usize> = None;
-    let mut html_warned_line = 0;
+    let mut raw = RawHtml::new(opts.unsafe_html);
     let mut cite = CiteState::new(opts.own_document);
     let mut headings = Headings::default();
     let mut link_depth = 0usize;
@@ -124,12 +126,13 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
 
     let mut iter = Parser::new_ext(body, parser_options()).into_offset_iter().peekable();
     while let Some((event, range)) = iter.next() {
+        raw.see(&event);
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 // Collect the heading's inline events to compute its text and id.
                 let mut inner = Vec::new();
                 let mut text = String::new();
-                for (ev, _) in iter.by_ref() {
+                for (ev, at) in iter.by_ref() {
                     match ev {
                         Event::End(TagEnd::Heading(_)) => break,
                         Event::Text(ref t) => {
@@ -144,7 +147,11 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                             continue;
                         }
                         Event::Code(ref t) => text.push_str(t),
-                        Event::InlineHtml(_) | Event::Html(_) if !opts.unsafe_html => continue,
+                        Event::InlineHtml(ref h) | Event::Html(ref h)
+                            if !raw.inline(h, || lines.at(at.start), &mut out.diagnostics) =>
+                        {
+                            continue;
+                        }
                         _ => {}
                     }
                     inner.push(ev);
@@ -177,26 +184,34 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
             Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
                 nesting += 1;
                 if nesting <= MAX_NESTING {
+                    raw.open(Some(events.len()));
                     events.push(event);
-                } else if !nesting_reported {
-                    nesting_reported = true;
-                    out.diagnostics.push(
-                        Diagnostic::error(
-                            "nesting",
-                            lines.at(range.start),
-                            format!("trích dẫn hoặc danh sách lồng nhau quá {MAX_NESTING} cấp"),
-                        )
-                        .with_hint(
-                            "bớt các dấu `>` hoặc mức thụt lề của danh sách; mỗi cấp làm trang dài thêm",
-                        ),
-                    );
+                } else {
+                    raw.open(None);
+                    if !nesting_reported {
+                        nesting_reported = true;
+                        out.diagnostics.push(
+                            Diagnostic::error(
+                                "nesting",
+                                lines.at(range.start),
+                                format!("trích dẫn hoặc danh sách lồng nhau quá {MAX_NESTING} cấp"),
+                            )
+                            .with_hint(
+                                "bớt các dấu `>` hoặc mức thụt lề của danh sách; mỗi cấp làm trang dài thêm",
+                            ),
+                        );
+                    }
                 }
             }
             Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_)) => {
-                if nesting <= MAX_NESTING {
+                if !close_container(&mut raw, &mut events, &mut more_at) && nesting <= MAX_NESTING {
                     events.push(event);
                 }
                 nesting = nesting.saturating_sub(1);
+            }
+            Event::Start(Tag::Paragraph | Tag::Item) => {
+                raw.open(Some(events.len()));
+                events.push(event);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
@@ -215,27 +230,38 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 }
                 events.push(Event::Html(CowStr::from(highlight::code_block(&code, &lang, opts.highlights))));
             }
+            Event::Start(Tag::HtmlBlock) => {
+                // The whole block, for one decision and at most one warning.
+                let mut lines_of_block = Vec::new();
+                for (ev, _) in iter.by_ref() {
+                    match ev {
+                        Event::End(TagEnd::HtmlBlock) => break,
+                        // The summary marker, also as a line of a larger block.
+                        Event::Html(h) | Event::Text(h) if is_more_marker(&h) => {
+                            more_at.get_or_insert(events.len());
+                        }
+                        Event::Html(h) | Event::Text(h) => lines_of_block.push(h),
+                        _ => {}
+                    }
+                }
+                if lines_of_block.iter().all(|h| h.trim().is_empty()) {
+                    continue;
+                }
+                let html: std::borrow::Cow<'_, str> = match lines_of_block.as_slice() {
+                    [one] => std::borrow::Cow::Borrowed(one),
+                    many => std::borrow::Cow::Owned(many.concat()),
+                };
+                if raw.block(&html, || lines.at(range.start), &mut out.diagnostics) {
+                    events.push(Event::Start(Tag::HtmlBlock));
+                    events.extend(lines_of_block.into_iter().map(Event::Html));
+                    events.push(Event::End(TagEnd::HtmlBlock));
+                }
+            }
             Event::Html(ref h) | Event::InlineHtml(ref h) => {
-                let t = h.trim();
-                if t == "<!-- more -->" || t == "<!--more-->" {
+                if is_more_marker(h) {
                     more_at.get_or_insert(events.len());
-                    continue;
-                }
-                if opts.unsafe_html {
+                } else if raw.inline(h, || lines.at(range.start), &mut out.diagnostics) {
                     events.push(event);
-                    continue;
-                }
-                if t.starts_with("<!--") {
-                    continue;
-                }
-                let loc = lines.at(range.start);
-                if loc.line != html_warned_line {
-                    html_warned_line = loc.line;
-                    out.diagnostics.push(
-                        Diagnostic::warning("raw-html", loc, "đã bỏ mã HTML viết trực tiếp trong bài").with_hint(
-                            "dùng cú pháp Markdown; nếu thật sự cần HTML, đặt `markdown: {unsafe_html: true}` trong loa.yaml",
-                        ),
-                    );
                 }
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
@@ -317,7 +343,13 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 events.push(event);
             }
             // Block ends are segment breaks for search (no bigram across them).
-            Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                plain.push('\n');
+                if !close_container(&mut raw, &mut events, &mut more_at) {
+                    events.push(event);
+                }
+            }
+            Event::HardBreak | Event::End(TagEnd::TableCell) => {
                 plain.push('\n');
                 events.push(event);
             }
@@ -349,6 +381,16 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     out.heading_ids = headings.ids;
     out.html = body_html(events.into_iter());
     out
+}
+
+/// Closes the innermost container, before its end tag is added: true when it held nothing but
+/// dropped HTML and was taken out (a summary marker inside it then stays where it was).
+fn close_container(raw: &mut RawHtml, events: &mut Vec<Event<'_>>, more_at: &mut Option<usize>) -> bool {
+    let emptied = raw.close(events);
+    if emptied && let Some(at) = more_at {
+        *at = (*at).min(events.len());
+    }
+    emptied
 }
 
 #[cfg(test)]
