@@ -9,25 +9,28 @@
 //! the HTML, the plain text and the summary. The loop hands each part to the file that owns it,
 //! none of which imports this one: `headings` (ids, table of contents, heading attributes,
 //! clauses), `links` (`@/` links, relative links of bundles, dangerous schemes), `highlight`
-//! (code blocks), `cite` (citations and document numbers in running text), `rawhtml` (raw HTML
-//! kept or dropped, and what dropping it leaves behind), `html` (escaping, text of HTML, the
-//! buffer a body's HTML is written in) and `lines` (positions for diagnostics).
+//! (code blocks), `runs` (runs of text: bare addresses linked by `autolink`, citations and
+//! document numbers by `cite`), `rawhtml` (raw HTML kept or dropped, and what dropping it
+//! leaves behind), `html` (escaping, text of HTML, the buffer a body's HTML is written in) and
+//! `lines` (positions for diagnostics).
 
 pub mod cite;
 pub mod highlight;
 
+mod autolink;
 mod headings;
 mod html;
 mod lines;
 mod links;
 mod rawhtml;
+mod runs;
 
 pub use headings::{Clause, TocEntry};
 pub use html::{escape, escape_into, html_to_text};
 pub use links::{AnchorRef, LinkTargets, LocalLink, is_dangerous_url};
 
 use pulldown_cmark::html::push_html;
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use cite::{Citations, CiteState, Mention};
@@ -36,6 +39,7 @@ use html::body_html;
 use lines::Lines;
 use links::{LinkFindings, link_dest, source_dir};
 use rawhtml::{RawHtml, is_more_marker};
+use runs::{Place, Run};
 
 /// What the Markdown stage gives for one body.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -118,7 +122,8 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     let mut raw = RawHtml::new(opts.unsafe_html);
     let mut cite = CiteState::new(opts.own_document);
     let mut headings = Headings::default();
-    let mut link_depth = 0usize;
+    // The link open now: where it goes as written, and whether its text is its address.
+    let mut link: Option<(CowStr<'_>, bool)> = None;
     let mut image_depth = 0usize;
     // Blockquotes and lists open now, and how many of them are beyond `MAX_NESTING` (left out).
     let mut nesting = 0usize;
@@ -132,18 +137,20 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 // Collect the heading's inline events to compute its text and id.
                 let mut inner = Vec::new();
                 let mut text = String::new();
-                for (ev, at) in iter.by_ref() {
+                let mut heading_link: Option<(CowStr<'_>, bool)> = None;
+                while let Some((ev, at)) = iter.next() {
                     match ev {
                         Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(ref t) => {
-                            text.push_str(t);
+                        Event::Text(t) => {
+                            let run = Run::take(t, at, &mut iter);
+                            text.extend(run.text().chars().filter(|&c| c != '\n'));
                             // Numbers stay on one line; no citation links in headings.
-                            let html = if cite::is_plain(t, opts.cites, false) {
-                                t.clone()
-                            } else {
-                                CowStr::from(cite::transform(t, opts.cites, &mut cite, false))
+                            let place = match (&heading_link, raw.in_raw_link()) {
+                                (Some((dest, address)), _) => Place::Link { dest, address: *address },
+                                (None, true) => Place::Link { dest: "", address: false },
+                                (None, false) => Place::Heading,
                             };
-                            inner.push(Event::Html(html));
+                            runs::push(run, body, place, opts.cites, &mut cite, &mut inner);
                             continue;
                         }
                         Event::Code(ref t) => text.push_str(t),
@@ -152,6 +159,10 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                         {
                             continue;
                         }
+                        Event::Start(Tag::Link { link_type, ref dest_url, .. }) => {
+                            heading_link = Some((dest_url.clone(), is_address(link_type)));
+                        }
+                        Event::End(TagEnd::Link) => heading_link = None,
                         _ => {}
                     }
                     inner.push(ev);
@@ -265,7 +276,6 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 }
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                link_depth += 1;
                 let found = LinkFindings {
                     diagnostics: &mut out.diagnostics,
                     anchor_refs: &mut out.anchor_refs,
@@ -281,10 +291,11 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                     source_dir(file),
                     found,
                 );
+                link = Some((dest_url, is_address(link_type)));
                 events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
             }
             Event::End(TagEnd::Link) => {
-                link_depth = link_depth.saturating_sub(1);
+                link = None;
                 events.push(event);
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
@@ -310,29 +321,17 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 image_depth = image_depth.saturating_sub(1);
                 events.push(event);
             }
-            Event::Text(ref t) if image_depth == 0 => {
-                // Merge a run of text and soft breaks, so a mention split over two source lines
+            Event::Text(t) if image_depth == 0 => {
+                // A run of text and soft breaks, so a mention split over two source lines
                 // (`Kết luận số` / `49-KL/TW`) is still one mention.
-                // (Copied only when there is more to join: most runs are one event.)
-                let mut joined: Option<String> = None;
-                loop {
-                    let more: &str = match iter.peek() {
-                        Some((Event::Text(more), _)) => more,
-                        Some((Event::SoftBreak, _)) => "\n",
-                        _ => break,
-                    };
-                    joined.get_or_insert_with(|| t.to_string()).push_str(more);
-                    iter.next();
-                }
-                let run = joined.as_deref().unwrap_or(t);
-                plain.push_str(run);
-                let html = if joined.is_none() && cite::is_plain(run, opts.cites, link_depth == 0) {
-                    // Nothing to escape, number or citation: the text itself, not a copy.
-                    t.clone()
-                } else {
-                    CowStr::from(cite::transform(run, opts.cites, &mut cite, link_depth == 0))
+                let run = Run::take(t, range, &mut iter);
+                plain.push_str(run.text());
+                let place = match (&link, raw.in_raw_link()) {
+                    (Some((dest, address)), _) => Place::Link { dest, address: *address },
+                    (None, true) => Place::Link { dest: "", address: false },
+                    (None, false) => Place::Body,
                 };
-                events.push(Event::Html(html));
+                runs::push(run, body, place, opts.cites, &mut cite, &mut events);
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 plain.push_str(t);
@@ -381,6 +380,11 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     out.heading_ids = headings.ids;
     out.html = body_html(events.into_iter());
     out
+}
+
+/// True for the links whose text is their address (`<https://…>`, `<name@domain>`).
+fn is_address(link_type: LinkType) -> bool {
+    matches!(link_type, LinkType::Autolink | LinkType::Email)
 }
 
 /// Closes the innermost container, before its end tag is added: true when it held nothing but

@@ -27,6 +27,8 @@ pub(super) struct RawHtml {
     warned: Option<u32>,
     /// The containers open now, innermost last.
     open: Vec<Open>,
+    /// Raw `<a>` tags open now (HTML kept): no link is made inside them.
+    raw_links: usize,
 }
 
 /// A container open in the render loop.
@@ -63,7 +65,7 @@ fn is_comments(html: &str) -> bool {
 impl RawHtml {
     /// The policy of a body: `keep` is `markdown.unsafe_html`.
     pub(super) fn new(keep: bool) -> Self {
-        RawHtml { keep, block: 0, warned: None, open: Vec::new() }
+        RawHtml { keep, block: 0, warned: None, open: Vec::new(), raw_links: 0 }
     }
 
     /// Sees every event of the body before it is handled: block starts and ends are counted.
@@ -127,6 +129,19 @@ impl RawHtml {
         diags: &mut Diagnostics,
     ) -> bool {
         if self.keep {
+            let tag = html.trim_start_matches('<');
+            let name = |t: &str| {
+                t.len() >= 2
+                    && t.as_bytes()[0].eq_ignore_ascii_case(&b'a')
+                    && !t.as_bytes()[1].is_ascii_alphanumeric()
+            };
+            if let Some(close) = tag.strip_prefix('/') {
+                if name(close) {
+                    self.raw_links = self.raw_links.saturating_sub(1);
+                }
+            } else if name(tag) {
+                self.raw_links += 1;
+            }
             return true;
         }
         self.dropped();
@@ -135,6 +150,11 @@ impl RawHtml {
             diags.push(warning(at()));
         }
         false
+    }
+
+    /// True inside a raw `<a>…</a>` that is kept.
+    pub(super) fn in_raw_link(&self) -> bool {
+        self.raw_links > 0
     }
 
     /// A container opens; `start` is where its start tag is among the events (`None` when it
@@ -280,5 +300,26 @@ mod tests {
         ] {
             assert!(!is_comments(html), "{html:?}");
         }
+    }
+
+    #[test]
+    fn raw_links_are_counted_only_when_kept() {
+        let mut d = Diagnostics::default();
+        let at = || Location::at("f", 1, 1);
+        let mut kept = RawHtml::new(true);
+        for (html, inside) in [
+            ("<a href=\"x\">", true),
+            ("<abbr>", true),
+            ("</abbr>", true),
+            ("<A\nhref=x>", true),
+            ("</a>", true),
+            ("</A >", false),
+        ] {
+            assert!(kept.inline(html, at, &mut d));
+            assert_eq!(kept.in_raw_link(), inside, "{html}");
+        }
+        let mut dropped = RawHtml::new(false);
+        assert!(!dropped.inline("<a href=\"x\">", at, &mut d));
+        assert!(!dropped.in_raw_link());
     }
 }
