@@ -143,7 +143,8 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                         Event::End(TagEnd::Heading(_)) => break,
                         Event::Text(t) => {
                             let run = Run::take(t, at, &mut iter);
-                            text.extend(run.text().chars().filter(|&c| c != '\n'));
+                            // A line break separates words (`Foo` / `Bar` is `foo-bar`).
+                            text.extend(run.text().chars().map(|c| if c == '\n' { ' ' } else { c }));
                             // Numbers stay on one line; no citation links in headings.
                             let place = match (&heading_link, raw.in_raw_link()) {
                                 (Some((dest, address)), _) => Place::Link { dest, address: *address },
@@ -153,6 +154,7 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                             runs::push(run, body, place, opts.cites, &mut cite, &mut inner);
                             continue;
                         }
+                        Event::SoftBreak | Event::HardBreak => text.push(' '),
                         Event::Code(ref t) => text.push_str(t),
                         Event::InlineHtml(ref h) | Event::Html(ref h)
                             if !raw.inline(h, || lines.at(at.start), &mut out.diagnostics) =>
