@@ -138,9 +138,12 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 let mut inner = Vec::new();
                 let mut text = String::new();
                 let mut heading_link: Option<(CowStr<'_>, bool)> = None;
+                let mut heading_image = 0usize;
                 while let Some((ev, at)) = iter.next() {
                     match ev {
                         Event::End(TagEnd::Heading(_)) => break,
+                        // An image's alt text: the HTML writer takes its text events only.
+                        Event::Text(ref t) if heading_image > 0 => text.push_str(t),
                         Event::Text(t) => {
                             let run = Run::take(t, at, &mut iter);
                             // A line break separates words (`Foo` / `Bar` is `foo-bar`).
@@ -161,10 +164,22 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                         {
                             continue;
                         }
-                        Event::Start(Tag::Link { link_type, ref dest_url, .. }) => {
-                            heading_link = Some((dest_url.clone(), is_address(link_type)));
+                        // Links and images are checked as anywhere else (`javascript:` too).
+                        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                            let dest =
+                                checked_dest(&dest_url, false, at.start, &lines, &opts, file, &mut out);
+                            heading_link = Some((dest_url, is_address(link_type)));
+                            inner.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                            continue;
                         }
                         Event::End(TagEnd::Link) => heading_link = None,
+                        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                            heading_image += 1;
+                            let dest = checked_dest(&dest_url, true, at.start, &lines, &opts, file, &mut out);
+                            inner.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+                            continue;
+                        }
+                        Event::End(TagEnd::Image) => heading_image = heading_image.saturating_sub(1),
                         _ => {}
                     }
                     inner.push(ev);
@@ -278,21 +293,7 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 }
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let found = LinkFindings {
-                    diagnostics: &mut out.diagnostics,
-                    anchor_refs: &mut out.anchor_refs,
-                    local: &mut out.local_links,
-                };
-                let dest = link_dest(
-                    &dest_url,
-                    false,
-                    &lines,
-                    range.start,
-                    opts.links,
-                    opts.bundle_url,
-                    source_dir(file),
-                    found,
-                );
+                let dest = checked_dest(&dest_url, false, range.start, &lines, &opts, file, &mut out);
                 link = Some((dest_url, is_address(link_type)));
                 events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
             }
@@ -302,21 +303,7 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 image_depth += 1;
-                let found = LinkFindings {
-                    diagnostics: &mut out.diagnostics,
-                    anchor_refs: &mut out.anchor_refs,
-                    local: &mut out.local_links,
-                };
-                let dest = link_dest(
-                    &dest_url,
-                    true,
-                    &lines,
-                    range.start,
-                    opts.links,
-                    opts.bundle_url,
-                    source_dir(file),
-                    found,
-                );
+                let dest = checked_dest(&dest_url, true, range.start, &lines, &opts, file, &mut out);
                 events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
             }
             Event::End(TagEnd::Image) => {
@@ -382,6 +369,25 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     out.heading_ids = headings.ids;
     out.html = body_html(events.into_iter());
     out
+}
+
+/// Where a link (or an image) written at byte `at` goes: `links::link_dest`, its findings
+/// added to `out`.
+fn checked_dest<'a>(
+    dest_url: &CowStr<'a>,
+    image: bool,
+    at: usize,
+    lines: &Lines<'_>,
+    opts: &MarkdownOptions<'_>,
+    file: &str,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    let found = LinkFindings {
+        diagnostics: &mut out.diagnostics,
+        anchor_refs: &mut out.anchor_refs,
+        local: &mut out.local_links,
+    };
+    link_dest(dest_url, image, lines, at, opts.links, opts.bundle_url, source_dir(file), found)
 }
 
 /// True for the links whose text is their address (`<https://…>`, `<name@domain>`).
