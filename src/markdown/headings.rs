@@ -261,6 +261,19 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_over_two_lines_keeps_its_words_apart() {
+        let r = md("Foo\nBar\n===\n\nXã hội\nhọc *tập*\n---\n\nMột\\\nhai\n---\n\n## Một hai\n");
+        assert_eq!(r.heading_ids, ["foo-bar", "xa-hoi-hoc-tap", "mot-hai", "mot-hai-1"]);
+        assert_eq!(
+            r.toc[0],
+            TocEntry { level: 2, id: "xa-hoi-hoc-tap".into(), title: "Xã hội học tập".into() }
+        );
+        assert_eq!(r.toc[1].title, "Một hai");
+        assert!(r.html.contains("<h1 id=\"foo-bar\">Foo\nBar</h1>"), "{}", r.html);
+        assert!(r.text.starts_with("Foo Bar\nXã hội học tập\n"), "{}", r.text);
+    }
+
+    #[test]
     fn heading_ids_are_vietnamese_slugs_and_unique() {
         let r = md("## Xã hội học tập\n\n## Xã hội học tập\n\n## Điểm 1 {#diem-1}\n");
         assert_eq!(r.heading_ids, ["xa-hoi-hoc-tap", "xa-hoi-hoc-tap-1", "diem-1"]);

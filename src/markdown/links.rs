@@ -229,6 +229,20 @@ mod tests {
     }
 
     #[test]
+    fn links_and_images_in_headings_are_checked_too() {
+        let r = md(
+            "## [a](javascript:alert(1)) [b](@/bai-viet/a.md#muc) ![Logo](javascript:x) [c](@/khong.md)\n",
+        );
+        assert!(!r.html.contains("javascript"), "{}", r.html);
+        assert!(r.html.contains("<a href=\"/bai-viet/a/#muc\">b</a>"), "{}", r.html);
+        // The alt text of an image in a heading is kept.
+        assert!(r.html.contains("alt=\"Logo\""), "{}", r.html);
+        assert_eq!(r.anchor_refs.len(), 1);
+        assert_eq!(r.diagnostics.warning_count(), 2, "{}", r.diagnostics);
+        assert_eq!(r.diagnostics.iter().filter(|d| d.is_error()).count(), 1, "{}", r.diagnostics);
+    }
+
+    #[test]
     fn internal_links_resolve_or_fail_at_their_line() {
         let r = md("xem [a](@/bai-viet/a.md#muc) và\n[b](@/bai-viet/b.md)\n");
         assert!(r.html.contains("href=\"/bai-viet/a/#muc\""), "{}", r.html);

@@ -9,24 +9,28 @@
 //! the HTML, the plain text and the summary. The loop hands each part to the file that owns it,
 //! none of which imports this one: `headings` (ids, table of contents, heading attributes,
 //! clauses), `links` (`@/` links, relative links of bundles, dangerous schemes), `highlight`
-//! (code blocks), `cite` (citations and document numbers in running text), `html` (escaping,
-//! text of HTML, the buffer a body's HTML is written in) and `lines` (positions for
-//! diagnostics).
+//! (code blocks), `runs` (runs of text: bare addresses linked by `autolink`, citations and
+//! document numbers by `cite`), `rawhtml` (raw HTML kept or dropped, and what dropping it
+//! leaves behind), `html` (escaping, text of HTML, the buffer a body's HTML is written in) and
+//! `lines` (positions for diagnostics).
 
 pub mod cite;
 pub mod highlight;
 
+mod autolink;
 mod headings;
 mod html;
 mod lines;
 mod links;
+mod rawhtml;
+mod runs;
 
 pub use headings::{Clause, TocEntry};
 pub use html::{escape, escape_into, html_to_text};
 pub use links::{AnchorRef, LinkTargets, LocalLink, is_dangerous_url};
 
 use pulldown_cmark::html::push_html;
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use cite::{Citations, CiteState, Mention};
@@ -34,6 +38,8 @@ use headings::{Headings, clause_link, heading_classes};
 use html::body_html;
 use lines::Lines;
 use links::{LinkFindings, link_dest, source_dir};
+use rawhtml::{RawHtml, is_more_marker};
+use runs::{Place, Run};
 
 /// What the Markdown stage gives for one body.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -113,10 +119,11 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 16);
     let mut plain = String::with_capacity(body.len());
     let mut more_at: Option<usize> = None;
-    let mut html_warned_line = 0;
+    let mut raw = RawHtml::new(opts.unsafe_html);
     let mut cite = CiteState::new(opts.own_document);
     let mut headings = Headings::default();
-    let mut link_depth = 0usize;
+    // The link open now: where it goes as written, and whether its text is its address.
+    let mut link: Option<(CowStr<'_>, bool)> = None;
     let mut image_depth = 0usize;
     // Blockquotes and lists open now, and how many of them are beyond `MAX_NESTING` (left out).
     let mut nesting = 0usize;
@@ -124,27 +131,55 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
 
     let mut iter = Parser::new_ext(body, parser_options()).into_offset_iter().peekable();
     while let Some((event, range)) = iter.next() {
+        raw.see(&event);
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 // Collect the heading's inline events to compute its text and id.
                 let mut inner = Vec::new();
                 let mut text = String::new();
-                for (ev, _) in iter.by_ref() {
+                let mut heading_link: Option<(CowStr<'_>, bool)> = None;
+                let mut heading_image = 0usize;
+                while let Some((ev, at)) = iter.next() {
                     match ev {
                         Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(ref t) => {
-                            text.push_str(t);
+                        // An image's alt text: the HTML writer takes its text events only.
+                        Event::Text(ref t) if heading_image > 0 => text.push_str(t),
+                        Event::Text(t) => {
+                            let run = Run::take(t, at, &mut iter);
+                            // A line break separates words (`Foo` / `Bar` is `foo-bar`).
+                            text.extend(run.text().chars().map(|c| if c == '\n' { ' ' } else { c }));
                             // Numbers stay on one line; no citation links in headings.
-                            let html = if cite::is_plain(t, opts.cites, false) {
-                                t.clone()
-                            } else {
-                                CowStr::from(cite::transform(t, opts.cites, &mut cite, false))
+                            let place = match (&heading_link, raw.in_raw_link()) {
+                                (Some((dest, address)), _) => Place::Link { dest, address: *address },
+                                (None, true) => Place::Link { dest: "", address: false },
+                                (None, false) => Place::Heading,
                             };
-                            inner.push(Event::Html(html));
+                            runs::push(run, body, place, opts.cites, &mut cite, &mut inner);
                             continue;
                         }
+                        Event::SoftBreak | Event::HardBreak => text.push(' '),
                         Event::Code(ref t) => text.push_str(t),
-                        Event::InlineHtml(_) | Event::Html(_) if !opts.unsafe_html => continue,
+                        Event::InlineHtml(ref h) | Event::Html(ref h)
+                            if !raw.inline(h, || lines.at(at.start), &mut out.diagnostics) =>
+                        {
+                            continue;
+                        }
+                        // Links and images are checked as anywhere else (`javascript:` too).
+                        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                            let dest =
+                                checked_dest(&dest_url, false, at.start, &lines, &opts, file, &mut out);
+                            heading_link = Some((dest_url, is_address(link_type)));
+                            inner.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                            continue;
+                        }
+                        Event::End(TagEnd::Link) => heading_link = None,
+                        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                            heading_image += 1;
+                            let dest = checked_dest(&dest_url, true, at.start, &lines, &opts, file, &mut out);
+                            inner.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+                            continue;
+                        }
+                        Event::End(TagEnd::Image) => heading_image = heading_image.saturating_sub(1),
                         _ => {}
                     }
                     inner.push(ev);
@@ -177,26 +212,34 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
             Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
                 nesting += 1;
                 if nesting <= MAX_NESTING {
+                    raw.open(Some(events.len()));
                     events.push(event);
-                } else if !nesting_reported {
-                    nesting_reported = true;
-                    out.diagnostics.push(
-                        Diagnostic::error(
-                            "nesting",
-                            lines.at(range.start),
-                            format!("trích dẫn hoặc danh sách lồng nhau quá {MAX_NESTING} cấp"),
-                        )
-                        .with_hint(
-                            "bớt các dấu `>` hoặc mức thụt lề của danh sách; mỗi cấp làm trang dài thêm",
-                        ),
-                    );
+                } else {
+                    raw.open(None);
+                    if !nesting_reported {
+                        nesting_reported = true;
+                        out.diagnostics.push(
+                            Diagnostic::error(
+                                "nesting",
+                                lines.at(range.start),
+                                format!("trích dẫn hoặc danh sách lồng nhau quá {MAX_NESTING} cấp"),
+                            )
+                            .with_hint(
+                                "bớt các dấu `>` hoặc mức thụt lề của danh sách; mỗi cấp làm trang dài thêm",
+                            ),
+                        );
+                    }
                 }
             }
             Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_)) => {
-                if nesting <= MAX_NESTING {
+                if !close_container(&mut raw, &mut events, &mut more_at) && nesting <= MAX_NESTING {
                     events.push(event);
                 }
                 nesting = nesting.saturating_sub(1);
+            }
+            Event::Start(Tag::Paragraph | Tag::Item) => {
+                raw.open(Some(events.len()));
+                events.push(event);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
@@ -215,98 +258,69 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 }
                 events.push(Event::Html(CowStr::from(highlight::code_block(&code, &lang, opts.highlights))));
             }
+            Event::Start(Tag::HtmlBlock) => {
+                // The whole block, for one decision and at most one warning.
+                let mut lines_of_block = Vec::new();
+                for (ev, _) in iter.by_ref() {
+                    match ev {
+                        Event::End(TagEnd::HtmlBlock) => break,
+                        // The summary marker, also as a line of a larger block.
+                        Event::Html(h) | Event::Text(h) if is_more_marker(&h) => {
+                            more_at.get_or_insert(events.len());
+                        }
+                        Event::Html(h) | Event::Text(h) => lines_of_block.push(h),
+                        _ => {}
+                    }
+                }
+                if lines_of_block.iter().all(|h| h.trim().is_empty()) {
+                    continue;
+                }
+                let html: std::borrow::Cow<'_, str> = match lines_of_block.as_slice() {
+                    [one] => std::borrow::Cow::Borrowed(one),
+                    many => std::borrow::Cow::Owned(many.concat()),
+                };
+                if raw.block(&html, || lines.at(range.start), &mut out.diagnostics) {
+                    events.push(Event::Start(Tag::HtmlBlock));
+                    events.extend(lines_of_block.into_iter().map(Event::Html));
+                    events.push(Event::End(TagEnd::HtmlBlock));
+                }
+            }
             Event::Html(ref h) | Event::InlineHtml(ref h) => {
-                let t = h.trim();
-                if t == "<!-- more -->" || t == "<!--more-->" {
+                if is_more_marker(h) {
                     more_at.get_or_insert(events.len());
-                    continue;
-                }
-                if opts.unsafe_html {
+                } else if raw.inline(h, || lines.at(range.start), &mut out.diagnostics) {
                     events.push(event);
-                    continue;
-                }
-                if t.starts_with("<!--") {
-                    continue;
-                }
-                let loc = lines.at(range.start);
-                if loc.line != html_warned_line {
-                    html_warned_line = loc.line;
-                    out.diagnostics.push(
-                        Diagnostic::warning("raw-html", loc, "đã bỏ mã HTML viết trực tiếp trong bài").with_hint(
-                            "dùng cú pháp Markdown; nếu thật sự cần HTML, đặt `markdown: {unsafe_html: true}` trong loa.yaml",
-                        ),
-                    );
                 }
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                link_depth += 1;
-                let found = LinkFindings {
-                    diagnostics: &mut out.diagnostics,
-                    anchor_refs: &mut out.anchor_refs,
-                    local: &mut out.local_links,
-                };
-                let dest = link_dest(
-                    &dest_url,
-                    false,
-                    &lines,
-                    range.start,
-                    opts.links,
-                    opts.bundle_url,
-                    source_dir(file),
-                    found,
-                );
+                let dest = checked_dest(&dest_url, false, range.start, &lines, &opts, file, &mut out);
+                link = Some((dest_url, is_address(link_type)));
                 events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
             }
             Event::End(TagEnd::Link) => {
-                link_depth = link_depth.saturating_sub(1);
+                link = None;
                 events.push(event);
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 image_depth += 1;
-                let found = LinkFindings {
-                    diagnostics: &mut out.diagnostics,
-                    anchor_refs: &mut out.anchor_refs,
-                    local: &mut out.local_links,
-                };
-                let dest = link_dest(
-                    &dest_url,
-                    true,
-                    &lines,
-                    range.start,
-                    opts.links,
-                    opts.bundle_url,
-                    source_dir(file),
-                    found,
-                );
+                let dest = checked_dest(&dest_url, true, range.start, &lines, &opts, file, &mut out);
                 events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
             }
             Event::End(TagEnd::Image) => {
                 image_depth = image_depth.saturating_sub(1);
                 events.push(event);
             }
-            Event::Text(ref t) if image_depth == 0 => {
-                // Merge a run of text and soft breaks, so a mention split over two source lines
+            Event::Text(t) if image_depth == 0 => {
+                // A run of text and soft breaks, so a mention split over two source lines
                 // (`Kết luận số` / `49-KL/TW`) is still one mention.
-                // (Copied only when there is more to join: most runs are one event.)
-                let mut joined: Option<String> = None;
-                loop {
-                    let more: &str = match iter.peek() {
-                        Some((Event::Text(more), _)) => more,
-                        Some((Event::SoftBreak, _)) => "\n",
-                        _ => break,
-                    };
-                    joined.get_or_insert_with(|| t.to_string()).push_str(more);
-                    iter.next();
-                }
-                let run = joined.as_deref().unwrap_or(t);
-                plain.push_str(run);
-                let html = if joined.is_none() && cite::is_plain(run, opts.cites, link_depth == 0) {
-                    // Nothing to escape, number or citation: the text itself, not a copy.
-                    t.clone()
-                } else {
-                    CowStr::from(cite::transform(run, opts.cites, &mut cite, link_depth == 0))
+                let run = Run::take(t, range, &mut iter);
+                plain.push_str(run.text());
+                let place = match (&link, raw.in_raw_link()) {
+                    (Some((dest, address)), _) => Place::Link { dest, address: *address },
+                    (None, true) => Place::Link { dest: "", address: false },
+                    (None, false) => Place::Body,
                 };
-                events.push(Event::Html(html));
+                runs::push(run, body, place, opts.cites, &mut cite, &mut events);
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 plain.push_str(t);
@@ -317,7 +331,13 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                 events.push(event);
             }
             // Block ends are segment breaks for search (no bigram across them).
-            Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                plain.push('\n');
+                if !close_container(&mut raw, &mut events, &mut more_at) {
+                    events.push(event);
+                }
+            }
+            Event::HardBreak | Event::End(TagEnd::TableCell) => {
                 plain.push('\n');
                 events.push(event);
             }
@@ -349,6 +369,40 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     out.heading_ids = headings.ids;
     out.html = body_html(events.into_iter());
     out
+}
+
+/// Where a link (or an image) written at byte `at` goes: `links::link_dest`, its findings
+/// added to `out`.
+fn checked_dest<'a>(
+    dest_url: &CowStr<'a>,
+    image: bool,
+    at: usize,
+    lines: &Lines<'_>,
+    opts: &MarkdownOptions<'_>,
+    file: &str,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    let found = LinkFindings {
+        diagnostics: &mut out.diagnostics,
+        anchor_refs: &mut out.anchor_refs,
+        local: &mut out.local_links,
+    };
+    link_dest(dest_url, image, lines, at, opts.links, opts.bundle_url, source_dir(file), found)
+}
+
+/// True for the links whose text is their address (`<https://…>`, `<name@domain>`).
+fn is_address(link_type: LinkType) -> bool {
+    matches!(link_type, LinkType::Autolink | LinkType::Email)
+}
+
+/// Closes the innermost container, before its end tag is added: true when it held nothing but
+/// dropped HTML and was taken out (a summary marker inside it then stays where it was).
+fn close_container(raw: &mut RawHtml, events: &mut Vec<Event<'_>>, more_at: &mut Option<usize>) -> bool {
+    let emptied = raw.close(events);
+    if emptied && let Some(at) = more_at {
+        *at = (*at).min(events.len());
+    }
+    emptied
 }
 
 #[cfg(test)]

@@ -458,15 +458,18 @@ fn b03_known_quadratic_generators_stay_within_budget() {
 }
 
 #[test]
-fn b04_raw_html_is_left_out_with_a_warning_per_line() {
-    let site =
-        site_with("---\ntitle: T\ndate: 2022-09-15\n---\na\n\n<script>alert(1)</script>\n\nb <b>x</b>\n");
+fn b04_raw_html_is_left_out_with_one_warning_per_block_or_paragraph() {
+    // A block of three lines warns once, a paragraph with two tags once, a comment not at all.
+    let site = site_with(
+        "---\ntitle: T\ndate: 2022-09-15\n---\na\n\n<script>\nalert(1)\n</script>\n\nb <b>x</b> <i>y</i>\n\n<!-- ghi chú -->\n",
+    );
     let r = builds(site.path());
     assert!(r.stderr.contains("content/bai-viet/x.md:7:1: cảnh báo: đã bỏ mã HTML"), "{}", r.stderr);
-    assert!(r.stderr.contains("content/bai-viet/x.md:9:3: cảnh báo: đã bỏ mã HTML"), "{}", r.stderr);
+    assert!(r.stderr.contains("content/bai-viet/x.md:11:3: cảnh báo: đã bỏ mã HTML"), "{}", r.stderr);
+    assert_eq!(r.stderr.matches("đã bỏ mã HTML").count(), 2, "{}", r.stderr);
     assert!(r.stderr.contains("unsafe_html: true"), "{}", r.stderr);
     let html = read(site.path(), "public/bai-viet/x/index.html");
-    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(!html.contains("alert") && !html.contains("ghi chú"), "{html}");
     // With the opt-in, passed through.
     write(
         site.path(),
@@ -475,8 +478,8 @@ fn b04_raw_html_is_left_out_with_a_warning_per_line() {
     );
     let r = builds(site.path());
     assert!(!r.stderr.contains("đã bỏ mã HTML"), "{}", r.stderr);
-    assert!(read(site.path(), "public/bai-viet/x/index.html").contains("<script>alert(1)</script>"));
-    // `check` lists every occurrence too.
+    assert!(read(site.path(), "public/bai-viet/x/index.html").contains("<script>\nalert(1)\n</script>"));
+    // `check` lists the same two.
     write(site.path(), "loa.yaml", "title: Thử\nbase_url: https://thu.example.vn\n");
     let r = run(site.path(), &["check"]);
     assert_eq!(r.stderr.matches("đã bỏ mã HTML").count(), 2, "{}", r.stderr);
