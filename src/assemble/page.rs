@@ -72,8 +72,9 @@ pub(super) fn page(
     };
     if kind.needs_date() && m.date.is_none() {
         diags.push(
-            Diagnostic::error("missing-date", Location::file(&file), "bài viết thiếu `date`")
-                .with_hint("thêm `date: YYYY-MM-DD`, ví dụ `date: 2022-09-15`"),
+            Diagnostic::error("missing-date", Location::file(&file), "bài viết thiếu `date`").with_hint(
+                "thêm ngày đăng (ngày/tháng/năm), ví dụ `date: 15/11/2026` hoặc `date: 15/11/2026 08:00`",
+            ),
         );
     }
     let mut terms = Vec::new();
