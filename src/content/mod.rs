@@ -454,7 +454,8 @@ pub struct Section {
 /// A term of a taxonomy with the pages that carry it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
-    /// Display name: the spelling most pages use (ties: the first in Vietnamese order).
+    /// Display name: the spelling most pages use (ties: the first in Vietnamese order), its
+    /// tone marks placed in the site's `tone_style` when loa.yaml sets one.
     pub name: String,
     /// URL slug.
     pub slug: String,

@@ -110,7 +110,8 @@ pub struct TermView {
 /// A term in a taxonomy's term list.
 #[derive(Debug, Clone, Serialize)]
 pub struct TermLinkView {
-    /// Display name (the spelling most pages use).
+    /// Display name: the spelling most pages use, its tone marks placed in `tone_style` when
+    /// loa.yaml sets one (`Đảng ủy` under `old`, `Đảng uỷ` under `new`).
     pub name: String,
     /// Slug.
     pub slug: String,

@@ -4,7 +4,8 @@
 //! Gives: NFC normalisation, fold keys for search/slugs, tone-style-insensitive term keys,
 //! URL slugs, Vietnamese collation, dates as editors write them (`15/11/2026 08:00`) in the
 //! audience's time zone (UTC+7) with Vietnamese formats, the Gregorian calendar, syllable
-//! counts for reading time, and document-number spans (`49-KL/TW`).
+//! counts for reading time, document-number spans (`49-KL/TW`), and tone marks placed in a
+//! chosen style (`hòa`/`hoà`) for what loa shows.
 //! Must not: touch the file system, print, panic on any input, or rewrite an author's spelling
 //! (these functions only compute keys and views; the source text is never changed).
 
@@ -17,6 +18,7 @@ pub mod fold;
 pub mod nfc;
 pub mod reading;
 pub mod slug;
+pub mod tone;
 
 pub use collate::compare as collate;
 pub use fold::{fold, tone_key};

@@ -95,3 +95,38 @@ fn pages_of_every_kind_show_their_tags_and_audiences() {
         assert_eq!(html.matches("<p class=\"tags\">").count(), 1, "{page}");
     }
 }
+
+/// A term merged from several spellings was shown in the one most pages use (`Đảng uỷ`), even
+/// under `tone_style: old`: it is shown in the site's style now, in the term list, on its page
+/// and in its feed.
+#[test]
+fn merged_terms_are_shown_in_the_site_tone_style() {
+    let site = themed_site();
+    write(
+        site.path(),
+        "loa.yaml",
+        "title: Thử\nbase_url: https://thu.example.vn\ntheme: loa\ntaxonomies: [tags]\ntone_style: old\n",
+    );
+    for (file, tag) in [("a", "Đảng uỷ"), ("b", "Đảng uỷ"), ("c", "Đảng ủy")] {
+        write(
+            site.path(),
+            &format!("content/bai-viet/{file}.md"),
+            &format!("---\ntitle: Bài {file}\ndate: 2022-09-15\ntags: [{tag}]\n---\nx\n"),
+        );
+    }
+    builds(site.path());
+    let list = read(site.path(), "public/tags/index.html");
+    assert!(list.contains(">Đảng ủy<") && !list.contains("Đảng uỷ"), "{list}");
+    let term = read(site.path(), "public/tags/dang-uy/index.html");
+    assert!(term.contains("<h1>Đảng ủy</h1>") && !term.contains("Đảng uỷ"), "{term}");
+    let feed = read(site.path(), "public/tags/dang-uy/atom.xml");
+    assert!(feed.contains("<title>Đảng ủy · Thử</title>"), "{feed}");
+    // Without a style, the spelling most pages use, as before.
+    write(
+        site.path(),
+        "loa.yaml",
+        "title: Thử\nbase_url: https://thu.example.vn\ntheme: loa\ntaxonomies: [tags]\n",
+    );
+    builds(site.path());
+    assert!(read(site.path(), "public/tags/dang-uy/index.html").contains("<h1>Đảng uỷ</h1>"));
+}
