@@ -165,6 +165,7 @@ pub(super) fn page(
             date: m.date.map(|d| d.0),
             updated: m.updated.map(|d| d.0),
             summary: m.summary.map(|s| s.0),
+            author: m.author.map(|a| a.0.trim().to_string()).filter(|a| !a.is_empty()),
             terms,
             audiences: m.audiences,
             campaigns: m.campaigns,

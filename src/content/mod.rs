@@ -143,6 +143,8 @@ pub struct PageMatter {
     pub updated: Option<Date>,
     /// Plain-text summary for listings, feeds and share previews.
     pub summary: Option<Text>,
+    /// Who wrote the page: a person or the unit (text).
+    pub author: Option<Text>,
     /// Terms of the `tags` taxonomy.
     #[serde(default)]
     pub tags: Vec<Text>,
@@ -380,6 +382,8 @@ pub struct Document {
     pub updated: Option<DateTime>,
     /// Summary from front matter.
     pub summary: Option<String>,
+    /// `author:` from front matter, trimmed; `None` when absent or empty.
+    pub author: Option<String>,
     /// Taxonomy terms, in written order.
     pub terms: Vec<TermRef>,
     /// Audience ids.

@@ -1,7 +1,7 @@
 //! An editor on their own, point 7: smaller things editors noticed. One test per thing, named
 //! after what it checks.
 
-use crate::catalogue::{builds, read, run, site_with, themed_site};
+use crate::catalogue::{builds, fails, read, run, site_with, themed_site};
 use crate::harness::write;
 
 /// A `# title` in a body gave the page two `<h1>` (the template's title and the body's) with
@@ -129,4 +129,69 @@ fn merged_terms_are_shown_in_the_site_tone_style() {
     );
     builds(site.path());
     assert!(read(site.path(), "public/tags/dang-uy/index.html").contains("<h1>Đảng uỷ</h1>"));
+}
+
+/// `author:` (a person or the unit): under the title, in the feeds and in the article's
+/// JSON-LD; the site's title where a page names none.
+#[test]
+fn the_author_of_a_page_is_shown_and_in_the_feeds_and_json_ld() {
+    let site = themed_site();
+    write(
+        site.path(),
+        "content/bai-viet/a.md",
+        "---\ntitle: Một\ndate: 2022-09-15\nauthor: Nguyễn Văn An\n---\nx\n",
+    );
+    write(
+        site.path(),
+        "content/bai-viet/b.md",
+        "---\ntitle: Hai\ndate: 2022-09-16\nauthor: \"Ban Tuyên giáo <Khối>\"\n---\nx\n",
+    );
+    write(site.path(), "content/bai-viet/c.md", "---\ntitle: Ba\ndate: 2022-09-17\n---\nx\n");
+    write(site.path(), "content/gioi-thieu.md", "---\ntitle: Giới thiệu\nauthor: Nhóm biên tập\n---\nx\n");
+    builds(site.path());
+    let a = read(site.path(), "public/bai-viet/a/index.html");
+    assert!(a.contains("<p class=\"byline\">Tác giả: Nguyễn Văn An</p>"), "{a}");
+    assert!(a.contains(r#""author":{"@type":"Person","name":"Nguyễn Văn An"}"#), "{a}");
+    let b = read(site.path(), "public/bai-viet/b/index.html");
+    assert!(b.contains("<p class=\"byline\">Tác giả: Ban Tuyên giáo &lt;Khối&gt;</p>"), "{b}");
+    assert!(
+        b.contains(r#""author":{"@type":"Organization","name":"Ban Tuyên giáo \u003cKhối\u003e"}"#),
+        "{b}"
+    );
+    let c = read(site.path(), "public/bai-viet/c/index.html");
+    assert!(!c.contains("byline"), "{c}");
+    assert!(
+        c.contains(r#""author":{"@type":"Organization","name":"Thử","url":"https://thu.example.vn/"}"#),
+        "the site when absent, as before:\n{c}"
+    );
+    let page = read(site.path(), "public/gioi-thieu/index.html");
+    assert!(page.contains("<p class=\"byline\">Tác giả: Nhóm biên tập</p>"), "{page}");
+
+    let atom = read(site.path(), "public/atom.xml");
+    roxmltree::Document::parse(&atom).expect("well-formed Atom");
+    assert!(
+        atom.contains("  <author><name>Thử</name></author>\n  <generator>"),
+        "the feed's author:\n{atom}"
+    );
+    assert!(atom.contains("<author><name>Nguyễn Văn An</name></author>"), "{atom}");
+    assert!(atom.contains("<author><name>Ban Tuyên giáo &lt;Khối&gt;</name></author>"), "{atom}");
+    assert_eq!(atom.matches("<author>").count(), 3, "the feed's and two entries':\n{atom}");
+    let rss = read(site.path(), "public/rss.xml");
+    let doc = roxmltree::Document::parse(&rss).expect("well-formed RSS");
+    let creators: Vec<&str> = doc
+        .descendants()
+        .filter(|n| {
+            n.tag_name().name() == "creator"
+                && n.tag_name().namespace() == Some("http://purl.org/dc/elements/1.1/")
+        })
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(creators, ["Ban Tuyên giáo <Khối>", "Nguyễn Văn An"], "{rss}");
+    assert!(!rss.contains("<author>"), "RSS's <author> is an e-mail address:\n{rss}");
+
+    // A typo of the key is an error with the right spelling; a list is a type error.
+    let site = site_with("---\ntitle: T\ndate: 2022-09-15\nauthors: A\n---\n");
+    fails(site.path(), 1, &["khóa không hợp lệ `authors`", "có phải ý bạn là `author`?"]);
+    let site = site_with("---\ntitle: T\ndate: 2022-09-15\nauthor: [A, B]\n---\n");
+    fails(site.path(), 1, &["x.md:4:", "`author`: giá trị sai kiểu"]);
 }
