@@ -109,6 +109,7 @@ pub(super) fn page(
                     .with_hint("xóa thẻ này hoặc viết lại"),
                 );
             } else {
+                let name = super::taxonomies::in_tone_style(name, config.tone_style);
                 terms.push(TermRef { taxonomy: taxonomy.to_string(), name });
             }
         }

@@ -1,7 +1,7 @@
 //! Taxonomies in the assemble stage: every page's terms gathered per taxonomy, terms that
 //! differ only in Unicode form, case or tone placement (`Đảng ủy`/`Đảng uỷ`) merged into one
-//! (named by the spelling most pages use, its tone marks in the site's `tone_style` when it
-//! has one), each term's pages newest first, terms in Vietnamese order.
+//! (named by the spelling most pages use; every spelling has its tone marks in the site's
+//! `tone_style` when it has one), each term's pages newest first, terms in Vietnamese order.
 
 use std::collections::BTreeMap;
 
@@ -43,7 +43,7 @@ pub(super) fn collect_taxonomies(
         let mut terms: Vec<Term> = groups
             .into_values()
             .map(|(spellings, pages)| {
-                let name = display_name(spellings, config.tone_style);
+                let name = display_name(spellings);
                 Term { slug: crate::vi::slugify(&name), name, pages }
             })
             .collect();
@@ -73,14 +73,20 @@ pub(super) fn collect_taxonomies(
 }
 
 /// The name a term is shown by: the spelling most pages use (ties: the first in Vietnamese
-/// order, then byte-wise), with its tone marks placed in the site's `tone_style` when it has
-/// one (`Đảng uỷ` on two pages and `Đảng ủy` on one is `Đảng ủy` under `tone_style: old`).
-fn display_name(spellings: BTreeMap<String, usize>, style: Option<ToneStyle>) -> String {
-    let Some((name, _)) = spellings.into_iter().min_by(|a, b| {
-        b.1.cmp(&a.1).then_with(|| crate::vi::collate(&a.0, &b.0)).then_with(|| a.0.cmp(&b.0))
-    }) else {
-        return String::new();
-    };
+/// order, then byte-wise). Under a `tone_style`, every spelling is already in it
+/// ([`in_tone_style`]).
+fn display_name(spellings: BTreeMap<String, usize>) -> String {
+    spellings
+        .into_iter()
+        .min_by(|a, b| b.1.cmp(&a.1).then_with(|| crate::vi::collate(&a.0, &b.0)).then_with(|| a.0.cmp(&b.0)))
+        .map(|(name, _)| name)
+        .unwrap_or_default()
+}
+
+/// A term as a page writes it, its tone marks placed in the site's `tone_style` when loa.yaml
+/// sets one (`Đảng uỷ` is `Đảng ủy` under `tone_style: old`), so that the site shows one
+/// spelling of a term in its page lists, term pages and feeds.
+pub(super) fn in_tone_style(name: String, style: Option<ToneStyle>) -> String {
     match style {
         None => name,
         Some(ToneStyle::Old) => place_tones(&name, Placement::Old),
@@ -97,15 +103,14 @@ mod tests {
     }
 
     #[test]
-    fn a_merged_term_is_shown_in_the_site_tone_style() {
+    fn a_term_is_named_by_the_spelling_most_pages_use_in_the_site_tone_style() {
         let merged = spellings(&[("Đảng uỷ", 2), ("Đảng ủy", 1), ("ĐẢNG ỦY", 1)]);
-        assert_eq!(display_name(merged.clone(), None), "Đảng uỷ", "the spelling most pages use");
-        assert_eq!(display_name(merged.clone(), Some(ToneStyle::Old)), "Đảng ủy");
-        assert_eq!(display_name(merged, Some(ToneStyle::New)), "Đảng uỷ");
-        let one = spellings(&[("Sức khỏe", 1)]);
-        assert_eq!(display_name(one.clone(), Some(ToneStyle::New)), "Sức khoẻ");
-        assert_eq!(display_name(one, Some(ToneStyle::Old)), "Sức khỏe");
+        assert_eq!(display_name(merged), "Đảng uỷ");
         // A tie: the first in Vietnamese order.
-        assert_eq!(display_name(spellings(&[("đảng uỷ", 1), ("Đảng uỷ", 1)]), None), "đảng uỷ");
+        assert_eq!(display_name(spellings(&[("đảng uỷ", 1), ("Đảng uỷ", 1)])), "đảng uỷ");
+        assert_eq!(in_tone_style("Đảng uỷ".into(), None), "Đảng uỷ");
+        assert_eq!(in_tone_style("Đảng uỷ".into(), Some(ToneStyle::Old)), "Đảng ủy");
+        assert_eq!(in_tone_style("ĐẢNG ỦY".into(), Some(ToneStyle::New)), "ĐẢNG UỶ");
+        assert_eq!(in_tone_style("Sức khỏe".into(), Some(ToneStyle::Old)), "Sức khỏe");
     }
 }

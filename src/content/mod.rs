@@ -357,7 +357,8 @@ pub struct Parsed {
 pub struct TermRef {
     /// Taxonomy name (`tags`).
     pub taxonomy: String,
-    /// The term as the author wrote it (NFC).
+    /// The term as the author wrote it (NFC), its tone marks placed in the site's `tone_style`
+    /// when loa.yaml sets one (`Đảng uỷ` is `Đảng ủy` under `old`).
     pub name: String,
 }
 
@@ -458,8 +459,8 @@ pub struct Section {
 /// A term of a taxonomy with the pages that carry it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
-    /// Display name: the spelling most pages use (ties: the first in Vietnamese order), its
-    /// tone marks placed in the site's `tone_style` when loa.yaml sets one.
+    /// Display name: the spelling most pages use (ties: the first in Vietnamese order), in the
+    /// site's `tone_style` when loa.yaml sets one.
     pub name: String,
     /// URL slug.
     pub slug: String,

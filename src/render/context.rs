@@ -99,7 +99,8 @@ impl DateView {
 pub struct TermView {
     /// Taxonomy (`tags`).
     pub taxonomy: String,
-    /// The term as written on the page (NFC).
+    /// The term as written on the page (NFC), its tone marks placed in `tone_style` when
+    /// loa.yaml sets one.
     pub name: String,
     /// Its slug.
     pub slug: String,

@@ -98,7 +98,7 @@ fn pages_of_every_kind_show_their_tags_and_audiences() {
 
 /// A term merged from several spellings was shown in the one most pages use (`Đảng uỷ`), even
 /// under `tone_style: old`: it is shown in the site's style now, in the term list, on its page
-/// and in its feed.
+/// and in its feed, and so is every page's spelling of it.
 #[test]
 fn merged_terms_are_shown_in_the_site_tone_style() {
     let site = themed_site();
@@ -120,7 +120,11 @@ fn merged_terms_are_shown_in_the_site_tone_style() {
     let term = read(site.path(), "public/tags/dang-uy/index.html");
     assert!(term.contains("<h1>Đảng ủy</h1>") && !term.contains("Đảng uỷ"), "{term}");
     let feed = read(site.path(), "public/tags/dang-uy/atom.xml");
-    assert!(feed.contains("<title>Đảng ủy · Thử</title>"), "{feed}");
+    assert!(feed.contains("<title>Đảng ủy · Thử</title>") && !feed.contains("Đảng uỷ"), "{feed}");
+    let page = read(site.path(), "public/bai-viet/a/index.html");
+    assert!(page.contains(">Đảng ủy</a>") && !page.contains("Đảng uỷ"), "{page}");
+    // The source is left as written (`loa check` says where it differs from the style).
+    assert!(read(site.path(), "content/bai-viet/a.md").contains("Đảng uỷ"));
     // Without a style, the spelling most pages use, as before.
     write(
         site.path(),
