@@ -72,8 +72,9 @@ pub(super) fn page(
     };
     if kind.needs_date() && m.date.is_none() {
         diags.push(
-            Diagnostic::error("missing-date", Location::file(&file), "bài viết thiếu `date`")
-                .with_hint("thêm `date: YYYY-MM-DD`, ví dụ `date: 2022-09-15`"),
+            Diagnostic::error("missing-date", Location::file(&file), "bài viết thiếu `date`").with_hint(
+                "thêm ngày đăng (ngày/tháng/năm), ví dụ `date: 15/11/2026` hoặc `date: 15/11/2026 08:00`",
+            ),
         );
     }
     let mut terms = Vec::new();
@@ -108,6 +109,7 @@ pub(super) fn page(
                     .with_hint("xóa thẻ này hoặc viết lại"),
                 );
             } else {
+                let name = super::taxonomies::in_tone_style(name, config.tone_style);
                 terms.push(TermRef { taxonomy: taxonomy.to_string(), name });
             }
         }
@@ -164,6 +166,7 @@ pub(super) fn page(
             date: m.date.map(|d| d.0),
             updated: m.updated.map(|d| d.0),
             summary: m.summary.map(|s| s.0),
+            author: m.author.map(|a| a.0.trim().to_string()).filter(|a| !a.is_empty()),
             terms,
             audiences: m.audiences,
             campaigns: m.campaigns,

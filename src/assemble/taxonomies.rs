@@ -1,12 +1,14 @@
 //! Taxonomies in the assemble stage: every page's terms gathered per taxonomy, terms that
-//! differ only in Unicode form, case or tone placement (`Đảng ủy`/`Đảng uỷ`) merged into one,
-//! each term's pages newest first, terms in Vietnamese order.
+//! differ only in Unicode form, case or tone placement (`Đảng ủy`/`Đảng uỷ`) merged into one
+//! (named by the spelling most pages use; every spelling has its tone marks in the site's
+//! `tone_style` when it has one), each term's pages newest first, terms in Vietnamese order.
 
 use std::collections::BTreeMap;
 
-use crate::config::Config;
+use crate::config::{Config, ToneStyle};
 use crate::content::{DocId, Document, Taxonomy, Term};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::vi::tone::{Placement, place_tones};
 
 /// Groups the pages' terms: spellings that differ only in Unicode form, case or tone placement
 /// (`Đảng ủy`/`Đảng uỷ`) are one term; terms are sorted in Vietnamese order. Two different
@@ -41,11 +43,7 @@ pub(super) fn collect_taxonomies(
         let mut terms: Vec<Term> = groups
             .into_values()
             .map(|(spellings, pages)| {
-                let mut forms: Vec<(String, usize)> = spellings.into_iter().collect();
-                forms.sort_by(|a, b| {
-                    b.1.cmp(&a.1).then_with(|| crate::vi::collate(&a.0, &b.0)).then_with(|| a.0.cmp(&b.0))
-                });
-                let name = forms[0].0.clone();
+                let name = display_name(spellings);
                 Term { slug: crate::vi::slugify(&name), name, pages }
             })
             .collect();
@@ -72,4 +70,47 @@ pub(super) fn collect_taxonomies(
         out.push(Taxonomy { name: name.clone(), terms });
     }
     out
+}
+
+/// The name a term is shown by: the spelling most pages use (ties: the first in Vietnamese
+/// order, then byte-wise). Under a `tone_style`, every spelling is already in it
+/// ([`in_tone_style`]).
+fn display_name(spellings: BTreeMap<String, usize>) -> String {
+    spellings
+        .into_iter()
+        .min_by(|a, b| b.1.cmp(&a.1).then_with(|| crate::vi::collate(&a.0, &b.0)).then_with(|| a.0.cmp(&b.0)))
+        .map(|(name, _)| name)
+        .unwrap_or_default()
+}
+
+/// A term as a page writes it, its tone marks placed in the site's `tone_style` when loa.yaml
+/// sets one (`Đảng uỷ` is `Đảng ủy` under `tone_style: old`), so that the site shows one
+/// spelling of a term in its page lists, term pages and feeds.
+pub(super) fn in_tone_style(name: String, style: Option<ToneStyle>) -> String {
+    match style {
+        None => name,
+        Some(ToneStyle::Old) => place_tones(&name, Placement::Old),
+        Some(ToneStyle::New) => place_tones(&name, Placement::New),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spellings(list: &[(&str, usize)]) -> BTreeMap<String, usize> {
+        list.iter().map(|(s, n)| (s.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn a_term_is_named_by_the_spelling_most_pages_use_in_the_site_tone_style() {
+        let merged = spellings(&[("Đảng uỷ", 2), ("Đảng ủy", 1), ("ĐẢNG ỦY", 1)]);
+        assert_eq!(display_name(merged), "Đảng uỷ");
+        // A tie: the first in Vietnamese order.
+        assert_eq!(display_name(spellings(&[("đảng uỷ", 1), ("Đảng uỷ", 1)])), "đảng uỷ");
+        assert_eq!(in_tone_style("Đảng uỷ".into(), None), "Đảng uỷ");
+        assert_eq!(in_tone_style("Đảng uỷ".into(), Some(ToneStyle::Old)), "Đảng ủy");
+        assert_eq!(in_tone_style("ĐẢNG ỦY".into(), Some(ToneStyle::New)), "ĐẢNG UỶ");
+        assert_eq!(in_tone_style("Sức khỏe".into(), Some(ToneStyle::Old)), "Sức khỏe");
+    }
 }

@@ -65,7 +65,7 @@ pub fn config_exit_code(root: &Path) -> u8 {
 
 /// Parses `--at` (a date or date-time; UTC+7 when no offset).
 pub fn parse_at(s: &str) -> Result<loa::vi::dates::DateTime, String> {
-    loa::vi::dates::parse(s)
+    loa::vi::dates::parse(s).map_err(|e| format!("{}\n  gợi ý: {}", e.message, e.hint))
 }
 
 /// The line that tells a CI schedule when to rebuild.

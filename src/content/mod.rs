@@ -143,6 +143,8 @@ pub struct PageMatter {
     pub updated: Option<Date>,
     /// Plain-text summary for listings, feeds and share previews.
     pub summary: Option<Text>,
+    /// Who wrote the page: a person or the unit (text).
+    pub author: Option<Text>,
     /// Terms of the `tags` taxonomy.
     #[serde(default)]
     pub tags: Vec<Text>,
@@ -355,7 +357,8 @@ pub struct Parsed {
 pub struct TermRef {
     /// Taxonomy name (`tags`).
     pub taxonomy: String,
-    /// The term as the author wrote it (NFC).
+    /// The term as the author wrote it (NFC), its tone marks placed in the site's `tone_style`
+    /// when loa.yaml sets one (`Đảng uỷ` is `Đảng ủy` under `old`).
     pub name: String,
 }
 
@@ -380,6 +383,8 @@ pub struct Document {
     pub updated: Option<DateTime>,
     /// Summary from front matter.
     pub summary: Option<String>,
+    /// `author:` from front matter, trimmed; `None` when absent or empty.
+    pub author: Option<String>,
     /// Taxonomy terms, in written order.
     pub terms: Vec<TermRef>,
     /// Audience ids.
@@ -454,7 +459,8 @@ pub struct Section {
 /// A term of a taxonomy with the pages that carry it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
-    /// Display name: the spelling most pages use (ties: the first in Vietnamese order).
+    /// Display name: the spelling most pages use (ties: the first in Vietnamese order), in the
+    /// site's `tone_style` when loa.yaml sets one.
     pub name: String,
     /// URL slug.
     pub slug: String,

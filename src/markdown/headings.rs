@@ -5,8 +5,9 @@
 //! where its start tag goes among the body's events).
 //! Gives: its id (the explicit `{#id}`, or a Vietnamese slug of its text), unique on the page;
 //! the table of contents and every id (targets of `#anchor` links); the classes it keeps
-//! (`.class` tokens only, every other attribute dropped with a warning); and, once the body's
-//! events are complete, each heading with an explicit id and the content under it (`Clause`).
+//! (`.class` tokens only, every other attribute dropped with a warning); a warning at each `#`
+//! title (the page's `<h1>` is the template's); and, once the body's events are complete, each
+//! heading with an explicit id and the content under it (`Clause`).
 //! Must not: render the heading's text (the render loop does, with citations) or read the
 //! events of anything but the body it is given.
 
@@ -59,16 +60,30 @@ pub(super) struct Headings {
 
 impl Headings {
     /// Records a heading whose start tag will be the event at `event`: gives its id, unique on
-    /// the page, with an error `at` the heading when its explicit id is already taken.
+    /// the page, with an error `at` the heading when its explicit id is already taken, and a
+    /// warning when it is a `#` title (the template gives the page its `<h1>`, from `title:`).
     pub(super) fn add(
         &mut self,
         level: HeadingLevel,
         id: Option<&str>,
         text: &str,
         event: usize,
-        at: impl FnOnce() -> Location,
+        at: impl Fn() -> Location,
         diagnostics: &mut Diagnostics,
     ) -> String {
+        if level == HeadingLevel::H1 {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "body-h1",
+                    at(),
+                    format!(
+                        "tiêu đề cấp 1 `{}` trong thân bài: trang sẽ có hai tiêu đề chính, tên bài và tiêu đề này",
+                        text.trim()
+                    ),
+                )
+                .with_hint("tên bài lấy từ `title:`; các mục trong bài bắt đầu từ `##`"),
+            );
+        }
         let explicit = id.map(str::to_string);
         let base = explicit.clone().unwrap_or_else(|| {
             let s = crate::vi::slugify(text);
@@ -271,6 +286,45 @@ mod tests {
         assert_eq!(r.toc[1].title, "Một hai");
         assert!(r.html.contains("<h1 id=\"foo-bar\">Foo\nBar</h1>"), "{}", r.html);
         assert!(r.text.starts_with("Foo Bar\nXã hội học tập\n"), "{}", r.text);
+    }
+
+    #[test]
+    fn a_title_in_the_body_is_a_warning_at_its_line() {
+        // The body starts at file line 10; a setext `===` title is an h1 too.
+        let r = md("# Khuyến học\n\nMở đầu.\n\nKhuyến tài\n===\n\n## Mục\n\n### Ý\n");
+        let found: Vec<(&str, usize, usize, &str)> = r
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let l = d.location.as_ref().expect("located");
+                (d.code, l.line, l.column, d.message.as_str())
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "body-h1",
+                    10,
+                    1,
+                    "tiêu đề cấp 1 `Khuyến học` trong thân bài: trang sẽ có hai tiêu đề chính, tên bài và tiêu đề này"
+                ),
+                (
+                    "body-h1",
+                    14,
+                    1,
+                    "tiêu đề cấp 1 `Khuyến tài` trong thân bài: trang sẽ có hai tiêu đề chính, tên bài và tiêu đề này"
+                ),
+            ]
+        );
+        assert!(
+            r.diagnostics
+                .iter()
+                .all(|d| !d.is_error() && d.hint.as_deref().is_some_and(|h| h.contains("`##`")))
+        );
+        // Left as it is written: a warning, not a change of the page.
+        assert!(r.html.contains("<h1 id=\"khuyen-hoc\">Khuyến học</h1>"), "{}", r.html);
+        assert!(md("## Mục\n\n#### Sâu\n\n```\n# không phải tiêu đề\n```\n").diagnostics.is_empty());
     }
 
     #[test]

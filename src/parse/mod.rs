@@ -30,7 +30,7 @@ use yaml::{dangerous_urls, escaped_controls};
 /// Keys accepted in a page's front matter (for did-you-mean hints).
 #[rustfmt::skip]
 pub const PAGE_KEYS: &[&str] = &[
-    "title", "date", "updated", "summary", "tags", "taxonomies", "audiences", "campaigns", "draft", "publish_at",
+    "title", "date", "updated", "summary", "author", "tags", "taxonomies", "audiences", "campaigns", "draft", "publish_at",
     "expire_at", "campaign", "document", "explains", "faq", "glossary", "slug", "aliases", "image", "image_alt",
     "template", "extra",
 ];

@@ -10,7 +10,8 @@
 //! The subset: one `key: value` per line, at the start of the line, each key once; the keys
 //! below only; a value is a double-quoted string without `\` or `"` inside, a single-quoted
 //! string without `'` inside, or a plain scalar that starts with a letter and holds none of
-//! YAML's indicators (dates: plain ones shaped `2024-05-10…`); `draft` is `true` or `false`;
+//! YAML's indicators (dates: plain ones of digits and separators, `2024-05-10…`,
+//! `15/11/2026 08:00`); `draft` is `true` or `false`;
 //! the list keys take a block list (`- item` lines at one indentation).
 //!
 //! It reads its lines with a loop of its own rather than the key scanner of `keys`: it needs
@@ -79,6 +80,7 @@ pub fn page_matter(yaml: &str) -> Option<PageMatter> {
         match key {
             "title" => m.title = Some(Text(text()?)),
             "summary" => m.summary = Some(Text(text()?)),
+            "author" => m.author = Some(Text(text()?)),
             "slug" => m.slug = Some(Text(text()?)),
             "image" => m.image = Some(text()?),
             "image_alt" => m.image_alt = Some(text()?),
@@ -106,6 +108,7 @@ const KEYS: &[&str] = &[
     "date",
     "updated",
     "summary",
+    "author",
     "tags",
     "audiences",
     "campaigns",
@@ -144,19 +147,20 @@ fn scalar(v: &str) -> Option<&str> {
     plain.then_some(v)
 }
 
-/// A date value: quoted as in [`scalar`], or plain and shaped like a date (four digits and
-/// `-` first, then only digits, `-`, `:`, `+`, `.`, `T`, `Z` and single spaces), which YAML
-/// never reads as a number.
+/// A date value: quoted as in [`scalar`], or plain and shaped like a date (a digit first,
+/// then only digits, `-`, `/`, `:`, `+`, `.`, `T`, `Z` and single spaces, never `: `): YAML
+/// reads such a scalar as the string written, and the ones `vi::dates` accepts
+/// (`2024-05-10 08:00`, `15/11/2026 8:00`, `15.11.2026`, `2026-9-5`) never as a number,
+/// as each has two separators between its date's digits.
 fn date_scalar(v: &str) -> Option<&str> {
     if v.starts_with(['"', '\'']) {
         return scalar(v);
     }
     let b = v.as_bytes();
-    let shaped = b.len() >= 5
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && b[4] == b'-'
-        && b.iter()
-            .all(|&c| c.is_ascii_digit() || matches!(c, b'-' | b':' | b'+' | b'.' | b'T' | b'Z' | b' '))
+    let shaped = b.first().is_some_and(u8::is_ascii_digit)
+        && b.iter().all(|&c| {
+            c.is_ascii_digit() || matches!(c, b'-' | b'/' | b':' | b'+' | b'.' | b'T' | b'Z' | b' ')
+        })
         && !v.contains(": ")
         && !v.contains("  ");
     shaped.then_some(v)
@@ -186,6 +190,10 @@ mod tests {
             tags:\n- Khuyến học\naliases:\n    - '/cu/bai-viet/'\n";
         let quick = page_matter(plain).expect("plain scalars and a list at column 0");
         assert_eq!(Ok(quick), serde(plain));
+        let written = "title: T\ndate: 15/11/2026 08:00\nupdated: 2026-9-5\nexpire_at: 1.12.2026\n";
+        let quick = page_matter(written).expect("dates as editors write them");
+        assert_eq!(quick.date.map(|d| d.0.to_rfc3339()).as_deref(), Some("2026-11-15T08:00:00+07:00"));
+        assert_eq!(Ok(quick), serde(written));
     }
 
     #[test]
@@ -205,6 +213,9 @@ mod tests {
             "title:\ta\n",
             "date: 2024\n",
             "date: 2024-13-45\n",
+            "date: 31/2/2026\n",
+            "date: 15/11/26 08:00\n",
+            "date: 15/11/2026 # giờ sau\n",
             "draft: yes\n",
             "tags:\n  - a\n    - b\n",
             "tags:\n                                                                   - a\n",
@@ -240,6 +251,10 @@ mod tests {
             "title: Ω ∑ 漢字\n",
             "summary: Dòng một? Có; không.\n",
             "summary: \"tab\there\"\n",
+            "author: Nguyễn Văn An\n",
+            "author: 'Ban Tuyên giáo'\n",
+            "author: 2024\n",
+            "author: PV: tổng hợp\n",
             "slug: a-b\n",
             "slug: 2024-a\n",
             "image: anh/hinh.jpg\n",
@@ -249,7 +264,24 @@ mod tests {
             "date: 2021-12-04 07:58\n",
             "date: \"2021-12-04\"\n",
             "date: 2021-12-04\n",
+            "date: 15/11/2026 08:00\n",
+            "date: 15/11/2026  08:00\n",
+            "date: 5/9/2026\n",
+            "date: 2026-9-5\n",
+            "date: 2026-09-5T8:00\n",
+            "date: 15.11.2026 8:00:30\n",
+            "date: 15-11-2026\n",
+            "date: '15/11/2026 08:00'\n",
+            "date: 31/2/2026\n",
+            "date: 15/11/26\n",
+            "date: 2026/11/15\n",
+            "date: 15.11\n",
+            "date: 1:30\n",
+            "date: 08:00 15/11/2026\n",
             "updated: 2022-01-01T00:00:00Z\n",
+            "updated: 1/1/2027 0:00Z\n",
+            "publish_at: 15/11/2026 8:00+07:00\n",
+            "expire_at: 30.11.2026 17:30\n",
             "publish_at: 2030-01-01\n",
             "expire_at: 2020-01-01T10:00\n",
             "draft: false\n",

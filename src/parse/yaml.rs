@@ -292,7 +292,13 @@ pub fn yaml_error(
     } else if message.contains("more than one document") {
         d = d.with_hint("phần khai báo chỉ gồm một khối YAML: bỏ dòng `...` hoặc `---` thừa bên trong");
     } else if d.message.starts_with("ngày") || d.message.contains(": ngày") {
-        d = d.with_hint("viết ngày dạng `2022-09-15`, hoặc ngày giờ `2022-09-15T08:00:00+07:00`");
+        // Our own date check: its hint is the value's (`28/2/2026` for `31/2/2026`).
+        let hint =
+            message.split('\'').nth(1).and_then(|value| crate::vi::dates::parse(value).err()).map_or_else(
+                || "viết ngày dạng `15/11/2026` (ngày/tháng/năm) hoặc `15/11/2026 08:00`".to_string(),
+                |e| e.hint,
+            );
+        d = d.with_hint(hint);
     } else if d.message.contains("thiếu khóa") {
         d = d.with_hint("thêm khóa này vào phần khai báo");
     } else {
@@ -382,6 +388,32 @@ mod tests {
         let e = parse_file("---\ntitle: T\ndate: yesterday\n---\n", "f", false).unwrap_err();
         assert_eq!(line_of(&e).0, 3, "{e}");
         assert!(e.0[0].message.contains("yesterday"), "{e}");
+    }
+
+    #[test]
+    fn a_date_that_does_not_exist_has_the_value_corrected_in_its_hint() {
+        let e = parse_file("---\ntitle: T\ndate: 31/2/2026 08:00\n---\n", "f", false).unwrap_err();
+        assert_eq!(line_of(&e), (3, 7), "{e}");
+        assert_eq!(
+            e.0[0].message,
+            "ngày không hợp lệ '31/2/2026 08:00': ngày 31 tháng 2 năm 2026 không có: tháng 2 năm 2026 chỉ có 28 ngày"
+        );
+        assert_eq!(e.0[0].hint.as_deref(), Some("ngày cuối của tháng 2 năm 2026 là `28/2/2026 08:00`"));
+        let campaign = "---\ntitle: T\ncampaign:\n  starts: 2026/11/15\n  ends: 30/11/2026\n---\n";
+        let e = parse_file(campaign, "f", false).unwrap_err();
+        assert_eq!(line_of(&e), (4, 11), "{e}");
+        assert_eq!(
+            e.0[0].message,
+            "`campaign`: ngày không hợp lệ '2026/11/15': năm viết trước với dấu `/`: không rõ đâu là tháng, đâu là ngày"
+        );
+        assert_eq!(
+            e.0[0].hint.as_deref(),
+            Some("nếu là ngày 15 tháng 11 năm 2026, viết `15/11/2026` hoặc `2026-11-15`")
+        );
+        let document = "---\ntitle: T\ndocument:\n  code: 49-KL/TW\n  issued: '10/5/19'\n---\n";
+        let e = parse_file(document, "f", false).unwrap_err();
+        assert_eq!(line_of(&e), (5, 12), "{e}");
+        assert_eq!(e.0[0].hint.as_deref(), Some("viết năm đủ 4 chữ số, như `10/5/2019`"));
     }
     #[test]
     fn alias_bombs_are_refused_before_serde_yaml_but_stars_in_text_are_not_aliases() {

@@ -113,7 +113,8 @@ impl DateView {
 pub struct TermView {
     /// Taxonomy (`tags`).
     pub taxonomy: String,
-    /// The term as written on the page (NFC).
+    /// The term as written on the page (NFC), its tone marks placed in `tone_style` when
+    /// loa.yaml sets one.
     pub name: String,
     /// Its slug.
     pub slug: String,
@@ -124,7 +125,8 @@ pub struct TermView {
 /// A term in a taxonomy's term list.
 #[derive(Debug, Clone, Serialize)]
 pub struct TermLinkView {
-    /// Display name (the spelling most pages use).
+    /// Display name: the spelling most pages use, its tone marks placed in `tone_style` when
+    /// loa.yaml sets one (`Đảng ủy` under `old`, `Đảng uỷ` under `new`).
     pub name: String,
     /// Slug.
     pub slug: String,
@@ -272,6 +274,9 @@ pub struct PageCard {
     pub description: std::sync::Arc<str>,
     /// Reading time in minutes (syllables / `reading_speed`, at least 1).
     pub reading_minutes: u32,
+    /// Who wrote the page (`author:` in front matter: a person or the unit, as text); `None`
+    /// when the page does not say (feeds and JSON-LD then name the site).
+    pub author: Option<String>,
     /// Taxonomy terms, in written order.
     pub terms: Vec<TermView>,
     /// Audiences, in written order.
@@ -290,8 +295,8 @@ pub struct PageCard {
 /// made it a map, and Tera then made every key of every page a new string.)
 #[derive(Debug)]
 pub struct PageView<'a> {
-    /// Everything a listing shows (title, url, dates, summary, terms, audiences, image); its
-    /// fingerprint is the card's.
+    /// Everything a listing shows (title, url, dates, summary, author, terms, audiences,
+    /// image); its fingerprint is the card's.
     pub card: crate::fingerprint::Derived<'a, &'a PageCard>,
     /// The body as HTML. Output it with `| safe`.
     pub content: std::sync::Arc<str>,
@@ -332,7 +337,7 @@ pub struct PageView<'a> {
 
 impl PageCard {
     /// Number of fields [`PageCard::fields`] writes.
-    const FIELDS: usize = 14;
+    const FIELDS: usize = 15;
 
     /// Writes the card's fields into `st`. (Destructured, so a new field does not compile
     /// until it is written here.)
@@ -347,6 +352,7 @@ impl PageCard {
             summary,
             description,
             reading_minutes,
+            author,
             terms,
             audiences,
             image,
@@ -362,6 +368,7 @@ impl PageCard {
         st.serialize_field("summary", summary)?;
         st.serialize_field("description", description)?;
         st.serialize_field("reading_minutes", reading_minutes)?;
+        st.serialize_field("author", author)?;
         st.serialize_field("terms", terms)?;
         st.serialize_field("audiences", audiences)?;
         st.serialize_field("image", image)?;
@@ -629,6 +636,7 @@ mod tests {
             summary: "<p>Tóm tắt</p>".into(),
             description: "Tóm tắt".into(),
             reading_minutes: 3,
+            author: Some("Nguyễn Văn An".into()),
             terms: Vec::new(),
             audiences: Vec::new(),
             image: None,
@@ -673,6 +681,7 @@ mod tests {
         }
         assert_eq!(page["content"], "<p>Nội dung</p>");
         assert_eq!(page["image_alt"], "Ảnh");
+        assert_eq!(page["author"], "Nguyễn Văn An");
         assert!(!page.contains_key("card"));
         assert_eq!(page.len(), PageCard::FIELDS + 17);
         // A fingerprint stands for the card by its key, and never makes it.

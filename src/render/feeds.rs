@@ -16,8 +16,13 @@ pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
     let mut feed = |path: String, title: String, page_path: &str, ids: &[DocId]| {
         let self_url = config.permalink(&path);
         let page_url = config.permalink(page_path);
-        let info =
-            FeedInfo { title: &title, self_url: &self_url, page_url: &page_url, language: &config.language };
+        let info = FeedInfo {
+            title: &title,
+            self_url: &self_url,
+            page_url: &page_url,
+            language: &config.language,
+            author: &config.title,
+        };
         out.push((path.trim_start_matches('/').to_string(), atom(&info, &cards(ids)).into_bytes()));
     };
     let mut dated: Vec<DocId> =
@@ -55,8 +60,13 @@ pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
     }
     let self_url = config.permalink("/rss.xml");
     let home = config.permalink("/");
-    let info =
-        FeedInfo { title: &config.title, self_url: &self_url, page_url: &home, language: &config.language };
+    let info = FeedInfo {
+        title: &config.title,
+        self_url: &self_url,
+        page_url: &home,
+        language: &config.language,
+        author: &config.title,
+    };
     out.push(("rss.xml".to_string(), rss(&info, &config.title, &cards(&dated)).into_bytes()));
 
     let mut entries: Vec<SitemapEntry> = Vec::new();
@@ -166,6 +176,8 @@ pub struct FeedInfo<'a> {
     pub page_url: &'a str,
     /// Site language (`vi`).
     pub language: &'a str,
+    /// Author of the entries that do not name theirs (the site's title).
+    pub author: &'a str,
 }
 
 fn entry_time(c: &PageCard) -> Option<&str> {
@@ -184,6 +196,8 @@ pub fn atom(info: &FeedInfo<'_>, cards: &[&PageCard]) -> String {
     element(&mut x, "  <link rel=\"alternate\" type=\"text/html\" href=\"", info.page_url, "\"/>\n");
     element(&mut x, "  <id>", info.self_url, "</id>\n");
     x.extend(["  <updated>", updated, "</updated>\n"]);
+    // Atom wants an author for every entry: the feed's stands for the entries without one.
+    element(&mut x, "  <author><name>", info.author, "</name></author>\n");
     x.push_str("  <generator>loa</generator>\n");
     for c in entries {
         let published = c.date.as_ref().map_or("", |d| d.rfc3339.as_str());
@@ -193,6 +207,9 @@ pub fn atom(info: &FeedInfo<'_>, cards: &[&PageCard]) -> String {
         element(&mut x, "    <id>", &c.permalink, "</id>\n");
         x.extend(["    <published>", published, "</published>\n"]);
         x.extend(["    <updated>", entry_time(c).unwrap_or(published), "</updated>\n"]);
+        if let Some(a) = &c.author {
+            element(&mut x, "    <author><name>", a, "</name></author>\n");
+        }
         element(&mut x, "    <summary type=\"text\">", &c.description, "</summary>\n");
         for t in &c.terms {
             element(&mut x, "    <category term=\"", &t.name, "\"/>\n");
@@ -203,11 +220,18 @@ pub fn atom(info: &FeedInfo<'_>, cards: &[&PageCard]) -> String {
     x
 }
 
-/// An RSS 2.0 feed (dates in RFC 822 as RSS requires).
+/// An RSS 2.0 feed (dates in RFC 822 as RSS requires). An item's author is its
+/// `<dc:creator>` (RSS's own `<author>` must be an e-mail address); items without one name
+/// none, and the Dublin Core namespace is declared only when an item names one.
 pub fn rss(info: &FeedInfo<'_>, description: &str, cards: &[&PageCard]) -> String {
+    let items = || cards.iter().filter(|c| c.date.is_some()).take(FEED_LIMIT);
     let mut x = String::with_capacity(1024 + cards.len().min(FEED_LIMIT) * 640);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    x.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
+    x.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\"");
+    if items().any(|c| c.author.is_some()) {
+        x.push_str(" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"");
+    }
+    x.push_str(">\n<channel>\n");
     element(&mut x, "  <title>", info.title, "</title>\n");
     element(&mut x, "  <link>", info.page_url, "</link>\n");
     element(&mut x, "  <description>", description, "</description>\n");
@@ -218,7 +242,7 @@ pub fn rss(info: &FeedInfo<'_>, description: &str, cards: &[&PageCard]) -> Strin
         info.self_url,
         "\" rel=\"self\" type=\"application/rss+xml\"/>\n",
     );
-    for c in cards.iter().filter(|c| c.date.is_some()).take(FEED_LIMIT) {
+    for c in items() {
         x.push_str("  <item>\n");
         element(&mut x, "    <title>", &c.title, "</title>\n");
         element(&mut x, "    <link>", &c.permalink, "</link>\n");
@@ -227,6 +251,9 @@ pub fn rss(info: &FeedInfo<'_>, description: &str, cards: &[&PageCard]) -> Strin
             x.extend(["    <pubDate>", d.rfc822.as_str(), "</pubDate>\n"]);
         }
         element(&mut x, "    <description>", &c.description, "</description>\n");
+        if let Some(a) = &c.author {
+            element(&mut x, "    <dc:creator>", a, "</dc:creator>\n");
+        }
         x.push_str("  </item>\n");
     }
     x.push_str("</channel>\n</rss>\n");

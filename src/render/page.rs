@@ -39,6 +39,7 @@ pub fn page_card(config: &Config, p: &Document, r: &Rendered, slugs: &TermSlugs<
         summary,
         description,
         reading_minutes: crate::vi::reading::minutes(syllables, config.reading_speed),
+        author: p.author.clone(),
         terms: p
             .terms
             .iter()
@@ -164,11 +165,12 @@ fn article_jsonld(env: &Env<'_>, i: DocId) -> Option<String> {
         return None;
     }
     let image = c.image.clone().unwrap_or_else(|| env.config.permalink("/og-default.png"));
-    let org = Organization { kind: "Organization", name: &env.config.title, url: env.config.permalink("/") };
+    let org = Agent { kind: "Organization", name: &env.config.title, url: Some(env.config.permalink("/")) };
+    let author = c.author.as_deref().map(|name| Agent { kind: agent_kind(name), name, url: None });
     let json = NewsArticle {
         context: "https://schema.org",
         kind: "NewsArticle",
-        author: &org,
+        author: author.as_ref().unwrap_or(&org),
         date_modified: c.updated.as_ref().or(c.date.as_ref()).map(|d| d.rfc3339.as_str()),
         date_published: c.date.as_ref().map(|d| d.rfc3339.as_str()),
         description: &c.description,
@@ -190,7 +192,7 @@ struct NewsArticle<'a> {
     context: &'static str,
     #[serde(rename = "@type")]
     kind: &'static str,
-    author: &'a Organization<'a>,
+    author: &'a Agent<'a>,
     #[serde(rename = "dateModified")]
     date_modified: Option<&'a str>,
     #[serde(rename = "datePublished")]
@@ -203,16 +205,40 @@ struct NewsArticle<'a> {
     keywords: String,
     #[serde(rename = "mainEntityOfPage")]
     main_entity_of_page: &'a str,
-    publisher: &'a Organization<'a>,
+    publisher: &'a Agent<'a>,
 }
 
-/// The site as the author and publisher of its articles.
+/// The author or the publisher of an article: the site (an Organization with its URL), or the
+/// page's `author:` (a Person or an Organization, see [`agent_kind`]).
 #[derive(serde::Serialize)]
-struct Organization<'a> {
+struct Agent<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     name: &'a str,
-    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+/// First words of the names of units that write every word with a capital (`Báo Nhân Dân`,
+/// `Hội Khuyến Học`), none of them a Vietnamese family or given name.
+const UNIT_WORDS: &[&str] = &[
+    "Ban", "Báo", "Bộ", "Cục", "Cổng", "Đài", "Đảng", "Đoàn", "Hội", "Nhóm", "Phòng", "Sở", "Tạp", "Tổ",
+    "Viện",
+];
+
+/// `Person` when `author:` reads as a person's name: one to five words, each a capital and then
+/// small letters (`Nguyễn Văn An`, `Thu Hà`), not opening with a word of [`UNIT_WORDS`]; else
+/// `Organization` (`Ban Tuyên giáo Đảng ủy Khối`, `Nhóm biên tập`, `UBND xã`: a unit's name
+/// has a word in small letters, an acronym, or one of those first words).
+fn agent_kind(name: &str) -> &'static str {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let capitalised = |w: &&str| {
+        let mut cs = w.chars();
+        cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase)
+    };
+    let person =
+        (1..=5).contains(&words.len()) && words.iter().all(capitalised) && !UNIT_WORDS.contains(&words[0]);
+    if person { "Person" } else { "Organization" }
 }
 
 #[cfg(test)]
@@ -250,8 +276,8 @@ mod tests {
             (None, None, "Không ngày"),
         ] {
             let org =
-                Organization {
-                    kind: "Organization", name: "Hội <Khuyến học>", url: "https://e.org/".into()
+                Agent {
+                    kind: "Organization", name: "Hội <Khuyến học>", url: Some("https://e.org/".into())
                 };
             let keywords = "Thẻ & một, hai".to_string();
             let new = NewsArticle {
@@ -268,7 +294,8 @@ mod tests {
                 main_entity_of_page: "https://e.org/a/",
                 publisher: &org,
             };
-            let org_value = serde_json::json!({"@type": "Organization", "name": org.name, "url": org.url});
+            let org_value =
+                serde_json::json!({"@type": "Organization", "name": org.name, "url": "https://e.org/"});
             let old = serde_json::json!({
                 "@context": "https://schema.org",
                 "@type": "NewsArticle",
@@ -284,6 +311,34 @@ mod tests {
                 "keywords": keywords,
             });
             assert_eq!(documents::script_safe(&new), documents::script_safe_json(&old));
+        }
+        let person = Agent { kind: "Person", name: "Nguyễn Văn An", url: None };
+        assert_eq!(
+            serde_json::to_string(&person).ok().as_deref(),
+            Some(r#"{"@type":"Person","name":"Nguyễn Văn An"}"#)
+        );
+    }
+
+    #[test]
+    fn an_author_reads_as_a_person_or_as_a_unit() {
+        for person in ["Nguyễn Văn An", "Thu Hà", "Lê Thị Hồng Nhung", "Văn Thành", "  Trần   An "]
+        {
+            assert_eq!(agent_kind(person), "Person", "{person}");
+        }
+        for unit in [
+            "Ban Tuyên giáo Đảng ủy Khối",
+            "Nhóm biên tập",
+            "Hội Khuyến học tỉnh",
+            "Hội Khuyến Học",
+            "Báo Nhân Dân",
+            "UBND xã Tân Lập",
+            "Phòng Văn Hóa",
+            "PV",
+            "Minh Anh (tổng hợp)",
+            "Một Hai Ba Bốn Năm Sáu",
+            "",
+        ] {
+            assert_eq!(agent_kind(unit), "Organization", "{unit}");
         }
     }
 }

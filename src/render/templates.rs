@@ -199,12 +199,12 @@ fn check_get_env(text: &str, file: &str, allowed: &[String]) -> Diagnostics {
     diags
 }
 
-/// `{{ "2022-09-15" | vi_date(format="header") }}`: a date (YYYY-MM-DD or RFC 3339) in
+/// `{{ "2022-09-15" | vi_date(format="header") }}`: a date (any form of `vi::dates::parse`) in
 /// Vietnamese. Formats: `short` (default, `ngày 15/9/2022`), `header` (`Thứ Năm, 15/09/2022`),
 /// `formal` (`ngày 15 tháng 9 năm 2022`), `iso` (`2022-09-15`, for `<time datetime>`),
 /// `rfc3339`, `weekday` (`Thứ Năm`).
 pub fn vi_date(value: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
-    let d = crate::vi::dates::parse(value).map_err(tera::Error::message)?;
+    let d = crate::vi::dates::parse(value).map_err(|e| tera::Error::message(e.message))?;
     let format: Option<&str> = kwargs.get("format")?;
     Ok(match format.unwrap_or("short") {
         "short" => d.fmt_short(),

@@ -1,19 +1,17 @@
 //! Dates for a Vietnamese audience (design note §5).
 //!
-//! Takes: date strings from front matter: `2022-09-15`, `2022-09-15T08:00`, `2022-09-15 08:00`
-//! (optionally with `:SS`), all meaning UTC+7 local time, and full RFC 3339 with `Z` or `±HH:MM`
-//! (fractional seconds are ignored).
+//! Takes: date strings from front matter, `--at` and templates, in the forms editors write
+//! (`vi::date_forms`): `15/11/2026`, `15/11/2026 08:00`, `2026-9-5`, `2022-09-15T08:00`, all
+//! meaning UTC+7 local time, and full RFC 3339 with `Z` or `±HH:MM`.
 //! Gives: a [`DateTime`] (a UTC instant plus the offset it was written with) that sorts by
 //! value, and Vietnamese renderings computed in the site's time zone, UTC+7
 //! (Asia/Ho_Chi_Minh, no daylight saving): `ngày 15/9/2022`, `Thứ Năm, 15/09/2022`,
 //! `ngày 15 tháng 9 năm 2022`, `2022-09-15` and RFC 3339 in `+07:00`.
-//! Errors are Vietnamese messages naming the rejected input.
+//! Errors are Vietnamese messages naming the rejected input, with a hint ([`DateError`]).
 //! Must not: read the system clock, time zone or locale, panic on any input, or touch the file
-//! system. Calendar arithmetic is Howard Hinnant's civil-from-days / days-from-civil.
+//! system. Calendar arithmetic is `vi::calendar`.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
+use super::calendar::{civil_from_days, days_from_civil};
 
 /// The audience's offset from UTC, in minutes (UTC+7).
 pub const SITE_OFFSET_MINUTES: i32 = 7 * 60;
@@ -31,125 +29,17 @@ pub struct DateTime {
     offset_minutes: i32,
 }
 
-static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"^([0-9]{4})-([0-9]{2})-([0-9]{2})",
-        r"(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)?",
-        r"(?: ?([Zz]|[+-][0-9]{2}:[0-9]{2}))?)?$",
-    ))
-    .expect("static regex")
-});
+pub use super::date_forms::DateError;
 
-fn format_error(input: &str) -> String {
-    format!("ngày không hợp lệ '{input}': cần dạng YYYY-MM-DD hoặc RFC 3339")
-}
-
-fn range_error(input: &str, what: String) -> String {
-    format!("ngày không hợp lệ '{input}': {what}")
-}
-
-/// Parses a front-matter date; surrounding whitespace is ignored.
-pub fn parse(s: &str) -> Result<DateTime, String> {
-    let input = s.trim();
-    let caps = DATE_RE.captures(input).ok_or_else(|| format_error(input))?;
-    let num = |i: usize| -> Result<Option<i64>, String> {
-        match caps.get(i) {
-            None => Ok(None),
-            Some(m) => m.as_str().parse::<i64>().map(Some).map_err(|_| format_error(input)),
-        }
-    };
-    let required = |i: usize| -> Result<i64, String> { num(i)?.ok_or_else(|| format_error(input)) };
-
-    let year = required(1)?;
-    let month = required(2)?;
-    let day = required(3)?;
-    let hour = num(4)?.unwrap_or(0);
-    let minute = num(5)?.unwrap_or(0);
-    let second = num(6)?.unwrap_or(0);
-
-    if !(1..=12).contains(&month) {
-        return Err(range_error(input, format!("tháng {month} nằm ngoài khoảng 1–12")));
-    }
-    let last = days_in_month(year, month);
-    if !(1..=last).contains(&day) {
-        return Err(range_error(input, format!("tháng {month}/{year} chỉ có {last} ngày")));
-    }
-    if !(0..=23).contains(&hour) {
-        return Err(range_error(input, format!("giờ {hour} nằm ngoài khoảng 0–23")));
-    }
-    if !(0..=59).contains(&minute) {
-        return Err(range_error(input, format!("phút {minute} nằm ngoài khoảng 0–59")));
-    }
-    if !(0..=60).contains(&second) {
-        return Err(range_error(input, format!("giây {second} nằm ngoài khoảng 0–60")));
-    }
-
-    let offset_minutes = match caps.get(7).map(|m| m.as_str()) {
-        None => SITE_OFFSET_MINUTES,
-        Some("Z" | "z") => 0,
-        Some(off) => parse_offset(off)
-            .ok_or_else(|| range_error(input, format!("độ lệch múi giờ '{off}' không hợp lệ")))?,
-    };
-
-    let unix = days_from_civil(year, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second
-        - i64::from(offset_minutes) * 60;
+/// Reads a date as an editor wrote it (the forms of [`super::date_forms`]: `15/11/2026`,
+/// `15/11/2026 08:00`, `2026-9-5`, RFC 3339…); surrounding whitespace is ignored.
+pub fn parse(s: &str) -> Result<DateTime, DateError> {
+    let w = super::date_forms::read(s)?;
+    let offset_minutes = w.offset_minutes.unwrap_or(SITE_OFFSET_MINUTES);
+    let unix =
+        days_from_civil(w.year, w.month, w.day) * SECS_PER_DAY + w.hour * 3600 + w.minute * 60 + w.second
+            - i64::from(offset_minutes) * 60;
     Ok(DateTime { unix, offset_minutes })
-}
-
-/// `±HH:MM` → minutes east of UTC; hours 0–23, minutes 0–59.
-fn parse_offset(off: &str) -> Option<i32> {
-    let sign = match off.as_bytes().first()? {
-        b'+' => 1,
-        b'-' => -1,
-        _ => return None,
-    };
-    let hours: i32 = off.get(1..3)?.parse().ok()?;
-    let minutes: i32 = off.get(4..6)?.parse().ok()?;
-    if hours > 23 || minutes > 59 {
-        return None;
-    }
-    Some(sign * (hours * 60 + minutes))
-}
-
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant, `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400); // [0, 399]
-    let mp = (month + 9) % 12; // March = 0
-    let doy = (153 * mp + 2) / 5 + day - 1; // [0, 365]
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
-    era * 146_097 + doe - 719_468
-}
-
-/// Proleptic Gregorian (year, month, day) of a day count since 1970-01-01
-/// (Hinnant, `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11]
-    let day = doy - (153 * mp + 2) / 5 + 1; // [1, 31]
-    let month = if mp < 10 { mp + 3 } else { mp - 9 }; // [1, 12]
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    // Both are within small ranges by construction.
-    (year, month as u32, day as u32)
 }
 
 impl DateTime {
@@ -453,8 +343,8 @@ mod tests {
             "2022-09-00",
             "2023-02-29",
             "1900-02-29",
-            "2022-9-15",
-            "15/09/2022",
+            "15/09/22",
+            "2022/09/15",
             "2022-09-15T24:00",
             "2022-09-15T08:60",
             "2022-09-15T08:00:61",
@@ -470,20 +360,56 @@ mod tests {
     }
 
     #[test]
+    fn dates_as_people_write_them() {
+        // Day/month/year, always in that order: 5/9/2026 is 5 September.
+        let sep5 = p("2026-09-05T00:00:00+07:00");
+        for s in ["5/9/2026", "05/09/2026", "5-9-2026", "5.9.2026", "2026-9-5", "2026-09-5"] {
+            assert_eq!(p(s), sep5, "{s}");
+        }
+        assert_eq!(sep5.fmt_short(), "ngày 5/9/2026");
+        let nov15_8h = p("15/11/2026 08:00");
+        assert_eq!(nov15_8h.to_rfc3339(), "2026-11-15T08:00:00+07:00");
+        assert_eq!(nov15_8h.unix(), 1_794_704_400);
+        assert_eq!(nov15_8h.offset_minutes(), 420);
+        for s in [
+            "15/11/2026 8:00",
+            "15-11-2026 08:00",
+            "15.11.2026 8:00:00",
+            "2026-11-15T8:00",
+            "2026-11-15 8:00",
+        ] {
+            assert_eq!(p(s), nov15_8h, "{s}");
+        }
+        assert_eq!(p("15/11/2026 08:00:30").to_rfc3339(), "2026-11-15T08:00:30+07:00");
+        assert_eq!(p("2026-09-5T8:00").to_rfc3339(), "2026-09-05T08:00:00+07:00");
+        assert_eq!(p("15/11/2026 08:00Z").to_rfc3339(), "2026-11-15T15:00:00+07:00");
+    }
+
+    #[test]
     fn error_messages_are_vietnamese() {
+        let err = |s: &str| parse(s).expect_err(s);
         assert_eq!(
-            parse("yesterday"),
-            Err("ngày không hợp lệ 'yesterday': cần dạng YYYY-MM-DD hoặc RFC 3339".to_string())
+            err("yesterday").message,
+            "ngày không hợp lệ 'yesterday': cần dạng ngày/tháng/năm (15/11/2026) hoặc năm-tháng-ngày (2026-11-15)"
         );
-        assert_eq!(parse(""), Err("ngày không hợp lệ '': cần dạng YYYY-MM-DD hoặc RFC 3339".to_string()));
+        assert!(err("yesterday").hint.contains("`15/11/2026 08:00`"));
         assert_eq!(
-            parse("2022-02-30"),
-            Err("ngày không hợp lệ '2022-02-30': tháng 2/2022 chỉ có 28 ngày".to_string())
+            err("").message,
+            "ngày không hợp lệ '': cần dạng ngày/tháng/năm (15/11/2026) hoặc năm-tháng-ngày (2026-11-15)"
         );
         assert_eq!(
-            parse("2022-13-01"),
-            Err("ngày không hợp lệ '2022-13-01': tháng 13 nằm ngoài khoảng 1–12".to_string())
+            err("2022-02-30").message,
+            "ngày không hợp lệ '2022-02-30': ngày 30 tháng 2 năm 2022 không có: tháng 2 năm 2022 chỉ có 28 ngày"
         );
+        assert_eq!(err("2022-02-30").hint, "ngày cuối của tháng 2 năm 2022 là `2022-02-28`");
+        assert_eq!(err("31/2/2026").hint, "ngày cuối của tháng 2 năm 2026 là `28/2/2026`");
+        assert_eq!(
+            err("2022-13-01").message,
+            "ngày không hợp lệ '2022-13-01': không có tháng 13 (tháng từ 1 đến 12)"
+        );
+        assert_eq!(err("15/11/26").message, "ngày không hợp lệ '15/11/26': năm cần đủ 4 chữ số");
+        assert_eq!(err(" 15/11/26 ").hint, "viết năm đủ 4 chữ số, như `15/11/2026`");
+        assert_eq!(err("15/11/26").to_string(), err("15/11/26").message);
     }
 
     #[test]
@@ -499,29 +425,6 @@ mod tests {
     fn leap_second_is_accepted() {
         let d = p("2016-12-31T23:59:60Z");
         assert_eq!(d.unix(), p("2017-01-01T00:00:00Z").unix());
-    }
-
-    #[test]
-    fn civil_round_trip() {
-        // Every day from 1600 to 2400, both directions.
-        let start = days_from_civil(1600, 1, 1);
-        let end = days_from_civil(2400, 12, 31);
-        let (mut y, mut m, mut d) = (1600_i64, 1_u32, 1_u32);
-        for z in start..=end {
-            assert_eq!(civil_from_days(z), (y, m, d));
-            assert_eq!(days_from_civil(y, i64::from(m), i64::from(d)), z);
-            d += 1;
-            if i64::from(d) > days_in_month(y, i64::from(m)) {
-                d = 1;
-                m += 1;
-                if m > 12 {
-                    m = 1;
-                    y += 1;
-                }
-            }
-        }
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
     }
 
     #[test]

@@ -132,7 +132,7 @@ pub fn tone_key(s: &str) -> String {
 
 /// Splits a precomposed lower-case letter into its base letter and tone mark.
 /// Returns `None` if it carries any other mark (hat, breve, horn, …).
-fn base_and_tone(c: char) -> Option<(char, Option<char>)> {
+pub(super) fn base_and_tone(c: char) -> Option<(char, Option<char>)> {
     let mut parts: [char; 4] = ['\0'; 4];
     let mut n = 0;
     let mut overflow = false;
@@ -152,7 +152,7 @@ fn base_and_tone(c: char) -> Option<(char, Option<char>)> {
 }
 
 /// True for Vietnamese vowel letters with any marks (a ă â e ê i o ô ơ u ư y).
-fn is_vowel(c: char) -> bool {
+pub(super) fn is_vowel(c: char) -> bool {
     let mut base = c;
     decompose_canonical(c, |d| {
         if !is_combining_mark(d) {

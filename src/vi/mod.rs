@@ -2,18 +2,23 @@
 //!
 //! Takes: `&str` text (NFC or NFD, any case) and date strings from front matter.
 //! Gives: NFC normalisation, fold keys for search/slugs, tone-style-insensitive term keys,
-//! URL slugs, Vietnamese collation, dates in the audience's time zone (UTC+7) with Vietnamese
-//! formats, syllable counts for reading time, and document-number spans (`49-KL/TW`).
+//! URL slugs, Vietnamese collation, dates as editors write them (`15/11/2026 08:00`) in the
+//! audience's time zone (UTC+7) with Vietnamese formats, the Gregorian calendar, syllable
+//! counts for reading time, document-number spans (`49-KL/TW`), and tone marks placed in a
+//! chosen style (`hòa`/`hoà`) for what loa shows.
 //! Must not: touch the file system, print, panic on any input, or rewrite an author's spelling
 //! (these functions only compute keys and views; the source text is never changed).
 
+pub mod calendar;
 pub mod collate;
+pub mod date_forms;
 pub mod dates;
 pub mod docnum;
 pub mod fold;
 pub mod nfc;
 pub mod reading;
 pub mod slug;
+pub mod tone;
 
 pub use collate::compare as collate;
 pub use fold::{fold, tone_key};

@@ -190,7 +190,11 @@ fn a03_leading_blank_lines_and_spaces_before_the_opening_delimiter_are_allowed()
 #[test]
 fn a04_bad_date_points_at_the_value() {
     let site = site_with("---\ntitle: T\ndate: 'yesterday'\n---\n");
-    fails(site.path(), 1, &["content/bai-viet/x.md:3:8: lỗi: ngày không hợp lệ 'yesterday'", "YYYY-MM-DD"]);
+    fails(
+        site.path(),
+        1,
+        &["content/bai-viet/x.md:3:8: lỗi: ngày không hợp lệ 'yesterday'", "ngày/tháng/năm"],
+    );
 }
 
 #[test]
@@ -347,6 +351,56 @@ fn a18_title_no_is_text_a_float_is_an_error_and_null_is_missing() {
     fails(site.path(), 1, &["content/bai-viet/x.md:2:", "`title`: giá trị sai kiểu"]);
     let site = site_with("---\ntitle: null\ndate: 2022-09-15\n---\n");
     fails(site.path(), 1, &["content/bai-viet/x.md", "title"]);
+}
+
+#[test]
+fn a19_dates_as_people_write_them_are_read_day_first_in_utc7() {
+    // Decided: day/month/year always (Vietnamese order), `/`, `-` or `.` when the year is
+    // last, an optional `8:00`, UTC+7 without an offset; the year first only with `-`.
+    let site = themed_site();
+    write(
+        site.path(),
+        "content/bai-viet/x.md",
+        "---\ntitle: Hội nghị\ndate: 15/11/2026 08:00\nupdated: 2026-11-16\n---\nNội dung.\n",
+    );
+    write(site.path(), "content/bai-viet/y.md", "---\ntitle: Ngày hội\ndate: 5/9/2026\n---\nNội dung.\n");
+    builds(site.path());
+    let atom = read(site.path(), "public/atom.xml");
+    assert!(atom.contains("<published>2026-11-15T08:00:00+07:00</published>"), "{atom}");
+    assert!(atom.contains("<updated>2026-11-16T00:00:00+07:00</updated>"), "{atom}");
+    assert!(atom.contains("<published>2026-09-05T00:00:00+07:00</published>"), "5 September:\n{atom}");
+    let page = read(site.path(), "public/bai-viet/x/index.html");
+    assert!(page.contains(r#"<time datetime="2026-11-15">Chủ Nhật, 15/11/2026</time>"#), "{page}");
+    assert!(page.contains(r#"content="2026-11-15T08:00:00+07:00""#), "{page}");
+    // What does not exist, or could be read two ways, is an error at the value with the
+    // value corrected (or its readings) in the hint.
+    let site = site_with("---\ntitle: T\ndate: 31/2/2026\n---\n");
+    fails(
+        site.path(),
+        1,
+        &[
+            "content/bai-viet/x.md:3:7: lỗi: ngày không hợp lệ '31/2/2026': ngày 31 tháng 2 năm 2026 không có: tháng 2 năm 2026 chỉ có 28 ngày",
+            "gợi ý: ngày cuối của tháng 2 năm 2026 là `28/2/2026`",
+        ],
+    );
+    let site = site_with("---\ntitle: T\ndate: 15/11/26\n---\n");
+    fails(
+        site.path(),
+        1,
+        &["x.md:3:7: lỗi: ngày không hợp lệ '15/11/26': năm cần đủ 4 chữ số", "`15/11/2026`"],
+    );
+    let site = site_with("---\ntitle: T\ndate: 2026/5/9\n---\n");
+    fails(
+        site.path(),
+        1,
+        &["x.md:3:7:", "nếu là ngày 9 tháng 5 năm 2026, viết `9/5/2026`", "nếu là ngày 5 tháng 9"],
+    );
+    let site = site_with("---\ntitle: T\n---\n");
+    fails(site.path(), 1, &["bài viết thiếu `date`", "`date: 15/11/2026 08:00`"]);
+    // `--at` takes the same forms.
+    let r = run(site.path(), &["check", "--at", "13/13/2026"]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("không có tháng 13") && r.stderr.contains("gợi ý:"), "{}", r.stderr);
 }
 
 // ───────────────────────────── B. Markdown and content ─────────────────────────────

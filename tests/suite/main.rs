@@ -8,6 +8,7 @@
 mod catalogue;
 mod cli;
 mod editor;
+mod editor_small;
 mod harness;
 mod hostile_content;
 mod hostile_output;
