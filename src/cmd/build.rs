@@ -18,27 +18,27 @@ use super::{EXIT_SITE, EXIT_USAGE, load_config, print_diagnostics, site_root};
 /// Flags of `loa build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Site folder (holding loa.yaml); default: the current folder.
-    #[arg(long, value_name = "DIR")]
+    /// Thư mục của trang (nơi có loa.yaml); mặc định: thư mục hiện tại.
+    #[arg(long, value_name = "THƯ_MỤC")]
     root: Option<PathBuf>,
-    /// Output folder; default: `output_dir` in loa.yaml, else public/.
-    #[arg(long, value_name = "DIR")]
+    /// Thư mục xuất; mặc định: `output_dir` trong loa.yaml, nếu không có thì public/.
+    #[arg(long, value_name = "THƯ_MỤC")]
     output_dir: Option<PathBuf>,
-    /// Override `base_url` of loa.yaml (e.g. for a preview deployment).
+    /// Dùng địa chỉ này thay cho `base_url` của loa.yaml (ví dụ khi đăng một bản xem trước).
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
-    /// Include pages marked `draft: true`.
+    /// Dựng cả các bài có `draft: true` (bản nháp).
     #[arg(long)]
     drafts: bool,
-    /// Print the time of each stage.
+    /// In thời gian của từng bước dựng.
     #[arg(long)]
     verbose: bool,
-    /// Build the site as it will be at this moment (2026-01-31 or 2026-01-31T08:00; UTC+7),
-    /// for previewing scheduled pages and campaign status.
-    #[arg(long, value_name = "DATE", value_parser = super::parse_at)]
+    /// Dựng trang như vào thời điểm này (2026-01-31 hoặc 2026-01-31T08:00, giờ Việt Nam), để
+    /// xem trước bài hẹn giờ và trạng thái chiến dịch.
+    #[arg(long, value_name = "NGÀY", value_parser = super::parse_at)]
     at: Option<loa::vi::dates::DateTime>,
-    /// Replace an output folder loa did not create (e.g. a hand-made public/), keeping its
-    /// dotfiles (.git, .gitignore, …).
+    /// Thay cả thư mục xuất không do loa tạo (ví dụ một public/ làm bằng tay), giữ lại các tệp
+    /// bắt đầu bằng dấu chấm (.git, .gitignore, …).
     #[arg(long)]
     force: bool,
 }

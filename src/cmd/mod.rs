@@ -25,6 +25,7 @@ pub mod build;
 pub mod check;
 pub mod new;
 pub mod serve;
+pub mod usage;
 
 use std::path::{Path, PathBuf};
 
@@ -66,6 +67,16 @@ pub fn config_exit_code(root: &Path) -> u8 {
 /// Parses `--at` (a date or date-time; UTC+7 when no offset).
 pub fn parse_at(s: &str) -> Result<loa::vi::dates::DateTime, String> {
     loa::vi::dates::parse(s)
+}
+
+/// Parses `--port`: a whole number from 0 to 65535 (clap's own parser says why in English).
+pub fn parse_port(s: &str) -> Result<u16, String> {
+    s.parse().map_err(|_| "cần một số nguyên từ 0 đến 65535".to_string())
+}
+
+/// Parses a number of seconds (`--external-timeout`).
+pub fn parse_seconds(s: &str) -> Result<u64, String> {
+    s.parse().map_err(|_| "cần một số giây nguyên, ví dụ 5".to_string())
 }
 
 /// The line that tells a CI schedule when to rebuild.
