@@ -11,9 +11,9 @@ use std::time::Instant;
 use clap::Args;
 use loa::build::{BuildOptions, build};
 use loa::config::Overrides;
-use loa::write::{BuildLock, OutputLock, Staging, check_output_dir_with};
+use loa::write::{BuildLock, LockError, OutputLock, Staging, check_output_dir_with};
 
-use super::{EXIT_SITE, EXIT_USAGE, load_config, print_diagnostics, site_root};
+use super::{EXIT_SITE, EXIT_USAGE, load_config, oserror, print_diagnostics, site_root};
 
 /// Flags of `loa build`.
 #[derive(Debug, Args)]
@@ -73,6 +73,7 @@ impl BuildArgs {
         // (two sites may share one): a second one waits, then names the holder.
         let lock = match BuildLock::acquire(&config.root, LOCK_WAIT) {
             Ok(l) => l,
+            Err(e @ LockError::Io(_)) => return cannot_lock(&e),
             Err(e) => {
                 tell!("lỗi: {e}");
                 tell!(
@@ -85,6 +86,10 @@ impl BuildArgs {
         interrupt::set_locks(&[lock.path()]);
         let out_lock = match OutputLock::acquire(&out, LOCK_WAIT) {
             Ok(l) => l,
+            Err(e @ LockError::Io(_)) => {
+                interrupt::clear_lock();
+                return cannot_lock(&e);
+            }
             Err(e) => {
                 interrupt::clear_lock();
                 tell!("lỗi: {e}");
@@ -105,7 +110,7 @@ impl BuildArgs {
             Ok(s) => s,
             Err(e) => {
                 interrupt::clear_lock();
-                tell!("lỗi: {e:#}");
+                tell!("lỗi: {}", oserror::chain(&e));
                 tell!("  gợi ý: kiểm tra dung lượng đĩa và quyền ghi");
                 unchanged();
                 return EXIT_SITE;
@@ -136,7 +141,7 @@ impl BuildArgs {
         let stats = match written {
             Ok(s) => s,
             Err(e) => {
-                tell!("lỗi: {e:#}");
+                tell!("lỗi: {}", oserror::chain(&e));
                 tell!(
                     "  gợi ý: kiểm tra dung lượng đĩa và quyền ghi; thư mục {} giữ nguyên như trước",
                     shown(&config.root, &out)
@@ -173,6 +178,14 @@ impl BuildArgs {
         }
         0
     }
+}
+
+/// A lock file that could not be created (a read-only disk, no permission): nothing to wait
+/// for, the folder must be made writable.
+fn cannot_lock(e: &LockError) -> u8 {
+    tell!("lỗi: {e}");
+    tell!("  gợi ý: kiểm tra quyền ghi và dung lượng của thư mục trang và thư mục chứa thư mục xuất");
+    EXIT_USAGE
 }
 
 fn shown(root: &std::path::Path, out: &std::path::Path) -> String {

@@ -3,11 +3,14 @@
 /// `println!` for the terminal: the text goes through `loa::diagnostics::for_terminal`, so a
 /// control character in a file name, a front-matter key or any other text from the site is
 /// printed as `\u{1b}`, never sent raw; a closed stdout (`loa serve | head`) is not an error.
+/// A system error the library wrote into the text in English (`… (os error 2)`) is said in
+/// Vietnamese (`oserror::in_text`), wherever it came from: a diagnostic, a lock, the server.
 /// Every line the binary prints for people goes through this or `tell!`.
 macro_rules! say {
     ($($t:tt)*) => {{
         use std::io::Write as _;
         let text = format!($($t)*);
+        let text = $crate::cmd::oserror::in_text(&text);
         let _ = writeln!(std::io::stdout(), "{}", loa::diagnostics::for_terminal(&text));
     }};
 }
@@ -17,6 +20,7 @@ macro_rules! tell {
     ($($t:tt)*) => {{
         use std::io::Write as _;
         let text = format!($($t)*);
+        let text = $crate::cmd::oserror::in_text(&text);
         let _ = writeln!(std::io::stderr(), "{}", loa::diagnostics::for_terminal(&text));
     }};
 }
@@ -24,6 +28,7 @@ macro_rules! tell {
 pub mod build;
 pub mod check;
 pub mod new;
+pub mod oserror;
 pub mod serve;
 pub mod usage;
 

@@ -434,3 +434,92 @@ fn new_site_builds_as_is_and_new_pages_follow_the_section_kind() {
     let out = run(tmp.path(), &["new", "site", "trang"]);
     assert_eq!(out.status.code(), Some(1), "new site into a non-empty folder must refuse");
 }
+
+/// What the system says in English; loa says it in Vietnamese.
+const SYSTEM_ENGLISH: &[&str] =
+    &["os error", "No such file", "Permission denied", "Read-only file system", "No space left"];
+
+#[test]
+fn a_missing_site_folder_is_said_in_vietnamese() {
+    let root = tempfile::tempdir().expect("tmp");
+    let missing = root.path().join("khong-co");
+    let missing = missing.to_str().expect("utf-8");
+    for command in ["build", "check", "new"] {
+        let args: &[&str] = if command == "new" {
+            &["new", "bai-viet", "Tiêu đề", "--root", missing]
+        } else {
+            &[command, "--root", missing]
+        };
+        let out = run(root.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("lỗi: không đọc được loa.yaml: không có tệp hoặc thư mục này"),
+            "{command}: {err}"
+        );
+        for english in SYSTEM_ENGLISH {
+            assert!(!err.contains(english), "{command}: `{english}` in {err}");
+        }
+    }
+    // The JSON of `check` is read by people too (CI annotations).
+    let out = run(root.path(), &["check", "--root", missing, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["diagnostics"][0]["message"], "không đọc được loa.yaml: không có tệp hoặc thư mục này");
+}
+
+/// An output folder whose parent cannot be written: a read-only mount when running as root
+/// (root ignores permissions), a folder without write permission otherwise.
+#[test]
+fn an_unwritable_output_parent_is_said_in_vietnamese() {
+    let site = minimal_site();
+    let disk = tempfile::tempdir().expect("tmp");
+    let parent = disk.path().join("chi-doc");
+    std::fs::create_dir(&parent).expect("mkdir");
+    let mut guard = None;
+    let expected = if root_ignores_permissions(&parent) {
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs"])
+            .arg(&parent)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "cannot mount a tmpfs under CI");
+            println!("skipped: root, and cannot mount a read-only tmpfs here");
+            return;
+        }
+        guard = Some(crate::catalogue::Unmount(parent.clone()));
+        "ổ đĩa chỉ cho phép đọc, không ghi được"
+    } else {
+        "không có quyền truy cập"
+    };
+    let out_dir = parent.join("public");
+    let out = run(site.path(), &["build", "--output-dir", out_dir.to_str().expect("utf-8")]);
+    set_mode(&parent, 0o755);
+    drop(guard);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("lỗi: "), "{err}");
+    assert!(err.contains(expected), "{err}");
+    assert!(err.contains("gợi ý: kiểm tra quyền ghi"), "{err}");
+    for english in SYSTEM_ENGLISH {
+        assert!(!err.contains(english), "`{english}` in {err}");
+    }
+}
+
+/// Takes write permission away from `dir`; true when that does not stop this process (root).
+fn root_ignores_permissions(dir: &std::path::Path) -> bool {
+    set_mode(dir, 0o555);
+    let probe = dir.join("thu");
+    let written = std::fs::write(&probe, "x").is_ok();
+    let _ = std::fs::remove_file(probe);
+    if written {
+        set_mode(dir, 0o755);
+    }
+    written
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+}
