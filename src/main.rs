@@ -14,7 +14,10 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: loa::allocator::Mimalloc = loa::allocator::Mimalloc;
 
-/// loa: build a Vietnamese outreach site from Markdown.
+// The doc comments of the commands and flags (here and in `cmd/*.rs`) are the help texts the
+// person at the terminal reads: they are in Vietnamese, and `cmd::usage` says in Vietnamese
+// what clap adds around them (headings, the help flag, usage errors).
+/// loa: dựng trang tin tuyên truyền tiếng Việt từ Markdown.
 #[derive(Debug, Parser)]
 #[command(name = "loa", version, about, long_about = None)]
 struct Cli {
@@ -24,18 +27,21 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Build the site into the output folder (public/ by default).
+    /// Dựng trang vào thư mục xuất (mặc định public/)
     Build(cmd::build::BuildArgs),
-    /// Run every check of a build without writing anything; print every diagnostic.
+    /// Kiểm tra như khi dựng mà không ghi gì; in mọi lỗi và cảnh báo
     Check(cmd::check::CheckArgs),
-    /// Create a page (`loa new bai-viet "Tiêu đề"`) or a whole site (`loa new site DIR`).
+    /// Tạo bài mới (loa new bai-viet "Tiêu đề") hoặc cả một trang mới (loa new site THƯ_MỤC)
     New(cmd::new::NewArgs),
-    /// Preview the site: build in memory, serve it, rebuild and reload the browser on every save.
+    /// Xem trước: dựng trong bộ nhớ, mở qua trình duyệt, dựng và tải lại sau mỗi lần lưu tệp
     Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match cmd::usage::parse::<Cli>() {
+        Ok(cli) => cli,
+        Err(code) => return ExitCode::from(code),
+    };
     let code = match cli.command {
         Command::Build(args) => {
             loa::allocator::no_huge_pages();
@@ -56,4 +62,18 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// clap checks a command's consistency only when it is used; this checks every command,
+    /// with the Vietnamese texts, at once.
+    #[test]
+    fn the_localized_command_line_is_consistent() {
+        crate::cmd::usage::localize(Cli::command()).debug_assert();
+    }
 }

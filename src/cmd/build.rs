@@ -11,34 +11,34 @@ use std::time::Instant;
 use clap::Args;
 use loa::build::{BuildOptions, build};
 use loa::config::Overrides;
-use loa::write::{BuildLock, OutputLock, Staging, check_output_dir_with};
+use loa::write::{BuildLock, LockError, OutputLock, Staging, check_output_dir_with};
 
-use super::{EXIT_SITE, EXIT_USAGE, load_config, print_diagnostics, site_root};
+use super::{EXIT_SITE, EXIT_USAGE, load_config, oserror, print_diagnostics, site_root};
 
 /// Flags of `loa build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Site folder (holding loa.yaml); default: the current folder.
-    #[arg(long, value_name = "DIR")]
+    /// Thư mục của trang (nơi có loa.yaml); mặc định: thư mục hiện tại.
+    #[arg(long, value_name = "THƯ_MỤC")]
     root: Option<PathBuf>,
-    /// Output folder; default: `output_dir` in loa.yaml, else public/.
-    #[arg(long, value_name = "DIR")]
+    /// Thư mục xuất; mặc định: `output_dir` trong loa.yaml, nếu không có thì public/.
+    #[arg(long, value_name = "THƯ_MỤC")]
     output_dir: Option<PathBuf>,
-    /// Override `base_url` of loa.yaml (e.g. for a preview deployment).
+    /// Dùng địa chỉ này thay cho `base_url` của loa.yaml (ví dụ khi đăng một bản xem trước).
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
-    /// Include pages marked `draft: true`.
+    /// Dựng cả các bài có `draft: true` (bản nháp).
     #[arg(long)]
     drafts: bool,
-    /// Print the time of each stage.
+    /// In thời gian của từng bước dựng.
     #[arg(long)]
     verbose: bool,
-    /// Build the site as it will be at this moment (2026-01-31 or 2026-01-31T08:00; UTC+7),
-    /// for previewing scheduled pages and campaign status.
-    #[arg(long, value_name = "DATE", value_parser = super::parse_at)]
+    /// Dựng trang như vào thời điểm này (2026-01-31 hoặc 2026-01-31T08:00, giờ Việt Nam), để
+    /// xem trước bài hẹn giờ và trạng thái chiến dịch.
+    #[arg(long, value_name = "NGÀY", value_parser = super::parse_at)]
     at: Option<loa::vi::dates::DateTime>,
-    /// Replace an output folder loa did not create (e.g. a hand-made public/), keeping its
-    /// dotfiles (.git, .gitignore, …).
+    /// Thay cả thư mục xuất không do loa tạo (ví dụ một public/ làm bằng tay), giữ lại các tệp
+    /// bắt đầu bằng dấu chấm (.git, .gitignore, …).
     #[arg(long)]
     force: bool,
 }
@@ -73,6 +73,7 @@ impl BuildArgs {
         // (two sites may share one): a second one waits, then names the holder.
         let lock = match BuildLock::acquire(&config.root, LOCK_WAIT) {
             Ok(l) => l,
+            Err(e @ LockError::Io(_)) => return cannot_lock(&e),
             Err(e) => {
                 tell!("lỗi: {e}");
                 tell!(
@@ -85,6 +86,10 @@ impl BuildArgs {
         interrupt::set_locks(&[lock.path()]);
         let out_lock = match OutputLock::acquire(&out, LOCK_WAIT) {
             Ok(l) => l,
+            Err(e @ LockError::Io(_)) => {
+                interrupt::clear_lock();
+                return cannot_lock(&e);
+            }
             Err(e) => {
                 interrupt::clear_lock();
                 tell!("lỗi: {e}");
@@ -105,7 +110,7 @@ impl BuildArgs {
             Ok(s) => s,
             Err(e) => {
                 interrupt::clear_lock();
-                tell!("lỗi: {e:#}");
+                tell!("lỗi: {}", oserror::chain(&e));
                 tell!("  gợi ý: kiểm tra dung lượng đĩa và quyền ghi");
                 unchanged();
                 return EXIT_SITE;
@@ -136,7 +141,7 @@ impl BuildArgs {
         let stats = match written {
             Ok(s) => s,
             Err(e) => {
-                tell!("lỗi: {e:#}");
+                tell!("lỗi: {}", oserror::chain(&e));
                 tell!(
                     "  gợi ý: kiểm tra dung lượng đĩa và quyền ghi; thư mục {} giữ nguyên như trước",
                     shown(&config.root, &out)
@@ -173,6 +178,14 @@ impl BuildArgs {
         }
         0
     }
+}
+
+/// A lock file that could not be created (a read-only disk, no permission): nothing to wait
+/// for, the folder must be made writable.
+fn cannot_lock(e: &LockError) -> u8 {
+    tell!("lỗi: {e}");
+    tell!("  gợi ý: kiểm tra quyền ghi và dung lượng của thư mục trang và thư mục chứa thư mục xuất");
+    EXIT_USAGE
 }
 
 fn shown(root: &std::path::Path, out: &std::path::Path) -> String {

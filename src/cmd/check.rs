@@ -15,36 +15,39 @@ use super::{EXIT_SITE, print_diagnostics, site_root};
 /// Flags of `loa check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Site folder (holding loa.yaml); default: the current folder.
-    #[arg(long, value_name = "DIR")]
+    /// Thư mục của trang (nơi có loa.yaml); mặc định: thư mục hiện tại.
+    #[arg(long, value_name = "THƯ_MỤC")]
     root: Option<PathBuf>,
-    /// Also check pages marked `draft: true`.
+    /// Kiểm tra cả các bài có `draft: true` (bản nháp).
     #[arg(long)]
     drafts: bool,
-    /// Check the site as it will be at this moment (UTC+7 when no offset).
-    #[arg(long, value_name = "DATE", value_parser = super::parse_at)]
+    /// Kiểm tra trang như vào thời điểm này (2026-01-31 hoặc 2026-01-31T08:00, giờ Việt Nam
+    /// nếu không ghi múi giờ).
+    #[arg(long, value_name = "NGÀY", value_parser = super::parse_at)]
     at: Option<loa::vi::dates::DateTime>,
-    /// Output format: `human` (default) or `json` (one object: diagnostics, counts, next change).
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// Cách in kết quả: `human` (mặc định: từng dòng cho người đọc) hoặc `json` (một đối tượng
+    /// JSON: các lỗi và cảnh báo, số lượng, lần thay đổi tiếp theo).
+    #[arg(long, value_name = "DẠNG", value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Fail on warnings too (exit 1), and also warn on code fences in unknown languages.
+    /// Tính cả cảnh báo là lỗi (mã thoát 1), và cảnh báo thêm khối mã viết bằng ngôn ngữ không
+    /// nhận ra.
     #[arg(long)]
     strict: bool,
-    /// Also check links to other sites (off by default: needs the network; each link is given
-    /// at most --external-timeout seconds).
+    /// Kiểm tra cả liên kết tới trang web khác (mặc định tắt vì cần mạng; mỗi liên kết chờ tối
+    /// đa --external-timeout giây).
     #[arg(long)]
     external: bool,
-    /// Seconds to wait for one external link.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    /// Số giây chờ một liên kết bên ngoài; mặc định 5.
+    #[arg(long, value_name = "GIÂY", default_value_t = 5, value_parser = super::parse_seconds)]
     external_timeout: u64,
 }
 
 /// How `check` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// `path:line:col: lỗi: …` lines on stderr.
+    /// Các dòng `tệp:dòng:cột: lỗi: …` trên stderr.
     Human,
-    /// One JSON object on stdout.
+    /// Một đối tượng JSON trên stdout.
     Json,
 }
 

@@ -3,11 +3,14 @@
 /// `println!` for the terminal: the text goes through `loa::diagnostics::for_terminal`, so a
 /// control character in a file name, a front-matter key or any other text from the site is
 /// printed as `\u{1b}`, never sent raw; a closed stdout (`loa serve | head`) is not an error.
+/// A system error the library wrote into the text in English (`… (os error 2)`) is said in
+/// Vietnamese (`oserror::in_text`), wherever it came from: a diagnostic, a lock, the server.
 /// Every line the binary prints for people goes through this or `tell!`.
 macro_rules! say {
     ($($t:tt)*) => {{
         use std::io::Write as _;
         let text = format!($($t)*);
+        let text = $crate::cmd::oserror::in_text(&text);
         let _ = writeln!(std::io::stdout(), "{}", loa::diagnostics::for_terminal(&text));
     }};
 }
@@ -17,6 +20,7 @@ macro_rules! tell {
     ($($t:tt)*) => {{
         use std::io::Write as _;
         let text = format!($($t)*);
+        let text = $crate::cmd::oserror::in_text(&text);
         let _ = writeln!(std::io::stderr(), "{}", loa::diagnostics::for_terminal(&text));
     }};
 }
@@ -24,7 +28,9 @@ macro_rules! tell {
 pub mod build;
 pub mod check;
 pub mod new;
+pub mod oserror;
 pub mod serve;
+pub mod usage;
 
 use std::path::{Path, PathBuf};
 
@@ -66,6 +72,16 @@ pub fn config_exit_code(root: &Path) -> u8 {
 /// Parses `--at` (a date or date-time; UTC+7 when no offset).
 pub fn parse_at(s: &str) -> Result<loa::vi::dates::DateTime, String> {
     loa::vi::dates::parse(s).map_err(|e| format!("{}\n  gợi ý: {}", e.message, e.hint))
+}
+
+/// Parses `--port`: a whole number from 0 to 65535 (clap's own parser says why in English).
+pub fn parse_port(s: &str) -> Result<u16, String> {
+    s.parse().map_err(|_| "cần một số nguyên từ 0 đến 65535".to_string())
+}
+
+/// Parses a number of seconds (`--external-timeout`).
+pub fn parse_seconds(s: &str) -> Result<u64, String> {
+    s.parse().map_err(|_| "cần một số giây nguyên, ví dụ 5".to_string())
 }
 
 /// The line that tells a CI schedule when to rebuild.

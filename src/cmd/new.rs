@@ -11,12 +11,14 @@ use super::{EXIT_SITE, EXIT_USAGE, load_config, site_root};
 /// Flags of `loa new`.
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// A section folder under content/ (e.g. `bai-viet`), or `site` to create a whole new site.
+    /// Thư mục chuyên mục trong content/ (ví dụ `bai-viet`), hoặc `site` để tạo cả một trang mới.
+    #[arg(value_name = "CHUYÊN_MỤC")]
     what: String,
-    /// The title of the new page, or the folder of the new site.
+    /// Tiêu đề của bài mới, hoặc thư mục của trang mới.
+    #[arg(value_name = "TIÊU_ĐỀ")]
     title: String,
-    /// Site folder (holding loa.yaml); default: the current folder.
-    #[arg(long, value_name = "DIR")]
+    /// Thư mục của trang (nơi có loa.yaml); mặc định: thư mục hiện tại.
+    #[arg(long, value_name = "THƯ_MỤC")]
     root: Option<PathBuf>,
     /// The kind of a new section (when its folder does not exist yet); default: guessed from
     /// its name (`chien-dich` campaign, `van-ban` document, `hoi-dap` and `giai-thich`

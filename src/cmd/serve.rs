@@ -16,22 +16,23 @@ use super::{EXIT_SITE, EXIT_USAGE, print_diagnostics, site_root};
 /// Flags of `loa serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Site folder (holding loa.yaml); default: the current folder.
-    #[arg(long, value_name = "DIR")]
+    /// Thư mục của trang (nơi có loa.yaml); mặc định: thư mục hiện tại.
+    #[arg(long, value_name = "THƯ_MỤC")]
     root: Option<PathBuf>,
-    /// Address to listen on; 0.0.0.0 to preview from a phone on the same network.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    /// Địa chỉ lắng nghe; mặc định 127.0.0.1 (chỉ máy này); 0.0.0.0 để xem từ điện thoại cùng
+    /// mạng.
+    #[arg(long, value_name = "ĐỊA_CHỈ", default_value = "127.0.0.1")]
     bind: String,
-    /// Port to listen on (0: any free port).
-    #[arg(long, short = 'p', value_name = "N", default_value_t = 1111)]
+    /// Cổng lắng nghe; mặc định 1111 (0: một cổng trống bất kỳ).
+    #[arg(long, short = 'p', value_name = "SỐ", default_value_t = 1111, value_parser = super::parse_port)]
     port: u16,
-    /// Include pages marked `draft: true`.
+    /// Hiện cả các bài có `draft: true` (bản nháp).
     #[arg(long)]
     drafts: bool,
-    /// Open the site in the default browser.
+    /// Mở trang trong trình duyệt mặc định.
     #[arg(long)]
     open: bool,
-    /// Poll the files for changes instead of using file-system events (network drives, WSL).
+    /// Kiểm tra thay đổi định kỳ thay vì dùng sự kiện của hệ thống tệp (ổ mạng, WSL).
     #[arg(long)]
     poll: bool,
 }

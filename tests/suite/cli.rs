@@ -2,27 +2,152 @@
 
 use crate::harness::{minimal_site, run, tree, write};
 
-#[test]
-fn help_is_english_throughout() {
-    let root = tempfile::tempdir().expect("tmp");
-    for args in [&["--help"][..], &["build", "--help"], &["check", "--help"]] {
-        let out = run(root.path(), args);
-        assert!(out.status.success());
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(text.contains("Usage:"), "{text}");
-        assert!(text.contains("Options:"), "{text}");
-    }
-    let text = String::from_utf8_lossy(&run(root.path(), &["build", "--help"]).stdout).into_owned();
-    for flag in ["--root", "--output-dir", "--base-url", "--drafts", "--verbose"] {
-        assert!(text.contains(flag), "build --help lacks {flag}");
+/// What clap says in English; none of it may reach the person at the terminal.
+const CLAP_ENGLISH: &[&str] = &[
+    "error:",
+    "Usage:",
+    "Options:",
+    "Arguments:",
+    "Commands:",
+    "For more information",
+    "Print help",
+    "Print version",
+    "[default:",
+    "possible values",
+    "tip:",
+    "unexpected argument",
+    "invalid value",
+    "a value is required",
+    "required arguments",
+    "unrecognized subcommand",
+    "[OPTIONS]",
+    "<COMMAND>",
+];
+
+fn assert_no_clap_english(text: &str) {
+    for phrase in CLAP_ENGLISH {
+        assert!(!text.contains(phrase), "English `{phrase}` left in:\n{text}");
     }
 }
 
 #[test]
-fn bad_flag_is_a_usage_error() {
+fn help_is_vietnamese_throughout() {
     let root = tempfile::tempdir().expect("tmp");
-    let out = run(root.path(), &["build", "--no-such-flag"]);
+    let every: &[&[&str]] = &[
+        &["--help"],
+        &["-h"],
+        &["help"],
+        &["build", "--help"],
+        &["build", "-h"],
+        &["help", "build"],
+        &["check", "--help"],
+        &["new", "--help"],
+        &["serve", "--help"],
+        &["help", "serve"],
+    ];
+    for args in every {
+        let out = run(root.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Cách dùng: loa"), "{args:?}: {text}");
+        assert!(text.contains("Tùy chọn:"), "{args:?}: {text}");
+        assert!(text.contains("-h, --help") && text.contains("In trợ giúp"), "{args:?}: {text}");
+        assert_no_clap_english(&text);
+        // Every flag and command is described, in Vietnamese.
+        for line in text.lines().filter(|l| l.trim_start().starts_with('-') || l.starts_with("  ")) {
+            assert!(!line.is_ascii(), "{args:?}: a line without Vietnamese: {line}");
+        }
+    }
+    let text = String::from_utf8_lossy(&run(root.path(), &["--help"]).stdout).into_owned();
+    assert!(text.contains("Lệnh:"), "{text}");
+    for command in ["build", "check", "new", "serve", "help"] {
+        assert!(text.contains(&format!("\n  {command} ")), "loa --help lacks {command}: {text}");
+    }
+    let text = String::from_utf8_lossy(&run(root.path(), &["build", "--help"]).stdout).into_owned();
+    assert!(text.contains("Cách dùng: loa build [TÙY_CHỌN]"), "{text}");
+    for flag in
+        ["--root <THƯ_MỤC>", "--output-dir", "--base-url", "--drafts", "--verbose", "--at <NGÀY>", "--force"]
+    {
+        assert!(text.contains(flag), "build --help lacks {flag}");
+    }
+    let text = String::from_utf8_lossy(&run(root.path(), &["new", "--help"]).stdout).into_owned();
+    assert!(text.contains("Đối số:\n  <CHUYÊN_MỤC>"), "{text}");
+    let text = String::from_utf8_lossy(&run(root.path(), &["check", "--help"]).stdout).into_owned();
+    assert!(text.contains("mặc định 5"), "the default is said in the flag's own text: {text}");
+
+    // `loa` alone: the help, on stderr, as a usage error.
+    let out = run(root.path(), &[]);
     assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Cách dùng: loa <LỆNH>"), "{err}");
+    assert_no_clap_english(&err);
+    // The version, as clap prints it.
+    for flag in ["--version", "-V"] {
+        let out = run(root.path(), &[flag]);
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("loa {}", env!("CARGO_PKG_VERSION")));
+    }
+}
+
+/// Runs loa expecting a usage error: exit code 2, nothing on stdout, Vietnamese on stderr.
+fn usage_error(args: &[&str]) -> String {
+    let root = tempfile::tempdir().expect("tmp");
+    let out = run(root.path(), args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    assert!(out.stdout.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.starts_with("lỗi: "), "{args:?}: {err}");
+    assert_no_clap_english(&err);
+    err
+}
+
+#[test]
+fn a_bad_flag_value_is_said_in_vietnamese() {
+    let err = usage_error(&["check", "--format", "jsn"]);
+    assert!(err.contains("lỗi: giá trị `jsn` không hợp lệ cho --format <DẠNG>"), "{err}");
+    assert!(err.contains("  các giá trị hợp lệ: human, json"), "{err}");
+    assert!(err.contains("  gợi ý: có phải ý bạn là `json`?"), "{err}");
+    assert!(err.trim_end().ends_with("Xem thêm: loa check --help"), "{err}");
+    let err = usage_error(&["serve", "--port", "tám"]);
+    assert!(
+        err.contains("giá trị `tám` không hợp lệ cho --port <SỐ>: cần một số nguyên từ 0 đến 65535"),
+        "{err}"
+    );
+    let err = usage_error(&["serve", "--port", "70000"]);
+    assert!(err.contains("cần một số nguyên từ 0 đến 65535"), "{err}");
+    let err = usage_error(&["check", "--external-timeout", "năm"]);
+    assert!(err.contains("cần một số giây nguyên"), "{err}");
+    let err = usage_error(&["build", "--at", "2026-13-01"]);
+    assert!(err.contains("tháng 13 nằm ngoài khoảng 1–12"), "{err}");
+}
+
+#[test]
+fn an_unknown_argument_is_said_in_vietnamese() {
+    let err = usage_error(&["build", "--no-such-flag"]);
+    assert!(err.contains("lỗi: lệnh loa build không có tùy chọn `--no-such-flag`"), "{err}");
+    assert!(err.contains("\nCách dùng: loa build [TÙY_CHỌN]\n"), "{err}");
+    assert!(err.contains("Xem thêm: loa build --help"), "{err}");
+    let err = usage_error(&["build", "--draft"]);
+    assert!(err.contains("gợi ý: có phải ý bạn là `--drafts`?"), "{err}");
+    let err = usage_error(&["build", "public"]);
+    assert!(err.contains("lỗi: lệnh loa build không nhận thêm đối số `public`"), "{err}");
+    let err = usage_error(&["buid"]);
+    assert!(err.contains("lỗi: không có lệnh `buid`"), "{err}");
+    assert!(err.contains("các lệnh: build, check, new, serve"), "{err}");
+    assert!(err.contains("gợi ý: có phải ý bạn là `build`?"), "{err}");
+    let err = usage_error(&["help", "buid"]);
+    assert!(err.contains("lỗi: không có lệnh `buid`"), "{err}");
+    let err = usage_error(&["build", "--drafts", "--drafts"]);
+    assert!(err.contains("lỗi: --drafts chỉ được dùng một lần"), "{err}");
+}
+
+#[test]
+fn a_missing_value_is_said_in_vietnamese() {
+    let err = usage_error(&["build", "--root"]);
+    assert!(err.contains("lỗi: thiếu giá trị cho --root <THƯ_MỤC>"), "{err}");
+    let err = usage_error(&["new", "site"]);
+    assert!(err.contains("lỗi: thiếu đối số <TIÊU_ĐỀ>"), "{err}");
+    assert!(err.contains("Cách dùng: loa new [TÙY_CHỌN] <CHUYÊN_MỤC> <TIÊU_ĐỀ>"), "{err}");
 }
 
 #[test]
@@ -283,4 +408,93 @@ fn new_site_builds_as_is_with_the_whole_default_theme() {
     // (New pages: tests/suite/scaffold.rs.)
     let out = run(tmp.path(), &["new", "site", "trang"]);
     assert_eq!(out.status.code(), Some(1), "new site into a non-empty folder must refuse");
+}
+
+/// What the system says in English; loa says it in Vietnamese.
+const SYSTEM_ENGLISH: &[&str] =
+    &["os error", "No such file", "Permission denied", "Read-only file system", "No space left"];
+
+#[test]
+fn a_missing_site_folder_is_said_in_vietnamese() {
+    let root = tempfile::tempdir().expect("tmp");
+    let missing = root.path().join("khong-co");
+    let missing = missing.to_str().expect("utf-8");
+    for command in ["build", "check", "new"] {
+        let args: &[&str] = if command == "new" {
+            &["new", "bai-viet", "Tiêu đề", "--root", missing]
+        } else {
+            &[command, "--root", missing]
+        };
+        let out = run(root.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("lỗi: không đọc được loa.yaml: không có tệp hoặc thư mục này"),
+            "{command}: {err}"
+        );
+        for english in SYSTEM_ENGLISH {
+            assert!(!err.contains(english), "{command}: `{english}` in {err}");
+        }
+    }
+    // The JSON of `check` is read by people too (CI annotations).
+    let out = run(root.path(), &["check", "--root", missing, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["diagnostics"][0]["message"], "không đọc được loa.yaml: không có tệp hoặc thư mục này");
+}
+
+/// An output folder whose parent cannot be written: a read-only mount when running as root
+/// (root ignores permissions), a folder without write permission otherwise.
+#[test]
+fn an_unwritable_output_parent_is_said_in_vietnamese() {
+    let site = minimal_site();
+    let disk = tempfile::tempdir().expect("tmp");
+    let parent = disk.path().join("chi-doc");
+    std::fs::create_dir(&parent).expect("mkdir");
+    let mut guard = None;
+    let expected = if root_ignores_permissions(&parent) {
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs"])
+            .arg(&parent)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "cannot mount a tmpfs under CI");
+            println!("skipped: root, and cannot mount a read-only tmpfs here");
+            return;
+        }
+        guard = Some(crate::catalogue::Unmount(parent.clone()));
+        "ổ đĩa chỉ cho phép đọc, không ghi được"
+    } else {
+        "không có quyền truy cập"
+    };
+    let out_dir = parent.join("public");
+    let out = run(site.path(), &["build", "--output-dir", out_dir.to_str().expect("utf-8")]);
+    set_mode(&parent, 0o755);
+    drop(guard);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("lỗi: "), "{err}");
+    assert!(err.contains(expected), "{err}");
+    assert!(err.contains("gợi ý: kiểm tra quyền ghi"), "{err}");
+    for english in SYSTEM_ENGLISH {
+        assert!(!err.contains(english), "`{english}` in {err}");
+    }
+}
+
+/// Takes write permission away from `dir`; true when that does not stop this process (root).
+fn root_ignores_permissions(dir: &std::path::Path) -> bool {
+    set_mode(dir, 0o555);
+    let probe = dir.join("thu");
+    let written = std::fs::write(&probe, "x").is_ok();
+    let _ = std::fs::remove_file(probe);
+    if written {
+        set_mode(dir, 0o755);
+    }
+    written
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
 }

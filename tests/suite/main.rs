@@ -13,6 +13,7 @@ mod harness;
 mod hostile_content;
 mod hostile_output;
 mod hostile_serve;
+mod install;
 mod layout;
 mod memo;
 mod output_safety;
