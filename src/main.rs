@@ -31,7 +31,7 @@ enum Command {
     Build(cmd::build::BuildArgs),
     /// Kiểm tra như khi dựng mà không ghi gì; in mọi lỗi và cảnh báo
     Check(cmd::check::CheckArgs),
-    /// Tạo bài mới (loa new bai-viet "Tiêu đề") hoặc cả một trang mới (loa new site THƯ_MỤC)
+    /// Tạo bài mới (loa new bai-viet "Tiêu đề"), cả một trang mới (loa new site THƯ_MỤC) hoặc bản chép giao diện (loa new theme)
     New(cmd::new::NewArgs),
     /// Xem trước: dựng trong bộ nhớ, mở qua trình duyệt, dựng và tải lại sau mỗi lần lưu tệp
     Serve(cmd::serve::ServeArgs),

@@ -237,8 +237,43 @@ pub fn new_site(dir: &Path, today: DateTime) -> Result<Vec<PathBuf>, Diagnostic>
     ]
     .into_iter()
     .map(|(p, t)| (p, t.into_bytes()))
-    .chain(crate::theme::all_files().iter().map(|(rel, bytes)| (format!("themes/loa/{rel}"), bytes.to_vec())))
     .collect();
+    write_all(dir, files)
+}
+
+/// Writes a copy of the default theme into `themes/<name>/` of the site at `root`, for a site
+/// that changes the theme as a whole (a copy named `loa` replaces the built-in theme; another
+/// name is used once loa.yaml says `theme: <name>`). Never writes into an existing folder.
+pub fn new_theme(root: &Path, name: &str) -> Result<Vec<PathBuf>, Diagnostic> {
+    let rel = format!("themes/{name}");
+    if name.is_empty() || crate::vi::slugify(name) != name {
+        return Err(Diagnostic::error(
+            "new",
+            Location::file(&rel),
+            format!("tên giao diện `{name}` phải viết bằng chữ thường không dấu, nối bằng `-`"),
+        )
+        .with_hint(format!(
+            "ví dụ `loa new theme {}`",
+            Some(crate::vi::slugify(name)).filter(|s| !s.is_empty()).unwrap_or_else(|| "loa".to_string())
+        )));
+    }
+    if root.join(&rel).exists() {
+        return Err(Diagnostic::error(
+            "new",
+            Location::file(&rel),
+            "thư mục giao diện này đã có; loa không ghi đè",
+        )
+        .with_hint(format!(
+            "đổi tên hoặc bỏ thư mục {rel}/ trước, hoặc chọn tên khác: `loa new theme ten-khac`"
+        )));
+    }
+    let files =
+        crate::theme::all_files().iter().map(|(p, bytes)| (format!("{rel}/{p}"), bytes.to_vec())).collect();
+    write_all(root, files)
+}
+
+/// Writes each (path under `dir`, bytes), making folders as needed.
+fn write_all(dir: &Path, files: Vec<(String, Vec<u8>)>) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut written = Vec::new();
     for (rel, bytes) in files {
         let path = dir.join(&rel);

@@ -11,19 +11,22 @@ use super::{EXIT_SITE, EXIT_USAGE, load_config, site_root};
 /// Flags of `loa new`.
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// Thư mục chuyên mục trong content/ (ví dụ `bai-viet`), hoặc `site` để tạo cả một trang mới.
+    /// Thư mục chuyên mục trong content/ (ví dụ `bai-viet`); `site` để tạo cả một trang mới;
+    /// `theme` để chép giao diện mặc định vào themes/ (để sửa cả giao diện).
     #[arg(value_name = "CHUYÊN_MỤC")]
     what: String,
-    /// Tiêu đề của bài mới, hoặc thư mục của trang mới.
+    /// Tiêu đề của bài mới; với `site`: thư mục của trang mới; với `theme`: tên giao diện
+    /// (mặc định `loa`: bản chép thay giao diện có sẵn).
     #[arg(value_name = "TIÊU_ĐỀ")]
-    title: String,
+    title: Option<String>,
     /// Thư mục của trang (nơi có loa.yaml); mặc định: thư mục hiện tại.
     #[arg(long, value_name = "THƯ_MỤC")]
     root: Option<PathBuf>,
-    /// The kind of a new section (when its folder does not exist yet); default: guessed from
-    /// its name (`chien-dich` campaign, `van-ban` document, `hoi-dap` and `giai-thich`
-    /// explainer, `bai-viet` and `tin-tuc` article), else `page`.
-    #[arg(long, value_enum)]
+    /// Loại của chuyên mục mới (khi thư mục chưa có): article, campaign, document, explainer
+    /// hoặc page; mặc định: đoán theo tên thư mục (`chien-dich` chiến dịch, `van-ban` văn
+    /// bản, `hoi-dap` và `giai-thich` giải thích, `bai-viet` và `tin-tuc` bài viết), nếu không
+    /// thì `page`.
+    #[arg(long, value_name = "LOẠI", value_enum)]
     kind: Option<KindArg>,
 }
 
@@ -53,6 +56,26 @@ impl NewArgs {
     /// Writes the new page or site; prints its path.
     pub fn run(&self) -> u8 {
         let today = loa::build::now();
+        if self.what != "theme" && self.title.is_none() {
+            let example = if self.what == "site" {
+                "loa new site ten-thu-muc"
+            } else {
+                "loa new bai-viet \"Tiêu đề bài\""
+            };
+            tell!(
+                "lỗi: thiếu {}\n  gợi ý: ví dụ `{example}`\n\nXem thêm: loa new --help",
+                if self.what == "site" {
+                    "thư mục của trang mới"
+                } else {
+                    "tiêu đề của bài mới"
+                }
+            );
+            return EXIT_USAGE;
+        }
+        let title = self.title.clone().unwrap_or_default();
+        if self.what == "theme" {
+            return self.new_theme();
+        }
         if self.what == "site" {
             if self.kind.is_some() {
                 tell!(
@@ -60,10 +83,10 @@ impl NewArgs {
                 );
                 return EXIT_USAGE;
             }
-            let dir = site_root(Some(&PathBuf::from(&self.title)));
+            let dir = site_root(Some(&PathBuf::from(&title)));
             return match loa::scaffold::new_site(&dir, today) {
                 Ok(_) => {
-                    say!("Đã tạo trang mới trong {}. Dựng thử: loa build --root {}", self.title, self.title);
+                    say!("Đã tạo trang mới trong {title}. Dựng thử: loa build --root {title}");
                     0
                 }
                 Err(d) => {
@@ -77,7 +100,7 @@ impl NewArgs {
             Ok(c) => c,
             Err(code) => return code,
         };
-        match loa::scaffold::new_page(&config, &self.what, &self.title, self.kind.map(Kind::from), today) {
+        match loa::scaffold::new_page(&config, &self.what, &title, self.kind.map(Kind::from), today) {
             Ok(made) => {
                 // stdout holds only the page's path (for `$EDITOR "$(loa new …)"`); what else
                 // was done goes to stderr.
@@ -103,6 +126,40 @@ impl NewArgs {
                     "Trang mới là bản nháp (draft: true): xem thử bằng `loa serve --drafts`; viết xong thì bỏ dòng `draft: true` để đăng."
                 );
                 say!("{}", made.page);
+                0
+            }
+            Err(d) => {
+                tell!("{d}");
+                EXIT_SITE
+            }
+        }
+    }
+
+    /// `loa new theme [NAME]`: a copy of the default theme in themes/NAME/.
+    fn new_theme(&self) -> u8 {
+        if self.kind.is_some() {
+            tell!("--kind chỉ dùng khi tạo trang trong một chuyên mục mới, không dùng với `loa new theme`.");
+            return EXIT_USAGE;
+        }
+        let root = site_root(self.root.as_deref());
+        if !root.join(loa::config::CONFIG_FILE).is_file() {
+            tell!(
+                "lỗi: không thấy loa.yaml trong {}\n  gợi ý: chạy lệnh trong thư mục của trang (nơi có loa.yaml) hoặc dùng --root",
+                root.display()
+            );
+            return EXIT_SITE;
+        }
+        let name = self.title.as_deref().unwrap_or(loa::theme::BUILTIN);
+        match loa::scaffold::new_theme(&root, name) {
+            Ok(files) => {
+                say!("Đã chép giao diện mặc định ({} tệp) vào themes/{name}/.", files.len());
+                if name == loa::theme::BUILTIN {
+                    tell!(
+                        "Trang dùng bản chép này thay giao diện có sẵn trong loa; bản chép không tự cập nhật khi nâng cấp loa (bỏ thư mục themes/loa/ để dùng lại giao diện có sẵn)."
+                    );
+                } else {
+                    tell!("Để dùng giao diện này, sửa loa.yaml thành `theme: {name}`.");
+                }
                 0
             }
             Err(d) => {

@@ -118,7 +118,7 @@ fn a_bad_flag_value_is_said_in_vietnamese() {
     let err = usage_error(&["check", "--external-timeout", "năm"]);
     assert!(err.contains("cần một số giây nguyên"), "{err}");
     let err = usage_error(&["build", "--at", "2026-13-01"]);
-    assert!(err.contains("tháng 13 nằm ngoài khoảng 1–12"), "{err}");
+    assert!(err.contains("không có tháng 13 (tháng từ 1 đến 12)"), "{err}");
 }
 
 #[test]
@@ -146,8 +146,9 @@ fn a_missing_value_is_said_in_vietnamese() {
     let err = usage_error(&["build", "--root"]);
     assert!(err.contains("lỗi: thiếu giá trị cho --root <THƯ_MỤC>"), "{err}");
     let err = usage_error(&["new", "site"]);
-    assert!(err.contains("lỗi: thiếu đối số <TIÊU_ĐỀ>"), "{err}");
-    assert!(err.contains("Cách dùng: loa new [TÙY_CHỌN] <CHUYÊN_MỤC> <TIÊU_ĐỀ>"), "{err}");
+    assert!(err.contains("lỗi: thiếu thư mục của trang mới"), "{err}");
+    assert!(err.contains("gợi ý: ví dụ `loa new site ten-thu-muc`"), "{err}");
+    assert!(err.trim_end().ends_with("Xem thêm: loa new --help"), "{err}");
 }
 
 #[test]
@@ -394,7 +395,7 @@ fn check_json_also_reports_config_errors() {
 }
 
 #[test]
-fn new_site_builds_as_is_with_the_whole_default_theme() {
+fn new_site_builds_with_the_theme_inside_loa_and_new_theme_writes_a_copy() {
     let tmp = tempfile::tempdir().expect("tmp");
     let out = run(tmp.path(), &["new", "site", "trang"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -402,9 +403,33 @@ fn new_site_builds_as_is_with_the_whole_default_theme() {
     let out = run(&site, &["build"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "warnings: {}", String::from_utf8_lossy(&out.stderr));
-    // Every file of the repository's default theme is embedded.
+    // The theme is the one inside loa (upgraded with it): no copy in the new site.
+    assert!(!site.join("themes").exists());
+    assert!(site.join("public/style.css").is_file());
+    // `loa new theme` writes a copy of every file of the repository's default theme, which
+    // then replaces the built-in one; it never writes over a copy.
+    let out = run(&site, &["new", "theme"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("không tự cập nhật"));
     let repo_theme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/loa");
     assert_eq!(tree(&site.join("themes/loa")), tree(&repo_theme));
+    let base = site.join("themes/loa/templates/base.html");
+    let text = std::fs::read_to_string(&base).expect("base").replace("<body", "<body data-ban-chep");
+    std::fs::write(&base, text).expect("write");
+    assert!(run(&site, &["build"]).status.success());
+    assert!(std::fs::read_to_string(site.join("public/index.html")).expect("home").contains("data-ban-chep"));
+    let again = run(&site, &["new", "theme"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("themes/loa: lỗi: thư mục giao diện này đã có"));
+    // Under another name, loa.yaml must name it.
+    let other = run(&site, &["new", "theme", "tinh-doan"]);
+    assert!(String::from_utf8_lossy(&other.stderr).contains("`theme: tinh-doan`"));
+    assert!(site.join("themes/tinh-doan/templates/base.html").is_file());
+    assert_eq!(run(&site, &["new", "theme", "Tỉnh Đoàn"]).status.code(), Some(1));
+    // A page needs its title.
+    let untitled = run(&site, &["new", "bai-viet"]);
+    assert_eq!(untitled.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&untitled.stderr).contains("thiếu tiêu đề của bài mới"));
     // (New pages: tests/suite/scaffold.rs.)
     let out = run(tmp.path(), &["new", "site", "trang"]);
     assert_eq!(out.status.code(), Some(1), "new site into a non-empty folder must refuse");
