@@ -4,11 +4,12 @@
 //! tag), where it is, and the containers (paragraphs, lists, list items, blockquotes) open
 //! around it.
 //! Gives: whether to keep it (`markdown.unsafe_html`), else its warning: one per HTML block and
-//! one per paragraph (heading, table, list item) holding inline HTML, none for HTML comments
-//! (a comment is invisible on a page: dropping it changes nothing editors see, as Hugo, which
-//! leaves raw HTML out too, drops them without a word); and, when a container held nothing but
-//! dropped HTML, its start tag taken back so that no empty `<p></p>`, `<li></li>` or
-//! `<blockquote>` is left behind.
+//! one per paragraph (heading, table, list item) holding inline HTML, HTML comments included
+//! (a comment pasted from Word, `<!--[if gte mso 9]>…`, hides whole paragraphs; a note meant
+//! for colleagues is not on the page either: the warning says where notes go); and, when a
+//! container held nothing but dropped HTML, its start tag taken back so that no empty
+//! `<p></p>`, `<li></li>` or `<blockquote>` is left behind. `<!-- more -->` is not raw HTML
+//! (the summary marker).
 //! Must not: write HTML, or remove a container that was empty in the Markdown itself (an
 //! empty list item `-` stays).
 
@@ -103,7 +104,7 @@ impl RawHtml {
     }
 
     /// A whole HTML block (its lines joined): true to keep it; else it is dropped, with a
-    /// warning at `at` unless it is only comments.
+    /// warning at `at`.
     pub(super) fn block(
         &mut self,
         html: &str,
@@ -114,14 +115,12 @@ impl RawHtml {
             return true;
         }
         self.dropped();
-        if !is_comments(html) {
-            diags.push(warning(at()));
-        }
+        diags.push(warning(at(), is_comments(html)));
         false
     }
 
     /// One inline tag (or comment): true to keep it; else it is dropped, with a warning at
-    /// `at` if it is the first of its paragraph and not a comment.
+    /// `at` if it is the first of its paragraph.
     pub(super) fn inline(
         &mut self,
         html: &str,
@@ -145,9 +144,9 @@ impl RawHtml {
             return true;
         }
         self.dropped();
-        if !is_comments(html) && self.warned != Some(self.block) {
+        if self.warned != Some(self.block) {
             self.warned = Some(self.block);
-            diags.push(warning(at()));
+            diags.push(warning(at(), is_comments(html)));
         }
         false
     }
@@ -183,7 +182,14 @@ impl RawHtml {
     }
 }
 
-fn warning(at: Location) -> Diagnostic {
+/// The warning for dropped HTML; `comment`: it was only HTML comments.
+fn warning(at: Location, comment: bool) -> Diagnostic {
+    if comment {
+        return Diagnostic::warning("raw-html", at, "đã bỏ chú thích HTML `<!-- … -->` trong bài (không có trên trang)")
+            .with_hint(
+                "ghi chú cho người cùng biên tập thì viết trong phần đầu trang, sau dấu `#` ở đầu dòng; chú thích dán từ Word (`<!--[if …]>`) thì bỏ đi",
+            );
+    }
     Diagnostic::warning("raw-html", at, "đã bỏ mã HTML viết trực tiếp trong bài").with_hint(
         "dùng cú pháp Markdown; nếu thật sự cần HTML, đặt `markdown: {unsafe_html: true}` trong loa.yaml",
     )
@@ -217,15 +223,20 @@ mod tests {
     }
 
     #[test]
-    fn comments_are_dropped_without_a_word() {
-        let r =
-            md("<!-- ghi chú -->\n\n<!--\nghi chú\nnhiều dòng\n-->\n\na <!-- y --> b\n\n## T <!-- z -->\n");
-        assert!(r.diagnostics.is_empty(), "{}", r.diagnostics);
+    fn comments_are_dropped_with_one_warning_per_block_that_says_where_notes_go() {
+        let r = md(
+            "<!-- ghi chú -->\n\n<!--\nghi chú\nnhiều dòng\n-->\n\na <!-- y --> b <!-- z -->\n\n## T <!-- z -->\n\n<!-- more -->\n",
+        );
+        // One per block: the one-line comment, the three-line one, the paragraph, the heading.
+        assert_eq!(warned_lines(&r), [10, 12, 17, 19], "{}", r.diagnostics);
+        assert!(r.diagnostics.iter().all(|d| d.message.contains("chú thích HTML")
+            && d.hint.as_deref().is_some_and(|h| h.contains("phần đầu trang"))));
         assert!(!r.html.contains("<!--") && !r.html.contains("ghi chú"), "{}", r.html);
-        assert!(r.html.contains("<p>a  b</p>"), "{}", r.html);
-        // Not with other HTML.
+        assert!(r.html.contains("<p>a  b </p>"), "{}", r.html);
+        // With other HTML it is HTML.
         let r = md("<!-- a --> <div>\n");
         assert_eq!(warned_lines(&r), [10]);
+        assert!(r.diagnostics.iter().all(|d| d.message.contains("mã HTML")));
     }
 
     #[test]

@@ -513,7 +513,8 @@ fn b03_known_quadratic_generators_stay_within_budget() {
 
 #[test]
 fn b04_raw_html_is_left_out_with_one_warning_per_block_or_paragraph() {
-    // A block of three lines warns once, a paragraph with two tags once, a comment not at all.
+    // A block of three lines warns once, a paragraph with two tags once, a comment once (its own
+    // message: where editors' notes go).
     let site = site_with(
         "---\ntitle: T\ndate: 2022-09-15\n---\na\n\n<script>\nalert(1)\n</script>\n\nb <b>x</b> <i>y</i>\n\n<!-- ghi chú -->\n",
     );
@@ -521,6 +522,8 @@ fn b04_raw_html_is_left_out_with_one_warning_per_block_or_paragraph() {
     assert!(r.stderr.contains("content/bai-viet/x.md:7:1: cảnh báo: đã bỏ mã HTML"), "{}", r.stderr);
     assert!(r.stderr.contains("content/bai-viet/x.md:11:3: cảnh báo: đã bỏ mã HTML"), "{}", r.stderr);
     assert_eq!(r.stderr.matches("đã bỏ mã HTML").count(), 2, "{}", r.stderr);
+    assert!(r.stderr.contains("content/bai-viet/x.md:13:1: cảnh báo: đã bỏ chú thích HTML"), "{}", r.stderr);
+    assert_eq!(r.stderr.matches("cảnh báo:").count(), 3, "{}", r.stderr);
     assert!(r.stderr.contains("unsafe_html: true"), "{}", r.stderr);
     let html = read(site.path(), "public/bai-viet/x/index.html");
     assert!(!html.contains("alert") && !html.contains("ghi chú"), "{html}");
@@ -537,6 +540,8 @@ fn b04_raw_html_is_left_out_with_one_warning_per_block_or_paragraph() {
     write(site.path(), "loa.yaml", "title: Thử\nbase_url: https://thu.example.vn\n");
     let r = run(site.path(), &["check"]);
     assert_eq!(r.stderr.matches("đã bỏ mã HTML").count(), 2, "{}", r.stderr);
+    assert!(r.stderr.contains("content/bai-viet/x.md:13:1: cảnh báo: đã bỏ chú thích HTML"), "{}", r.stderr);
+    assert_eq!(r.stderr.matches("cảnh báo:").count(), 3, "{}", r.stderr);
 }
 
 #[test]
