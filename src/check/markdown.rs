@@ -197,7 +197,37 @@ pub(super) fn scan_page(body: &str, body_line: usize, file: &str) -> PageBody {
     let external = |url: &str| url.starts_with("http://") || url.starts_with("https://");
     let mut in_paragraph = false;
     let mut in_images = 0usize;
+    // Bare addresses are linked by the build in running text (not in links or code): each
+    // stretch of text is looked at whole, as the build joins its pieces.
+    let mut in_links = 0usize;
+    let mut in_code = false;
+    let mut text: Option<std::ops::Range<usize>> = None;
+    let bare = |text: &mut Option<std::ops::Range<usize>>, out: &mut PageBody| {
+        if let Some(r) = text.take() {
+            let before = body[..r.start].chars().next_back();
+            for (at, url) in crate::markdown::bare_web_addresses(&body[r.clone()], before) {
+                out.external.push((url, lines.at(r.start + at.start)));
+            }
+        }
+    };
     for (event, range) in events(body) {
+        match &event {
+            Event::Text(_) if in_links == 0 && in_images == 0 && !in_code => match &mut text {
+                Some(r) if r.end == range.start => r.end = range.end,
+                _ => {
+                    bare(&mut text, &mut out);
+                    text = Some(range.clone());
+                }
+            },
+            _ => bare(&mut text, &mut out),
+        }
+        match event {
+            Event::Start(Tag::Link { .. }) => in_links += 1,
+            Event::End(TagEnd::Link) => in_links = in_links.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Image { dest_url, .. }) => {
                 in_images += 1;
@@ -223,6 +253,7 @@ pub(super) fn scan_page(body: &str, body_line: usize, file: &str) -> PageBody {
             _ => {}
         }
     }
+    bare(&mut text, &mut out);
     out
 }
 
@@ -329,6 +360,23 @@ mod tests {
         let body = "a `b` c\n\n```\nx\n```\n\n    y\n";
         let code: Vec<&str> = scan_body(body, 1, "f", false).code.iter().map(|r| &body[r.clone()]).collect();
         assert_eq!(code, ["`b`", "```\nx\n```", "y\n"]);
+    }
+
+    #[test]
+    fn bare_web_addresses_are_external_links_as_the_build_makes_them() {
+        let body = "Trang https://hoikhuyenhoc.vn/tin_tuc/a?x=1, và www.example.vn.\n\n\
+                    [https://link.vn](https://link.vn) `https://code.vn` ![www.anh.vn](a.jpg) a@b.vn\n\n\
+                    ```\nhttps://block.vn\n```\n";
+        let p = scan_page(body, 5, "f");
+        let urls: Vec<(&str, Location)> = p.external.iter().map(|(u, l)| (u.as_str(), l.clone())).collect();
+        assert_eq!(
+            urls,
+            [
+                ("https://hoikhuyenhoc.vn/tin_tuc/a?x=1", Location::at("f", 5, 7)),
+                ("http://www.example.vn", Location::at("f", 5, 49)),
+                ("https://link.vn", Location::at("f", 7, 1)),
+            ]
+        );
     }
 
     #[test]

@@ -29,6 +29,18 @@ pub use headings::{Clause, TocEntry};
 pub use html::{escape, escape_into, html_to_text};
 pub use links::{AnchorRef, LinkTargets, LocalLink, is_dangerous_url};
 
+/// The web addresses written bare in a run of text as the build links them (`https://…`, and
+/// `www.…` leading to `http://www.…`; e-mail addresses are not web addresses): where each is in
+/// `text`, and where its link goes. `before` is the character just before `text`. For
+/// `loa check --external`, which checks the links the build makes.
+pub fn bare_web_addresses(text: &str, before: Option<char>) -> Vec<(std::ops::Range<usize>, String)> {
+    autolink::find(text, before)
+        .into_iter()
+        .filter(|a| a.kind != autolink::Kind::Email)
+        .map(|a| (a.range.clone(), a.dest(text)))
+        .collect()
+}
+
 use pulldown_cmark::html::push_html;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
