@@ -8,6 +8,7 @@
 //! the bottom of the tree), nor decide what an error means for a build (whether to fall back
 //! on two renames, to shed a connection): the callers do.
 
+#[cfg(unix)]
 use std::ffi::c_int;
 use std::fs::{File, OpenOptions};
 use std::io;
@@ -40,6 +41,7 @@ pub fn open_no_follow_nonblocking(options: &OpenOptions, path: &Path) -> io::Res
 }
 
 fn open_with(options: &OpenOptions, path: &Path, nonblocking: bool) -> io::Result<File> {
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut options = options.clone();
     #[cfg(unix)]
     {

@@ -304,6 +304,7 @@ const BOTTOM: &[&str] = &[
     "scan",
     "dispose",
     "sys",
+    "theme",
     "testing",
 ];
 
