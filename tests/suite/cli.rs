@@ -271,7 +271,10 @@ fn repository_site_builds_with_its_default_theme() {
     )
     .expect("seed article page");
     assert!(seed.contains("<html lang=\"vi\">"));
+    // Its date is written `15/9/2022` (day first, as editors write it); its author is a unit.
     assert!(seed.contains("<time datetime=\"2022-09-15\">Thứ Năm, 15/09/2022</time>"), "{seed}");
+    assert!(seed.contains("Tác giả: Báo Nhân Dân"), "{seed}");
+    assert!(seed.contains("\"author\":{\"@type\":\"Organization\",\"name\":\"Báo Nhân Dân\"}"), "{seed}");
     assert!(
         !seed.contains("0:00 / 0:00") && !seed.contains("<p>0:00</p>"),
         "player debris left in the seed article"
