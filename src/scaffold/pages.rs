@@ -111,7 +111,7 @@ pub fn page_template(kind: Kind, title: &str, today: DateTime, config: &Config, 
     });
     s.push_str(&format!("title: {}\n", q(title)));
     if matches!(kind, Kind::Article | Kind::Explainer) {
-        s.push_str("# Ngày đăng (năm-tháng-ngày), ví dụ 2024-08-06; thêm giờ nếu cần: 2024-08-06T08:00. Bài mới nhất đứng đầu danh sách.\n");
+        s.push_str("# Ngày đăng, ngày trước tháng sau: 6/8/2024 (hoặc 2024-08-06); thêm giờ nếu cần: 6/8/2024 08:00. Bài mới nhất đứng đầu danh sách.\n");
         s.push_str(&format!("date: {}\n", today.fmt_iso_date()));
     }
     s.push_str(
@@ -170,10 +170,10 @@ fn campaign_block(today: DateTime, config: &Config) -> String {
     let mut s = format!(
         "# Khối chiến dịch: thời gian, mục tiêu và thông điệp cho từng đối tượng.\n\
          campaign:\n\
-         \x20 # Ngày bắt đầu (năm-tháng-ngày), ví dụ 2024-09-01; trang tự ghi \"sắp diễn ra\", \"đang diễn ra\"\n\
+         \x20 # Ngày bắt đầu, ngày trước tháng sau, ví dụ 1/9/2024 (hoặc 2024-09-01); trang tự ghi \"sắp diễn ra\", \"đang diễn ra\"\n\
          \x20 # hay \"đã kết thúc\" theo ngày bắt đầu và ngày kết thúc.\n\
          \x20 starts: {}\n\
-         \x20 # Ngày kết thúc, tính cả ngày đó, ví dụ 2024-09-30.\n\
+         \x20 # Ngày kết thúc, tính cả ngày đó, ví dụ 30/9/2024.\n\
          \x20 ends: {}\n\
          \x20 # Mục tiêu của chiến dịch, một câu, ví dụ \"Mỗi gia đình có một góc học tập.\"\n\
          \x20 goal: {}\n",
@@ -228,8 +228,8 @@ fn document_block(today: DateTime, site: &SiteIndex) -> String {
          \x20 # Cơ quan ban hành, ví dụ \"Ban Bí thư Trung ương Đảng\".\n\
          \x20 issuer: {}\n\
          \x20 # Các mục dưới đây không bắt buộc: bỏ dấu # ở đầu dòng rồi viết.\n\
-         \x20 # Ngày ban hành (năm-tháng-ngày):\n\
-         \x20 # issued: 2019-05-10\n\
+         \x20 # Ngày ban hành (ngày/tháng/năm):\n\
+         \x20 # issued: 10/5/2019\n\
          \x20 # Người ký:\n\
          \x20 # signer: Nguyễn Văn A\n\
          \x20 # Những cách gọi khác báo chí hay dùng; bài giải thích ghi tên nào trong đó cũng được:\n\
