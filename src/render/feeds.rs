@@ -13,6 +13,10 @@ pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
     let (config, site) = (env.config, env.site);
     let mut out = Vec::new();
     let cards = |ids: &[DocId]| -> Vec<&PageCard> { ids.iter().map(|&i| &env.cards[i]).collect() };
+    // A feed with no entry yet (a new section) says the site was last updated when its newest
+    // page was: a date from the content, so the same site gives the same file.
+    let site_updated =
+        env.cards.iter().filter(|c| c.date.is_some()).filter_map(entry_time).max().unwrap_or(NO_DATE);
     let mut feed = |path: String, title: String, page_path: &str, ids: &[DocId]| {
         let self_url = config.permalink(&path);
         let page_url = config.permalink(page_path);
@@ -22,6 +26,7 @@ pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
             page_url: &page_url,
             language: &config.language,
             author: &config.title,
+            updated: site_updated,
         };
         out.push((path.trim_start_matches('/').to_string(), atom(&info, &cards(ids)).into_bytes()));
     };
@@ -66,6 +71,7 @@ pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
         page_url: &home,
         language: &config.language,
         author: &config.title,
+        updated: site_updated,
     };
     out.push(("rss.xml".to_string(), rss(&info, &config.title, &cards(&dated)).into_bytes()));
 
@@ -178,7 +184,12 @@ pub struct FeedInfo<'a> {
     pub language: &'a str,
     /// Author of the entries that do not name theirs (the site's title).
     pub author: &'a str,
+    /// The feed's `<updated>` when it has no entry: the site's newest page date (RFC 3339).
+    pub updated: &'a str,
 }
+
+/// `<updated>` of a feed on a site without any dated page (Atom requires one).
+const NO_DATE: &str = "1970-01-01T00:00:00+07:00";
 
 fn entry_time(c: &PageCard) -> Option<&str> {
     c.updated.as_ref().or(c.date.as_ref()).map(|d| d.rfc3339.as_str())
@@ -187,7 +198,7 @@ fn entry_time(c: &PageCard) -> Option<&str> {
 /// An Atom 1.0 feed of `cards` (already newest first; only dated cards are included).
 pub fn atom(info: &FeedInfo<'_>, cards: &[&PageCard]) -> String {
     let entries: Vec<&&PageCard> = cards.iter().filter(|c| c.date.is_some()).take(FEED_LIMIT).collect();
-    let updated = entries.iter().filter_map(|c| entry_time(c)).max().unwrap_or("1970-01-01T00:00:00+07:00");
+    let updated = entries.iter().filter_map(|c| entry_time(c)).max().unwrap_or(info.updated);
     let mut x = String::with_capacity(1024 + entries.len() * 768);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     element(&mut x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"", info.language, "\">\n");

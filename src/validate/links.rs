@@ -15,20 +15,38 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::markdown::{LinkTargets, LocalLink, Rendered};
 
 /// The links to check, by the page or section they are on, and the heading ids of every page
-/// and section by output path (`bai-viet/x/index.html`).
+/// and section by URL path (`/bai-viet/x/`).
 #[derive(Debug, Default)]
 pub struct LinkIndex {
     /// (URL path of the page they are on, without the base path: `/bai-viet/x/`, links).
     links: Vec<(String, Vec<LocalLink>)>,
     /// Front-matter images: (page URL path, the image as written, where).
     images: Vec<(String, String, Location)>,
-    /// Output path of each page and section → its heading ids.
-    ids: HashMap<String, Vec<String>>,
+    /// URL path of each page and section with headings → its heading ids.
+    ids: Vec<(String, Ids)>,
+}
+
+/// A body's heading ids: taken out of it, or the body itself when the memo holds it too (a
+/// rebuild of `loa serve` then copies nothing: the ids are only read for linked anchors).
+#[derive(Debug)]
+enum Ids {
+    Taken(Vec<String>),
+    Shared(Arc<Rendered>),
+}
+
+impl Ids {
+    fn get(&self) -> &[String] {
+        match self {
+            Ids::Taken(ids) => ids,
+            Ids::Shared(r) => &r.heading_ids,
+        }
+    }
 }
 
 impl LinkIndex {
     /// Takes the local links and heading ids out of the rendered bodies (where nothing else
-    /// holds a body; else copies them), with the pages' front-matter images.
+    /// holds a body; else copies the links and shares the body), with the pages' front-matter
+    /// images.
     pub fn take(site: &Site, pages: &mut [Arc<Rendered>], sections: &mut [Arc<Rendered>]) -> LinkIndex {
         let mut index = LinkIndex::default();
         let owners = site
@@ -39,14 +57,17 @@ impl LinkIndex {
             .chain(site.sections.iter().map(|s| &s.path).zip(sections.iter_mut()));
         for (path, r) in owners {
             let (links, ids) = match Arc::get_mut(r) {
-                Some(r) => (std::mem::take(&mut r.local_links), std::mem::take(&mut r.heading_ids)),
-                None => (r.local_links.clone(), r.heading_ids.clone()),
+                Some(r) => {
+                    let ids = std::mem::take(&mut r.heading_ids);
+                    (std::mem::take(&mut r.local_links), (!ids.is_empty()).then_some(Ids::Taken(ids)))
+                }
+                None => (r.local_links.clone(), (!r.heading_ids.is_empty()).then(|| Ids::Shared(r.clone()))),
             };
             if !links.is_empty() {
                 index.links.push((path.clone(), links));
             }
-            if !ids.is_empty() {
-                index.ids.insert(crate::content::output_file(path), ids);
+            if let Some(ids) = ids {
+                index.ids.push((path.clone(), ids));
             }
         }
         for p in &site.pages {
@@ -114,6 +135,8 @@ pub fn menu(index: &mut LinkIndex, entries: &[MenuEntry], targets: &LinkTargets)
 pub fn check(index: &LinkIndex, outputs: &HashSet<String>, base_path: &str) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let mut missing: Vec<(String, bool, String, Location)> = Vec::new();
+    // The heading ids by URL path, gathered only when a link has an anchor to check.
+    let mut ids: Option<HashMap<&str, &[String]>> = None;
     let links = index.links.iter().flat_map(|(owner, links)| links.iter().map(move |l| (owner, l)));
     for (owner, l) in links {
         let Some(key) = resolve(owner, &l.path, base_path) else {
@@ -122,7 +145,14 @@ pub fn check(index: &LinkIndex, outputs: &HashSet<String>, base_path: &str) -> D
         };
         match found(&key, outputs) {
             Some(hit) => {
-                if let (Some(anchor), Some(ids)) = (&l.anchor, index.ids.get(&hit))
+                let ids = l.anchor.as_ref().and_then(|_| {
+                    let by_path = ids.get_or_insert_with(|| {
+                        index.ids.iter().map(|(p, ids)| (p.as_str(), ids.get())).collect()
+                    });
+                    let page = format!("/{}", hit.strip_suffix("index.html")?);
+                    by_path.get(page.as_str()).copied()
+                });
+                if let (Some(anchor), Some(ids)) = (&l.anchor, ids)
                     && !ids.contains(anchor)
                 {
                     let known: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -321,8 +351,11 @@ mod tests {
                 link("", Some("muc-2"), false, 10),
             ],
         ));
-        index.ids.insert("bai-viet/b/index.html".into(), vec!["muc-1".into()]);
-        index.ids.insert("bai-viet/a/index.html".into(), vec!["muc-1".into()]);
+        index.ids.push(("/bai-viet/b/".into(), Ids::Taken(vec!["muc-1".into()])));
+        index.ids.push((
+            "/bai-viet/a/".into(),
+            Ids::Shared(Arc::new(Rendered { heading_ids: vec!["muc-1".into()], ..Rendered::default() })),
+        ));
         let d = check(&index, &outputs(), "/");
         let got: Vec<(usize, &str, &str)> = d
             .iter()
