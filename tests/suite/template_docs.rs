@@ -450,3 +450,34 @@ fn the_guides_broken_templates_fail_with_the_errors_it_shows() {
     }
     assert!(checked >= 2, "{GUIDE}: no broken examples (`Mẫu hỏng `…`:`)");
 }
+
+/// A heading's anchor as GitHub makes it: lowercase, letters, digits, `-` and `_` kept, spaces
+/// as `-`, anything else dropped.
+fn anchor(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_guides_links_lead_to_its_headings() {
+    let guide = read(GUIDE);
+    let anchors: BTreeSet<String> = guide
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| anchor(l.trim_start_matches('#').trim()))
+        .collect();
+    let mut links = 0;
+    for piece in guide.split("](#").skip(1) {
+        let target = piece.split(')').next().unwrap_or("");
+        assert!(anchors.contains(target), "{GUIDE}: the link `#{target}` leads to no heading");
+        links += 1;
+    }
+    assert!(links > 10, "{links}");
+}
