@@ -1,11 +1,12 @@
 //! The template API: every value a theme can use, as typed views.
 //!
-//! Theme authors read this file. Each view is built once per build from the `Site` and the
+//! Theme authors read `docs/huong-dan/giao-dien.md`, which has a row for every field here (a
+//! test keeps them in step). Each view is built once per build from the `Site` and the
 //! `Rendered` bodies and shared by every page that shows it (a page card is built once and
 //! reused by all listings). Every field says where its value comes from.
 //!
-//! Longer than 600 lines: the whole template API is in this one file, so that a theme author
-//! reads it in one place, from the site down to the last view.
+//! Longer than 600 lines: the whole template API is in this one file, so that it is read (and
+//! documented, and tested against its guide) in one place, from the site down to the last view.
 
 use serde::Serialize;
 use serde::ser::SerializeStruct;

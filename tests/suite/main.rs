@@ -26,4 +26,5 @@ mod serve_http;
 mod serve_recovery;
 mod serve_watch;
 mod sites;
+mod template_docs;
 mod theme;
