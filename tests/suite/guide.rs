@@ -89,7 +89,9 @@ fn split_fences(text: &str) -> (Vec<Fence>, String) {
             }
             Some((marker, mut fence)) => {
                 prose.push('\n');
-                if trimmed.starts_with(&marker) && trimmed.trim_end().chars().all(|c| c == marker.as_bytes()[0] as char) {
+                if trimmed.starts_with(&marker)
+                    && trimmed.trim_end().chars().all(|c| c == marker.as_bytes()[0] as char)
+                {
                     fences.push(fence);
                 } else {
                     // The fence's own indentation is not part of the text (a fence in a list item).
@@ -121,10 +123,11 @@ fn code_spans(prose: &str) -> Vec<(usize, String)> {
 /// The targets of the Markdown links of prose (`[text](target)`), with their lines.
 fn link_targets(prose: &str) -> Vec<(usize, String)> {
     let re = regex::Regex::new(r"\]\(([^)\s]+)\)").expect("regex");
+    let code = regex::Regex::new(r"`[^`]*`").expect("regex");
     let mut out = Vec::new();
     for (i, line) in prose.lines().enumerate() {
         // Code spans are not links.
-        let line = regex::Regex::new(r"`[^`]*`").expect("regex").replace_all(line, "");
+        let line = code.replace_all(line, "");
         for c in re.captures_iter(&line) {
             out.push((i + 1, c[1].to_string()));
         }
@@ -319,8 +322,11 @@ fn every_diagnostic_code_has_a_section_in_sua_loi_and_every_section_a_code() {
     assert!(emitted.len() > 40, "the scan of src/ found only {} codes: {emitted:?}", emitted.len());
     let text = std::fs::read_to_string(repo().join(GUIDE).join("sua-loi.md")).expect("sua-loi.md");
     let documented = documented_codes(&text);
-    let missing: Vec<String> =
-        emitted.iter().filter(|(c, _)| !documented.contains_key(*c)).map(|(c, f)| format!("{c} ({f:?})")).collect();
+    let missing: Vec<String> = emitted
+        .iter()
+        .filter(|(c, _)| !documented.contains_key(*c))
+        .map(|(c, f)| format!("{c} ({f:?})"))
+        .collect();
     assert!(missing.is_empty(), "codes emitted by src/ without a section in {GUIDE}/sua-loi.md: {missing:?}");
     let stale: Vec<String> = documented
         .iter()
@@ -420,7 +426,9 @@ fn commands(guide: &[(String, String)]) -> Vec<(String, usize, Vec<String>)> {
             // `loa 0.1.0` (what `loa --version` prints) and `loa không ghi đè` (a message) are
             // not commands: a command's first word is a flag or a lowercase ASCII name.
             let command = words.first().is_none_or(|w| {
-                w.starts_with('-') || (w.starts_with(|c: char| c.is_ascii_lowercase()) && w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+                w.starts_with('-')
+                    || (w.starts_with(|c: char| c.is_ascii_lowercase())
+                        && w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
             });
             if ["loa", "loa.exe", "./loa", ".\\loa.exe", ".\\loa"].contains(&first.as_str()) && command {
                 out.push((name.to_string(), line, words));
@@ -511,7 +519,10 @@ fn every_command_line_in_the_guide_names_a_command_and_flags_loa_accepts() {
             };
             checked.insert(format!("{sub} {flag}"));
             if !known {
-                wrong.push(format!("{name}:{line}: `loa {}`: `loa {sub}` has no flag `{flag}`", words.join(" ")));
+                wrong.push(format!(
+                    "{name}:{line}: `loa {}`: `loa {sub}` has no flag `{flag}`",
+                    words.join(" ")
+                ));
             }
         }
     }
@@ -549,10 +560,13 @@ fn examples(text: &str) -> Vec<Example> {
             continue;
         }
         assert!(!path.contains(".."), "line {}: example path {path}", f.line);
-        let mut e = Example { line: f.line, path: path.clone(), with: Vec::new(), expect: None, body: f.body };
+        let mut e =
+            Example { line: f.line, path: path.clone(), with: Vec::new(), expect: None, body: f.body };
         for word in &f.info[2..] {
             if let Some(list) = word.strip_prefix("with=") {
-                e.with.extend(list.split(',').filter(|p| !p.is_empty() && !p.contains("..")).map(str::to_string));
+                e.with.extend(
+                    list.split(',').filter(|p| !p.is_empty() && !p.contains("..")).map(str::to_string),
+                );
             } else if let Some(code) = word.strip_prefix("expect=") {
                 e.expect = Some(code.to_string());
             } else {
@@ -613,13 +627,21 @@ fn the_guide_examples_build_and_the_mistakes_it_shows_give_their_code() {
         }
         for (code, group) in by_code {
             mistakes += 1;
-            assert!(emitted.contains_key(code), "{name}:{}: expect={code} is not a code of src/", group[0].line);
+            assert!(
+                emitted.contains_key(code),
+                "{name}:{}: expect={code} is not a code of src/",
+                group[0].line
+            );
             let (_tmp, site) = new_site();
             put(&site, &good);
             put(&site, &group);
             let out = run(&site, &["check", "--strict", "--drafts", "--format", "json"]);
             let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-                panic!("{name}:{}: loa check --format json: {e}\n{}", group[0].line, String::from_utf8_lossy(&out.stderr))
+                panic!(
+                    "{name}:{}: loa check --format json: {e}\n{}",
+                    group[0].line,
+                    String::from_utf8_lossy(&out.stderr)
+                )
             });
             let codes: Vec<&str> = json["diagnostics"]
                 .as_array()
