@@ -9,6 +9,7 @@ mod catalogue;
 mod cli;
 mod editor;
 mod editor_small;
+mod guide;
 mod harness;
 mod hostile_content;
 mod hostile_output;
