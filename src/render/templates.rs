@@ -258,7 +258,15 @@ pub fn tera_error(
             } else {
                 "lỗi khi dựng mẫu"
             };
-            let general = "sửa mẫu ở vị trí này";
+            // A name that is not there: where the names that are there are listed.
+            let general = if r.message().starts_with("Field `")
+                || r.message().starts_with("Variable `")
+                || r.message().contains("not found in context")
+            {
+                "sửa mẫu ở vị trí này; các biến và trường của mỗi mẫu có trong hướng dẫn giao diện của loa (docs/huong-dan/giao-dien.md)"
+            } else {
+                "sửa mẫu ở vị trí này"
+            };
             let hint = match field_suggestion(r.message()) {
                 Some(s) => format!("có phải ý bạn là `{s}`? {general}"),
                 None => general.to_string(),
@@ -315,8 +323,12 @@ pub fn tera_error(
     Diagnostic::error("template", location, message).with_hint(hint)
 }
 
-/// Tera's messages for the mistakes theme authors make most, in Vietnamese; others as they are.
+/// Tera's messages for the mistakes theme authors make most, in Vietnamese; others as they are
+/// (marked as Tera's), but loa's own, already in Vietnamese (a filter's error).
 fn in_vietnamese(message: &str) -> String {
+    if !message.is_ascii() {
+        return message.to_string();
+    }
     let quoted = |m: &str| m.split('`').nth(1).unwrap_or("").to_string();
     if let Some(rest) = message.strip_prefix("Field `") {
         let field = rest.split('`').next().unwrap_or("");
