@@ -88,7 +88,9 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     let mut t = Timer::start();
     let mut warnings = Diagnostics::new();
     let fail = |warnings: &Diagnostics, errors: Diagnostics| sorted(warnings.iter().cloned().chain(errors.0));
-    let mut templates = memo.templates(|| Templates::load(config))?;
+    // A theme's errors stop the build before rendering, not before the content is read: the
+    // content's own errors come in the same run.
+    let templates = memo.templates(|| Templates::load(config));
     t.lap("templates");
     let (mut loaded, prints) = memo.load(config)?;
     warnings.extend(loaded.warnings.clone());
@@ -127,6 +129,7 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     }
     let broken = broken_pages(&site, &warnings, &cites);
     t.lap("validate");
+    let mut templates = templates.map_err(|e| fail(&warnings, e))?;
     let input = schedule::Input {
         config,
         site: &site,
