@@ -95,7 +95,10 @@ fn read_value(v: &str, suggest: bool) -> Result<Written, DateError> {
     let Some((order, year, month, day)) = split_date(date) else {
         return Err(fail(unreadable(v, suggest)));
     };
-    check_date(order, year, month, day, date, rest).map_err(fail)?;
+    // A hint's example keeps the time only when the time is right (`15/11/26 8h30` is not
+    // corrected to `15/11/2026 8h30`, which is still wrong).
+    let shown_rest = if read_time(rest).is_some() { rest } else { "" };
+    check_date(order, year, month, day, date, shown_rest).map_err(fail)?;
     let time = if rest.is_empty() {
         Time { hour: 0, minute: 0, second: 0, offset: None }
     } else {
@@ -487,6 +490,8 @@ mod tests {
             )
         );
         assert_eq!(err("15-11-26 8:00").1, "viết năm đủ 4 chữ số, như `15-11-2026 8:00`");
+        // A wrong time is not carried into the example.
+        assert_eq!(err("15/11/26 8h30").1, "viết năm đủ 4 chữ số, như `15/11/2026`");
         assert_eq!(
             err("2026/11/15"),
             (
