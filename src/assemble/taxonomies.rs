@@ -48,16 +48,31 @@ pub(super) fn collect_taxonomies(
             })
             .collect();
         terms.sort_by(|a, b| crate::vi::collate(&a.name, &b.name).then_with(|| a.name.cmp(&b.name)));
+        // A term on the path of another is an error here; it is left out, so that the outputs
+        // the two would share are not reported again (as two pages writing one file).
+        let mut colliding: Vec<String> = Vec::new();
         for pair in terms.windows(2) {
             if let Some(other) = terms
                 .iter()
                 .find(|t| t.slug == pair[1].slug && t.name != pair[1].name && t.name == pair[0].name)
             {
                 let p = &pages[pair[1].pages[0]];
+                // At the term as this page spells it (the term's name is the most used spelling).
+                let key = crate::vi::tone_key(&pair[1].name);
+                let written = p
+                    .terms
+                    .iter()
+                    .find(|t| &t.taxonomy == name && crate::vi::tone_key(&t.name) == key)
+                    .map_or(pair[1].name.as_str(), |t| t.name.as_str());
                 diags.push(
                     Diagnostic::error(
                         "term-collision",
-                        p.key_lines.locate(&p.file, if name == "tags" { "tags" } else { "taxonomies" }),
+                        p.key_lines.locate_value(
+                            &p.file,
+                            if name == "tags" { "tags" } else { "taxonomies" },
+                            0,
+                            written,
+                        ),
                         format!(
                             "thẻ `{}` và `{}` có cùng đường dẫn /{name}/{}/",
                             other.name, pair[1].name, other.slug
@@ -65,8 +80,10 @@ pub(super) fn collect_taxonomies(
                     )
                     .with_hint("đổi tên một trong hai thẻ cho khác biệt khi bỏ dấu"),
                 );
+                colliding.push(pair[1].name.clone());
             }
         }
+        terms.retain(|t| !colliding.contains(&t.name));
         out.push(Taxonomy { name: name.clone(), terms });
     }
     out

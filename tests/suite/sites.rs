@@ -52,6 +52,7 @@ invalid! {
     explainer_of_an_unknown_clause => "unknown-clause",
     explainer_of_an_unknown_document => "unknown-document",
     two_documents_with_one_code => "duplicate-code",
+    two_spellings_of_a_tag_on_one_path => "term-collision",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.
