@@ -19,11 +19,11 @@ pub(super) fn document_meta(
     match block {
         Some(d) => {
             let code = d.code.0.trim().to_string();
-            if crate::vi::docnum::find(&code).first().is_none_or(|r| r.len() != code.len()) {
+            if !is_document_number(&code) {
                 diags.push(
                     Diagnostic::error(
                         "document-code",
-                        key_lines.locate(file, "document.code"),
+                        key_lines.locate_value(file, "document.code", 0, &code),
                         format!("số hiệu `{code}` không đúng dạng số hiệu văn bản"),
                     )
                     .with_hint("viết như `49-KL/TW`, `1373/QĐ-TTg`, `30/2020/NĐ-CP`"),
@@ -55,6 +55,11 @@ pub(super) fn document_meta(
             KindMeta::None
         }
     }
+}
+
+/// A code that is a document number as a whole (`49-KL/TW`, not `Kết luận năm mươi`).
+fn is_document_number(code: &str) -> bool {
+    crate::vi::docnum::find(code).first().is_some_and(|r| r.len() == code.len())
 }
 
 /// Document codes are unique; `related` codes that have no page are warnings; an explainer's
@@ -96,8 +101,13 @@ pub(super) fn check_documents(
         }
         registry.push((key, i));
     }
-    let codes: Vec<String> =
-        registry.iter().filter_map(|(_, i)| pages[*i].meta.document()).map(|d| d.code.clone()).collect();
+    // The codes a hint may offer: not one already reported as no document number.
+    let codes: Vec<String> = registry
+        .iter()
+        .filter_map(|(_, i)| pages[*i].meta.document())
+        .map(|d| d.code.clone())
+        .filter(|c| is_document_number(c))
+        .collect();
     // Every document page by code and alias (duplicates included, so that an explainer of a
     // duplicated document is not reported twice).
     let mut by_alias: Vec<(String, usize)> = registry.clone();

@@ -90,11 +90,18 @@ impl MenuLink {
         let hint = if link.is_empty() {
             "ví dụ `link: \"@/van-ban/\"` (một chuyên mục), `link: \"@/gioi-thieu.md\"` (một trang) hoặc `link: https://…`".to_string()
         } else if link.starts_with("//") || !link.contains(':') {
-            format!(
-                "viết `@/{}` (tệp trong content/) hoặc `/{}` (đường dẫn của trang)",
-                link.trim_start_matches('/'),
-                link.trim_start_matches('/')
-            )
+            // What the entry can be written as, each a valid link: a folder ends with `/`.
+            let t = link.trim_start_matches('/');
+            let folder = if t.ends_with('/') { t.to_string() } else { format!("{t}/") };
+            if t.ends_with(".md") {
+                format!("viết `@/{t}` (tệp trong content/)")
+            } else if t.contains('.') {
+                format!("viết `/{t}` (một tệp của trang web)")
+            } else {
+                format!(
+                    "viết `@/{folder}` (chuyên mục trong content/) hoặc `/{folder}` (đường dẫn của trang)"
+                )
+            }
         } else {
             "liên kết ra ngoài bắt đầu bằng `https://`, `http://`, `mailto:` hoặc `tel:`".to_string()
         };
@@ -252,7 +259,10 @@ mod tests {
             })
             .collect();
         assert_eq!(got.len(), 5, "{got:#?}");
-        assert!(got[0].0 == 3 && got[0].2.contains("`@/van-ban`"), "{got:?}");
+        assert!(
+            got[0].0 == 3 && got[0].2.contains("`@/van-ban/`") && got[0].2.contains("`/van-ban/`"),
+            "{got:?}"
+        );
         assert!(got[1].0 == 4 && got[1].1.contains("thiếu `label:`"), "{got:?}");
         assert!(got[2].0 == 6 && got[2].1.contains("chạy mã"), "{got:?}");
         assert!(got[3].0 == 7 && got[3].1.contains("mục `Y` thiếu `link:`"), "{got:?}");

@@ -126,6 +126,32 @@ fn problems_in_nested_front_matter_are_reported_at_the_value() {
     }
 }
 
+/// Point 2: a document code that is not a document number is an error at the code, and the
+/// hints elsewhere do not offer it as a document to explain.
+#[test]
+fn a_code_that_is_no_document_number_is_reported_at_it_and_offered_nowhere() {
+    let site = site_with("---\ntitle: X\ndate: 2022-09-15\n---\nx\n");
+    write(site.path(), "content/van-ban/_index.md", "---\ntitle: Văn bản\nkind: document\n---\n");
+    write(site.path(), "content/van-ban/a.md", "---\ntitle: A\ndocument: {code: 49-KL/TW}\n---\nx\n");
+    write(
+        site.path(),
+        "content/van-ban/b.md",
+        "---\ntitle: B\ndocument:\n  code: Kết luận năm mươi\n---\nx\n",
+    );
+    write(site.path(), "content/hoi-dap/_index.md", "---\ntitle: Hỏi đáp\nkind: explainer\n---\n");
+    write(site.path(), "content/hoi-dap/g.md", "---\ntitle: G\nexplains: {document: 50-KL/TW}\n---\nx\n");
+    let r = run(site.path(), &["build"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/van-ban/b.md:4:9: lỗi: số hiệu `Kết luận năm mươi` không đúng dạng"),
+        "{}",
+        r.stderr
+    );
+    let hint =
+        r.stderr.lines().skip_while(|l| !l.contains("không có văn bản `50-KL/TW`")).nth(1).unwrap_or("");
+    assert!(hint.contains("49-KL/TW") && !hint.contains("năm mươi"), "{}", r.stderr);
+}
+
 /// Point 2: a file that does not parse does not stop the other files' errors from being
 /// reported, and what it causes elsewhere is not reported: a tab in a campaign's front matter
 /// gave "không có chiến dịch" on every page that joins it, and a document that does not parse
@@ -293,6 +319,6 @@ fn the_menu_of_loa_yaml_orders_renames_and_adds_entries_and_its_links_are_checke
     fails(
         root,
         2,
-        &["loa.yaml:16:11: lỗi: `menu`: không hiểu liên kết `tim-kiem`", "`@/tim-kiem`", "`/tim-kiem`"],
+        &["loa.yaml:16:11: lỗi: `menu`: không hiểu liên kết `tim-kiem`", "`@/tim-kiem/`", "`/tim-kiem/`"],
     );
 }
