@@ -221,7 +221,7 @@ pub fn new_site(dir: &Path, today: DateTime) -> Result<Vec<PathBuf>, Diagnostic>
         )
         .with_hint("chọn một thư mục mới hoặc trống"));
     }
-    let date = today.fmt_iso_date();
+    let date = pages::day_first(&today);
     let files: Vec<(String, Vec<u8>)> = [
         (
             "loa.yaml".to_string(),

@@ -112,7 +112,7 @@ pub fn page_template(kind: Kind, title: &str, today: DateTime, config: &Config, 
     s.push_str(&format!("title: {}\n", q(title)));
     if matches!(kind, Kind::Article | Kind::Explainer) {
         s.push_str("# Ngày đăng, ngày trước tháng sau: 6/8/2024 (hoặc 2024-08-06); thêm giờ nếu cần: 6/8/2024 08:00. Bài mới nhất đứng đầu danh sách.\n");
-        s.push_str(&format!("date: {}\n", today.fmt_iso_date()));
+        s.push_str(&format!("date: {}\n", day_first(&today)));
     }
     s.push_str(
         "# Bản nháp: trang chưa được đăng, chỉ hiện khi xem thử bằng `loa serve --drafts` (hoặc `loa build --drafts`).\n\
@@ -150,6 +150,11 @@ pub fn page_template(kind: Kind, title: &str, today: DateTime, config: &Config, 
 }
 
 /// `audiences: []`, with the ids declared in loa.yaml in its comment.
+/// A date as editors write it: day first, unpadded (`6/8/2024`).
+pub fn day_first(d: &DateTime) -> String {
+    d.fmt_short().trim_start_matches("ngày ").to_string()
+}
+
 fn audiences_field(config: &Config) -> String {
     let declared: Vec<String> =
         config.audiences.0.iter().map(|(id, a)| format!("{id} ({})", a.name)).collect();
@@ -177,8 +182,8 @@ fn campaign_block(today: DateTime, config: &Config) -> String {
          \x20 ends: {}\n\
          \x20 # Mục tiêu của chiến dịch, một câu, ví dụ \"Mỗi gia đình có một góc học tập.\"\n\
          \x20 goal: {}\n",
-        today.fmt_iso_date(),
-        ends.fmt_iso_date(),
+        day_first(&today),
+        day_first(&ends),
         q(ph::CAMPAIGN_GOAL)
     );
     if config.audiences.0.is_empty() {
