@@ -353,12 +353,21 @@ fn the_code_scan_sees_through_comments_tests_and_line_breaks() {
 /// The files the guide's examples write: they are not in the repository, and need not be.
 fn example_paths(guide: &[(String, String)]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
+    let mut add = |path: &str| {
+        // The file, and the folders it is in (`content/bai-viet/le-ky-ket/`).
+        out.insert(path.to_string());
+        out.extend(path.match_indices('/').map(|(i, _)| path[..=i].to_string()));
+    };
     for (_, text) in guide {
+        // The theme page's convention: "Tệp `content/…`:" before the example's fence.
+        for line in text.lines() {
+            if let Some(path) = line.trim().strip_prefix("Tệp `").and_then(|r| r.strip_suffix("`:")) {
+                add(path);
+            }
+        }
         for e in examples(text) {
             for path in std::iter::once(&e.path).chain(&e.with) {
-                // The file, and the folders it is in (`content/bai-viet/le-ky-ket/`).
-                out.insert(path.clone());
-                out.extend(path.match_indices('/').map(|(i, _)| path[..=i].to_string()));
+                add(path);
             }
         }
     }
