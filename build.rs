@@ -4,7 +4,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/loa");
+    // Read when the script runs, not when it was compiled (`env!`): a build script compiled
+    // for one checkout and reused by another (a copied target folder, a worktree) would
+    // otherwise embed the first checkout's theme.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR is set by cargo");
+    let root = Path::new(&manifest).join("themes/loa");
     println!("cargo:rerun-if-changed=themes/loa");
     let mut files = Vec::new();
     collect(&root, &root, &mut files);

@@ -125,6 +125,11 @@ pub(super) fn page(
             diags.push(d);
         }
     }
+    if let (Some(date), Some(updated)) = (&m.date, &m.updated)
+        && let Some(d) = updated_before_date(date.0, updated.0, &key_lines, &file)
+    {
+        diags.push(d);
+    }
     let blocks = Blocks { campaign: m.campaign, document: m.document, explains: m.explains };
     let meta = kind_meta(config, kind, blocks, &body, &file, &key_lines, &mut diags);
     let mut aliases = Vec::new();
@@ -189,6 +194,40 @@ pub(super) fn page(
         },
         diags,
     ))
+}
+
+/// A warning when `updated:` is a day before `date:` (a typo in one of them, most often: the
+/// page would say it was corrected before it was written), at the `updated:` value. Compared
+/// by calendar day: `updated: 10/9/2024` on a page of `date: 10/9/2024 8:30` is the same day.
+fn updated_before_date(
+    date: crate::vi::dates::DateTime,
+    updated: crate::vi::dates::DateTime,
+    key_lines: &KeyLines,
+    file: &str,
+) -> Option<Diagnostic> {
+    let day = |d: crate::vi::dates::DateTime| (d.year(), d.month(), d.day());
+    if day(updated) >= day(date) {
+        return None;
+    }
+    let written = |d: crate::vi::dates::DateTime| format!("{}/{}/{}", d.day(), d.month(), d.year());
+    let at = match key_lines.value_origin("updated", 0) {
+        Some((line, col, _)) => Location::at(file, line, col),
+        None => key_lines.locate(file, "updated"),
+    };
+    Some(
+        Diagnostic::warning(
+            "updated-before-date",
+            at,
+            format!(
+                "ngày cập nhật `{}` sớm hơn ngày đăng `{}` (`date:`)",
+                written(updated),
+                written(date)
+            ),
+        )
+        .with_hint(
+            "`updated:` là ngày sửa bài, phải bằng hoặc sau `date:`; kiểm tra lại hai ngày, hoặc bỏ dòng `updated:` nếu bài chưa sửa",
+        ),
+    )
 }
 
 /// The kind-specific blocks of a page's front matter.

@@ -126,5 +126,10 @@ mod tests {
         assert_eq!(dir_path("Bài viết/Tin mới"), "/bai-viet/tin-moi/");
         assert_eq!(crate::content::output_file("/a/b/"), "a/b/index.html");
         assert_eq!(crate::content::output_file("/"), "index.html");
+        for path in ["/", "/a/", "/a/b/trang/2/", "/thuat-ngu/"] {
+            assert_eq!(crate::content::output_path(&crate::content::output_file(path)), path);
+        }
+        assert_eq!(crate::content::output_path("404.html"), "/404.html");
+        assert_eq!(crate::content::output_path("a/xindex.html"), "/a/xindex.html");
     }
 }

@@ -142,7 +142,7 @@ pub fn render(
         jobs.par_iter().filter_map(|&job| make(jobs::prepare(&env, job))).collect()
     };
     let page_jobs = site.pages.len().min(jobs.len());
-    let others = || crate::render::feeds::feeds_and_sitemap(&env);
+    let others = || crate::render::feeds::feeds_and_sitemap(&env, &jobs);
     let (problems, deferred, feeds) = if !config.search {
         let mut problems = run_pages(0, page_jobs);
         let (listed, feeds) = rayon::join(|| run(&jobs[page_jobs..]), others);

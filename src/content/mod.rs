@@ -510,3 +510,11 @@ impl Site {
 pub fn output_file(path: &str) -> String {
     format!("{}index.html", path.trim_start_matches('/'))
 }
+
+/// URL path of an output file, the inverse of [`output_file`]: `a/b/index.html` → `/a/b/`,
+/// `index.html` → `/`; a file of another name keeps it (`404.html` → `/404.html`).
+pub fn output_path(file: &str) -> String {
+    let file = file.trim_start_matches('/');
+    let folder = file.strip_suffix("index.html").filter(|f| f.is_empty() || f.ends_with('/'));
+    format!("/{}", folder.unwrap_or(file))
+}

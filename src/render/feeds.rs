@@ -4,12 +4,15 @@
 
 use super::campaign;
 use super::context::PageCard;
+use super::documents::GLOSSARY_PATH;
 use super::env::{AUDIENCES_PATH, Env, audience_pages};
+use super::jobs::Job;
+use super::section::pager_path;
 use crate::content::DocId;
 
-/// Atom feeds (site, sections, terms, audiences, campaigns), RSS for the site, sitemap.xml and
-/// robots.txt.
-pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
+/// Atom feeds (site, sections, terms, audiences, campaigns), RSS for the site, sitemap.xml (of
+/// `jobs`, the outputs made with a template, see [`sitemap_entries`]) and robots.txt.
+pub fn feeds_and_sitemap(env: &Env<'_>, jobs: &[Job]) -> Vec<(String, Vec<u8>)> {
     let (config, site) = (env.config, env.site);
     let mut out = Vec::new();
     let cards = |ids: &[DocId]| -> Vec<&PageCard> { ids.iter().map(|&i| &env.cards[i]).collect() };
@@ -75,42 +78,54 @@ pub fn feeds_and_sitemap(env: &Env<'_>) -> Vec<(String, Vec<u8>)> {
     };
     out.push(("rss.xml".to_string(), rss(&info, &config.title, &cards(&dated)).into_bytes()));
 
-    let mut entries: Vec<SitemapEntry> = Vec::new();
-    for (p, c) in site.pages.iter().zip(&env.cards) {
-        let lastmod = c.updated.as_ref().or(c.date.as_ref()).map(|d| d.iso.clone());
-        entries.push(SitemapEntry { loc: c.permalink.clone(), lastmod });
-        if let Some(camp) = p.meta.campaign() {
-            for (id, _) in &camp.audiences {
-                entries
-                    .push(SitemapEntry { loc: config.permalink(&format!("{}{id}/", p.path)), lastmod: None });
-            }
-        }
-    }
-    for s in &site.sections {
-        let lastmod = s.pages.first().and_then(|&i| env.cards[i].date.as_ref()).map(|d| d.iso.clone());
-        entries.push(SitemapEntry { loc: config.permalink(&s.path), lastmod });
-    }
-    for tax in site.taxonomies.iter().filter(|t| !t.terms.is_empty()) {
-        entries.push(SitemapEntry { loc: config.permalink(&format!("/{}/", tax.name)), lastmod: None });
-        for term in &tax.terms {
-            entries.push(SitemapEntry {
-                loc: config.permalink(&format!("/{}/{}/", tax.name, term.slug)),
-                lastmod: None,
-            });
-        }
-    }
-    if !config.audiences.0.is_empty() {
-        entries.push(SitemapEntry { loc: config.permalink(AUDIENCES_PATH), lastmod: None });
-        for (id, _) in &config.audiences.0 {
-            entries.push(SitemapEntry {
-                loc: config.permalink(&format!("{}{id}/", AUDIENCES_PATH)),
-                lastmod: None,
-            });
-        }
-    }
+    let mut entries = sitemap_entries(env, jobs);
     out.push(("sitemap.xml".to_string(), sitemap(&mut entries).into_bytes()));
     out.push(("robots.txt".to_string(), robots(&config.permalink("/sitemap.xml")).into_bytes()));
     out
+}
+
+/// The sitemap's URLs: every page made with a template (`jobs`): pages, section and home
+/// listings, taxonomies and terms, audiences, campaign pages per audience, the glossary, and
+/// the listings' later pages (`trang/2/`, each its own canonical URL), but not the search page
+/// (a form, with nothing of its own to find). The 404 page and the alias redirects are made
+/// without a template call and are not listed either. A page's `lastmod` is its `updated:` or
+/// `date:`; a listing's first page's, the date of its newest page.
+pub fn sitemap_entries(env: &Env<'_>, jobs: &[Job]) -> Vec<SitemapEntry> {
+    let (config, site) = (env.config, env.site);
+    let card_date =
+        |i: DocId| env.cards[i].updated.as_ref().or(env.cards[i].date.as_ref()).map(|d| d.iso.clone());
+    jobs.iter()
+        .filter_map(|&job| {
+            let (path, lastmod) = match job {
+                Job::Page(i) => {
+                    return Some(SitemapEntry { loc: env.cards[i].permalink.clone(), lastmod: card_date(i) });
+                }
+                Job::Section(i, n) => {
+                    let s = &site.sections[i];
+                    let newest =
+                        s.pages.first().and_then(|&k| env.cards[k].date.as_ref()).map(|d| d.iso.clone());
+                    (pager_path(&s.path, n), newest.filter(|_| n == 1))
+                }
+                Job::Taxonomy(t) => (format!("/{}/", site.taxonomies[t].name), None),
+                Job::Term(of, n) => {
+                    let tax = &site.taxonomies[of.taxonomy];
+                    (pager_path(&format!("/{}/{}/", tax.name, tax.terms[of.term].slug), n), None)
+                }
+                Job::Audiences => (AUDIENCES_PATH.to_string(), None),
+                Job::Audience(a, n) => {
+                    (pager_path(&format!("{AUDIENCES_PATH}{}/", config.audiences.0[a].0), n), None)
+                }
+                Job::CampaignAudience(i, k) => {
+                    let p = &site.pages[i];
+                    let id = p.meta.campaign().and_then(|c| c.audiences.get(k)).map(|(id, _)| id)?;
+                    (format!("{}{id}/", p.path), None)
+                }
+                Job::Glossary => (GLOSSARY_PATH.to_string(), None),
+                Job::Search => return None,
+            };
+            Some(SitemapEntry { loc: config.permalink(&path), lastmod })
+        })
+        .collect()
 }
 
 /// Escapes text for XML element content and attribute values.
@@ -182,7 +197,8 @@ pub struct FeedInfo<'a> {
     pub page_url: &'a str,
     /// Site language (`vi`).
     pub language: &'a str,
-    /// Author of the entries that do not name theirs (the site's title).
+    /// The feed's author, and the author of the entries whose page names none (the site's
+    /// title).
     pub author: &'a str,
     /// The feed's `<updated>` when it has no entry: the site's newest page date (RFC 3339).
     pub updated: &'a str,
@@ -207,7 +223,8 @@ pub fn atom(info: &FeedInfo<'_>, cards: &[&PageCard]) -> String {
     element(&mut x, "  <link rel=\"alternate\" type=\"text/html\" href=\"", info.page_url, "\"/>\n");
     element(&mut x, "  <id>", info.self_url, "</id>\n");
     x.extend(["  <updated>", updated, "</updated>\n"]);
-    // Atom wants an author for every entry: the feed's stands for the entries without one.
+    // Atom wants an author for every entry (RFC 4287 §4.1.1): the feed's is the site, and each
+    // entry names its own, the page's `author:` or the site.
     element(&mut x, "  <author><name>", info.author, "</name></author>\n");
     x.push_str("  <generator>loa</generator>\n");
     for c in entries {
@@ -218,9 +235,14 @@ pub fn atom(info: &FeedInfo<'_>, cards: &[&PageCard]) -> String {
         element(&mut x, "    <id>", &c.permalink, "</id>\n");
         x.extend(["    <published>", published, "</published>\n"]);
         x.extend(["    <updated>", entry_time(c).unwrap_or(published), "</updated>\n"]);
-        if let Some(a) = &c.author {
-            element(&mut x, "    <author><name>", a, "</name></author>\n");
-        }
+        // Named on every entry too, so that an entry copied into another feed (an aggregator,
+        // a reader's merged list) still says who wrote it.
+        element(
+            &mut x,
+            "    <author><name>",
+            c.author.as_deref().unwrap_or(info.author),
+            "</name></author>\n",
+        );
         element(&mut x, "    <summary type=\"text\">", &c.description, "</summary>\n");
         for t in &c.terms {
             element(&mut x, "    <category term=\"", &t.name, "\"/>\n");

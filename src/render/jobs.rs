@@ -10,8 +10,8 @@ use std::sync::Arc;
 use super::call::TemplateCall;
 use super::env::{Env, TermOf, audience_pages};
 use super::{campaign, documents, listing, page, search_page, section};
-use crate::content::output_file;
 use crate::content::{DocId, SectionId};
+use crate::content::{output_file, output_path};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::markdown::escape;
 use crate::output::Bytes;
@@ -112,7 +112,7 @@ pub fn plan(env: &Env<'_>, diags: &mut Diagnostics) -> Vec<Job> {
 
 /// The template call of a job other than a page's (pages take their body: [`prepare_page`]).
 pub fn prepare<'a>(env: &'a Env<'_>, job: Job) -> Result<TemplateCall<'a>, Diagnostic> {
-    match job {
+    let call = match job {
         Job::Page(i) => page::prepare(env, i, Arc::clone(&env.pages[i].html)),
         Job::Section(i, n) => section::prepare(env, i, n),
         Job::Taxonomy(t) => listing::prepare_taxonomy(env, t),
@@ -122,13 +122,22 @@ pub fn prepare<'a>(env: &'a Env<'_>, job: Job) -> Result<TemplateCall<'a>, Diagn
         Job::CampaignAudience(p, k) => campaign::prepare_audience_page(env, p, k),
         Job::Glossary => documents::prepare_glossary(env),
         Job::Search => search_page::prepare(env),
-    }
+    };
+    call.map(|c| located(env, c))
+}
+
+/// `current_url`, in every template call: the absolute URL of the output itself (its
+/// `rel=canonical` and `og:url`), made here from where it is written so that no kind of output
+/// can declare another's address.
+fn located<'a>(env: &Env<'_>, call: TemplateCall<'a>) -> TemplateCall<'a> {
+    let url = env.config.permalink(&output_path(&call.path));
+    call.with("current_url", url)
 }
 
 /// The template call of page `i`, which takes its body's HTML: the build hands each page its
 /// own, so that it is freed as soon as the page is made.
 pub fn prepare_page<'a>(env: &'a Env<'_>, i: DocId, html: Arc<str>) -> Result<TemplateCall<'a>, Diagnostic> {
-    page::prepare(env, i, html)
+    page::prepare(env, i, html).map(|c| located(env, c))
 }
 
 /// The outputs made without a template call of their own: `404.html` (when the theme has

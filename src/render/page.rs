@@ -156,25 +156,30 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
-/// schema.org `NewsArticle` JSON-LD for an article page.
-/// The JSON-LD of page `i`: made from its card and the config only (its fingerprint is the
-/// card's, see `render_page`).
+/// The JSON-LD of page `i`: schema.org `NewsArticle` for an article, `Article` for any other
+/// dated page (an explainer, beside its `FAQPage`), none for an undated one. Made from its
+/// card and the config only (its fingerprint is the card's, see `render_page`).
 fn article_jsonld(env: &Env<'_>, i: DocId) -> Option<String> {
     let c = &env.cards[i];
-    if c.kind != Kind::Article.as_str() {
+    let kind = if c.kind == Kind::Article.as_str() {
+        "NewsArticle"
+    } else if c.date.is_some() {
+        "Article"
+    } else {
         return None;
-    }
+    };
     let image = c.image.clone().unwrap_or_else(|| env.config.permalink("/og-default.png"));
     let org = Agent { kind: "Organization", name: &env.config.title, url: Some(env.config.permalink("/")) };
     let author = c.author.as_deref().map(|name| Agent { kind: agent_kind(name), name, url: None });
+    let title = headline(&c.title);
     let json = NewsArticle {
         context: "https://schema.org",
-        kind: "NewsArticle",
+        kind,
         author: author.as_ref().unwrap_or(&org),
         date_modified: c.updated.as_ref().or(c.date.as_ref()).map(|d| d.rfc3339.as_str()),
         date_published: c.date.as_ref().map(|d| d.rfc3339.as_str()),
         description: &c.description,
-        headline: &c.title,
+        headline: &title,
         image: [&image],
         in_language: &env.config.language,
         keywords: c.terms.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
@@ -182,6 +187,30 @@ fn article_jsonld(env: &Env<'_>, i: DocId) -> Option<String> {
         publisher: &org,
     };
     Some(documents::script_safe(&json))
+}
+
+/// Longest JSON-LD `headline`, in characters (Google's limit for article rich results).
+pub const HEADLINE_MAX: usize = 110;
+
+/// A title as a JSON-LD `headline`: whole when it fits in [`HEADLINE_MAX`] characters, else
+/// cut after the last whole syllable (Vietnamese words are written syllable by syllable,
+/// space-separated) that leaves room for "…", the punctuation before the cut dropped. A title
+/// without a space in its first [`HEADLINE_MAX`] characters is cut inside its first word.
+fn headline(title: &str) -> std::borrow::Cow<'_, str> {
+    let title = title.trim();
+    if title.chars().count() <= HEADLINE_MAX {
+        return title.into();
+    }
+    // The byte index of the character that would be the last one kept before "…".
+    let limit = title.char_indices().nth(HEADLINE_MAX - 1).map_or(title.len(), |(k, _)| k);
+    let head = &title[..limit];
+    let cut = match title[limit..].starts_with(char::is_whitespace) {
+        true => head,
+        false => head.rfind(char::is_whitespace).map_or(head, |k| &head[..k]),
+    };
+    let cut = cut.trim_end_matches(|c: char| c.is_whitespace() || ",;:–—-·(/".contains(c));
+    let cut = if cut.is_empty() { head } else { cut };
+    format!("{cut}…").into()
 }
 
 /// [`article_jsonld`]'s object, fields in the order `serde_json` writes a map's keys (sorted),
@@ -317,6 +346,39 @@ mod tests {
             serde_json::to_string(&person).ok().as_deref(),
             Some(r#"{"@type":"Person","name":"Nguyễn Văn An"}"#)
         );
+    }
+
+    #[test]
+    fn a_long_headline_is_cut_after_a_whole_syllable_with_an_ellipsis() {
+        let short = "Kết luận 49-KL/TW: những điểm chính";
+        assert_eq!(headline(short), short);
+        let exact: String = "a".repeat(HEADLINE_MAX);
+        assert_eq!(headline(&exact), exact.as_str(), "110 characters fit");
+        // 124 characters, as the audit found.
+        let long = "Hội Khuyến học Thị trấn Thắng (Hiệp Hòa) đón nhận Cờ Đơn vị thi đua xuất sắc do Trung ương Hội Khuyến học Việt Nam trao tặng";
+        assert_eq!(long.chars().count(), 124);
+        let h = headline(long);
+        assert!(h.chars().count() <= HEADLINE_MAX, "{h}");
+        assert_eq!(
+            h,
+            "Hội Khuyến học Thị trấn Thắng (Hiệp Hòa) đón nhận Cờ Đơn vị thi đua xuất sắc do Trung ương Hội Khuyến học…"
+        );
+        assert!(long.starts_with(h.trim_end_matches('…')));
+        // The word that would straddle the limit goes whole; punctuation before the cut too.
+        let comma = format!("{}, tiếp theo sau đó", "ă".repeat(105));
+        assert_eq!(headline(&comma), format!("{}…", "ă".repeat(105)));
+        // A space right after the limit: the last word is whole and kept.
+        let at = format!("{} {}", "ơ".repeat(HEADLINE_MAX - 1), "x".repeat(20));
+        assert_eq!(headline(&at), format!("{}…", "ơ".repeat(HEADLINE_MAX - 1)));
+        // No space at all: cut inside the word.
+        let one = "ư".repeat(200);
+        assert_eq!(headline(&one), format!("{}…", "ư".repeat(HEADLINE_MAX - 1)));
+        for n in [100, 109, 110, 111, 150, 400] {
+            let t: String = (0..n).map(|k| if k % 7 == 6 { ' ' } else { 'ệ' }).collect();
+            let h = headline(&t);
+            assert!(h.chars().count() <= HEADLINE_MAX, "{n}: {h}");
+            assert!(t.trim().starts_with(h.trim_end_matches('…')), "{n}: {h}");
+        }
     }
 
     #[test]

@@ -179,7 +179,12 @@ fn the_author_of_a_page_is_shown_and_in_the_feeds_and_json_ld() {
     );
     assert!(atom.contains("<author><name>Nguyễn Văn An</name></author>"), "{atom}");
     assert!(atom.contains("<author><name>Ban Tuyên giáo &lt;Khối&gt;</name></author>"), "{atom}");
-    assert_eq!(atom.matches("<author>").count(), 3, "the feed's and two entries':\n{atom}");
+    assert_eq!(atom.matches("<author>").count(), 4, "the feed's and every entry's:\n{atom}");
+    assert_eq!(
+        atom.matches("<author><name>Thử</name></author>").count(),
+        2,
+        "the feed's, and the site for the entry without `author:`:\n{atom}"
+    );
     let rss = read(site.path(), "public/rss.xml");
     let doc = roxmltree::Document::parse(&rss).expect("well-formed RSS");
     let creators: Vec<&str> = doc

@@ -17,6 +17,7 @@ mod hostile_serve;
 mod install;
 mod layout;
 mod memo;
+mod metadata;
 mod output_safety;
 mod properties;
 mod scaffold;

@@ -106,6 +106,73 @@ fn feeds_and_sitemaps_are_well_formed_xml_with_absolute_urls() {
     assert!(checked >= 20, "only {checked} XML files checked");
 }
 
+/// Every Atom feed of every fixture names its author (the site), and so does each of its
+/// entries (the page's `author:`, else the site), as RFC 4287 §4.1.1 asks.
+#[test]
+fn every_atom_feed_and_entry_of_every_fixture_names_an_author() {
+    let (mut feeds, mut entries) = (0, 0);
+    for site in SITES {
+        let expected = sites_dir().join(site).join("expected");
+        for (rel, bytes) in crate::harness::tree(&expected) {
+            if !rel.ends_with("atom.xml") {
+                continue;
+            }
+            let text = String::from_utf8(bytes).expect("utf-8");
+            let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{site}/{rel}: {e}"));
+            let name = |n: roxmltree::Node<'_, '_>| {
+                n.children()
+                    .find(|c| c.has_tag_name("author"))
+                    .and_then(|a| a.children().find(|c| c.has_tag_name("name")))
+                    .and_then(|c| c.text())
+                    .filter(|t| !t.trim().is_empty())
+                    .is_some()
+            };
+            assert!(name(doc.root_element()), "{site}/{rel}: a feed without an author");
+            for e in doc.root_element().children().filter(|c| c.has_tag_name("entry")) {
+                assert!(name(e), "{site}/{rel}: an entry without an author");
+                entries += 1;
+            }
+            feeds += 1;
+        }
+    }
+    assert!(feeds >= 20 && entries >= 40, "{feeds} feeds, {entries} entries");
+}
+
+/// In the fixture whose templates print `current_url` as `rel=canonical` (under a base path),
+/// every page names its own address, the 404 page none, an alias redirect its page.
+#[test]
+fn current_url_is_each_pages_own_address_under_a_base_path() {
+    let expected = sites_dir().join("base-path/expected");
+    let base = "https://thu.example.vn/tin-tuc/";
+    let mut checked = 0;
+    for (rel, bytes) in crate::harness::tree(&expected) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).expect("utf-8");
+        let canonical: Vec<&str> = html
+            .split("<link rel=\"canonical\" href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        if rel == "404.html" {
+            assert!(canonical.is_empty(), "{rel}: {canonical:?}");
+        } else if let Some(target) = html.split("url=").nth(1).and_then(|t| t.split('"').next()) {
+            let page = target.strip_prefix("/tin-tuc/").expect("under the base path");
+            assert!(
+                sites_dir().join("base-path/expected").join(page).join("index.html").is_file(),
+                "{target}"
+            );
+            assert_eq!(canonical, [format!("{base}{page}")], "{rel}: the alias's page");
+        } else {
+            let own = format!("{base}{}", rel.strip_suffix("index.html").expect("a folder page"));
+            assert_eq!(canonical, [own], "{rel}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12, "only {checked} pages");
+}
+
 /// Titles with markup are escaped in feeds (a parser sees text, not elements).
 #[test]
 fn feed_titles_with_markup_stay_text() {
