@@ -39,6 +39,9 @@ fn page(url: &str, title: &str, section: &str, date: &str, text: &str) -> Search
         date: Some(date.into()),
         summary: "".into(),
         text: text.into(),
+        headings: vec![],
+        codes: vec![],
+        topics: vec![],
     }
 }
 
@@ -257,6 +260,9 @@ fn corpus_doc(path: &Path) -> SearchDoc {
         date: None,
         summary: "".into(),
         text: plain(body).into(),
+        headings: vec![],
+        codes: vec![],
+        topics: vec![],
     };
     let mut list = "";
     for line in front.lines() {
