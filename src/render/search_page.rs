@@ -19,6 +19,14 @@ use crate::diagnostics::Diagnostic;
 /// taking its page's body text from `texts` (indexed like `site.pages`): the index frees
 /// each once it is tokenised.
 pub fn search_docs(env: &Env<'_>, texts: Vec<Arc<str>>) -> Vec<crate::search::SearchDoc> {
+    // A tag's page is named by the term's display name, not by one page's spelling of it.
+    let tag_names: std::collections::HashMap<&str, &str> = env
+        .site
+        .taxonomies
+        .iter()
+        .filter(|t| t.name == "tags")
+        .flat_map(|t| t.terms.iter().map(|term| (term.slug.as_str(), term.name.as_str())))
+        .collect();
     env.site
         .pages
         .par_iter()
@@ -42,7 +50,7 @@ pub fn search_docs(env: &Env<'_>, texts: Vec<Arc<str>>) -> Vec<crate::search::Se
                     .document()
                     .map(|d| std::iter::once(&d.code).chain(&d.aliases).cloned().collect())
                     .unwrap_or_default(),
-                topics: topics(env, i),
+                topics: topics(env, i, &tag_names),
                 text: search_text(env, i, text),
             }
         })
@@ -50,12 +58,16 @@ pub fn search_docs(env: &Env<'_>, texts: Vec<Arc<str>>) -> Vec<crate::search::Se
 }
 
 /// The term pages page `i` links to: its tags, its audiences, its glossary entries.
-fn topics(env: &Env<'_>, i: DocId) -> Vec<crate::search::Topic> {
+fn topics(
+    env: &Env<'_>,
+    i: DocId,
+    tag_names: &std::collections::HashMap<&str, &str>,
+) -> Vec<crate::search::Topic> {
     use crate::search::{Topic, TopicKind};
     let card = &env.cards[i];
     let tags = card.terms.iter().filter(|t| t.taxonomy == "tags").map(|t| Topic {
         kind: TopicKind::Tag,
-        name: t.name.clone(),
+        name: tag_names.get(t.slug.as_str()).map_or_else(|| t.name.clone(), |n| n.to_string()),
         url: t.url.clone(),
         id: None,
     });
