@@ -558,8 +558,8 @@
       for (const [id, { w, whole }] of best(lists)) {
         touch(id);
         wordsIn[id]++;
-        if (!whole) continue;
-        score[UNIGRAMS][id]++;
+        // A syllable being typed that matched only as a start weighs by its fields, not as a whole syllable.
+        if (whole) score[UNIGRAMS][id]++;
         score[UNIGRAM_FIELDS][id] += fieldWeight(w);
         score[TF][id] += w & BODY_TF;
       }
