@@ -115,7 +115,7 @@ pub fn names_file(docs: &[&SearchDoc]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::{Topic, TopicKind};
+    use crate::search::doc::TopicKind;
 
     fn doc(text: &str) -> SearchDoc {
         SearchDoc {

@@ -884,7 +884,8 @@
     if (f.tag) within.push(`thẻ “${f.tag}”`);
     const suffix = within.length ? ` (lọc theo ${within.join(', ')})` : '';
     if (total > 0) return `Tìm thấy ${formatCount(total)} kết quả cho “${q}”${suffix}`;
-    if (missing && missing.length) return `Không có trang nào chứa ${quoted(missing)}${suffix}.`;
+    // Said of the whole site (a filter does not change which words it has).
+    if (missing && missing.length) return `Không có trang nào chứa ${quoted(missing)}.`;
     return `Không tìm thấy kết quả nào cho “${q}”${suffix}. Hãy thử từ khoá khác, gõ không dấu, hoặc bỏ bớt bộ lọc.`;
   }
 
