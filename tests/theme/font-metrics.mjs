@@ -8,8 +8,9 @@
 // and paste the printed rules over the block between the "fallback faces" markers of
 // themes/loa/static/style.css (or run with --write to do that). Re-run it when the web font
 // files, the fallback fonts or the sample text change. Needs node only (WOFF2's Brotli is in
-// node:zlib); the local fonts are read from /usr/share/fonts (Debian's fonts-liberation and
-// fonts-dejavu-core, which Chromium pulls in), or from $LOA_FALLBACK_FONTS.
+// node:zlib); the local fonts are read from /usr/share/fonts (Debian's fonts-liberation,
+// fonts-roboto-unhinted and fonts-dejavu-core, installed by .ci/run), or from
+// $LOA_FALLBACK_FONTS.
 //
 // What the numbers are. While Be Vietnam Pro loads (font-display: swap) the text is drawn in a
 // local font; when the web font arrives, text that was wider or narrower re-wraps and the page
@@ -44,6 +45,14 @@ const FALLBACKS = [
     faces: [
       { weight: 400, web: 'be-vietnam-pro-latin-400-normal.woff2', local: ['Arial', 'ArialMT', 'Liberation Sans', 'LiberationSans', 'Arimo'], file: 'truetype/liberation/LiberationSans-Regular.ttf' },
       { weight: 700, web: 'be-vietnam-pro-latin-700-normal.woff2', local: ['Arial Bold', 'Arial-BoldMT', 'Liberation Sans Bold', 'LiberationSans-Bold', 'Arimo Bold'], file: 'truetype/liberation/LiberationSans-Bold.ttf' },
+    ],
+  },
+  {
+    family: 'Be Vietnam Pro Roboto',
+    note: 'Roboto (Android)',
+    faces: [
+      { weight: 400, web: 'be-vietnam-pro-latin-400-normal.woff2', local: ['Roboto', 'Roboto-Regular'], file: 'truetype/roboto/unhinted/RobotoTTF/Roboto-Regular.ttf' },
+      { weight: 700, web: 'be-vietnam-pro-latin-700-normal.woff2', local: ['Roboto Bold', 'Roboto-Bold'], file: 'truetype/roboto/unhinted/RobotoTTF/Roboto-Bold.ttf' },
     ],
   },
   {
@@ -201,7 +210,7 @@ function rules() {
     for (const face of fb.faces) {
       const web = measure(woff2Tables(fs.readFileSync(path.join(FONTS, face.web))), face.web);
       const file = fontDirs.map((d) => path.join(d, face.file)).find((f) => fs.existsSync(f));
-      if (!file) throw new Error(`${face.file} not found under ${fontDirs.join(', ')} (apt-get install fonts-liberation fonts-dejavu-core)`);
+      if (!file) throw new Error(`${face.file} not found under ${fontDirs.join(', ')} (apt-get install fonts-liberation fonts-dejavu-core fonts-roboto-unhinted)`);
       const local = measure(sfntTables(fs.readFileSync(file)), face.file);
       const scale = web.average / web.upm / (local.average / local.upm);
       const src = face.local.map((n) => `local('${n}')`).join(', ');
