@@ -570,8 +570,9 @@ fn the_qr_library_is_not_loaded_with_the_page_only_to_print() {
     assert!(print.contains("beforeprint") && print.contains("data-qrcode"), "{print}");
 }
 
-#[test]
-fn a_theme_file_the_minifier_cannot_read_is_published_as_it_is_with_a_warning() {
+/// A site with a theme folder of its own (`themes/rieng/`, the minimal site's templates, the
+/// base inlining `site.style`) under the base path `/tin-tuc`.
+fn site_with_own_theme() -> tempfile::TempDir {
     let tmp = crate::harness::minimal_site();
     let root = tmp.path();
     write(root, "loa.yaml", "title: Thử\nbase_url: https://thu.example.vn/tin-tuc\ntheme: rieng\n");
@@ -587,6 +588,13 @@ fn a_theme_file_the_minifier_cannot_read_is_published_as_it_is_with_a_warning() 
         "<!DOCTYPE html><html lang=\"vi\"><title>{% block t %}{% endblock %}</title><style>{{ site.style | safe }}</style><body>{% block b %}{% endblock %}</body></html>\n",
     );
     std::fs::remove_file(root.join("templates/base.html")).expect("rm");
+    tmp
+}
+
+#[test]
+fn a_theme_file_the_minifier_cannot_read_is_published_as_it_is_with_a_warning() {
+    let tmp = site_with_own_theme();
+    let root = tmp.path();
     let bad = "/* thừa dấu đóng */\nbody { color: red; } }\n";
     let style = "/* phông */\n@font-face {\n  src: url(fonts/a.woff2);\n}\nbody {\n  margin: 0;\n}\n";
     let script = "// chú thích\nvar a = 1\nvar b = function () {\n  return a\n}\n";
@@ -621,4 +629,23 @@ fn a_theme_file_the_minifier_cannot_read_is_published_as_it_is_with_a_warning() 
     let inline = css.replace("url(fonts/a.woff2)", "url(/tin-tuc/fonts/a.woff2)");
     assert!(inline.contains("url(/tin-tuc/fonts/a.woff2)"), "{inline}");
     assert!(read("index.html").contains(&format!("<style>{inline}</style>")), "{}", read("index.html"));
+}
+
+#[test]
+fn serve_inlines_and_minifies_the_theme_stylesheet_again_after_an_edit() {
+    let tmp = site_with_own_theme();
+    let root = tmp.path();
+    write(root, "themes/rieng/static/style.css", "/* một */\nbody {\n  margin: 0;\n}\n");
+    let srv = crate::serve::Served::start(root, &[]);
+    let generation = crate::serve::generation(&srv.ready());
+    assert!(srv.page("/tin-tuc/").contains("<style>body{margin:0;}</style>"), "{}", srv.page("/tin-tuc/"));
+    crate::serve::atomic_save(
+        &root.join("themes/rieng/static/style.css"),
+        "/* hai */\nbody {\n  margin: 1px;\n}\n",
+    );
+    srv.after(generation);
+    // The page made from the same content and templates is made again: the stylesheet is in it.
+    let home = srv.page("/tin-tuc/");
+    assert!(home.contains("<style>body{margin:1px;}</style>"), "{home}");
+    assert_eq!(srv.page("/tin-tuc/style.css"), "body{margin:1px;}");
 }
