@@ -11,8 +11,9 @@
 //! page, stylesheet and SVG of the site. `theme_scores_100_in_lighthouse` runs
 //! `tests/theme/lighthouse.mjs` (issue 24): Lighthouse, mobile and desktop, over one page of each
 //! type, all four categories at 100 and layout shift under 0.05, scores in
-//! `target/theme-artifacts/lighthouse/`. The browser tests take one lock, so that Lighthouse's
-//! timings are not taken while the other test's Chromium works.
+//! `target/theme-artifacts/lighthouse/`. The heavy tests take one lock
+//! (`harness::browser_lock`), so that Lighthouse's timings are not taken while another
+//! Chromium or the HTML checker works.
 //!
 //! The other tests need no outside program: what the built site must hold for those scores
 //! (the stylesheet inlined and minified, the QR library loaded only to print, the fallback fonts
@@ -28,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::write;
+use crate::harness::{browser_lock, write};
 
 /// Longest the browser checks may run (they take about two minutes on two cores).
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(420);
@@ -37,14 +38,6 @@ const VNU_TIMEOUT: Duration = Duration::from_secs(240);
 /// Longest Lighthouse may run (24 runs take about three and a half minutes on two cores; a
 /// page run again after a failure adds about ten seconds).
 const LIGHTHOUSE_TIMEOUT: Duration = Duration::from_secs(900);
-
-/// Held by each test that runs Chromium or the HTML checker: Lighthouse times the pages, and
-/// another heavy program working beside it would make those times worse than the site's.
-static BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn browser_lock() -> std::sync::MutexGuard<'static, ()> {
-    BROWSER.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
