@@ -62,14 +62,52 @@ pub fn minify(path: &str, file: &str, bytes: Vec<u8>) -> Minified {
         Ok(Ok(small)) if small.trim().is_empty() && !text.trim().is_empty() => {
             kept(bytes, file, "bộ rút gọn trả về tệp rỗng")
         }
-        // White space around the whole (left by a leading comment) means nothing.
-        Ok(Ok(small)) if small.trim().len() < bytes.len() => {
-            Minified { bytes: small.trim().as_bytes().to_vec(), warning: None }
+        // White space around the whole (left by a leading comment) means nothing. A leading
+        // copyright or licence notice stays: the licence of the file asks for it in copies.
+        Ok(Ok(small)) => {
+            let small = small.trim();
+            let small = match notice(text, kind) {
+                Some(n) if !small.starts_with(n) => format!("{n}\n{small}"),
+                _ => small.to_string(),
+            };
+            if small.len() < bytes.len() {
+                Minified { bytes: small.into_bytes(), warning: None }
+            } else {
+                Minified { bytes, warning: None }
+            }
         }
-        Ok(Ok(_)) => Minified { bytes, warning: None },
         Ok(Err(why)) => kept(bytes, file, why),
         Err(_) => kept(bytes, file, "bộ rút gọn gặp lỗi nội bộ"),
     }
+}
+
+/// The comment the file opens with (`/* … */`, or a run of `//` lines in a script), when it is
+/// a copyright or licence notice (it names a copyright, a licence or `@preserve`).
+fn notice(text: &str, kind: Kind) -> Option<&str> {
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    let start = text.len() - body.len();
+    let len = if body.starts_with("/*") {
+        body.find("*/")? + 2
+    } else if kind == Kind::Js && body.starts_with("//") {
+        // Every line from here that is a `//` comment (or blank).
+        let mut end = 0;
+        for line in body.split_inclusive('\n') {
+            let t = line.trim();
+            if !(t.starts_with("//") || t.is_empty()) {
+                break;
+            }
+            end += line.len();
+        }
+        body[..end].trim_end().len()
+    } else {
+        return None;
+    };
+    let comment = &text[start..start + len];
+    let lower = comment.to_lowercase();
+    ["copyright", "licence", "license", "@preserve", "(c)"]
+        .iter()
+        .any(|w| lower.contains(w))
+        .then_some(comment)
 }
 
 /// A script without its comments and the white space inside its lines. Line breaks stay (runs
@@ -164,7 +202,9 @@ mod tests {
             let js = theme_file(&format!("static/{rel}"));
             let out = small(rel, &js);
             assert!(out.len() < js.len(), "{rel}: {} → {} bytes", js.len(), out.len());
-            assert!(!out.contains("\n//") && !out.contains("/**"), "{rel}: comments left");
+            // Past the licence notice the file may open with, no comment is left.
+            let code: Vec<&str> = out.lines().skip_while(|l| l.starts_with("//")).collect();
+            assert!(!code.join("\n").contains("\n//") && !out.contains("/**"), "{rel}: comments left");
             // Still a script: node parses it, where node is installed (the browser test runs
             // the minified scripts on the built site).
             if let Some(node) = crate::testing::on_path("node") {
@@ -187,6 +227,22 @@ mod tests {
         let out = small("a.js", "var a = b\n\n\n// c\n(c || d).run()\n");
         assert_eq!(out, "var a=b\n(c||d).run()", "one line break kept of four, no comment");
         assert!(out.contains("a=b\n("), "{out:?}");
+    }
+
+    #[test]
+    fn a_leading_licence_notice_is_kept_other_comments_go() {
+        let js = theme_file("static/vendor/qrcode.js");
+        let out = small("vendor/qrcode.js", &js);
+        assert!(out.starts_with("//---"), "{}", &out[..200]);
+        for kept in ["Copyright (c) 2009 Kazuhiko Arase", "Licensed under the MIT license"] {
+            assert!(out[..1000].contains(kept), "{kept} lost");
+        }
+        let out = small("a.css", "/*! (c) Nhóm biên tập, MIT */\n/* trang */\na { color: red; }\n");
+        assert_eq!(out, "/*! (c) Nhóm biên tập, MIT */\na{color:red;}");
+        let out = small("a.js", "// Giao diện của trang.\n// In tờ rơi.\nvar a = 1;\n");
+        assert_eq!(out, "var a=1;");
+        // The theme's stylesheet opens with a note on the fonts, not a notice: it goes.
+        assert!(!small("style.css", &theme_file("static/style.css")).contains("/*"));
     }
 
     #[test]
