@@ -13,7 +13,8 @@
 //   - no console error, no failed request, no request to any host but the local server;
 //   - no horizontal overflow at 320 px;
 //   - axe-core: no serious or critical violation, in the light and the dark colour scheme;
-//   - print media: navigation hidden, the page's URL and a QR code <svg> shown.
+//   - print media: navigation hidden, the page's URL and a QR code <svg> shown; the QR library
+//     (vendor/qrcode.js) not loaded with the page, read once when printing (beforeprint).
 // Then measures the first search query (performance.now() from submitting the search form to
 // the first result rendered, cold cache) and writes it to <artifact-dir>/search-timing.json.
 //
@@ -232,7 +233,22 @@ async function printPass(browser) {
   const page = await context.newPage();
   for (const p of PAGES.filter((p) => p.name === 'article' || p.name === 'campaign-audience')) {
     const label = `${p.name} (${p.path}, print)`;
+    const qrRequests = [];
+    const onRequest = (req) => {
+      if (req.url().includes('/vendor/qrcode')) qrRequests.push(req.url());
+    };
+    page.on('request', onRequest);
     await open(page, p, label);
+    // The QR library serves printing only: not loaded with the page, read when printing.
+    check(qrRequests.length === 0, `${label}: the QR library is not loaded with the page`, qrRequests.join(', '));
+    check(
+      await page.evaluate(() => !document.querySelector('.print-qr svg')),
+      `${label}: no QR code before printing`,
+    );
+    // Printing (page.pdf) fires beforeprint, as the browser's print and the "In tờ rơi" button do.
+    await page.pdf({ path: path.join(ARTIFACTS, `${p.name}-print.pdf`), format: 'A4', printBackground: true });
+    page.off('request', onRequest);
+    check(qrRequests.length === 1, `${label}: printing reads the QR library once`, qrRequests.join(', '));
     await page.emulateMedia({ media: 'print' });
     const r = await page.evaluate(() => {
       const shown = (el) => !!el && getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0;
@@ -253,7 +269,6 @@ async function printPass(browser) {
     check(r.nav.length >= 2 && visibleNav.length === 0, `${label}: navigation, search, share and footer hidden`, `shown: ${visibleNav.join(', ')}`);
     check(r.urlShown && r.canonical && r.urlText.replace(/\s+/g, '').includes(r.canonical), `${label}: the page's URL is printed`, `${r.urlText} / ${r.canonical}`);
     check(r.qr, `${label}: a QR code <svg> is printed`);
-    await page.pdf({ path: path.join(ARTIFACTS, `${p.name}-print.pdf`), format: 'A4', printBackground: true });
     await page.emulateMedia({ media: 'screen' });
   }
   await context.close();
