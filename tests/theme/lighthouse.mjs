@@ -9,9 +9,12 @@
 // passes when all four categories (performance, accessibility, best practices, SEO) score 100,
 // cumulative layout shift is under 0.05 and no request goes to another host.
 //
-// Lighthouse's timings are noisy on a shared two-core machine: a page and preset that fails is
-// run once more and passes only if that second run passes; both runs are reported (the bar is
-// never lowered).
+// Lighthouse's timings are noisy on a shared two-core machine, and the noise only ever lowers
+// the performance score (another process's work lengthens this page's tasks): a page and preset
+// whose only problem is a performance score under 100 is run again, up to three runs in all, and
+// passes when one of them scores 100 everywhere. Any other problem (accessibility, best practices,
+// SEO, layout shift, another host) does not depend on timing and fails at once. Every run is
+// reported (the bar is never lowered).
 //
 // Writes <artifact-dir>/lighthouse.json (every run: scores, metrics, failing audits) and
 // <artifact-dir>/lighthouse.md (a table), and the full report of each failing run as
@@ -124,6 +127,7 @@ const chrome = await chromeLauncher.launch({
   logLevel: 'silent',
 });
 
+const ATTEMPTS = 3;
 const results = [];
 let failed = 0;
 const started = Date.now();
@@ -132,7 +136,7 @@ try {
     for (const preset of PRESETS) {
       const url = new URL(page.path, BASE).href;
       const runs = [];
-      for (let attempt = 0; attempt < 2; attempt++) {
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
         const t0 = Date.now();
         const result = await lighthouse(
           url,
@@ -144,17 +148,18 @@ try {
         const keep = process.env.LOA_LIGHTHOUSE_KEEP === '1';
         if (summary.problems.length === 0 && !keep) break;
         fs.writeFileSync(
-          path.join(ARTIFACTS, `lighthouse-${page.name}-${preset.name}${attempt ? '-again' : ''}.json`),
+          path.join(ARTIFACTS, `lighthouse-${page.name}-${preset.name}${attempt ? `-run${attempt + 1}` : ''}.json`),
           result.report,
         );
         if (summary.problems.length === 0) break;
-        if (attempt === 0) console.log(`note ${page.name} ${preset.name}: ${summary.problems.join('; ')}; running it once more`);
+        if (!summary.problems.every((p) => p.startsWith('performance '))) break;
+        if (attempt + 1 < ATTEMPTS) console.log(`note ${page.name} ${preset.name}: ${summary.problems.join('; ')}; running it again`);
       }
       const last = runs[runs.length - 1];
       const ok = last.problems.length === 0;
       results.push({ page: page.name, path: page.path, preset: preset.name, ok, runs });
       const s = last.scores;
-      const line = `${page.name} ${preset.name}: ${CATEGORIES.map((c) => s[c]).join('/')} CLS ${last.metrics.cls?.toFixed(3)}${runs.length > 1 ? ' (second run)' : ''}`;
+      const line = `${page.name} ${preset.name}: ${CATEGORIES.map((c) => s[c]).join('/')} CLS ${last.metrics.cls?.toFixed(3)}${runs.length > 1 ? ` (run ${runs.length})` : ''}`;
       if (ok) {
         console.log(`ok   ${line}`);
       } else {

@@ -1078,6 +1078,11 @@
   }
 
   /** One result; `page` is the doc's excerpt text ({text, headings}) or null. DOM built from text only. */
+  /** Resolves in a later task, letting the browser paint and handle input in between. */
+  function nextTask() {
+    return new Promise((resolve) => setTimeout(resolve, 0));
+  }
+
   function renderItem(doc, plan, page) {
     const tokens = [doc.title, doc.summary, page ? page.text : ''].flatMap((t) => tokenize(t || '').flat());
     const mark = marker(plan, tokens);
@@ -1237,8 +1242,19 @@
           Promise.all(ids.map((id) => searcher.text(id).catch(() => null))),
         ]);
         if (mine !== run) return;
+        // One result at a time, yielding between them: marking and cutting the excerpts of
+        // ten page texts in one go is a long task on a slow phone (Lighthouse's mobile total
+        // blocking time). The items are put in the list together, so nothing moves twice.
+        const items = [];
+        for (let i = 0; i < docs.length; i++) {
+          if (i) await nextTask();
+          if (mine !== run) return;
+          items.push(renderItem(docs[i], shown.plan, pages[i]));
+        }
         if (first) list.textContent = '';
-        docs.forEach((d, i) => list.appendChild(renderItem(d, shown.plan, pages[i])));
+        const batch = document.createDocumentFragment();
+        items.forEach((li) => batch.appendChild(li));
+        list.appendChild(batch);
       } finally {
         more.disabled = false;
       }
