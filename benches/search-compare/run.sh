@@ -65,7 +65,7 @@ cp "$LOA_IN" "$WORK/bin/loa"
 LOA="$WORK/bin/loa"
 
 {
-    echo "loa        $("$LOA" --version) ($LOA_IN); repository $(git -C "$REPO" rev-parse --short HEAD)$( [[ -z $(git -C "$REPO" status --porcelain -- src themes Cargo.toml Cargo.lock) ]] || echo +dirty)"
+    echo "loa        $("$LOA" --version) ($LOA_IN, sha256 $(sha256sum "$LOA" | cut -c1-12)); this checkout: $(git -C "$REPO" rev-parse --short HEAD), src/ themes/ Cargo.* last changed in $(git -C "$REPO" log -1 --format=%h -- src themes Cargo.toml Cargo.lock)$( [[ -z $(git -C "$REPO" status --porcelain -- src themes Cargo.toml Cargo.lock) ]] || echo ' +uncommitted changes')"
     echo "pagefind   $("$PAGEFIND" --version) ($PAGEFIND, npm package pagefind $(node -p "require('$HERE/node_modules/pagefind/package.json').version"))"
     echo "chromium   $("$CHROMIUM" --version 2>/dev/null | head -n1)"
     echo "node       $(node --version); playwright-core $(node -p "require('$HERE/node_modules/playwright-core/package.json').version"); axe-core $(node -p "require('$HERE/node_modules/axe-core/package.json').version")"
