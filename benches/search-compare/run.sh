@@ -21,6 +21,11 @@
 #   INDEX_RUNS  timed index rounds per site, after one warm-up build  (3)
 #   PORT        first of three local ports                             (18460)
 #   LOA_CHROMIUM  the Chromium binary                                  (/usr/bin/chromium)
+#   SITE_REPO   the checkout whose content/, loa.yaml and themes/ make the real site, and whose
+#               themes/loa the generated corpus uses                   (this repository)
+#               The theme carries search.js, so it must be of the same revision as the binary:
+#               run from a checkout of that revision, or point SITE_REPO at one (`git worktree
+#               add` or a `git archive` export).
 #
 # Writes into OUTDIR: judged.json (the judgments), index.tsv (indexing time and memory, each
 # run), measure-<site>.jsonl (each browser measurement), axe-<site>.json, per-query.tsv,
@@ -29,6 +34,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
+SITE_REPO=$(cd "${SITE_REPO:-$REPO}" && pwd)
 [[ $# -eq 2 ]] || { echo "usage: $0 LOA_BINARY OUTDIR" >&2; exit 2; }
 LOA_IN=$1
 OUTDIR=$2
@@ -66,6 +72,7 @@ LOA="$WORK/bin/loa"
 
 {
     echo "loa        $("$LOA" --version) ($LOA_IN, sha256 $(sha256sum "$LOA" | cut -c1-12)); this checkout: $(git -C "$REPO" rev-parse --short HEAD), src/ themes/ Cargo.* last changed in $(git -C "$REPO" log -1 --format=%h -- src themes Cargo.toml Cargo.lock)$( [[ -z $(git -C "$REPO" status --porcelain -- src themes Cargo.toml Cargo.lock) ]] || echo ' +uncommitted changes')"
+    echo "site       content/, loa.yaml, themes/ from $SITE_REPO$( [[ -d "$SITE_REPO/.git" || -f "$SITE_REPO/.git" ]] && echo " at $(git -C "$SITE_REPO" rev-parse --short HEAD)")"
     echo "pagefind   $("$PAGEFIND" --version) ($PAGEFIND, npm package pagefind $(node -p "require('$HERE/node_modules/pagefind/package.json').version"))"
     echo "chromium   $("$CHROMIUM" --version 2>/dev/null | head -n1)"
     echo "node       $(node --version); playwright-core $(node -p "require('$HERE/node_modules/playwright-core/package.json').version"); axe-core $(node -p "require('$HERE/node_modules/axe-core/package.json').version")"
@@ -85,11 +92,11 @@ OUT=$WORK/out
 mkdir -p "$SRC" "$OUT"
 rm -rf "$SRC/real" "$SRC/real-nosearch"
 mkdir -p "$SRC/real"
-cp -r "$REPO/content" "$REPO/themes" "$REPO/loa.yaml" "$SRC/real/"
+cp -r "$SITE_REPO/content" "$SITE_REPO/themes" "$SITE_REPO/loa.yaml" "$SRC/real/"
 log "generating the 10,000-article corpus"
 python3 "$REPO/benches/gen_corpus.py" --articles 10000 --out "$SRC/10k" --flavor loa \
-    --theme-from "$REPO/themes/loa" --force
-cmd "python3 benches/gen_corpus.py --articles 10000 --out $SRC/10k --flavor loa --theme-from themes/loa --force"
+    --theme-from "$SITE_REPO/themes/loa" --force
+cmd "python3 benches/gen_corpus.py --articles 10000 --out $SRC/10k --flavor loa --theme-from $SITE_REPO/themes/loa --force"
 for site in real 10k; do
     rm -rf "$SRC/$site-nosearch"
     mkdir -p "$SRC/$site-nosearch"
