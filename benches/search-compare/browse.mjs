@@ -52,16 +52,18 @@ const EXE = process.env.LOA_CHROMIUM || '/usr/bin/chromium';
 const INIT = {
   loa: `(() => {
     const B = (window.__bench = { first: null, all5: null, answer: null, done: false });
+    // Keeps observing after the status is final: a version that writes its status before the
+    // list still gets its first-results time.
     const check = () => {
-      if (B.done) return;
-      const links = document.querySelectorAll('ol.ket-qua-danh-sach > li.ket-qua-muc h2.ket-qua-tieu-de a');
       const t = performance.now();
-      if (links.length && B.first === null) B.first = t;
+      if (B.first === null && document.querySelector('ol.ket-qua-danh-sach > li.ket-qua-muc h2.ket-qua-tieu-de a')) {
+        B.first = B.all5 = t;
+      }
+      if (B.answer !== null) return;
       const st = document.getElementById('ket-qua-trang-thai');
       const s = st ? st.textContent.trim() : '';
       if (s && !/^Đang tìm/.test(s) && !/^Nhập từ khoá/.test(s)) {
         B.answer = t;
-        if (links.length) B.all5 = B.first;
         B.done = true;
       }
     };
@@ -70,11 +72,11 @@ const INIT = {
   pagefind: `(() => {
     const B = (window.__bench = { first: null, all5: null, answer: null, done: false });
     const check = () => {
-      if (B.done) return;
+      const t = performance.now();
       const items = document.querySelectorAll('ol.pagefind-ui__results > li.pagefind-ui__result');
       const links = document.querySelectorAll('ol.pagefind-ui__results > li.pagefind-ui__result a.pagefind-ui__result-link');
-      const t = performance.now();
       if (links.length && B.first === null) B.first = t;
+      if (B.answer !== null) return;
       const m = document.querySelector('.pagefind-ui__message');
       const s = m ? m.textContent.trim() : '';
       if (s && !/^Đang/.test(s) && links.length === items.length) {
@@ -165,9 +167,9 @@ async function measure(browser, engine, q, round) {
   try {
     await page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
     await page.waitForFunction(() => window.__bench && window.__bench.done, null, { timeout: 60_000, polling: 50 });
+    await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => {});
     const t = await page.evaluate(() => window.__bench);
     Object.assign(row, { first: t.first, all5: t.all5, answer: t.answer });
-    await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => {});
     if (round === 0) Object.assign(row, await page.evaluate(EXTRACT[kind]));
   } catch (e) {
     row.error = String(e.message || e).split('\n')[0];
