@@ -25,6 +25,7 @@ pub mod fingerprint;
 pub mod load;
 pub mod markdown;
 pub mod memo;
+pub mod minify;
 pub mod names;
 pub mod output;
 pub mod parse;

@@ -18,3 +18,8 @@ pub fn mixed_strings(pieces: &[&str], pieces_per_string: usize, count: usize, se
         })
         .collect()
 }
+
+/// The program `name` on `PATH`, if there is one (for unit tests that use it where installed).
+pub fn on_path(name: &str) -> Option<std::path::PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(name)).find(|p| p.is_file())
+}

@@ -112,7 +112,10 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     let mut site = assembled.site;
     warnings.extend(assembled.diagnostics);
     let missing: Vec<String> = failed.into_iter().chain(assembled.left_out).collect();
-    let copies = crate::assets::copies(&site, &loaded);
+    let mut copies = crate::assets::copies(&site, &loaded);
+    let (theme_static, minify_warnings) = crate::assets::theme_static(config, &loaded, &mut copies);
+    warnings.extend(minify_warnings);
+    let style = crate::assets::inline_style(&theme_static, &copies, &config.base_path);
     if let Some(c) = &opts.check {
         warnings.extend(crate::check::site(&site, c));
     }
@@ -140,7 +143,8 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         cites: &cites,
         copies: &copies,
         broken: &broken,
-        embedded: crate::assets::builtin_static(config, &loaded),
+        embedded: theme_static,
+        style,
     };
     let made = schedule::render(input, &mut templates, sink, memo, opts.defer_search)
         .map_err(|e| fail(&warnings, e))?;

@@ -61,9 +61,11 @@ pub struct Input<'a> {
     /// error of such a page is their consequence and is not reported (its other problems, a
     /// broken call to action, are).
     pub broken: &'a HashSet<crate::content::DocId>,
-    /// Files written as they are from inside loa (the built-in theme's static files): output
-    /// path, bytes.
-    pub embedded: Vec<(String, &'static [u8])>,
+    /// Files loa writes itself (`crate::assets::theme_static`: the built-in theme's static
+    /// files, the theme's stylesheets and scripts minified): output path, bytes.
+    pub embedded: Vec<(String, Vec<u8>)>,
+    /// `style.css` ready to inline (`crate::assets::inline_style`), for `site.style`.
+    pub style: Option<String>,
 }
 
 /// The fingerprint of each body's HTML, as the memo keeps it with the body.
@@ -94,13 +96,14 @@ pub fn render(
     memo: &Memo,
     defer_search: bool,
 ) -> Result<Rendered, Diagnostics> {
-    let Input { config, site, mut pages, sections, prints, links, cites, copies, broken, embedded } = input;
+    let Input { config, site, mut pages, sections, prints, links, cites, copies, broken, embedded, style } =
+        input;
     // Each page's HTML and search text go to the page's output and to the index, by value:
     // where nothing else holds them (the memo off), each is freed as soon as it is used.
     let (htmls, texts): (Vec<Arc<str>>, Vec<Arc<str>>) = pages.iter_mut().map(take_body).unzip();
     // Without search nothing reads the texts: freed now, not at the end of rendering.
     let texts = if config.search { texts } else { Vec::new() };
-    let site_view = crate::render::set_site_view(templates, config, site, links);
+    let site_view = crate::render::set_site_view(templates, config, site, links, style);
     let templates = &*templates;
     let input = RenderInput { config, site, pages: &pages, sections: &sections, links, cites };
     let env = Env::new(&input, templates);
@@ -188,7 +191,7 @@ pub fn render(
     let (mut extra, extra_problems) = jobs::others(&env);
     diags.extend(extra_problems);
     extra.extend(feeds.into_iter().map(|(path, bytes)| (path, Bytes::new(bytes))));
-    extra.extend(embedded.into_iter().map(|(path, bytes)| (path, Bytes::new(bytes.to_vec()))));
+    extra.extend(embedded.into_iter().map(|(path, bytes)| (path, Bytes::new(bytes))));
     env.dispose();
     for (path, bytes) in extra {
         if let Some(d) = deliver.put(path, bytes) {

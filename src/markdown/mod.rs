@@ -85,6 +85,9 @@ pub struct Rendered {
     pub faq_answers: Vec<String>,
     /// The body as plain text (code blocks left out), blocks separated by `\n`: for search.
     pub text: std::sync::Arc<str>,
+    /// Every heading of `text`: the byte offset where its line starts, and its id (search
+    /// shows the heading an excerpt falls under, linked to its anchor).
+    pub text_headings: Vec<(usize, String)>,
 }
 
 /// Options of one render.
@@ -205,6 +208,7 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
                     || lines.at(range.start),
                     &mut out.diagnostics,
                 );
+                out.text_headings.push((plain.len(), unique.clone()));
                 plain.push_str(&text);
                 plain.push('\n');
                 let classes =
@@ -461,6 +465,17 @@ mod tests {
                 highlights: &highlight::HighlightCache::default(),
             },
         )
+    }
+
+    #[test]
+    fn text_headings_give_where_each_heading_line_starts() {
+        let r = md("Mở đầu.\n\n## Điều 1. Phạm vi\n\nNội dung.\n\n### Khoản *a*\n\nHết.\n");
+        let at: Vec<(&str, &str)> = r
+            .text_headings
+            .iter()
+            .map(|(at, id)| (r.text[*at..].lines().next().unwrap_or(""), id.as_str()))
+            .collect();
+        assert_eq!(at, [("Điều 1. Phạm vi", "dieu-1-pham-vi"), ("Khoản a", "khoan-a")]);
     }
 
     #[test]

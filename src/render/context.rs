@@ -42,6 +42,11 @@ pub struct SiteView {
     /// none (`search: false` in loa.yaml, or a theme without `search.html`), so a theme shows
     /// its search form only `{% if site.search_url %}`.
     pub search_url: Option<String>,
+    /// The site's `style.css` as published (minified when it is the theme's), to inline in
+    /// `<style>{{ site.style | safe }}</style>` instead of linking it: its relative `url()`s
+    /// are made site URLs and `</` cannot end the element. Empty when the site has no
+    /// `style.css`.
+    pub style: Option<String>,
 }
 
 /// A link: a title and a URL.

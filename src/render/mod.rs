@@ -97,8 +97,9 @@ pub fn set_site_view(
     config: &Config,
     site: &Site,
     links: &LinkTargets,
+    style: Option<String>,
 ) -> SiteView {
-    let view = site_view(config, site, links, templates.has("search.html"));
+    let view = SiteView { style, ..site_view(config, site, links, templates.has("search.html")) };
     templates.tera.global_context().insert("site", &view);
     view
 }
@@ -146,6 +147,7 @@ pub fn site_view(config: &Config, site: &Site, links: &LinkTargets, search_page:
         base_path: config.base_path.clone(),
         default_image: config.permalink("/og-default.png"),
         search_url: (config.search && search_page).then(|| config.url(search_page::SEARCH_PATH)),
+        style: None,
     }
 }
 

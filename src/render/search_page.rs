@@ -19,6 +19,14 @@ use crate::diagnostics::Diagnostic;
 /// taking its page's body text from `texts` (indexed like `site.pages`): the index frees
 /// each once it is tokenised.
 pub fn search_docs(env: &Env<'_>, texts: Vec<Arc<str>>) -> Vec<crate::search::SearchDoc> {
+    // A tag's page is named by the term's display name, not by one page's spelling of it.
+    let tag_names: std::collections::HashMap<&str, &str> = env
+        .site
+        .taxonomies
+        .iter()
+        .filter(|t| t.name == "tags")
+        .flat_map(|t| t.terms.iter().map(|term| (term.slug.as_str(), term.name.as_str())))
+        .collect();
     env.site
         .pages
         .par_iter()
@@ -36,10 +44,47 @@ pub fn search_docs(env: &Env<'_>, texts: Vec<Arc<str>>) -> Vec<crate::search::Se
                 tags: p.terms.iter().filter(|t| t.taxonomy == "tags").map(|t| t.name.clone()).collect(),
                 date: card.date.as_ref().map(|d| d.iso.clone()),
                 summary: card.description.clone(),
+                headings: env.pages[i].text_headings.clone(),
+                codes: p
+                    .meta
+                    .document()
+                    .map(|d| std::iter::once(&d.code).chain(&d.aliases).cloned().collect())
+                    .unwrap_or_default(),
+                topics: topics(env, i, &tag_names),
                 text: search_text(env, i, text),
             }
         })
         .collect()
+}
+
+/// The term pages page `i` links to: its tags, its audiences, its glossary entries.
+fn topics(
+    env: &Env<'_>,
+    i: DocId,
+    tag_names: &std::collections::HashMap<&str, &str>,
+) -> Vec<crate::search::Topic> {
+    use crate::search::{Topic, TopicKind};
+    let card = &env.cards[i];
+    let tags = card.terms.iter().filter(|t| t.taxonomy == "tags").map(|t| Topic {
+        kind: TopicKind::Tag,
+        name: tag_names.get(t.slug.as_str()).map_or_else(|| t.name.clone(), |n| n.to_string()),
+        url: t.url.clone(),
+        id: None,
+    });
+    let audiences = card.audiences.iter().map(|a| Topic {
+        kind: TopicKind::Audience,
+        name: a.name.clone(),
+        url: env.config.url(&format!("{}{}/", super::env::AUDIENCES_PATH, a.id)),
+        id: Some(a.id.clone()),
+    });
+    let glossary_url = env.config.url(super::documents::GLOSSARY_PATH);
+    let terms = env.site.pages[i].glossary.iter().map(|g| Topic {
+        kind: TopicKind::Term,
+        name: g.term.clone(),
+        url: format!("{glossary_url}#{}", crate::vi::slugify(&g.term)),
+        id: None,
+    });
+    tags.chain(audiences).chain(terms).collect()
 }
 
 /// What a reader sees on page `i`, as plain text: the body, plus what the page shows from its

@@ -34,4 +34,47 @@ pub struct SearchDoc {
     pub summary: std::sync::Arc<str>,
     /// Plain body text, paragraphs separated by `\n`.
     pub text: std::sync::Arc<str>,
+    /// The headings of `text`: byte offset where each heading's line starts, and its anchor id.
+    pub headings: Vec<(usize, String)>,
+    /// For a document page: its number (`49-KL/TW`) and aliases (`Kết luận 49`); a query
+    /// that is one of them ranks this page first.
+    pub codes: Vec<String>,
+    /// The term pages this page links to (its tags, its audiences, its glossary terms): the
+    /// search page offers those matching a query as a line above the results.
+    pub topics: Vec<Topic>,
+}
+
+/// A page about a term (a tag, an audience, a glossary entry), as the search page links it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Topic {
+    /// What it is.
+    pub kind: TopicKind,
+    /// Its name as shown (`Khuyến học`, `Gia đình`).
+    pub name: String,
+    /// Its URL (with any base path); a glossary entry's is an anchor of the glossary page.
+    pub url: String,
+    /// For an audience: its id (`gia-dinh`), which the audience filter takes.
+    pub id: Option<String>,
+}
+
+/// The kinds of [`Topic`]; their order is the order of the "Chủ đề" line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum TopicKind {
+    /// A tag page (`/tags/khuyen-hoc/`).
+    Tag,
+    /// An audience page (`/doi-tuong/gia-dinh/`).
+    Audience,
+    /// An entry of the glossary (`/thuat-ngu/#hoc-tap-suot-doi`).
+    Term,
+}
+
+impl TopicKind {
+    /// The code `search.js` reads.
+    pub fn code(self) -> &'static str {
+        match self {
+            TopicKind::Tag => "t",
+            TopicKind::Audience => "a",
+            TopicKind::Term => "g",
+        }
+    }
 }

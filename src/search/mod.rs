@@ -11,6 +11,9 @@
 //! | `p/<hex>.json` | trigram positions, for phrases of three or more syllables | such phrases only |
 //! | `d/<n>.json` | pages `n*8 .. n*8+8`: `[url, title, section index, kind, date, summary]` | shown results |
 //! | `f/{s,a,t}<i>.json` | doc ids of one section, audience or tag | active filters only |
+//! | `x/<id>.gz` | gzip of one page's text and its headings' offsets, for the excerpt | shown results |
+//! | `k/<hex>.json` | fold keys by their first two letters, for the syllable being typed | last query word |
+//! | `n.json` | document numbers and aliases → page; term pages (tags, audiences, glossary) | first query |
 //!
 //! Keys are `vi::fold`ed syllables split by [`tokenize`]; bigrams never span punctuation.
 //! Unigram postings are kept per spelling (`vi::tone_key`), which gives the exact-diacritic
@@ -20,13 +23,14 @@
 
 mod doc;
 pub mod encode;
+mod extras;
 mod pair_table;
 mod postings;
 mod shards;
 mod terms;
 pub mod tokenize;
 
-pub use doc::{STOP_WORDS, SearchDoc};
+pub use doc::{STOP_WORDS, SearchDoc, Topic, TopicKind};
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -55,6 +59,9 @@ pub const DOC_CHUNK: usize = 8;
 const TERM_SHARD_TARGET: usize = 16 * 1024;
 /// Average size aimed at for one positions shard (bytes); decides `pbits`.
 const POSITION_SHARD_TARGET: usize = 48 * 1024;
+/// Average size aimed at for one prefix list shard (bytes); decides `kbits`: the word being
+/// typed costs one such file.
+const PREFIX_SHARD_TARGET: usize = 4 * 1024;
 /// At most 2^12 files of each shard kind.
 const MAX_SHARD_BITS: u32 = 12;
 
@@ -74,12 +81,19 @@ struct Meta<'a> {
     bits: u32,
     /// Positions shards, same scheme under `p/`.
     pbits: u32,
+    /// Prefix lists, same scheme under `k/`, keyed by the first `prefix` characters of a fold
+    /// key: `{prefix: [[fold key, pages], …]}`, most frequent first.
+    kbits: u32,
+    /// [`extras::PREFIX_CHARS`].
+    prefix: usize,
     /// [`STOP_WORDS`], for dropping them from the query's unigrams.
     stop: &'a [&'a str],
     /// Section titles; `f/s<i>.json` lists the pages of `sections[i]`.
     sections: Vec<&'a str>,
     /// Audience ids; `f/a<i>.json`.
     audiences: Vec<&'a str>,
+    /// The audiences' names, in the order of `audiences` (the id when no page names it).
+    audience_names: Vec<&'a str>,
     /// Tag names; `f/t<i>.json`.
     tags: Vec<&'a str>,
 }
@@ -141,11 +155,23 @@ pub fn write_index_beside(
         hashes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((path.clone(), h));
         emit(path, bytes);
     };
-    let built = postings::build(&mut docs, cancelled, beside)?;
+    let text_file = |id: u32, d: &SearchDoc| out(format!("{INDEX_DIR}/x/{id}.gz"), extras::text_file(d));
+    let built = postings::build(&mut docs, cancelled, beside, &text_file)?;
     if cancelled() {
         return None;
     }
     let docs: Vec<&SearchDoc> = docs.iter().collect();
+    let prefixes = extras::prefixes(&built);
+    let prefix_bytes: usize = prefixes.values().flatten().map(|(k, _)| k.len() + 8).sum();
+    let kbits = shard_bits(prefix_bytes, PREFIX_SHARD_TARGET);
+    let mut prefix_shards: Vec<BTreeMap<&str, &[(String, u32)]>> = vec![BTreeMap::new(); 1 << kbits];
+    for (prefix, list) in &prefixes {
+        prefix_shards[encode::shard_of(prefix, kbits) as usize].insert(prefix, list);
+    }
+    for (n, shard) in prefix_shards.iter().enumerate() {
+        out(format!("{INDEX_DIR}/k/{}.json", encode::shard_name(n as u32, kbits)), encode::to_json(shard));
+    }
+    out(format!("{INDEX_DIR}/n.json"), extras::names_file(&docs));
     let bits = shard_bits(built.term_bytes(), TERM_SHARD_TARGET);
     let pbits = shard_bits(built.position_bytes(), POSITION_SHARD_TARGET);
     built.write_shards(bits, pbits, &|kind, shard, bytes| {
@@ -187,8 +213,17 @@ pub fn write_index_beside(
         chunk: DOC_CHUNK,
         bits,
         pbits,
+        kbits,
+        prefix: extras::PREFIX_CHARS,
         stop: STOP_WORDS,
         sections: names(&sections),
+        audience_names: audiences
+            .iter()
+            .map(|(id, _)| {
+                let named = docs.iter().flat_map(|d| &d.topics).find(|t| t.id.as_deref() == Some(*id));
+                named.map_or(*id, |t| t.name.as_str())
+            })
+            .collect(),
         audiences: names(&audiences),
         tags: names(&tags),
     };
@@ -298,6 +333,9 @@ mod tests {
             date: Some("2024-05-10".into()),
             summary: "".into(),
             text: text.into(),
+            headings: vec![],
+            codes: vec![],
+            topics: vec![],
         }
     }
 
@@ -421,7 +459,8 @@ mod tests {
         d.summary = "</script><b>đậm</b>".into();
         let files = build_index(&[d]);
         for (path, bytes) in &files {
-            let text = std::str::from_utf8(bytes).unwrap();
+            let bytes = if path.ends_with(".gz") { extras::gunzip(bytes) } else { bytes.clone() };
+            let text = std::str::from_utf8(&bytes).unwrap();
             assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'), "{path}: {text}");
         }
         let page = &json(&files, "d/0.json")[0];
@@ -492,6 +531,39 @@ mod tests {
         let none = std::sync::Mutex::new(0);
         write_index_beside(Vec::new(), &|| false, &|_, _| {}, &|_, _| *none.lock().unwrap() += 1);
         assert_eq!(none.into_inner().unwrap(), 0);
+    }
+
+    #[test]
+    fn prefix_lists_give_the_syllables_a_typed_start_begins() {
+        let files = build_index(&[
+            doc("/a/", "Khuyến học", "khuyến tài, khuya"),
+            doc("/b/", "B", "khuyến nông; kho"),
+        ]);
+        let meta = json(&files, "meta.json");
+        let kbits = meta["kbits"].as_u64().unwrap() as u32;
+        assert_eq!(meta["prefix"], 2);
+        let shard = encode::shard_name(encode::shard_of("kh", kbits), kbits);
+        // Most pages first; keys of two letters or fewer are never a longer word's prefix.
+        assert_eq!(
+            json(&files, &format!("k/{shard}.json"))["kh"],
+            serde_json::json!([["khuyen", 2], ["kho", 1], ["khuya", 1]])
+        );
+        assert!(files.keys().any(|k| k.ends_with("x/0.gz")) && files.keys().any(|k| k.ends_with("x/1.gz")));
+    }
+
+    #[test]
+    fn meta_names_audiences_from_their_topics() {
+        let mut a = doc("/a/", "A", "x");
+        a.audiences = vec!["gia-dinh".into(), "can-bo".into()];
+        a.topics = vec![Topic {
+            kind: TopicKind::Audience,
+            name: "Gia đình".into(),
+            url: "/doi-tuong/gia-dinh/".into(),
+            id: Some("gia-dinh".into()),
+        }];
+        let meta = json(&build_index(&[a]), "meta.json");
+        assert_eq!(meta["audiences"], serde_json::json!(["can-bo", "gia-dinh"]));
+        assert_eq!(meta["audience_names"], serde_json::json!(["can-bo", "Gia đình"]));
     }
 
     #[test]

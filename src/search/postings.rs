@@ -71,6 +71,17 @@ impl Blocks {
 }
 
 impl Postings {
+    /// How many numbers the list holds (each ends with a digit of `FINAL_DIGITS`, a lowercase
+    /// letter or a decimal digit; the earlier digits are uppercase, `w`–`z`, `-` or `_`).
+    pub(super) fn count_numbers(&self) -> u32 {
+        let last = |b: &u8| b.is_ascii_digit() || (b'a'..=b'v').contains(b);
+        self.full
+            .iter()
+            .chain([&self.tail])
+            .map(|block| block.iter().filter(|b| last(b)).count() as u32)
+            .sum()
+    }
+
     /// Room for `more` bytes in the tail. A tail grows by doubling up to [`BLOCK`]; a list
     /// that outgrows it starts a new block. (Growing by a quarter, to hold less spare room,
     /// reallocated far more often: more time than the memory it saved was worth.)
@@ -193,11 +204,13 @@ pub struct AllPostings {
 /// `cancelled()` turns true (checked between chunks). Each doc's text is dropped once it is
 /// tokenised (on a large site the texts are a tenth of the memory), the rest is kept.
 /// `beside(k, n)` runs once for each `k` in `0..n`, in order, alongside chunk `k`'s
-/// tokenising (`n` chunks in all).
+/// tokenising (`n` chunks in all). `each_text(id, doc)` sees each doc, with its text, just
+/// before it is tokenised (the text files of the excerpts are made there, in parallel).
 pub fn build(
     docs: &mut [SearchDoc],
     cancelled: &(dyn Fn() -> bool + Sync),
     beside: &(dyn Fn(usize, usize) + Sync),
+    each_text: &(dyn Fn(u32, &SearchDoc) + Sync),
 ) -> Option<AllPostings> {
     let mut built = AllPostings::default();
     let mut chunks: Vec<&mut [SearchDoc]> = docs.chunks_mut(CHUNK).collect();
@@ -205,10 +218,12 @@ pub fn build(
     // chunk into many jobs, and a worker per job would learn the vocabulary again each time.
     let threads = rayon::current_num_threads();
     let workers: Vec<Mutex<Worker>> = (0..=threads).map(|_| Mutex::default()).collect();
-    let tokenize = |chunk: &mut [SearchDoc]| -> Vec<DocTerms> {
+    let tokenize = |c: usize, chunk: &mut [SearchDoc]| -> Vec<DocTerms> {
         let terms = chunk
             .par_iter()
-            .map(|d| {
+            .enumerate()
+            .map(|(k, d)| {
+                each_text((c * CHUNK + k) as u32, d);
                 let slot = rayon::current_thread_index().map_or(threads, |i| i.min(threads));
                 // doc_terms starts no parallel work, so a thread never finds its own worker
                 // locked; a fresh worker covers any other case.
@@ -232,7 +247,7 @@ pub fn build(
         }
         let ready = pending.take();
         let (next, ()) = rayon::join(
-            || chunks.get_mut(c).map(|chunk| tokenize(chunk)),
+            || chunks.get_mut(c).map(|chunk| tokenize(c, chunk)),
             || {
                 let merge = || {
                     if let Some((done, terms)) = ready {

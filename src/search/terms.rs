@@ -443,6 +443,9 @@ pub(super) mod tests {
             date: None,
             summary: "Xây dựng xã hội học tập".into(),
             text: text.into(),
+            headings: vec![],
+            codes: vec![],
+            topics: vec![],
         }
     }
 
@@ -454,6 +457,9 @@ pub(super) mod tests {
             tags: vec![],
             summary: "".into(),
             text: "học hóc học hoc; HỌC hoc".into(),
+            headings: vec![],
+            codes: vec![],
+            topics: vec![],
             ..doc("", "")
         };
         let terms = doc_terms(&mut worker, Some(0), &page);
@@ -486,6 +492,9 @@ pub(super) mod tests {
             tags: vec![],
             summary: "".into(),
             text: "học tập suốt; học tập tốt, học tập suốt đời; tập suốt đời".into(),
+            headings: vec![],
+            codes: vec![],
+            topics: vec![],
             ..doc("", "")
         };
         let terms = doc_terms(&mut worker, Some(0), &page);

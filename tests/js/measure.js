@@ -1,14 +1,15 @@
 // Bytes a first query downloads from a built index (not a test; run by hand):
 //   node tests/js/measure.js <site output folder or its tim-kiem/index> "khuyen hoc" ["xã hội học tập" …]
 // Each query runs in a fresh searcher (a first query: meta plus its shards), then the first
-// page of results (20) is fetched as the browser would. Prints raw and gzip sizes and the time
+// page of results (10, with their excerpt texts when the index has them) is fetched as the browser would. Prints raw and gzip sizes and the time
 // spent decoding and ranking (files are read from disk, so network time is not included).
 'use strict';
 
 const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const search = require('../../themes/loa/static/search.js');
+// LOA_SEARCH_JS: another copy of search.js (e.g. an older revision's, against its own index).
+const search = require(process.env.LOA_SEARCH_JS || '../../themes/loa/static/search.js');
 
 const [dirArg, ...queries] = process.argv.slice(2);
 if (!dirArg || queries.length === 0) {
@@ -38,16 +39,18 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
   console.log(`index: ${t.files} files, ${kb(t.bytes)} (gzip ${kb(t.gz)})`);
   for (const q of queries) {
     const fetched = [];
-    const s = search.createSearcher(async (p) => {
+    const s = search.createSearcher(async (p, v, kind) => {
       const b = fs.readFileSync(path.join(dir, p));
-      fetched.push({ p, raw: b.length, gz: zlib.gzipSync(b).length });
-      return JSON.parse(b.toString('utf8'));
+      // Excerpt texts are gzip files already, served as they are.
+      fetched.push({ p, raw: b.length, gz: kind === 'gz' ? b.length : zlib.gzipSync(b).length });
+      return kind === 'gz' ? new Uint8Array(b) : JSON.parse(b.toString('utf8'));
     });
     const start = process.hrtime.bigint();
     const { results } = await s.search(q);
     const ranked = Number(process.hrtime.bigint() - start) / 1e6;
     const rankFiles = fetched.length;
-    await s.docs(results.slice(0, search.PAGE_SIZE).map((r) => r.id));
+    const ids = results.slice(0, search.PAGE_SIZE).map((r) => r.id);
+    await Promise.all([s.docs(ids), ...(s.text ? ids.map((id) => s.text(id)) : [])]);
     const all = Number(process.hrtime.bigint() - start) / 1e6;
     const sum = (list, k) => list.reduce((a, f) => a + f[k], 0);
     const forRank = fetched.slice(0, rankFiles);

@@ -19,9 +19,10 @@ const indexDir = fixture ? path.join(fixture, 'tim-kiem', 'index') : '';
 /** A searcher reading the fixture index from disk; `fetched` records every path loaded. */
 function searcher() {
   const fetched = [];
-  const s = search.createSearcher(async (p, v) => {
+  const s = search.createSearcher(async (p, v, kind) => {
     fetched.push(p);
     if (p !== 'meta.json') assert.match(v, /^[0-9a-f]{8}$/, 'shards are fetched with the build version');
+    if (kind === 'gz') return new Uint8Array(fs.readFileSync(path.join(indexDir, p)));
     return JSON.parse(fs.readFileSync(path.join(indexDir, p), 'utf8'));
   });
   return { s, fetched };
@@ -148,8 +149,9 @@ test('only the files a query needs are fetched', { skip }, async () => {
   await s.search('khuyen hoc');
   assert.equal(fetched[0], 'meta.json');
   const rest = fetched.slice(1);
-  assert.ok(rest.length >= 1 && rest.length <= 3, rest.join(' '));
-  assert.ok(rest.every((p) => /^t\/[0-9a-f]+\.json$/.test(p)), rest.join(' '));
+  assert.ok(rest.length >= 1 && rest.length <= 5, rest.join(' '));
+  // Postings shards, the names file, and the prefix list of the last syllable.
+  assert.ok(rest.every((p) => /^([tk]\/[0-9a-f]+|n)\.json$/.test(p)), rest.join(' '));
   fetched.length = 0;
   await s.search('khuyến học');
   assert.deepEqual(fetched, [], 'a second query reuses meta and shards');
@@ -209,4 +211,138 @@ test('empty and punctuation-only queries find nothing and fetch no shard', { ski
     assert.deepEqual(results, []);
   }
   assert.deepEqual(fetched, ['meta.json']);
+});
+
+// ---------------------------------------------------------------------------------------
+// Issue 24: every word required, excerpts, tones typed, typing, document numbers, names.
+
+test('every word is required: a word no page has is named, its results offered apart', { skip }, async () => {
+  const { s } = searcher();
+  const found = await s.search('học phí');
+  assert.deepEqual(found.results, [], 'no page has "phí": nothing is the answer');
+  assert.deepEqual(found.missing, ['phí']);
+  const hoc = await urls('học');
+  assert.ok(hoc.length >= 5);
+  assert.equal(found.suggestion.query, 'học');
+  const offered = await s.docs(found.suggestion.results.map((r) => r.id));
+  assert.deepEqual(offered.map((d) => d.url), hoc);
+  assert.equal(search.statusText('học phí', 0, {}, found.missing), 'Không có trang nào chứa “phí”.');
+  assert.equal(search.suggestionText(found.missing), ' Kết quả khi bỏ “phí”: ');
+  assert.equal(search.suggestionLink('học', 17), '“học” (17 trang)');
+  // A typo: `vein` is no syllable of the site, nor the start of one.
+  const typo = await s.search('dang vein');
+  assert.deepEqual([typo.results, typo.missing, typo.suggestion.query], [[], ['vein'], 'dang']);
+  // Both words exist, never on one page: no results, and nothing to offer.
+  const apart = await s.search('xương hữu nghị');
+  assert.deepEqual([apart.results, apart.missing, apart.suggestion], [[], [], null]);
+  assert.deepEqual(search.dropWords('“học” phí, xyz', ['phí', 'xyz']), '“học” ,');
+});
+
+test('a query typed with tones ranks exact spellings first', { skip }, async () => {
+  // Untyped tones: the title bigram "học bổng đã" (folded "bong da") ranks first.
+  assert.equal((await urls('bong da'))[0], '/hoc-bong/');
+  const toned = await urls('bóng đá');
+  assert.equal(toned[0], '/bong-da/');
+  assert.ok(toned.indexOf('/hoc-bong/') > 0, 'tone-free matches still come, after');
+});
+
+test('the last syllable matches as the start of one while it is being typed', { skip }, async () => {
+  const { s, fetched } = searcher();
+  const khuy = await s.docs((await s.search('khuy')).results.map((r) => r.id));
+  const all = await urls('khuyen');
+  assert.ok(all.length >= 3);
+  assert.deepEqual(khuy.map((d) => d.url).sort(), all.sort());
+  assert.ok(fetched.some((p) => /^k\/[0-9a-f]+\.json$/.test(p)), 'the prefix list is fetched');
+  // Adjacent to the previous syllable, as a bigram: "quỹ khuyến" ranks the title first.
+  assert.equal((await urls('quy khuy'))[0], '/khuyen-hoc/');
+  // A syllable with a tone mark is typed out; a whole syllable of the site is itself.
+  const meta = await s.meta();
+  assert.equal(search.planQuery(search.parseQuery('khuý'), meta.stop, meta.prefix).prefix, null);
+  assert.equal(search.planQuery(search.parseQuery('"khuy"'), meta.stop, meta.prefix).prefix, null);
+  assert.deepEqual((await urls('hoc')).sort(), (await urls('học')).sort());
+});
+
+test('a document number or alias ranks its document first, then the pages citing it', { skip }, async () => {
+  for (const q of ['49-KL/TW', '49-kl/tw', 'kết luận 49', 'Ket luan 49']) {
+    const got = await urls(q);
+    assert.equal(got[0], '/van-ban/49-kl-tw/', q);
+    assert.equal(got[1], '/thuc-hien-ket-luan-49/', q);
+  }
+  assert.equal(search.codeKey('“49-KL/TW”'), '49 kl tw');
+  // Without the registry, the newer citing page comes first.
+  assert.equal((await urls('"49-KL/TW" triển khai'))[0], '/thuc-hien-ket-luan-49/');
+});
+
+test('term pages matching the query, and the audience by its name', { skip }, async () => {
+  const { s } = searcher();
+  const kh = await s.search('khuyen hoc');
+  assert.deepEqual(kh.topics, [{ kind: 't', label: 'thẻ', name: 'Khuyến học', url: '/tags/khuyen-hoc/' }]);
+  const gd = await s.search('gia đình');
+  assert.deepEqual(gd.topics.map((t) => t.url), ['/doi-tuong/gia-dinh/']);
+  assert.deepEqual((await s.search('hoc tap suo')).topics.map((t) => t.name), ['Học tập suốt đời']);
+  const labels = search.filterLabels(kh.meta, { audience: 'gia-dinh', tag: 'Khuyến học' });
+  assert.deepEqual(labels, { audience: 'Gia đình', tag: 'Khuyến học' });
+  assert.equal(
+    search.statusText('khuyen hoc', 1, labels),
+    'Tìm thấy 1 kết quả cho “khuyen hoc” (lọc theo đối tượng “Gia đình”, thẻ “Khuyến học”)',
+  );
+  assert.deepEqual(search.filterLabels(kh.meta, { audience: 'khong-co' }).audience, 'khong-co');
+});
+
+/** The excerpt of the first result of `q`, as the page shows it. */
+async function firstExcerpt(q) {
+  const { s } = searcher();
+  const { results, plan } = await s.search(q);
+  const [doc] = await s.docs([results[0].id]);
+  const page = await s.text(results[0].id);
+  const tokens = [doc.title, doc.summary, page.text].flatMap((t) => search.tokenize(t).flat());
+  return { doc, ex: search.excerpt(page.text, page.headings, search.marker(plan, tokens)) };
+}
+
+test('the excerpt marks the syllables the query typed, under its heading', { skip }, async () => {
+  const { doc, ex } = await firstExcerpt('Nguyễn Thị Doan');
+  assert.equal(doc.url, '/nguyen-thi-doan/');
+  const hits = ex.parts.filter((p) => p.hit).map((p) => p.text);
+  assert.deepEqual(hits, ['Nguyễn', 'Thị', 'Doan'], '"đoạn" is not "Doan" when the query has diacritics');
+  assert.deepEqual(ex.heading, { id: 'gia-dinh-van-hoa', title: 'Gia đình văn hoá' });
+  const text = ex.parts.map((p) => p.text).join('');
+  assert.ok(text.includes('giai đoạn 2021–2025, bà Nguyễn Thị Doan vận động'), text);
+  // Typed without any mark, the query folds: đoạn is doan too.
+  const plain = await firstExcerpt('nguyen thi doan');
+  assert.deepEqual(plain.ex.parts.filter((p) => p.hit).map((p) => p.text), ['đoạn', 'Nguyễn', 'Thị', 'Doan']);
+  // A match under the second heading names it.
+  const later = await firstExcerpt('xóm được khen');
+  assert.deepEqual(later.ex.heading, { id: 'ket-qua', title: 'Kết quả' });
+});
+
+test('excerpts: about 200 characters around the best stretch, whole syllables, cut marks', () => {
+  const filler = 'Một câu không liên quan gì cả. '.repeat(20);
+  const text = `${filler}Quỹ khuyến học xã. ${filler}Hội khuyến học trao học bổng cho xã. ${filler}`;
+  const mark = search.marker(['khuyen', 'hoc', 'bong'], []);
+  const ex = search.excerpt(text, [], mark);
+  const shown = ex.parts.map((p) => p.text).join('');
+  assert.ok(shown.includes('trao học bổng'), 'the stretch with the most query syllables');
+  assert.ok(shown.length <= 210 && shown.length >= 150, `${shown.length}: ${shown}`);
+  assert.ok(ex.before && ex.after);
+  assert.ok(text.includes(shown.trim()), 'a verbatim stretch, cut between syllables');
+  assert.equal(search.excerpt('Không có gì.', [], mark), null);
+  const short = search.excerpt('Khuyến học.', [], mark);
+  assert.deepEqual(short, { parts: [{ text: 'Khuyến', hit: true }, { text: ' ', hit: false }, { text: 'học', hit: true }, { text: '.', hit: false }], before: false, after: false, heading: null });
+});
+
+test('excerpt files are gzip, read with DecompressionStream, and plain bytes too', { skip }, async () => {
+  const dir = path.join(indexDir, 'x');
+  const name = fs.readdirSync(dir)[0];
+  const bytes = fs.readFileSync(path.join(dir, name));
+  assert.deepEqual([...bytes.subarray(0, 2)], [0x1f, 0x8b]);
+  const parsed = await search.parseGzipJson(new Uint8Array(bytes));
+  assert.deepEqual(parsed, JSON.parse(require('node:zlib').gunzipSync(bytes).toString('utf8')));
+  assert.deepEqual(await search.parseGzipJson(new TextEncoder().encode('["a",[]]').buffer), ['a', []]);
+});
+
+test('search.js builds the results with text nodes only (stored XSS, issue #9)', () => {
+  const src = fs.readFileSync(path.join(__dirname, '../../themes/loa/static/search.js'), 'utf8');
+  for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(']) {
+    assert.ok(!src.includes(sink), sink);
+  }
 });

@@ -163,7 +163,7 @@ fn the_author_of_a_page_is_shown_and_in_the_feeds_and_json_ld() {
         "{b}"
     );
     let c = read(site.path(), "public/bai-viet/c/index.html");
-    assert!(!c.contains("byline"), "{c}");
+    assert!(!c.contains("class=\"byline\""), "{c}");
     assert!(
         c.contains(r#""author":{"@type":"Organization","name":"Thử","url":"https://thu.example.vn/"}"#),
         "the site when absent, as before:\n{c}"

@@ -187,3 +187,11 @@ pub fn minimal_site() -> tempfile::TempDir {
     );
     tmp
 }
+
+/// Held by each test that runs Chromium or another heavy program (the theme's browser checks,
+/// Lighthouse, the HTML checker, the `serve` browser test): Lighthouse times the pages, and a
+/// heavy program working beside it would make those times worse than the site's.
+pub fn browser_lock() -> std::sync::MutexGuard<'static, ()> {
+    static BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    BROWSER.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use loa::search::{SearchDoc, build_index, encode};
+use loa::search::{SearchDoc, Topic, TopicKind, build_index, encode};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -39,6 +39,9 @@ fn page(url: &str, title: &str, section: &str, date: &str, text: &str) -> Search
         date: Some(date.into()),
         summary: "".into(),
         text: text.into(),
+        headings: vec![],
+        codes: vec![],
+        topics: vec![],
     }
 }
 
@@ -73,7 +76,61 @@ fn fixture_pages() -> Vec<SearchDoc> {
         "Lịch nghỉ lễ năm nay.",
     );
     notice.summary = "<i>Nghỉ</i> lễ".into();
+    khuyen_hoc.topics = vec![
+        Topic {
+            kind: TopicKind::Tag, name: "Khuyến học".into(), url: "/tags/khuyen-hoc/".into(), id: None
+        },
+        Topic {
+            kind: TopicKind::Audience,
+            name: "Gia đình".into(),
+            url: "/doi-tuong/gia-dinh/".into(),
+            id: Some("gia-dinh".into()),
+        },
+        Topic {
+            kind: TopicKind::Term,
+            name: "Học tập suốt đời".into(),
+            url: "/thuat-ngu/#hoc-tap-suot-doi".into(),
+            id: None,
+        },
+    ];
+    khuyen_hoc.audiences.push("gia-dinh".into());
+    // "bóng đá" typed with tones: /bong-da/ has it in its body only, /hoc-bong/ has "học bổng
+    // đã" (the same folded bigram) in its title and body, and "đa" for the syllable `da`.
+    let bong_da =
+        page("/bong-da/", "Giải thiếu niên của xã", tin, "2022-01-01", "Đội bóng đá của xã giành giải.");
+    let hoc_bong =
+        page("/hoc-bong/", "Học bổng đã trao", tin, "2022-01-02", "Học bổng đã đến tay đa số các em.");
+    // A name with a plain d beside "giai đoạn", and headings for the excerpt's "Trong mục".
+    let doan_text = "Lời mở đầu.\nGia đình văn hoá\nTrong giai đoạn 2021–2025, bà Nguyễn Thị Doan vận động \
+                     cả xóm cùng học.\nKết quả\nXóm được khen.";
+    let mut doan = page("/nguyen-thi-doan/", "Một tấm gương", tin, "2022-02-01", doan_text);
+    doan.headings = vec![
+        (doan_text.find("Gia đình").unwrap(), "gia-dinh-van-hoa".into()),
+        (doan_text.find("Kết quả").unwrap(), "ket-qua".into()),
+    ];
+    // A registered document (older, so plain ranking would put it after the page citing it).
+    let mut kl49 = page(
+        "/van-ban/49-kl-tw/",
+        "Kết luận của Bộ Chính trị",
+        "Văn bản",
+        "2019-10-10",
+        "Kết luận về tiếp tục thực hiện Chỉ thị.",
+    );
+    kl49.kind = "document".into();
+    kl49.codes = vec!["49-KL/TW".into(), "Kết luận 49".into()];
+    let citing = page(
+        "/thuc-hien-ket-luan-49/",
+        "Xã triển khai Kết luận 49-KL/TW",
+        tin,
+        "2024-07-01",
+        "Theo Kết luận 49-KL/TW, mỗi xã lập kế hoạch.",
+    );
     vec![
+        bong_da,
+        hoc_bong,
+        doan,
+        kl49,
+        citing,
         khuyen_hoc,
         rai_rac,
         van_ban,
@@ -257,6 +314,9 @@ fn corpus_doc(path: &Path) -> SearchDoc {
         date: None,
         summary: "".into(),
         text: plain(body).into(),
+        headings: vec![],
+        codes: vec![],
+        topics: vec![],
     };
     let mut list = "";
     for line in front.lines() {

@@ -45,6 +45,7 @@ fn browser_follows_edits_and_shows_then_clears_the_error_overlay() {
         eprintln!("skipped browser test: {what}");
         return;
     }
+    let _browser = crate::harness::browser_lock();
     let site = minimal_site();
     let srv = Served::start(site.path(), &[]);
     srv.ready();

@@ -6,12 +6,15 @@
 // Drives Debian's Chromium (/usr/bin/chromium, or $LOA_CHROMIUM) through playwright-core; never
 // downloads a browser. Checks, on every page type of the site:
 //   - search (/tim-kiem/?q=…): folding, đ → d, phrases, exact diacritics first, header box;
+//     every word required (with the offer without a word no page has), excerpts with marks and
+//     their heading, term pages line, typing prefix, document numbers, audience names;
 //   - screenshots at 360 and 1280 px of the home, an article, a campaign audience page and the
 //     document page, kept in <artifact-dir>;
 //   - no console error, no failed request, no request to any host but the local server;
 //   - no horizontal overflow at 320 px;
 //   - axe-core: no serious or critical violation, in the light and the dark colour scheme;
-//   - print media: navigation hidden, the page's URL and a QR code <svg> shown.
+//   - print media: navigation hidden, the page's URL and a QR code <svg> shown; the QR library
+//     (vendor/qrcode.js) not loaded with the page, read once when printing (beforeprint).
 // Then measures the first search query (performance.now() from submitting the search form to
 // the first result rendered, cold cache) and writes it to <artifact-dir>/search-timing.json.
 //
@@ -230,7 +233,22 @@ async function printPass(browser) {
   const page = await context.newPage();
   for (const p of PAGES.filter((p) => p.name === 'article' || p.name === 'campaign-audience')) {
     const label = `${p.name} (${p.path}, print)`;
+    const qrRequests = [];
+    const onRequest = (req) => {
+      if (req.url().includes('/vendor/qrcode')) qrRequests.push(req.url());
+    };
+    page.on('request', onRequest);
     await open(page, p, label);
+    // The QR library serves printing only: not loaded with the page, read when printing.
+    check(qrRequests.length === 0, `${label}: the QR library is not loaded with the page`, qrRequests.join(', '));
+    check(
+      await page.evaluate(() => !document.querySelector('.print-qr svg')),
+      `${label}: no QR code before printing`,
+    );
+    // Printing (page.pdf) fires beforeprint, as the browser's print and the "In tờ rơi" button do.
+    await page.pdf({ path: path.join(ARTIFACTS, `${p.name}-print.pdf`), format: 'A4', printBackground: true });
+    page.off('request', onRequest);
+    check(qrRequests.length === 1, `${label}: printing reads the QR library once`, qrRequests.join(', '));
     await page.emulateMedia({ media: 'print' });
     const r = await page.evaluate(() => {
       const shown = (el) => !!el && getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0;
@@ -251,7 +269,6 @@ async function printPass(browser) {
     check(r.nav.length >= 2 && visibleNav.length === 0, `${label}: navigation, search, share and footer hidden`, `shown: ${visibleNav.join(', ')}`);
     check(r.urlShown && r.canonical && r.urlText.replace(/\s+/g, '').includes(r.canonical), `${label}: the page's URL is printed`, `${r.urlText} / ${r.canonical}`);
     check(r.qr, `${label}: a QR code <svg> is printed`);
-    await page.pdf({ path: path.join(ARTIFACTS, `${p.name}-print.pdf`), format: 'A4', printBackground: true });
     await page.emulateMedia({ media: 'screen' });
   }
   await context.close();
@@ -260,13 +277,13 @@ async function printPass(browser) {
 // ───────────────────────────── search ─────────────────────────────
 
 /** Runs a search from the URL and returns every result URL (clicking "Xem thêm" to the end). */
-async function searchUrls(page, q) {
+async function searchUrls(page, q, params = '') {
   watch.label = `search ${q}`;
-  await page.goto(url(`/tim-kiem/?q=${encodeURIComponent(q)}`), { waitUntil: 'load' });
+  await page.goto(url(`/tim-kiem/?q=${encodeURIComponent(q)}${params}`), { waitUntil: 'load' });
   await page.waitForFunction(
     () => {
       const s = document.getElementById('ket-qua-trang-thai')?.textContent || '';
-      return s.startsWith('Tìm thấy') || s.startsWith('Không tìm thấy') || s.startsWith('Không tải');
+      return s.startsWith('Tìm thấy') || s.startsWith('Không tìm thấy') || s.startsWith('Không tải') || s.startsWith('Không có trang');
     },
     null,
     { timeout: 15_000 },
@@ -358,6 +375,52 @@ async function searchPass(browser) {
   check(sameSet(tran, sac) && sameSet(tran, nang), 'search "tran", "trấn", "trận": the same pages', JSON.stringify({ tran, sac, nang }));
   check(sameSet(sac.slice(0, TRAN_SAC.length), TRAN_SAC), 'search "trấn": the pages with "thị trấn" first', JSON.stringify(sac));
   check(sameSet(nang.slice(0, TRAN_NANG.length), TRAN_NANG), 'search "trận": the pages with "Mặt trận" first', JSON.stringify(nang));
+
+  // Issue 24. Why a page matched: each of the first results shows a marked syllable in its
+  // title or its excerpt, and an excerpt's "Trong mục" links to a heading of its page.
+  await searchUrls(page, 'khuyen hoc');
+  const items = await page.$$eval('.ket-qua-muc', (lis) =>
+    lis.slice(0, 5).map((li) => ({
+      url: new URL(li.querySelector('h2 a').href).pathname,
+      marks: li.querySelectorAll('h2 mark, .ket-qua-trich-doan mark').length,
+      excerpt: li.querySelector('.ket-qua-trich-doan')?.textContent || '',
+    })),
+  );
+  check(items.length === 5 && items.every((i) => i.marks > 0), 'search "khuyen hoc": each of the first 5 results marks a matched syllable', JSON.stringify(items));
+  check(items.every((i) => i.excerpt.length > 0 && i.excerpt.length <= 220), 'search "khuyen hoc": each shows an excerpt of at most ~200 characters', JSON.stringify(items));
+  const topics = await page.$$eval('.ket-qua-chu-de a', (as) => as.map((a) => new URL(a.href).pathname));
+  check(topics.includes('/tags/khuyen-hoc/'), 'search "khuyen hoc": the khuyến học tag page offered above the results', JSON.stringify(topics));
+  const headingLinks = [];
+  for (const q of ['nòng cốt', 'người đứng đầu', 'gia đình học tập', 'tiêu chí']) {
+    await searchUrls(page, q);
+    headingLinks.push(...(await page.$$eval('.ket-qua-trong-muc a', (as) => as.map((a) => a.href))));
+  }
+  check(headingLinks.length > 0, 'search: some excerpts name the heading they fall under', JSON.stringify(headingLinks));
+  if (headingLinks.length) {
+    const target = new URL(headingLinks[0]);
+    await page.goto(target.href, { waitUntil: 'load' });
+    const id = decodeURIComponent(target.hash.slice(1));
+    check(await page.evaluate((i) => !!document.getElementById(i), id), 'search: the "Trong mục" link goes to a heading of the page', target.href);
+  }
+  // Every word required: a word no page has is named, and the results without it offered.
+  const none = await searchUrls(page, 'khuyến học xyzw');
+  const noneStatus = await page.locator('#ket-qua-trang-thai').textContent();
+  check(none.length === 0 && noneStatus.startsWith('Không có trang nào chứa “xyzw”. Kết quả khi bỏ “xyzw”: '), 'search "khuyến học xyzw": no results, the word named, the rest offered', noneStatus);
+  await page.click('#ket-qua-trang-thai a.ket-qua-goi-y');
+  await page.waitForFunction(() => (document.getElementById('ket-qua-trang-thai')?.textContent || '').startsWith('Tìm thấy'), null, { timeout: 15_000 });
+  check(new URL(page.url()).searchParams.get('q') === 'khuyến học', 'search: the offer runs the query without the word', page.url());
+  // Typing: the last syllable is a prefix.
+  const khuy = await searchUrls(page, 'khuy');
+  check(khuy.length > 0 && khuy[0] === ARTICLE, 'search "khuy" (typing): finds the khuyến học pages', JSON.stringify(khuy.slice(0, 3)));
+  // Document numbers and aliases rank the document first.
+  for (const q of ['49-KL/TW', 'kết luận 49']) {
+    const got = await searchUrls(page, q);
+    check(got[0] === '/van-ban/49-kl-tw/', `search "${q}": the document page first`, JSON.stringify(got.slice(0, 3)));
+  }
+  // The status names the audience, not its id.
+  await searchUrls(page, 'học tập', '&audience=gia-dinh');
+  const audStatus = await page.locator('#ket-qua-trang-thai').textContent();
+  check(audStatus.includes('đối tượng “Gia đình”') && !audStatus.includes('gia-dinh'), 'search with audience=gia-dinh: the status names Gia đình', audStatus);
 
   // The header search box on the home page leads to /tim-kiem/?q=… with the same results.
   watch.label = 'header search box';

@@ -8,6 +8,10 @@
  * named `q`, optional fields named like the filters) searches as the user types and keeps the
  * URL in step with history.replaceState. On other pages it does nothing.
  *
+ * Each result shows an excerpt of its page around the best match (from `x/<id>.gz`, inflated
+ * with DecompressionStream), its syllables marked, and the heading it falls under; a line above
+ * the results offers the term pages (tags, audiences, glossary entries) whose names match.
+ *
  * Index location: the `data-index` attribute of this script tag, else `window.LOA_SEARCH_INDEX`,
  * else `index/` relative to the page (the search page lives at <base>/tim-kiem/).
  *
@@ -268,8 +272,15 @@
     parts.push({ quoted, text: buf });
     const phrases = [];
     const free = [];
-    for (const part of parts) for (const seg of tokenize(part.text)) (part.quoted ? phrases : free).push(seg);
-    return { phrases, free };
+    let lastFree = false;
+    for (const part of parts) {
+      for (const seg of tokenize(part.text)) {
+        (part.quoted ? phrases : free).push(seg);
+        lastFree = !part.quoted;
+      }
+    }
+    // lastFree: the query's last syllable is outside quotes (it may be one being typed).
+    return { phrases, free, lastFree };
   }
 
   /** Keys of the n-grams of a segment: "fold fold" (n = 2), "fold fold fold" (n = 3). */
@@ -279,12 +290,22 @@
     return keys;
   }
 
+  /** True when a syllable carries a tone mark (sắc, huyền, hỏi, ngã, nặng): it is typed out. */
+  function hasTone(s) {
+    for (const c of String(s).normalize('NFD')) if (TONES.includes(c)) return true;
+    return false;
+  }
+
   /**
-   * What a query needs from the index: unigram fold keys (stop words dropped), bigram keys,
-   * trigram keys whose positions are needed (phrases of 3+ syllables), exact spellings to
-   * reward, and the phrases to check.
+   * What a query needs from the index: unigram fold keys (stop words dropped; every one is
+   * required), bigram keys, trigram keys whose positions are needed (phrases of 3+
+   * syllables), exact spellings to reward, the phrases to check, and the last syllable when
+   * it may be the start of a longer one (`prefix`: typed without a tone mark, outside quotes,
+   * not a stop word, at least `prefixChars` letters; its alternatives go in `alts` once the
+   * prefix list is read). `toned`: the reader typed diacritics, so every syllable is read as
+   * typed (`Doan` is not `Đoàn`), and exact spellings rank first.
    */
-  function planQuery(parsed, stopWords) {
+  function planQuery(parsed, stopWords, prefixChars) {
     const stop = stopWords instanceof Set ? stopWords : new Set(stopWords || []);
     const unigrams = new Set();
     const bigrams = new Set();
@@ -293,12 +314,18 @@
     const exact = new Map();
     const phrases = [];
     const words = new Set();
+    const typed = new Map();
+    const marks = new Map();
+    const all = [...parsed.phrases, ...parsed.free].flat();
+    const toned = all.some((t) => t.tone !== t.fold && !stop.has(t.tone));
     const visit = (seg, required) => {
       for (const t of seg) {
         words.add(t.fold);
+        if (!typed.has(t.fold)) typed.set(t.fold, t.text);
+        marks.set(t.fold + '\u0000' + t.tone, { fold: t.fold, tone: t.tone, stop: stop.has(t.tone) });
         if (!stop.has(t.tone)) {
           if (!required) unigrams.add(t.fold);
-          if (t.tone !== t.fold) exact.set(t.fold + '\u0000' + t.tone, { fold: t.fold, tone: t.tone });
+          if (toned || t.tone !== t.fold) exact.set(t.fold + '\u0000' + t.tone, { fold: t.fold, tone: t.tone });
         }
       }
       const keys = ngramKeys(seg, 2);
@@ -317,6 +344,15 @@
     const unigramFetch = new Set(unigrams);
     for (const p of phrases) if (p.length === 1) unigramFetch.add(p.fold);
     for (const e of exact.values()) unigramFetch.add(e.fold);
+    let prefix = null;
+    const lastSeg = parsed.free[parsed.free.length - 1];
+    const last = lastSeg && lastSeg[lastSeg.length - 1];
+    if (parsed.lastFree && last && !stop.has(last.tone) && !hasTone(last.text)) {
+      if (Array.from(last.fold).length >= (prefixChars || 2)) {
+        const before = lastSeg.length >= 2 ? lastSeg[lastSeg.length - 2].fold : null;
+        prefix = { fold: last.fold, before, key: Array.from(last.fold).slice(0, prefixChars || 2).join('') };
+      }
+    }
     return {
       unigrams: [...unigrams],
       unigramFetch: [...unigramFetch],
@@ -326,8 +362,40 @@
       exact: [...exact.values()],
       phrases,
       words: [...words],
+      typed,
+      marks: [...marks.values()],
+      toned,
+      stop,
+      prefix,
+      alts: new Map(),
       empty: words.size === 0,
     };
+  }
+
+  /**
+   * Reads the prefix list of the plan's last syllable (`list`: [[fold key, pages], …], most
+   * pages first) when the syllable is no word of the site (`known` false): its alternatives,
+   * at most `max` longer syllables that start with it, go into `plan.alts` for the syllable
+   * and for the bigram that ends with it. Returns the keys to fetch.
+   */
+  function expandPrefix(plan, list, known, max) {
+    const p = plan.prefix;
+    if (!p || known || !list) return [];
+    const more = [];
+    for (const [key] of list) {
+      if (more.length >= (max || 8)) break;
+      if (key !== p.fold && key.startsWith(p.fold)) more.push(key);
+    }
+    if (!more.length) return [];
+    plan.alts.set(p.fold, [p.fold, ...more]);
+    const fetch = [...more];
+    if (p.before !== null) {
+      const b = p.before + ' ' + p.fold;
+      const alt = more.map((k) => p.before + ' ' + k);
+      plan.alts.set(b, [b, ...alt]);
+      fetch.push(...alt);
+    }
+    return fetch;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -403,14 +471,21 @@
   const TF = 7;
   const CAPS = [32, 256, 32, 256, 32, 32, 256, 256];
 
+  /** The order score components are compared in: a query typed with diacritics puts exact spellings first. */
+  const ORDER = [PHRASES, PHRASE_FIELDS, BIGRAMS, BIGRAM_FIELDS, EXACT, UNIGRAMS, UNIGRAM_FIELDS, TF];
+  const TONED_ORDER = [EXACT, PHRASES, PHRASE_FIELDS, BIGRAMS, BIGRAM_FIELDS, UNIGRAMS, UNIGRAM_FIELDS, TF];
+
   /**
    * Ranks the docs for a planned query. `store` gives decoded postings:
    * unigram(fold) → Map(tone → {ids, weights}), bigram(key) → {ids, weights},
    * positions(trigram key) → Map(doc → positions), and `docs`, the number of pages.
-   * `allowed` (a Set of doc ids, or null) applies the filters. Returns [{id, score}] best
-   * first; a score is compared element by element: [phrases, phrase fields, bigrams,
-   * bigram fields, exact spellings, unigrams, unigram fields, body counts]; then lower id
-   * (newer page) first.
+   * `allowed` (a Set of doc ids, or null) applies the filters. A page must have every
+   * quoted phrase and every syllable (the last one, when it is being typed, or one of the
+   * syllables it begins: `plan.alts`); with only stop words, one of the query's bigrams.
+   * Returns [{id, score}] best first; a score is compared element by element: [phrases,
+   * phrase fields, bigrams, bigram fields, exact spellings, whole syllables, their fields,
+   * body counts] (exact spellings first when the query is `toned`); then lower id (newer
+   * page) first.
    */
   function rank(plan, store, allowed) {
     if (plan.empty) return [];
@@ -419,18 +494,20 @@
       if (list.ids.length) size = Math.max(size, list.ids[list.ids.length - 1] + 1);
       return list;
     };
+    const alts = (key) => plan.alts.get(key) || [key];
     const phraseLists = plan.phrases.map((p) => {
       if (p.length === 1) return grow(unigramDocs(p.fold, store));
       if (p.length === 2) return grow(store.bigram(p.keys[0]));
       return grow({ ...phraseDocs(p.trigrams, store), fields: true });
     });
-    const uniLists = plan.unigrams.map((f) => grow(unigramDocs(f, store)));
-    const biLists = plan.bigrams.map((k) => grow(store.bigram(k)));
+    const uniLists = plan.unigrams.map((f) => alts(f).map((k) => grow(unigramDocs(k, store))));
+    const biLists = plan.bigrams.map((k) => alts(k).map((a) => grow(store.bigram(a))));
     const freeBi = new Set(plan.freeBigrams);
     const exactLists = plan.exact.map((e) => grow(store.unigram(e.fold).get(e.tone) || NO_POSTINGS));
 
     const score = CAPS.map(() => new Uint16Array(size));
     const required = new Uint8Array(size);
+    const wordsIn = new Uint8Array(size);
     const freeBigramHits = new Uint8Array(size);
     const seen = new Uint8Array(size);
     const touched = [];
@@ -452,48 +529,118 @@
         if (p.required) required[id]++;
       }
     });
+    // Per doc, the best weight among a key's alternatives (each key counts once).
+    const best = (lists) => {
+      const out = new Map();
+      lists.forEach(({ ids, weights }, j) => {
+        for (let k = 0; k < ids.length; k++) {
+          const prev = out.get(ids[k]);
+          const w = { w: weights[k], whole: j === 0 };
+          if (!prev || (w.whole && !prev.whole) || (w.whole === prev.whole && fieldWeight(w.w) > fieldWeight(prev.w))) {
+            out.set(ids[k], w);
+          }
+        }
+      });
+      return out;
+    };
     plan.bigrams.forEach((key, i) => {
-      const { ids, weights } = biLists[i];
       const free = freeBi.has(key);
-      for (let k = 0; k < ids.length; k++) {
-        const id = ids[k];
+      for (const [id, { w }] of best(biLists[i])) {
         touch(id);
         score[BIGRAMS][id]++;
-        score[BIGRAM_FIELDS][id] += fieldWeight(weights[k]);
-        score[TF][id] += weights[k] & BODY_TF;
+        score[BIGRAM_FIELDS][id] += fieldWeight(w);
+        score[TF][id] += w & BODY_TF;
         if (free) freeBigramHits[id] = 1;
       }
     });
     for (const { ids } of exactLists) for (let k = 0; k < ids.length; k++) score[EXACT][ids[k]]++;
-    for (const { ids, weights } of uniLists) {
-      for (let k = 0; k < ids.length; k++) {
-        const id = ids[k];
+    for (const lists of uniLists) {
+      for (const [id, { w, whole }] of best(lists)) {
         touch(id);
-        score[UNIGRAMS][id]++;
-        score[UNIGRAM_FIELDS][id] += fieldWeight(weights[k]);
-        score[TF][id] += weights[k] & BODY_TF;
+        wordsIn[id]++;
+        // A syllable being typed that matched only as a start weighs by its fields, not as a whole syllable.
+        if (whole) score[UNIGRAMS][id]++;
+        score[UNIGRAM_FIELDS][id] += fieldWeight(w);
+        score[TF][id] += w & BODY_TF;
       }
     }
 
-    // Candidates: every quoted phrase, and all free syllables (or, with only stop words, any
-    // free bigram). If none qualify, relax: quoted phrases alone, else any syllable or bigram.
+    // Candidates: every quoted phrase and every free syllable; with only stop words, any
+    // free bigram. Nothing is relaxed: a word that matches nothing gives no results (the
+    // searcher then offers the results without it).
     const nUni = plan.unigrams.length;
-    const freeOk = (id) => (nUni ? score[UNIGRAMS][id] === nUni : plan.freeBigrams.length ? freeBigramHits[id] : 1);
-    const reqOk = (id) => required[id] === requiredCount;
-    let cand = touched.filter((id) => reqOk(id) && freeOk(id));
-    if (cand.length === 0) {
-      cand = requiredCount ? touched.filter(reqOk) : touched.filter((id) => score[UNIGRAMS][id] || freeBigramHits[id]);
-    }
+    const freeOk = (id) => (nUni ? wordsIn[id] === nUni : plan.freeBigrams.length ? freeBigramHits[id] : 1);
+    let cand = touched.filter((id) => required[id] === requiredCount && freeOk(id));
     if (allowed) cand = cand.filter((id) => allowed.has(id));
 
+    const order = plan.toned ? TONED_ORDER : ORDER;
     const key = new Float64Array(size);
     for (const id of cand) {
       let v = 0;
-      for (let c = 0; c < CAPS.length; c++) v = v * CAPS[c] + Math.min(score[c][id], CAPS[c] - 1);
+      for (const c of order) v = v * CAPS[c] + Math.min(score[c][id], CAPS[c] - 1);
       key[id] = v;
     }
     cand.sort((a, b) => key[b] - key[a] || a - b);
     return cand.map((id) => ({ id, score: score.map((arr) => arr[id]) }));
+  }
+
+  /** The query's syllables that no page has (in any spelling, nor, being typed, as a start): their typed texts. */
+  function missingWords(plan, store) {
+    const out = [];
+    for (const f of plan.unigrams) {
+      const keys = plan.alts.get(f) || [f];
+      if (keys.every((k) => unigramDocs(k, store).ids.length === 0)) out.push(plan.typed.get(f) || f);
+    }
+    return out;
+  }
+
+  /** `q` without the syllables whose fold keys are in `drop` (quotes kept). */
+  function dropWords(q, drop) {
+    const folds = new Set(drop.map(fold));
+    const text = String(q);
+    let out = '';
+    let at = 0;
+    for (const seg of tokenize(text)) {
+      for (const t of seg) {
+        if (!folds.has(t.fold)) continue;
+        out += text.slice(at, t.start);
+        at = t.end;
+      }
+    }
+    out += text.slice(at);
+    return out.replace(/\s+/g, ' ').trim();
+  }
+
+  /** The key a query is looked up by among document numbers: every fold key, space-separated. */
+  function codeKey(q) {
+    return tokenize(String(q).replace(/["“”„‟]/g, ' '))
+      .flat()
+      .map((t) => t.fold)
+      .join(' ');
+  }
+
+  const TOPIC_KINDS = { t: 'thẻ', a: 'đối tượng', g: 'thuật ngữ' };
+  const MAX_TOPICS = 6;
+
+  /**
+   * The term pages (tags, audiences, glossary entries: `names.topics`, [[kind, name, url]])
+   * whose name has every syllable of the query (stop words aside; the last one may be a
+   * start, like the search): [{kind, label, name, url}].
+   */
+  function matchTopics(topics, plan) {
+    if (plan.empty || !topics) return [];
+    const want = plan.words.filter((w) => plan.unigrams.includes(w));
+    if (!want.length) return [];
+    const out = [];
+    for (const [kind, name, url] of topics) {
+      const folds = tokenize(name).flat().map((t) => t.fold);
+      const ok = want.every((w) =>
+        folds.some((f) => f === w || (plan.prefix && plan.prefix.fold === w && f.startsWith(w))),
+      );
+      if (ok) out.push({ kind, label: TOPIC_KINDS[kind] || '', name, url });
+      if (out.length >= MAX_TOPICS) break;
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -503,6 +650,7 @@
    * A searcher over an index. `load(path, version)` returns a Promise of the parsed JSON of
    * `path` (relative to the index folder: "meta.json", "t/0a.json", …); `version` is the
    * build's hash, for cache busting (null for meta.json). Files are fetched once, on demand.
+   * `load(path, version, "gz")` returns the bytes (an ArrayBuffer or Uint8Array) of a gzip file.
    */
   function createSearcher(load) {
     let metaPromise = null;
@@ -548,22 +696,28 @@
       return allowed;
     }
 
-    /** Runs a query; resolves to {results: [{id, score}], plan, meta}. */
-    async function search(q, filters) {
-      filters = filters || {};
-      const m = await meta();
-      const plan = planQuery(parseQuery(q), m.stop);
-      if (plan.empty) return { results: [], plan, meta: m };
+    const names = (m) => file(m, 'n.json').catch(() => ({ codes: [], topics: [] }));
+    const codeMemo = new WeakMap();
+    const codesOf = (n) => {
+      if (!codeMemo.has(n)) codeMemo.set(n, new Map((n.codes || []).map(([k, id, number]) => [k, { id, number }])));
+      return codeMemo.get(n);
+    };
+
+    /** Ranks `q` alone: {results, plan, store}. */
+    async function run(m, q, allowed) {
+      const plan = planQuery(parseQuery(q), m.stop, m.prefix);
+      if (plan.empty) return { results: [], plan, store: null };
       const termKeys = [...new Set([...plan.unigramFetch, ...plan.bigrams])];
-      const tShards = [...new Set(termKeys.map((k) => shardName(shardOf(k, m.bits), m.bits)))];
-      const pShards = [...new Set(plan.positions.map((k) => shardName(shardOf(k, m.pbits), m.pbits)))];
-      const [tData, pData, allowed] = await Promise.all([
-        Promise.all(tShards.map((s) => file(m, `t/${s}.json`))),
-        Promise.all(pShards.map((s) => file(m, `p/${s}.json`))),
-        filterSet(m, filters),
-      ]);
-      const tBy = new Map(tShards.map((s, i) => [s, tData[i]]));
-      const pBy = new Map(pShards.map((s, i) => [s, pData[i]]));
+      const tPath = (k) => `t/${shardName(shardOf(k, m.bits), m.bits)}.json`;
+      const pPath = (k) => `p/${shardName(shardOf(k, m.pbits), m.pbits)}.json`;
+      const kPath = plan.prefix && m.kbits !== undefined ? `k/${shardName(shardOf(plan.prefix.key, m.kbits), m.kbits)}.json` : null;
+      const got = new Map();
+      const fetchAll = async (paths) => {
+        const wanted = [...new Set(paths)].filter((p) => !got.has(p));
+        const data = await Promise.all(wanted.map((p) => file(m, p)));
+        wanted.forEach((p, i) => got.set(p, data[i]));
+      };
+      await fetchAll([...termKeys.map(tPath), ...plan.positions.map(pPath), ...(kPath ? [kPath] : [])]);
       const once = (key, f) => {
         if (!memo.has(key)) memo.set(key, f());
         return memo.get(key);
@@ -572,24 +726,77 @@
         docs: m.docs,
         unigram: (f) =>
           once('u' + f, () => {
-            const shard = tBy.get(shardName(shardOf(f, m.bits), m.bits));
+            const shard = got.get(tPath(f));
             const entry = (shard && shard.u && Object.hasOwn(shard.u, f) && shard.u[f]) || {};
             return new Map(Object.keys(entry).map((tone) => [tone, decodePostings(entry[tone])]));
           }),
         bigram: (k) =>
           once('b' + k, () => {
-            const shard = tBy.get(shardName(shardOf(k, m.bits), m.bits));
+            const shard = got.get(tPath(k));
             const s = shard && shard.b && Object.hasOwn(shard.b, k) && shard.b[k];
             return s ? decodePostings(s) : NO_POSTINGS;
           }),
         positions: (k) =>
           once('p' + k, () => {
-            const shard = pBy.get(shardName(shardOf(k, m.pbits), m.pbits));
+            const shard = got.get(pPath(k));
             const s = shard && Object.hasOwn(shard, k) && shard[k];
             return s ? decodePositions(s) : new Map();
           }),
       };
-      return { results: rank(plan, store, allowed), plan, meta: m };
+      if (kPath) {
+        const lists = got.get(kPath) || {};
+        const list = Object.hasOwn(lists, plan.prefix.key) ? lists[plan.prefix.key] : null;
+        const known = store.unigram(plan.prefix.fold).size > 0;
+        const more = expandPrefix(plan, list, known);
+        await fetchAll(more.map(tPath));
+      }
+      return { results: rank(plan, store, allowed), plan, store };
+    }
+
+    /**
+     * Runs a query; resolves to {results: [{id, score}], plan, meta, missing, suggestion,
+     * topics, document}: `missing`, the typed syllables no page has, and `suggestion`,
+     * {query, results} without them (offered, not shown as the answer); `topics`, the term
+     * pages whose names match; `document`, the id of the document whose number or alias the
+     * query is (it comes first, then the pages that cite its number, then the rest).
+     */
+    async function search(q, filters) {
+      filters = filters || {};
+      const m = await meta();
+      const plan0 = planQuery(parseQuery(q), m.stop, m.prefix);
+      const none = { results: [], plan: plan0, meta: m, missing: [], suggestion: null, topics: [], document: null };
+      if (plan0.empty) return none;
+      const [allowed, n] = await Promise.all([filterSet(m, filters), names(m)]);
+      const { results, plan, store } = await run(m, q, allowed);
+      const out = { ...none, results, plan, topics: matchTopics(n.topics, plan) };
+      const code = codesOf(n).get(codeKey(q));
+      if (code && (!allowed || allowed.has(code.id))) {
+        const cited = await run(m, `"${code.number}"`, allowed);
+        const ids = [code.id, ...cited.results.map((r) => r.id), ...results.map((r) => r.id)];
+        const byId = new Map([...results, ...cited.results].map((r) => [r.id, r]));
+        out.results = [...new Set(ids)].map((id) => byId.get(id) || { id, score: [] });
+        out.document = code.id;
+      }
+      if (out.results.length === 0) {
+        out.missing = missingWords(plan, store);
+        if (out.missing.length && out.missing.length < plan.unigrams.length) {
+          const query = dropWords(q, out.missing);
+          const other = await run(m, query, allowed);
+          out.suggestion = { query, results: other.results };
+        }
+      }
+      return out;
+    }
+
+    /**
+     * The excerpt text of doc `id`: {text, headings: [[offset, id], …]} (UTF-16 offsets of
+     * the headings' lines), from `x/<id>.gz`; `load(path, version, "gz")` gives its bytes.
+     */
+    async function text(id) {
+      const m = await meta();
+      const bytes = await load(`x/${id}.gz`, m.v, 'gz');
+      const [t, headings] = await parseGzipJson(bytes);
+      return { text: t, headings };
     }
 
     /** The rows of the given doc ids: {id, url, title, section, kind, date, summary}. */
@@ -605,7 +812,21 @@
       });
     }
 
-    return { meta, search, docs };
+    return { meta, search, docs, text };
+  }
+
+  /**
+   * Parses gzipped JSON (an ArrayBuffer or bytes). Bytes that are not gzip (a server that
+   * sent them with `Content-Encoding: gzip`, already inflated by the browser) are read as
+   * they are.
+   */
+  async function parseGzipJson(bytes) {
+    const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    if (u8.length >= 2 && u8[0] === 0x1f && u8[1] === 0x8b) {
+      const stream = new Blob([u8]).stream().pipeThrough(new DecompressionStream('gzip'));
+      return JSON.parse(await new Response(stream).text());
+    }
+    return JSON.parse(new TextDecoder().decode(u8));
   }
 
   function intersect(a, b) {
@@ -645,8 +866,16 @@
     return m ? `${Number(m[3])}/${Number(m[2])}/${m[1]}` : '';
   }
 
-  /** The status line for a finished search. */
-  function statusText(query, total, filters) {
+  /** Quotes each of `words`: “phí”, “xyz”. */
+  function quoted(words) {
+    return words.map((w) => `“${w}”`).join(', ');
+  }
+
+  /**
+   * The status line for a finished search. `filters` names the filters as shown (an
+   * audience by its name: `filterLabels`); `missing`, the typed syllables no page has.
+   */
+  function statusText(query, total, filters, missing) {
     const q = String(query).trim();
     const f = filters || {};
     const within = [];
@@ -655,20 +884,69 @@
     if (f.tag) within.push(`thẻ “${f.tag}”`);
     const suffix = within.length ? ` (lọc theo ${within.join(', ')})` : '';
     if (total > 0) return `Tìm thấy ${formatCount(total)} kết quả cho “${q}”${suffix}`;
+    // Said of the whole site (a filter does not change which words it has).
+    if (missing && missing.length) return `Không có trang nào chứa ${quoted(missing)}.`;
     return `Không tìm thấy kết quả nào cho “${q}”${suffix}. Hãy thử từ khoá khác, gõ không dấu, hoặc bỏ bớt bộ lọc.`;
   }
 
+  /** The text before the link to the results without the missing syllables. */
+  function suggestionText(missing) {
+    return ` Kết quả khi bỏ ${quoted(missing)}: `;
+  }
+
+  /** The link text of that suggestion: “học” (17 trang). */
+  function suggestionLink(query, total) {
+    return `“${query}” (${formatCount(total)} trang)`;
+  }
+
+  /** The filters as the status line names them: an audience id (`gia-dinh`) by its name (Gia đình). */
+  function filterLabels(meta, filters) {
+    const f = { ...(filters || {}) };
+    const ids = (meta && meta.audiences) || [];
+    const names = (meta && meta.audience_names) || [];
+    if (f.audience) {
+      const i = ids.indexOf(f.audience);
+      if (i >= 0 && names[i]) f.audience = names[i];
+    }
+    return f;
+  }
+
   /**
-   * Splits `text` into parts [{text, hit}] where hit parts are tokens whose fold key is one of
-   * the query's `words` (fold keys). Used for titles and summaries.
+   * Which syllables to mark on a page, for a plan (or a list of fold keys): a function from a
+   * token to the index of the query syllable it matches, or -1. A syllable matches by fold
+   * key (the syllable being typed: also as a start of a longer one). When the query was typed
+   * with diacritics (`plan.toned`), by its spelling as typed (tone style normalised; `Doan`
+   * then is not `đoạn`, `đ` ≠ `d`), unless the page (`tokens`: all of its tokens, title and
+   * summary included) has no such spelling at all: then it matched by folding, and is marked
+   * so. Stop words are marked only when the query has nothing else.
    */
-  function highlight(text, words) {
-    const want = new Set(words);
+  function marker(plan, tokens) {
+    const spec = Array.isArray(plan)
+      ? { marks: plan.map((f) => ({ fold: f, tone: f, stop: false })), toned: false, alts: new Map(), prefix: null }
+      : plan;
+    const real = spec.marks.filter((w) => !w.stop);
+    const words = (real.length ? real : spec.marks).map((w) => {
+      const keys = spec.alts.get(w.fold) || [w.fold];
+      const expanded = keys.length > 1;
+      const byFold = (t) => t.fold === w.fold || (expanded && t.fold.startsWith(w.fold));
+      if (!spec.toned || expanded) return byFold;
+      const exactly = (t) => t.tone === w.tone;
+      return (tokens || []).some(exactly) ? exactly : byFold;
+    });
+    return (t) => words.findIndex((rule) => rule(t));
+  }
+
+  /**
+   * Splits `text` into parts [{text, hit}] where hit parts are its tokens that `mark` (a
+   * `marker`, or a list of fold keys) matches. Used for titles and summaries.
+   */
+  function highlight(text, mark) {
+    const m = typeof mark === 'function' ? mark : marker(mark, []);
     const parts = [];
     let at = 0;
     for (const seg of tokenize(text)) {
       for (const t of seg) {
-        if (!want.has(t.fold)) continue;
+        if (m(t) < 0) continue;
         if (t.start > at) parts.push({ text: text.slice(at, t.start), hit: false });
         parts.push({ text: text.slice(t.start, t.end), hit: true });
         at = t.end;
@@ -676,6 +954,85 @@
     }
     if (at < text.length) parts.push({ text: text.slice(at), hit: false });
     return parts;
+  }
+
+  const EXCERPT_CHARS = 200;
+  const EXCERPT_BEFORE = 60;
+
+  /**
+   * The excerpt of a page's text around its best match: the stretch of about `size`
+   * characters with the most distinct query syllables, then the most side by side in one
+   * segment, then the tightest (the first such), starting a little before its first hit,
+   * within its paragraph where that is long enough. Returns null when `mark` matches nothing,
+   * else {parts: [{text, hit}], before, after (text cut there: show "…"), heading: {id,
+   * title} | null, the last heading (`headings`: [[UTF-16 offset of its line, id], …]) at or
+   * before the first hit}.
+   */
+  function excerpt(text, headings, mark, size) {
+    size = size || EXCERPT_CHARS;
+    text = String(text || '');
+    const toks = [];
+    tokenize(text).forEach((seg, s) => seg.forEach((t) => toks.push({ ...t, seg: s })));
+    const hits = [];
+    toks.forEach((t, i) => {
+      const w = mark(t);
+      if (w >= 0) hits.push({ i, w, start: t.start, end: t.end, seg: t.seg });
+    });
+    if (!hits.length) return null;
+    let best = null;
+    for (let a = 0; a < hits.length; a++) {
+      const words = new Set();
+      let side = 0;
+      let n = 0;
+      for (let b = a; b < hits.length && hits[b].end - hits[a].start <= size - 20; b++) {
+        words.add(hits[b].w);
+        n++;
+        const p = hits[b - 1];
+        if (b > a && p.i + 1 === hits[b].i && p.seg === hits[b].seg && p.w !== hits[b].w) side++;
+      }
+      // Most distinct syllables, then most side by side, then the tightest stretch.
+      const span = hits[a + n - 1].end - hits[a].start;
+      const score = words.size * 1e6 + side * 1e3 - Math.min(span, 999);
+      if (!best || score > best.score) best = { score, a, n };
+    }
+    const first = hits[best.a];
+    const last = hits[best.a + best.n - 1];
+    const lineStart = text.lastIndexOf('\n', first.start - 1) + 1;
+    let lineEnd = text.indexOf('\n', last.end);
+    if (lineEnd < 0) lineEnd = text.length;
+    let from = Math.max(lineStart, first.start - EXCERPT_BEFORE);
+    let to = Math.min(lineEnd, from + size);
+    if (to - from < size) from = Math.max(0, Math.min(from, to - size));
+    if (to - from < size) to = Math.min(text.length, from + size);
+    to = Math.max(to, last.end);
+    // Whole tokens only: start at a token (or line) start, end at a token end.
+    const startTok = toks.find((t) => t.end > from);
+    if (startTok && startTok.start < from) from = startTok.end <= first.start ? startTok.end : startTok.start;
+    if (from > lineStart && from <= first.start) {
+      const next = toks.find((t) => t.start >= from);
+      if (next && next.start <= first.start && text.lastIndexOf('\n', next.start - 1) < from) from = next.start;
+    }
+    const endTok = toks.find((t) => t.start < to && t.end > to);
+    if (endTok) to = endTok.start > last.end ? endTok.start : endTok.end;
+    while (to > from && /\s/.test(text[to - 1])) to--;
+    while (from < to && /\s/.test(text[from])) from++;
+    const parts = [];
+    let at = from;
+    const flat = (x) => x.replace(/\s*\n\s*/g, ' · ');
+    for (const h of hits) {
+      if (h.start < from || h.end > to) continue;
+      if (h.start > at) parts.push({ text: flat(text.slice(at, h.start)), hit: false });
+      parts.push({ text: text.slice(h.start, h.end), hit: true });
+      at = h.end;
+    }
+    if (at < to) parts.push({ text: flat(text.slice(at, to)), hit: false });
+    let heading = null;
+    for (const [offset, id] of headings || []) {
+      if (offset > first.start) break;
+      const end = text.indexOf('\n', offset);
+      heading = { id, title: text.slice(offset, end < 0 ? text.length : end).trim() };
+    }
+    return { parts, before: from > 0, after: to < text.length, heading };
   }
 
   /** Reads q, section, audience, tag from a URL query string. */
@@ -708,8 +1065,8 @@
     }
   }
 
-  function appendHighlighted(el, text, words) {
-    for (const part of highlight(text, words)) {
+  function appendParts(el, parts) {
+    for (const part of parts) {
       if (part.hit) {
         const mark = document.createElement('mark');
         mark.textContent = part.text;
@@ -720,14 +1077,18 @@
     }
   }
 
-  function renderItem(doc, words) {
+  /** One result; `page` is the doc's excerpt text ({text, headings}) or null. DOM built from text only. */
+  function renderItem(doc, plan, page) {
+    const tokens = [doc.title, doc.summary, page ? page.text : ''].flatMap((t) => tokenize(t || '').flat());
+    const mark = marker(plan, tokens);
     const li = document.createElement('li');
     li.className = 'ket-qua-muc';
     const h = document.createElement('h2');
     h.className = 'ket-qua-tieu-de';
     const a = document.createElement('a');
-    if (safeHref(doc.url)) a.setAttribute('href', doc.url);
-    appendHighlighted(a, doc.title || doc.url, words);
+    const linked = safeHref(doc.url);
+    if (linked) a.setAttribute('href', doc.url);
+    appendParts(a, highlight(doc.title || doc.url, mark));
     h.appendChild(a);
     li.appendChild(h);
     const info = [];
@@ -752,25 +1113,64 @@
       });
       li.appendChild(p);
     }
-    if (doc.summary) {
+    const ex = page ? excerpt(page.text, page.headings, mark) : null;
+    if (ex) {
+      const p = document.createElement('p');
+      p.className = 'ket-qua-trich-doan';
+      if (ex.before) p.appendChild(document.createTextNode('… '));
+      appendParts(p, ex.parts);
+      if (ex.after) p.appendChild(document.createTextNode(' …'));
+      li.appendChild(p);
+      if (ex.heading) {
+        const where = document.createElement('p');
+        where.className = 'ket-qua-trong-muc';
+        where.appendChild(document.createTextNode('Trong mục '));
+        const link = document.createElement('a');
+        if (linked) link.setAttribute('href', `${doc.url.split('#')[0]}#${encodeURIComponent(ex.heading.id)}`);
+        link.textContent = ex.heading.title;
+        where.appendChild(link);
+        li.appendChild(where);
+      }
+    } else if (doc.summary) {
       const p = document.createElement('p');
       p.className = 'ket-qua-tom-tat';
-      appendHighlighted(p, doc.summary, words);
+      appendParts(p, highlight(doc.summary, mark));
       li.appendChild(p);
     }
     return li;
+  }
+
+  /** The "Chủ đề: …" line: links to the matching term pages. */
+  function renderTopics(el, topics) {
+    el.textContent = '';
+    el.hidden = topics.length === 0;
+    if (!topics.length) return;
+    el.appendChild(document.createTextNode('Chủ đề: '));
+    topics.forEach((t, i) => {
+      if (i) el.appendChild(document.createTextNode(', '));
+      const a = document.createElement('a');
+      if (safeHref(t.url)) a.setAttribute('href', t.url);
+      a.textContent = t.name;
+      el.appendChild(a);
+      if (t.label) {
+        const small = document.createElement('span');
+        small.className = 'ket-qua-loai';
+        small.textContent = ` (${t.label})`;
+        el.appendChild(small);
+      }
+    });
   }
 
   function boot(script, root) {
     const out = document.getElementById('ket-qua');
     if (!out) return;
     const base = indexBase(script, root);
-    const searcher = createSearcher((path, v) => {
+    const searcher = createSearcher((path, v, kind) => {
       const url = new URL(path, base);
       if (v) url.searchParams.set('v', v);
       return fetch(url.href, { credentials: 'same-origin', cache: v ? 'default' : 'no-cache' }).then((r) => {
         if (!r.ok) throw new Error(`${r.status} ${url.pathname}`);
-        return r.json();
+        return kind === 'gz' ? r.arrayBuffer() : r.json();
       });
     });
     let status = document.getElementById('ket-qua-trang-thai');
@@ -781,6 +1181,10 @@
       out.appendChild(status);
     }
     status.setAttribute('role', 'status');
+    const topicsLine = document.createElement('p');
+    topicsLine.className = 'ket-qua-chu-de';
+    topicsLine.hidden = true;
+    out.appendChild(topicsLine);
     const list = document.createElement('ol');
     list.className = 'ket-qua-danh-sach';
     out.appendChild(list);
@@ -794,7 +1198,7 @@
     const form = document.getElementById('o-tim-kiem');
     const state = readParams(root.location.search);
     let run = 0;
-    let shown = { results: [], words: [], next: 0, run: 0 };
+    let shown = { results: [], plan: null, next: 0, run: 0 };
 
     const field = (name) => (form && form.elements ? form.elements.namedItem(name) : null);
     const fill = () => {
@@ -827,10 +1231,14 @@
       shown.next += ids.length;
       more.disabled = true;
       try {
-        const docs = await searcher.docs(ids);
+        // The excerpts' texts come with the rows; a page whose text fails shows its summary.
+        const [docs, pages] = await Promise.all([
+          searcher.docs(ids),
+          Promise.all(ids.map((id) => searcher.text(id).catch(() => null))),
+        ]);
         if (mine !== run) return;
         if (first) list.textContent = '';
-        for (const d of docs) list.appendChild(renderItem(d, shown.words));
+        docs.forEach((d, i) => list.appendChild(renderItem(d, shown.plan, pages[i])));
       } finally {
         more.disabled = false;
       }
@@ -843,22 +1251,46 @@
       more.hidden = true;
       if (!state.q) {
         list.textContent = '';
+        renderTopics(topicsLine, []);
         status.textContent = 'Nhập từ khoá để tìm kiếm.';
         return;
       }
       status.textContent = 'Đang tìm…';
       try {
-        const { results, plan } = await searcher.search(state.q, filters);
+        const found = await searcher.search(state.q, filters);
+        const { results, plan } = found;
         if (mine !== run) return;
-        shown = { results, words: plan.words, next: 0, run: mine };
+        shown = { results, plan, next: 0, run: mine };
         // The status (read out by screen readers) comes with the first results, not before.
         if (results.length) await showMore();
         else list.textContent = '';
         if (mine !== run) return;
-        status.textContent = statusText(state.q, results.length, filters);
+        renderTopics(topicsLine, found.topics || []);
+        status.textContent = statusText(state.q, results.length, filterLabels(found.meta, filters), found.missing);
+        const other = found.suggestion;
+        if (other && other.results.length) {
+          // Offered, not shown: a link to the query without the syllables that match nothing.
+          status.appendChild(document.createTextNode(suggestionText(found.missing)));
+          const a = document.createElement('a');
+          const url = new URL(root.location.href);
+          url.searchParams.set('q', other.query);
+          a.setAttribute('href', url.href);
+          a.className = 'ket-qua-goi-y';
+          a.textContent = suggestionLink(other.query, other.results.length);
+          a.addEventListener('click', (e) => {
+            e.preventDefault();
+            state.q = other.query;
+            const input = field('q');
+            if (input && 'value' in input) input.value = other.query;
+            updateUrl();
+            go();
+          });
+          status.appendChild(a);
+        }
       } catch (e) {
         if (mine !== run) return;
         list.textContent = '';
+        renderTopics(topicsLine, []);
         status.textContent = 'Không tải được chỉ mục tìm kiếm. Vui lòng thử lại sau.';
       }
     }
@@ -912,7 +1344,18 @@
     formatCount,
     formatDate,
     statusText,
+    suggestionText,
+    suggestionLink,
+    filterLabels,
+    marker,
     highlight,
+    excerpt,
+    expandPrefix,
+    missingWords,
+    dropWords,
+    codeKey,
+    matchTopics,
+    parseGzipJson,
     readParams,
     boot,
   };
