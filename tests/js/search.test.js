@@ -232,10 +232,29 @@ test('every word is required: a word no page has is named, its results offered a
   // A typo: `vein` is no syllable of the site, nor the start of one.
   const typo = await s.search('dang vein');
   assert.deepEqual([typo.results, typo.missing, typo.suggestion.query], [[], ['vein'], 'dang']);
+  // … and the query as it was likely meant, one edit away, offered too.
+  assert.equal(typo.correction.query, 'dang vien');
+  const meant = await s.docs(typo.correction.results.map((r) => r.id));
+  assert.deepEqual(meant.map((d) => d.url), await urls('dang vien'));
+  // A word typed with diacritics is taken as meant: `phí` is not corrected.
+  assert.equal(found.correction, null);
   // Both words exist, never on one page: no results, and nothing to offer.
   const apart = await s.search('xương hữu nghị');
   assert.deepEqual([apart.results, apart.missing, apart.suggestion], [[], [], null]);
   assert.deepEqual(search.dropWords('“học” phí, xyz', ['phí', 'xyz']), '“học” ,');
+});
+
+test('one edit apart: a letter added, left out, changed, or two side by side swapped', () => {
+  const yes = [['vein', 'vien'], ['dnag', 'dang'], ['hoc', 'hocj'], ['hoc', 'ho'], ['hoc', 'hc'], ['hoc', 'ohc'], ['hoc', 'hoa'], ['khuyne', 'khuyen']];
+  const no = [['hoc', 'hoc'], ['hoc', 'xyz'], ['abc', 'cab'], ['hoc', 'hocjk'], ['dang', 'gnad']];
+  for (const [a, b] of yes) assert.ok(search.oneEditApart(a, b) && search.oneEditApart(b, a), `${a} ${b}`);
+  for (const [a, b] of no) assert.ok(!search.oneEditApart(a, b) && !search.oneEditApart(b, a), `${a} ${b}`);
+  const lists = [{ vi: [['vien', 9], ['viet', 3]], ve: [['ven', 2]] }, { da: [['dang', 30]] }];
+  assert.equal(search.closestKey('vein', lists), 'vien', 'the nearest on most pages');
+  assert.equal(search.closestKey('vein', [{ ve: [['ven', 9]], vi: [['vien', 9]] }]), 'ven', 'a tie: code order');
+  assert.equal(search.closestKey('xyzw', lists), null);
+  assert.equal(search.closestKey('dag', lists), null, 'under four letters: not tried');
+  assert.equal(search.replaceWords('“đảng” vein, x', new Map([['vein', 'vien']])), '“đảng” vien, x');
 });
 
 test('a query typed with tones ranks exact spellings first', { skip }, async () => {

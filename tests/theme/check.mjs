@@ -409,6 +409,17 @@ async function searchPass(browser) {
   await page.click('#ket-qua-trang-thai a.ket-qua-goi-y');
   await page.waitForFunction(() => (document.getElementById('ket-qua-trang-thai')?.textContent || '').startsWith('Tìm thấy'), null, { timeout: 15_000 });
   check(new URL(page.url()).searchParams.get('q') === 'khuyến học', 'search: the offer runs the query without the word', page.url());
+  // A mistyped word: the query as meant is offered first, then the results without the word.
+  const typo = await searchUrls(page, 'dang vein');
+  const typoStatus = await page.locator('#ket-qua-trang-thai').textContent();
+  check(
+    typo.length === 0 && /^Không có trang nào chứa “vein”\. Có phải bạn muốn tìm “dang vien” \(\d+ trang\)\? Kết quả khi bỏ “vein”: /.test(typoStatus),
+    'search "dang vein": the word named, "dang vien" offered, then the rest',
+    typoStatus,
+  );
+  await page.locator('#ket-qua-trang-thai a.ket-qua-goi-y').first().click();
+  await page.waitForFunction(() => (document.getElementById('ket-qua-trang-thai')?.textContent || '').startsWith('Tìm thấy'), null, { timeout: 15_000 });
+  check(new URL(page.url()).searchParams.get('q') === 'dang vien', 'search: the correction runs the query as meant', page.url());
   // Typing: the last syllable is a prefix.
   const khuy = await searchUrls(page, 'khuy');
   check(khuy.length > 0 && khuy[0] === ARTICLE, 'search "khuy" (typing): finds the khuyến học pages', JSON.stringify(khuy.slice(0, 3)));

@@ -596,19 +596,63 @@
 
   /** `q` without the syllables whose fold keys are in `drop` (quotes kept). */
   function dropWords(q, drop) {
-    const folds = new Set(drop.map(fold));
+    return replaceWords(q, new Map(drop.map((w) => [fold(w), ''])));
+  }
+
+  /** `q` with each syllable whose fold key is in `by` replaced by its value ('' drops it; quotes kept). */
+  function replaceWords(q, by) {
     const text = String(q);
     let out = '';
     let at = 0;
     for (const seg of tokenize(text)) {
       for (const t of seg) {
-        if (!folds.has(t.fold)) continue;
-        out += text.slice(at, t.start);
+        if (!by.has(t.fold)) continue;
+        out += text.slice(at, t.start) + by.get(t.fold);
         at = t.end;
       }
     }
     out += text.slice(at);
     return out.replace(/\s+/g, ' ').trim();
+  }
+
+  /**
+   * Whether two fold keys are one edit apart: a letter added, left out or changed, or two
+   * letters side by side swapped (`vein` and `vien`, `dnag` and `dang`).
+   */
+  function oneEditApart(a, b) {
+    a = [...a];
+    b = [...b];
+    if (Math.abs(a.length - b.length) > 1) return false;
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    const rest = (x, y) => x.slice(y).join('');
+    if (a.length === b.length) {
+      if (i === a.length) return false;
+      if (rest(a, i + 1) === rest(b, i + 1)) return true;
+      return a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2);
+    }
+    return a.length > b.length ? rest(a, i + 1) === rest(b, i) : rest(a, i) === rest(b, i + 1);
+  }
+
+  /**
+   * The site's syllable a mistyped one most likely meant: among the fold keys of the prefix
+   * lists (`lists`: the k/ files, {prefix: [[key, pages], …]}; every key of three letters or
+   * more), those one edit apart from `key`, the one on most pages (then the first in code
+   * order); null when none is. Keys under four letters are not tried: most short Vietnamese
+   * syllables are one edit from many others (`phi`: phu, pho, chi, thi…).
+   */
+  function closestKey(key, lists) {
+    if ([...key].length < 4) return null;
+    let best = null;
+    for (const list of lists) {
+      for (const prefix of Object.keys(list)) {
+        for (const [k, pages] of list[prefix]) {
+          if (!oneEditApart(key, k)) continue;
+          if (!best || pages > best[1] || (pages === best[1] && k < best[0])) best = [k, pages];
+        }
+      }
+    }
+    return best ? best[0] : null;
   }
 
   /** The key a query is looked up by among document numbers: every fold key, space-separated. */
@@ -755,8 +799,11 @@
 
     /**
      * Runs a query; resolves to {results: [{id, score}], plan, meta, missing, suggestion,
-     * topics, document}: `missing`, the typed syllables no page has, and `suggestion`,
-     * {query, results} without them (offered, not shown as the answer); `topics`, the term
+     * correction, topics, document}: `missing`, the typed syllables no page has, and
+     * `suggestion`, {query, results} without them (offered, not shown as the answer);
+     * `correction`, {query, results} with each of them replaced by the site's syllable one
+     * edit away (`dang vein` → `dang vien`), when every one has such and it finds pages
+     * (offered too); `topics`, the term
      * pages whose names match; `document`, the id of the document whose number or alias the
      * query is (it comes first, then the pages that cite its number, then the rest).
      */
@@ -764,7 +811,7 @@
       filters = filters || {};
       const m = await meta();
       const plan0 = planQuery(parseQuery(q), m.stop, m.prefix);
-      const none = { results: [], plan: plan0, meta: m, missing: [], suggestion: null, topics: [], document: null };
+      const none = { results: [], plan: plan0, meta: m, missing: [], suggestion: null, correction: null, topics: [], document: null };
       if (plan0.empty) return none;
       const [allowed, n] = await Promise.all([filterSet(m, filters), names(m)]);
       const { results, plan, store } = await run(m, q, allowed);
@@ -783,6 +830,27 @@
           const query = dropWords(q, out.missing);
           const other = await run(m, query, allowed);
           out.suggestion = { query, results: other.results };
+        }
+        // A mistyped word (`dang vein`): the query with each missing syllable replaced by the
+        // site's syllable one edit from it, offered when it finds pages; only when every
+        // missing syllable was typed without diacritics, so it cannot be a real word meant. Every prefix list is
+        // read for it (a few KB, 50 KB at 10,000 articles), only when a word matched nothing.
+        if (out.missing.length && m.kbits !== undefined) {
+          const count = 1 << m.kbits;
+          const lists = await Promise.all(
+            Array.from({ length: count }, (_, i) => file(m, `k/${shardName(i, m.kbits)}.json`).catch(() => ({}))),
+          );
+          const fixes = new Map();
+          for (const w of out.missing) {
+            // A word typed with a diacritic (`phí`) is taken as meant, never corrected.
+            const k = /[^\x00-\x7F]/.test(w) ? null : closestKey(fold(w), lists);
+            if (k) fixes.set(fold(w), k);
+          }
+          if (fixes.size === out.missing.length) {
+            const query = replaceWords(q, fixes);
+            const other = await run(m, query, allowed);
+            if (other.results.length) out.correction = { query, results: other.results };
+          }
         }
       }
       return out;
@@ -888,6 +956,9 @@
     if (missing && missing.length) return `Không có trang nào chứa ${quoted(missing)}.`;
     return `Không tìm thấy kết quả nào cho “${q}”${suffix}. Hãy thử từ khoá khác, gõ không dấu, hoặc bỏ bớt bộ lọc.`;
   }
+
+  /** The text before the link to the query with a mistyped syllable replaced (then "?"). */
+  const CORRECTION_BEFORE = ' Có phải bạn muốn tìm ';
 
   /** The text before the link to the results without the missing syllables. */
   function suggestionText(missing) {
@@ -1283,10 +1354,8 @@
         if (mine !== run) return;
         renderTopics(topicsLine, found.topics || []);
         status.textContent = statusText(state.q, results.length, filterLabels(found.meta, filters), found.missing);
-        const other = found.suggestion;
-        if (other && other.results.length) {
-          // Offered, not shown: a link to the query without the syllables that match nothing.
-          status.appendChild(document.createTextNode(suggestionText(found.missing)));
+        // Offered, not shown: a link to another query, searched when followed.
+        const offer = (other) => {
           const a = document.createElement('a');
           const url = new URL(root.location.href);
           url.searchParams.set('q', other.query);
@@ -1301,7 +1370,20 @@
             updateUrl();
             go();
           });
-          status.appendChild(a);
+          return a;
+        };
+        const fix = found.correction;
+        if (fix && fix.results.length) {
+          // The query as it was likely meant (a mistyped syllable replaced), first.
+          status.appendChild(document.createTextNode(CORRECTION_BEFORE));
+          status.appendChild(offer(fix));
+          status.appendChild(document.createTextNode('?'));
+        }
+        const other = found.suggestion;
+        if (other && other.results.length) {
+          // The query without the syllables that match nothing.
+          status.appendChild(document.createTextNode(suggestionText(found.missing)));
+          status.appendChild(offer(other));
         }
       } catch (e) {
         if (mine !== run) return;
@@ -1369,6 +1451,10 @@
     expandPrefix,
     missingWords,
     dropWords,
+    replaceWords,
+    oneEditApart,
+    closestKey,
+    CORRECTION_BEFORE,
     codeKey,
     matchTopics,
     parseGzipJson,
