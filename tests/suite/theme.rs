@@ -275,6 +275,23 @@ fn run_bounded(mut child: Child, limit: Duration, what: &str) -> (bool, String, 
     (status.success(), out, err)
 }
 
+/// Runs `tests/theme/<script> <site URL> <artifacts>` in node on the system Chromium, within
+/// `limit`: (exited 0, stdout, stderr).
+fn run_theme_script(script: &str, port: u16, artifacts: &Path, limit: Duration) -> (bool, String, String) {
+    let child = Command::new("node")
+        .arg(theme_tests().join(script))
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .arg(artifacts)
+        .current_dir(theme_tests())
+        .env("LOA_CHROMIUM", chromium())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn node");
+    run_bounded(child, limit, &format!("tests/theme/{script}"))
+}
+
 // ───────────────────────────── the tests ─────────────────────────────
 
 #[test]
@@ -293,18 +310,7 @@ fn theme_in_chromium() {
         }
     }
     std::fs::create_dir_all(&artifacts).expect("artifact dir");
-    let child = Command::new("node")
-        .arg(theme_tests().join("check.mjs"))
-        .arg(format!("http://127.0.0.1:{port}/"))
-        .arg(&artifacts)
-        .current_dir(theme_tests())
-        .env("LOA_CHROMIUM", chromium())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn node");
-    let (ok, stdout, stderr) = run_bounded(child, BROWSER_TIMEOUT, "tests/theme/check.mjs");
+    let (ok, stdout, stderr) = run_theme_script("check.mjs", port, &artifacts, BROWSER_TIMEOUT);
     assert!(ok, "theme checks failed\nstdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(stdout.contains("all theme checks passed"), "stdout:\n{stdout}");
     for line in stdout.lines().filter(|l| l.starts_with("first-query") || l.starts_with("note")) {
@@ -331,18 +337,7 @@ fn theme_scores_100_in_lighthouse() {
     let _ = std::fs::remove_dir_all(&artifacts);
     std::fs::create_dir_all(&artifacts).expect("artifact dir");
     let start = Instant::now();
-    let child = Command::new("node")
-        .arg(theme_tests().join("lighthouse.mjs"))
-        .arg(format!("http://127.0.0.1:{port}/"))
-        .arg(&artifacts)
-        .current_dir(theme_tests())
-        .env("LOA_CHROMIUM", chromium())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn node");
-    let (ok, stdout, stderr) = run_bounded(child, LIGHTHOUSE_TIMEOUT, "tests/theme/lighthouse.mjs");
+    let (ok, stdout, stderr) = run_theme_script("lighthouse.mjs", port, &artifacts, LIGHTHOUSE_TIMEOUT);
     // The failures name the page, the preset, the scores and the audits that cost points; a
     // page that passed only when run again says so in a `note` line.
     assert!(ok, "Lighthouse below 100 or layout shift of 0.05 or more\nstdout:\n{stdout}\nstderr:\n{stderr}");
