@@ -16,8 +16,10 @@ pub mod dates;
 pub mod docnum;
 pub mod fold;
 pub mod nfc;
+pub mod numbers;
 pub mod reading;
 pub mod slug;
+pub mod spell;
 pub mod tone;
 
 pub use collate::compare as collate;
