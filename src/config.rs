@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::parse::{self, yaml_error};
 
+pub mod bulletin;
 mod menu;
 pub use menu::{MenuEntry, MenuLink};
 
@@ -139,6 +140,8 @@ pub struct RawConfig {
     #[serde(default)]
     output: OutputConfig,
     menu: Option<Vec<menu::RawMenuEntry>>,
+    #[serde(default)]
+    bulletin: bulletin::RawBulletin,
 }
 
 /// The keys loa.yaml accepts (for did-you-mean hints).
@@ -158,6 +161,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "search",
     "output",
     "menu",
+    "bulletin",
 ];
 
 /// Validated configuration of one site.
@@ -201,6 +205,8 @@ pub struct Config {
     /// The navigation written in `menu:`, in display order; `None`: the default one (the
     /// top-level sections, then the top-level pages).
     pub menu: Option<Vec<MenuEntry>>,
+    /// How the scripts for the loudspeakers are read (`bulletin:`, issue 26).
+    pub bulletin: bulletin::BulletinConfig,
 }
 
 /// Overrides from the command line.
@@ -364,6 +370,7 @@ impl Config {
             search: raw.search.unwrap_or(true),
             output: raw.output,
             menu,
+            bulletin: raw.bulletin.into(),
         })
     }
 

@@ -16,6 +16,7 @@ pub mod allocator;
 pub mod assemble;
 pub mod assets;
 pub mod build;
+pub mod bulletin;
 pub mod check;
 pub mod config;
 pub mod content;

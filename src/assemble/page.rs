@@ -186,6 +186,7 @@ pub(super) fn page(
             image_alt: m.image_alt,
             template: m.template,
             extra: m.extra,
+            bulletin: m.bulletin,
             body,
             body_line,
             bundle_dir: is_bundle.then(|| format!("content/{}", parent_dir(rel))),

@@ -120,6 +120,12 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         warnings.extend(crate::check::site(&site, c));
     }
     t.lap("assemble");
+    // Before the bodies are rendered (that frees their Markdown); its findings are `loa check`'s.
+    let bulletins = crate::bulletin::make(config, &site);
+    if opts.check.is_some() {
+        warnings.extend(bulletins.diagnostics.clone());
+    }
+    t.lap("bulletin");
     let link_targets = link_targets(config, &site, &missing);
     let cites = citations(config, &site);
     let Bodies { mut pages, mut sections, prints: body_prints } =
@@ -145,6 +151,7 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         broken: &broken,
         embedded: theme_static,
         style,
+        bulletins: &bulletins,
     };
     let made = schedule::render(input, &mut templates, sink, memo, opts.defer_search)
         .map_err(|e| fail(&warnings, e))?;

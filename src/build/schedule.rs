@@ -66,6 +66,8 @@ pub struct Input<'a> {
     pub embedded: Vec<(String, Vec<u8>)>,
     /// `style.css` ready to inline (`crate::assets::inline_style`), for `site.style`.
     pub style: Option<String>,
+    /// The scripts for the loudspeakers (issue 26): their files, the `/truyen-thanh/` pages.
+    pub bulletins: &'a crate::bulletin::Bulletins,
 }
 
 /// The fingerprint of each body's HTML, as the memo keeps it with the body.
@@ -96,8 +98,20 @@ pub fn render(
     memo: &Memo,
     defer_search: bool,
 ) -> Result<Rendered, Diagnostics> {
-    let Input { config, site, mut pages, sections, prints, links, cites, copies, broken, embedded, style } =
-        input;
+    let Input {
+        config,
+        site,
+        mut pages,
+        sections,
+        prints,
+        links,
+        cites,
+        copies,
+        broken,
+        embedded,
+        style,
+        bulletins,
+    } = input;
     // Each page's HTML and search text go to the page's output and to the index, by value:
     // where nothing else holds them (the memo off), each is freed as soon as it is used.
     let (htmls, texts): (Vec<Arc<str>>, Vec<Arc<str>>) = pages.iter_mut().map(take_body).unzip();
@@ -105,7 +119,7 @@ pub fn render(
     let texts = if config.search { texts } else { Vec::new() };
     let site_view = crate::render::set_site_view(templates, config, site, links, style);
     let templates = &*templates;
-    let input = RenderInput { config, site, pages: &pages, sections: &sections, links, cites };
+    let input = RenderInput { config, site, pages: &pages, sections: &sections, links, cites, bulletins };
     let env = Env::new(&input, templates);
     let keys = memo.stores().map(|_| OutputKeys::new(&env, &site_view, &htmls, &prints));
     let mut diags = Diagnostics::new();
@@ -192,6 +206,7 @@ pub fn render(
     diags.extend(extra_problems);
     extra.extend(feeds.into_iter().map(|(path, bytes)| (path, Bytes::new(bytes))));
     extra.extend(embedded.into_iter().map(|(path, bytes)| (path, Bytes::new(bytes))));
+    extra.extend(bulletins.files().into_iter().map(|(path, bytes)| (path, Bytes::new(bytes))));
     env.dispose();
     for (path, bytes) in extra {
         if let Some(d) = deliver.put(path, bytes) {

@@ -190,6 +190,9 @@ pub struct PageMatter {
     /// Anything free-form, passed to templates as is.
     #[serde(default)]
     pub extra: serde_json::Value,
+    /// `bulletin: false`: no script for the loudspeakers (issue 26); `true` overrides a
+    /// section's `false`.
+    pub bulletin: Option<bool>,
 }
 
 /// A question and its answer.
@@ -232,6 +235,9 @@ pub struct SectionMatter {
     /// Anything free-form.
     #[serde(default)]
     pub extra: serde_json::Value,
+    /// `bulletin: false`: no scripts for the loudspeakers for the pages of the section and
+    /// its subsections (issue 26).
+    pub bulletin: Option<bool>,
 }
 
 /// Either kind of front matter.
@@ -413,6 +419,8 @@ pub struct Document {
     pub template: Option<String>,
     /// Free-form data.
     pub extra: serde_json::Value,
+    /// `bulletin:` of its front matter (`None`: as its section says).
+    pub bulletin: Option<bool>,
     /// Markdown body.
     pub body: TextTail,
     /// File line of the first body line.
@@ -444,6 +452,8 @@ pub struct Section {
     pub template: Option<String>,
     /// Free-form data.
     pub extra: serde_json::Value,
+    /// `bulletin:` of its `_index.md` (`None`: as its parent says).
+    pub bulletin: Option<bool>,
     /// Intro text (Markdown).
     pub body: TextTail,
     /// File line of the first body line.

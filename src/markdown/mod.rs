@@ -16,6 +16,7 @@
 
 pub mod cite;
 pub mod highlight;
+pub mod speech;
 
 mod autolink;
 mod headings;

@@ -32,11 +32,12 @@ use yaml::{dangerous_urls, escaped_controls};
 pub const PAGE_KEYS: &[&str] = &[
     "title", "date", "updated", "summary", "author", "tags", "taxonomies", "audiences", "campaigns", "draft", "publish_at",
     "expire_at", "campaign", "document", "explains", "faq", "glossary", "slug", "aliases", "image", "image_alt",
-    "template", "extra",
+    "template", "extra", "bulletin",
 ];
 
 /// Keys accepted in a section's `_index.md`.
-pub const SECTION_KEYS: &[&str] = &["title", "kind", "paginate_by", "summary", "template", "draft", "extra"];
+pub const SECTION_KEYS: &[&str] =
+    &["title", "kind", "paginate_by", "summary", "template", "draft", "extra", "bulletin"];
 
 /// Parses a whole source file. `is_section` is true for `_index.md`.
 pub fn parse_file(text: &str, file: &str, is_section: bool) -> Result<Parsed, Diagnostics> {

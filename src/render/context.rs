@@ -339,6 +339,80 @@ pub struct PageView<'a> {
     pub jsonld: crate::fingerprint::Derived<'a, Option<String>>,
     /// Share links that need no third-party script.
     pub share: ShareView,
+    /// The page's script for the loudspeakers (articles and campaigns, unless
+    /// `bulletin: false`), issue 26.
+    pub bulletin: Option<BulletinLinkView>,
+}
+
+/// A week of scripts for the loudspeakers (`weeks` in `bulletins.html`, `week` in
+/// `bulletin_week.html`).
+#[derive(Debug, Clone, Serialize)]
+pub struct BulletinWeekView {
+    /// ISO year of the week.
+    pub year: i64,
+    /// ISO week number (1–53).
+    pub week: u32,
+    /// `Tuần 37 năm 2022`.
+    pub label: String,
+    /// Its Monday, `12/9/2022`.
+    pub from: String,
+    /// Its Sunday, `18/9/2022`.
+    pub to: String,
+    /// URL of its programme (`/truyen-thanh/2022-tuan-37/`).
+    pub url: String,
+    /// The total airtime (`12 phút 5 giây`).
+    pub total: String,
+    /// The total airtime in seconds.
+    pub total_seconds: u64,
+    /// Its scripts, oldest first.
+    pub scripts: Vec<BulletinScriptView>,
+}
+
+/// One script in a week.
+#[derive(Debug, Clone, Serialize)]
+pub struct BulletinScriptView {
+    /// The title as written (a campaign audience page's: the campaign's and the headline).
+    pub title: String,
+    /// URL of the page it reads.
+    pub url: String,
+    /// URL of the plain-text script.
+    pub text_url: String,
+    /// URL of the SSML script.
+    pub ssml_url: String,
+    /// The date it is filed under (`ngày 15/9/2022`): the article's, the campaign's first day.
+    pub date: String,
+    /// Its airtime (`2 phút 35 giây`).
+    pub airtime: String,
+    /// Its airtime in seconds.
+    pub seconds: u64,
+    /// When it starts in the week's programme, from the programme's start (`02:35`).
+    pub starts: String,
+    /// The title as read (on the programme page only; empty in the list).
+    pub spoken_title: String,
+    /// The script's paragraphs as read (on the programme page only; empty in the list).
+    pub parts: Vec<BulletinPartView>,
+}
+
+/// A paragraph of a script as read.
+#[derive(Debug, Clone, Serialize)]
+pub struct BulletinPartView {
+    /// True for a heading read as a transition (`Tiếp theo: …`).
+    pub transition: bool,
+    /// The sentences, spelled out.
+    pub text: String,
+}
+
+/// Where a page's script for the loudspeakers is, and how long it takes to read.
+#[derive(Debug, Clone, Serialize)]
+pub struct BulletinLinkView {
+    /// URL of the plain-text script (`…/ban-tin.txt`).
+    pub text: String,
+    /// URL of the SSML script (`…/ban-tin.ssml`).
+    pub ssml: String,
+    /// The airtime (`2 phút 35 giây`).
+    pub airtime: String,
+    /// The airtime in seconds.
+    pub seconds: u64,
 }
 
 impl PageCard {
@@ -413,10 +487,11 @@ impl Serialize for PageView<'_> {
             glossary,
             jsonld,
             share,
+            bulletin,
         } = self;
         // A fingerprint (not human-readable) takes the card's key: the card stands for it.
         let fingerprint = !s.is_human_readable();
-        let mut st = s.serialize_struct("PageView", PageCard::FIELDS + 17)?;
+        let mut st = s.serialize_struct("PageView", PageCard::FIELDS + 18)?;
         if fingerprint {
             st.serialize_field("card", card)?;
         } else {
@@ -439,6 +514,7 @@ impl Serialize for PageView<'_> {
         st.serialize_field("glossary", glossary)?;
         st.serialize_field("jsonld", jsonld)?;
         st.serialize_field("share", share)?;
+        st.serialize_field("bulletin", bulletin)?;
         st.end()
     }
 }
@@ -671,6 +747,7 @@ mod tests {
             glossary: &[],
             jsonld: Derived::new(key, || None),
             share: ShareView { facebook: String::new(), url: String::new() },
+            bulletin: None,
         }
     }
 
@@ -689,7 +766,7 @@ mod tests {
         assert_eq!(page["image_alt"], "Ảnh");
         assert_eq!(page["author"], "Nguyễn Văn An");
         assert!(!page.contains_key("card"));
-        assert_eq!(page.len(), PageCard::FIELDS + 17);
+        assert_eq!(page.len(), PageCard::FIELDS + 18);
         // A fingerprint stands for the card by its key, and never makes it.
         assert_ne!(fingerprint::of(&view(&c, 1, &extra)), fingerprint::of(&view(&c, 2, &extra)));
     }

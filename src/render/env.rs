@@ -45,6 +45,10 @@ pub struct Env<'a> {
     /// instead of serializing every card again for every listing page it is on. Converted when
     /// first needed: a `loa serve` rebuild that reuses every listing converts none.
     pub card_values: Vec<std::sync::OnceLock<tera::Value>>,
+    /// The scripts for the loudspeakers (issue 26).
+    pub bulletins: &'a crate::bulletin::Bulletins,
+    /// The scripts by week, newest first.
+    pub bulletin_weeks: Vec<crate::bulletin::weeks::Week>,
 }
 
 /// A term of the site: term `term` of taxonomy `taxonomy`, indexes into `site.taxonomies`.

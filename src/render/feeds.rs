@@ -121,6 +121,8 @@ pub fn sitemap_entries(env: &Env<'_>, jobs: &[Job]) -> Vec<SitemapEntry> {
                     (format!("{}{id}/", p.path), None)
                 }
                 Job::Glossary => (GLOSSARY_PATH.to_string(), None),
+                Job::Bulletins => (crate::bulletin::PATH.to_string(), None),
+                Job::BulletinWeek(k) => (env.bulletin_weeks[k].path(), None),
                 Job::Search => return None,
             };
             Some(SitemapEntry { loc: config.permalink(&path), lastmod })

@@ -37,6 +37,10 @@ pub enum Job {
     Glossary,
     /// The search page.
     Search,
+    /// The list of the scripts for the loudspeakers by week (`/truyen-thanh/`).
+    Bulletins,
+    /// The programme of week `k` of `Env::bulletin_weeks`.
+    BulletinWeek(usize),
 }
 
 /// Every output to make with a template, the pages first (in page order). A missing template
@@ -107,6 +111,9 @@ pub fn plan(env: &Env<'_>, diags: &mut Diagnostics) -> Vec<Job> {
     if env.config.search && env.templates.has("search.html") {
         jobs.push(Job::Search);
     }
+    let (list, weeks) = super::bulletin::planned(env);
+    jobs.extend(list.then_some(Job::Bulletins));
+    jobs.extend((0..weeks).map(Job::BulletinWeek));
     jobs
 }
 
@@ -122,6 +129,8 @@ pub fn prepare<'a>(env: &'a Env<'_>, job: Job) -> Result<TemplateCall<'a>, Diagn
         Job::CampaignAudience(p, k) => campaign::prepare_audience_page(env, p, k),
         Job::Glossary => documents::prepare_glossary(env),
         Job::Search => search_page::prepare(env),
+        Job::Bulletins => super::bulletin::prepare_list(env),
+        Job::BulletinWeek(k) => super::bulletin::prepare_week(env, k),
     };
     call.map(|c| located(env, c))
 }

@@ -17,6 +17,7 @@
 //! shares; they import no kind's file.
 
 pub mod backlinks;
+pub mod bulletin;
 pub mod call;
 pub mod campaign;
 pub mod context;
@@ -60,13 +61,15 @@ pub struct RenderInput<'a> {
     pub links: &'a LinkTargets,
     /// The citable documents.
     pub cites: &'a Citations,
+    /// The scripts for the loudspeakers (issue 26).
+    pub bulletins: &'a crate::bulletin::Bulletins,
 }
 
 impl<'a> Env<'a> {
     /// Everything the outputs share. The templates must already hold the site view
     /// ([`set_site_view`]).
     pub fn new(input: &RenderInput<'a>, templates: &'a Templates) -> Env<'a> {
-        let RenderInput { config, site, pages, sections, links, cites } = *input;
+        let RenderInput { config, site, pages, sections, links, cites, bulletins } = *input;
         let slugs = env::term_slugs(site);
         let cards: Vec<PageCard> = site
             .pages
@@ -79,7 +82,22 @@ impl<'a> Env<'a> {
         let backlinks = backlinks::Backlinks::new(&site.pages, &mentions, cites, site);
         let lists = Lists::new(config, site);
         let card_values = cards.iter().map(|_| std::sync::OnceLock::new()).collect();
-        Env { config, site, pages, sections, cards, templates, links, cites, backlinks, lists, card_values }
+        let bulletin_weeks = crate::bulletin::weeks::weeks(&bulletins.scripts);
+        Env {
+            config,
+            site,
+            pages,
+            sections,
+            cards,
+            templates,
+            links,
+            cites,
+            backlinks,
+            lists,
+            card_values,
+            bulletins,
+            bulletin_weeks,
+        }
     }
 
     /// Frees the cards, their template values and the lists on a thread of their own (a large

@@ -125,6 +125,7 @@ pub fn prepare<'a>(env: &'a Env<'_>, i: DocId, html: Arc<str>) -> Result<Templat
             ),
             url: env.cards[i].permalink.clone(),
         },
+        bulletin: super::bulletin::link(env, i),
     };
     let template = match &p.template {
         Some(t) if env.templates.has(t) => t.as_str(),

@@ -20,6 +20,7 @@ pub mod numbers;
 pub mod reading;
 pub mod slug;
 pub mod spell;
+pub mod spell_tables;
 pub mod tone;
 
 pub use collate::compare as collate;

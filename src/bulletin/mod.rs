@@ -1,0 +1,316 @@
+//! Bulletins for the loudspeakers (issue 26): for every article and every campaign audience
+//! page a script to read aloud, `<page URL>ban-tin.txt` and `ban-tin.ssml`, with its airtime;
+//! the scripts grouped by week for the programmes of `/truyen-thanh/`.
+//!
+//! Takes: the config (`bulletin:`), the assembled site (bodies, titles, dates, the document
+//! registry). Gives: [`Bulletins`]: each script's text, SSML and airtime, the weeks, and for
+//! `loa check` the sentences too long for one breath, the tokens that could not be spelled out
+//! and the numbers that read two ways, at `file:line`.
+//! Must not: render templates or write files (the recipe gives the files to the sink, the
+//! render stage makes the `/truyen-thanh/` pages), or touch the file system.
+//!
+//! The body is read from its Markdown structure (`markdown::speech`), the words spelled out by
+//! `vi::spell`.
+
+pub mod script;
+pub mod weeks;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{DocId, Document, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::vi::dates::DateTime;
+use crate::vi::spell::{Problem, Registered, Speaker};
+
+/// URL folder of the listing and the weekly programmes.
+pub const PATH: &str = "/truyen-thanh/";
+/// File name of a plain-text script, beside its page.
+pub const TEXT_FILE: &str = "ban-tin.txt";
+/// File name of an SSML script, beside its page.
+pub const SSML_FILE: &str = "ban-tin.ssml";
+
+/// One script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Script {
+    /// The page it reads.
+    pub page: DocId,
+    /// The campaign audience it reads (an audience page of a campaign), by id.
+    pub audience: Option<String>,
+    /// URL path of the page read, without the base path (`/bai-viet/x/`); the scripts are
+    /// `{path}ban-tin.txt` and `{path}ban-tin.ssml`.
+    pub path: String,
+    /// The title as written.
+    pub title: String,
+    /// The date it goes in a week by: the article's date, the campaign's first day.
+    pub date: Option<DateTime>,
+    /// The plain-text script.
+    pub text: String,
+    /// The SSML script.
+    pub ssml: String,
+    /// The spoken parts (for the programme pages).
+    pub spoken: script::Spoken,
+    /// Syllables read.
+    pub syllables: usize,
+    /// Estimated airtime in seconds (rounded up to 5).
+    pub seconds: u64,
+}
+
+/// Every script of the site, and the findings for `loa check`.
+#[derive(Debug, Clone, Default)]
+pub struct Bulletins {
+    /// In page order (a campaign's audience pages after it, in written order).
+    pub scripts: Vec<Script>,
+    /// Warnings for `loa check`.
+    pub diagnostics: Diagnostics,
+}
+
+impl Bulletins {
+    /// The script files: output path (`bai-viet/x/ban-tin.txt`), bytes.
+    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+        self.scripts
+            .iter()
+            .flat_map(|s| {
+                let dir = s.path.trim_start_matches('/');
+                [
+                    (format!("{dir}{TEXT_FILE}"), s.text.clone().into_bytes()),
+                    (format!("{dir}{SSML_FILE}"), s.ssml.clone().into_bytes()),
+                ]
+            })
+            .collect()
+    }
+
+    /// The script of page `i` (not of its audience pages).
+    pub fn of_page(&self, i: DocId) -> Option<&Script> {
+        self.scripts.iter().find(|s| s.page == i && s.audience.is_none())
+    }
+}
+
+/// True if page `i` gets scripts: an article or a campaign, unless its front matter or the
+/// nearest section saying so has `bulletin: false`.
+pub fn wanted(site: &Site, i: DocId) -> bool {
+    let p = &site.pages[i];
+    if !matches!(p.kind, crate::content::Kind::Article | crate::content::Kind::Campaign) {
+        return false;
+    }
+    if let Some(on) = p.bulletin {
+        return on;
+    }
+    let mut section = Some(p.section);
+    while let Some(s) = section {
+        if let Some(on) = site.sections[s].bulletin {
+            return on;
+        }
+        section = site.sections[s].parent;
+    }
+    true
+}
+
+/// Makes every script of the site.
+pub fn make(config: &Config, site: &Site) -> Bulletins {
+    let registry = registry(site);
+    let lookup = |code: &str| registry.get(&crate::vi::docnum::normalize_code(code)).cloned();
+    let speaker = Speaker {
+        dialect: config.bulletin.dialect,
+        abbreviations: &config.bulletin.abbreviations,
+        documents: &lookup,
+    };
+    let made: Vec<(Vec<Script>, Diagnostics)> = crate::content::DocId::all(site.pages.len())
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .filter(|&i| wanted(site, i))
+        .map(|i| page_scripts(config, site, i, &speaker))
+        .collect();
+    let mut out = Bulletins::default();
+    for (scripts, diags) in made {
+        out.scripts.extend(scripts);
+        out.diagnostics.extend(diags);
+    }
+    out
+}
+
+/// The scripts of page `i`: the page's own, and for a campaign one per audience.
+fn page_scripts(config: &Config, site: &Site, i: DocId, speaker: &Speaker<'_>) -> (Vec<Script>, Diagnostics) {
+    let p = &site.pages[i];
+    let speech = crate::markdown::speech::speech(&p.body, p.body_line);
+    let mut diags = Diagnostics::new();
+    for line in &speech.large_tables {
+        diags.push(
+            Diagnostic::warning(
+                "bulletin-table",
+                Location::at(&p.file, *line, 1),
+                format!(
+                    "bảng quá lớn để đọc trên loa (quá {} dòng hoặc {} cột): bản tin bỏ qua bảng này",
+                    crate::markdown::speech::MAX_TABLE_ROWS,
+                    crate::markdown::speech::MAX_TABLE_COLUMNS
+                ),
+            )
+            .with_hint("tóm tắt bảng thành vài câu trong bài nếu người nghe cần biết nội dung của nó"),
+        );
+    }
+    let title_line = p.key_lines.locate(&p.file, "title").line.max(1);
+    let mut scripts = Vec::new();
+    let (page, sentences) = one(config, p, i, None, &p.title, title_line, &speech.blocks, p.date, speaker);
+    scripts.push(page);
+    let mut all = sentences;
+    if let Some(c) = p.meta.campaign() {
+        for (id, m) in &c.audiences {
+            let line = p.key_lines.locate(&p.file, &format!("campaign.audiences.{id}.headline")).line.max(1);
+            let mut blocks = vec![crate::markdown::speech::Block {
+                kind: crate::markdown::speech::BlockKind::Paragraph,
+                text: m.message.clone(),
+                line: p.key_lines.locate(&p.file, &format!("campaign.audiences.{id}.message")).line.max(1),
+            }];
+            blocks.extend(speech.blocks.iter().cloned());
+            let title = format!("{}: {}", p.title, m.headline);
+            let (s, sentences) = one(config, p, i, Some(id), &title, line, &blocks, Some(c.starts), speaker);
+            scripts.push(s);
+            // The body's findings are the page's, reported once.
+            all.extend(sentences.into_iter().take(2));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for s in all {
+        if !seen.insert((s.line, s.text.clone())) {
+            continue;
+        }
+        findings(config, &p.file, &s, &mut diags);
+    }
+    (scripts, diags)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn one(
+    config: &Config,
+    p: &Document,
+    i: DocId,
+    audience: Option<&String>,
+    title: &str,
+    title_line: usize,
+    blocks: &[crate::markdown::speech::Block],
+    date: Option<DateTime>,
+    speaker: &Speaker<'_>,
+) -> (Script, Vec<script::Sentence>) {
+    let (spoken, sentences) = script::spell(title, title_line, blocks, speaker);
+    let syllables = spoken.syllables();
+    let seconds = script::airtime_seconds(syllables, config.bulletin.syllables_per_minute);
+    let airtime = script::airtime_label(seconds);
+    let path = match audience {
+        Some(id) => format!("{}{id}/", p.path),
+        None => p.path.clone(),
+    };
+    (
+        Script {
+            page: i,
+            audience: audience.cloned(),
+            path,
+            title: title.to_string(),
+            date,
+            text: script::text(&spoken, &airtime),
+            ssml: script::ssml(&spoken),
+            spoken,
+            syllables,
+            seconds,
+        },
+        sentences,
+    )
+}
+
+/// The warnings of one sentence.
+fn findings(config: &Config, file: &str, s: &script::Sentence, diags: &mut Diagnostics) {
+    let at = Location::at(file, s.line, 1);
+    if s.breath > config.bulletin.breath {
+        diags.push(
+            Diagnostic::warning(
+                "bulletin-breath",
+                at.clone(),
+                format!(
+                    "câu có đoạn dài {} âm tiết không có chỗ ngắt khi đọc trên loa, khó đọc trong một hơi (quá {}): “{}”",
+                    s.breath,
+                    config.bulletin.breath,
+                    excerpt(&s.text)
+                ),
+            )
+            .with_hint("tách câu, hoặc thêm dấu phẩy ở chỗ người đọc có thể ngắt hơi; giới hạn đặt bằng `bulletin.breath` trong loa.yaml"),
+        );
+    }
+    for problem in &s.problems {
+        diags.push(match problem {
+            Problem::Unknown(token) => Diagnostic::warning(
+                "bulletin-unknown",
+                at.clone(),
+                format!("bản tin không đọc được `{token}` thành lời"),
+            )
+            .with_hint(format!(
+                "viết đầy đủ, hoặc thêm cách đọc vào loa.yaml: `bulletin: {{abbreviations: {{{token}: …}}}}`"
+            )),
+            Problem::TwoWays(token, read, other) => Diagnostic::warning(
+                "bulletin-two-ways",
+                at.clone(),
+                format!("`{token}` đọc được hai cách: bản tin đọc “{read}”, cũng có thể là “{other}”"),
+            )
+            .with_hint("viết rõ: dấu chấm ngăn cách hàng nghìn (1.250), dấu phẩy trước phần thập phân (1,25), ngày có năm (3/4/2024)"),
+        });
+    }
+}
+
+fn excerpt(s: &str) -> String {
+    let words: Vec<&str> = s.split(' ').collect();
+    if words.len() <= 12 { s.to_string() } else { format!("{} …", words[..12].join(" ")) }
+}
+
+/// The document registry as the speller reads it: normalised code → type and issuer. The type
+/// and the issuer come from the official title when it has the form "Kết luận của Ban Bí thư
+/// về …", else from the table of types (by the code) and the `issuer:` field.
+fn registry(site: &Site) -> std::collections::HashMap<String, Registered> {
+    site.pages
+        .iter()
+        .filter_map(|p| p.meta.document())
+        .filter_map(|d| {
+            let title = d.title.as_deref().unwrap_or("");
+            let (kind, issuer) = from_title(title);
+            let kind = kind.or_else(|| kind_of_code(&d.code))?;
+            let issuer = issuer.or_else(|| d.issuer.clone()).unwrap_or_default();
+            Some((crate::vi::docnum::normalize_code(&d.code), Registered { kind, issuer }))
+        })
+        .collect()
+}
+
+/// "Kết luận của Ban Bí thư về …" → (Kết luận, Ban Bí thư); "Quyết định về …" → (Quyết định,
+/// none). The type must be one of the table's.
+fn from_title(title: &str) -> (Option<String>, Option<String>) {
+    let kind = crate::vi::spell::DOCUMENT_TYPES
+        .iter()
+        .map(|(_, name)| *name)
+        .filter(|name| title.starts_with(name))
+        .max_by_key(|name| name.len());
+    let Some(kind) = kind else { return (None, None) };
+    let rest = title[kind.len()..].trim_start();
+    let issuer = rest
+        .strip_prefix("của ")
+        .map(|r| r.split(" về ").next().unwrap_or(r).trim().to_string())
+        .filter(|s| !s.is_empty());
+    (Some(kind.to_string()), issuer)
+}
+
+fn kind_of_code(code: &str) -> Option<String> {
+    code.split(['-', '/'])
+        .find_map(|piece| crate::vi::spell::DOCUMENT_TYPES.iter().find(|(k, _)| *k == piece))
+        .map(|(_, name)| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_and_issuer_from_the_official_title() {
+        assert_eq!(
+            from_title("Kết luận của Ban Bí thư về tiếp tục thực hiện Chỉ thị số 11-CT/TW"),
+            (Some("Kết luận".into()), Some("Ban Bí thư".into()))
+        );
+        assert_eq!(from_title("Quyết định về Đề án"), (Some("Quyết định".into()), None));
+        assert_eq!(from_title("Về khuyến học"), (None, None));
+        assert_eq!(kind_of_code("1373/QĐ-TTg"), Some("Quyết định".into()));
+    }
+}
