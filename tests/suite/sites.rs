@@ -31,6 +31,7 @@ sites! {
     terms_in_nfc_nfd_case_and_tone_styles_are_one => "terms",
     documents_explainers_citations_backlinks_glossary => "documents",
     markdown_as_editors_write_it => "markdown-editors",
+    bulletins_for_the_loudspeakers => "bulletins",
 }
 
 invalid! {
