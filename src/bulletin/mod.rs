@@ -86,8 +86,8 @@ impl Bulletins {
     }
 }
 
-/// True if page `i` gets scripts: an article or a campaign, unless its front matter or the
-/// nearest section saying so has `bulletin: false`.
+/// True if page `i` gets scripts: an article, or a campaign (one per audience), unless its
+/// front matter or the nearest section saying so has `bulletin: false`.
 pub fn wanted(site: &Site, i: DocId) -> bool {
     let p = &site.pages[i];
     if !matches!(p.kind, crate::content::Kind::Article | crate::content::Kind::Campaign) {
@@ -129,7 +129,8 @@ pub fn make(config: &Config, site: &Site) -> Bulletins {
     out
 }
 
-/// The scripts of page `i`: the page's own, and for a campaign one per audience.
+/// The scripts of page `i`: an article's own; a campaign's, one per audience (the campaign
+/// page itself is read in those: its audience's message, then its body).
 fn page_scripts(config: &Config, site: &Site, i: DocId, speaker: &Speaker<'_>) -> (Vec<Script>, Diagnostics) {
     let p = &site.pages[i];
     let speech = crate::markdown::speech::speech(&p.body, p.body_line);
@@ -150,9 +151,13 @@ fn page_scripts(config: &Config, site: &Site, i: DocId, speaker: &Speaker<'_>) -
     }
     let title_line = p.key_lines.locate(&p.file, "title").line.max(1);
     let mut scripts = Vec::new();
-    let (page, sentences) = one(config, p, i, None, &p.title, title_line, &speech.blocks, p.date, speaker);
-    scripts.push(page);
-    let mut all = sentences;
+    let mut all = Vec::new();
+    if p.meta.campaign().is_none() {
+        let (page, sentences) =
+            one(config, p, i, None, &p.title, title_line, &speech.blocks, p.date, speaker);
+        scripts.push(page);
+        all = sentences;
+    }
     if let Some(c) = p.meta.campaign() {
         for (id, m) in &c.audiences {
             let line = p.key_lines.locate(&p.file, &format!("campaign.audiences.{id}.headline")).line.max(1);
@@ -165,8 +170,8 @@ fn page_scripts(config: &Config, site: &Site, i: DocId, speaker: &Speaker<'_>) -
             let title = format!("{}: {}", p.title, m.headline);
             let (s, sentences) = one(config, p, i, Some(id), &title, line, &blocks, Some(c.starts), speaker);
             scripts.push(s);
-            // The body's findings are the page's, reported once.
-            all.extend(sentences.into_iter().take(2));
+            // The body's findings are the page's: reported once (below, by line and text).
+            all.extend(sentences);
         }
     }
     let mut seen = std::collections::HashSet::new();

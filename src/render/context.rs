@@ -339,8 +339,8 @@ pub struct PageView<'a> {
     pub jsonld: crate::fingerprint::Derived<'a, Option<String>>,
     /// Share links that need no third-party script.
     pub share: ShareView,
-    /// The page's script for the loudspeakers (articles and campaigns, unless
-    /// `bulletin: false`), issue 26.
+    /// The page's script for the loudspeakers (articles, unless `bulletin: false`; a
+    /// campaign's are per audience, on its audience pages), issue 26.
     pub bulletin: Option<BulletinLinkView>,
 }
 

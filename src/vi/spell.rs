@@ -206,28 +206,20 @@ fn word(parts: &[(&str, &str, &str)], i: usize, speaker: &Speaker<'_>, out: &mut
         return 1;
     }
     // Symbols alone.
-    match core {
-        "&" => {
-            out.push("và");
-            return 1;
-        }
-        "/" => {
-            out.push("trên");
-            return 1;
-        }
-        "+" => {
-            out.push("cộng");
-            return 1;
-        }
-        "=" => {
-            out.push("bằng");
-            return 1;
-        }
-        "…" | "..." | "–" | "—" | "-" => {
-            out.pause();
-            return 1;
-        }
-        _ => {}
+    let symbol = match core {
+        "&" => Some("và"),
+        "/" => Some("trên"),
+        "+" => Some("cộng"),
+        "=" => Some("bằng"),
+        _ => None,
+    };
+    if let Some(word) = symbol {
+        out.push(word);
+        return 1;
+    }
+    if matches!(core, "…" | "..." | "–" | "—" | "-") {
+        out.pause();
+        return 1;
     }
     if core.starts_with("…") || core.chars().all(|c| c == '.' || c == '…') {
         out.pause();
@@ -289,14 +281,24 @@ fn word(parts: &[(&str, &str, &str)], i: usize, speaker: &Speaker<'_>, out: &mut
     1
 }
 
-/// An abbreviation or a mix of letters and digits: two capitals or more, or a letter and a
-/// digit together (`COVID-19`, `F0`).
+/// An abbreviation or a mix of letters and digits: two capitals or more that are not a
+/// Vietnamese syllable written in capitals (`BQL`, not `VIỆT`), or a letter and a digit
+/// together (`COVID-19`, `F0`).
 fn looks_unspeakable(core: &str) -> bool {
     let upper = core.chars().filter(|c| c.is_uppercase()).count();
     let digits = core.chars().any(|c| c.is_ascii_digit());
     let letters = core.chars().any(char::is_alphabetic);
-    upper >= 2 || (digits && letters)
+    (upper >= 2 && !SYLLABLE.is_match(&core.to_lowercase())) || (digits && letters)
 }
+
+/// One Vietnamese syllable: an initial consonant (or none), vowels, a final consonant (or
+/// none).
+static SYLLABLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x)?[aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ]{1,3}(?:ng|nh|ch|c|m|n|p|t)?$",
+    )
+    .expect("static regex")
+});
 
 /// A phone number: `0912345678`, `+84912345678`, `0912 345 678`, `0912.345.678`: digit by
 /// digit.
@@ -656,6 +658,7 @@ mod tests {
 
     #[test]
     fn unknown_tokens_are_kept_and_reported() {
+        assert_eq!(say("THÔNG BÁO KHẨN").problems, vec![], "words in capitals are words");
         let s = say("Dịch COVID-19 và XYZ");
         assert_eq!(s.text, "Dịch COVID-19 và XYZ");
         assert_eq!(s.problems, vec![Problem::Unknown("COVID-19".into()), Problem::Unknown("XYZ".into())]);
