@@ -261,18 +261,22 @@ fn word(parts: &[(&str, &str, &str)], i: usize, speaker: &Speaker<'_>, out: &mut
         }
     }
     // `km/h`, `người/tháng`: read with "trên" between the words.
-    if core.contains('/')
-        && core.split('/').all(|p| !p.is_empty())
-        && !core.chars().any(|c| c.is_ascii_digit())
-    {
-        let pieces: Vec<String> = core.split('/').map(|p| speak(p, speaker).text).collect();
-        out.push(pieces.join(" trên "));
-        return 1;
-    }
-    if core.contains('&') && core.split('&').all(|p| !p.is_empty()) {
-        let pieces: Vec<String> = core.split('&').map(|p| speak(p, speaker).text).collect();
-        out.push(pieces.join(" và "));
-        return 1;
+    for (sign, word) in [('/', " trên "), ('&', " và ")] {
+        if core.contains(sign)
+            && core.split(sign).all(|p| !p.is_empty())
+            && (sign == '&' || !core.chars().any(|c| c.is_ascii_digit()))
+        {
+            let pieces: Vec<String> = core
+                .split(sign)
+                .map(|p| {
+                    let spoken = speak(p, speaker);
+                    out.problems.extend(spoken.problems);
+                    spoken.text
+                })
+                .collect();
+            out.push(pieces.join(word));
+            return 1;
+        }
     }
     if looks_unspeakable(core) {
         out.problems.push(Problem::Unknown(core.to_string()));
@@ -281,14 +285,12 @@ fn word(parts: &[(&str, &str, &str)], i: usize, speaker: &Speaker<'_>, out: &mut
     1
 }
 
-/// An abbreviation or a mix of letters and digits: two capitals or more that are not a
-/// Vietnamese syllable written in capitals (`BQL`, not `VIỆT`), or a letter and a digit
-/// together (`COVID-19`, `F0`).
+/// An abbreviation, or digits no reading took: two capitals or more that are not a
+/// Vietnamese syllable written in capitals (`BQL`, not `VIỆT`), or any digit (`COVID-19`,
+/// `F0`, `1.2501`).
 fn looks_unspeakable(core: &str) -> bool {
     let upper = core.chars().filter(|c| c.is_uppercase()).count();
-    let digits = core.chars().any(|c| c.is_ascii_digit());
-    let letters = core.chars().any(char::is_alphabetic);
-    (upper >= 2 && !SYLLABLE.is_match(&core.to_lowercase())) || (digits && letters)
+    (upper >= 2 && !SYLLABLE.is_match(&core.to_lowercase())) || core.chars().any(|c| c.is_ascii_digit())
 }
 
 /// One Vietnamese syllable: an initial consonant (or none), vowels, a final consonant (or
@@ -662,5 +664,78 @@ mod tests {
         let s = say("Dịch COVID-19 và XYZ");
         assert_eq!(s.text, "Dịch COVID-19 và XYZ");
         assert_eq!(s.problems, vec![Problem::Unknown("COVID-19".into()), Problem::Unknown("XYZ".into())]);
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn soup() -> impl Strategy<Value = String> {
+            let pieces = prop::sample::select(vec![
+                "0",
+                "1",
+                "5",
+                "15",
+                "2022",
+                "1.250",
+                "1,5",
+                "3/4",
+                "15/9/2022",
+                "8h30",
+                "-",
+                "–",
+                "/",
+                ".",
+                ",",
+                "%",
+                "&",
+                "…",
+                "“",
+                "”",
+                "(",
+                ")",
+                " ",
+                " ",
+                "KL",
+                "TW",
+                "QĐ",
+                "UBND",
+                "XII",
+                "I",
+                "thứ",
+                "ngày",
+                "tháng",
+                "giờ",
+                "khóa",
+                "km",
+                "đ",
+                "a",
+                "Hội",
+                "x@y.vn",
+                "https://a.vn",
+                "+84",
+                "0912",
+                "°C",
+                "m²",
+                "ấ",
+                "\n",
+            ]);
+            prop::collection::vec(pieces, 0..24).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            /// Any text is read without a panic, in both dialects, and a digit is left in what
+            /// is read only where a problem says so (a token it could not spell out).
+            #[test]
+            fn digits_left_are_reported(text in soup(), south in any::<bool>()) {
+                let dialect = if south { Dialect::Nam } else { Dialect::Bac };
+                let s = speak(&text, &Speaker { dialect, abbreviations: &[], documents: &registry });
+                if s.text.chars().any(|c| c.is_ascii_digit()) {
+                    prop_assert!(!s.problems.is_empty(), "{text:?} → {:?}", s.text);
+                }
+            }
+        }
     }
 }
