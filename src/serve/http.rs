@@ -300,6 +300,8 @@ pub fn content_type(path: &str) -> &'static str {
         "json" => "application/json",
         "webmanifest" => "application/manifest+json",
         "xml" => "application/xml; charset=utf-8",
+        // A bulletin script for text-to-speech (issue 26).
+        "ssml" => "application/ssml+xml; charset=utf-8",
         "rss" => "application/rss+xml; charset=utf-8",
         "atom" => "application/atom+xml; charset=utf-8",
         "txt" | "md" => "text/plain; charset=utf-8",
@@ -357,6 +359,12 @@ pub fn response_head(status: Status, content_type: &str, len: u64, extra: &[(&st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bulletin_scripts_are_served_as_utf8_text() {
+        assert_eq!(content_type("/bai-viet/x/ban-tin.txt"), "text/plain; charset=utf-8");
+        assert_eq!(content_type("/bai-viet/x/ban-tin.ssml"), "application/ssml+xml; charset=utf-8");
+    }
 
     #[test]
     fn parses_a_browser_request() {

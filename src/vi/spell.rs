@@ -199,12 +199,18 @@ impl Out {
 fn word(parts: &[(&str, &str, &str)], i: usize, speaker: &Speaker<'_>, out: &mut Out) -> usize {
     let d = speaker.dialect;
     let core = parts[i].1;
-    let next = parts.get(i + 1).map(|p| p.1).unwrap_or("");
-    let prev = out.last_word_lower();
-    let prev = prev.trim_end_matches([',', '.', ';', ':']);
     if core.is_empty() {
         return 1;
     }
+    // Most words are plain words (letters, a capital at most at the start, not a lone capital):
+    // nothing to read in them, unless the site spells them its own way.
+    if plain_word(core) && speaker.abbreviations.is_empty() {
+        out.push(core);
+        return 1;
+    }
+    let next = parts.get(i + 1).map(|p| p.1).unwrap_or("");
+    let prev = out.last_word_lower();
+    let prev = prev.trim_end_matches([',', '.', ';', ':']);
     // Symbols alone.
     let symbol = match core {
         "&" => Some("và"),
@@ -283,6 +289,21 @@ fn word(parts: &[(&str, &str, &str)], i: usize, speaker: &Speaker<'_>, out: &mut
     }
     out.push(core);
     1
+}
+
+/// Letters only, a capital at most as the first of two or more (`Hội`, `khuyến`; not `XII`,
+/// `ThS`, `V`).
+fn plain_word(core: &str) -> bool {
+    let mut chars = core.chars();
+    let Some(first) = chars.next() else { return false };
+    let mut len = 1;
+    for c in chars {
+        if !c.is_alphabetic() || c.is_uppercase() {
+            return false;
+        }
+        len += 1;
+    }
+    first.is_alphabetic() && (len > 1 || !first.is_uppercase())
 }
 
 /// An abbreviation, or digits no reading took: two capitals or more that are not a
