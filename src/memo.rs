@@ -155,6 +155,9 @@ pub struct Stores {
     pub rendered: Store<(Arc<Rendered>, u64)>,
     /// Rendered outputs, keyed by template, site view and views.
     pub outputs: Store<Bytes>,
+    /// Each page's scripts for the loudspeakers and their findings, keyed by what the page's
+    /// scripts read (`crate::bulletin::page_key`).
+    pub bulletins: Store<crate::bulletin::PageScripts>,
     /// What the last load found (files and texts) with the prints of its texts, for a load
     /// told which files changed since.
     last_load: Mutex<Option<(Loaded, Prints)>>,
@@ -310,11 +313,13 @@ impl Memo {
             s.parsed.rotate();
             s.rendered.rotate();
             s.outputs.rotate();
+            s.bulletins.rotate();
         } else {
             s.texts.discard();
             s.parsed.discard();
             s.rendered.discard();
             s.outputs.discard();
+            s.bulletins.discard();
         }
     }
 }

@@ -121,7 +121,8 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     }
     t.lap("assemble");
     // Before the bodies are rendered (that frees their Markdown); its findings are `loa check`'s.
-    let bulletins = crate::bulletin::make(config, &site);
+    let bulletins =
+        crate::bulletin::make_kept(config, &site, &|key, make| memo.get_or(|m| &m.bulletins, key, make));
     if opts.check.is_some() {
         warnings.extend(bulletins.diagnostics.clone());
     }

@@ -106,27 +106,82 @@ pub fn wanted(site: &Site, i: DocId) -> bool {
     true
 }
 
+/// One page's scripts and their findings: what `loa serve` keeps between rebuilds.
+pub type PageScripts = std::sync::Arc<(Vec<Script>, Diagnostics)>;
+
+/// How the caller keeps a page's scripts between builds: `kept(key, make)` gives the value
+/// kept for `key()` or `make()`s it (the recipe passes its memo; [`make`] keeps nothing).
+pub type Kept<'a> = &'a (dyn Fn(&dyn Fn() -> u64, &dyn Fn() -> PageScripts) -> PageScripts + Sync);
+
 /// Makes every script of the site.
 pub fn make(config: &Config, site: &Site) -> Bulletins {
+    make_kept(config, site, &|_, make| make())
+}
+
+/// [`make`], each page's scripts through `kept` (keyed by [`page_key`]).
+pub fn make_kept(config: &Config, site: &Site, kept: Kept<'_>) -> Bulletins {
     let registry = registry(site);
+    // What every page's scripts read besides the page: the settings and the registry.
+    let shared = std::sync::OnceLock::new();
+    let shared = || {
+        *shared.get_or_init(|| {
+            let mut codes: Vec<(&String, &Registered)> = registry.iter().collect();
+            codes.sort_by(|a, b| a.0.cmp(b.0));
+            let codes: Vec<(&String, &String, &String)> =
+                codes.iter().map(|(c, r)| (*c, &r.kind, &r.issuer)).collect();
+            let b = &config.bulletin;
+            crate::fingerprint::key_of(&(
+                codes,
+                b.syllables_per_minute,
+                b.dialect as u8,
+                b.breath,
+                &b.abbreviations,
+            ))
+        })
+    };
     let lookup = |code: &str| registry.get(&crate::vi::docnum::normalize_code(code)).cloned();
     let speaker = Speaker {
         dialect: config.bulletin.dialect,
         abbreviations: &config.bulletin.abbreviations,
         documents: &lookup,
     };
-    let made: Vec<(Vec<Script>, Diagnostics)> = crate::content::DocId::all(site.pages.len())
+    let made: Vec<PageScripts> = crate::content::DocId::all(site.pages.len())
         .collect::<Vec<_>>()
         .into_par_iter()
         .filter(|&i| wanted(site, i))
-        .map(|i| page_scripts(config, site, i, &speaker))
+        .map(|i| {
+            kept(&|| page_key(shared(), site, i), &|| {
+                std::sync::Arc::new(page_scripts(config, site, i, &speaker))
+            })
+        })
         .collect();
     let mut out = Bulletins::default();
-    for (scripts, diags) in made {
-        out.scripts.extend(scripts);
-        out.diagnostics.extend(diags);
+    for page in made {
+        let (scripts, diags) = &*page;
+        out.scripts.extend(scripts.iter().cloned());
+        out.diagnostics.extend(diags.clone());
     }
     out
+}
+
+/// Everything page `i`'s scripts read, with `shared` (the settings and the registry): the
+/// file, the URL, the title, the date, the body and its line, the lines of the front matter's
+/// keys (where the warnings point), and a campaign's dates and audience messages.
+pub fn page_key(shared: u64, site: &Site, i: DocId) -> u64 {
+    let p = &site.pages[i];
+    let campaign = p.meta.campaign().map(|c| (c.starts.unix(), crate::fingerprint::of(&c.audiences)));
+    crate::fingerprint::key_of(&(
+        shared,
+        i.0,
+        &p.file,
+        &p.path,
+        &p.title,
+        p.date.map(|d| d.unix()),
+        &*p.body,
+        p.body_line,
+        &p.key_lines.keys,
+        campaign,
+    ))
 }
 
 /// The scripts of page `i`: an article's own; a campaign's, one per audience (the campaign

@@ -139,6 +139,10 @@ fn reused_outputs_never_go_stale() {
                 2,
                 "only the edited page and its programme are rendered again ({reused} of {kept} reused)"
             );
+            // Its scripts for the loudspeakers are made again; every other page's are reused.
+            let scripts = &stores(&memo).bulletins;
+            assert!(scripts.len() > 5, "pages' scripts are kept: {}", scripts.len());
+            assert_eq!(scripts.len() - scripts.reused(), 1, "only the edited page's scripts are made again");
         }
     }
 }
