@@ -30,11 +30,13 @@ use crate::diagnostics::{Diagnostics, Location};
 use crate::load::Loaded;
 use crate::vi::dates::DateTime;
 
+pub mod approval;
 mod external;
 mod files;
 mod markdown;
 mod pages;
 pub mod placeholder;
+pub mod record;
 mod templates;
 mod text;
 

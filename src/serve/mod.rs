@@ -483,7 +483,7 @@ fn build_site(
         Err(d) => return (Err(d), None),
     };
     config.base_url = format!("{}{}", overlay::PLACEHOLDER_ORIGIN, config.base_path);
-    let opts = BuildOptions { drafts, defer_search, ..BuildOptions::default() };
+    let opts = BuildOptions { drafts, defer_search, preview: true, ..BuildOptions::default() };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let sink = crate::output::MemorySink::default();
         let mut built = build(&config, opts, &sink, memo)?;
