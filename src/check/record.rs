@@ -54,8 +54,7 @@ pub fn commits(root: &Path, approvals: &[ApprovalRecord]) -> Option<(Vec<Option<
         if let (Some(c), Some(by)) = (&commit, &rec.by)
             && !same_name(&c.author, by)
         {
-            {
-                diags.push(
+            diags.push(
                     Diagnostic::warning(
                         "approval-git",
                         Location::at(&rec.file, rec.line, usize::from(rec.line > 0)),
@@ -69,7 +68,6 @@ pub fn commits(root: &Path, approvals: &[ApprovalRecord]) -> Option<(Vec<Option<
                         "người duyệt tự chạy `loa approve` và commit; đây là hồ sơ biên tập, không phải cơ chế bảo mật",
                     ),
                 );
-            }
         }
         found.push(commit);
     }

@@ -31,7 +31,7 @@ pub struct Citations {
 }
 
 /// Words that name a kind of document before its number (`Kết luận số 49-KL/TW`).
-const DOC_TYPES: &[&str] = &[
+pub const DOC_TYPES: &[&str] = &[
     "Kết luận",
     "Chỉ thị",
     "Nghị quyết",
@@ -46,7 +46,7 @@ const DOC_TYPES: &[&str] = &[
     "Quy định",
 ];
 
-fn words_pattern(name: &str) -> String {
+pub fn words_pattern(name: &str) -> String {
     // Words separated by any whitespace (line breaks included); an optional `số` before the
     // first word that starts with a digit (`Kết luận 49` also matches `Kết luận số 49`).
     let words: Vec<&str> = name.split_whitespace().collect();

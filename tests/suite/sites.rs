@@ -55,6 +55,7 @@ invalid! {
     two_documents_with_one_code => "duplicate-code",
     two_spellings_of_a_tag_on_one_path => "term-collision",
     approval_bad_input_is_an_error_at_its_line => "approval-bad-input",
+    what_a_page_says_about_a_document_is_checked_against_the_registry => "document-facts",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.
