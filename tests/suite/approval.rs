@@ -241,3 +241,51 @@ fn check_names_the_commit_of_each_approval_and_warns_when_its_author_is_not_the_
         .expect("mot");
     assert_eq!(mot["commit"]["author"], "Ban biên tập");
 }
+
+/// The repository's real site (issue 27 §4): approval required, every page approved as it is,
+/// and the registry checks and the official names report nothing; an edit holds the page back.
+#[test]
+fn the_real_site_requires_approval_has_every_page_approved_and_checks_clean() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = std::fs::read_to_string(repo.join("loa.yaml")).expect("loa.yaml");
+    assert!(config.contains("  approval: required\n"), "{config}");
+    assert!(config.contains("  names:\n"), "{config}");
+    // A copy outside git: the git record is another test's business.
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    for part in ["content", "themes"] {
+        std::fs::create_dir_all(root.join(part)).expect("mkdir");
+        crate::harness::copy_site(&repo.join(part), &root.join(part));
+    }
+    std::fs::copy(repo.join("loa.yaml"), root.join("loa.yaml")).expect("copy");
+    let pages: Vec<String> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md") && e.file_name() != "_index.md")
+        .map(|e| e.path().strip_prefix(root).expect("inside").to_string_lossy().into_owned())
+        .collect();
+    assert!(pages.len() >= 18, "{pages:?}");
+    let r = run(root, &["check", "--strict", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["diagnostics"], serde_json::json!([]), "{:#}", v["diagnostics"]);
+    assert_eq!(r.code, Some(0));
+    let approvals = v["approvals"].as_array().expect("approvals");
+    assert_eq!(approvals.len(), pages.len());
+    for a in approvals {
+        assert_eq!((a["state"].as_str(), a["by"].as_str()), (Some("approved"), Some("Ban biên tập")), "{a}");
+    }
+    let page = "content/bai-viet/xay-dung-gia-dinh-hoc-tap.md";
+    let text = std::fs::read_to_string(root.join(page)).expect("read");
+    std::fs::write(root.join(page), text.replacen("Học tập không chỉ", "Việc học tập không chỉ", 1))
+        .expect("write");
+    let b = run(root, &["build"]);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    assert!(
+        b.stderr.contains(&format!("{page}:"))
+            && b.stderr.contains("cảnh báo: trang đã được sửa sau khi Ban biên tập duyệt"),
+        "{}",
+        b.stderr
+    );
+    assert!(!root.join("public/bai-viet/xay-dung-gia-dinh-hoc-tap/index.html").exists());
+    assert!(root.join("public/bai-viet/don-vi-hoc-tap-trong-co-quan-don-vi/index.html").exists());
+}

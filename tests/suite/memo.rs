@@ -113,7 +113,12 @@ fn reused_outputs_never_go_stale() {
         ("date", article, "date: 2023-07-20", "date: 2018-01-02"),
         ("tag", article, "  - khuyến học\n", "  - khuyến tài\n"),
         ("audience", article, "  - gia-dinh", "  - can-bo-dang-vien"),
-        ("cited clause", "content/van-ban/49-kl-tw.md", "## 1. Tăng cường sự lãnh đạo", "## 1. Tiếp tục tăng cường sự lãnh đạo"),
+        (
+            "cited clause",
+            "content/van-ban/49-kl-tw.md",
+            "## 1. Tăng cường sự lãnh đạo",
+            "## 1. Tiếp tục tăng cường sự lãnh đạo",
+        ),
         ("template", "themes/loa/templates/article.html", "</article>", "</article><!-- sửa -->"),
         ("config", "loa.yaml", "name: Gia đình\n", "name: Hộ gia đình\n"),
     ];
