@@ -405,8 +405,13 @@ impl Loop {
                         files.extend(index::index_files(site).map(|(k, v)| (k.clone(), v.clone())));
                     }
                 });
-                let snapshot =
-                    Snapshot { routes: built.routes, pages: built.pages, files, copies: built.output.copies };
+                let snapshot = Snapshot {
+                    routes: built.routes,
+                    pages: built.pages,
+                    files,
+                    copies: built.output.copies,
+                    approvals: built.approvals,
+                };
                 let moved = moved_urls(&self.root, prev.site.as_deref(), &snapshot, changes);
                 let files = snapshot.files.len() + snapshot.copies.len();
                 let pages = snapshot.pages;
