@@ -129,8 +129,9 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     if let Some(c) = &opts.check {
         warnings.extend(crate::check::site(&site, c));
     }
-    warnings.extend(crate::validate::facts::check(&site));
     t.lap("assemble");
+    warnings.extend(crate::validate::facts::check(&site));
+    t.lap("facts");
     let link_targets = link_targets(config, &site, &missing);
     let cites = citations(config, &site);
     let Bodies { mut pages, mut sections, prints: body_prints } =

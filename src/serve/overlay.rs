@@ -90,6 +90,14 @@ border-bottom:1px solid {fg}\">Xem trước – tình trạng duyệt: <strong>{
     )
 }
 
+/// The banner of the page whose output file is `key` (`bai-viet/x/index.html`), when it is a
+/// page under approval.
+pub fn banner_for(approvals: &[ApprovalRecord], key: &str) -> Option<String> {
+    let page =
+        approvals.iter().find(|a| a.path.as_deref().is_some_and(|p| crate::content::output_file(p) == key));
+    page.map(approval_banner)
+}
+
 /// `, Ban biên tập, ngày 6/12/2026` when the page carries an approval.
 fn who(a: &ApprovalRecord) -> String {
     match (&a.by, a.at) {

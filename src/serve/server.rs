@@ -303,8 +303,7 @@ fn route(head: &Head, shared: &Hub, stream: &mut TcpStream) -> Result<(), ()> {
 
 /// `/__loa/duyet/`: every page by approval state, with links (the preview only).
 fn approvals(stream: &mut TcpStream, shared: &Hub, method: Method) {
-    let state = shared.state();
-    let empty = Vec::new();
+    let (state, empty) = (shared.state(), Vec::new());
     let list = state.site.as_ref().map_or(&empty, |s| &s.approvals);
     let page = overlay::approvals_page(list, &state.base_path, &shared.stamp(&state));
     send(stream, Status::Ok, "text/html; charset=utf-8", page.as_bytes(), method, &[]);
@@ -464,14 +463,8 @@ fn serve_body(
     let mut out = overlay::rewrite_origin(&bytes, host);
     if content_type.starts_with("text/html") {
         let mut snippet = overlay::snippet(&shared.stamp(state), state.errors.as_deref());
-        // The page's approval, when it is a page under approval (its output file is `key`).
-        let page = state.site.as_ref().and_then(|site| {
-            site.approvals
-                .iter()
-                .find(|a| a.path.as_deref().is_some_and(|p| crate::content::output_file(p) == key))
-        });
-        if let Some(a) = page {
-            snippet.insert_str(overlay::INJECT_START.len(), &overlay::approval_banner(a));
+        if let Some(banner) = state.site.as_ref().and_then(|site| overlay::banner_for(&site.approvals, key)) {
+            snippet.insert_str(overlay::INJECT_START.len(), &banner);
         }
         out = overlay::inject(&out, &snippet);
     }
