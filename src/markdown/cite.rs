@@ -66,42 +66,45 @@ pub fn words_pattern(name: &str) -> String {
     p
 }
 
+/// The pattern that finds citations of `docs` (each a code and its aliases, in registry order):
+/// a named group `t<doc>_<n>` for each name, and before it the clause words `cl` and `num`
+/// (`điểm 1 của`). Codes are tried before aliases, so `Kết luận số 49-KL/TW` wins over the
+/// alias `Kết luận 49`; `None` without documents. `validate::facts` finds citations with it too.
+pub fn citation_pattern<'a>(docs: impl Iterator<Item = (&'a str, &'a [String])>) -> Option<String> {
+    let types = DOC_TYPES.iter().map(|t| words_pattern(t)).collect::<Vec<_>>().join("|");
+    let mut names: Vec<(usize, String, bool)> = Vec::new();
+    for (i, (code, aliases)) in docs.enumerate() {
+        names.push((i, code.to_string(), true));
+        names.extend(aliases.iter().map(|a| (i, a.clone(), false)));
+    }
+    // Codes first (with their optional doc-type prefix they are the most specific), then
+    // aliases, longest first.
+    names.sort_by(|a, b| {
+        b.2.cmp(&a.2).then(b.1.chars().count().cmp(&a.1.chars().count())).then(a.0.cmp(&b.0))
+    });
+    let alts: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(j, (i, name, is_code))| {
+            let core = words_pattern(name);
+            if *is_code {
+                format!(r"(?P<t{i}_{j}>(?:(?:{types})\s+(?:số\s+)?)?{core})")
+            } else {
+                format!(r"(?P<t{i}_{j}>{core})")
+            }
+        })
+        .collect();
+    (!alts.is_empty()).then(|| {
+        format!(r"(?i)\b(?:(?P<cl>điểm|khoản|mục)\s+(?P<num>\d+)\s+(?:của\s+)?)?(?:{})\b", alts.join("|"))
+    })
+}
+
 impl Citations {
     /// Compiles the registry. Codes are tried before aliases, so `Kết luận số 49-KL/TW` wins
     /// over the alias `Kết luận 49`.
     pub fn new(targets: Vec<CiteTarget>) -> Citations {
-        let types = DOC_TYPES.iter().map(|t| words_pattern(t)).collect::<Vec<_>>().join("|");
-        let mut names: Vec<(usize, String, bool)> = Vec::new();
-        for (i, t) in targets.iter().enumerate() {
-            names.push((i, t.code.clone(), true));
-            names.extend(t.aliases.iter().map(|a| (i, a.clone(), false)));
-        }
-        // Codes first (with their optional doc-type prefix they are the most specific), then
-        // aliases, longest first.
-        names.sort_by(|a, b| {
-            b.2.cmp(&a.2).then(b.1.chars().count().cmp(&a.1.chars().count())).then(a.0.cmp(&b.0))
-        });
-        let alts: Vec<String> = names
-            .iter()
-            .enumerate()
-            .map(|(j, (i, name, is_code))| {
-                let core = words_pattern(name);
-                if *is_code {
-                    format!(r"(?P<t{i}_{j}>(?:(?:{types})\s+(?:số\s+)?)?{core})")
-                } else {
-                    format!(r"(?P<t{i}_{j}>{core})")
-                }
-            })
-            .collect();
-        let regex = if alts.is_empty() {
-            None
-        } else {
-            let pattern = format!(
-                r"(?i)\b(?:(?P<cl>điểm|khoản|mục)\s+(?P<num>\d+)\s+(?:của\s+)?)?(?:{})\b",
-                alts.join("|")
-            );
-            Regex::new(&pattern).ok()
-        };
+        let pattern = citation_pattern(targets.iter().map(|t| (t.code.as_str(), t.aliases.as_slice())));
+        let regex = pattern.and_then(|p| Regex::new(&p).ok());
         Citations { targets, regex }
     }
 

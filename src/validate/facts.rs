@@ -13,7 +13,7 @@ use regex::Regex;
 
 use crate::content::{Document, PolicyDocument, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::markdown::cite::{DOC_TYPES, words_pattern};
+use crate::markdown::cite::{citation_pattern, words_pattern};
 
 /// Bodies that issue documents, as the press names them after `của`; the site's registry adds
 /// its own issuers. Matched without regard to case; the longest name wins.
@@ -46,30 +46,9 @@ impl<'a> Registry<'a> {
         if docs.is_empty() {
             return None;
         }
-        let types = DOC_TYPES.iter().map(|t| words_pattern(t)).collect::<Vec<_>>().join("|");
-        let mut names: Vec<(usize, String, bool)> = Vec::new();
-        for (i, (_, d)) in docs.iter().enumerate() {
-            names.push((i, d.code.clone(), true));
-            names.extend(d.aliases.iter().map(|a| (i, a.clone(), false)));
-        }
-        names.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.chars().count().cmp(&a.1.chars().count())));
-        let alts: Vec<String> = names
-            .iter()
-            .enumerate()
-            .map(|(j, (i, name, is_code))| {
-                let core = words_pattern(name);
-                if *is_code {
-                    format!(r"(?P<t{i}_{j}>(?:(?:{types})\s+(?:số\s+)?)?{core})")
-                } else {
-                    format!(r"(?P<t{i}_{j}>{core})")
-                }
-            })
-            .collect();
-        let cite = Regex::new(&format!(
-            r"(?i)\b(?:(?P<cl>điểm|khoản|mục)\s+(?P<num>\d+)\s+(?:của\s+)?)?(?:{})\b",
-            alts.join("|")
-        ))
-        .ok()?;
+        let cite =
+            Regex::new(&citation_pattern(docs.iter().map(|(_, d)| (d.code.as_str(), d.aliases.as_slice())))?)
+                .ok()?;
         let mut issuers: Vec<String> = ISSUERS.iter().map(|s| s.to_string()).collect();
         issuers.extend(docs.iter().filter_map(|(_, d)| d.issuer.clone()));
         issuers.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
