@@ -13,7 +13,7 @@ use regex::Regex;
 
 use crate::content::{Document, PolicyDocument, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::markdown::cite::{citation_pattern, words_pattern};
+use crate::markdown::cite::{citation_pattern, names_prefilter, words_pattern};
 
 /// Bodies that issue documents, as the press names them after `của`; the site's registry adds
 /// its own issuers. Matched without regard to case; the longest name wins.
@@ -35,6 +35,8 @@ const ISSUERS: &[&str] = &[
 struct Registry<'a> {
     docs: Vec<(&'a Document, &'a PolicyDocument)>,
     cite: Regex,
+    /// Any name of a registered document (`markdown::cite::names_prefilter`).
+    prefilter: Regex,
     after_date: Regex,
     after_issuer: Regex,
     after_title: Regex,
@@ -63,7 +65,8 @@ impl<'a> Registry<'a> {
         ))
         .ok()?;
         let after_title = Regex::new(r#"^\s*,?\s*(?:về\s+)?[“"](?P<q>[^”"\n]{3,})[”"]"#).ok()?;
-        Some(Registry { docs, cite, after_date, after_issuer, after_title })
+        let prefilter = names_prefilter(docs.iter().map(|(_, d)| (d.code.as_str(), d.aliases.as_slice())))?;
+        Some(Registry { docs, cite, prefilter, after_date, after_issuer, after_title })
     }
 
     /// The document a citation match names.
@@ -138,139 +141,177 @@ fn check_page(reg: &Registry<'_>, page: &Document, diags: &mut Diagnostics) {
         Location::at(&page.file, line, col)
     };
     let mut warned_replaced = Vec::new();
-    for caps in reg.cite.captures_iter(body) {
-        let Some(whole) = caps.get(0) else { continue };
-        if skip.iter().any(|r| r.start <= whole.start() && whole.start() < r.end) {
+    // Paragraph by paragraph, and only those that name a registered document (the full pattern
+    // is slow on Vietnamese text: see `Citations::may_cite`); a citation may span lines.
+    for para in paragraphs(body) {
+        if !reg.prefilter.is_match(&body[para.clone()]) {
             continue;
         }
-        let Some(i) = reg.target(&caps) else { continue };
-        let (doc_page, doc) = reg.docs[i];
-        let own = std::ptr::eq(doc_page, page);
-        // A cited clause that does not exist, where the document has clauses of that kind.
-        if let (Some(cl), Some(num)) = (caps.name("cl"), caps.name("num")) {
-            let kind = crate::vi::slugify(cl.as_str());
-            let id = crate::vi::slugify(&format!("{} {}", cl.as_str(), num.as_str()));
-            let same_kind: Vec<&String> =
-                doc.clause_ids.iter().filter(|c| c.starts_with(&format!("{kind}-"))).collect();
-            if !same_kind.is_empty() && !doc.clause_ids.contains(&id) {
-                diags.push(
-                    Diagnostic::error(
-                        "document-clause",
-                        at(cl.start()),
-                        format!("{} không có {} {}", doc.code, cl.as_str().to_lowercase(), num.as_str()),
-                    )
-                    .with_hint(format!(
-                        "các {} có trong trang {}: {}",
-                        cl.as_str().to_lowercase(),
-                        doc_page.file,
-                        same_kind
-                            .iter()
-                            .map(|s| format!("{} {}", cl.as_str().to_lowercase(), &s[kind.len() + 1..]))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                );
+        let hay = &body[..para.end];
+        let mut from = para.start;
+        while let Some(caps) = reg.cite.captures_at(hay, from) {
+            let Some(whole) = caps.get(0) else { break };
+            from = whole.end().max(from + 1);
+            while !hay.is_char_boundary(from) {
+                from += 1;
             }
-        }
-        let mut rest_start = whole.end();
-        if let Some(m) = reg.after_date.captures(&body[rest_start..]) {
-            let all = m.name("all").map_or(0..0, |a| a.range());
-            let num = |k: &str| m.name(k).and_then(|v| v.as_str().parse::<i64>().ok()).unwrap_or(0);
-            if let Some(issued) = doc.issued {
-                let (d, mo, y) = (num("d"), num("m"), num("y"));
-                if (d, mo, y)
-                    != (i64::from(issued.day()), i64::from(issued.month()), i64::from(issued.year()))
-                {
+            if skip.iter().any(|r| r.start <= whole.start() && whole.start() < r.end) {
+                continue;
+            }
+            let Some(i) = reg.target(&caps) else { continue };
+            let (doc_page, doc) = reg.docs[i];
+            let own = std::ptr::eq(doc_page, page);
+            // A cited clause that does not exist, where the document has clauses of that kind.
+            if let (Some(cl), Some(num)) = (caps.name("cl"), caps.name("num")) {
+                let kind = crate::vi::slugify(cl.as_str());
+                let id = crate::vi::slugify(&format!("{} {}", cl.as_str(), num.as_str()));
+                let same_kind: Vec<&String> =
+                    doc.clause_ids.iter().filter(|c| c.starts_with(&format!("{kind}-"))).collect();
+                if !same_kind.is_empty() && !doc.clause_ids.contains(&id) {
                     diags.push(
                         Diagnostic::error(
-                            "document-date",
-                            at(rest_start + all.start),
-                            format!(
-                                "{} được ban hành {}, không phải ngày {d}/{mo}/{y}",
-                                doc.code,
-                                issued.fmt_short()
-                            ),
+                            "document-clause",
+                            at(cl.start()),
+                            format!("{} không có {} {}", doc.code, cl.as_str().to_lowercase(), num.as_str()),
                         )
                         .with_hint(format!(
-                            "theo trang {}: `issued: {}`",
+                            "các {} có trong trang {}: {}",
+                            cl.as_str().to_lowercase(),
                             doc_page.file,
-                            issued.fmt_iso_date()
+                            same_kind
+                                .iter()
+                                .map(|s| format!("{} {}", cl.as_str().to_lowercase(), &s[kind.len() + 1..]))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         )),
                     );
                 }
             }
-            rest_start += m.get(0).map_or(0, |g| g.end());
-        }
-        if let Some(m) = reg.after_issuer.captures(&body[rest_start..]) {
-            if let (Some(who), Some(issuer)) = (m.name("who"), doc.issuer.as_deref()) {
-                let named = norm(who.as_str());
-                let registered = norm(issuer);
-                let term = |s: &str| {
-                    s.split_once(" khóa ")
-                        .map(|(_, k)| k.split_whitespace().next().unwrap_or("").to_uppercase())
-                };
-                let wrong_term = m
-                    .name("k")
-                    .zip(term(&registered))
-                    .is_some_and(|(k, t)| !t.is_empty() && k.as_str().to_uppercase() != t);
-                if !registered.contains(&named) || wrong_term {
-                    let named_all = m.get(0).map_or("", |g| g.as_str()).trim_start_matches([' ', ',', '\n']);
+            let mut rest_start = whole.end();
+            if let Some(m) = reg.after_date.captures(&body[rest_start..para.end]) {
+                let all = m.name("all").map_or(0..0, |a| a.range());
+                let num = |k: &str| m.name(k).and_then(|v| v.as_str().parse::<i64>().ok()).unwrap_or(0);
+                if let Some(issued) = doc.issued {
+                    let (d, mo, y) = (num("d"), num("m"), num("y"));
+                    if (d, mo, y)
+                        != (i64::from(issued.day()), i64::from(issued.month()), i64::from(issued.year()))
+                    {
+                        diags.push(
+                            Diagnostic::error(
+                                "document-date",
+                                at(rest_start + all.start),
+                                format!(
+                                    "{} được ban hành {}, không phải ngày {d}/{mo}/{y}",
+                                    doc.code,
+                                    issued.fmt_short()
+                                ),
+                            )
+                            .with_hint(format!(
+                                "theo trang {}: `issued: {}`",
+                                doc_page.file,
+                                issued.fmt_iso_date()
+                            )),
+                        );
+                    }
+                }
+                rest_start += m.get(0).map_or(0, |g| g.end());
+            }
+            if let Some(m) = reg.after_issuer.captures(&body[rest_start..para.end]) {
+                if let (Some(who), Some(issuer)) = (m.name("who"), doc.issuer.as_deref()) {
+                    let named = norm(who.as_str());
+                    let registered = norm(issuer);
+                    let term = |s: &str| {
+                        s.split_once(" khóa ")
+                            .map(|(_, k)| k.split_whitespace().next().unwrap_or("").to_uppercase())
+                    };
+                    let wrong_term = m
+                        .name("k")
+                        .zip(term(&registered))
+                        .is_some_and(|(k, t)| !t.is_empty() && k.as_str().to_uppercase() != t);
+                    if !registered.contains(&named) || wrong_term {
+                        let named_all =
+                            m.get(0).map_or("", |g| g.as_str()).trim_start_matches([' ', ',', '\n']);
+                        diags.push(
+                            Diagnostic::error(
+                                "document-issuer",
+                                at(rest_start + who.start()),
+                                format!(
+                                    "{} không phải `{named_all}`: cơ quan ban hành là {issuer}",
+                                    doc.code
+                                ),
+                            )
+                            .with_hint(format!("theo trang {}: `issuer: {issuer}`", doc_page.file)),
+                        );
+                    }
+                }
+                rest_start += m.get(0).map_or(0, |g| g.end());
+            }
+            if let Some(m) = reg.after_title.captures(&body[rest_start..para.end])
+                && let (Some(q), Some(title)) = (m.name("q"), doc.title.as_deref())
+            {
+                let quoted = norm(q.as_str());
+                let quoted = quoted.strip_prefix("về ").unwrap_or(&quoted);
+                if !norm(title).contains(quoted) {
                     diags.push(
                         Diagnostic::error(
-                            "document-issuer",
-                            at(rest_start + who.start()),
-                            format!("{} không phải `{named_all}`: cơ quan ban hành là {issuer}", doc.code),
+                            "document-title",
+                            at(rest_start + q.start()),
+                            format!("tên được trích không khớp tên của {}", doc.code),
                         )
-                        .with_hint(format!("theo trang {}: `issuer: {issuer}`", doc_page.file)),
+                        .with_hint(format!("tên chính thức (trang {}): {title}", doc_page.file)),
                     );
                 }
             }
-            rest_start += m.get(0).map_or(0, |g| g.end());
-        }
-        if let Some(m) = reg.after_title.captures(&body[rest_start..])
-            && let (Some(q), Some(title)) = (m.name("q"), doc.title.as_deref())
-        {
-            let quoted = norm(q.as_str());
-            let quoted = quoted.strip_prefix("về ").unwrap_or(&quoted);
-            if !norm(title).contains(quoted) {
-                diags.push(
-                    Diagnostic::error(
-                        "document-title",
-                        at(rest_start + q.start()),
-                        format!("tên được trích không khớp tên của {}", doc.code),
-                    )
-                    .with_hint(format!("tên chính thức (trang {}): {title}", doc_page.file)),
-                );
-            }
-        }
-        // A document replaced, cited as current: once a page, not on its own page, not where
-        // the sentence says it is no longer in force.
-        if let Some(status) = doc.status.as_deref().filter(|s| replaced(s))
-            && !own
-            && !warned_replaced.contains(&i)
-        {
-            let sentence_start = body[..whole.start()].rfind(['.', '\n']).map_or(0, |p| p + 1);
-            let sentence_end = body[whole.end()..].find(['.', '\n']).map_or(body.len(), |p| whole.end() + p);
-            let sentence = body[sentence_start..sentence_end].to_lowercase();
-            if !sentence.contains("hết hiệu lực") && !sentence.contains("thay thế") {
-                warned_replaced.push(i);
-                let by = replacement(doc, status);
-                diags.push(
-                    Diagnostic::warning(
-                        "document-replaced",
-                        at(whole.start()),
-                        format!("{} đã {status}: trang trích như văn bản đang có hiệu lực", doc.code),
-                    )
-                    .with_hint(match by {
-                        Some(r) => {
-                            format!("trích văn bản thay thế, {r}, hoặc nói rõ văn bản cũ đã hết hiệu lực")
-                        }
-                        None => "nói rõ văn bản đã hết hiệu lực".to_string(),
-                    }),
-                );
+            // A document replaced, cited as current: once a page, not on its own page, not where
+            // the sentence says it is no longer in force.
+            if let Some(status) = doc.status.as_deref().filter(|s| replaced(s))
+                && !own
+                && !warned_replaced.contains(&i)
+            {
+                let sentence_start = body[..whole.start()].rfind(['.', '\n']).map_or(0, |p| p + 1);
+                let sentence_end =
+                    body[whole.end()..].find(['.', '\n']).map_or(body.len(), |p| whole.end() + p);
+                let sentence = body[sentence_start..sentence_end].to_lowercase();
+                if !sentence.contains("hết hiệu lực") && !sentence.contains("thay thế") {
+                    warned_replaced.push(i);
+                    let by = replacement(doc, status);
+                    diags.push(
+                        Diagnostic::warning(
+                            "document-replaced",
+                            at(whole.start()),
+                            format!("{} đã {status}: trang trích như văn bản đang có hiệu lực", doc.code),
+                        )
+                        .with_hint(match by {
+                            Some(r) => {
+                                format!("trích văn bản thay thế, {r}, hoặc nói rõ văn bản cũ đã hết hiệu lực")
+                            }
+                            None => "nói rõ văn bản đã hết hiệu lực".to_string(),
+                        }),
+                    );
+                }
             }
         }
     }
+}
+
+/// The byte ranges of `body`'s paragraphs: runs of lines between blank lines.
+fn paragraphs(body: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut offset) = (None, 0);
+    for line in body.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            if let Some(s) = start.take() {
+                out.push(s..offset);
+            }
+        } else if start.is_none() {
+            start = Some(offset);
+        }
+        offset += line.len();
+    }
+    if let Some(s) = start {
+        out.push(s..body.len());
+    }
+    out
 }
 
 /// True for a status that says the document no longer applies.
