@@ -13,7 +13,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::parse::{self, yaml_error};
 
 pub mod bulletin;
+mod editorial;
 mod menu;
+pub use editorial::{ApprovalMode, EditorialConfig, ForbiddenPhrase};
 pub use menu::{MenuEntry, MenuLink};
 
 /// The config file name, at the site root.
@@ -60,26 +62,6 @@ pub enum ToneStyle {
     Old,
     /// The placement of the 1980s rules: `hoà`, `thuỷ`, `khoẻ`.
     New,
-}
-
-/// One phrase an organisation forbids, with the correction shown as the hint.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ForbiddenPhrase {
-    /// The phrase as written (matched after NFC normalisation, case-sensitively).
-    pub phrase: String,
-    /// What to write instead, or why the phrase is wrong.
-    #[serde(default)]
-    pub hint: String,
-}
-
-/// Editorial rules `loa check` applies to every page's title, summary and body.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EditorialConfig {
-    /// Phrases that must not appear.
-    #[serde(default)]
-    pub forbidden: Vec<ForbiddenPhrase>,
 }
 
 /// What `loa build` does with the output folder (`output:` in loa.yaml).
@@ -320,13 +302,8 @@ impl Config {
                 );
             }
         }
-        for rule in &raw.editorial.forbidden {
-            if rule.phrase.trim().is_empty() {
-                diags.push(
-                    Diagnostic::error("config", at("editorial"), "`editorial.forbidden`: cụm từ rỗng")
-                        .with_hint("mỗi mục cần `phrase:` là cụm từ cần tránh"),
-                );
-            }
+        for (msg, hint) in editorial::check(&raw.editorial) {
+            diags.push(Diagnostic::error("config", at("editorial"), msg).with_hint(hint));
         }
         for entry in &raw.output.keep {
             if let Some(why) = keep_entry_error(entry) {

@@ -27,6 +27,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Duyệt bài: ghi người duyệt, thời điểm và mã nội dung vào từng trang (loa approve content/ --by "Họ tên")
+    Approve(cmd::approve::ApproveArgs),
     /// Dựng trang vào thư mục xuất (mặc định public/)
     Build(cmd::build::BuildArgs),
     /// Kiểm tra như khi dựng mà không ghi gì; in mọi lỗi và cảnh báo
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
             loa::dispose::process_ends_with_build();
             args.run()
         }
+        Command::Approve(args) => args.run(),
         Command::New(args) => args.run(),
         Command::Serve(args) => {
             loa::allocator::keep_freed_memory();

@@ -210,6 +210,29 @@ const GITIGNORE: &str = "# Những gì loa tự tạo khi dựng trang, không c
 /.loa.lock\n\
 /.loa-cache/\n";
 
+/// The starting list of official names in a new site's loa.yaml (issue 27): the central
+/// bodies of the Party and the State, as their own documents write them.
+const NAMES: &str = "\
+# Tên chính thức: `loa check` cảnh báo khi các chữ này được viết hoa khác đi (`Ban bí thư`).
+# Cách viết lấy theo văn bản của chính các cơ quan: Hướng dẫn số 36-HD/VPTW ngày 03/4/2018 của
+# Văn phòng Trung ương Đảng (văn bản của Đảng) và Nghị định số 30/2020/NĐ-CP, Phụ lục II (văn bản
+# hành chính). Thêm tên cơ quan, tổ chức của mình; bỏ tên không dùng.
+editorial:
+  names:
+    - Ban Chấp hành Trung ương
+    - Bộ Chính trị
+    - Ban Bí thư
+    - Ủy ban Kiểm tra Trung ương
+    - Văn phòng Trung ương Đảng
+    - Đảng ủy Khối các cơ quan Trung ương
+    - Quốc hội
+    - Ủy ban Thường vụ Quốc hội
+    - Chủ tịch nước
+    - Chính phủ
+    - Thủ tướng Chính phủ
+    - Mặt trận Tổ quốc Việt Nam
+";
+
 /// Writes a minimal working site into `dir` (which must not exist or be empty).
 pub fn new_site(dir: &Path, today: DateTime) -> Result<Vec<PathBuf>, Diagnostic> {
     let shown = dir.display().to_string();
@@ -225,7 +248,7 @@ pub fn new_site(dir: &Path, today: DateTime) -> Result<Vec<PathBuf>, Diagnostic>
     let files: Vec<(String, Vec<u8>)> = [
         (
             "loa.yaml".to_string(),
-            "title: Trang mới\nbase_url: https://example.vn\nlanguage: vi\ntheme: loa\ntaxonomies: [tags]\naudiences:\n  nguoi-dan:\n    name: Người dân\n    description: Mọi người đọc trang.\n".to_string(),
+            format!("title: Trang mới\nbase_url: https://example.vn\nlanguage: vi\ntheme: loa\ntaxonomies: [tags]\naudiences:\n  nguoi-dan:\n    name: Người dân\n    description: Mọi người đọc trang.\n{NAMES}"),
         ),
         (".gitignore".to_string(), GITIGNORE.to_string()),
         ("content/_index.md".to_string(), "---\ntitle: Trang chủ\n---\nLời giới thiệu ngắn về trang.\n".to_string()),

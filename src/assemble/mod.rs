@@ -9,6 +9,7 @@
 //! leaves drafts out (unless asked), checks ids against the config (taxonomies, audiences) and
 //! that no two files land on one output path. Pure: no file system, no Markdown rendering.
 
+mod approval;
 mod audiences;
 mod campaign;
 mod document;
@@ -36,6 +37,9 @@ pub struct AssembleOptions<'a> {
     pub drafts: bool,
     /// The moment the site is built for (schedules, campaign status).
     pub now: DateTime,
+    /// Build every page whatever its approval (`loa serve`, which shows each page's state
+    /// instead); off: under `editorial.approval: required` only approved pages are built.
+    pub preview: bool,
     /// Source files that did not parse (`content/x.md`): what other pages say about them
     /// (a campaign they join, a document they explain) is not an error of those pages.
     pub failed: &'a [String],
@@ -52,6 +56,9 @@ pub struct Assembled {
     /// Files left out because of their errors (besides the `failed` ones given): links to them
     /// are not errors of the pages that link.
     pub left_out: Vec<String>,
+    /// Every page's approval, in file order, when the site requires approval or the page has
+    /// an `approval:` block (drafts and scheduled pages included).
+    pub approvals: Vec<crate::content::approval::ApprovalRecord>,
 }
 
 /// Builds the site model from parsed files (sorted by path). Collects every error. Gives up
@@ -130,13 +137,40 @@ pub fn assemble(
         }
     };
     let mut included = Vec::with_capacity(page_files.len());
+    let mut approvals = Vec::new();
+    let mut held = Vec::new();
+    let required = config.editorial.approval == crate::config::ApprovalMode::Required;
     for p in page_files {
         let rel = content_rel(&p.file).to_string();
-        if draft_dirs.iter().any(|d| rel.starts_with(&format!("{d}/"))) {
+        let in_draft_dir = draft_dirs.iter().any(|d| rel.starts_with(&format!("{d}/")));
+        let Matter::Page(mut m) = p.matter else { continue };
+        let mut approved = true;
+        if required || m.approval.is_some() {
+            let title = m.title.as_ref().map(|t| t.0.as_str()).unwrap_or_default();
+            let draft = in_draft_dir || m.draft;
+            let (rec, problems) = approval::record(
+                config,
+                &p.file,
+                title,
+                m.approval.take().as_ref(),
+                p.body.whole(),
+                &p.key_lines,
+                draft,
+            );
+            approved = !problems.has_errors()
+                && rec.digest.as_deref() == Some(crate::content::approval::digest(p.body.whole()).as_str());
+            let publishable = (!draft || opts.drafts) && !problems.has_errors();
+            diags.extend(problems);
+            if let Some(w) = approval::held(config, &rec, approved).filter(|_| publishable && !opts.preview) {
+                diags.push(w);
+            }
+            approvals.push(rec);
+        }
+        if in_draft_dir || (m.draft && !opts.drafts) {
             continue;
         }
-        let Matter::Page(m) = p.matter else { continue };
-        if m.draft && !opts.drafts {
+        if required && !approved && !opts.preview {
+            held.push(p.file);
             continue;
         }
         // The publication window: `--drafts` does not override it, `--at` does (via `now`).
@@ -169,6 +203,7 @@ pub fn assemble(
             }
         }
     }
+    left_out.extend(held);
     let missing: Vec<&String> = opts.failed.iter().chain(&left_out).collect();
 
     for c in pages.iter().filter_map(|p| p.meta.campaign()) {
@@ -202,7 +237,12 @@ pub fn assemble(
             t
         })
         .collect();
-    Ok(Assembled { site, diagnostics: diags, left_out })
+    let paths: std::collections::HashMap<&str, &str> =
+        site.pages.iter().map(|p| (p.file.as_str(), p.path.as_str())).collect();
+    for rec in &mut approvals {
+        rec.path = paths.get(rec.file.as_str()).map(|p| p.to_string());
+    }
+    Ok(Assembled { site, diagnostics: diags, left_out, approvals })
 }
 
 fn default_home(config: &Config) -> Section {

@@ -36,6 +36,8 @@ pub struct BuildOptions {
     /// Run the content checks of `loa check` too (`crate::check`): their findings join the
     /// build's diagnostics.
     pub check: Option<crate::check::CheckOptions>,
+    /// Build every page whatever its approval (`loa serve`: it shows each page's state).
+    pub preview: bool,
 }
 
 /// The current moment, as the build sees it.
@@ -69,6 +71,9 @@ pub struct Built {
     /// The search documents, when the index was deferred (`BuildOptions::defer_search`):
     /// `crate::search::build_index` of them gives the index files the output lacks.
     pub search: Option<Vec<crate::search::SearchDoc>>,
+    /// Every page's approval (`editorial.approval`), in file order: `loa check` lists them,
+    /// `loa serve` shows them.
+    pub approvals: Vec<crate::content::approval::ApprovalRecord>,
 }
 
 /// A failed build: every diagnostic, including the warnings found before the failure.
@@ -107,9 +112,14 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     // what a file left out by its errors would have been is not an error of other files.
     // Only two files on one URL stop it (later stages would make one page twice).
     let now = opts.at.unwrap_or_else(now);
-    let assembled = assemble(config, parsed, AssembleOptions { drafts: opts.drafts, now, failed: &failed })
-        .map_err(|e| fail(&warnings, e))?;
+    let assembled = assemble(
+        config,
+        parsed,
+        AssembleOptions { drafts: opts.drafts, now, preview: opts.preview, failed: &failed },
+    )
+    .map_err(|e| fail(&warnings, e))?;
     let mut site = assembled.site;
+    let approvals = assembled.approvals;
     warnings.extend(assembled.diagnostics);
     let missing: Vec<String> = failed.into_iter().chain(assembled.left_out).collect();
     let mut copies = crate::assets::copies(&site, &loaded);
@@ -127,6 +137,8 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         warnings.extend(bulletins.diagnostics.clone());
     }
     t.lap("bulletin");
+    warnings.extend(crate::validate::facts::check(&site));
+    t.lap("facts");
     let link_targets = link_targets(config, &site, &missing);
     let cites = citations(config, &site);
     let Bodies { mut pages, mut sections, prints: body_prints } =
@@ -175,6 +187,7 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         next_change: site.next_change,
         routes: routes(config, &site),
         search,
+        approvals,
     };
     // Freeing a large site's structures takes tens of milliseconds that nobody waits for.
     crate::dispose::later((site, templates, loaded, link_targets, cites, links, outputs));

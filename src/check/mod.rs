@@ -30,11 +30,14 @@ use crate::diagnostics::{Diagnostics, Location};
 use crate::load::Loaded;
 use crate::vi::dates::DateTime;
 
+pub mod approval;
 mod external;
 mod files;
 mod markdown;
+pub mod names;
 mod pages;
 pub mod placeholder;
+pub mod record;
 mod templates;
 mod text;
 
@@ -64,10 +67,14 @@ pub fn sources(config: &Config, loaded: &Loaded, opts: &CheckOptions) -> Diagnos
         }
     }
     let editorial = text::Editorial::new(config);
+    let names = names::Names::new(config);
     for s in &loaded.sources {
         let raw = std::fs::read(config.root.join(&s.file)).unwrap_or_default();
         diags.extend(text::check_normalization(&raw, &s.file));
         diags.extend(source(config, &editorial, &s.text, &s.file, opts.strict));
+        if let Some(code) = code_of(&s.text, &s.file) {
+            diags.extend(names.check(&s.text, &s.file, &code, opts.strict));
+        }
     }
     diags
 }
@@ -87,6 +94,15 @@ fn source(config: &Config, editorial: &text::Editorial, text: &str, file: &str, 
         diags.extend(text::check_tone(text, file, style, &code));
     }
     diags
+}
+
+/// The code of a source file's body (code spans, fenced and indented blocks), as byte ranges
+/// of the whole text; `None` without front matter (a build error).
+fn code_of(text: &str, file: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    let sp = crate::parse::split_front_matter(text, file).ok()?;
+    let body_start = text.len() - sp.body.len();
+    let body = markdown::scan_body(&text[body_start..], sp.body_line, file, false);
+    Some(body.code.iter().map(|r| r.start + body_start..r.end + body_start).collect())
 }
 
 /// The checks of the assembled site (titles, summaries, images, external links): run by the

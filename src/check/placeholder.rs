@@ -230,7 +230,7 @@ mod tests {
             .map(|(f, t)| crate::parse::parse_file(t, f, f.ends_with("_index.md")).expect("parse"))
             .collect();
         let now = crate::vi::dates::parse("2026-01-01").expect("date");
-        let opts = crate::assemble::AssembleOptions { drafts: true, now, failed: &[] };
+        let opts = crate::assemble::AssembleOptions { drafts: true, now, preview: true, failed: &[] };
         crate::assemble::assemble(&config, parsed, opts).expect("assemble").site.pages
     }
 

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use loa::build::{BuildOptions, build};
+use loa::check::record::Commit;
 use loa::config::Overrides;
+use loa::content::approval::{ApprovalRecord, ApprovalState};
 
 use super::{EXIT_SITE, print_diagnostics, site_root};
 
@@ -64,14 +66,22 @@ impl CheckArgs {
         };
         let opts =
             BuildOptions { drafts: self.drafts, at: self.at, check: Some(check), ..BuildOptions::default() };
-        let result = match loa::config::Config::load(&root, &Overrides::default()) {
+        let config = loa::config::Config::load(&root, &Overrides::default());
+        let result = match &config {
             // Built in memory and dropped: `check` writes nothing.
-            Ok(config) => build(&config, opts, &loa::output::MemorySink::default(), &loa::memo::Memo::off()),
-            Err(diags) => Err(diags),
+            Ok(config) => build(config, opts, &loa::output::MemorySink::default(), &loa::memo::Memo::off()),
+            Err(diags) => Err(diags.clone()),
         };
-        let (mut diags, next, pages) = match result {
-            Ok(b) => (b.diagnostics, b.next_change, Some(b.pages)),
-            Err(d) => (d, None, None),
+        let (mut diags, next, pages, approvals) = match result {
+            Ok(b) => (b.diagnostics, b.next_change, Some(b.pages), b.approvals),
+            Err(d) => (d, None, None, Vec::new()),
+        };
+        let commits = match (&config, approvals.is_empty()) {
+            (Ok(c), false) => loa::check::record::commits(&c.root, &approvals).map(|(found, warnings)| {
+                diags.extend(warnings);
+                found
+            }),
+            _ => None,
         };
         diags.sort();
         let failed_warnings = self.strict && diags.warning_count() > 0;
@@ -83,10 +93,12 @@ impl CheckArgs {
                 "warnings": diags.warning_count(),
                 "diagnostics": diags.iter().map(diagnostic_json).collect::<Vec<_>>(),
                 "next_change": next.map(|t| t.to_rfc3339()),
+                "approvals": approvals_json(&approvals, commits.as_deref()),
             });
             say!("{json:#}");
             return if ok { 0 } else { EXIT_SITE };
         }
+        print_approvals(&approvals, commits.as_deref());
         print_diagnostics(&diags);
         match pages {
             Some(n) if ok => {
@@ -104,6 +116,59 @@ impl CheckArgs {
             }
         }
     }
+}
+
+/// The pages by approval state, with who approved and when (and the commit, in git).
+fn print_approvals(approvals: &[ApprovalRecord], commits: Option<&[Option<Commit>]>) {
+    if approvals.is_empty() {
+        return;
+    }
+    say!("Duyệt bài:");
+    for state in ApprovalState::ALL {
+        let pages: Vec<(usize, &ApprovalRecord)> =
+            approvals.iter().enumerate().filter(|(_, a)| a.state == state).collect();
+        if pages.is_empty() {
+            continue;
+        }
+        say!("  {} ({} trang):", state.label(), pages.len());
+        for (i, a) in pages {
+            let mut line = format!("    {} – {}", a.file, a.title);
+            if let Some(by) = &a.by {
+                line.push_str(&format!(" – duyệt: {by}"));
+                if let Some(at) = a.at {
+                    line.push_str(&format!(" {}", at.fmt_short()));
+                }
+            }
+            match commits.map(|c| c[i].as_ref()) {
+                Some(Some(c)) => {
+                    line.push_str(&format!(" (commit {} của {})", &c.hash[..c.hash.len().min(10)], c.author))
+                }
+                Some(None) if a.by.is_some() => line.push_str(" (chưa commit)"),
+                _ => {}
+            }
+            say!("{line}");
+        }
+    }
+}
+
+/// The approvals as JSON: one object a page.
+fn approvals_json(approvals: &[ApprovalRecord], commits: Option<&[Option<Commit>]>) -> serde_json::Value {
+    approvals
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            serde_json::json!({
+                "file": a.file,
+                "title": a.title,
+                "path": a.path,
+                "state": a.state,
+                "label": a.state.label(),
+                "by": a.by,
+                "at": a.at.map(|t| t.to_rfc3339()),
+                "commit": commits.and_then(|c| c[i].as_ref()),
+            })
+        })
+        .collect()
 }
 
 /// One diagnostic as a flat JSON object (severity, file, line, column, code, message, hint).

@@ -25,6 +25,7 @@ macro_rules! tell {
     }};
 }
 
+pub mod approve;
 pub mod build;
 pub mod check;
 pub mod new;

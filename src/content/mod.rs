@@ -4,6 +4,7 @@
 //! `Document` type with a `Kind`; kind-specific behaviour lives in `kind.rs`. This module holds
 //! data and pure helpers only: no file system, no Tera, no pulldown-cmark.
 
+pub mod approval;
 pub mod kind;
 mod values;
 
@@ -83,6 +84,11 @@ impl TextTail {
     /// `text[start..]`; `None` when `start` is not a character boundary of `text`.
     pub fn suffix(text: std::sync::Arc<str>, start: usize) -> Option<TextTail> {
         text.is_char_boundary(start).then_some(TextTail { text, start })
+    }
+
+    /// The whole text this is the end of (a page's file, front matter included).
+    pub fn whole(&self) -> &str {
+        &self.text
     }
 }
 
@@ -193,6 +199,9 @@ pub struct PageMatter {
     /// `bulletin: false`: no script for the loudspeakers (issue 26); `true` overrides a
     /// section's `false`.
     pub bulletin: Option<bool>,
+    /// Who approved the page, when, and the digest of what they approved (`loa approve`
+    /// writes it; `editorial.approval: required` publishes only approved pages).
+    pub approval: Option<approval::ApprovalMatter>,
 }
 
 /// A question and its answer.

@@ -28,10 +28,14 @@ pub struct CiteTarget {
 pub struct Citations {
     targets: Vec<CiteTarget>,
     regex: Option<Regex>,
+    /// The names alone (no clause words, no word boundaries): a text none of them is in has
+    /// no citation. The full pattern's Unicode word boundaries keep the regex crate off its
+    /// fast engines on Vietnamese text; this one runs on them, so most texts skip the full one.
+    prefilter: Option<Regex>,
 }
 
 /// Words that name a kind of document before its number (`Kết luận số 49-KL/TW`).
-const DOC_TYPES: &[&str] = &[
+pub const DOC_TYPES: &[&str] = &[
     "Kết luận",
     "Chỉ thị",
     "Nghị quyết",
@@ -46,7 +50,7 @@ const DOC_TYPES: &[&str] = &[
     "Quy định",
 ];
 
-fn words_pattern(name: &str) -> String {
+pub fn words_pattern(name: &str) -> String {
     // Words separated by any whitespace (line breaks included); an optional `số` before the
     // first word that starts with a digit (`Kết luận 49` also matches `Kết luận số 49`).
     let words: Vec<&str> = name.split_whitespace().collect();
@@ -66,43 +70,64 @@ fn words_pattern(name: &str) -> String {
     p
 }
 
+/// The pattern that finds citations of `docs` (each a code and its aliases, in registry order):
+/// a named group `t<doc>_<n>` for each name, and before it the clause words `cl` and `num`
+/// (`điểm 1 của`). Codes are tried before aliases, so `Kết luận số 49-KL/TW` wins over the
+/// alias `Kết luận 49`; `None` without documents. `validate::facts` finds citations with it too.
+pub fn citation_pattern<'a>(docs: impl Iterator<Item = (&'a str, &'a [String])>) -> Option<String> {
+    let types = DOC_TYPES.iter().map(|t| words_pattern(t)).collect::<Vec<_>>().join("|");
+    let mut names: Vec<(usize, String, bool)> = Vec::new();
+    for (i, (code, aliases)) in docs.enumerate() {
+        names.push((i, code.to_string(), true));
+        names.extend(aliases.iter().map(|a| (i, a.clone(), false)));
+    }
+    // Codes first (with their optional doc-type prefix they are the most specific), then
+    // aliases, longest first.
+    names.sort_by(|a, b| {
+        b.2.cmp(&a.2).then(b.1.chars().count().cmp(&a.1.chars().count())).then(a.0.cmp(&b.0))
+    });
+    let alts: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(j, (i, name, is_code))| {
+            let core = words_pattern(name);
+            if *is_code {
+                format!(r"(?P<t{i}_{j}>(?:(?:{types})\s+(?:số\s+)?)?{core})")
+            } else {
+                format!(r"(?P<t{i}_{j}>{core})")
+            }
+        })
+        .collect();
+    (!alts.is_empty()).then(|| {
+        format!(r"(?i)\b(?:(?P<cl>điểm|khoản|mục)\s+(?P<num>\d+)\s+(?:của\s+)?)?(?:{})\b", alts.join("|"))
+    })
+}
+
+/// A regex that matches wherever [`citation_pattern`] of the same `docs` could: any of their
+/// names, in any case, with any white space (and `số`) between the words; `None` without
+/// documents. Without word boundaries, it runs on the regex crate's fast engines.
+pub fn names_prefilter<'a>(docs: impl Iterator<Item = (&'a str, &'a [String])>) -> Option<Regex> {
+    let mut names: Vec<String> = Vec::new();
+    for (code, aliases) in docs {
+        names.push(words_pattern(code));
+        names.extend(aliases.iter().map(|a| words_pattern(a)));
+    }
+    (!names.is_empty()).then(|| Regex::new(&format!("(?i){}", names.join("|"))).ok()).flatten()
+}
+
 impl Citations {
     /// Compiles the registry. Codes are tried before aliases, so `Kết luận số 49-KL/TW` wins
     /// over the alias `Kết luận 49`.
     pub fn new(targets: Vec<CiteTarget>) -> Citations {
-        let types = DOC_TYPES.iter().map(|t| words_pattern(t)).collect::<Vec<_>>().join("|");
-        let mut names: Vec<(usize, String, bool)> = Vec::new();
-        for (i, t) in targets.iter().enumerate() {
-            names.push((i, t.code.clone(), true));
-            names.extend(t.aliases.iter().map(|a| (i, a.clone(), false)));
-        }
-        // Codes first (with their optional doc-type prefix they are the most specific), then
-        // aliases, longest first.
-        names.sort_by(|a, b| {
-            b.2.cmp(&a.2).then(b.1.chars().count().cmp(&a.1.chars().count())).then(a.0.cmp(&b.0))
-        });
-        let alts: Vec<String> = names
-            .iter()
-            .enumerate()
-            .map(|(j, (i, name, is_code))| {
-                let core = words_pattern(name);
-                if *is_code {
-                    format!(r"(?P<t{i}_{j}>(?:(?:{types})\s+(?:số\s+)?)?{core})")
-                } else {
-                    format!(r"(?P<t{i}_{j}>{core})")
-                }
-            })
-            .collect();
-        let regex = if alts.is_empty() {
-            None
-        } else {
-            let pattern = format!(
-                r"(?i)\b(?:(?P<cl>điểm|khoản|mục)\s+(?P<num>\d+)\s+(?:của\s+)?)?(?:{})\b",
-                alts.join("|")
-            );
-            Regex::new(&pattern).ok()
-        };
-        Citations { targets, regex }
+        let pattern = citation_pattern(targets.iter().map(|t| (t.code.as_str(), t.aliases.as_slice())));
+        let regex = pattern.and_then(|p| Regex::new(&p).ok());
+        let prefilter = names_prefilter(targets.iter().map(|t| (t.code.as_str(), t.aliases.as_slice())));
+        Citations { targets, regex, prefilter }
+    }
+
+    /// False when `text` surely cites no registered document (no name of one is in it).
+    pub fn may_cite(&self, text: &str) -> bool {
+        self.prefilter.as_ref().is_none_or(|p| p.is_match(text))
     }
 
     /// The registered documents.
@@ -156,13 +181,17 @@ pub fn nowrap_numbers(text: &str) -> String {
 /// escape, no document number, and no citation to look for. Most runs of prose are such, and
 /// are then used as they are, not copied.
 pub fn is_plain(text: &str, cites: &Citations, link: bool) -> bool {
-    (cites.regex.is_none() || !link) && needs_no_escape(text) && crate::vi::docnum::find(text).is_empty()
+    (cites.regex.is_none() || !link || !cites.may_cite(text))
+        && needs_no_escape(text)
+        && crate::vi::docnum::find(text).is_empty()
 }
 
 /// Renders a run of text: citations linked (when `link` is true: not inside links or
 /// headings) and numbers kept on one line.
 pub fn transform(text: &str, cites: &Citations, state: &mut CiteState, link: bool) -> String {
-    let Some(re) = cites.regex.as_ref().filter(|_| link) else { return nowrap_numbers(text) };
+    let Some(re) = cites.regex.as_ref().filter(|_| link && cites.may_cite(text)) else {
+        return nowrap_numbers(text);
+    };
     let mut out = String::with_capacity(text.len() + 64);
     let mut last = 0;
     for caps in re.captures_iter(text) {
@@ -248,6 +277,22 @@ mod tests {
         // A citation is looked for only where links are made.
         assert!(!is_plain("Kết luận 49 nói", &with, true));
         assert!(is_plain("Kết luận 49 nói", &with, false));
+    }
+
+    #[test]
+    fn the_prefilter_lets_through_every_text_with_a_citation() {
+        let c = registry();
+        let re = c.regex.as_ref().expect("regex");
+        for text in [
+            "Theo KẾT LUẬN SỐ 49-KL/TW",
+            "điểm 1 của kết luận\n49-kl/tw",
+            "Chỉ thị 11 và KL 49",
+            "Kết luận số 49 nói",
+            "xã hội học tập",
+            "49 và 11",
+        ] {
+            assert_eq!(c.may_cite(text), re.is_match(text), "{text:?}");
+        }
     }
 
     fn registry() -> Citations {

@@ -32,7 +32,7 @@ use yaml::{dangerous_urls, escaped_controls};
 pub const PAGE_KEYS: &[&str] = &[
     "title", "date", "updated", "summary", "author", "tags", "taxonomies", "audiences", "campaigns", "draft", "publish_at",
     "expire_at", "campaign", "document", "explains", "faq", "glossary", "slug", "aliases", "image", "image_alt",
-    "template", "extra", "bulletin",
+    "template", "extra", "bulletin", "approval",
 ];
 
 /// Keys accepted in a section's `_index.md`.

@@ -367,7 +367,7 @@ mod tests {
             .iter()
             .map(|(f, t)| crate::parse::parse_file(t, f, f.ends_with("_index.md")).expect(f))
             .collect();
-        let opts = crate::assemble::AssembleOptions { drafts, now: today(), failed: &[] };
+        let opts = crate::assemble::AssembleOptions { drafts, now: today(), preview: true, failed: &[] };
         let a = crate::assemble::assemble(config, parsed, opts).expect("assemble");
         let errors = a.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
         (errors, a.site.pages.into_iter().map(|p| (p.file, p.meta)).collect())

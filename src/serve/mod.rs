@@ -405,8 +405,13 @@ impl Loop {
                         files.extend(index::index_files(site).map(|(k, v)| (k.clone(), v.clone())));
                     }
                 });
-                let snapshot =
-                    Snapshot { routes: built.routes, pages: built.pages, files, copies: built.output.copies };
+                let snapshot = Snapshot {
+                    routes: built.routes,
+                    pages: built.pages,
+                    files,
+                    copies: built.output.copies,
+                    approvals: built.approvals,
+                };
                 let moved = moved_urls(&self.root, prev.site.as_deref(), &snapshot, changes);
                 let files = snapshot.files.len() + snapshot.copies.len();
                 let pages = snapshot.pages;
@@ -483,7 +488,7 @@ fn build_site(
         Err(d) => return (Err(d), None),
     };
     config.base_url = format!("{}{}", overlay::PLACEHOLDER_ORIGIN, config.base_path);
-    let opts = BuildOptions { drafts, defer_search, ..BuildOptions::default() };
+    let opts = BuildOptions { drafts, defer_search, preview: true, ..BuildOptions::default() };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let sink = crate::output::MemorySink::default();
         let mut built = build(&config, opts, &sink, memo)?;

@@ -5,6 +5,7 @@
 //! build never sees any of this, so `loa build` and `loa serve` produce the same pages. Every
 //! diagnostic is HTML-escaped and stripped of terminal escapes before it reaches a page.
 
+use crate::content::approval::{ApprovalRecord, ApprovalState};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::markdown::escape;
 
@@ -14,6 +15,9 @@ pub const PLACEHOLDER_ORIGIN: &str = "http://loa.serve.invalid";
 
 /// The path of the Server-Sent Events stream.
 pub const EVENTS_PATH: &str = "/__loa/events";
+
+/// The preview's list of pages by approval state (issue 27).
+pub const APPROVALS_PATH: &str = "/__loa/duyet/";
 
 /// Marks the start of what the server injects into a page (tests strip it to compare pages).
 pub const INJECT_START: &str = "<!--loa-serve-->";
@@ -65,6 +69,78 @@ pub fn inject(html: &[u8], snippet: &str) -> Vec<u8> {
     out.extend_from_slice(snippet.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
+}
+
+/// The banner of a page's approval state, shown at the top of the page in the preview only,
+/// with a link to the list of every page's state.
+pub fn approval_banner(a: &ApprovalRecord) -> String {
+    let (bg, fg) = match a.state {
+        ApprovalState::Approved => ("#e6f4ea", "#0d5b2a"),
+        ApprovalState::Draft => ("#eceff1", "#263238"),
+        ApprovalState::Pending => ("#fff4d6", "#5c3c00"),
+        ApprovalState::Edited => ("#fde7e7", "#8a1010"),
+    };
+    format!(
+        "<div id=\"loa-duyet\" role=\"status\" style=\"position:fixed;top:0;left:0;right:0;z-index:2147483646;\
+background:{bg};color:{fg};font:15px/1.4 system-ui,sans-serif;padding:6px 12px;\
+border-bottom:1px solid {fg}\">Xem trước – tình trạng duyệt: <strong>{}</strong>{} · \
+<a style=\"color:{fg}\" href=\"{APPROVALS_PATH}\">mọi trang</a></div>",
+        a.state.label(),
+        escape(&who(a)),
+    )
+}
+
+/// The banner of the page whose output file is `key` (`bai-viet/x/index.html`), when it is a
+/// page under approval.
+pub fn banner_for(approvals: &[ApprovalRecord], key: &str) -> Option<String> {
+    let page =
+        approvals.iter().find(|a| a.path.as_deref().is_some_and(|p| crate::content::output_file(p) == key));
+    page.map(approval_banner)
+}
+
+/// `, Ban biên tập, ngày 6/12/2026` when the page carries an approval.
+fn who(a: &ApprovalRecord) -> String {
+    match (&a.by, a.at) {
+        (Some(by), Some(at)) => format!(", {by}, {}", at.fmt_short()),
+        (Some(by), None) => format!(", {by}"),
+        _ => String::new(),
+    }
+}
+
+/// The page `/__loa/duyet/`: every page by approval state (edited, pending, draft, approved),
+/// each linked when it is built, with who approved and when; reloads with the site.
+pub fn approvals_page(approvals: &[ApprovalRecord], base_path: &str, stamp: &str) -> String {
+    let mut body = String::new();
+    if approvals.is_empty() {
+        body.push_str(
+            "<p>Trang web chưa bật duyệt bài (<code>editorial.approval: required</code> trong loa.yaml).</p>",
+        );
+    }
+    for state in ApprovalState::ALL {
+        let pages: Vec<&ApprovalRecord> = approvals.iter().filter(|a| a.state == state).collect();
+        if pages.is_empty() {
+            continue;
+        }
+        body.push_str(&format!("<h2>{} ({} trang)</h2><ul>", state.label(), pages.len()));
+        for a in pages {
+            let title = if a.title.is_empty() { &a.file } else { &a.title };
+            let link = match &a.path {
+                Some(p) => {
+                    format!("<a href=\"{}\">{}</a>", escape(&format!("{base_path}{p}")), escape(title))
+                }
+                None => escape(title),
+            };
+            body.push_str(&format!("<li>{link} <small>{}{}</small></li>", escape(&a.file), escape(&who(a))));
+        }
+        body.push_str("</ul>");
+    }
+    format!(
+        "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Duyệt bài</title></head>\
+<body style=\"font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:1rem auto;padding:0 1rem\">\
+<h1>Duyệt bài</h1>{body}{}</body></html>",
+        snippet(stamp, None)
+    )
 }
 
 /// What the server adds to an HTML page: the overlay when the last build failed, then the

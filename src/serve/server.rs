@@ -46,6 +46,9 @@ pub struct Snapshot {
     pub routes: BTreeMap<String, String>,
     /// Number of pages.
     pub pages: usize,
+    /// Every page's approval (`editorial.approval`), for the banner on each page and
+    /// `/__loa/duyet/`.
+    pub approvals: Vec<crate::content::approval::ApprovalRecord>,
 }
 
 /// What the server shows; replaced whole after every build.
@@ -134,6 +137,7 @@ impl Hub {
             copies: site.copies.clone(),
             routes: site.routes.clone(),
             pages: site.pages,
+            approvals: site.approvals.clone(),
         };
         *state = Arc::new(State {
             generation: state.generation,
@@ -290,10 +294,19 @@ fn route(head: &Head, shared: &Hub, stream: &mut TcpStream) -> Result<(), ()> {
     match target.path.as_str() {
         overlay::EVENTS_PATH => events(stream, shared, head.method),
         "/__loa/status" => status_json(stream, shared, head.method, target.query.as_deref()),
+        overlay::APPROVALS_PATH => approvals(stream, shared, head.method),
         p if p.starts_with("/__loa/") => plain(stream, Status::NotFound, head.method),
         _ => site(stream, shared, head.method, &target, host),
     }
     Ok(())
+}
+
+/// `/__loa/duyet/`: every page by approval state, with links (the preview only).
+fn approvals(stream: &mut TcpStream, shared: &Hub, method: Method) {
+    let (state, empty) = (shared.state(), Vec::new());
+    let list = state.site.as_ref().map_or(&empty, |s| &s.approvals);
+    let page = overlay::approvals_page(list, &state.base_path, &shared.stamp(&state));
+    send(stream, Status::Ok, "text/html; charset=utf-8", page.as_bytes(), method, &[]);
 }
 
 /// A short plain-text response.
@@ -449,7 +462,11 @@ fn serve_body(
     }
     let mut out = overlay::rewrite_origin(&bytes, host);
     if content_type.starts_with("text/html") {
-        out = overlay::inject(&out, &overlay::snippet(&shared.stamp(state), state.errors.as_deref()));
+        let mut snippet = overlay::snippet(&shared.stamp(state), state.errors.as_deref());
+        if let Some(banner) = state.site.as_ref().and_then(|site| overlay::banner_for(&site.approvals, key)) {
+            snippet.insert_str(overlay::INJECT_START.len(), &banner);
+        }
+        out = overlay::inject(&out, &snippet);
     }
     send(stream, status, content_type, &out, method, &[]);
 }

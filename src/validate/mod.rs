@@ -5,6 +5,7 @@
 //! Takes the site and every `Rendered`; gives the diagnostics of all bodies plus the link
 //! problems, sorted. Pure.
 
+pub mod facts;
 pub mod links;
 
 use std::collections::HashMap;

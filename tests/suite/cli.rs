@@ -133,7 +133,7 @@ fn an_unknown_argument_is_said_in_vietnamese() {
     assert!(err.contains("lỗi: lệnh loa build không nhận thêm đối số `public`"), "{err}");
     let err = usage_error(&["buid"]);
     assert!(err.contains("lỗi: không có lệnh `buid`"), "{err}");
-    assert!(err.contains("các lệnh: build, check, new, serve"), "{err}");
+    assert!(err.contains("các lệnh: approve, build, check, new, serve"), "{err}");
     assert!(err.contains("gợi ý: có phải ý bạn là `build`?"), "{err}");
     let err = usage_error(&["help", "buid"]);
     assert!(err.contains("lỗi: không có lệnh `buid`"), "{err}");

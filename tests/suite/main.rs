@@ -5,6 +5,7 @@
 //! `expected.stderr` (the exact diagnostics) and optional `expected.code` (default 1).
 //! Set `LOA_BLESS=1` to rewrite the expected files from the current output (then review the diff).
 
+mod approval;
 mod bulletin;
 mod catalogue;
 mod cli;

@@ -293,3 +293,36 @@ fn scaffolds_hold_no_word_whose_tone_placement_a_site_may_forbid() {
         assert!(tone.is_empty(), "{style}: {tone:#?}");
     }
 }
+
+/// Issue 27: a new site starts with the official names of the central bodies, says where their
+/// forms come from, and `loa check` warns on other capitals (an error under `--strict`).
+#[test]
+fn a_new_site_lists_official_names_and_check_warns_on_other_capitals() {
+    let (_tmp, site) = new_site();
+    let config = read(&site, "loa.yaml");
+    assert!(
+        config.contains("# Tên chính thức:") && config.contains("Nghị định số 30/2020/NĐ-CP"),
+        "{config}"
+    );
+    assert!(config.contains("editorial:\n  names:\n    - Ban Chấp hành Trung ương\n"), "{config}");
+    let page = "content/bai-viet/bai-viet-dau-tien.md";
+    let text = read(&site, page);
+    let edited = text.replace(
+        "Đây là bài viết đầu tiên.",
+        "Theo Ban bí thư và Bộ Chính trị, `ban bí thư` [Bộ Chính trị](https://x.vn/ban-bí-thư).\n\n> Bộ chính trị (nguyên văn)\n",
+    );
+    std::fs::write(site.join(page), edited).expect("write");
+    let out = run(&site, &["check"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let warnings: Vec<&str> =
+        err.lines().filter(|l| l.contains("official") || l.contains("tên chính thức")).collect();
+    assert_eq!(
+        warnings,
+        [format!("{page}:8:6: cảnh báo: tên chính thức viết là `Ban Bí thư`, không phải `Ban bí thư`")],
+        "{err}"
+    );
+    let strict = run(&site, &["check", "--strict"]);
+    assert!(stderr(&strict).contains(&format!("{page}:8:6: lỗi: tên chính thức")), "{}", stderr(&strict));
+    assert_eq!(strict.status.code(), Some(1));
+}

@@ -460,3 +460,46 @@ fn the_repository_site_links_only_to_the_preview_origin() {
         assert!(!body.contains("khuyenhoc.example.vn"), "production origin in the preview of {key}");
     }
 }
+
+/// Issue 27: the preview shows every page, each with a banner of its approval state, and lists
+/// them at `/__loa/duyet/`; without what the server injects, a page is the page it built.
+#[test]
+fn the_preview_shows_each_page_with_its_approval_state_and_lists_them() {
+    let site = fixture("approval");
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    let banner = |page: &str| {
+        let html = srv.page(page);
+        let start =
+            html.find("<div id=\"loa-duyet\"").unwrap_or_else(|| panic!("no banner on {page}: {html}"));
+        let end = html[start..].find("</div>").expect("banner end") + start;
+        let text = html[start..end].to_string();
+        assert!(!String::from_utf8_lossy(&strip_injected(html.as_bytes())).contains("loa-duyet"), "{page}");
+        text
+    };
+    assert!(banner("/bai-viet/cho-duyet/").contains("tình trạng duyệt: <strong>chờ duyệt</strong> · "));
+    assert!(
+        banner("/bai-viet/sua-sau/").contains(
+            "tình trạng duyệt: <strong>sửa sau khi duyệt</strong>, Nguyễn Thị Duyệt, ngày 1/12/2026"
+        )
+    );
+    assert!(
+        banner("/bai-viet/da-duyet/").contains("<strong>đã duyệt</strong>, Ban biên tập, ngày 1/12/2026")
+    );
+    assert!(!srv.page("/bai-viet/").contains("loa-duyet"), "a listing has no approval of its own");
+    let list = srv.page("/__loa/duyet/");
+    let at = |s: &str| list.find(s).unwrap_or_else(|| panic!("{s} not in {list}"));
+    let (edited, pending, approved) = (
+        at(
+            "<h2>sửa sau khi duyệt (1 trang)</h2><ul><li><a href=\"/bai-viet/sua-sau/\">Sửa sau khi duyệt</a>",
+        ),
+        at("<h2>chờ duyệt (1 trang)</h2><ul><li><a href=\"/bai-viet/cho-duyet/\">Chờ duyệt</a>"),
+        at("<h2>đã duyệt (1 trang)</h2><ul><li><a href=\"/bai-viet/da-duyet/\">Đã duyệt</a>"),
+    );
+    assert!(edited < pending && pending < approved, "{list}");
+    // The draft is listed, not linked (`loa serve` without --drafts does not build it).
+    assert!(
+        list.contains("<h2>bản nháp (1 trang)</h2><ul><li>Bản nháp <small>content/bai-viet/nhap.md</small>"),
+        "{list}"
+    );
+}

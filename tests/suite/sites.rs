@@ -32,6 +32,7 @@ sites! {
     documents_explainers_citations_backlinks_glossary => "documents",
     markdown_as_editors_write_it => "markdown-editors",
     bulletins_for_the_loudspeakers => "bulletins",
+    approval_required_publishes_only_approved_pages => "approval",
 }
 
 invalid! {
@@ -54,6 +55,8 @@ invalid! {
     explainer_of_an_unknown_document => "unknown-document",
     two_documents_with_one_code => "duplicate-code",
     two_spellings_of_a_tag_on_one_path => "term-collision",
+    approval_bad_input_is_an_error_at_its_line => "approval-bad-input",
+    what_a_page_says_about_a_document_is_checked_against_the_registry => "document-facts",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.
