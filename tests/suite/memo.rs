@@ -107,7 +107,7 @@ fn reused_outputs_never_go_stale() {
     edit(root, "loa.yaml", "  approval: required\n", "");
     let article = "content/bai-viet/xay-dung-gia-dinh-hoc-tap.md";
     let edits: Vec<(&str, &str, &str, &str)> = vec![
-        ("body", article, "Học tập không chỉ", "Việc học tập không chỉ"),
+        ("body", article, "Học tập không chỉ", "Việc học không chỉ"),
         ("body after the summary", article, "## Gia đình trong", "Thêm một câu.\n\n## Gia đình trong"),
         ("title", article, "title: Xây dựng gia đình học tập", "title: Xây dựng gia đình học tập (sửa)"),
         ("date", article, "date: 2023-07-20", "date: 2018-01-02"),
