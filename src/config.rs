@@ -12,7 +12,9 @@ use serde::Deserialize;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::parse::{self, yaml_error};
 
+mod images;
 mod menu;
+pub use images::ImagesConfig;
 pub use menu::{MenuEntry, MenuLink};
 
 /// The config file name, at the site root.
@@ -139,6 +141,8 @@ pub struct RawConfig {
     #[serde(default)]
     output: OutputConfig,
     menu: Option<Vec<menu::RawMenuEntry>>,
+    #[serde(default)]
+    images: ImagesConfig,
 }
 
 /// The keys loa.yaml accepts (for did-you-mean hints).
@@ -158,6 +162,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "search",
     "output",
     "menu",
+    "images",
 ];
 
 /// Validated configuration of one site.
@@ -201,6 +206,8 @@ pub struct Config {
     /// The navigation written in `menu:`, in display order; `None`: the default one (the
     /// top-level sections, then the top-level pages).
     pub menu: Option<Vec<MenuEntry>>,
+    /// How images are published (`images:`).
+    pub images: ImagesConfig,
 }
 
 /// Overrides from the command line.
@@ -364,6 +371,7 @@ impl Config {
             search: raw.search.unwrap_or(true),
             output: raw.output,
             menu,
+            images: raw.images,
         })
     }
 

@@ -9,6 +9,7 @@
 //! (the staging folder of `loa build`, memory for `check` and `serve`). The order in which the
 //! outputs are made, for memory, is [`schedule`]'s. Every stage is timed for `--verbose`.
 
+pub mod images;
 pub mod schedule;
 mod steps;
 
@@ -122,9 +123,12 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     t.lap("assemble");
     let link_targets = link_targets(config, &site, &missing);
     let cites = citations(config, &site);
-    let Bodies { mut pages, mut sections, prints: body_prints } =
+    let Bodies { mut pages, mut sections, prints: mut body_prints } =
         markdown_all(config, &mut site, &link_targets, &cites, &prints, memo);
     t.lap("markdown");
+    let published = images::images(config, &site, &mut copies, &mut pages, &mut body_prints.pages);
+    warnings.extend(published.diagnostics);
+    t.lap("images");
     warnings.extend(crate::validate::validate(&site, &pages, &sections));
     let mut links = crate::validate::links::LinkIndex::take(&site, &mut pages, &mut sections);
     if let Some(menu) = &config.menu {

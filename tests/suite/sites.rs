@@ -31,6 +31,7 @@ sites! {
     terms_in_nfc_nfd_case_and_tone_styles_are_one => "terms",
     documents_explainers_citations_backlinks_glossary => "documents",
     markdown_as_editors_write_it => "markdown-editors",
+    images_responsive_upright_and_without_metadata => "images",
 }
 
 invalid! {
@@ -53,6 +54,9 @@ invalid! {
     explainer_of_an_unknown_document => "unknown-document",
     two_documents_with_one_code => "duplicate-code",
     two_spellings_of_a_tag_on_one_path => "term-collision",
+    image_cut_short => "image-truncated",
+    image_that_is_not_an_image => "image-not-image",
+    image_decompression_bomb => "image-bomb",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.

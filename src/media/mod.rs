@@ -1,0 +1,260 @@
+//! The images stage: every raster image the site publishes (bundle assets, files beside
+//! sections, `static/`) made into its published forms, and every page's local `<img>` turned
+//! into a responsive `<picture>` (`html`). Runs after the Markdown stage, on the copies list
+//! (`crate::assets::copies`) and the rendered bodies.
+//!
+//! Each image is read once and keyed by its bytes and the settings; its forms come from a
+//! [`Store`] (the recipe's disk cache, `.loa-cache/images/`) or are made (`codec`) and put
+//! there: a rebuild makes only new or changed images. The copies list is changed to point at
+//! the stored files, so an original is always published without its metadata
+//! (`strip`), never as the editor's file.
+//!
+//! Must not print or decide the build's order; what an image is made into is `codec`'s.
+
+pub mod codec;
+pub mod html;
+pub mod strip;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+pub use html::{Form, Picture};
+pub use strip::Format;
+
+/// Raster image extensions loa processes (lower case).
+pub const RASTER: [&str; 5] = ["jpg", "jpeg", "png", "gif", "webp"];
+
+/// Whether an output path names a raster image by its extension.
+pub fn is_raster(path: &str) -> bool {
+    path.rsplit_once('.').is_some_and(|(_, ext)| RASTER.iter().any(|r| ext.eq_ignore_ascii_case(r)))
+}
+
+/// A source image made into its forms, as the store keeps them (files on disk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The upright picture's width.
+    pub width: u32,
+    /// The upright picture's height.
+    pub height: u32,
+    /// The source's format.
+    pub format: Format,
+    /// An animated GIF, published as it is.
+    pub animated: bool,
+    /// The original without metadata.
+    pub original: PathBuf,
+    /// The smaller copies: width, height, format, file.
+    pub variants: Vec<(u32, u32, Format, PathBuf)>,
+}
+
+/// Where made images are kept between builds.
+pub trait Store: Sync {
+    /// The entry kept for `key`, if complete.
+    fn get(&self, key: u64) -> Option<Entry>;
+    /// Keeps what was made for `key` and gives its entry; an error is an I/O problem.
+    fn put(&self, key: u64, made: &codec::Processed) -> Result<Entry, String>;
+}
+
+/// What one source image is made into: everything (`full`: it is shown on a page) or its
+/// original only (a file no page shows: it is still published without metadata).
+fn key(bytes: &[u8], settings: &codec::Settings, full: bool) -> u64 {
+    // Raised when what `codec` makes changes, so that old entries are not reused.
+    const CODEC_VERSION: u32 = 1;
+    let widths: &[u32] = if full { &settings.widths } else { &[] };
+    crate::fingerprint::key_of(&(
+        CODEC_VERSION,
+        bytes,
+        widths,
+        settings.webp_quality,
+        settings.jpeg_quality,
+        settings.max_pixels,
+    ))
+}
+
+/// One image's output path, its entry or problem, and (on a problem) the file without its
+/// metadata when that could be made.
+type Outcome = (String, Result<Entry, codec::Problem>, Option<Vec<u8>>);
+
+/// What the images stage gives.
+#[derive(Debug, Default)]
+pub struct Published {
+    /// Output path of each shown image's original → what pages may show of it.
+    pub pictures: BTreeMap<String, Picture>,
+    /// Output path → size (width, height) of every published raster original, shown or not
+    /// (for `check` and templates).
+    pub sizes: BTreeMap<String, (u32, u32)>,
+    /// Errors (a shown image that cannot be made) and warnings.
+    pub diagnostics: Diagnostics,
+}
+
+/// Makes every raster image of `copies` (output path → source file) and points `copies` at
+/// the published files. `shown`: output paths of the images pages show, each with where it is
+/// written (its page's line): those get smaller copies, and their problems are errors there;
+/// the problems of other files are warnings naming them. `base_path` prefixes the URLs.
+pub fn publish(
+    root: &Path,
+    copies: &mut BTreeMap<String, PathBuf>,
+    shown: &BTreeMap<String, Vec<Location>>,
+    settings: &codec::Settings,
+    base_path: &str,
+    store: &dyn Store,
+) -> Published {
+    let raster: Vec<(String, PathBuf)> =
+        copies.iter().filter(|(out, _)| is_raster(out)).map(|(o, f)| (o.clone(), f.clone())).collect();
+    let made: Vec<Outcome> = raster
+        .par_iter()
+        .map(|(out, from)| {
+            let full = shown.contains_key(out);
+            let bytes = match std::fs::read(from) {
+                Ok(b) => b,
+                Err(e) => return (out.clone(), Err(codec::Problem::Broken(e.to_string())), None),
+            };
+            let k = key(&bytes, settings, full);
+            if let Some(e) = store.get(k) {
+                return (out.clone(), Ok(e), None);
+            }
+            let s = if full {
+                settings.clone()
+            } else {
+                codec::Settings { widths: Vec::new(), ..settings.clone() }
+            };
+            match codec::process(&bytes, &s) {
+                Ok(p) => (out.clone(), store.put(k, &p).map_err(codec::Problem::Broken), None),
+                // Not published as the editor's file: without metadata, or not at all.
+                Err(problem) => (out.clone(), Err(problem), strip::strip(&bytes)),
+            }
+        })
+        .collect();
+    let mut published = Published::default();
+    for ((out, result, stripped), (_, from)) in made.into_iter().zip(&raster) {
+        let file = from.strip_prefix(root).unwrap_or(from).to_string_lossy().replace('\\', "/");
+        match result {
+            Ok(entry) => {
+                published.sizes.insert(out.clone(), (entry.width, entry.height));
+                if let Some(places) = shown.get(&out) {
+                    if entry.animated {
+                        for at in places {
+                            published.diagnostics.push(animated(at.clone(), &file));
+                        }
+                    }
+                    published.pictures.insert(out.clone(), picture(&out, &entry, base_path, copies));
+                }
+                copies.insert(out, entry.original);
+            }
+            Err(problem) => {
+                let places = shown.get(&out);
+                match places {
+                    Some(places) => {
+                        for at in places {
+                            published.diagnostics.push(problem_at(&problem, at.clone(), &file, true));
+                        }
+                    }
+                    None => {
+                        published.diagnostics.push(problem_at(&problem, Location::file(&file), &file, false))
+                    }
+                }
+                // A file that is not an image at all cannot carry image metadata: copied as
+                // it is. A broken image whose metadata cannot be told apart is not published.
+                if problem != codec::Problem::NotImage {
+                    match stripped {
+                        Some(bytes) => {
+                            // Kept beside the made images, so that the copy never reads the
+                            // editor's file.
+                            match store.put(key(&bytes, settings, false), &raw(bytes)) {
+                                Ok(e) => {
+                                    copies.insert(out, e.original);
+                                }
+                                Err(_) => {
+                                    copies.remove(&out);
+                                }
+                            }
+                        }
+                        None => {
+                            copies.remove(&out);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    published
+}
+
+/// A stripped file kept as it is (no size known).
+fn raw(bytes: Vec<u8>) -> codec::Processed {
+    let format = Format::sniff(&bytes).unwrap_or(Format::Jpeg);
+    codec::Processed { width: 0, height: 0, format, original: bytes, variants: Vec::new(), animated: false }
+}
+
+/// The output path of one made copy: beside the original, named by the original's stem, the
+/// entry's hash (its file name in the store) and the width.
+fn variant_path(out: &str, file: &Path, width: u32, format: Format) -> String {
+    let (dir, name) = out.rsplit_once('/').map_or(("", out), |(d, n)| (d, n));
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let hash = file.parent().and_then(Path::file_name).map(|h| h.to_string_lossy()).unwrap_or_default();
+    let hash: String = hash.chars().take(10).collect();
+    let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+    format!("{prefix}{stem}.{hash}.{width}.{}", format.ext())
+}
+
+fn picture(out: &str, entry: &Entry, base_path: &str, copies: &mut BTreeMap<String, PathBuf>) -> Picture {
+    let mut forms = Vec::new();
+    for (w, h, format, file) in &entry.variants {
+        let path = variant_path(out, file, *w, *format);
+        forms.push(Form {
+            url: format!("{base_path}/{}", url_escape(&path)),
+            width: *w,
+            height: *h,
+            format: *format,
+        });
+        copies.insert(path, file.clone());
+    }
+    Picture { width: entry.width, height: entry.height, forms }
+}
+
+/// An output path as a URL path: each segment percent-encoded where HTML or URLs need it.
+fn url_escape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn animated(at: Location, file: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "image-animated",
+        at,
+        format!("ảnh GIF động `{file}` được đăng nguyên kích thước, không thu nhỏ"),
+    )
+    .with_hint("ảnh động nặng trên điện thoại: nên dùng một ảnh tĩnh, hoặc một video")
+}
+
+fn problem_at(problem: &codec::Problem, at: Location, file: &str, shown: bool) -> Diagnostic {
+    let (message, hint) = match problem {
+        codec::Problem::NotImage => (
+            format!("tệp `{file}` không phải là ảnh JPEG, PNG, GIF hay WebP"),
+            "mở tệp bằng một trình xem ảnh và lưu lại thành JPEG (ảnh chụp) hoặc PNG".to_string(),
+        ),
+        codec::Problem::Broken(detail) => (
+            format!("ảnh `{file}` bị hỏng, không đọc được ({detail})"),
+            "tệp có thể bị cắt khi tải về: chép lại ảnh gốc, hoặc mở và lưu lại bằng một trình xem ảnh".to_string(),
+        ),
+        codec::Problem::TooLarge(w, h) => (
+            format!("ảnh `{file}` quá lớn: {w} × {h} điểm ảnh"),
+            "thu nhỏ ảnh xuống dưới 8000 × 6000 điểm ảnh trước khi đăng (hoặc nâng `images.max_megapixels` trong loa.yaml)"
+                .to_string(),
+        ),
+    };
+    if shown {
+        Diagnostic::error("image", at, message).with_hint(hint)
+    } else {
+        Diagnostic::warning("image", at, message).with_hint(hint)
+    }
+}
