@@ -26,6 +26,21 @@ def noise(rng, h, w, scale):
     return np.asarray(img, dtype=np.float32) / 255.0
 
 
+# Grain and texture fields, made once per size and shifted per image (making them is most of
+# the time of a 12-megapixel scene).
+_FIELDS = {}
+
+
+def fields(w, h):
+    if (w, h) not in _FIELDS:
+        rng = np.random.default_rng(0)
+        _FIELDS[(w, h)] = (
+            (noise(rng, 2 * h, 2 * w, 3) - 0.5) * 40,
+            rng.standard_normal((2 * h, 2 * w), dtype=np.float32) * 4.0,
+        )
+    return _FIELDS[(w, h)]
+
+
 def scene(seed, w, h):
     rng = np.random.default_rng(seed)
     y = np.linspace(0, 1, h, dtype=np.float32)[:, None]
@@ -61,8 +76,10 @@ def scene(seed, w, h):
     img = img.filter(ImageFilter.GaussianBlur(0.8))
     a = np.asarray(img, dtype=np.float32)
     # Texture (grass, walls) and sensor grain: what makes a photo cost bytes.
-    a += (noise(rng, h, w, 3)[..., None] - 0.5) * 40 * (y[..., None] > 0.45)
-    a += rng.standard_normal(a.shape, dtype=np.float32) * 4.0
+    texture, grain = fields(w, h)
+    ty, tx, gy, gx = (int(v) for v in rng.integers(0, [h, w, h, w]))
+    a += (texture[ty : ty + h, tx : tx + w] * (y > 0.45))[..., None]
+    a += grain[gy : gy + h, gx : gx + w][..., None]
     return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
 
 
