@@ -46,6 +46,7 @@ pub(super) fn images(
     copies: &mut BTreeMap<String, PathBuf>,
     pages: &mut [Arc<Rendered>],
     prints: &mut [u64],
+    later: bool,
 ) -> media::Published {
     let (settings, sizes) = settings(config);
     let mut shown: BTreeMap<String, Vec<Location>> = BTreeMap::new();
@@ -83,7 +84,7 @@ pub(super) fn images(
         }
     }
     let store = DiskStore::new(config.root.join(CACHE_DIR));
-    let published = media::publish(&config.root, copies, &shown, &settings, &config.base_path, &store);
+    let published = media::publish(&config.root, copies, &shown, &settings, &config.base_path, &store, later);
     for (k, (p, r)) in site.pages.iter().zip(pages.iter_mut()).enumerate() {
         let url = config.url(&p.path);
         let o = media::html::Options {
@@ -118,6 +119,14 @@ pub(super) fn images(
         }
     }
     published
+}
+
+/// Makes the images a build left for later (`BuildOptions::images_later`) and keeps them in
+/// the site's cache, in parallel; the next build finds them there.
+pub fn make_pending(root: &Path, pending: &[media::Pending]) {
+    use rayon::prelude::*;
+    let store = DiskStore::new(root.join(CACHE_DIR));
+    pending.par_iter().for_each(|p| p.make(&store));
 }
 
 /// Every HTML of a body a page can show.

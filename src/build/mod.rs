@@ -37,6 +37,9 @@ pub struct BuildOptions {
     /// Run the content checks of `loa check` too (`crate::check`): their findings join the
     /// build's diagnostics.
     pub check: Option<crate::check::CheckOptions>,
+    /// Make no image that is not in the cache: pages show those originals, and
+    /// `Built::images_pending` lists them for the caller to make (`loa serve` reloads first).
+    pub images_later: bool,
 }
 
 /// The current moment, as the build sees it.
@@ -70,6 +73,9 @@ pub struct Built {
     /// The search documents, when the index was deferred (`BuildOptions::defer_search`):
     /// `crate::search::build_index` of them gives the index files the output lacks.
     pub search: Option<Vec<crate::search::SearchDoc>>,
+    /// The images left for later (`BuildOptions::images_later`): `images::make_pending` of
+    /// them fills the cache, and the next build shows them.
+    pub images_pending: Vec<crate::media::Pending>,
 }
 
 /// A failed build: every diagnostic, including the warnings found before the failure.
@@ -126,8 +132,10 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     let Bodies { mut pages, mut sections, prints: mut body_prints } =
         markdown_all(config, &mut site, &link_targets, &cites, &prints, memo);
     t.lap("markdown");
-    let published = images::images(config, &site, &mut copies, &mut pages, &mut body_prints.pages);
+    let published =
+        images::images(config, &site, &mut copies, &mut pages, &mut body_prints.pages, opts.images_later);
     warnings.extend(published.diagnostics);
+    let images_pending = published.pending;
     t.lap("images");
     warnings.extend(crate::validate::validate(&site, &pages, &sections));
     let mut links = crate::validate::links::LinkIndex::take(&site, &mut pages, &mut sections);
@@ -171,6 +179,7 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         next_change: site.next_change,
         routes: routes(config, &site),
         search,
+        images_pending,
     };
     // Freeing a large site's structures takes tens of milliseconds that nobody waits for.
     crate::dispose::later((site, templates, loaded, link_targets, cites, links, outputs));

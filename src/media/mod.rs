@@ -75,11 +75,42 @@ fn key(bytes: &[u8], settings: &codec::Settings, full: bool) -> u64 {
 
 /// One image's output path, its entry or problem, and (on a problem) the file without its
 /// metadata when that could be made.
-type Outcome = (String, Result<Entry, codec::Problem>, Option<Vec<u8>>);
+type Outcome = (String, Result<Made, codec::Problem>, Option<Vec<u8>>);
+
+/// An image made (or found in the store), or left for later.
+enum Made {
+    Now(Entry),
+    Later(Pending),
+}
+
+/// An image left to be made later (`loa serve`: the page reloads without waiting for it).
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// The source file.
+    pub from: PathBuf,
+    /// Its key in the store.
+    pub key: u64,
+    /// What to make of it.
+    pub settings: codec::Settings,
+}
+
+impl Pending {
+    /// Makes it and puts it in `store`; a problem is left for the next build to report.
+    pub fn make(&self, store: &dyn Store) {
+        if let Ok(bytes) = std::fs::read(&self.from)
+            && let Ok(p) = codec::process(&bytes, &self.settings)
+        {
+            let _ = store.put(self.key, &p);
+        }
+    }
+}
 
 /// What the images stage gives.
 #[derive(Debug, Default)]
 pub struct Published {
+    /// Images not in the store, left for later (with `later`): their pages show the original
+    /// file until they are made.
+    pub pending: Vec<Pending>,
     /// Output path of each shown image's original → what pages may show of it.
     pub pictures: BTreeMap<String, Picture>,
     /// Output path → size (width, height) of every published raster original, shown or not
@@ -90,7 +121,8 @@ pub struct Published {
 }
 
 /// Makes every raster image of `copies` (output path → source file) and points `copies` at
-/// the published files. `shown`: output paths of the images pages show, each with where it is
+/// the published files. With `later`, an image not in the store is only checked from its
+/// header and left in [`Published::pending`]. `shown`: output paths of the images pages show, each with where it is
 /// written (its page's line): those get smaller copies, and their problems are errors there;
 /// the problems of other files are warnings naming them. `base_path` prefixes the URLs.
 pub fn publish(
@@ -100,6 +132,7 @@ pub fn publish(
     settings: &codec::Settings,
     base_path: &str,
     store: &dyn Store,
+    later: bool,
 ) -> Published {
     let raster: Vec<(String, PathBuf)> =
         copies.iter().filter(|(out, _)| is_raster(out)).map(|(o, f)| (o.clone(), f.clone())).collect();
@@ -113,15 +146,28 @@ pub fn publish(
             };
             let k = key(&bytes, settings, full);
             if let Some(e) = store.get(k) {
-                return (out.clone(), Ok(e), None);
+                return (out.clone(), Ok(Made::Now(e)), None);
             }
             let s = if full {
                 settings.clone()
             } else {
                 codec::Settings { widths: Vec::new(), ..settings.clone() }
             };
+            if later {
+                return match codec::probe(&bytes) {
+                    Ok((_, w, h)) if u64::from(w) * u64::from(h) > s.max_pixels => {
+                        (out.clone(), Err(codec::Problem::TooLarge(w, h)), strip::strip(&bytes))
+                    }
+                    Ok(_) => (
+                        out.clone(),
+                        Ok(Made::Later(Pending { from: from.clone(), key: k, settings: s })),
+                        None,
+                    ),
+                    Err(problem) => (out.clone(), Err(problem), strip::strip(&bytes)),
+                };
+            }
             match codec::process(&bytes, &s) {
-                Ok(p) => (out.clone(), store.put(k, &p).map_err(codec::Problem::Broken), None),
+                Ok(p) => (out.clone(), store.put(k, &p).map(Made::Now).map_err(codec::Problem::Broken), None),
                 // Not published as the editor's file: without metadata, or not at all.
                 Err(problem) => (out.clone(), Err(problem), strip::strip(&bytes)),
             }
@@ -131,7 +177,8 @@ pub fn publish(
     for ((out, result, stripped), (_, from)) in made.into_iter().zip(&raster) {
         let file = from.strip_prefix(root).unwrap_or(from).to_string_lossy().replace('\\', "/");
         match result {
-            Ok(entry) => {
+            Ok(Made::Later(p)) => published.pending.push(p),
+            Ok(Made::Now(entry)) => {
                 published.sizes.insert(out.clone(), (entry.width, entry.height));
                 if let Some(places) = shown.get(&out) {
                     if entry.animated {

@@ -103,3 +103,33 @@ fn a_rebuild_reuses_the_cache_and_makes_only_the_changed_image() {
         assert_eq!(after.get(k), Some(t), "{k} was made again");
     }
 }
+
+/// `loa serve` reloads without waiting for images: its first build shows the originals, the
+/// images are made on a thread of their own, and the build after them shows the pictures.
+#[test]
+fn serve_shows_the_originals_first_and_the_pictures_once_they_are_made() {
+    use crate::serve::Served;
+    let site = tempfile::tempdir().expect("tempdir");
+    copy_site(&sites_dir().join("images"), site.path());
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    srv.wait_until("the pictures", |s| s["generation"].as_u64() >= Some(2));
+    let page = srv.page("/bai-viet/hop-dan/");
+    assert_eq!(page.matches("<picture>").count(), 4, "{page}");
+    // Build 1 served the originals (no copy made yet); build 2, started by the image thread
+    // without any edit, serves 20 more files: the WebP and fallback copies.
+    let files = |n: u32| -> usize {
+        let out = srv.stdout();
+        let line = out
+            .lines()
+            .find(|l| l.contains(&format!("(lần {n}):")))
+            .unwrap_or_else(|| panic!("no build {n}: {out}"));
+        line.split(" tệp")
+            .next()
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect("files")
+    };
+    assert_eq!(files(2), files(1) + 20, "{}", srv.stdout());
+    assert!(site.path().join(".loa-cache/images").is_dir());
+}
