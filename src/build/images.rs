@@ -7,9 +7,11 @@
 //! a build killed half-way leaves nothing a later build could take for finished.
 
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::config::Config;
 use crate::content::Site;
@@ -85,6 +87,7 @@ pub(super) fn images(
     }
     let store = DiskStore::new(config.root.join(CACHE_DIR));
     let published = media::publish(&config.root, copies, &shown, &settings, &config.base_path, &store, later);
+    store.save();
     for (k, (p, r)) in site.pages.iter().zip(pages.iter_mut()).enumerate() {
         let url = config.url(&p.path);
         let o = media::html::Options {
@@ -127,6 +130,7 @@ pub fn make_pending(root: &Path, pending: &[media::Pending]) {
     use rayon::prelude::*;
     let store = DiskStore::new(root.join(CACHE_DIR));
     pending.par_iter().for_each(|p| p.make(&store));
+    store.save();
 }
 
 /// Every HTML of a body a page can show.
@@ -142,12 +146,69 @@ fn bodies(r: &Rendered) -> impl Iterator<Item = &str> {
 pub struct DiskStore {
     dir: PathBuf,
     counter: AtomicU64,
+    /// Source file → (its state: device, inode, size, modification time in ns; the
+    /// fingerprint of its bytes), as last seen; read from and saved to `<dir>/prints`.
+    prints: Mutex<HashMap<PathBuf, (FileState, u64)>>,
+    /// Whether `prints` gained an entry since it was read.
+    changed: AtomicBool,
+}
+
+/// What says a file is as it was: device, inode, size, modification time in nanoseconds.
+type FileState = (u64, u64, u64, i128);
+
+fn state_of(file: &Path) -> Option<FileState> {
+    use std::os::unix::fs::MetadataExt as _;
+    let m = std::fs::metadata(file).ok()?;
+    Some((m.dev(), m.ino(), m.size(), i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec())))
 }
 
 impl DiskStore {
-    /// A store in `dir` (made when first written).
+    /// A store in `dir` (made when first written), with the fingerprints it saved last.
     pub fn new(dir: PathBuf) -> DiskStore {
-        DiskStore { dir, counter: AtomicU64::new(0) }
+        let mut prints = HashMap::new();
+        if let Ok(text) = std::fs::read_to_string(dir.join("prints")) {
+            for line in text.lines() {
+                let mut f = line.splitn(6, ' ');
+                let mut num = || f.next().and_then(|v| v.parse::<i128>().ok());
+                let (Some(dev), Some(ino), Some(size), Some(mtime), Some(print)) =
+                    (num(), num(), num(), num(), num())
+                else {
+                    continue;
+                };
+                let Some(path) = f.next() else { continue };
+                let as_u64 = |v: i128| u64::try_from(v).unwrap_or(0);
+                prints.insert(
+                    PathBuf::from(path),
+                    ((as_u64(dev), as_u64(ino), as_u64(size), mtime), as_u64(print)),
+                );
+            }
+        }
+        DiskStore {
+            dir,
+            counter: AtomicU64::new(0),
+            prints: Mutex::new(prints),
+            changed: AtomicBool::new(false),
+        }
+    }
+
+    /// Saves the fingerprints seen (when any is new), for the next build.
+    pub fn save(&self) {
+        if !self.changed.load(Ordering::Relaxed) {
+            return;
+        }
+        let prints = self.prints.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut lines: Vec<String> = prints
+            .iter()
+            .filter_map(|(p, ((dev, ino, size, mtime), print))| {
+                let p = p.to_str().filter(|p| !p.contains('\n'))?;
+                Some(format!("{dev} {ino} {size} {mtime} {print} {p}\n"))
+            })
+            .collect();
+        lines.sort();
+        let tmp = self.dir.join(format!(".prints-{}", std::process::id()));
+        if std::fs::create_dir_all(&self.dir).is_ok() && std::fs::write(&tmp, lines.concat()).is_ok() {
+            let _ = std::fs::rename(&tmp, self.dir.join("prints"));
+        }
     }
 }
 
@@ -178,6 +239,21 @@ fn read_meta(dir: &Path) -> Option<Entry> {
 }
 
 impl Store for DiskStore {
+    fn print_of(&self, file: &Path) -> Option<u64> {
+        let state = state_of(file)?;
+        let prints = self.prints.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        prints.get(file).filter(|(s, _)| *s == state).map(|(_, p)| *p)
+    }
+
+    fn remember(&self, file: &Path, print: u64) {
+        // The state read after the bytes: a file changed while read is read again next time.
+        if let Some(state) = state_of(file) {
+            let mut prints = self.prints.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            prints.insert(file.to_path_buf(), (state, print));
+            self.changed.store(true, Ordering::Relaxed);
+        }
+    }
+
     fn get(&self, key: u64) -> Option<Entry> {
         read_meta(&self.dir.join(format!("{key:016x}")))
     }

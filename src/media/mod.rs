@@ -55,17 +55,27 @@ pub trait Store: Sync {
     fn get(&self, key: u64) -> Option<Entry>;
     /// Keeps what was made for `key` and gives its entry; an error is an I/O problem.
     fn put(&self, key: u64, made: &codec::Processed) -> Result<Entry, String>;
+    /// The fingerprint of a source file's bytes, when the store saw the file as it is now
+    /// (same size, modification time, inode): a rebuild then reads no unchanged image.
+    fn print_of(&self, file: &Path) -> Option<u64>;
+    /// Remembers the fingerprint of a file's bytes as read now.
+    fn remember(&self, file: &Path, print: u64);
+}
+
+/// The fingerprint of an image file's bytes.
+pub fn print_of_bytes(bytes: &[u8]) -> u64 {
+    crate::fingerprint::key_of(&bytes)
 }
 
 /// What one source image is made into: everything (`full`: it is shown on a page) or its
 /// original only (a file no page shows: it is still published without metadata).
-fn key(bytes: &[u8], settings: &codec::Settings, full: bool) -> u64 {
+fn key(print: u64, settings: &codec::Settings, full: bool) -> u64 {
     // Raised when what `codec` makes changes, so that old entries are not reused.
     const CODEC_VERSION: u32 = 1;
     let widths: &[u32] = if full { &settings.widths } else { &[] };
     crate::fingerprint::key_of(&(
         CODEC_VERSION,
-        bytes,
+        print,
         widths,
         settings.webp_quality,
         settings.jpeg_quality,
@@ -140,14 +150,32 @@ pub fn publish(
         .par_iter()
         .map(|(out, from)| {
             let full = shown.contains_key(out);
-            let bytes = match std::fs::read(from) {
-                Ok(b) => b,
-                Err(e) => return (out.clone(), Err(codec::Problem::Broken(e.to_string())), None),
+            let read = || match std::fs::read(from) {
+                Ok(b) => Ok(b),
+                Err(e) => Err((out.clone(), Err(codec::Problem::Broken(e.to_string())), None)),
             };
-            let k = key(&bytes, settings, full);
+            let mut bytes = None;
+            let print = match store.print_of(from) {
+                Some(p) => p,
+                None => {
+                    let b = match read() {
+                        Ok(b) => b,
+                        Err(outcome) => return outcome,
+                    };
+                    let p = print_of_bytes(&b);
+                    store.remember(from, p);
+                    bytes = Some(b);
+                    p
+                }
+            };
+            let k = key(print, settings, full);
             if let Some(e) = store.get(k) {
                 return (out.clone(), Ok(Made::Now(e)), None);
             }
+            let bytes = match bytes.map_or_else(read, Ok) {
+                Ok(b) => b,
+                Err(outcome) => return outcome,
+            };
             let s = if full {
                 settings.clone()
             } else {
@@ -209,7 +237,7 @@ pub fn publish(
                         Some(bytes) => {
                             // Kept beside the made images, so that the copy never reads the
                             // editor's file.
-                            match store.put(key(&bytes, settings, false), &raw(bytes)) {
+                            match store.put(key(print_of_bytes(&bytes), settings, false), &raw(bytes)) {
                                 Ok(e) => {
                                     copies.insert(out, e.original);
                                 }

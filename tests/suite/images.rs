@@ -68,6 +68,7 @@ fn entries(cache: &Path) -> BTreeMap<String, std::time::SystemTime> {
     std::fs::read_dir(cache)
         .expect("cache")
         .map(|e| e.expect("entry"))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| {
             (
                 e.file_name().to_string_lossy().into_owned(),
