@@ -5,7 +5,7 @@ like photographs, and phone-like EXIF (camera, date, a fake GPS position) so tha
 stripping of metadata shows. Every image is made from a seed: the same command makes the same
 files. Needs Pillow and numpy (`pip install pillow numpy`).
 
-    make_images.py corpus OUT [N] [W H]   N scenes (300) of W x H (4000 x 3000) for benches
+    make_images.py corpus OUT [N] [W H [START]]   N scenes (300) of W x H (4000 x 3000)
     make_images.py photos OUT             the site's article photos (content/)
     make_images.py fixtures OUT           the test site's images (tests/sites/images/)
 """
@@ -99,11 +99,11 @@ def save_jpeg(img, path, quality=88, orientation=1):
     img.save(path, "JPEG", quality=quality, exif=phone_exif(orientation, "Ban biên tập loa"))
 
 
-def corpus(out, n=300, w=4000, h=3000):
+def corpus(out, n=300, w=4000, h=3000, start=0):
     import os
 
     os.makedirs(out, exist_ok=True)
-    for i in range(n):
+    for i in range(start, n):
         save_jpeg(scene(1000 + i, w, h), f"{out}/anh-{i:03}.jpg")
 
 
@@ -144,7 +144,8 @@ if __name__ == "__main__":
         args = [int(a) for a in sys.argv[3:]]
         n = args[0] if args else 300
         w, h = (args[1], args[2]) if len(args) >= 3 else (4000, 3000)
-        corpus(out, n, w, h)
+        # START: make only photos START..N-1 (to share the work between processes).
+        corpus(out, n, w, h, args[3] if len(args) >= 4 else 0)
     elif cmd == "photos":
         photos(out)
     elif cmd == "fixtures":

@@ -49,6 +49,7 @@ pub(super) fn images(
     pages: &mut [Arc<Rendered>],
     prints: &mut [u64],
     later: bool,
+    check: bool,
 ) -> media::Published {
     let (settings, sizes) = settings(config);
     let mut shown: BTreeMap<String, Vec<Location>> = BTreeMap::new();
@@ -85,9 +86,20 @@ pub(super) fn images(
             add(image, Location::file(&p.file));
         }
     }
+    // The editors' files, before the copies point at the published ones (for `loa check`).
+    let sources: BTreeMap<String, PathBuf> =
+        copies.iter().filter(|(o, _)| media::is_raster(o)).map(|(o, f)| (o.clone(), f.clone())).collect();
     let store = DiskStore::new(config.root.join(CACHE_DIR));
     let published = media::publish(&config.root, copies, &shown, &settings, &config.base_path, &store, later);
     store.save();
+    let mut published = published;
+    if check {
+        let output_path = |p: &crate::content::Document, src: &str| {
+            media::html::output_path(src, &config.url(&p.path), &config.base_path)
+        };
+        let found = crate::check::images::check(config, site, &sources, &published.sizes, &output_path);
+        published.diagnostics.extend(found);
+    }
     for (k, (p, r)) in site.pages.iter().zip(pages.iter_mut()).enumerate() {
         let url = config.url(&p.path);
         let o = media::html::Options {

@@ -132,8 +132,15 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     let Bodies { mut pages, mut sections, prints: mut body_prints } =
         markdown_all(config, &mut site, &link_targets, &cites, &prints, memo);
     t.lap("markdown");
-    let published =
-        images::images(config, &site, &mut copies, &mut pages, &mut body_prints.pages, opts.images_later);
+    let published = images::images(
+        config,
+        &site,
+        &mut copies,
+        &mut pages,
+        &mut body_prints.pages,
+        opts.images_later,
+        opts.check.is_some(),
+    );
     warnings.extend(published.diagnostics);
     let images_pending = published.pending;
     t.lap("images");

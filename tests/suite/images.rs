@@ -134,3 +134,30 @@ fn serve_shows_the_originals_first_and_the_pictures_once_they_are_made() {
     assert_eq!(files(2), files(1) + 20, "{}", srv.stdout());
     assert!(site.path().join(".loa-cache/images").is_dir());
 }
+
+#[test]
+fn check_warns_about_heavy_originals_and_share_images_smaller_than_a_card() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_site(&sites_dir().join("images"), tmp.path());
+    let config = std::fs::read_to_string(tmp.path().join("loa.yaml")).expect("read");
+    std::fs::write(
+        tmp.path().join("loa.yaml"),
+        config.replace("images:\n", "images:\n  max_original_kb: 50\n"),
+    )
+    .expect("write");
+    let out = run(tmp.path(), &["check", "--root", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // 53 KB and 67 KB over 50 KB; the GIF (47 KB) and the others under it.
+    for want in [
+        "content/bai-viet/hop-dan/anh-chup.jpg: cảnh báo: ảnh gốc `content/bai-viet/hop-dan/anh-chup.jpg` nặng 53 KB, quá giới hạn 50 KB",
+        "static/anh/so-do.png: cảnh báo: ảnh gốc `static/anh/so-do.png` nặng 67 KB",
+        "content/bai-viet/hop-dan/index.md: cảnh báo: ảnh đại diện `anh-chup.jpg` chỉ có 800 × 600 điểm ảnh, nhỏ hơn cỡ ảnh chia sẻ 1200 × 630",
+    ] {
+        assert!(stderr.contains(want), "{want}\nin:\n{stderr}");
+    }
+    assert_eq!(stderr.matches("quá giới hạn").count(), 2, "{stderr}");
+    // A build is not the gate: it says nothing of either.
+    let out = run(tmp.path(), &["build", "--root", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("quá giới hạn") && !stderr.contains("cỡ ảnh chia sẻ"), "{stderr}");
+}
