@@ -5,8 +5,9 @@
 //! serves while it builds, and rebuilds after every burst of real changes. A failed build never
 //! takes the site down: the last good `Snapshot` stays served with an overlay listing the
 //! diagnostics. Builds use the placeholder origin `overlay::PLACEHOLDER_ORIGIN` instead of
-//! `base_url`, swapped for the browser's `Host` when served. Never writes or deletes anything
-//! on disk: the output folder is neither read, written nor watched. Reports what happens
+//! `base_url`, swapped for the browser's `Host` when served. Writes nothing on disk but the
+//! image cache (`.loa-cache/images/`, made on a thread after a reload: `build::images`): the
+//! output folder is neither read, written nor watched. Reports what happens
 //! through a callback: the library never prints.
 //!
 //! ```text
