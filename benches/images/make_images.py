@@ -112,8 +112,8 @@ def photos(out):
 
     os.makedirs(out, exist_ok=True)
     # Phone-size (4:3) but modest: the repository stays small.
-    save_jpeg(scene(7, 1600, 1200), f"{out}/hop-dan-thon.jpg", quality=80)
-    save_jpeg(scene(11, 1600, 1200), f"{out}/lop-hoc-buoi-toi.jpg", quality=80)
+    save_jpeg(scene(7, 1600, 1200), f"{out}/lang-que.jpg", quality=80)
+    save_jpeg(scene(11, 1600, 1200), f"{out}/xom-ben-doi.jpg", quality=80)
 
 
 def fixtures(out):
