@@ -14,8 +14,10 @@ use crate::parse::{self, yaml_error};
 
 pub mod bulletin;
 mod editorial;
+mod images;
 mod menu;
 pub use editorial::{ApprovalMode, EditorialConfig, ForbiddenPhrase};
+pub use images::ImagesConfig;
 pub use menu::{MenuEntry, MenuLink};
 
 /// The config file name, at the site root.
@@ -124,6 +126,7 @@ pub struct RawConfig {
     menu: Option<Vec<menu::RawMenuEntry>>,
     #[serde(default)]
     bulletin: bulletin::RawBulletin,
+    images: ImagesConfig,
 }
 
 /// The keys loa.yaml accepts (for did-you-mean hints).
@@ -144,6 +147,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "output",
     "menu",
     "bulletin",
+    "images",
 ];
 
 /// Validated configuration of one site.
@@ -189,6 +193,8 @@ pub struct Config {
     pub menu: Option<Vec<MenuEntry>>,
     /// How the scripts for the loudspeakers are read (`bulletin:`, issue 26).
     pub bulletin: bulletin::BulletinConfig,
+    /// How images are published (`images:`).
+    pub images: ImagesConfig,
 }
 
 /// Overrides from the command line.
@@ -348,6 +354,7 @@ impl Config {
             output: raw.output,
             menu,
             bulletin: raw.bulletin.into(),
+            images: raw.images,
         })
     }
 

@@ -9,6 +9,7 @@
 //! (the staging folder of `loa build`, memory for `check` and `serve`). The order in which the
 //! outputs are made, for memory, is [`schedule`]'s. Every stage is timed for `--verbose`.
 
+pub mod images;
 pub mod schedule;
 mod steps;
 
@@ -38,6 +39,9 @@ pub struct BuildOptions {
     pub check: Option<crate::check::CheckOptions>,
     /// Build every page whatever its approval (`loa serve`: it shows each page's state).
     pub preview: bool,
+    /// Make no image that is not in the cache: pages show those originals, and
+    /// `Built::images_pending` lists them for the caller to make (`loa serve` reloads first).
+    pub images_later: bool,
 }
 
 /// The current moment, as the build sees it.
@@ -74,6 +78,9 @@ pub struct Built {
     /// Every page's approval (`editorial.approval`), in file order: `loa check` lists them,
     /// `loa serve` shows them.
     pub approvals: Vec<crate::content::approval::ApprovalRecord>,
+    /// The images left for later (`BuildOptions::images_later`): `images::make_pending` of
+    /// them fills the cache, and the next build shows them.
+    pub images_pending: Vec<crate::media::Pending>,
 }
 
 /// A failed build: every diagnostic, including the warnings found before the failure.
@@ -141,9 +148,21 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     t.lap("facts");
     let link_targets = link_targets(config, &site, &missing);
     let cites = citations(config, &site);
-    let Bodies { mut pages, mut sections, prints: body_prints } =
+    let Bodies { mut pages, mut sections, prints: mut body_prints } =
         markdown_all(config, &mut site, &link_targets, &cites, &prints, memo);
     t.lap("markdown");
+    let published = images::images(
+        config,
+        &site,
+        &mut copies,
+        &mut pages,
+        &mut body_prints.pages,
+        opts.images_later,
+        opts.check.is_some(),
+    );
+    warnings.extend(published.diagnostics);
+    let images_pending = published.pending;
+    t.lap("images");
     warnings.extend(crate::validate::validate(&site, &pages, &sections));
     let mut links = crate::validate::links::LinkIndex::take(&site, &mut pages, &mut sections);
     if let Some(menu) = &config.menu {
@@ -188,6 +207,7 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         routes: routes(config, &site),
         search,
         approvals,
+        images_pending,
     };
     // Freeing a large site's structures takes tens of milliseconds that nobody waits for.
     crate::dispose::later((site, templates, loaded, link_targets, cites, links, outputs));

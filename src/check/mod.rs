@@ -13,7 +13,8 @@
 //!   that is built (the scaffolds take them from the list there);
 //! - [`templates`]: `| safe` on front matter fields;
 //! - [`files`]: active content in copied SVG/HTML files;
-//! - [`external`]: links to other sites (with `external` only).
+//! - [`external`]: links to other sites (with `external` only);
+//! - [`images`]: heavy originals, share images too small (after the images stage).
 //!
 //! This file decides which rules run, in which order, and on what: each body is parsed once
 //! per entry point (`markdown::scan_body`, `markdown::scan_page`) and what the parse found
@@ -33,6 +34,7 @@ use crate::vi::dates::DateTime;
 pub mod approval;
 mod external;
 mod files;
+pub mod images;
 mod markdown;
 pub mod names;
 mod pages;

@@ -5,8 +5,9 @@
 //! serves while it builds, and rebuilds after every burst of real changes. A failed build never
 //! takes the site down: the last good `Snapshot` stays served with an overlay listing the
 //! diagnostics. Builds use the placeholder origin `overlay::PLACEHOLDER_ORIGIN` instead of
-//! `base_url`, swapped for the browser's `Host` when served. Never writes or deletes anything
-//! on disk: the output folder is neither read, written nor watched. Reports what happens
+//! `base_url`, swapped for the browser's `Host` when served. Writes nothing on disk but the
+//! image cache (`.loa-cache/images/`, made on a thread after a reload: `build::images`): the
+//! output folder is neither read, written nor watched. Reports what happens
 //! through a callback: the library never prints.
 //!
 //! ```text
@@ -192,13 +193,18 @@ impl Server {
             memo: Memo::on(),
             build_serial: Arc::default(),
             index: None,
+            images: None,
+            images_now: false,
         };
         looper.rebuild(Vec::new(), &mut watch, report);
         loop {
             match watch.next_burst(looper.deadline()) {
                 Wake::Burst(burst) => looper.handle(burst, &mut watch, report),
                 Wake::Deadline => {
-                    if looper.schedule_due() {
+                    if looper.images_done() {
+                        looper.images_now = true;
+                        looper.rebuild(Vec::new(), &mut watch, report);
+                    } else if looper.schedule_due() {
                         report(Event::Scheduled);
                         looper.rebuild(Vec::new(), &mut watch, report);
                     }
@@ -255,6 +261,11 @@ struct Loop {
     build_serial: Arc<std::sync::atomic::AtomicU64>,
     /// The search index of the served site, built after its reload.
     index: Option<index::IndexJob>,
+    /// Images being made after a reload (`BuildOptions::images_later`): set when done, then
+    /// the loop builds again with every image made (those that failed report their errors).
+    images: Option<Arc<std::sync::atomic::AtomicBool>>,
+    /// The next build makes its images instead of leaving them for later.
+    images_now: bool,
 }
 
 /// What a burst of events asks for.
@@ -283,10 +294,41 @@ impl Loop {
 
     /// When to wake up without an event: the next scheduled change, if it is in the future.
     fn deadline(&self) -> Option<Instant> {
+        if self.images.is_some() {
+            // Looks whether the images are done a few times a second.
+            return Some(Instant::now() + Duration::from_millis(200));
+        }
         let wait = self.next_change? - unix_now();
         // A day at most: the loop checks again then rather than trusting a far-off instant.
         let secs = u64::try_from(wait).ok()?.min(86_400);
         Instant::now().checked_add(Duration::from_secs(secs) + Duration::from_millis(500))
+    }
+
+    /// True when the images left for later are made (the job is then forgotten).
+    fn images_done(&mut self) -> bool {
+        let done = self.images.as_ref().is_some_and(|d| d.load(Ordering::SeqCst));
+        if done {
+            self.images = None;
+        }
+        done
+    }
+
+    /// Makes the images a build left for later on a thread of its own, unless a job already
+    /// runs (the build after it makes the rest).
+    fn spawn_images(&mut self, pending: Vec<crate::media::Pending>) {
+        if pending.is_empty() || self.images.is_some() {
+            return;
+        }
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = Arc::clone(&done);
+        let root = self.root.clone();
+        let spawned = std::thread::Builder::new().name("loa-images".into()).spawn(move || {
+            crate::build::images::make_pending(&root, &pending);
+            flag.store(true, Ordering::SeqCst);
+        });
+        if spawned.is_ok() {
+            self.images = Some(done);
+        }
     }
 
     /// True when the scheduled change has come.
@@ -346,7 +388,8 @@ impl Loop {
                     .collect(),
                 added_or_removed: changes.iter().any(|c| !matches!(c, Change::Modified(_))),
             });
-            let (outcome, config) = build_site(&self.root, self.drafts, defer, &self.memo);
+            let later = !std::mem::take(&mut self.images_now);
+            let (outcome, config) = build_site(&self.root, self.drafts, defer, later, &self.memo);
             let elapsed = start.elapsed();
             self.shared.building.store(false, Ordering::SeqCst);
             if let Some(c) = &config {
@@ -396,8 +439,9 @@ impl Loop {
         let base_path = config.map_or_else(|| prev.base_path.clone(), |c| c.base_path.clone());
         let build_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
         match outcome {
-            Ok(built) => {
+            Ok(mut built) => {
                 self.next_change = built.next_change.map(|d| d.unix()).filter(|&t| t > unix_now());
+                self.spawn_images(std::mem::take(&mut built.images_pending));
                 let mut files = built.output.files;
                 let deferred = built.search.inspect(|_| {
                     // Until the new index is built, the last one is served.
@@ -481,6 +525,7 @@ fn build_site(
     root: &Path,
     drafts: bool,
     defer_search: bool,
+    images_later: bool,
     memo: &Memo,
 ) -> (Result<Built, Diagnostics>, Option<Config>) {
     let mut config = match Config::load(root, &Overrides::default()) {
@@ -488,7 +533,7 @@ fn build_site(
         Err(d) => return (Err(d), None),
     };
     config.base_url = format!("{}{}", overlay::PLACEHOLDER_ORIGIN, config.base_path);
-    let opts = BuildOptions { drafts, defer_search, preview: true, ..BuildOptions::default() };
+    let opts = BuildOptions { drafts, defer_search, preview: true, images_later, ..BuildOptions::default() };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let sink = crate::output::MemorySink::default();
         let mut built = build(&config, opts, &sink, memo)?;

@@ -11,8 +11,8 @@
 //! The examples' convention. A fenced block whose info string is `md PATH` or `yaml loa.yaml`
 //! is a file of a site: ```` ```md content/bai-viet/vi-du.md ```` (GitHub uses only the first
 //! word, the language, to colour it). Optional words after the path:
-//! - `with=PATH,PATH` creates those files too (small placeholder bytes: an image the example
-//!   shows, `content/bai-viet/le-ky-ket/anh-1.jpg`);
+//! - `with=PATH,PATH` creates those files too (small placeholder bytes; a small real image for
+//!   an image the example shows, `content/bai-viet/le-ky-ket/anh-1.jpg`);
 //! - `expect=CODE` marks an example that shows a mistake: it must produce that diagnostic code.
 //!
 //! The examples of one guide file without `expect=` are written in order into one new site
@@ -596,12 +596,28 @@ fn new_site() -> (tempfile::TempDir, PathBuf) {
     (tmp, site)
 }
 
+/// A small real image for a `with=` file named like one (loa publishes only images it can
+/// read).
+fn placeholder_image(path: &str) -> Option<Vec<u8>> {
+    let format = image::ImageFormat::from_path(path).ok()?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(64, 48, image::Rgb([200, 120, 40])).write_to(&mut out, format).ok()?;
+    Some(out.into_inner())
+}
+
 /// Writes examples into a site.
 fn put(site: &Path, examples: &[&Example]) {
     for e in examples {
         write(site, &e.path, &e.body);
         for w in &e.with {
-            write(site, w, "loa guide example placeholder\n");
+            match placeholder_image(w) {
+                Some(bytes) => {
+                    let path = site.join(w);
+                    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+                    std::fs::write(path, bytes).expect("write");
+                }
+                None => write(site, w, "loa guide example placeholder\n"),
+            }
         }
     }
 }

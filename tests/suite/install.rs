@@ -57,6 +57,10 @@ fn the_example_ci_installs_the_released_binary_and_checks_its_sha256() {
     }
     // A site's repository has no Cargo.toml: the example must not need Rust.
     assert!(!example_text.contains("cargo"), "the example CI builds loa from source");
+    // The image cache is restored before the first command that makes images.
+    let cache =
+        example_text.find("path: .loa-cache/images").expect("the example CI caches .loa-cache/images");
+    assert!(cache < example_text.find("loa check --strict").expect("check"), "the cache step comes first");
 
     // The release job's packing and sums, for the tarball the example downloads.
     let tmp = tempfile::tempdir().expect("tmp");

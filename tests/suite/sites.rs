@@ -33,6 +33,7 @@ sites! {
     markdown_as_editors_write_it => "markdown-editors",
     bulletins_for_the_loudspeakers => "bulletins",
     approval_required_publishes_only_approved_pages => "approval",
+    images_responsive_upright_and_without_metadata => "images",
 }
 
 invalid! {
@@ -57,6 +58,9 @@ invalid! {
     two_spellings_of_a_tag_on_one_path => "term-collision",
     approval_bad_input_is_an_error_at_its_line => "approval-bad-input",
     what_a_page_says_about_a_document_is_checked_against_the_registry => "document-facts",
+    image_cut_short => "image-truncated",
+    image_that_is_not_an_image => "image-not-image",
+    image_decompression_bomb => "image-bomb",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.

@@ -1,0 +1,163 @@
+//! The images stage on the `images` fixture: what is published carries no metadata, and a
+//! rebuild makes only the images that changed (the cache in `.loa-cache/images/`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::harness::{copy_site, run, sites_dir, tree};
+
+/// Markers of metadata blocks: EXIF (with its GPS position), XMP, PNG text and EXIF chunks,
+/// and the words the fixtures hide in comments and text chunks.
+const METADATA: [&[u8]; 7] =
+    [b"Exif\0\0", b"http://ns.adobe.com/xap", b"tEXt", b"iTXt", b"eXIf", b"GPS", b"Location"];
+
+fn has_metadata(bytes: &[u8]) -> Option<&'static str> {
+    METADATA
+        .iter()
+        .find(|m| bytes.windows(m.len()).any(|w| w == **m))
+        .map(|m| std::str::from_utf8(m).unwrap_or("?"))
+}
+
+fn built() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_site(&sites_dir().join("images"), tmp.path());
+    let out = run(tmp.path(), &["build", "--root", "."]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let files = tree(&tmp.path().join("public"));
+    (tmp, files)
+}
+
+fn is_image(path: &str) -> bool {
+    [".jpg", ".png", ".gif", ".webp"].iter().any(|e| path.ends_with(e))
+}
+
+#[test]
+fn gps_and_every_other_metadata_go_in_and_nothing_comes_out() {
+    let site = sites_dir().join("images");
+    let sources = tree(&site.join("content")).into_iter().chain(tree(&site.join("static")));
+    let with_metadata: Vec<String> =
+        sources.filter(|(p, b)| is_image(p) && has_metadata(b).is_some()).map(|(p, _)| p).collect();
+    // The photos carry EXIF with GPS, the PNG a place in a text chunk, the GIF a comment.
+    assert_eq!(with_metadata.len(), 4, "the fixtures carry metadata: {with_metadata:?}");
+    let (_tmp, files) = built();
+    let images: Vec<(&String, &Vec<u8>)> = files.iter().filter(|(p, _)| is_image(p)).collect();
+    assert_eq!(images.len(), 25, "{:?}", images.iter().map(|(p, _)| p).collect::<Vec<_>>());
+    for (path, bytes) in images {
+        assert_eq!(has_metadata(bytes), None, "{path} still carries metadata");
+        let img = image::load_from_memory(bytes).unwrap_or_else(|e| panic!("{path} does not decode: {e}"));
+        // The width in the name is the width of the picture.
+        let parts: Vec<&str> = path.rsplit('.').collect();
+        if parts.len() >= 4
+            && let Ok(w) = parts[1].parse::<u32>()
+        {
+            assert_eq!(img.width(), w, "{path}");
+        }
+    }
+}
+
+#[test]
+fn a_picture_turned_by_its_exif_orientation_is_published_upright() {
+    let (_tmp, files) = built();
+    let original = image::load_from_memory(&files["bai-viet/hop-dan/anh-doc.jpg"]).expect("decode");
+    assert_eq!((original.width(), original.height()), (400, 600), "stored 600 × 400 with orientation 6");
+    let html = String::from_utf8_lossy(&files["bai-viet/hop-dan/index.html"]).into_owned();
+    assert!(html.contains("width=\"400\" height=\"600\""), "{html}");
+}
+
+fn entries(cache: &Path) -> BTreeMap<String, std::time::SystemTime> {
+    std::fs::read_dir(cache)
+        .expect("cache")
+        .map(|e| e.expect("entry"))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().and_then(|m| m.modified()).expect("mtime"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_reuses_the_cache_and_makes_only_the_changed_image() {
+    let (tmp, first) = built();
+    let cache = tmp.path().join(".loa-cache/images");
+    let before = entries(&cache);
+    // Five images, one of them (the PNG) shown on two pages: five entries.
+    assert_eq!(before.len(), 5, "{before:?}");
+    let out = run(tmp.path(), &["build", "--root", "."]);
+    assert!(out.status.success());
+    assert_eq!(entries(&cache), before, "an unchanged site makes nothing again");
+    assert_eq!(tree(&tmp.path().join("public")), first, "the same site");
+    // Other bytes under the same name (another photo's, one byte longer): one new entry, the
+    // others untouched.
+    let dir = tmp.path().join("content/bai-viet/hop-dan");
+    let mut other = std::fs::read(dir.join("anh-chup.jpg")).expect("read");
+    other.push(0);
+    std::fs::write(dir.join("anh-doc.jpg"), other).expect("write");
+    let out = run(tmp.path(), &["build", "--root", "."]);
+    assert!(out.status.success());
+    let after = entries(&cache);
+    let new: Vec<&String> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+    assert_eq!(new.len(), 1, "{after:?}");
+    for (k, t) in &before {
+        assert_eq!(after.get(k), Some(t), "{k} was made again");
+    }
+}
+
+/// `loa serve` reloads without waiting for images: its first build shows the originals, the
+/// images are made on a thread of their own, and the build after them shows the pictures.
+#[test]
+fn serve_shows_the_originals_first_and_the_pictures_once_they_are_made() {
+    use crate::serve::Served;
+    let site = tempfile::tempdir().expect("tempdir");
+    copy_site(&sites_dir().join("images"), site.path());
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    srv.wait_until("the pictures", |s| s["generation"].as_u64() >= Some(2));
+    let page = srv.page("/bai-viet/hop-dan/");
+    assert_eq!(page.matches("<picture>").count(), 4, "{page}");
+    // Build 1 served the originals (no copy made yet); build 2, started by the image thread
+    // without any edit, serves 20 more files: the WebP and fallback copies.
+    let files = |n: u32| -> usize {
+        let out = srv.stdout();
+        let line = out
+            .lines()
+            .find(|l| l.contains(&format!("(lần {n}):")))
+            .unwrap_or_else(|| panic!("no build {n}: {out}"));
+        line.split(" tệp")
+            .next()
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect("files")
+    };
+    assert_eq!(files(2), files(1) + 20, "{}", srv.stdout());
+    assert!(site.path().join(".loa-cache/images").is_dir());
+}
+
+#[test]
+fn check_warns_about_heavy_originals_and_share_images_smaller_than_a_card() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_site(&sites_dir().join("images"), tmp.path());
+    let config = std::fs::read_to_string(tmp.path().join("loa.yaml")).expect("read");
+    std::fs::write(
+        tmp.path().join("loa.yaml"),
+        config.replace("images:\n", "images:\n  max_original_kb: 50\n"),
+    )
+    .expect("write");
+    let out = run(tmp.path(), &["check", "--root", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // 53 KB and 67 KB over 50 KB; the GIF (47 KB) and the others under it.
+    for want in [
+        "content/bai-viet/hop-dan/anh-chup.jpg: cảnh báo: ảnh gốc `content/bai-viet/hop-dan/anh-chup.jpg` nặng 53 KB, quá giới hạn 50 KB",
+        "static/anh/so-do.png: cảnh báo: ảnh gốc `static/anh/so-do.png` nặng 67 KB",
+        "content/bai-viet/hop-dan/index.md: cảnh báo: ảnh đại diện `anh-chup.jpg` chỉ có 800 × 600 điểm ảnh, nhỏ hơn cỡ ảnh chia sẻ 1200 × 630",
+    ] {
+        assert!(stderr.contains(want), "{want}\nin:\n{stderr}");
+    }
+    assert_eq!(stderr.matches("quá giới hạn").count(), 2, "{stderr}");
+    // A build is not the gate: it says nothing of either.
+    let out = run(tmp.path(), &["build", "--root", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("quá giới hạn") && !stderr.contains("cỡ ảnh chia sẻ"), "{stderr}");
+}
