@@ -126,6 +126,7 @@ pub struct RawConfig {
     menu: Option<Vec<menu::RawMenuEntry>>,
     #[serde(default)]
     bulletin: bulletin::RawBulletin,
+    #[serde(default)]
     images: ImagesConfig,
 }
 

@@ -253,7 +253,7 @@ fn the_real_site_requires_approval_has_every_page_approved_and_checks_clean() {
     // A copy outside git: the git record is another test's business.
     let dir = tempfile::tempdir().expect("tmp");
     let root = dir.path();
-    for part in ["content", "themes"] {
+    for part in ["content", "static", "themes"] {
         std::fs::create_dir_all(root.join(part)).expect("mkdir");
         crate::harness::copy_site(&repo.join(part), &root.join(part));
     }
