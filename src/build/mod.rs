@@ -122,8 +122,27 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     t.lap("assemble");
     let link_targets = link_targets(config, &site, &missing);
     let cites = citations(config, &site);
-    let Bodies { mut pages, mut sections, prints: body_prints } =
-        markdown_all(config, &mut site, &link_targets, &cites, &prints, memo);
+    // Shortcodes are the templates' (`templates/shortcodes/`); a file's size for `tai_ve` is
+    // read only when a download names it.
+    let size = |url: &str| {
+        let rel = url.strip_prefix(config.base_path.as_str()).unwrap_or(url).trim_start_matches('/');
+        copies.get(rel).and_then(|from| std::fs::metadata(from).ok()).map(|m| m.len())
+    };
+    let shortcodes = templates.as_ref().ok().map(|t| {
+        let (set, errors) = crate::render::shortcodes::TemplateShortcodes::new(t, &size);
+        warnings.extend(errors);
+        (set, t.fingerprint)
+    });
+    let Bodies { mut pages, mut sections, prints: body_prints } = markdown_all(
+        config,
+        &mut site,
+        &link_targets,
+        &cites,
+        &prints,
+        memo,
+        shortcodes.as_ref().map(|(s, print)| (s as &dyn crate::markdown::shortcodes::Shortcodes, *print)),
+    );
+    drop(shortcodes);
     t.lap("markdown");
     warnings.extend(crate::validate::validate(&site, &pages, &sections));
     let mut links = crate::validate::links::LinkIndex::take(&site, &mut pages, &mut sections);

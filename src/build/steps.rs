@@ -105,6 +105,7 @@ pub(super) fn markdown_all(
     cites: &Citations,
     prints: &Prints,
     memo: &Memo,
+    shortcodes: Option<(&dyn crate::markdown::shortcodes::Shortcodes, u64)>,
 ) -> Bodies {
     let highlights = crate::markdown::highlight::HighlightCache::default();
     let opts = MarkdownOptions {
@@ -115,6 +116,7 @@ pub(super) fn markdown_all(
         own_document: None,
         clause_anchors: false,
         highlights: &highlights,
+        shortcodes: shortcodes.map(|(s, _)| s),
     };
     // A body renders the same when its text, options and everything it can link to (routes,
     // citable documents) are the same. Computed only when something is reused.
@@ -123,7 +125,9 @@ pub(super) fn markdown_all(
         *registry.get_or_init(|| {
             let mut routes: Vec<(&String, &String)> = links.urls.iter().collect();
             routes.sort();
-            crate::fingerprint::key_of(&(routes, cites.targets(), config.markdown.unsafe_html))
+            // Shortcodes render with the templates: a body is kept for the same templates.
+            let templates = shortcodes.map(|(_, print)| print);
+            crate::fingerprint::key_of(&(routes, cites.targets(), config.markdown.unsafe_html, templates))
         })
     };
     // With the memo on, each body is kept with the fingerprint of its HTML (computed once,

@@ -28,6 +28,7 @@ pub mod listing;
 pub mod page;
 pub mod search_page;
 pub mod section;
+pub mod shortcodes;
 pub mod templates;
 
 use std::sync::Arc;

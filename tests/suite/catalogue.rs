@@ -431,6 +431,7 @@ fn render_bounded(body: String) -> (loa::markdown::Rendered, Duration) {
                 own_document: None,
                 clause_anchors: false,
                 highlights: &loa::markdown::highlight::HighlightCache::default(),
+                shortcodes: None,
             };
             let t = Instant::now();
             let r = loa::markdown::render(&body, 1, "content/x.md", opts);

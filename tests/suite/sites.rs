@@ -31,6 +31,7 @@ sites! {
     terms_in_nfc_nfd_case_and_tone_styles_are_one => "terms",
     documents_explainers_citations_backlinks_glossary => "documents",
     markdown_as_editors_write_it => "markdown-editors",
+    shortcodes_videos_figures_quotes_downloads => "shortcodes",
 }
 
 invalid! {
@@ -53,6 +54,7 @@ invalid! {
     explainer_of_an_unknown_document => "unknown-document",
     two_documents_with_one_code => "duplicate-code",
     two_spellings_of_a_tag_on_one_path => "term-collision",
+    shortcode_errors_with_did_you_mean => "shortcode-errors",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.
