@@ -24,6 +24,7 @@ pub mod dispose;
 pub mod fingerprint;
 pub mod load;
 pub mod markdown;
+pub mod media;
 pub mod memo;
 pub mod minify;
 pub mod names;

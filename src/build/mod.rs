@@ -167,6 +167,13 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     };
     let made = schedule::render(input, &mut templates, sink, memo, opts.defer_search)
         .map_err(|e| fail(&warnings, e))?;
+    t.lap("render");
+    // Not for a build that fails anyway (nothing is published, nothing worth keeping), nor
+    // for templates that never show a share image.
+    if !warnings.has_errors() && templates.share_images {
+        warnings.extend(steps::share_cards(config, &site, sink));
+    }
+    t.lap("cards");
     // A page not made for its errors is still a place other links may lead to.
     let mut outputs = made.outputs;
     outputs.extend(broken.iter().map(|&id| crate::content::output_file(&site.pages[id].path)));
@@ -175,7 +182,6 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         return Err(sorted(warnings.0));
     }
     let search = made.search;
-    t.lap("render");
     let (timings, memory) = t.finish();
     let built = Built {
         output: crate::output::BuildOutput { files: Default::default(), copies },

@@ -229,3 +229,38 @@ pub(super) fn render_page_body(p: &crate::content::Document, opts: MarkdownOptio
         .collect();
     r
 }
+
+/// Where share cards made by earlier builds are kept (`media::card::cached`), under the site's
+/// root: outside the output, not in the repository (`.gitignore`); CI may keep it between runs.
+pub const CARD_CACHE: &str = ".loa-cache/cards";
+
+/// The share cards (`media::card`) of the pages without `image:` and of each campaign's page
+/// per audience, given to the sink; each read from [`CARD_CACHE`] when an earlier build made
+/// it, else made (in parallel) and kept there.
+pub(super) fn share_cards(config: &Config, site: &Site, sink: &dyn crate::output::Sink) -> Diagnostics {
+    use crate::render::campaign::audience_share_card;
+    use crate::render::page::share_card;
+    let mut texts: Vec<crate::media::card::CardText> =
+        site.pages.iter().filter(|p| p.image.is_none()).map(|p| share_card(config, site, p)).collect();
+    for p in &site.pages {
+        if let Some(c) = p.meta.campaign() {
+            texts.extend(c.audiences.iter().map(|(_, m)| audience_share_card(config, p, m)));
+        }
+    }
+    // Two pages with the same title in the same section share one card.
+    texts.sort_by_cached_key(|t| t.key());
+    texts.dedup_by_key(|t| t.key());
+    let cache = config.root.join(CARD_CACHE);
+    let failed: Vec<String> = texts
+        .par_iter()
+        .filter_map(|t| {
+            let bytes = crate::media::card::cached(t, Some(&cache));
+            sink.put(&t.file(), Arc::new(bytes)).err()
+        })
+        .collect();
+    let mut diags = Diagnostics::new();
+    for e in failed {
+        diags.push(crate::diagnostics::Diagnostic::global("io", format!("không ghi được ảnh chia sẻ: {e}")));
+    }
+    diags
+}

@@ -430,8 +430,7 @@ fn expand_shortcodes(
     let mut found = Rendered::default();
     let mut nested = Rendered::default();
     let mut address = |url: &str, image: bool, at: usize| {
-        let url = CowStr::from(url.to_string());
-        checked_dest(&url, image, at, lines, &opts, file, &mut found).into_string()
+        checked_dest(&CowStr::from(url.to_string()), image, at, lines, &opts, file, &mut found).into_string()
     };
     let mut body_of = |md: &str, at: usize| {
         let r = render_at(md, lines.at(at).line, file, opts, depth + 1);

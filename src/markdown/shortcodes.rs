@@ -615,6 +615,9 @@ fn render_call(
         let known: Vec<&str> = specs.keys().map(String::as_str).collect();
         let hint = match did_you_mean(&call.name, known.iter().copied()) {
             Some(s) => format!("có phải ý bạn là `{s}`? (các shortcode: {})", known.join(", ")),
+            None if known.is_empty() => {
+                "trang web này chưa có shortcode nào (mỗi shortcode là một tệp templates/shortcodes/<tên>.html; giao diện loa có sẵn youtube, facebook_video, figure, trich_dan, tai_ve, callout); để viết nguyên văn, đặt nó trong dấu `…`".to_string()
+            }
             None => format!("các shortcode: {}", known.join(", ")),
         };
         diagnostics.push(error(call.name_at, format!("không có shortcode `{}`", call.name), hint));
