@@ -171,7 +171,7 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     // Not for a build that fails anyway (nothing is published, nothing worth keeping), nor
     // for templates that never show a share image.
     if !warnings.has_errors() && templates.share_images {
-        warnings.extend(steps::share_cards(config, &site, sink));
+        warnings.extend(steps::share_cards(config, &site, sink, memo));
     }
     t.lap("cards");
     // A page not made for its errors is still a place other links may lead to.

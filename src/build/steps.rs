@@ -236,8 +236,13 @@ pub const CARD_CACHE: &str = ".loa-cache/cards";
 
 /// The share cards (`media::card`) of the pages without `image:` and of each campaign's page
 /// per audience, given to the sink; each read from [`CARD_CACHE`] when an earlier build made
-/// it, else made (in parallel) and kept there.
-pub(super) fn share_cards(config: &Config, site: &Site, sink: &dyn crate::output::Sink) -> Diagnostics {
+/// it, else made (in parallel) and kept there; `loa serve` keeps them in memory (`memo`).
+pub(super) fn share_cards(
+    config: &Config,
+    site: &Site,
+    sink: &dyn crate::output::Sink,
+    memo: &Memo,
+) -> Diagnostics {
     use crate::render::campaign::audience_share_card;
     use crate::render::page::share_card;
     let mut texts: Vec<crate::media::card::CardText> =
@@ -254,8 +259,13 @@ pub(super) fn share_cards(config: &Config, site: &Site, sink: &dyn crate::output
     let failed: Vec<String> = texts
         .par_iter()
         .filter_map(|t| {
-            let bytes = crate::media::card::cached(t, Some(&cache));
-            sink.put(&t.file(), Arc::new(bytes)).err()
+            // `loa serve` keeps them in memory between rebuilds.
+            let bytes = memo.get_or(
+                |m| &m.cards,
+                || t.key(),
+                || Arc::new(crate::media::card::cached(t, Some(&cache))),
+            );
+            sink.put(&t.file(), bytes).err()
         })
         .collect();
     let mut diags = Diagnostics::new();
