@@ -1,3 +1,1 @@
-//! Media of the site made at build time: share cards (`card`).
-
 pub mod card;
