@@ -18,7 +18,9 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
-use rustybuzz::{Face, UnicodeBuffer};
+use std::str::FromStr;
+
+use rustybuzz::{Direction, Face, Language, ShapePlan, UnicodeBuffer};
 use tiny_skia::{FillRule, Mask, PathBuilder, Transform};
 
 /// Width of a card in pixels.
@@ -149,6 +151,11 @@ pub fn render(text: &CardText) -> Vec<u8> {
 static BOLD_FACE: OnceLock<Option<Face<'static>>> = OnceLock::new();
 static REGULAR_FACE: OnceLock<Option<Face<'static>>> = OnceLock::new();
 
+/// The face a cell holds, if parsed.
+fn face_of(cell: &'static OnceLock<Option<Face<'static>>>) -> *const Face<'static> {
+    cell.get().and_then(Option::as_ref).map_or(std::ptr::null(), |f| f as *const Face<'static>)
+}
+
 /// A font, parsed once.
 fn face(cell: &'static OnceLock<Option<Face<'static>>>, bytes: &'static [u8]) -> &'static Face<'static> {
     // The fonts are part of the binary and were parsed by the tests: a failure is a build
@@ -163,10 +170,15 @@ struct Shaped {
     advance: i32,
 }
 
-fn shape(face: &Face<'_>, text: &str) -> Shaped {
+fn shape(face: &Face<'static>, text: &str) -> Shaped {
     let mut buffer = UnicodeBuffer::new();
     buffer.push_str(text);
-    let out = rustybuzz::shape(face, &[], buffer);
+    buffer.set_direction(Direction::LeftToRight);
+    buffer.set_script(rustybuzz::script::LATIN);
+    buffer.set_language(vietnamese());
+    // The plan (which features of the font apply) is made once per font: making it for each
+    // call cost more than the shaping itself (a card shapes each word of its title).
+    let out = rustybuzz::shape_with_plan(face, plan(face), buffer);
     let mut x = 0;
     let mut glyphs = Vec::with_capacity(out.len());
     for (info, pos) in out.glyph_infos().iter().zip(out.glyph_positions()) {
@@ -176,8 +188,24 @@ fn shape(face: &Face<'_>, text: &str) -> Shaped {
     Shaped { glyphs, advance: x }
 }
 
+/// Vietnamese, for the fonts' language-specific forms.
+fn vietnamese() -> Language {
+    Language::from_str("vi").expect("`vi` is a language tag")
+}
+
+static BOLD_PLAN: OnceLock<ShapePlan> = OnceLock::new();
+static REGULAR_PLAN: OnceLock<ShapePlan> = OnceLock::new();
+
+/// The shaping plan of Vietnamese, left to right, in `face` (one of the two card fonts).
+fn plan(face: &Face<'static>) -> &'static ShapePlan {
+    let cell = if std::ptr::eq(face, face_of(&BOLD_FACE)) { &BOLD_PLAN } else { &REGULAR_PLAN };
+    cell.get_or_init(|| {
+        ShapePlan::new(face, Direction::LeftToRight, Some(rustybuzz::script::LATIN), Some(&vietnamese()), &[])
+    })
+}
+
 /// Width of `text` at `size` pixels per em.
-fn width_of(face: &Face<'_>, text: &str, size: f32) -> f32 {
+fn width_of(face: &Face<'static>, text: &str, size: f32) -> f32 {
     shape(face, text).advance as f32 * size / face.units_per_em() as f32
 }
 
@@ -185,7 +213,7 @@ fn width_of(face: &Face<'_>, text: &str, size: f32) -> f32 {
 /// which it fits `height` (lines 1.25 em apart), wrapped between syllables to `width`; at the
 /// smallest size, the lines that fit, the last one ended with "…" after a whole syllable. A
 /// syllable wider than a line (an address) lowers the size further until it fits.
-fn layout_title(face: &Face<'_>, title: &str, width: f32, height: f32) -> (f32, Vec<String>) {
+fn layout_title(face: &Face<'static>, title: &str, width: f32, height: f32) -> (f32, Vec<String>) {
     let title = crate::vi::nfc::nfc(title);
     let words: Vec<&str> = title.split_whitespace().collect();
     if words.is_empty() {
@@ -238,7 +266,7 @@ fn wrap(words: &[&str], units: &[i32], space: i32, width: f32) -> Vec<String> {
 
 /// The first `most` lines, the last one ending in "…" after the last whole syllable that
 /// leaves room for it (`width` in font units).
-fn ellipsis(face: &Face<'_>, mut lines: Vec<String>, most: usize, width: f32) -> Vec<String> {
+fn ellipsis(face: &Face<'static>, mut lines: Vec<String>, most: usize, width: f32) -> Vec<String> {
     if lines.len() <= most {
         return lines;
     }
@@ -259,7 +287,7 @@ fn ellipsis(face: &Face<'_>, mut lines: Vec<String>, most: usize, width: f32) ->
 
 /// `text` on one line at `size` in `width`, ended with "…" after a whole syllable when it is
 /// longer.
-fn fit_one(face: &Face<'_>, text: &str, size: f32, width: f32) -> String {
+fn fit_one(face: &Face<'static>, text: &str, size: f32, width: f32) -> String {
     let units = width * face.units_per_em() as f32 / size;
     if width_of(face, text, size) <= width {
         return text.to_string();
@@ -293,7 +321,7 @@ impl Canvas {
     }
 
     /// `text` at `size` from (`x`, `baseline`), in `ink`.
-    fn text(&mut self, face: &Face<'_>, text: &str, size: f32, x: f32, baseline: f32, ink: u8) {
+    fn text(&mut self, face: &Face<'static>, text: &str, size: f32, x: f32, baseline: f32, ink: u8) {
         let shaped = shape(face, text);
         let scale = size / face.units_per_em() as f32;
         let mut path = Outline { builder: PathBuilder::new(), x: 0.0, y: 0.0, scale };
