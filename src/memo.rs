@@ -12,6 +12,7 @@
 //! | `parsed` | parsing one file | its path and the fingerprint of its text |
 //! | `rendered` | the Markdown stage on one body | the text, the options, every route and citable document |
 //! | `outputs` | one template call | the template, the site view, the call's views and cards |
+//! | `cards` | one share card (`media::card`) | its texts, drawing and fonts (`CardText::key`) |
 //!
 //! plus the last load (reused whole when the watcher says which files changed and none was
 //! added or removed) and the templates (reused while no template, theme file or `loa.yaml`
@@ -158,6 +159,9 @@ pub struct Stores {
     /// Each page's scripts for the loudspeakers and their findings, keyed by what the page's
     /// scripts read (`crate::bulletin::page_key`).
     pub bulletins: Store<crate::bulletin::PageScripts>,
+    /// Share cards, keyed by their texts (`CardText::key`): a rebuild reads none from the
+    /// disk cache again.
+    pub cards: Store<Bytes>,
     /// What the last load found (files and texts) with the prints of its texts, for a load
     /// told which files changed since.
     last_load: Mutex<Option<(Loaded, Prints)>>,
@@ -314,12 +318,14 @@ impl Memo {
             s.rendered.rotate();
             s.outputs.rotate();
             s.bulletins.rotate();
+            s.cards.rotate();
         } else {
             s.texts.discard();
             s.parsed.discard();
             s.rendered.discard();
             s.outputs.discard();
             s.bulletins.discard();
+            s.cards.discard();
         }
     }
 }

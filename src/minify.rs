@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn the_theme_scripts_shrink_and_still_parse() {
-        for rel in ["search.js", "print.js", "share.js", "copy-link.js", "vendor/qrcode.js"] {
+        for rel in ["search.js", "print.js", "share.js", "copy-link.js", "video.js", "vendor/qrcode.js"] {
             let js = theme_file(&format!("static/{rel}"));
             let out = small(rel, &js);
             assert!(out.len() < js.len(), "{rel}: {} → {} bytes", js.len(), out.len());

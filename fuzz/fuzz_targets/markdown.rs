@@ -31,6 +31,7 @@ fuzz_target!(|body: &str| {
         own_document: None,
         clause_anchors: true,
         highlights: &highlights,
+        shortcodes: None,
     };
     let r = loa::markdown::render(body, 1, "content/x.md", opts);
     assert!(!r.html.contains("<script"));

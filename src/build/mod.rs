@@ -148,8 +148,27 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     t.lap("facts");
     let link_targets = link_targets(config, &site, &missing);
     let cites = citations(config, &site);
-    let Bodies { mut pages, mut sections, prints: mut body_prints } =
-        markdown_all(config, &mut site, &link_targets, &cites, &prints, memo);
+    // Shortcodes are the templates' (`templates/shortcodes/`); a file's size for `tai_ve` is
+    // read only when a download names it.
+    let size = |url: &str| {
+        let rel = url.strip_prefix(config.base_path.as_str()).unwrap_or(url).trim_start_matches('/');
+        copies.get(rel).and_then(|from| std::fs::metadata(from).ok()).map(|m| m.len())
+    };
+    let shortcodes = templates.as_ref().ok().map(|t| {
+        let (set, errors) = crate::render::shortcodes::TemplateShortcodes::new(t, &size);
+        warnings.extend(errors);
+        (set, t.fingerprint)
+    });
+    let Bodies { mut pages, mut sections, prints: mut body_prints } = markdown_all(
+        config,
+        &mut site,
+        &link_targets,
+        &cites,
+        &prints,
+        memo,
+        shortcodes.as_ref().map(|(s, print)| (s as &dyn crate::markdown::shortcodes::Shortcodes, *print)),
+    );
+    drop(shortcodes);
     t.lap("markdown");
     let published = images::images(
         config,
@@ -187,6 +206,13 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     };
     let made = schedule::render(input, &mut templates, sink, memo, opts.defer_search)
         .map_err(|e| fail(&warnings, e))?;
+    t.lap("render");
+    // Not for a build that fails anyway (nothing is published, nothing worth keeping), nor
+    // for templates that never show a share image.
+    if !warnings.has_errors() && templates.share_images {
+        warnings.extend(steps::share_cards(config, &site, sink, memo));
+    }
+    t.lap("cards");
     // A page not made for its errors is still a place other links may lead to.
     let mut outputs = made.outputs;
     outputs.extend(broken.iter().map(|&id| crate::content::output_file(&site.pages[id].path)));
@@ -195,7 +221,6 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         return Err(sorted(warnings.0));
     }
     let search = made.search;
-    t.lap("render");
     let (timings, memory) = t.finish();
     let built = Built {
         output: crate::output::BuildOutput { files: Default::default(), copies },

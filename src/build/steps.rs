@@ -105,6 +105,7 @@ pub(super) fn markdown_all(
     cites: &Citations,
     prints: &Prints,
     memo: &Memo,
+    shortcodes: Option<(&dyn crate::markdown::shortcodes::Shortcodes, u64)>,
 ) -> Bodies {
     let highlights = crate::markdown::highlight::HighlightCache::default();
     let opts = MarkdownOptions {
@@ -115,6 +116,7 @@ pub(super) fn markdown_all(
         own_document: None,
         clause_anchors: false,
         highlights: &highlights,
+        shortcodes: shortcodes.map(|(s, _)| s),
     };
     // A body renders the same when its text, options and everything it can link to (routes,
     // citable documents) are the same. Computed only when something is reused.
@@ -123,7 +125,9 @@ pub(super) fn markdown_all(
         *registry.get_or_init(|| {
             let mut routes: Vec<(&String, &String)> = links.urls.iter().collect();
             routes.sort();
-            crate::fingerprint::key_of(&(routes, cites.targets(), config.markdown.unsafe_html))
+            // Shortcodes render with the templates: a body is kept for the same templates.
+            let templates = shortcodes.map(|(_, print)| print);
+            crate::fingerprint::key_of(&(routes, cites.targets(), config.markdown.unsafe_html, templates))
         })
     };
     // With the memo on, each body is kept with the fingerprint of its HTML (computed once,
@@ -224,4 +228,49 @@ pub(super) fn render_page_body(p: &crate::content::Document, opts: MarkdownOptio
         })
         .collect();
     r
+}
+
+/// Where share cards made by earlier builds are kept (`media::card::cached`), under the site's
+/// root: outside the output, not in the repository (`.gitignore`); CI may keep it between runs.
+pub const CARD_CACHE: &str = ".loa-cache/cards";
+
+/// The share cards (`media::card`) of the pages without `image:` and of each campaign's page
+/// per audience, given to the sink; each read from [`CARD_CACHE`] when an earlier build made
+/// it, else made (in parallel) and kept there; `loa serve` keeps them in memory (`memo`).
+pub(super) fn share_cards(
+    config: &Config,
+    site: &Site,
+    sink: &dyn crate::output::Sink,
+    memo: &Memo,
+) -> Diagnostics {
+    use crate::render::campaign::audience_share_card;
+    use crate::render::page::share_card;
+    let mut texts: Vec<crate::media::card::CardText> =
+        site.pages.iter().filter(|p| p.image.is_none()).map(|p| share_card(config, site, p)).collect();
+    for p in &site.pages {
+        if let Some(c) = p.meta.campaign() {
+            texts.extend(c.audiences.iter().map(|(_, m)| audience_share_card(config, p, m)));
+        }
+    }
+    // Two pages with the same title in the same section share one card.
+    texts.sort_by_cached_key(|t| t.key());
+    texts.dedup_by_key(|t| t.key());
+    let cache = config.root.join(CARD_CACHE);
+    let failed: Vec<String> = texts
+        .par_iter()
+        .filter_map(|t| {
+            // `loa serve` keeps them in memory between rebuilds.
+            let bytes = memo.get_or(
+                |m| &m.cards,
+                || t.key(),
+                || Arc::new(crate::media::card::cached(t, Some(&cache))),
+            );
+            sink.put(&t.file(), bytes).err()
+        })
+        .collect();
+    let mut diags = Diagnostics::new();
+    for e in failed {
+        diags.push(crate::diagnostics::Diagnostic::global("io", format!("không ghi được ảnh chia sẻ: {e}")));
+    }
+    diags
 }

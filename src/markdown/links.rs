@@ -265,6 +265,7 @@ mod tests {
             own_document: None,
             clause_anchors: false,
             highlights: &highlight::HighlightCache::default(),
+            shortcodes: None,
         };
         let r = render("![x](anh.jpg) [p](./t.pdf) [w](https://x.vn) [m](mailto:a@b) [h](#x)", 1, "f", opts);
         assert!(r.html.contains("src=\"/a/b/anh.jpg\""), "{}", r.html);

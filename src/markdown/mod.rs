@@ -16,6 +16,7 @@
 
 pub mod cite;
 pub mod highlight;
+pub mod shortcodes;
 pub mod speech;
 
 mod autolink;
@@ -109,6 +110,8 @@ pub struct MarkdownOptions<'a> {
     pub clause_anchors: bool,
     /// Highlighted code blocks of this build.
     pub highlights: &'a highlight::HighlightCache,
+    /// The site's shortcodes (`None`: calls stay text).
+    pub shortcodes: Option<&'a dyn shortcodes::Shortcodes>,
 }
 
 /// pulldown-cmark extensions loa enables.
@@ -128,8 +131,16 @@ pub const MAX_NESTING: usize = 64;
 
 /// Renders a body. `file` is the source path for diagnostics, `first_line` its first body line.
 pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'_>) -> Rendered {
+    render_at(body, first_line, file, opts, 0)
+}
+
+/// [`render`] of a body `depth` block shortcodes deep (a block's body is rendered as a body).
+fn render_at(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'_>, depth: usize) -> Rendered {
     let lines = Lines::new(body, first_line, file);
     let mut out = Rendered::default();
+    let expanded =
+        opts.shortcodes.and_then(|set| expand_shortcodes(body, set, &lines, file, opts, depth, &mut out));
+    let body = expanded.as_ref().map_or(body, |e| e.source.as_str());
     // Room for the events and the plain text a body of this size usually gives (no copies
     // while they grow; both are dropped when the body is done).
     let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 16);
@@ -362,15 +373,27 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
         }
     }
 
+    if let Some(e) = &expanded {
+        plain = shortcodes::strip(&plain);
+        plain.push_str(&e.text);
+    }
     out.syllables = crate::vi::reading::syllables(&plain);
     out.text = plain.into();
     out.mentions = cite.mentions;
     if let Some(i) = more_at {
         let mut s = String::new();
         push_html(&mut s, events[..i].iter().cloned());
-        out.more_html = Some(s);
+        out.more_html = Some(match &expanded {
+            Some(e) => shortcodes::fill(&s, &e.outputs),
+            None => s,
+        });
     }
-    if let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) {
+    // The first paragraph, not one that holds only a block shortcode (a video is no summary).
+    let first_paragraph = events.iter().enumerate().position(|(i, e)| {
+        matches!(e, Event::Start(Tag::Paragraph))
+            && !matches!(events.get(i + 1), Some(Event::Text(t)) if shortcodes::is_placeholder(t))
+    });
+    if let Some(start) = first_paragraph {
         let end = events[start..]
             .iter()
             .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
@@ -378,6 +401,9 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
         // Shared with the page's card (its summary), not copied.
         let mut first = String::new();
         push_html(&mut first, events[start..end].iter().cloned());
+        if let Some(e) = &expanded {
+            first = shortcodes::fill(&first, &e.outputs);
+        }
         out.first_paragraph_text = html_to_text(&first).into();
         out.first_paragraph_html = first.into();
     }
@@ -385,7 +411,43 @@ pub fn render(body: &str, first_line: usize, file: &str, opts: MarkdownOptions<'
     out.toc = headings.toc;
     out.heading_ids = headings.ids;
     out.html = body_html(events.into_iter());
+    if let Some(e) = &expanded {
+        out.html = shortcodes::fill(&out.html, &e.outputs).into();
+    }
     out
+}
+
+/// `shortcodes::expand` with the render loop's address check, and a block's body rendered as
+/// a body one level deeper; what they find joins `out`.
+fn expand_shortcodes(
+    body: &str,
+    set: &dyn shortcodes::Shortcodes,
+    lines: &Lines<'_>,
+    file: &str,
+    opts: MarkdownOptions<'_>,
+    depth: usize,
+    out: &mut Rendered,
+) -> Option<shortcodes::Expanded> {
+    let mut found = Rendered::default();
+    let mut nested = Rendered::default();
+    let mut address = |url: &str, image: bool, at: usize| {
+        checked_dest(&CowStr::from(url.to_string()), image, at, lines, &opts, file, &mut found).into_string()
+    };
+    let mut body_of = |md: &str, at: usize| {
+        let r = render_at(md, lines.at(at).line, file, opts, depth + 1);
+        nested.diagnostics.extend(r.diagnostics);
+        nested.local_links.extend(r.local_links);
+        nested.anchor_refs.extend(r.anchor_refs);
+        (r.html.to_string(), r.text.to_string())
+    };
+    let hooks = shortcodes::Hooks { address: &mut address, body: &mut body_of, depth };
+    let expanded = shortcodes::expand(body, set, lines, hooks, parser_options(), &mut out.diagnostics);
+    for r in [found, nested] {
+        out.diagnostics.extend(r.diagnostics);
+        out.local_links.extend(r.local_links);
+        out.anchor_refs.extend(r.anchor_refs);
+    }
+    expanded
 }
 
 /// Where a link (or an image) written at byte `at` goes: `links::link_dest`, its findings
@@ -446,6 +508,7 @@ mod tests {
             own_document: own,
             clause_anchors: anchors,
             highlights: &highlight::HighlightCache::default(),
+            shortcodes: None,
         };
         render(body, 1, "f", opts)
     }
@@ -464,6 +527,7 @@ mod tests {
                 own_document: None,
                 clause_anchors: false,
                 highlights: &highlight::HighlightCache::default(),
+                shortcodes: None,
             },
         )
     }

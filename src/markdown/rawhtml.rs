@@ -266,6 +266,7 @@ mod tests {
             own_document: None,
             clause_anchors: false,
             highlights: &highlight::HighlightCache::default(),
+            shortcodes: None,
         };
         let r = render("<span></span>\n\n- <div>x</div>\n\n<!-- c -->\n\n<![CDATA[\nx\n]]>\n", 1, "f", opts);
         assert!(r.diagnostics.is_empty(), "{}", r.diagnostics);

@@ -273,6 +273,7 @@ mod tests {
             own_document: None,
             clause_anchors: false,
             highlights: &crate::markdown::highlight::HighlightCache::default(),
+            shortcodes: None,
         };
         let r = crate::markdown::render(
             "<a href=\"https://x.vn\">https://x.vn</a> và https://y.vn\n\n<div>\nwww.z.vn\n</div>\n",

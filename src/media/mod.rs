@@ -11,6 +11,7 @@
 //!
 //! Must not print or decide the build's order; what an image is made into is `codec`'s.
 
+pub mod card;
 pub mod codec;
 pub mod html;
 pub mod strip;

@@ -52,6 +52,7 @@ fn audience_message(env: &Env<'_>, page: DocId, k: usize) -> Result<CampaignAudi
         message: m.message.clone(),
         call_to_action,
         url: env.config.url(&format!("{}{id}/", p.path)),
+        share_image: env.config.permalink(&format!("/{}", audience_share_card(env.config, p, m).file())),
     })
 }
 
@@ -154,4 +155,19 @@ pub fn prepare_audience_page<'a>(
         .with("message", message)
         .with("audience", audience)
         .with("pages", pages))
+}
+
+/// The share card of a campaign's page for one audience: its headline and call to action,
+/// under the campaign's title.
+pub fn audience_share_card(
+    config: &crate::config::Config,
+    p: &crate::content::Document,
+    m: &crate::content::kind::AudienceMessage,
+) -> crate::media::card::CardText {
+    crate::media::card::CardText {
+        title: m.headline.clone(),
+        site: config.title.clone(),
+        section: p.title.clone(),
+        call_to_action: m.call_to_action.as_ref().map(|c| c.label.clone()).unwrap_or_default(),
+    }
 }

@@ -198,6 +198,9 @@ pub struct CampaignAudienceView {
     pub call_to_action: Option<CallToActionView>,
     /// URL of the campaign's page for this audience (`/chien-dich/x/gia-dinh/`).
     pub url: String,
+    /// Absolute URL of this page's share card (1200 × 630 PNG of the headline and the call to
+    /// action, made by loa).
+    pub share_image: String,
 }
 
 /// A campaign: `page.campaign` on its landing page, `campaign` on its audience pages.
@@ -291,6 +294,9 @@ pub struct PageCard {
     pub image: Option<String>,
     /// Alt text of the image.
     pub image_alt: Option<String>,
+    /// True when `image` is the share card loa made for the page (1200 × 630 PNG of its
+    /// title, section and site name): the page has no `image:` of its own.
+    pub image_card: bool,
     /// True for drafts (only built with `--drafts`).
     pub draft: bool,
 }
@@ -417,7 +423,7 @@ pub struct BulletinLinkView {
 
 impl PageCard {
     /// Number of fields [`PageCard::fields`] writes.
-    const FIELDS: usize = 15;
+    const FIELDS: usize = 16;
 
     /// Writes the card's fields into `st`. (Destructured, so a new field does not compile
     /// until it is written here.)
@@ -437,6 +443,7 @@ impl PageCard {
             audiences,
             image,
             image_alt,
+            image_card,
             draft,
         } = self;
         st.serialize_field("title", title)?;
@@ -453,6 +460,7 @@ impl PageCard {
         st.serialize_field("audiences", audiences)?;
         st.serialize_field("image", image)?;
         st.serialize_field("image_alt", image_alt)?;
+        st.serialize_field("image_card", image_card)?;
         st.serialize_field("draft", draft)
     }
 }
@@ -723,6 +731,7 @@ mod tests {
             audiences: Vec::new(),
             image: None,
             image_alt: Some("Ảnh".into()),
+            image_card: false,
             draft: false,
         }
     }

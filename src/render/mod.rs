@@ -29,6 +29,7 @@ pub mod listing;
 pub mod page;
 pub mod search_page;
 pub mod section;
+pub mod shortcodes;
 pub mod templates;
 
 use std::sync::Arc;
@@ -75,7 +76,17 @@ impl<'a> Env<'a> {
             .pages
             .par_iter()
             .zip(pages.par_iter())
-            .map(|(p, r)| page::page_card(config, p, r, &slugs))
+            .map(|(p, r)| {
+                let mut card = page::page_card(config, p, r, &slugs);
+                // A page without `image:` is shared with the card loa makes for it (when a
+                // template shows share images: else no card is made).
+                if card.image.is_none() && templates.share_images {
+                    let file = page::share_card(config, site, p).file();
+                    card.image = Some(config.permalink(&format!("/{file}")));
+                    card.image_card = true;
+                }
+                card
+            })
             .collect();
         let mentions: Vec<Vec<crate::markdown::cite::Mention>> =
             pages.iter().map(|r| r.mentions.clone()).collect();

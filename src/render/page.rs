@@ -17,6 +17,7 @@ use crate::content::{Document, Kind, output_file};
 use crate::diagnostics::Diagnostic;
 use crate::fingerprint::Derived;
 use crate::markdown::{Rendered, escape};
+use crate::media::card::CardText;
 
 /// The card of a page: what listings and the page header show.
 pub fn page_card(config: &Config, p: &Document, r: &Rendered, slugs: &TermSlugs<'_>) -> PageCard {
@@ -62,7 +63,20 @@ pub fn page_card(config: &Config, p: &Document, r: &Rendered, slugs: &TermSlugs<
             .collect(),
         image: p.image.as_deref().map(|img| image_url(config, p, img)),
         image_alt: p.image_alt.clone(),
+        image_card: false,
         draft: p.draft,
+    }
+}
+
+/// What the share card of a page without `image:` says: its title, its section (none for
+/// pages of the home section), the site's name.
+pub fn share_card(config: &Config, site: &crate::content::Site, p: &Document) -> CardText {
+    let section = site.sections.get(p.section.0).filter(|_| p.section.0 != 0).map(|s| s.title.clone());
+    CardText {
+        title: p.title.clone(),
+        site: config.title.clone(),
+        section: section.unwrap_or_default(),
+        call_to_action: String::new(),
     }
 }
 
@@ -169,7 +183,17 @@ fn article_jsonld(env: &Env<'_>, i: DocId) -> Option<String> {
     } else {
         return None;
     };
-    let image = c.image.clone().unwrap_or_else(|| env.config.permalink("/og-default.png"));
+    let url = c.image.clone().unwrap_or_else(|| env.config.permalink("/og-default.png"));
+    // The share card loa made is known to be 1200 × 630; an `image:` is given as written.
+    let image = match c.image_card {
+        true => JsonLdImage::Sized {
+            kind: "ImageObject",
+            url: &url,
+            width: crate::media::card::WIDTH,
+            height: crate::media::card::HEIGHT,
+        },
+        false => JsonLdImage::Url(&url),
+    };
     let org = Agent { kind: "Organization", name: &env.config.title, url: Some(env.config.permalink("/")) };
     let author = c.author.as_deref().map(|name| Agent { kind: agent_kind(name), name, url: None });
     let title = headline(&c.title);
@@ -181,7 +205,7 @@ fn article_jsonld(env: &Env<'_>, i: DocId) -> Option<String> {
         date_published: c.date.as_ref().map(|d| d.rfc3339.as_str()),
         description: &c.description,
         headline: &title,
-        image: [&image],
+        image: [image],
         in_language: &env.config.language,
         keywords: c.terms.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
         main_entity_of_page: &c.permalink,
@@ -229,13 +253,28 @@ struct NewsArticle<'a> {
     date_published: Option<&'a str>,
     description: &'a str,
     headline: &'a str,
-    image: [&'a str; 1],
+    image: [JsonLdImage<'a>; 1],
     #[serde(rename = "inLanguage")]
     in_language: &'a str,
     keywords: String,
     #[serde(rename = "mainEntityOfPage")]
     main_entity_of_page: &'a str,
     publisher: &'a Agent<'a>,
+}
+
+/// An article's image in JSON-LD: its address, or an `ImageObject` with its size (the share
+/// card).
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum JsonLdImage<'a> {
+    Url(&'a str),
+    Sized {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        url: &'a str,
+        width: u32,
+        height: u32,
+    },
 }
 
 /// The author or the publisher of an article: the site (an Organization with its URL), or the
@@ -318,7 +357,7 @@ mod tests {
                 date_published: date,
                 description: "Mô tả </script>",
                 headline: title,
-                image: ["https://e.org/a.png"],
+                image: [JsonLdImage::Url("https://e.org/a.png")],
                 in_language: "vi",
                 keywords: keywords.clone(),
                 main_entity_of_page: "https://e.org/a/",

@@ -23,6 +23,9 @@ pub struct Templates {
     /// Template name (`article.html`) → file relative to the site root
     /// (`themes/loa/templates/article.html` or `templates/article.html`).
     pub files: BTreeMap<String, String>,
+    /// Some template writes an `og:image` or `twitter:image` meta tag: only then are share
+    /// cards made (`media::card`) for the pages without an image.
+    pub share_images: bool,
     /// Hash of every template's name and text and of the environment variables templates may
     /// read: rendered outputs cached by `loa serve` are valid only for the same templates.
     pub fingerprint: u64,
@@ -144,7 +147,9 @@ impl Templates {
         if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
             return Err(tera_error(&e, &files, None, None).into());
         }
-        Ok(Templates { tera, files, fingerprint })
+        let share_images =
+            sources.values().any(|(_, text)| text.contains("og:image") || text.contains("twitter:image"));
+        Ok(Templates { tera, files, fingerprint, share_images })
     }
 
     /// True when a template of that name exists.

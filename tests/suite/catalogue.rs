@@ -431,6 +431,7 @@ fn render_bounded(body: String) -> (loa::markdown::Rendered, Duration) {
                 own_document: None,
                 clause_anchors: false,
                 highlights: &loa::markdown::highlight::HighlightCache::default(),
+                shortcodes: None,
             };
             let t = Instant::now();
             let r = loa::markdown::render(&body, 1, "content/x.md", opts);
@@ -1034,18 +1035,28 @@ fn d09_missing_include_and_missing_parent_are_named() {
 }
 
 #[test]
-fn d10_shortcode_syntax_in_markdown_is_plain_text() {
-    // Decided: loa has no shortcodes (calls to action and citations are front matter and
-    // automatic links), so `{{ … }}` and `{% … %}` in Markdown are text: never evaluated, never
-    // an error, escaped in the page.
+fn d10_shortcode_syntax_in_markdown_is_never_a_template() {
+    // Decided (issue 25): a call in Markdown (`{{ name(…) }}`, `{% name(…) %}…{% end %}`) is a
+    // shortcode, one of the files of `templates/shortcodes/`, never a template expression: a
+    // template function (`get_env`) is an unknown shortcode (an error at its place, nothing
+    // evaluated); Tera tags and Hugo's syntax that are no calls stay text, escaped in the page;
+    // a call in code is text.
     let site = site_with(
-        "---\ntitle: T\ndate: 2022-09-15\n---\n{{ get_env(name=\"HOME\") }} {% include \"page.html\" %} {{< youtube id >}}\n",
+        "---\ntitle: T\ndate: 2022-09-15\n---\n{% include \"page.html\" %} {{< youtube id >}} `{{ get_env(name=\"HOME\") }}`\n",
     );
     builds(site.path());
     let html = read(site.path(), "public/bai-viet/x/index.html");
-    assert!(html.contains("{{ get_env(name="), "{html}");
     assert!(html.contains("{% include "), "{html}");
     assert!(html.contains("{{&lt; youtube id &gt;}}"), "{html}");
+    assert!(html.contains("<code>{{ get_env(name="), "{html}");
+    let site = site_with("---\ntitle: T\ndate: 2022-09-15\n---\n{{ get_env(name=\"HOME\") }}\n");
+    let r = run(site.path(), &["build"]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stderr.contains("content/bai-viet/x.md:5:4: lỗi: không có shortcode `get_env`"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

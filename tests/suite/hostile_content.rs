@@ -248,3 +248,69 @@ fn hidden_files_of_static_are_published_or_skipped_with_a_warning() {
     }
     assert!(!r.stderr.contains(".swp"), "{}", r.stderr);
 }
+
+/// Issue 25: a shortcode's arguments never inject markup or script. Every text argument of
+/// every built-in shortcode of the default theme is given markup that would run, every
+/// address a `javascript:` URL: the page holds the text escaped, the addresses neutralised
+/// (with a warning), and no element or attribute that runs anything but the theme's own.
+#[test]
+fn shortcode_arguments_never_inject_markup_or_script() {
+    let site = crate::catalogue::themed_site();
+    let evil = r#"\"><script>alert(1)</script><img src=x onerror=alert(2)>"#;
+    let js = "javascript:alert(3)";
+    write(
+        site.path(),
+        "content/bai-viet/x.md",
+        &format!(
+            "---\ntitle: X\ndate: 2022-09-15\n---\n\
+             {{{{ youtube(id=\"dQw4w9WgXcQ\", tieu_de=\"{evil}\", anh=\"{js}\") }}}}\n\n\
+             {{{{ facebook_video(url=\"https://www.facebook.com/watch/?v=1\", tieu_de=\"{evil}\", anh=\"{js}\") }}}}\n\n\
+             {{{{ figure(anh=\"{js}\", mo_ta=\"{evil}\", chu_thich=\"{evil}\", nguon=\"{evil}\") }}}}\n\n\
+             {{% trich_dan(nguon=\"{evil}\", lien_ket=\"{js}\") %}}\n<script>alert(4)</script>\n\n*chữ*\n{{% end %}}\n\n\
+             {{% callout(tieu_de=\"{evil}\") %}}\nchữ\n{{% end %}}\n\n\
+             {{{{ tai_ve(tep=\"{js}\", nhan=\"{evil}\", kich_thuoc=\"{evil}\", dinh_dang=\"{evil}\") }}}}\n"
+        ),
+    );
+    let r = builds(site.path());
+    let html = std::fs::read_to_string(site.path().join("public/bai-viet/x/index.html")).expect("page");
+    // The body (the theme's own scripts come after it).
+    let body = &html[html.find("<div class=\"content\">").expect("body")
+        ..html.find("<div class=\"share\">").expect("share")];
+    // Every real tag of the body (text is escaped: `&lt;script` is no tag): none that runs,
+    // no event handler, no `javascript:` address.
+    let tag = regex::Regex::new(r"<([a-zA-Z][a-zA-Z0-9]*)([^>]*)>").expect("regex");
+    let handler = regex::Regex::new(r"(?i)\son[a-z]+\s*=").expect("regex");
+    let quoted = regex::Regex::new(r#""[^"]*""#).expect("regex");
+    for t in tag.captures_iter(body) {
+        let name = t[1].to_ascii_lowercase();
+        // Attribute names only: a value holds escaped text (`&quot;` never closes it).
+        let attrs = quoted.replace_all(&t[2], "\"\"");
+        assert!(
+            !["script", "iframe", "object", "embed"].contains(&name.as_str()),
+            "<{name}> in the body:\n{body}"
+        );
+        assert!(!handler.is_match(&attrs), "an event handler in <{name}{attrs}>");
+        assert!(!t[2].to_ascii_lowercase().contains("javascript:"), "javascript: in <{name}{}>", &t[2]);
+    }
+    assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the text is shown escaped:\n{body}");
+    assert!(body.contains("<em>chữ</em>"), "a block's body is Markdown:\n{body}");
+    // A wrong `loai` (an attribute value) is refused, not written.
+    let site = crate::catalogue::themed_site();
+    write(
+        site.path(),
+        "content/bai-viet/x.md",
+        "---\ntitle: X\ndate: 2022-09-15\n---\n{% callout(loai=\"x\\\" onclick=\\\"alert(5)\") %}\nchữ\n{% end %}\n",
+    );
+    let out = run(site.path(), &["build"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("content/bai-viet/x.md:5:4: lỗi: shortcode `callout`: loại"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        r.stderr.contains("javascript:alert(3)"),
+        "the neutralised addresses are warned about:\n{}",
+        r.stderr
+    );
+}

@@ -417,3 +417,85 @@ fn an_updated_date_before_the_date_is_a_warning_at_its_value() {
         assert!(!r.stderr.contains("cập nhật"), "{fine}: {}", r.stderr);
     }
 }
+
+/// The value of `<meta name="…">`, if the page has it.
+fn meta_name(html: &str, name: &str) -> Option<String> {
+    head_tags(html)
+        .into_iter()
+        .find(|t| t.get("name").map(String::as_str) == Some(name))
+        .and_then(|t| t.get("content").cloned())
+}
+
+/// Width and height of a PNG (its IHDR chunk).
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    let be = |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    (be(16), be(20))
+}
+
+#[test]
+fn a_page_without_its_own_image_is_shared_with_a_card_made_for_it() {
+    let site = small_themed_site();
+    let root = site.path();
+    write(root, "static/anh/rieng.jpg", "not read: only its address is used");
+    write(
+        root,
+        "content/bai-viet/co-anh.md",
+        "---\ntitle: Có ảnh riêng\ndate: 2024-05-11\nimage: /anh/rieng.jpg\n---\nNội dung.\n",
+    );
+    write(root, "content/chien-dich/_index.md", "---\ntitle: Chiến dịch\nkind: campaign\n---\n");
+    write(
+        root,
+        "content/chien-dich/thang.md",
+        "---\ntitle: Tháng khuyến học\ncampaign:\n  starts: 2024-05-01\n  ends: 2024-05-31\n  audiences:\n    gia-dinh:\n      headline: Cả nhà cùng học\n      call_to_action: {label: Đăng ký gia đình học tập, url: /dang-ky/}\n---\nNội dung.\n",
+    );
+    let built = Built::of(root, "https://thu.example.vn", false);
+    let html = |path: &str| String::from_utf8_lossy(&built.files[path]).into_owned();
+    let card_of = |url: &str| {
+        let file =
+            url.strip_prefix("https://thu.example.vn/").unwrap_or_else(|| panic!("{url} is not on the site"));
+        assert!(file.starts_with("anh-chia-se/") && file.ends_with(".png"), "{file}");
+        png_size(&built.files[file])
+    };
+    // An article without `image:`: its card, with its size, in Open Graph, Twitter and JSON-LD.
+    let page = html("bai-viet/bai-1/index.html");
+    let image = og(&page, "og:image").expect("og:image");
+    assert_eq!(card_of(&image), (1200, 630));
+    assert_eq!(og(&page, "og:image:width").as_deref(), Some("1200"));
+    assert_eq!(og(&page, "og:image:height").as_deref(), Some("630"));
+    assert_eq!(og(&page, "og:image:alt").as_deref(), Some("Bài 1"));
+    assert_eq!(meta_name(&page, "twitter:image").as_deref(), Some(image.as_str()));
+    let ld = json_ld(&page);
+    let object = &ld[0]["image"][0];
+    assert_eq!(
+        (object["@type"].as_str(), object["url"].as_str()),
+        (Some("ImageObject"), Some(image.as_str()))
+    );
+    assert_eq!((object["width"].as_u64(), object["height"].as_u64()), (Some(1200), Some(630)));
+    // Each page has its own card.
+    let other = og(&html("bai-viet/bai-2/index.html"), "og:image").expect("og:image");
+    assert_ne!(other, image);
+    // A page with `image:` keeps it, everywhere.
+    let own = html("bai-viet/co-anh/index.html");
+    assert_eq!(og(&own, "og:image").as_deref(), Some("https://thu.example.vn/anh/rieng.jpg"));
+    assert_eq!(meta_name(&own, "twitter:image").as_deref(), Some("https://thu.example.vn/anh/rieng.jpg"));
+    assert_eq!(json_ld(&own)[0]["image"][0].as_str(), Some("https://thu.example.vn/anh/rieng.jpg"));
+    // A campaign's page for an audience: a card of its own (headline and call to action).
+    let audience = html("chien-dich/thang/gia-dinh/index.html");
+    let card = og(&audience, "og:image").expect("og:image");
+    assert_eq!(card_of(&card), (1200, 630));
+    assert_eq!(meta_name(&audience, "twitter:image").as_deref(), Some(card.as_str()));
+    assert_ne!(card, og(&html("chien-dich/thang/index.html"), "og:image").expect("og:image"));
+    // Every card the pages name was made, and only those.
+    let named: BTreeSet<String> = built
+        .files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .filter_map(|(_, b)| og(&String::from_utf8_lossy(b), "og:image"))
+        .filter_map(|u| u.strip_prefix("https://thu.example.vn/").map(str::to_string))
+        .filter(|f| f.starts_with("anh-chia-se/"))
+        .collect();
+    let made: BTreeSet<String> =
+        built.files.keys().filter(|p| p.starts_with("anh-chia-se/")).cloned().collect();
+    assert_eq!(named, made);
+}

@@ -129,6 +129,7 @@ proptest! {
             own_document: None,
             clause_anchors: true,
             highlights: &loa::markdown::highlight::HighlightCache::default(),
+            shortcodes: None,
         };
         let r = loa::markdown::render(&body, first_line, "content/x.md", opts);
         for d in r.diagnostics.iter() {

@@ -34,6 +34,7 @@ sites! {
     bulletins_for_the_loudspeakers => "bulletins",
     approval_required_publishes_only_approved_pages => "approval",
     images_responsive_upright_and_without_metadata => "images",
+    shortcodes_videos_figures_quotes_downloads => "shortcodes",
 }
 
 invalid! {
@@ -61,6 +62,7 @@ invalid! {
     image_cut_short => "image-truncated",
     image_that_is_not_an_image => "image-not-image",
     image_decompression_bomb => "image-bomb",
+    shortcode_errors_with_did_you_mean => "shortcode-errors",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.

@@ -395,12 +395,19 @@ fn theme_html_is_valid() {
     // Issue 26: the bulletins' list and a weekly programme are among them.
     let bulletin_pages = files.iter().filter(|p| p.to_string_lossy().contains("/truyen-thanh/")).count();
     assert!(bulletin_pages >= 2, "the /truyen-thanh/ pages are not checked ({bulletin_pages})");
+    let errors = vnu_errors(&site, &files);
+    assert!(errors.is_empty(), "Nu Html Checker errors in {} files:\n{}", files.len(), errors.join("\n"));
+    eprintln!("Nu Html Checker: {} files ({pages} pages), no error", files.len());
+}
+
+/// The Nu Html Checker's errors over `files` of the built `site` (`file:line: message`).
+fn vnu_errors(site: &Path, files: &[PathBuf]) -> Vec<String> {
     let child = Command::new("java")
         .arg("-Xss4m")
         .arg("-jar")
         .arg(vnu_jar())
         .args(["--errors-only", "--format", "json", "--also-check-css", "--also-check-svg"])
-        .args(&files)
+        .args(files)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -411,7 +418,7 @@ fn theme_html_is_valid() {
     let report: serde_json::Value = serde_json::from_str(stderr.trim())
         .unwrap_or_else(|e| panic!("vnu.jar report is not JSON ({e})\nstdout:\n{stdout}\nstderr:\n{stderr}"));
     let messages = report["messages"].as_array().expect("messages");
-    let errors: Vec<String> = messages
+    messages
         .iter()
         .filter(|m| m["type"] != "info")
         .map(|m| {
@@ -423,9 +430,97 @@ fn theme_html_is_valid() {
                 m["extract"].as_str().unwrap_or("").replace('\n', " ")
             )
         })
-        .collect();
-    assert!(errors.is_empty(), "Nu Html Checker errors in {} files:\n{}", files.len(), errors.join("\n"));
-    eprintln!("Nu Html Checker: {} files ({pages} pages), no error", files.len());
+        .collect()
+}
+
+// ───────────────────────────── video embeds (issue 25) ─────────────────────────────
+
+/// Builds the `shortcodes` fixture (a page with a YouTube and a Facebook video, a figure, a
+/// quote, a callout and a download) with the default theme; returns (the folder, the site).
+fn build_embeds_site() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    crate::harness::copy_site(&crate::harness::sites_dir().join("shortcodes"), tmp.path());
+    let out = tmp.path().join("public");
+    let result = crate::harness::loa()
+        .args(["build", "--root"])
+        .arg(tmp.path())
+        .arg("--output-dir")
+        .arg(&out)
+        .output()
+        .expect("run loa build");
+    assert!(
+        result.status.success(),
+        "the fixture does not build: {}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    (tmp, out)
+}
+
+#[test]
+fn video_embeds_wait_for_the_click_in_chromium() {
+    if skip(browser_missing(), "video embed browser checks") {
+        return;
+    }
+    let _browser = browser_lock();
+    let (_tmp, site) = build_embeds_site();
+    let port = serve(site);
+    let artifacts = artifacts().join("video");
+    std::fs::create_dir_all(&artifacts).expect("artifact dir");
+    let (ok, stdout, stderr) = run_theme_script("video.mjs", port, &artifacts, BROWSER_TIMEOUT);
+    assert!(ok, "video checks failed\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stdout.contains("all video checks passed"), "stdout:\n{stdout}");
+    eprintln!("{stdout}");
+}
+
+#[test]
+fn pages_with_embeds_are_valid_html() {
+    if skip(vnu_missing(), "embed HTML validation") {
+        return;
+    }
+    let _browser = browser_lock();
+    let (_tmp, site) = build_embeds_site();
+    let page = site.join("bai-viet/video/index.html");
+    let html = std::fs::read_to_string(&page).expect("video page");
+    for made in [
+        "data-video=",
+        "data-video-facebook=",
+        "<figure class=\"hinh\">",
+        "<figure class=\"loi-trich\">",
+        "class=\"callout",
+        "class=\"tai-ve\"",
+    ] {
+        assert!(html.contains(made), "{made} missing from the video page");
+    }
+    let errors = vnu_errors(&site, &[page]);
+    assert!(errors.is_empty(), "Nu Html Checker errors on the page with embeds:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn video_page_scores_100_in_lighthouse() {
+    if skip(lighthouse_missing(), "Lighthouse on the video page") {
+        return;
+    }
+    let _browser = browser_lock();
+    let (_tmp, site) = build_embeds_site();
+    let port = serve(site);
+    let artifacts = artifacts().join("lighthouse-video");
+    let _ = std::fs::remove_dir_all(&artifacts);
+    std::fs::create_dir_all(&artifacts).expect("artifact dir");
+    let child = Command::new("node")
+        .arg(theme_tests().join("lighthouse.mjs"))
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .arg(&artifacts)
+        .current_dir(theme_tests())
+        .env("LOA_CHROMIUM", chromium())
+        .env("LOA_LIGHTHOUSE_PAGES", r#"[{"name":"video","path":"/bai-viet/video/"}]"#)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn node");
+    let (ok, stdout, stderr) = run_bounded(child, LIGHTHOUSE_TIMEOUT, "tests/theme/lighthouse.mjs");
+    assert!(ok, "Lighthouse below 100 on the video page\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stdout.contains("all lighthouse checks passed"), "stdout:\n{stdout}");
 }
 
 #[test]

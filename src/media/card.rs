@@ -1,0 +1,612 @@
+//! Share cards: the 1200 × 630 image a page is shared with (Zalo, Facebook) when it has no
+//! `image:` of its own.
+//!
+//! Takes: a card's texts ([`CardText`]: the page's title, or a campaign audience page's
+//! headline and call to action; the site's name; the section).
+//! Gives: the card as a PNG ([`render`]): the title set in Be Vietnam Pro Bold, shaped with
+//! rustybuzz (the fonts are the theme's, made into TrueType by `fonts/make-ttf.py`, OFL), so
+//! that stacked Vietnamese marks (ẩ, ệ, ờ) are the font's own; wrapped between syllables (never
+//! inside one), the size lowered until the title fits, a title too long even then ended with
+//! "…" after a whole syllable. The image is drawn as coverage into one mask and written as an
+//! indexed PNG of 16 colours, four bits a pixel (about 20 kilobytes). Its name is a hash of its
+//! texts ([`CardText::file`]), so a changed title is a new address (social networks keep an
+//! image by its address) and an unchanged one is found in the cache ([`cached`]).
+//! Must not: read anything but the cache folder it is given (`.loa-cache/cards/`), or fail a
+//! build: a card that cannot be written to the cache is still made.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
+use std::str::FromStr;
+
+use rustybuzz::{Direction, Face, Language, ShapePlan, UnicodeBuffer};
+use tiny_skia::{FillRule, Mask, PathBuilder, Transform};
+
+/// Width of a card in pixels.
+pub const WIDTH: u32 = 1200;
+/// Height of a card in pixels.
+pub const HEIGHT: u32 = 630;
+/// The folder of the cards in the output.
+pub const DIR: &str = "anh-chia-se";
+/// Changes with the drawing: cards cached by an older one are not reused.
+const VERSION: u32 = 2;
+
+static BOLD: &[u8] = include_bytes!("fonts/BeVietnamPro-Bold.ttf");
+static REGULAR: &[u8] = include_bytes!("fonts/BeVietnamPro-Regular.ttf");
+
+/// What a card says.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct CardText {
+    /// The big text: the page's title, or a campaign audience page's headline.
+    pub title: String,
+    /// The site's name (bottom left).
+    pub site: String,
+    /// The section the page is in (top); empty for none.
+    pub section: String,
+    /// A campaign audience page's call to action (above the site's name); empty for none.
+    pub call_to_action: String,
+}
+
+impl CardText {
+    /// A fingerprint of the texts, the drawing and the fonts: FNV-1a over them (each text
+    /// length-prefixed), the same from one build, machine and version of loa to the next (it
+    /// names the card's file and its place in the cache).
+    pub fn key(&self) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |bytes: &[u8]| {
+            for b in bytes {
+                h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        feed(&VERSION.to_le_bytes());
+        feed(&(BOLD.len() as u64 ^ ((REGULAR.len() as u64) << 32)).to_le_bytes());
+        for text in [&self.title, &self.site, &self.section, &self.call_to_action] {
+            feed(&(text.len() as u64).to_le_bytes());
+            feed(text.as_bytes());
+        }
+        h
+    }
+
+    /// The card's file in the output: `anh-chia-se/<hash>.png`.
+    pub fn file(&self) -> String {
+        format!("{DIR}/{:016x}.png", self.key())
+    }
+}
+
+/// Colours: background, text, accent (the theme's), muted text.
+const BG: [u8; 3] = [0xfd, 0xfd, 0xfb];
+const INKS: [[u8; 3]; 3] = [[0x1b, 0x1b, 0x1b], [0xa4, 0x16, 0x1a], [0x5a, 0x5a, 0x5a]];
+const TEXT: u8 = 0;
+const ACCENT: u8 = 1;
+const MUTED: u8 = 2;
+/// Coverage levels per ink (antialiased edges), besides the background: with three inks, 16
+/// colours in all, so that a pixel takes four bits.
+const LEVELS: u8 = 5;
+
+/// Left and right margin.
+const MARGIN: f32 = 80.0;
+/// The title's largest and smallest sizes (pixels per em), and the step between them.
+const TITLE_MAX: f32 = 80.0;
+const TITLE_MIN: f32 = 44.0;
+const TITLE_STEP: f32 = 4.0;
+
+/// The card of `text`, from `cache` (a folder) when it was made before, else made and kept
+/// there. Without a cache folder, or when it cannot be read or written, the card is made.
+pub fn cached(text: &CardText, cache: Option<&Path>) -> Vec<u8> {
+    let Some(dir) = cache else { return render(text) };
+    let file = dir.join(format!("{:016x}.png", text.key()));
+    if let Ok(bytes) = std::fs::read(&file)
+        && bytes.starts_with(b"\x89PNG")
+    {
+        return bytes;
+    }
+    let bytes = render(text);
+    // Written beside, then renamed: a build stopped half way leaves no half card.
+    let tmp = dir.join(format!(".{:016x}.{}.tmp", text.key(), std::process::id()));
+    if std::fs::create_dir_all(dir).is_ok()
+        && std::fs::write(&tmp, &bytes).is_ok()
+        && std::fs::rename(&tmp, &file).is_err()
+    {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    bytes
+}
+
+/// The card of `text` as a PNG.
+pub fn render(text: &CardText) -> Vec<u8> {
+    let bold = face(&BOLD_FACE, BOLD);
+    let regular = face(&REGULAR_FACE, REGULAR);
+    let mut canvas = Canvas::new();
+    let width = WIDTH as f32 - 2.0 * MARGIN;
+    // The accent band at the top.
+    canvas.band(0, 14, ACCENT);
+    if !text.section.trim().is_empty() {
+        let line = fit_one(regular, text.section.trim(), 32.0, width);
+        canvas.text(regular, &line, 32.0, MARGIN, 96.0, MUTED);
+    }
+    let site_size = 36.0;
+    let site = fit_one(bold, text.site.trim(), site_size, width);
+    canvas.text(bold, &site, site_size, MARGIN, HEIGHT as f32 - 60.0, ACCENT);
+    let cta = text.call_to_action.trim();
+    let bottom = if cta.is_empty() {
+        HEIGHT as f32 - 130.0
+    } else {
+        let line = fit_one(bold, &format!("» {cta}"), 40.0, width);
+        canvas.text(bold, &line, 40.0, MARGIN, HEIGHT as f32 - 135.0, ACCENT);
+        HEIGHT as f32 - 200.0
+    };
+    let top = 140.0;
+    let (size, lines) = layout_title(bold, text.title.trim(), width, bottom - top);
+    let line_height = size * 1.25;
+    // The block of lines sits at the top of its area; the first baseline one ascent down.
+    let mut baseline = top + size * 0.95;
+    for line in &lines {
+        canvas.text(bold, line, size, MARGIN, baseline, TEXT);
+        baseline += line_height;
+    }
+    canvas.png()
+}
+
+static BOLD_FACE: OnceLock<Option<Face<'static>>> = OnceLock::new();
+static REGULAR_FACE: OnceLock<Option<Face<'static>>> = OnceLock::new();
+
+/// The face a cell holds, if parsed.
+fn face_of(cell: &'static OnceLock<Option<Face<'static>>>) -> *const Face<'static> {
+    cell.get().and_then(Option::as_ref).map_or(std::ptr::null(), |f| f as *const Face<'static>)
+}
+
+/// A font, parsed once.
+fn face(cell: &'static OnceLock<Option<Face<'static>>>, bytes: &'static [u8]) -> &'static Face<'static> {
+    // The fonts are part of the binary and were parsed by the tests: a failure is a build
+    // of loa without them.
+    cell.get_or_init(|| Face::from_slice(bytes, 0)).as_ref().expect("the card fonts are built into loa")
+}
+
+/// A shaped run: each glyph, with its offset from the run's start and its advance, in font
+/// units.
+struct Shaped {
+    glyphs: Vec<(u16, i32, i32, i32)>,
+    advance: i32,
+}
+
+fn shape(face: &Face<'static>, text: &str) -> Shaped {
+    let mut buffer = UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.set_direction(Direction::LeftToRight);
+    buffer.set_script(rustybuzz::script::LATIN);
+    buffer.set_language(vietnamese());
+    // The plan (which features of the font apply) is made once per font: making it for each
+    // call cost more than the shaping itself (a card shapes each word of its title).
+    let out = rustybuzz::shape_with_plan(face, plan(face), buffer);
+    let mut x = 0;
+    let mut glyphs = Vec::with_capacity(out.len());
+    for (info, pos) in out.glyph_infos().iter().zip(out.glyph_positions()) {
+        glyphs.push((info.glyph_id as u16, x + pos.x_offset, pos.y_offset, pos.x_advance));
+        x += pos.x_advance;
+    }
+    Shaped { glyphs, advance: x }
+}
+
+/// Vietnamese, for the fonts' language-specific forms.
+fn vietnamese() -> Language {
+    Language::from_str("vi").expect("`vi` is a language tag")
+}
+
+static BOLD_PLAN: OnceLock<ShapePlan> = OnceLock::new();
+static REGULAR_PLAN: OnceLock<ShapePlan> = OnceLock::new();
+
+/// The shaping plan of Vietnamese, left to right, in `face` (one of the two card fonts).
+fn plan(face: &Face<'static>) -> &'static ShapePlan {
+    let cell = if std::ptr::eq(face, face_of(&BOLD_FACE)) { &BOLD_PLAN } else { &REGULAR_PLAN };
+    cell.get_or_init(|| {
+        ShapePlan::new(face, Direction::LeftToRight, Some(rustybuzz::script::LATIN), Some(&vietnamese()), &[])
+    })
+}
+
+/// Width of `text` at `size` pixels per em.
+fn width_of(face: &Face<'static>, text: &str, size: f32) -> f32 {
+    shape(face, text).advance as f32 * size / face.units_per_em() as f32
+}
+
+/// The title's size and lines: the largest size from [`TITLE_MAX`] down to [`TITLE_MIN`] at
+/// which it fits `height` (lines 1.25 em apart), wrapped between syllables to `width`; at the
+/// smallest size, the lines that fit, the last one ended with "…" after a whole syllable. A
+/// syllable wider than a line (an address) lowers the size further until it fits.
+fn layout_title(face: &Face<'static>, title: &str, width: f32, height: f32) -> (f32, Vec<String>) {
+    let title = crate::vi::nfc::nfc(title);
+    let words: Vec<&str> = title.split_whitespace().collect();
+    if words.is_empty() {
+        return (TITLE_MAX, Vec::new());
+    }
+    let upem = face.units_per_em() as f32;
+    let word_units: Vec<i32> = words.iter().map(|w| shape(face, w).advance).collect();
+    let space_units = shape(face, " ").advance;
+    let widest = word_units.iter().copied().max().unwrap_or(0) as f32;
+    let mut size = TITLE_MAX;
+    loop {
+        let scale = size / upem;
+        let lines = wrap(&words, &word_units, space_units, width / scale);
+        let fits = (lines.len() as f32 - 1.0) * size * 1.25 + size <= height;
+        let smallest = size - TITLE_STEP < TITLE_MIN && widest * scale <= width;
+        if (fits && widest * scale <= width) || smallest || size <= 12.0 {
+            if fits {
+                return (size, lines);
+            }
+            let most = (((height - size) / (size * 1.25)).floor() as usize + 1).max(1);
+            return (size, ellipsis(face, lines, most, width / scale));
+        }
+        size -= TITLE_STEP;
+    }
+}
+
+/// Greedy wrapping of `words` (each `units` wide, spaces `space` wide) to lines of `width`
+/// units; a word wider than a line has a line of its own.
+fn wrap(words: &[&str], units: &[i32], space: i32, width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0i32;
+    for (word, w) in words.iter().zip(units) {
+        if !line.is_empty() && (used + space + w) as f32 > width {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        if !line.is_empty() {
+            line.push(' ');
+            used += space;
+        }
+        line.push_str(word);
+        used += w;
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The first `most` lines, the last one ending in "…" after the last whole syllable that
+/// leaves room for it (`width` in font units).
+fn ellipsis(face: &Face<'static>, mut lines: Vec<String>, most: usize, width: f32) -> Vec<String> {
+    if lines.len() <= most {
+        return lines;
+    }
+    lines.truncate(most);
+    if let Some(last) = lines.last_mut() {
+        let mut words: Vec<&str> = last.split(' ').collect();
+        loop {
+            let candidate = format!("{}…", words.join(" ").trim_end_matches([',', ';', ':', '-', '–']));
+            if shape(face, &candidate).advance as f32 <= width || words.len() <= 1 {
+                *last = candidate;
+                break;
+            }
+            words.pop();
+        }
+    }
+    lines
+}
+
+/// `text` on one line at `size` in `width`, ended with "…" after a whole syllable when it is
+/// longer.
+fn fit_one(face: &Face<'static>, text: &str, size: f32, width: f32) -> String {
+    let units = width * face.units_per_em() as f32 / size;
+    if width_of(face, text, size) <= width {
+        return text.to_string();
+    }
+    ellipsis(face, vec![text.to_string(), String::new()], 1, units).remove(0)
+}
+
+/// What a card is drawn on: the coverage of every text (one mask) and the ink of each row
+/// (texts of different inks never share a row).
+struct Canvas {
+    mask: Mask,
+    ink: Vec<u8>,
+    /// Rows painted whole, with their ink (the band at the top).
+    solid: Vec<Option<u8>>,
+}
+
+impl Canvas {
+    fn new() -> Canvas {
+        Canvas {
+            mask: Mask::new(WIDTH, HEIGHT).expect("a card is not empty"),
+            ink: vec![TEXT; HEIGHT as usize],
+            solid: vec![None; HEIGHT as usize],
+        }
+    }
+
+    /// Rows `from..to` in one ink.
+    fn band(&mut self, from: usize, to: usize, ink: u8) {
+        for row in &mut self.solid[from..to] {
+            *row = Some(ink);
+        }
+    }
+
+    /// `text` at `size` from (`x`, `baseline`), in `ink`.
+    fn text(&mut self, face: &Face<'static>, text: &str, size: f32, x: f32, baseline: f32, ink: u8) {
+        let shaped = shape(face, text);
+        let scale = size / face.units_per_em() as f32;
+        let mut path = Outline { builder: PathBuilder::new(), x: 0.0, y: 0.0, scale };
+        for &(glyph, dx, dy, _) in &shaped.glyphs {
+            if glyph == 0 {
+                continue; // a character the font does not have: no box drawn
+            }
+            path.x = x + dx as f32 * scale;
+            path.y = baseline - dy as f32 * scale;
+            face.outline_glyph(GlyphId(glyph), &mut path);
+        }
+        let Some(path) = path.builder.finish() else { return };
+        let bounds = path.bounds();
+        self.mask.fill_path(&path, FillRule::Winding, true, Transform::identity());
+        let from = (bounds.top().floor().max(0.0)) as usize;
+        let to = (bounds.bottom().ceil() as usize + 1).min(HEIGHT as usize);
+        for row in &mut self.ink[from..to] {
+            *row = ink;
+        }
+    }
+
+    /// The card as an indexed PNG: index 0 the background, then [`LEVELS`] levels of each ink.
+    fn png(&self) -> Vec<u8> {
+        let mut palette = Vec::with_capacity(3 * (1 + INKS.len() * LEVELS as usize));
+        palette.extend_from_slice(&BG);
+        for ink in INKS {
+            for level in 1..=LEVELS {
+                let t = f32::from(level) / f32::from(LEVELS);
+                palette.extend(
+                    BG.iter()
+                        .zip(ink)
+                        .map(|(b, i)| (f32::from(*b) + (f32::from(i) - f32::from(*b)) * t).round() as u8),
+                );
+            }
+        }
+        let full = |ink: u8| ink * LEVELS + LEVELS;
+        // Coverage → palette index, for each ink.
+        let luts: Vec<[u8; 256]> = (0..INKS.len() as u8)
+            .map(|ink| {
+                std::array::from_fn(|c| {
+                    let level = ((c as u16 * u16::from(LEVELS) + 127) / 255) as u8;
+                    if level == 0 { 0 } else { ink * LEVELS + level }
+                })
+            })
+            .collect();
+        let coverage = self.mask.data();
+        let mut pixels = vec![0u8; (WIDTH * HEIGHT) as usize];
+        for (y, row) in pixels.chunks_exact_mut(WIDTH as usize).enumerate() {
+            if let Some(ink) = self.solid[y] {
+                row.fill(full(ink));
+                continue;
+            }
+            let cov = &coverage[y * WIDTH as usize..(y + 1) * WIDTH as usize];
+            // Most rows hold no text: looked at eight pixels at a time.
+            if cov
+                .chunks_exact(8)
+                .all(|c| u64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) == 0)
+            {
+                continue;
+            }
+            let lut = &luts[usize::from(self.ink[y])];
+            for (p, &c) in row.iter_mut().zip(cov) {
+                *p = lut[usize::from(c)];
+            }
+        }
+        // Two pixels a byte.
+        let packed: Vec<u8> = pixels.chunks_exact(2).map(|p| (p[0] << 4) | p[1]).collect();
+        let mut out = Vec::with_capacity(32 * 1024);
+        let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+        encoder.set_color(png::ColorType::Indexed);
+        encoder.set_depth(png::BitDepth::Four);
+        encoder.set_palette(palette);
+        encoder.set_compression(png::Compression::Fast);
+        // Writing into memory cannot fail but for a programming error (sizes are constants).
+        let mut writer = encoder.write_header().expect("PNG header of a card");
+        writer.write_image_data(&packed).expect("PNG data of a card");
+        writer.finish().expect("PNG end of a card");
+        out
+    }
+}
+
+/// Glyph outlines, moved to their place and scaled (font units up, pixels down), into a path.
+struct Outline {
+    builder: PathBuilder,
+    x: f32,
+    y: f32,
+    scale: f32,
+}
+
+impl Outline {
+    fn at(&self, x: f32, y: f32) -> (f32, f32) {
+        (self.x + x * self.scale, self.y - y * self.scale)
+    }
+}
+
+impl OutlineBuilder for Outline {
+    fn move_to(&mut self, x: f32, y: f32) {
+        let (x, y) = self.at(x, y);
+        self.builder.move_to(x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        let (x, y) = self.at(x, y);
+        self.builder.line_to(x, y);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        let (x1, y1) = self.at(x1, y1);
+        let (x, y) = self.at(x, y);
+        self.builder.quad_to(x1, y1, x, y);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        let (x1, y1) = self.at(x1, y1);
+        let (x2, y2) = self.at(x2, y2);
+        let (x, y) = self.at(x, y);
+        self.builder.cubic_to(x1, y1, x2, y2, x, y);
+    }
+    fn close(&mut self) {
+        self.builder.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(title: &str) -> CardText {
+        CardText {
+            title: title.into(),
+            site: "Loa khuyến học".into(),
+            section: "Bài viết".into(),
+            call_to_action: String::new(),
+        }
+    }
+
+    /// The card's pixels as RGB.
+    fn pixels(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+        decoder.set_transformations(png::Transformations::EXPAND);
+        let mut reader = decoder.read_info().expect("a PNG");
+        let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+        let info = reader.next_frame(&mut buf).expect("a frame");
+        buf.truncate(info.buffer_size());
+        (info.width, info.height, buf)
+    }
+
+    const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/media/testdata/card-golden.png");
+
+    /// The card of a long title with stacked marks, against the golden card
+    /// (`src/media/testdata/card-golden.png`, made again with `LOA_BLESS=1`): the same size,
+    /// and pixels that differ little (another version of the rasterizer may move an edge):
+    /// under 0.5 % of the pixels off by more than a quarter of the range, mean difference
+    /// under 1 level.
+    #[test]
+    fn a_card_matches_the_golden_card() {
+        let card = render(&CardText {
+            call_to_action: "Đăng ký ở chi hội gần nhà".into(),
+            ..text(
+                "Mỗi cán bộ, đảng viên trở thành công dân học tập: những điều cần biết về Kết luận số 49-KL/TW, ẩn ý ở từng điểm",
+            )
+        });
+        if std::env::var_os("LOA_BLESS").is_some() {
+            std::fs::write(GOLDEN, &card).expect("write the golden card");
+        }
+        let golden = std::fs::read(GOLDEN).expect("the golden card (LOA_BLESS=1 makes it)");
+        let (w, h, got) = pixels(&card);
+        let (gw, gh, want) = pixels(&golden);
+        assert_eq!((w, h, gw, gh), (WIDTH, HEIGHT, WIDTH, HEIGHT));
+        assert_eq!(got.len(), want.len());
+        let diffs: Vec<u8> = got.iter().zip(&want).map(|(a, b)| a.abs_diff(*b)).collect();
+        let mean = diffs.iter().map(|&d| f64::from(d)).sum::<f64>() / diffs.len() as f64;
+        let off = diffs.chunks(3).filter(|px| px.iter().any(|&d| d > 64)).count();
+        let share = off as f64 / f64::from(w * h);
+        assert!(
+            share < 0.005 && mean < 1.0,
+            "{off} pixels off ({:.3} %), mean difference {mean:.3}",
+            share * 100.0
+        );
+        // A card is small: 16 colours, indexed, four bits a pixel.
+        assert!(card.len() < 40_000, "{} bytes", card.len());
+    }
+
+    #[test]
+    fn a_changed_word_changes_the_card_and_its_name() {
+        let a = render(&text("Xây dựng gia đình học tập"));
+        let b = render(&text("Xây dựng dòng họ học tập"));
+        let (_, _, pa) = pixels(&a);
+        let (_, _, pb) = pixels(&b);
+        assert!(pa.iter().zip(&pb).filter(|(x, y)| x != y).count() > 1000);
+        assert_ne!(text("Xây dựng gia đình học tập").file(), text("Xây dựng dòng họ học tập").file());
+    }
+
+    #[test]
+    fn names_stay_the_same_from_one_build_to_the_next() {
+        // FNV-1a of fixed bytes: a change here is a change of every card's address (and of
+        // the cache); it comes with a new VERSION or new fonts only.
+        let t = text("Kết luận 49");
+        assert_eq!(t.file(), "anh-chia-se/68595512b5aa1a64.png");
+        assert_eq!(t.key(), text("Kết luận 49").key());
+        assert_ne!(t.key(), CardText { section: String::new(), ..t.clone() }.key());
+        assert_ne!(
+            CardText { title: "ab".into(), site: "c".into(), ..Default::default() }.key(),
+            CardText { title: "a".into(), site: "bc".into(), ..Default::default() }.key()
+        );
+    }
+
+    #[test]
+    fn stacked_marks_are_the_fonts_own_glyphs_whatever_the_normalization() {
+        let bold = face(&BOLD_FACE, BOLD);
+        for (composed, decomposed) in
+            [("ẩ", "a\u{302}\u{309}"), ("ệ", "e\u{323}\u{302}"), ("ờ", "o\u{31b}\u{300}")]
+        {
+            let c = shape(bold, composed);
+            assert_eq!(c.glyphs.len(), 1, "{composed}");
+            assert_ne!(c.glyphs[0].0, 0, "{composed} is in the font");
+            let base = shape(bold, &decomposed[..1]).glyphs[0].0;
+            let (mark, plain) = (
+                bold.glyph_bounding_box(GlyphId(c.glyphs[0].0)).expect("outline"),
+                bold.glyph_bounding_box(GlyphId(base)).expect("outline"),
+            );
+            // The marks stand above the letter (and ệ's dot below it), not on it.
+            assert!(mark.y_max > plain.y_max + 100, "{composed}: {mark:?} / {plain:?}");
+            // A title written decomposed is drawn the same.
+            assert_eq!(
+                render(&text(&format!("Chữ {composed}"))),
+                render(&text(&format!("Chữ {decomposed}")))
+            );
+        }
+        let dot = bold.glyph_bounding_box(GlyphId(shape(bold, "ệ").glyphs[0].0)).expect("outline");
+        let e = bold.glyph_bounding_box(GlyphId(shape(bold, "e").glyphs[0].0)).expect("outline");
+        assert!(dot.y_min < e.y_min - 50, "the dot of ệ is below the letter");
+    }
+
+    #[test]
+    fn titles_wrap_between_syllables_and_shrink_then_end_in_an_ellipsis() {
+        let bold = face(&BOLD_FACE, BOLD);
+        let width = WIDTH as f32 - 2.0 * MARGIN;
+        let short = "Xây dựng gia đình học tập";
+        let long = "Mỗi cán bộ, đảng viên trở thành công dân học tập: những điều cần biết về Kết luận số 49-KL/TW của Ban Bí thư về tiếp tục đẩy mạnh";
+        let (s1, l1) = layout_title(bold, short, width, 350.0);
+        let (s2, l2) = layout_title(bold, long, width, 350.0);
+        assert_eq!(s1, TITLE_MAX);
+        assert!(s2 < s1, "a long title is set smaller ({s2})");
+        for (title, lines, size) in [(short, &l1, s1), (long, &l2, s2)] {
+            // Every line is whole syllables of the title, in order, and fits.
+            assert_eq!(lines.join(" "), title, "{lines:?}");
+            for line in lines {
+                assert!(width_of(bold, line, size) <= width, "{line}");
+            }
+        }
+        let endless = "học tập suốt đời ".repeat(30);
+        let (s3, l3) = layout_title(bold, &endless, width, 350.0);
+        assert_eq!(s3, TITLE_MIN);
+        let last = l3.last().expect("lines");
+        assert!(last.ends_with('…'), "{last}");
+        let words: Vec<&str> = endless.split_whitespace().collect();
+        for w in l3.join(" ").trim_end_matches('…').split(' ') {
+            assert!(words.contains(&w), "`{w}` is a whole syllable");
+        }
+        assert!((l3.len() as f32 - 1.0) * s3 * 1.25 + s3 <= 350.0);
+        // A word wider than a line (an address) is never cut: the size goes lower.
+        let (s4, l4) = layout_title(
+            bold,
+            "https://khuyenhoc.example.vn/bai-viet/mot-dia-chi-rat-dai-khong-co-dau-cach/",
+            width,
+            350.0,
+        );
+        assert!(s4 < TITLE_MIN && l4.len() == 1, "{s4} {l4:?}");
+    }
+
+    #[test]
+    fn the_cache_gives_back_a_card_made_before_and_replaces_a_broken_one() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let t = text("Học tập suốt đời");
+        let made = cached(&t, Some(dir.path()));
+        let file = dir.path().join(format!("{:016x}.png", t.key()));
+        assert_eq!(std::fs::read(&file).expect("kept"), made);
+        // What the cache holds is what is given back (not made again).
+        let mut marked = made.clone();
+        marked.extend_from_slice(b"kept");
+        std::fs::write(&file, &marked).expect("write");
+        assert_eq!(cached(&t, Some(dir.path())), marked);
+        // A file that is no PNG (a build stopped while writing it by another tool) is made again.
+        std::fs::write(&file, b"broken").expect("write");
+        assert_eq!(cached(&t, Some(dir.path())), made);
+        assert_eq!(std::fs::read(&file).expect("kept"), made);
+        // A cache that cannot be written still gives the card.
+        assert_eq!(cached(&t, Some(&dir.path().join("no/such\0dir"))), made);
+    }
+}
