@@ -1,3 +1,5 @@
+//! Longer than 600 lines: one drawing (layout, shaping, coverage, indexed PNG) whose tests,
+//! a third of the file, need its private helpers.
 //! Share cards: the 1200 × 630 image a page is shared with (Zalo, Facebook) when it has no
 //! `image:` of its own.
 //!
