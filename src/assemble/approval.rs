@@ -9,8 +9,9 @@ use crate::content::KeyLines;
 use crate::content::approval::{self, ApprovalMatter, ApprovalRecord, ApprovalState};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
-/// The approval of one page. `draft`: the page is a draft (or in a draft section).
-/// The record's state is `Approved` only when the block is valid and its digest matches.
+/// The approval of one page. `draft`: the page is a draft (or in a draft section). The
+/// record's state is `Approved` only when the block is valid and its digest matches; the bool
+/// says whether it does (for a draft too, whose state is `Draft`).
 pub fn record(
     config: &Config,
     file: &str,
@@ -19,8 +20,9 @@ pub fn record(
     text: &str,
     key_lines: &KeyLines,
     draft: bool,
-) -> (ApprovalRecord, Diagnostics) {
+) -> (ApprovalRecord, Diagnostics, bool) {
     let mut diags = Diagnostics::new();
+    let mut matches = false;
     let line = key_lines.keys.iter().find(|(k, _)| k == "approval").map_or(0, |(_, l)| *l);
     let mut rec = ApprovalRecord {
         file: file.to_string(),
@@ -83,17 +85,14 @@ pub fn record(
             }
         }
         if !diags.has_errors() {
-            rec.state = if rec.digest.as_deref() == Some(approval::digest(text).as_str()) {
-                ApprovalState::Approved
-            } else {
-                ApprovalState::Edited
-            };
+            matches = rec.digest.as_deref() == Some(approval::digest(text).as_str());
+            rec.state = if matches { ApprovalState::Approved } else { ApprovalState::Edited };
         }
     }
     if draft {
         rec.state = ApprovalState::Draft;
     }
-    (rec, diags)
+    (rec, diags, matches)
 }
 
 /// Why a page is held back from the build under `approval: required` (a warning), or `None`

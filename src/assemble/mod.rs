@@ -148,7 +148,7 @@ pub fn assemble(
         if required || m.approval.is_some() {
             let title = m.title.as_ref().map(|t| t.0.as_str()).unwrap_or_default();
             let draft = in_draft_dir || m.draft;
-            let (rec, problems) = approval::record(
+            let (rec, problems, matches) = approval::record(
                 config,
                 &p.file,
                 title,
@@ -157,8 +157,7 @@ pub fn assemble(
                 &p.key_lines,
                 draft,
             );
-            approved = !problems.has_errors()
-                && rec.digest.as_deref() == Some(crate::content::approval::digest(p.body.whole()).as_str());
+            approved = matches;
             let publishable = (!draft || opts.drafts) && !problems.has_errors();
             diags.extend(problems);
             if let Some(w) = approval::held(config, &rec, approved).filter(|_| publishable && !opts.preview) {
