@@ -181,6 +181,7 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     );
     warnings.extend(published.diagnostics);
     let images_pending = published.pending;
+    let image_index = (published.pictures, published.sizes);
     t.lap("images");
     warnings.extend(crate::validate::validate(&site, &pages, &sections));
     let mut links = crate::validate::links::LinkIndex::take(&site, &mut pages, &mut sections);
@@ -190,6 +191,7 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     let broken = broken_pages(&site, &warnings, &cites);
     t.lap("validate");
     let mut templates = templates.map_err(|e| fail(&warnings, e))?;
+    templates.images.set(config, image_index.0, image_index.1);
     let input = schedule::Input {
         config,
         site: &site,

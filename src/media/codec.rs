@@ -133,6 +133,20 @@ pub fn process(bytes: &[u8], s: &Settings) -> Result<Processed, Problem> {
         return Ok(Processed { width: w, height: h, format, original, variants: Vec::new(), animated: true });
     }
     let orientation = dec.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    // Only the original asked for, upright already: its metadata goes without decoding it.
+    if s.widths.is_empty()
+        && orientation == image::metadata::Orientation::NoTransforms
+        && let Some(original) = strip::strip(bytes)
+    {
+        return Ok(Processed {
+            width: w,
+            height: h,
+            format,
+            original,
+            variants: Vec::new(),
+            animated: false,
+        });
+    }
     // The whole picture plus the decoder's own buffers: bounded by the pixel limit above.
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(s.max_pixels.saturating_mul(8).saturating_add(64 << 20));
@@ -300,6 +314,18 @@ mod bad_input {
             process(&PHOTO[..PHOTO.len() / 2], &s).err().map(|e| matches!(e, Problem::Broken(_))),
             Some(true)
         );
+    }
+
+    #[test]
+    fn an_original_alone_is_stripped_without_decoding_and_turned_when_it_must_be() {
+        let only = Settings { widths: Vec::new(), ..Settings::default() };
+        let p = process(PHOTO, &only).expect("photo");
+        assert_eq!(p.original, strip::strip(PHOTO).expect("strip"), "upright: the same scan, no metadata");
+        assert_eq!((p.width, p.height), (800, 600));
+        let turned = include_bytes!("../../tests/sites/images/content/bai-viet/hop-dan/anh-doc.jpg");
+        let p = process(turned, &only).expect("turned");
+        assert_eq!((p.width, p.height), (400, 600), "re-encoded upright");
+        assert!(p.variants.is_empty());
     }
 
     #[test]

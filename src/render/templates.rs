@@ -29,6 +29,8 @@ pub struct Templates {
     /// Hash of every template's name and text and of the environment variables templates may
     /// read: rendered outputs cached by `loa serve` are valid only for the same templates.
     pub fingerprint: u64,
+    /// What the `image()` function answers from (`render::images`), set once images are made.
+    pub images: super::images::ImageIndex,
 }
 
 impl std::fmt::Debug for Templates {
@@ -116,6 +118,9 @@ impl Templates {
         tera.register_function("get_env", move |kwargs: tera::Kwargs, _: &tera::State| {
             get_env(&allowed, &kwargs)
         });
+        let images = super::images::ImageIndex::default();
+        let index = images.clone();
+        tera.register_function("image", move |kwargs: tera::Kwargs, _: &tera::State| index.call(&kwargs));
         for (file, text) in sources.values() {
             diags.extend(check_get_env(text, file, &config.security.getenv));
         }
@@ -147,9 +152,13 @@ impl Templates {
         if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
             return Err(tera_error(&e, &files, None, None).into());
         }
+<<<<<<< HEAD
         let share_images =
             sources.values().any(|(_, text)| text.contains("og:image") || text.contains("twitter:image"));
         Ok(Templates { tera, files, fingerprint, share_images })
+=======
+        Ok(Templates { tera, files, fingerprint, images })
+>>>>>>> r25-images
     }
 
     /// True when a template of that name exists.
