@@ -152,13 +152,9 @@ impl Templates {
         if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
             return Err(tera_error(&e, &files, None, None).into());
         }
-<<<<<<< HEAD
         let share_images =
             sources.values().any(|(_, text)| text.contains("og:image") || text.contains("twitter:image"));
-        Ok(Templates { tera, files, fingerprint, share_images })
-=======
-        Ok(Templates { tera, files, fingerprint, images })
->>>>>>> r25-images
+        Ok(Templates { tera, files, fingerprint, share_images, images })
     }
 
     /// True when a template of that name exists.
