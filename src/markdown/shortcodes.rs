@@ -688,6 +688,70 @@ fn render_call(
     }
 }
 
+/// `body` as it is read aloud (the loudspeaker scripts, `super::speech`): each call replaced
+/// by what a listener should hear, every line kept where it was. A figure is its caption
+/// (`chu_thich`), a quotation its source then its words, a box its title then its words, a
+/// download its label; a video and any other call are left out. `None` when the body has no
+/// call. Calls that do not parse are left as written (the Markdown stage reports them).
+pub fn spoken(body: &str, options: pulldown_cmark::Options) -> Option<String> {
+    if !body.contains("{{") && !body.contains("{%") {
+        return None;
+    }
+    let code = code_ranges(body, options);
+    let mut out = String::with_capacity(body.len());
+    let mut last = 0;
+    let mut at = 0;
+    let mut any = false;
+    while let Some(found) = next_open(body, at) {
+        if let Some(r) = code.iter().find(|r| r.contains(&found)) {
+            at = r.end.max(found + 2);
+            continue;
+        }
+        let Ok(Some(call)) = parse_call(body, found, &code) else {
+            at = found + 2;
+            continue;
+        };
+        any = true;
+        at = call.range.end;
+        let text = |name: &str| {
+            call.args.iter().find_map(|(n, v, _)| match v {
+                ArgValue::Text(t) if n == name && !t.trim().is_empty() => Some(t.trim().to_string()),
+                _ => None,
+            })
+        };
+        let said = match call.name.as_str() {
+            "figure" => text("chu_thich"),
+            "trich_dan" => text("nguon").map(|n| format!("Trích lời {n}:")),
+            "callout" => text("tieu_de").map(|t| format!("{t}:")),
+            "tai_ve" => text("nhan"),
+            _ => None,
+        };
+        out.push_str(&body[last..call.range.start]);
+        let lines = |r: Range<usize>| std::iter::repeat_n('\n', body[r].matches('\n').count());
+        match &call.body {
+            // A block: its opening becomes the spoken prefix (followed by its words, on the
+            // lines they are written on), its `{% end %}` nothing.
+            Some(inner) => {
+                out.push_str(said.as_deref().unwrap_or(""));
+                out.extend(lines(call.range.start..inner.start));
+                let words = &body[inner.clone()];
+                out.push_str(spoken(words, options).as_deref().unwrap_or(words));
+                out.extend(lines(inner.end..call.range.end));
+            }
+            None => {
+                out.push_str(said.as_deref().unwrap_or(""));
+                out.extend(lines(call.range.clone()));
+            }
+        }
+        last = call.range.end;
+    }
+    if !any {
+        return None;
+    }
+    out.push_str(&body[last..]);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -940,5 +1004,17 @@ mod tests {
         )
         .expect("calls");
         assert!(e.source.starts_with("\u{FFFD}0\u{FFFD}"), "{:?}", e.source);
+    }
+
+    #[test]
+    fn spoken_bodies_keep_their_lines_and_say_what_a_listener_should_hear() {
+        let body = "Mở đầu.\n\n{{ youtube(id=\"dQw4w9WgXcQ\") }}\n\n{{ figure(anh=\"/a.jpg\", mo_ta=\"Ảnh\", chu_thich=\"Lớp học buổi tối\", nguon=\"Ảnh: CC0\") }}\n\n{% trich_dan(nguon=\"Chủ tịch Hồ Chí Minh\") %}\nHọc, học nữa, học mãi {{ tai_ve(tep=\"/n.pdf\", nhan=\"nguyên văn\") }}.\n{% end %}\n\nXem {{ tai_ve(tep=\"/m.pdf\", nhan=\"mẫu đơn\") }} và `{{ x() }}`.\n";
+        let said = spoken(body, crate::markdown::parser_options()).expect("has calls");
+        assert_eq!(said.matches('\n').count(), body.matches('\n').count(), "{said}");
+        assert_eq!(
+            said,
+            "Mở đầu.\n\n\n\nLớp học buổi tối\n\nTrích lời Chủ tịch Hồ Chí Minh:\nHọc, học nữa, học mãi nguyên văn.\n\n\nXem mẫu đơn và `{{ x() }}`.\n"
+        );
+        assert_eq!(spoken("Không có gì.", crate::markdown::parser_options()), None);
     }
 }

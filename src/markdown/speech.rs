@@ -3,7 +3,8 @@
 //!
 //! Takes: a body and the file line it starts at. Gives: [`Block`]s in reading order, and the
 //! lines of the tables too large to read. Images (their alt text), code, raw HTML and footnote
-//! definitions are left out; links are their text; an image's title is its caption.
+//! definitions are left out; links are their text; an image's title is its caption; a
+//! shortcode is what it shows (`shortcodes::spoken`).
 //! Must not: spell anything out (that is `vi::spell`), or touch the file system.
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
@@ -52,6 +53,10 @@ pub struct Speech {
 
 /// The blocks of `body`, which starts at file line `first_line`.
 pub fn speech(body: &str, first_line: usize) -> Speech {
+    // Shortcodes are read as what they show (a figure's caption, a quotation's words), on
+    // the lines they are written on.
+    let spoken = super::shortcodes::spoken(body, super::parser_options());
+    let body = spoken.as_deref().unwrap_or(body);
     let starts: Vec<usize> = body.match_indices('\n').map(|(i, _)| i).collect();
     let line_of = |offset: usize| first_line + starts.partition_point(|&nl| nl < offset);
     let mut out = Speech::default();
