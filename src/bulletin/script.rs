@@ -50,12 +50,14 @@ impl Spoken {
     }
 }
 
-/// Spells out a title and blocks.
+/// Spells out a title and blocks; gives the script and (copies of) the sentences with
+/// something to report: a problem, or a stretch longer than `breath` syllables.
 pub fn spell(
     title: &str,
     title_line: usize,
     blocks: &[Block],
     speaker: &Speaker<'_>,
+    breath: usize,
 ) -> (Spoken, Vec<Sentence>) {
     let title_s = sentence(title, title_line, speaker);
     let mut parts: Vec<Joinable> = Vec::new();
@@ -95,8 +97,12 @@ pub fn spell(
             }),
         }
     }
-    let problems =
-        std::iter::once(title_s.clone()).chain(parts.iter().flat_map(|p| p.part.sentences.clone())).collect();
+    let flagged = |s: &&Sentence| !s.problems.is_empty() || s.breath > breath;
+    let problems = std::iter::once(&title_s)
+        .chain(parts.iter().flat_map(|p| &p.part.sentences))
+        .filter(flagged)
+        .cloned()
+        .collect();
     (
         Spoken {
             title: title_s.text,
