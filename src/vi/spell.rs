@@ -256,7 +256,7 @@ fn word(parts: &[(&str, &str, &str)], i: usize, speaker: &Speaker<'_>, out: &mut
         out.push("địa chỉ trang web");
         return 1;
     }
-    if EMAIL.is_match(core) {
+    if core.contains('@') && EMAIL.is_match(core) {
         out.push("địa chỉ thư điện tử");
         return 1;
     }
@@ -347,6 +347,10 @@ static SYLLABLE: LazyLock<Regex> = LazyLock::new(|| {
 /// digit.
 fn phone(parts: &[(&str, &str, &str)], i: usize, out: &mut Out) -> Option<usize> {
     let core = parts[i].1;
+    // Every phone number starts with 0 or +.
+    if !core.starts_with(['0', '+']) {
+        return None;
+    }
     let flat: String = core.chars().filter(|&c| c != '.').collect();
     if PHONE.is_match(&flat) && (core.len() == flat.len() || core.starts_with('0')) {
         out.push(phone_words(&flat));
@@ -392,6 +396,10 @@ fn document_code(
     speaker: &Speaker<'_>,
     out: &mut Out,
 ) -> Option<String> {
+    // A code has a digit, then `-` or `/` (the regular expressions cost more than this test).
+    if !core.starts_with(|c: char| c.is_ascii_digit()) || !core.contains(['-', '/']) {
+        return None;
+    }
     let caps = DOC_CODE.captures(core)?;
     let d = speaker.dialect;
     let number = numbers::integer_str(&caps[1], d)?;
@@ -451,6 +459,13 @@ fn document_code(
 fn date_or_time(core: &str, next: &str, prev: &str, d: Dialect, out: &mut Out) -> Option<usize> {
     let num = |s: &str| s.parse::<u64>().ok();
     let ngay = if prev == "ngày" { "" } else { "ngày " };
+    // Every form starts with a digit; a date has a `/`, a time an `h`, `g` or `:`.
+    if !core.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    if !core.contains('/') {
+        return time(core, d, out);
+    }
     if let Some(c) = DATE.captures(core) {
         let (day, month, year) = (num(&c[1])?, num(&c[2])?, &c[5]);
         let day_w = numbers::day(day, d)?;
@@ -498,6 +513,16 @@ fn date_or_time(core: &str, next: &str, prev: &str, d: Dialect, out: &mut Out) -
         out.push(reading);
         return Some(1);
     }
+    let _ = next;
+    None
+}
+
+/// A time: `8h30`, `8g30`, `8:30`, `20h`.
+fn time(core: &str, d: Dialect, out: &mut Out) -> Option<usize> {
+    if !core.contains(['h', 'g', ':']) {
+        return None;
+    }
+    let num = |s: &str| s.parse::<u64>().ok();
     if let Some(c) = TIME.captures(core)
         && core.bytes().any(|b| !b.is_ascii_digit())
     {
@@ -513,7 +538,6 @@ fn date_or_time(core: &str, next: &str, prev: &str, d: Dialect, out: &mut Out) -
         out.push(s);
         return Some(1);
     }
-    let _ = next;
     None
 }
 
