@@ -206,10 +206,15 @@ pub fn render(
     diags.extend(extra_problems);
     extra.extend(feeds.into_iter().map(|(path, bytes)| (path, Bytes::new(bytes))));
     extra.extend(embedded.into_iter().map(|(path, bytes)| (path, Bytes::new(bytes))));
-    extra.extend(bulletins.files().into_iter().map(|(path, bytes)| (path, Bytes::new(bytes))));
     env.dispose();
     for (path, bytes) in extra {
         if let Some(d) = deliver.put(path, bytes) {
+            diags.push(d);
+        }
+    }
+    // The scripts for the loudspeakers, each written out as it is delivered.
+    for (path, bytes) in bulletins.files() {
+        if let Some(d) = deliver.put(path, Bytes::new(bytes)) {
             diags.push(d);
         }
     }

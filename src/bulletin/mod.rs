@@ -44,11 +44,8 @@ pub struct Script {
     pub title: String,
     /// The date it goes in a week by: the article's date, the campaign's first day.
     pub date: Option<DateTime>,
-    /// The plain-text script.
-    pub text: String,
-    /// The SSML script.
-    pub ssml: String,
-    /// The spoken parts (for the programme pages).
+    /// The spoken title and parts: the scripts' text ([`Script::text`], [`Script::ssml`]) and
+    /// the programme pages.
     pub spoken: script::Spoken,
     /// Syllables read.
     pub syllables: usize,
@@ -65,19 +62,29 @@ pub struct Bulletins {
     pub diagnostics: Diagnostics,
 }
 
+impl Script {
+    /// The plain-text script: the heading line (title and airtime), then the parts.
+    pub fn text(&self) -> String {
+        script::text(&self.spoken, &script::airtime_label(self.seconds))
+    }
+
+    /// The SSML script.
+    pub fn ssml(&self) -> String {
+        script::ssml(&self.spoken)
+    }
+}
+
 impl Bulletins {
-    /// The script files: output path (`bai-viet/x/ban-tin.txt`), bytes.
-    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
-        self.scripts
-            .iter()
-            .flat_map(|s| {
-                let dir = s.path.trim_start_matches('/');
-                [
-                    (format!("{dir}{TEXT_FILE}"), s.text.clone().into_bytes()),
-                    (format!("{dir}{SSML_FILE}"), s.ssml.clone().into_bytes()),
-                ]
-            })
-            .collect()
+    /// The script files, each made when asked for: output path (`bai-viet/x/ban-tin.txt`),
+    /// bytes.
+    pub fn files(&self) -> impl Iterator<Item = (String, Vec<u8>)> + '_ {
+        self.scripts.iter().flat_map(|s| {
+            let dir = s.path.trim_start_matches('/');
+            [
+                (format!("{dir}{TEXT_FILE}"), s.text().into_bytes()),
+                (format!("{dir}{SSML_FILE}"), s.ssml().into_bytes()),
+            ]
+        })
     }
 
     /// The script of page `i` (not of its audience pages).
@@ -251,10 +258,9 @@ fn one(
     date: Option<DateTime>,
     speaker: &Speaker<'_>,
 ) -> (Script, Vec<script::Sentence>) {
-    let (spoken, sentences) = script::spell(title, title_line, blocks, speaker);
+    let (spoken, sentences) = script::spell(title, title_line, blocks, speaker, config.bulletin.breath);
     let syllables = spoken.syllables();
     let seconds = script::airtime_seconds(syllables, config.bulletin.syllables_per_minute);
-    let airtime = script::airtime_label(seconds);
     let path = match audience {
         Some(id) => format!("{}{id}/", p.path),
         None => p.path.clone(),
@@ -266,8 +272,6 @@ fn one(
             path,
             title: title.to_string(),
             date,
-            text: script::text(&spoken, &airtime),
-            ssml: script::ssml(&spoken),
             spoken,
             syllables,
             seconds,

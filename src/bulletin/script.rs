@@ -50,12 +50,14 @@ impl Spoken {
     }
 }
 
-/// Spells out a title and blocks.
+/// Spells out a title and blocks; gives the script and (copies of) the sentences with
+/// something to report: a problem, or a stretch longer than `breath` syllables.
 pub fn spell(
     title: &str,
     title_line: usize,
     blocks: &[Block],
     speaker: &Speaker<'_>,
+    breath: usize,
 ) -> (Spoken, Vec<Sentence>) {
     let title_s = sentence(title, title_line, speaker);
     let mut parts: Vec<Joinable> = Vec::new();
@@ -95,8 +97,12 @@ pub fn spell(
             }),
         }
     }
-    let problems =
-        std::iter::once(title_s.clone()).chain(parts.iter().flat_map(|p| p.part.sentences.clone())).collect();
+    let flagged = |s: &&Sentence| !s.problems.is_empty() || s.breath > breath;
+    let problems = std::iter::once(&title_s)
+        .chain(parts.iter().flat_map(|p| &p.part.sentences))
+        .filter(flagged)
+        .cloned()
+        .collect();
     (
         Spoken {
             title: title_s.text,
@@ -115,30 +121,29 @@ struct Joinable {
 }
 
 fn sentence(text: &str, line: usize, speaker: &Speaker<'_>) -> Sentence {
-    let spoken = speak(&text.replace('\n', " "), speaker);
-    let text = upper_first(&spoken.text);
-    Sentence {
-        syllables: crate::vi::reading::syllables(&text),
-        breath: longest_stretch(&text),
-        text,
-        line,
-        problems: spoken.problems,
-    }
+    // `speak` reads words split at any white space: line breaks need no replacing.
+    let spoken = speak(text, speaker);
+    let text = upper_first(spoken.text);
+    let (syllables, breath) = syllables_and_stretch(&text);
+    Sentence { syllables, breath, text, line, problems: spoken.problems }
 }
 
-/// Syllables of the longest stretch of `text` between pauses.
-pub fn longest_stretch(text: &str) -> usize {
+/// Syllables of `text`, and of its longest stretch between pauses (a comma, semicolon, colon,
+/// dash, bracket or a sentence's end), in one pass over the stretches.
+pub fn syllables_and_stretch(text: &str) -> (usize, usize) {
     text.split([',', ';', ':', '–', '—', '(', ')', '.', '!', '?'])
         .map(crate::vi::reading::syllables)
-        .max()
-        .unwrap_or(0)
+        .fold((0, 0), |(all, most), n| (all + n, most.max(n)))
 }
 
-fn upper_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
+fn upper_first(s: String) -> String {
+    match s.chars().next() {
+        Some(f) if !f.is_uppercase() => {
+            let mut out: String = f.to_uppercase().collect();
+            out.push_str(&s[f.len_utf8()..]);
+            out
+        }
+        _ => s,
     }
 }
 
@@ -165,54 +170,64 @@ fn lower_first(s: &str) -> String {
 /// known abbreviation's dot (`TP.`) or a single capital (`A.`). Gives each sentence and how
 /// many line breaks precede it in the block.
 pub fn split_sentences(text: &str) -> Vec<(String, usize)> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let breaks: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
+    let mut breaks: Option<Vec<usize>> = None;
     let mut out = Vec::new();
     let mut start = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        let (at, c) = chars[i];
-        if matches!(c, '.' | '!' | '?' | '…') {
-            let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '.' | '”' | '"' | ')' | '’' | '»') {
-                j += 1;
-            }
-            let gap = j < chars.len() && chars[j].1.is_whitespace();
-            let mut k = j;
-            while k < chars.len() && chars[k].1.is_whitespace() {
-                k += 1;
-            }
-            let next_starts = k < chars.len()
-                && (chars[k].1.is_uppercase()
-                    || chars[k].1.is_ascii_digit()
-                    || matches!(chars[k].1, '“' | '"' | '('));
-            let word_before: String =
-                text[start..at].rsplit(char::is_whitespace).next().unwrap_or("").to_string();
-            let abbreviation =
-                c == '.' && (is_abbreviation(&format!("{word_before}.")) || is_initial(&word_before));
-            if gap && next_starts && !abbreviation {
-                let end = if j < chars.len() { chars[j].0 } else { text.len() };
-                push(&mut out, text, start, end, &breaks);
-                start = if k < chars.len() { chars[k].0 } else { text.len() };
-                i = k;
-                continue;
-            }
+    let mut from = 0;
+    while let Some(found) = text[from..].find(['.', '!', '?', '…']) {
+        let at = from + found;
+        let c = text[at..].chars().next().unwrap_or('.');
+        // Past the mark and the closing quotes and brackets after it.
+        let rest = text[at + c.len_utf8()..].trim_start_matches(['.', '”', '"', ')', '’', '»']);
+        let j = text.len() - rest.len();
+        let next = rest.trim_start();
+        let k = text.len() - next.len();
+        from = j.max(at + c.len_utf8());
+        let gap = k > j;
+        let next_starts = next
+            .chars()
+            .next()
+            .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || matches!(n, '“' | '"' | '('));
+        if !gap || !next_starts {
+            continue;
         }
-        i += 1;
+        let word_before = text[start..at].rsplit(char::is_whitespace).next().unwrap_or("");
+        if c == '.' && (is_abbreviation(word_before) || is_initial(word_before)) {
+            continue;
+        }
+        push(&mut out, text, start, j, &mut breaks);
+        start = k;
+        from = k;
     }
-    push(&mut out, text, start, text.len(), &breaks);
+    push(&mut out, text, start, text.len(), &mut breaks);
     out
 }
 
-fn push(out: &mut Vec<(String, usize)>, text: &str, start: usize, end: usize, breaks: &[usize]) {
+fn push(
+    out: &mut Vec<(String, usize)>,
+    text: &str,
+    start: usize,
+    end: usize,
+    breaks: &mut Option<Vec<usize>>,
+) {
     let s = text[start..end].trim();
     if !s.is_empty() {
-        out.push((s.to_string(), breaks.partition_point(|&b| b < start)));
+        // Most blocks are one line: their line breaks are found only when a second sentence
+        // asks.
+        let lines = if start == 0 {
+            0
+        } else {
+            breaks
+                .get_or_insert_with(|| text.match_indices('\n').map(|(i, _)| i).collect())
+                .partition_point(|&b| b < start)
+        };
+        out.push((s.to_string(), lines));
     }
 }
 
+/// `word` and a dot is an abbreviation of the table (`TP` of `TP.`, `v.v` of `v.v.`).
 fn is_abbreviation(word: &str) -> bool {
-    crate::vi::spell::ABBREVIATIONS.iter().any(|(k, _)| *k == word && k.ends_with('.'))
+    crate::vi::spell::ABBREVIATIONS.iter().any(|(k, _)| k.strip_suffix('.') == Some(word))
 }
 
 fn is_initial(word: &str) -> bool {

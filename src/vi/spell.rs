@@ -110,7 +110,8 @@ pub fn speak(text: &str, speaker: &Speaker<'_>) -> Spoken {
         let _ = core;
         i += used;
     }
-    Spoken { text: out.text(), problems: out.problems }
+    let problems = std::mem::take(&mut out.problems);
+    Spoken { text: out.text(), problems }
 }
 
 /// Splits a word into its leading quotes and brackets, its core, and its trailing
@@ -139,58 +140,77 @@ fn abbreviation<'s>(core: &str, speaker: &'s Speaker<'_>) -> Option<&'s str> {
         .or_else(|| ABBREVIATIONS.iter().find(|(k, _)| *k == core).map(|(_, v)| *v))
 }
 
-/// The text being made.
+/// The text being made: one buffer, and where each piece pushed starts (a piece may be several
+/// words: "hai mươi mốt").
 #[derive(Default)]
 struct Out {
-    words: Vec<String>,
+    buf: String,
+    starts: Vec<usize>,
     problems: Vec<Problem>,
 }
 
+const STOPS: [char; 6] = [',', '.', ';', ':', '!', '?'];
+
 impl Out {
-    fn push(&mut self, s: impl Into<String>) {
-        let s = s.into();
-        if !s.is_empty() {
-            self.words.push(s);
+    fn push(&mut self, s: impl AsRef<str>) {
+        let s = s.as_ref();
+        if s.is_empty() {
+            return;
         }
+        if !self.buf.is_empty() {
+            self.buf.push(' ');
+        }
+        self.starts.push(self.buf.len());
+        self.buf.push_str(s);
+    }
+
+    /// Piece `k`, with the punctuation after it.
+    fn piece(&self, k: usize) -> Option<&str> {
+        let start = *self.starts.get(k)?;
+        let end = self.starts.get(k + 1).map_or(self.buf.len(), |&e| e - 1);
+        Some(&self.buf[start..end])
+    }
+
+    fn last(&self) -> Option<&str> {
+        self.starts.len().checked_sub(1).and_then(|k| self.piece(k))
+    }
+
+    /// The last `n` pieces.
+    fn tail(&self, n: usize) -> &str {
+        self.starts.len().checked_sub(n.max(1)).map_or(&self.buf[..], |k| &self.buf[self.starts[k]..])
     }
 
     fn last_word_lower(&self) -> String {
-        self.words.last().map(|w| w.to_lowercase()).unwrap_or_default()
+        self.last().map(str::to_lowercase).unwrap_or_default()
     }
 
     /// A pause: a comma after the last word, if it ends with no punctuation.
     fn pause(&mut self) {
-        if let Some(last) = self.words.last_mut()
-            && !last.ends_with([',', '.', ';', ':', '!', '?'])
-        {
-            last.push(',');
+        if self.last().is_some_and(|l| !l.ends_with(STOPS)) {
+            self.buf.push(',');
         }
     }
 
     fn trail(&mut self, trail: &str) {
-        for c in trail.replace("...", "…").chars() {
+        for c in trail.chars() {
             match c {
-                '.' | ',' | ';' | ':' | '!' | '?' => {
-                    if let Some(last) = self.words.last_mut()
-                        && !last.ends_with([',', '.', ';', ':', '!', '?'])
-                    {
-                        last.push(c);
-                    } else if let Some(last) = self.words.last_mut()
-                        && last.ends_with(',')
-                        && c != ','
-                    {
-                        last.pop();
-                        last.push(c);
+                '.' if trail.contains("...") => self.pause(),
+                '.' | ',' | ';' | ':' | '!' | '?' => match self.last() {
+                    Some(l) if !l.ends_with(STOPS) => self.buf.push(c),
+                    Some(l) if l.ends_with(',') && c != ',' => {
+                        self.buf.pop();
+                        self.buf.push(c);
                     }
-                }
+                    _ => {}
+                },
                 ')' | ']' | '…' => self.pause(),
                 _ => {}
             }
         }
     }
 
-    fn text(&self) -> String {
-        self.words.join(" ")
+    fn text(self) -> String {
+        self.buf
     }
 }
 
@@ -236,7 +256,7 @@ fn word(parts: &[(&str, &str, &str)], i: usize, speaker: &Speaker<'_>, out: &mut
         out.push("địa chỉ trang web");
         return 1;
     }
-    if EMAIL.is_match(core) {
+    if core.contains('@') && EMAIL.is_match(core) {
         out.push("địa chỉ thư điện tử");
         return 1;
     }
@@ -298,12 +318,12 @@ fn plain_word(core: &str) -> bool {
     let Some(first) = chars.next() else { return false };
     let mut len = 1;
     for c in chars {
-        if !c.is_alphabetic() || c.is_uppercase() {
+        if c.is_ascii_digit() || !super::is_alphanumeric(c) || c.is_uppercase() {
             return false;
         }
         len += 1;
     }
-    first.is_alphabetic() && (len > 1 || !first.is_uppercase())
+    !first.is_ascii_digit() && super::is_alphanumeric(first) && (len > 1 || !first.is_uppercase())
 }
 
 /// An abbreviation, or digits no reading took: two capitals or more that are not a
@@ -327,6 +347,10 @@ static SYLLABLE: LazyLock<Regex> = LazyLock::new(|| {
 /// digit.
 fn phone(parts: &[(&str, &str, &str)], i: usize, out: &mut Out) -> Option<usize> {
     let core = parts[i].1;
+    // Every phone number starts with 0 or +.
+    if !core.starts_with(['0', '+']) {
+        return None;
+    }
     let flat: String = core.chars().filter(|&c| c != '.').collect();
     if PHONE.is_match(&flat) && (core.len() == flat.len() || core.starts_with('0')) {
         out.push(phone_words(&flat));
@@ -372,6 +396,10 @@ fn document_code(
     speaker: &Speaker<'_>,
     out: &mut Out,
 ) -> Option<String> {
+    // A code has a digit, then `-` or `/` (the regular expressions cost more than this test).
+    if !core.starts_with(|c: char| c.is_ascii_digit()) || !core.contains(['-', '/']) {
+        return None;
+    }
     let caps = DOC_CODE.captures(core)?;
     let d = speaker.dialect;
     let number = numbers::integer_str(&caps[1], d)?;
@@ -405,7 +433,7 @@ fn document_code(
         }
     };
     // "Kết luận số 49-KL/TW": the type and "số" are already said.
-    let said = out.words[out.words.len().saturating_sub(4)..].join(" ").to_lowercase();
+    let said = out.tail(4).to_lowercase();
     let kind_lower = kind.to_lowercase();
     let mut reading = if said.ends_with(&format!("{kind_lower} số")) {
         number
@@ -431,6 +459,13 @@ fn document_code(
 fn date_or_time(core: &str, next: &str, prev: &str, d: Dialect, out: &mut Out) -> Option<usize> {
     let num = |s: &str| s.parse::<u64>().ok();
     let ngay = if prev == "ngày" { "" } else { "ngày " };
+    // Every form starts with a digit; a date has a `/`, a time an `h`, `g` or `:`.
+    if !core.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    if !core.contains('/') {
+        return time(core, d, out);
+    }
     if let Some(c) = DATE.captures(core) {
         let (day, month, year) = (num(&c[1])?, num(&c[2])?, &c[5]);
         let day_w = numbers::day(day, d)?;
@@ -478,6 +513,16 @@ fn date_or_time(core: &str, next: &str, prev: &str, d: Dialect, out: &mut Out) -
         out.push(reading);
         return Some(1);
     }
+    let _ = next;
+    None
+}
+
+/// A time: `8h30`, `8g30`, `8:30`, `20h`.
+fn time(core: &str, d: Dialect, out: &mut Out) -> Option<usize> {
+    if !core.contains(['h', 'g', ':']) {
+        return None;
+    }
+    let num = |s: &str| s.parse::<u64>().ok();
     if let Some(c) = TIME.captures(core)
         && core.bytes().any(|b| !b.is_ascii_digit())
     {
@@ -493,7 +538,6 @@ fn date_or_time(core: &str, next: &str, prev: &str, d: Dialect, out: &mut Out) -
         out.push(s);
         return Some(1);
     }
-    let _ = next;
     None
 }
 
@@ -555,7 +599,7 @@ fn number_word(
         used = 2;
     }
     // "8 giờ 30": the minutes said.
-    let before = out.words.len().checked_sub(2).and_then(|k| out.words.get(k)).map(String::as_str);
+    let before = out.starts.len().checked_sub(2).and_then(|k| out.piece(k));
     if prev == "giờ"
         && before.is_some_and(|w| {
             numbers::parse_words(w).is_some() || w.split(' ').any(|x| numbers::parse_words(x).is_some())
