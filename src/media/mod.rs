@@ -151,9 +151,9 @@ pub fn publish(
         .par_iter()
         .map(|(out, from)| {
             let full = shown.contains_key(out);
-            let read = || match std::fs::read(from) {
-                Ok(b) => Ok(b),
-                Err(e) => Err((out.clone(), Err(codec::Problem::Broken(e.to_string())), None)),
+            let read = || std::fs::read(from);
+            let unreadable = |e: std::io::Error| -> Outcome {
+                (out.clone(), Err(codec::Problem::Broken(e.to_string())), None)
             };
             let mut bytes = None;
             let print = match store.print_of(from) {
@@ -161,7 +161,7 @@ pub fn publish(
                 None => {
                     let b = match read() {
                         Ok(b) => b,
-                        Err(outcome) => return outcome,
+                        Err(e) => return unreadable(e),
                     };
                     let p = print_of_bytes(&b);
                     store.remember(from, p);
@@ -175,7 +175,7 @@ pub fn publish(
             }
             let bytes = match bytes.map_or_else(read, Ok) {
                 Ok(b) => b,
-                Err(outcome) => return outcome,
+                Err(e) => return unreadable(e),
             };
             let s = if full {
                 settings.clone()
