@@ -97,7 +97,7 @@ fn reused_outputs_never_go_stale() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for part in ["content", "themes", "static"] {
+    for part in ["content", "static", "themes"] {
         std::fs::create_dir_all(root.join(part)).expect("mkdir");
         crate::harness::copy_site(&repo.join(part), &root.join(part));
     }
