@@ -91,7 +91,8 @@ type Outcome = (String, Result<Made, codec::Problem>, Option<Vec<u8>>);
 /// An image made (or found in the store), or left for later.
 enum Made {
     Now(Entry),
-    Later(Pending),
+    /// Left for later, with its upright size from the header.
+    Later(Pending, u32, u32),
 }
 
 /// An image left to be made later (`loa serve`: the page reloads without waiting for it).
@@ -151,9 +152,9 @@ pub fn publish(
         .par_iter()
         .map(|(out, from)| {
             let full = shown.contains_key(out);
-            let read = || match std::fs::read(from) {
-                Ok(b) => Ok(b),
-                Err(e) => Err((out.clone(), Err(codec::Problem::Broken(e.to_string())), None)),
+            let read = || std::fs::read(from);
+            let unreadable = |e: std::io::Error| -> Outcome {
+                (out.clone(), Err(codec::Problem::Broken(e.to_string())), None)
             };
             let mut bytes = None;
             let print = match store.print_of(from) {
@@ -161,7 +162,7 @@ pub fn publish(
                 None => {
                     let b = match read() {
                         Ok(b) => b,
-                        Err(outcome) => return outcome,
+                        Err(e) => return unreadable(e),
                     };
                     let p = print_of_bytes(&b);
                     store.remember(from, p);
@@ -175,7 +176,7 @@ pub fn publish(
             }
             let bytes = match bytes.map_or_else(read, Ok) {
                 Ok(b) => b,
-                Err(outcome) => return outcome,
+                Err(e) => return unreadable(e),
             };
             let s = if full {
                 settings.clone()
@@ -187,9 +188,9 @@ pub fn publish(
                     Ok((_, w, h)) if u64::from(w) * u64::from(h) > s.max_pixels => {
                         (out.clone(), Err(codec::Problem::TooLarge(w, h)), strip::strip(&bytes))
                     }
-                    Ok(_) => (
+                    Ok((_, w, h)) => (
                         out.clone(),
-                        Ok(Made::Later(Pending { from: from.clone(), key: k, settings: s })),
+                        Ok(Made::Later(Pending { from: from.clone(), key: k, settings: s }, w, h)),
                         None,
                     ),
                     Err(problem) => (out.clone(), Err(problem), strip::strip(&bytes)),
@@ -206,7 +207,11 @@ pub fn publish(
     for ((out, result, stripped), (_, from)) in made.into_iter().zip(&raster) {
         let file = from.strip_prefix(root).unwrap_or(from).to_string_lossy().replace('\\', "/");
         match result {
-            Ok(Made::Later(p)) => published.pending.push(p),
+            Ok(Made::Later(p, w, h)) => {
+                // Shown as the original meanwhile (`image()` answers it too).
+                published.sizes.insert(out.clone(), (w, h));
+                published.pending.push(p);
+            }
             Ok(Made::Now(entry)) => {
                 published.sizes.insert(out.clone(), (entry.width, entry.height));
                 if let Some(places) = shown.get(&out) {
