@@ -14,18 +14,17 @@
 //! leaves behind), `html` (escaping, text of HTML, the buffer a body's HTML is written in) and
 //! `lines` (positions for diagnostics).
 
-pub mod cite;
-pub mod highlight;
-pub mod shortcodes;
-pub mod speech;
-
 mod autolink;
+pub mod cite;
 mod headings;
+pub mod highlight;
 mod html;
 mod lines;
 mod links;
 mod rawhtml;
 mod runs;
+pub mod shortcodes;
+pub mod speech;
 
 pub use headings::{Clause, TocEntry};
 pub use html::{escape, escape_into, html_to_text};

@@ -437,7 +437,14 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 fn a_page_without_its_own_image_is_shared_with_a_card_made_for_it() {
     let site = small_themed_site();
     let root = site.path();
-    write(root, "static/anh/rieng.jpg", "not read: only its address is used");
+    // A real photo: the images stage publishes it (without its metadata) at the same address.
+    std::fs::create_dir_all(root.join("static/anh")).expect("mkdir");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/sites/images/expected/bai-viet/hop-dan/anh-chup.jpg"),
+        root.join("static/anh/rieng.jpg"),
+    )
+    .expect("copy a photo");
     write(
         root,
         "content/bai-viet/co-anh.md",
