@@ -70,6 +70,9 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\d{1,2})/(\d{1,2})(?:[-–](\d{1,2})/(\d{1,2}))?/(\d{4})$").expect("static regex")
 });
+static DATE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,2})/(\d{1,2})/(\d{4})[-–](\d{1,2})/(\d{1,2})/(\d{4})$").expect("static regex")
+});
 static DAY_RANGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,2})[-–](\d{1,2})/(\d{1,2})/(\d{4})$").expect("static regex"));
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d+)/(\d+)$").expect("static regex"));
@@ -264,6 +267,24 @@ fn word(parts: &[(&str, &str, &str)], i: usize, speaker: &Speaker<'_>, out: &mut
     if let Some(used) = phone(parts, i, out) {
         return used;
     }
+    // A weekday written short before a date (`T2, 15/9/2022`, `CN 20/9`): only there, since
+    // `T2` or `CN` elsewhere may be something else.
+    if next.starts_with(|c: char| c.is_ascii_digit()) && next.contains('/') {
+        let day = match core {
+            "T2" => Some("thứ hai"),
+            "T3" => Some("thứ ba"),
+            "T4" => Some("thứ tư"),
+            "T5" => Some("thứ năm"),
+            "T6" => Some("thứ sáu"),
+            "T7" => Some("thứ bảy"),
+            "CN" => Some("chủ nhật"),
+            _ => None,
+        };
+        if let Some(day) = day {
+            out.push(day);
+            return 1;
+        }
+    }
     if let Some(reading) = abbreviation(core, speaker) {
         out.push(reading);
         return 1;
@@ -454,7 +475,8 @@ fn document_code(
     Some(reading)
 }
 
-/// Dates (`15/9/2022`, `15-20/9/2022`, `15/9-20/10/2022`, `9/2022`, `15/9`) and times
+/// Dates (`15/9/2022`, `15-20/9/2022`, `15/9-20/10/2022`, `30/12/2022–2/1/2023`, `9/2022`,
+/// `15/9`) and times
 /// (`8h30`, `8:30`, `8 giờ 30`).
 fn date_or_time(core: &str, next: &str, prev: &str, d: Dialect, out: &mut Out) -> Option<usize> {
     let num = |s: &str| s.parse::<u64>().ok();
@@ -478,6 +500,18 @@ fn date_or_time(core: &str, next: &str, prev: &str, d: Dialect, out: &mut Out) -
         } else {
             out.push(format!("{ngay}{day_w} tháng {month_w} năm {year_w}"));
         }
+        return Some(1);
+    }
+    // Across a year's end: each date whole.
+    if let Some(c) = DATE_RANGE.captures(core) {
+        let mut dates = Vec::with_capacity(2);
+        for k in [1, 4] {
+            let day = numbers::day(num(&c[k])?, d)?;
+            let month = numbers::month(num(&c[k + 1])?, d)?;
+            let year = numbers::integer_str(&c[k + 2], d)?;
+            dates.push(format!("{day} tháng {month} năm {year}"));
+        }
+        out.push(format!("{ngay}{} đến ngày {}", dates[0], dates[1]));
         return Some(1);
     }
     if let Some(c) = DAY_RANGE.captures(core) {
@@ -666,6 +700,18 @@ mod tests {
 
     pub(crate) fn say(text: &str) -> Spoken {
         speak(text, &Speaker { dialect: Dialect::Bac, abbreviations: &[], documents: &registry })
+    }
+
+    #[test]
+    fn weekdays_written_short_are_read_only_before_a_date() {
+        assert_eq!(
+            say("T7, 19/9/2026").text,
+            "thứ bảy, ngày mười chín tháng chín năm hai nghìn không trăm hai mươi sáu"
+        );
+        // Elsewhere `T7` or `CN` may be something else: left as written, and reported.
+        let s = say("Lớp T7 và CN");
+        assert_eq!(s.text, "Lớp T7 và CN");
+        assert_eq!(s.problems.len(), 2, "{:?}", s.problems);
     }
 
     /// The rows of `testdata/readings.tsv`: dialects, written, read, note.
