@@ -33,6 +33,7 @@ pub fn record(
         at: None,
         digest: None,
         line,
+        section: false,
     };
     if let Some(m) = matter {
         rec.by = m.by.as_ref().map(|t| t.0.trim().to_string()).filter(|s| !s.is_empty());
@@ -103,17 +104,24 @@ pub fn held(config: &Config, rec: &ApprovalRecord, matches: bool) -> Option<Diag
     }
     let file = &rec.file;
     let loc = crate::diagnostics::Location::at(file, rec.line, usize::from(rec.line > 0));
+    // A section's listing is still built (its approved pages stay reachable), without the
+    // section's own text: its title falls back to the folder name, no summary, no intro.
+    let (what, held_back) = if rec.section {
+        ("chuyên mục", "trang danh sách vẫn xuất bản nhưng bỏ phần giới thiệu, tóm tắt và tên chuyên mục")
+    } else {
+        ("trang", "không xuất bản")
+    };
     Some(match (&rec.by, rec.digest.is_some()) {
         (Some(by), true) => Diagnostic::warning(
             "approval-edited",
             loc,
             format!(
-                "trang đã được sửa sau khi {by} duyệt{}: không xuất bản cho tới khi được duyệt lại",
+                "{what} đã được sửa sau khi {by} duyệt{}: {held_back} cho tới khi được duyệt lại",
                 rec.at.map(|t| format!(" {}", t.fmt_short())).unwrap_or_default()
             ),
         )
-        .with_hint(format!("người duyệt đọc lại trang rồi chạy `loa approve {file} --by \"{by}\"`")),
-        _ => Diagnostic::warning("approval-pending", loc, "trang chưa được duyệt: không xuất bản")
-            .with_hint(format!("người duyệt đọc trang (xem trước bằng `loa serve`) rồi chạy `loa approve {file} --by \"Họ tên\"`")),
+        .with_hint(format!("người duyệt đọc lại {what} rồi chạy `loa approve {file} --by \"{by}\"`")),
+        _ => Diagnostic::warning("approval-pending", loc, format!("{what} chưa được duyệt: {held_back}"))
+            .with_hint(format!("người duyệt đọc {what} (xem trước bằng `loa serve`) rồi chạy `loa approve {file} --by \"Họ tên\"`")),
     })
 }

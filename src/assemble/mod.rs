@@ -83,11 +83,38 @@ pub fn assemble(
 
     let mut sections = vec![default_home(config)];
     let mut draft_dirs: Vec<String> = Vec::new();
+    let mut approvals = Vec::new();
+    let required = config.editorial.approval == crate::config::ApprovalMode::Required;
     for p in section_files {
-        let Matter::Section(m) = p.matter else {
+        let Matter::Section(mut m) = p.matter else {
             continue;
         };
         let dir = parent_dir(content_rel(&p.file));
+        // A section's own text (title, summary, intro) under approval, as a page's (issue 27).
+        let mut approved = true;
+        if required || m.approval.is_some() {
+            let title = m.title.as_ref().map(|t| t.0.as_str()).unwrap_or_default();
+            let (mut rec, problems, matches) = approval::record(
+                config,
+                &p.file,
+                title,
+                m.approval.take().as_ref(),
+                p.body.whole(),
+                &p.key_lines,
+                m.draft,
+            );
+            rec.section = true;
+            approved = matches;
+            let publishable = (!m.draft || opts.drafts) && !problems.has_errors();
+            diags.extend(problems);
+            if let Some(w) = approval::held(config, &rec, approved).filter(|_| publishable && !opts.preview) {
+                diags.push(w);
+            }
+            if publishable {
+                rec.path = Some(dir_path(&dir));
+            }
+            approvals.push(rec);
+        }
         if m.draft && !opts.drafts {
             draft_dirs.push(dir);
             continue;
@@ -99,17 +126,26 @@ pub fn assemble(
                     .with_hint("thêm `title: Tên chuyên mục` vào phần khai báo"),
             );
         }
+        // Held back: the listing is still built, so the section's approved pages stay
+        // reachable, but nothing of its own text goes out; its title is the folder's name.
+        let held_back = required && !approved && !opts.preview;
+        let (title, summary, body) = if held_back {
+            let folder = dir.rsplit('/').next().unwrap_or_default().to_string();
+            (folder, None, crate::content::TextTail::from(""))
+        } else {
+            (title, m.summary.map(|s| s.0), p.body)
+        };
         let section = Section {
             file: Some(p.file.clone()),
             path: dir_path(&dir),
             title: if title.is_empty() { config.title.clone() } else { title },
             kind: m.kind.unwrap_or(if dir.is_empty() { Kind::Page } else { Kind::Article }),
             paginate_by: m.paginate_by.filter(|&n| n > 0).unwrap_or(10),
-            summary: m.summary.map(|s| s.0),
+            summary,
             template: m.template,
             extra: m.extra,
             bulletin: m.bulletin,
-            body: p.body,
+            body,
             body_line: p.body_line,
             pages: Vec::new(),
             subsections: Vec::new(),
@@ -137,9 +173,7 @@ pub fn assemble(
         }
     };
     let mut included = Vec::with_capacity(page_files.len());
-    let mut approvals = Vec::new();
     let mut held = Vec::new();
-    let required = config.editorial.approval == crate::config::ApprovalMode::Required;
     for p in page_files {
         let rel = content_rel(&p.file).to_string();
         let in_draft_dir = draft_dirs.iter().any(|d| rel.starts_with(&format!("{d}/")));
@@ -238,7 +272,7 @@ pub fn assemble(
         .collect();
     let paths: std::collections::HashMap<&str, &str> =
         site.pages.iter().map(|p| (p.file.as_str(), p.path.as_str())).collect();
-    for rec in &mut approvals {
+    for rec in approvals.iter_mut().filter(|r| !r.section) {
         rec.path = paths.get(rec.file.as_str()).map(|p| p.to_string());
     }
     Ok(Assembled { site, diagnostics: diags, left_out, approvals })

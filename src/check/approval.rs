@@ -56,19 +56,19 @@ pub fn approve(bytes: &[u8], file: &str, by: &str, at: DateTime) -> Result<Appro
         crate::parse::decode_text(&b, file).map_err(Diagnostics::from)
     };
     let digest = approval::digest(&decoded(&without)?);
-    let old = crate::parse::parse_file(&decoded(raw)?, file, false)?;
-    if let crate::content::Matter::Page(m) = &old.matter {
-        if let Some(a) = &m.approval {
-            let same_by = a.by.as_ref().is_some_and(|b| b.0.trim() == by.trim());
-            if same_by && a.digest.as_ref().is_some_and(|d| d.0 == digest) && a.at.is_some() {
-                return Ok(Approved::Unchanged);
-            }
+    // Read as the build reads it: `_index.md` is a section's front matter.
+    let is_section = std::path::Path::new(file).file_name().is_some_and(|n| n == "_index.md");
+    let old = crate::parse::parse_file(&decoded(raw)?, file, is_section)?;
+    // A page's or a section's (`_index.md`) approval: both carry the same block.
+    let matter_approval = |m: &crate::content::Matter| match m {
+        crate::content::Matter::Page(p) => p.approval.clone(),
+        crate::content::Matter::Section(s) => s.approval.clone(),
+    };
+    if let Some(a) = matter_approval(&old.matter) {
+        let same_by = a.by.as_ref().is_some_and(|b| b.0.trim() == by.trim());
+        if same_by && a.digest.as_ref().is_some_and(|d| d.0 == digest) && a.at.is_some() {
+            return Ok(Approved::Unchanged);
         }
-    } else {
-        return Err(refuse(
-            "tệp `_index.md` là chuyên mục, không cần duyệt".into(),
-            "duyệt từng trang của chuyên mục",
-        ));
     }
     // The line end of the file: that of the closing `---` (or of the opening one).
     let nl = if raw[close..].contains("\r\n") || raw[..close].ends_with("\r\n") { "\r\n" } else { "\n" };
@@ -78,9 +78,8 @@ pub fn approve(bytes: &[u8], file: &str, by: &str, at: DateTime) -> Result<Appro
     let new = format!("{}{block}{}", &without[..at_byte], &without[at_byte..]);
     // Read back as the build will: the page parses and its approval matches.
     let text = decoded(&new)?;
-    let parsed = crate::parse::parse_file(&text, file, false)?;
-    let ok = matches!(&parsed.matter, crate::content::Matter::Page(m)
-        if m.approval.as_ref().and_then(|a| a.digest.as_ref()).is_some_and(|d| d.0 == digest))
+    let parsed = crate::parse::parse_file(&text, file, is_section)?;
+    let ok = matter_approval(&parsed.matter).and_then(|a| a.digest).is_some_and(|d| d.0 == digest)
         && approval::digest(&text) == digest;
     if !ok {
         return Err(refuse(

@@ -1,5 +1,5 @@
-//! `loa approve PATH… --by "Họ tên"`: records a reviewer's approval in each page file (issue
-//! 27). The edit itself is `loa::check::approval::approve` (only the `approval:` block of the
+//! `loa approve PATH… --by "Họ tên"`: records a reviewer's approval in each page file, and
+//! each section's `_index.md` (issue 27). The edit itself is `loa::check::approval::approve` (only the `approval:` block of the
 //! front matter changes); this file finds the files, checks the reviewer against
 //! `editorial.reviewers`, and writes each file whole (a temporary file renamed over it).
 //!
@@ -19,7 +19,7 @@ use super::{EXIT_SITE, EXIT_USAGE, load_config, print_diagnostics, site_root};
 #[derive(Debug, Args)]
 pub struct ApproveArgs {
     /// Các tệp trang (.md) cần duyệt, hoặc thư mục (duyệt mọi trang trong đó, ví dụ
-    /// `content/`); tệp `_index.md` của chuyên mục được bỏ qua.
+    /// `content/`), kể cả tệp `_index.md` của chuyên mục.
     #[arg(value_name = "ĐƯỜNG_DẪN", required = true)]
     paths: Vec<PathBuf>,
     /// Người duyệt: họ tên (hoặc tên bộ phận) như trong `editorial.reviewers` của loa.yaml.
@@ -55,7 +55,7 @@ impl ApproveArgs {
                     .filter_map(Result::ok)
                     .filter(|e| e.file_type().is_file())
                     .map(|e| e.into_path())
-                    .filter(|f| f.extension().is_some_and(|x| x == "md") && !f.ends_with("_index.md"))
+                    .filter(|f| f.extension().is_some_and(|x| x == "md"))
                     .collect();
                 found.sort();
                 files.extend(found);

@@ -130,9 +130,13 @@ fn print_approvals(approvals: &[ApprovalRecord], commits: Option<&[Option<Commit
         if pages.is_empty() {
             continue;
         }
-        say!("  {} ({} trang):", state.label(), pages.len());
+        let records: Vec<&ApprovalRecord> = pages.iter().map(|(_, a)| *a).collect();
+        say!("  {} ({}):", state.label(), loa::content::approval::count_label(&records));
         for (i, a) in pages {
             let mut line = format!("    {} – {}", a.file, a.title);
+            if a.section {
+                line.push_str(" (chuyên mục)");
+            }
             if let Some(by) = &a.by {
                 line.push_str(&format!(" – duyệt: {by}"));
                 if let Some(at) = a.at {
@@ -163,6 +167,7 @@ fn approvals_json(approvals: &[ApprovalRecord], commits: Option<&[Option<Commit>
                 "path": a.path,
                 "state": a.state,
                 "label": a.state.label(),
+                "section": a.section,
                 "by": a.by,
                 "at": a.at.map(|t| t.to_rfc3339()),
                 "commit": commits.and_then(|c| c[i].as_ref()),

@@ -84,6 +84,20 @@ pub struct ApprovalRecord {
     pub digest: Option<String>,
     /// File line of the `approval:` key (0 when there is none).
     pub line: usize,
+    /// A section's `_index.md` (its listing), not a page.
+    pub section: bool,
+}
+
+/// How many pages and sections `records` holds, for editors: `2 trang`, `2 trang, 1 chuyên
+/// mục`, `1 chuyên mục`.
+pub fn count_label(records: &[&ApprovalRecord]) -> String {
+    let sections = records.iter().filter(|r| r.section).count();
+    let pages = records.len() - sections;
+    match (pages, sections) {
+        (p, 0) => format!("{p} trang"),
+        (0, s) => format!("{s} chuyên mục"),
+        (p, s) => format!("{p} trang, {s} chuyên mục"),
+    }
 }
 
 /// The byte ranges of `text`'s lines that make its `approval:` block (see the module's

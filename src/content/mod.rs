@@ -247,6 +247,8 @@ pub struct SectionMatter {
     /// `bulletin: false`: no scripts for the loudspeakers for the pages of the section and
     /// its subsections (issue 26).
     pub bulletin: Option<bool>,
+    /// Who approved the section's own text (title, summary, intro), as for a page (issue 27).
+    pub approval: Option<approval::ApprovalMatter>,
 }
 
 /// Either kind of front matter.

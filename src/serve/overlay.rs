@@ -83,8 +83,9 @@ pub fn approval_banner(a: &ApprovalRecord) -> String {
     format!(
         "<div id=\"loa-duyet\" role=\"status\" style=\"position:fixed;top:0;left:0;right:0;z-index:2147483646;\
 background:{bg};color:{fg};font:15px/1.4 system-ui,sans-serif;padding:6px 12px;\
-border-bottom:1px solid {fg}\">Xem trước – tình trạng duyệt: <strong>{}</strong>{} · \
+border-bottom:1px solid {fg}\">Xem trước – tình trạng duyệt{}: <strong>{}</strong>{} · \
 <a style=\"color:{fg}\" href=\"{APPROVALS_PATH}\">mọi trang</a></div>",
+        if a.section { " của chuyên mục" } else { "" },
         a.state.label(),
         escape(&who(a)),
     )
@@ -121,7 +122,8 @@ pub fn approvals_page(approvals: &[ApprovalRecord], base_path: &str, stamp: &str
         if pages.is_empty() {
             continue;
         }
-        body.push_str(&format!("<h2>{} ({} trang)</h2><ul>", state.label(), pages.len()));
+        let count = crate::content::approval::count_label(&pages);
+        body.push_str(&format!("<h2>{} ({count})</h2><ul>", state.label()));
         for a in pages {
             let title = if a.title.is_empty() { &a.file } else { &a.title };
             let link = match &a.path {
@@ -130,7 +132,12 @@ pub fn approvals_page(approvals: &[ApprovalRecord], base_path: &str, stamp: &str
                 }
                 None => escape(title),
             };
-            body.push_str(&format!("<li>{link} <small>{}{}</small></li>", escape(&a.file), escape(&who(a))));
+            let kind = if a.section { " · chuyên mục" } else { "" };
+            body.push_str(&format!(
+                "<li>{link} <small>{}{kind}{}</small></li>",
+                escape(&a.file),
+                escape(&who(a))
+            ));
         }
         body.push_str("</ul>");
     }

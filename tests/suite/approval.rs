@@ -81,16 +81,24 @@ fn approve_keeps_every_byte_outside_its_block_in_files_with_comments_and_odd_for
     // The build publishes them all, without a warning; approving again changes nothing.
     let b = run(root, &["build"]);
     assert_eq!(b.code, Some(0), "{}", b.stderr);
-    assert!(b.stderr.starts_with("content/bai-viet/mot.md: cảnh báo: trang chưa được duyệt"), "{}", b.stderr);
+    assert!(b.stderr.contains("content/bai-viet/mot.md: cảnh báo: trang chưa được duyệt"), "{}", b.stderr);
+    // The sections' own text is held back too (issue 27 §1): the listing is built without it.
+    assert!(b.stderr.starts_with("content/_index.md: cảnh báo: chuyên mục chưa được duyệt"), "{}", b.stderr);
+    let listing = std::fs::read_to_string(root.join("public/bai-viet/index.html")).expect("listing");
+    assert!(!listing.contains("Bài viết"), "{listing}");
     assert!(!root.join("public/bai-viet/mot/index.html").exists());
     let r = run(root, &["approve", "content", "--by", "Lê Thị Hai"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    assert!(r.stdout.contains("1 trang được duyệt, 3 trang giữ nguyên"), "{}", r.stdout);
+    // `approve content` includes the sections' `_index.md`.
+    assert!(r.stdout.contains("đã duyệt: content/bai-viet/_index.md\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("3 trang được duyệt, 3 trang giữ nguyên"), "{}", r.stdout);
     let b = run(root, &["build"]);
     assert_eq!((b.code, b.stderr.as_str()), (Some(0), ""));
     for page in ["la", "crlf", "cu", "mot"] {
         assert!(root.join(format!("public/bai-viet/{page}/index.html")).is_file(), "{page}");
     }
+    let listing = std::fs::read_to_string(root.join("public/bai-viet/index.html")).expect("listing");
+    assert!(listing.contains("Bài viết"), "{listing}");
 }
 
 #[test]
@@ -128,8 +136,18 @@ fn check_lists_pages_by_state_with_who_and_when_in_text_and_json() {
     write(root, "content/bai-viet/hai.md", "---\ntitle: Hai\ndate: 2022-09-16\n---\nHai.\n");
     write(root, "content/bai-viet/nhap.md", "---\ntitle: Nháp\ndate: 2022-09-17\ndraft: true\n---\nNháp.\n");
     assert_eq!(
-        run(root, &["approve", "content/bai-viet/mot.md", "content/bai-viet/hai.md", "--by", "Ban biên tập"])
-            .code,
+        run(
+            root,
+            &[
+                "approve",
+                "content/bai-viet/mot.md",
+                "content/bai-viet/hai.md",
+                "content/_index.md",
+                "--by",
+                "Ban biên tập"
+            ]
+        )
+        .code,
         Some(0)
     );
     let hai = root.join("content/bai-viet/hai.md");
@@ -142,10 +160,17 @@ fn check_lists_pages_by_state_with_who_and_when_in_text_and_json() {
         .find("sửa sau khi duyệt (1 trang):\n    content/bai-viet/hai.md – Hai – duyệt: Ban biên tập ngày ")
         .expect(list);
     let draft = list.find("bản nháp (1 trang):\n    content/bai-viet/nhap.md – Nháp\n").expect(list);
-    let approved = list
-        .find("đã duyệt (1 trang):\n    content/bai-viet/mot.md – Một – duyệt: Ban biên tập ngày ")
+    let pending = list
+        .find("chờ duyệt (1 chuyên mục):\n    content/bai-viet/_index.md – Bài viết (chuyên mục)\n")
         .expect(list);
-    assert!(edited < draft && draft < approved, "{list}");
+    let approved = list
+        .find("đã duyệt (1 trang, 1 chuyên mục):\n    content/_index.md – Trang chủ (chuyên mục) – duyệt: Ban biên tập ngày ")
+        .expect(list);
+    assert!(
+        list[approved..].contains("\n    content/bai-viet/mot.md – Một – duyệt: Ban biên tập ngày "),
+        "{list}"
+    );
+    assert!(edited < pending && pending < draft && draft < approved, "{list}");
     assert!(
         r.stderr
             .contains("content/bai-viet/hai.md:4:1: cảnh báo: trang đã được sửa sau khi Ban biên tập duyệt"),
@@ -163,14 +188,21 @@ fn check_lists_pages_by_state_with_who_and_when_in_text_and_json() {
     assert_eq!(
         states,
         [
+            ("content/_index.md", "approved"),
+            ("content/bai-viet/_index.md", "pending"),
             ("content/bai-viet/hai.md", "edited"),
             ("content/bai-viet/mot.md", "approved"),
             ("content/bai-viet/nhap.md", "draft")
         ]
     );
-    assert_eq!(v["approvals"][1]["by"], "Ban biên tập");
-    assert_eq!(v["approvals"][1]["path"], "/bai-viet/mot/");
-    assert!(v["approvals"][1]["at"].as_str().is_some_and(|t| t.ends_with("+07:00")), "{v}");
+    assert_eq!(v["approvals"][3]["by"], "Ban biên tập");
+    assert_eq!(v["approvals"][3]["path"], "/bai-viet/mot/");
+    assert_eq!(v["approvals"][3]["section"], false);
+    assert!(v["approvals"][3]["at"].as_str().is_some_and(|t| t.ends_with("+07:00")), "{v}");
+    assert_eq!(
+        (&v["approvals"][1]["path"], &v["approvals"][1]["section"]),
+        (&"/bai-viet/".into(), &true.into())
+    );
 }
 
 fn git(root: &Path, args: &[&str]) -> bool {
@@ -204,7 +236,21 @@ fn check_names_the_commit_of_each_approval_and_warns_when_its_author_is_not_the_
         ));
     };
     commit("Người Viết");
-    assert_eq!(run(root, &["approve", "content/bai-viet/mot.md", "--by", "Ban biên tập"]).code, Some(0));
+    assert_eq!(
+        run(
+            root,
+            &[
+                "approve",
+                "content/bai-viet/mot.md",
+                "content/_index.md",
+                "content/bai-viet/_index.md",
+                "--by",
+                "Ban biên tập"
+            ]
+        )
+        .code,
+        Some(0)
+    );
     commit("Ban biên tập");
     assert_eq!(run(root, &["approve", "content/bai-viet/hai.md", "--by", "Lê Thị Hai"]).code, Some(0));
     commit("Người Viết");
@@ -261,10 +307,12 @@ fn the_real_site_requires_approval_has_every_page_approved_and_checks_clean() {
     let pages: Vec<String> = walkdir::WalkDir::new(root.join("content"))
         .into_iter()
         .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md") && e.file_name() != "_index.md")
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| e.path().strip_prefix(root).expect("inside").to_string_lossy().into_owned())
         .collect();
+    // The pages and the sections' `_index.md` (their title, summary and intro are approved too).
     assert!(pages.len() >= 18, "{pages:?}");
+    assert!(pages.iter().filter(|p| p.ends_with("_index.md")).count() >= 3, "{pages:?}");
     let r = run(root, &["check", "--strict", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     // Every finding but the loudspeaker scripts' reading advice (issue 26: sentences long for

@@ -486,16 +486,28 @@ fn the_preview_shows_each_page_with_its_approval_state_and_lists_them() {
     assert!(
         banner("/bai-viet/da-duyet/").contains("<strong>đã duyệt</strong>, Ban biên tập, ngày 1/12/2026")
     );
-    assert!(!srv.page("/bai-viet/").contains("loa-duyet"), "a listing has no approval of its own");
+    // A section's listing shows the state of the section's own text (issue 27 §1).
+    assert!(
+        banner("/bai-viet/")
+            .contains("tình trạng duyệt của chuyên mục: <strong>sửa sau khi duyệt</strong>, Ban biên tập"),
+        "{}",
+        banner("/bai-viet/")
+    );
+    assert!(banner("/thong-bao/").contains("của chuyên mục: <strong>chờ duyệt</strong> · "));
+    // The preview shows the section's text as written, whatever its state.
+    assert!(srv.page("/bai-viet/").contains("Lời giới thiệu viết thêm sau khi duyệt."));
     let list = srv.page("/__loa/duyet/");
     let at = |s: &str| list.find(s).unwrap_or_else(|| panic!("{s} not in {list}"));
     let (edited, pending, approved) = (
-        at(
-            "<h2>sửa sau khi duyệt (1 trang)</h2><ul><li><a href=\"/bai-viet/sua-sau/\">Sửa sau khi duyệt</a>",
-        ),
-        at("<h2>chờ duyệt (1 trang)</h2><ul><li><a href=\"/bai-viet/cho-duyet/\">Chờ duyệt</a>"),
-        at("<h2>đã duyệt (1 trang)</h2><ul><li><a href=\"/bai-viet/da-duyet/\">Đã duyệt</a>"),
+        at("<h2>sửa sau khi duyệt (1 trang, 1 chuyên mục)</h2><ul><li><a href=\"/bai-viet/\">Bài viết</a> \
+<small>content/bai-viet/_index.md · chuyên mục, Ban biên tập, "),
+        at("<h2>chờ duyệt (1 trang, 1 chuyên mục)</h2><ul><li><a href=\"/thong-bao/\">Thông báo</a>"),
+        at("<h2>đã duyệt (1 trang, 1 chuyên mục)</h2><ul><li><a href=\"/\">Trang chủ</a>"),
     );
+    for page in ["sua-sau/\">Sửa sau khi duyệt", "cho-duyet/\">Chờ duyệt", "da-duyet/\">Đã duyệt"]
+    {
+        assert!(list.contains(&format!("<li><a href=\"/bai-viet/{page}</a>")), "{page}: {list}");
+    }
     assert!(edited < pending && pending < approved, "{list}");
     // The draft is listed, not linked (`loa serve` without --drafts does not build it).
     assert!(
