@@ -100,6 +100,19 @@ mod tests {
         crate::vi::dates::parse("2026-12-06T21:00:00+07:00").expect("date")
     }
 
+    #[test]
+    fn approves_a_section_index_as_a_section() {
+        let file = "content/bai-viet/_index.md";
+        let text = "---\ntitle: Bài viết # tên\nkind: article\n---\nGiới thiệu.\n";
+        let Ok(Approved::Changed(b)) = approve(text.as_bytes(), file, "Ban biên tập", at()) else {
+            panic!("a section's `_index.md` is approved");
+        };
+        let s = String::from_utf8(b).expect("utf-8");
+        assert!(s.starts_with("---\ntitle: Bài viết # tên\nkind: article\napproval:\n"), "{s}");
+        assert!(s.ends_with("\n---\nGiới thiệu.\n"), "{s}");
+        assert!(matches!(approve(s.as_bytes(), file, "Ban biên tập", at()), Ok(Approved::Unchanged)));
+    }
+
     fn approve_str(bytes: &[u8]) -> Vec<u8> {
         match approve(bytes, "content/x.md", "Ban biên tập", at()).expect("approves") {
             Approved::Changed(b) => b,
