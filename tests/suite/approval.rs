@@ -333,8 +333,24 @@ fn the_real_site_requires_approval_has_every_page_approved_and_checks_clean() {
     let text = std::fs::read_to_string(root.join(page)).expect("read");
     std::fs::write(root.join(page), text.replacen("Học tập không chỉ", "Việc học tập không chỉ", 1))
         .expect("write");
+    // An edited section: its listing stays, its pages stay reachable, its own title goes.
+    let index = root.join("content/bai-viet/_index.md");
+    let text = std::fs::read_to_string(&index).expect("read");
+    std::fs::write(&index, text.replacen("title: Bài viết\n", "title: Bài viết mới\n", 1)).expect("write");
     let b = run(root, &["build"]);
     assert_eq!(b.code, Some(0), "{}", b.stderr);
+    assert!(
+        b.stderr.contains(
+            "content/bai-viet/_index.md:5:1: cảnh báo: chuyên mục đã được sửa sau khi Ban biên tập duyệt"
+        ),
+        "{}",
+        b.stderr
+    );
+    let listing = std::fs::read_to_string(root.join("public/bai-viet/index.html")).expect("listing");
+    assert!(
+        !listing.contains("Bài viết mới")
+            && listing.contains("/bai-viet/don-vi-hoc-tap-trong-co-quan-don-vi/")
+    );
     assert!(
         b.stderr.contains(&format!("{page}:"))
             && b.stderr.contains("cảnh báo: trang đã được sửa sau khi Ban biên tập duyệt"),
