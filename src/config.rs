@@ -17,7 +17,7 @@ mod editorial;
 mod images;
 mod menu;
 pub use editorial::{ApprovalMode, EditorialConfig, ForbiddenPhrase};
-pub use images::ImagesConfig;
+pub use images::{ImagesConfig, Keep as KeepImageField};
 pub use menu::{MenuEntry, MenuLink};
 
 /// The config file name, at the site root.

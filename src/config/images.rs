@@ -20,6 +20,18 @@ pub struct ImagesConfig {
     pub max_megapixels: u32,
     /// `loa check` warns about an original file over this size, in KB.
     pub max_original_kb: u64,
+    /// Credit fields kept in the published images (`[author, copyright]`); none by default.
+    pub keep: Vec<Keep>,
+}
+
+/// A credit field of `images.keep`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Keep {
+    /// EXIF Artist.
+    Author,
+    /// EXIF Copyright.
+    Copyright,
 }
 
 impl Default for ImagesConfig {
@@ -31,6 +43,7 @@ impl Default for ImagesConfig {
             jpeg_quality: 78,
             max_megapixels: 50,
             max_original_kb: 5000,
+            keep: Vec::new(),
         }
     }
 }

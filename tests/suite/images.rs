@@ -162,3 +162,68 @@ fn check_warns_about_heavy_originals_and_share_images_smaller_than_a_card() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("quá giới hạn") && !stderr.contains("cỡ ảnh chia sẻ"), "{stderr}");
 }
+
+/// The tags of a published image's EXIF IFD0, and the block itself (empty when it has none).
+fn exif_tags(bytes: &[u8]) -> (Vec<u16>, Vec<u8>) {
+    use image::ImageDecoder as _;
+    let reader = image::ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().expect("format");
+    let mut dec = reader.into_decoder().expect("decoder");
+    let Some(exif) = dec.exif_metadata().expect("exif") else { return (Vec::new(), Vec::new()) };
+    assert_eq!(&exif[..8], b"MM\0*\0\0\0\x08", "loa writes a big-endian block");
+    let n = usize::from(u16::from_be_bytes([exif[8], exif[9]]));
+    let tags = (0..n).map(|i| u16::from_be_bytes([exif[10 + 12 * i], exif[11 + 12 * i]])).collect();
+    (tags, exif)
+}
+
+/// `images.keep: [author, copyright]`: the photo (JPEG) and the diagram (PNG) carry GPS, the
+/// camera, its serial number and comments next to the author and copyright; every published
+/// form keeps the two and nothing else, and without the setting (the cache key changes with
+/// it, in the same site) none of them.
+#[test]
+fn kept_credit_is_the_author_and_copyright_alone_and_only_on_request() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_site(&sites_dir().join("images-credit"), tmp.path());
+    let sources = tree(&tmp.path().join("content"));
+    let sources: Vec<_> = sources.iter().filter(|(p, _)| is_image(p)).collect();
+    assert_eq!(sources.len(), 2);
+    for (path, bytes) in sources {
+        let (tags, _) = exif_tags(bytes);
+        assert_eq!(
+            tags,
+            [0x010E, 0x010F, 0x013B, 0x8298, 0x8769, 0x8825],
+            "{path}: comment, camera, credit, EXIF, GPS"
+        );
+        assert!(bytes.windows(6).any(|w| w == b"SERIAL"), "{path}");
+    }
+    let yaml = std::fs::read_to_string(tmp.path().join("loa.yaml")).expect("loa.yaml");
+    let images_of = |keep: bool| -> Vec<(String, Vec<u8>)> {
+        let text = if keep { yaml.clone() } else { yaml.replace("  keep: [author, copyright]\n", "") };
+        assert_eq!(text.contains("keep"), keep);
+        std::fs::write(tmp.path().join("loa.yaml"), text).expect("write");
+        let out = run(tmp.path(), &["build", "--root", "."]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let files = tree(&tmp.path().join("public"));
+        files.into_iter().filter(|(p, _)| is_image(p) && p.contains("tac-gia")).collect()
+    };
+    for keep in [true, false, true] {
+        let images = images_of(keep);
+        // Each original, and WebP plus its own format at 160 and 320 pixels.
+        assert_eq!(images.len(), 10, "{:?}", images.iter().map(|(p, _)| p).collect::<Vec<_>>());
+        for (path, bytes) in &images {
+            image::load_from_memory(bytes).unwrap_or_else(|e| panic!("{path} does not decode: {e}"));
+            let (tags, exif) = exif_tags(bytes);
+            for secret in [&b"SECRET"[..], b"SERIAL", b"PhoneMaker", b"GPS"] {
+                assert!(!bytes.windows(secret.len()).any(|w| w == secret), "{path}: {secret:?}");
+            }
+            if keep {
+                assert_eq!(tags, [0x013B, 0x8298], "{path}: Artist and Copyright alone");
+                assert!(exif.windows(13).any(|w| w == b"Nguyen Van An"), "{path}");
+                assert!(exif.windows(20).any(|w| w == b"(c) Ban bien tap loa"), "{path}");
+            } else {
+                assert!(tags.is_empty(), "{path}: {tags:?}");
+                assert_eq!(has_metadata(bytes), None, "{path}");
+                assert!(!bytes.windows(13).any(|w| w == b"Nguyen Van An"), "{path}");
+            }
+        }
+    }
+}
