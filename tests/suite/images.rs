@@ -227,3 +227,70 @@ fn kept_credit_is_the_author_and_copyright_alone_and_only_on_request() {
         }
     }
 }
+
+/// The `srcset` widths and `sizes` of the page's picture in the `images-theme` fixture after a
+/// build with `loa_yaml` and `theme_yaml`, or the build's error output.
+fn widths_and_sizes(loa_yaml: &str, theme_yaml: &str) -> Result<(Vec<u32>, String), String> {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_site(&sites_dir().join("images-theme"), tmp.path());
+    let yaml = std::fs::read_to_string(tmp.path().join("loa.yaml")).expect("loa.yaml");
+    // Another theme named in `loa_yaml` replaces the fixture's.
+    let yaml = if loa_yaml.contains("theme:") { yaml.replace("theme: thu\n", "") } else { yaml };
+    std::fs::write(tmp.path().join("loa.yaml"), format!("{yaml}{loa_yaml}")).expect("write");
+    std::fs::write(tmp.path().join("themes/thu/theme.yaml"), theme_yaml).expect("write");
+    let out = run(tmp.path(), &["build", "--root", "."]);
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let html = std::fs::read_to_string(tmp.path().join("public/bai-viet/anh/index.html")).expect("page");
+    let source =
+        html.split("<source ").nth(1).expect("a picture").split('>').next().expect("tag").to_string();
+    let attr = |name: &str| {
+        source.split(&format!("{name}=\"")).nth(1).and_then(|r| r.split('"').next()).map(str::to_string)
+    };
+    let widths = attr("srcset")
+        .expect("srcset")
+        .split(", ")
+        .map(|c| {
+            c.rsplit(' ').next().and_then(|w| w.strip_suffix('w')).and_then(|w| w.parse().ok()).expect("w")
+        })
+        .collect();
+    Ok((widths, attr("sizes").expect("sizes")))
+}
+
+/// theme.yaml's `images:` gives the widths and `sizes`; loa.yaml overrides each; without
+/// either the built-in widths and sizes; a bad value is an error at theme.yaml's line.
+#[test]
+fn the_theme_sets_image_widths_and_sizes_and_loa_yaml_overrides_them() {
+    let theme = "name: thu\nimages:\n  widths: [400, 200]\n  sizes: \"(min-width: 32rem) 30rem, 100vw\"\n";
+    let from_theme = (vec![200, 400], "(min-width: 32rem) 30rem, 100vw".to_string());
+    assert_eq!(widths_and_sizes("", theme), Ok(from_theme.clone()));
+    assert_eq!(
+        widths_and_sizes("images:\n  widths: [300]\n", theme),
+        Ok((vec![300], from_theme.1.clone())),
+        "loa.yaml's widths, the theme's sizes"
+    );
+    assert_eq!(
+        widths_and_sizes("images:\n  sizes: 100vw\n", theme),
+        Ok((from_theme.0.clone(), "100vw".to_string())),
+        "the theme's widths, loa.yaml's sizes"
+    );
+    // The photo is 800 pixels wide: the built-in 480, then its own width for 960 and 1600.
+    let builtin = (vec![480, 800], "(min-width: 46rem) 44rem, 100vw".to_string());
+    assert_eq!(widths_and_sizes("", "name: thu\n"), Ok(builtin));
+    // The default theme carried by loa: its theme.yaml's `sizes` (its column, 42rem).
+    let default_theme = widths_and_sizes("theme: loa\n", theme).expect("theme loa");
+    assert_eq!(default_theme, (vec![480, 800], "(min-width: 44rem) 42rem, calc(100vw - 2rem)".to_string()));
+    for (bad, at) in [
+        ("name: thu\nimages:\n  widths: [400, 0]\n", "themes/thu/theme.yaml:3:3:"),
+        ("name: thu\nimages:\n  widths: [400, 100000]\n", "themes/thu/theme.yaml:3:3:"),
+        ("name: thu\nimages:\n  sizes: \"\"\n", "themes/thu/theme.yaml:3:3:"),
+        ("name: thu\n\nimages:\n  widht: [400]\n", "themes/thu/theme.yaml:4:"),
+    ] {
+        let err = widths_and_sizes("", bad).expect_err(bad);
+        assert!(err.contains(at), "{bad}: {err}");
+        assert!(err.contains("lỗi"), "{err}");
+    }
+    let err = widths_and_sizes("images:\n  widths: [0]\n", theme).expect_err("loa.yaml");
+    assert!(err.contains("loa.yaml:6:3:"), "{err}");
+}

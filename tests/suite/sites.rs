@@ -36,6 +36,7 @@ sites! {
     images_responsive_upright_and_without_metadata => "images",
     shortcodes_videos_figures_quotes_downloads => "shortcodes",
     images_keep_only_author_and_copyright => "images-credit",
+    image_widths_and_sizes_from_the_theme => "images-theme",
 }
 
 invalid! {
