@@ -17,7 +17,7 @@ mod editorial;
 mod images;
 mod menu;
 pub use editorial::{ApprovalMode, EditorialConfig, ForbiddenPhrase};
-pub use images::ImagesConfig;
+pub use images::{ImagesConfig, Keep as KeepImageField};
 pub use menu::{MenuEntry, MenuLink};
 
 /// The config file name, at the site root.
@@ -225,8 +225,9 @@ impl Config {
                 .into());
             }
         };
-        let config = Config::parse(&text, root, overrides)?;
+        let mut config = Config::parse(&text, root, overrides)?;
         config.check_theme()?;
+        config.theme_images()?;
         Ok(config)
     }
 
@@ -333,6 +334,8 @@ impl Config {
             Some(p) => std::env::current_dir().map(|cwd| cwd.join(p)).unwrap_or_else(|_| p.clone()),
             None => root.join(raw.output_dir.as_deref().unwrap_or("public")),
         };
+        let (widths, sizes) = (raw.images.widths.as_deref(), raw.images.sizes.as_deref());
+        diags.extend(Diagnostics(images::check(widths, sizes, text, CONFIG_FILE)));
         if diags.has_errors() {
             return Err(diags);
         }
@@ -357,6 +360,31 @@ impl Config {
             bulletin: raw.bulletin.into(),
             images: raw.images,
         })
+    }
+
+    /// Fills `images.widths` and `images.sizes` not set in loa.yaml from the theme's
+    /// theme.yaml (`images:`), the site's theme folder or the built-in theme's.
+    fn theme_images(&mut self) -> Result<(), Diagnostics> {
+        let (text, file) = match (self.theme_dir(), self.builtin_theme()) {
+            (Some(dir), _) => match std::fs::read(dir.join("theme.yaml")) {
+                Ok(bytes) => {
+                    let file = format!("themes/{}/theme.yaml", self.theme.as_deref().unwrap_or_default());
+                    (parse::decode_text(&bytes, &file)?, file)
+                }
+                Err(_) => return Ok(()),
+            },
+            (None, true) => match crate::theme::all_files().iter().find(|(p, _)| *p == "theme.yaml") {
+                Some((_, bytes)) => {
+                    (String::from_utf8_lossy(bytes).into_owned(), "theme.yaml (giao diện loa)".into())
+                }
+                None => return Ok(()),
+            },
+            (None, false) => return Ok(()),
+        };
+        let theme = images::parse_theme(&text, &file)?;
+        self.images.widths = self.images.widths.take().or(theme.widths);
+        self.images.sizes = self.images.sizes.take().or(theme.sizes);
+        Ok(())
     }
 
     /// The theme folder must exist when one is named.

@@ -36,6 +36,10 @@ pub fn settings(config: &Config) -> (codec::Settings, String) {
         webp_quality: i.webp_quality.min(100),
         jpeg_quality: i.jpeg_quality.clamp(1, 100),
         max_pixels: u64::from(i.max_megapixels) * 1_000_000,
+        keep: media::credit::Keep {
+            author: i.keep.contains(&crate::config::KeepImageField::Author),
+            copyright: i.keep.contains(&crate::config::KeepImageField::Copyright),
+        },
     };
     (s, i.sizes.clone().unwrap_or_else(|| DEFAULT_SIZES.to_string()))
 }

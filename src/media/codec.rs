@@ -14,6 +14,7 @@ use fast_image_resize::images::Image as FrImage;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, ImageDecoder, ImageReader};
 
+use super::credit;
 use super::strip::{self, Format};
 
 /// How images are made; every field is part of the cache key.
@@ -27,11 +28,19 @@ pub struct Settings {
     pub jpeg_quality: u8,
     /// The largest picture decoded, in pixels (width × height).
     pub max_pixels: u64,
+    /// The credit fields (EXIF Artist, Copyright) copied into every published form.
+    pub keep: credit::Keep,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { widths: vec![480, 960, 1600], webp_quality: 75, jpeg_quality: 78, max_pixels: 50_000_000 }
+        Settings {
+            widths: vec![480, 960, 1600],
+            webp_quality: 75,
+            jpeg_quality: 78,
+            max_pixels: 50_000_000,
+            keep: credit::Keep::default(),
+        }
     }
 }
 
@@ -133,6 +142,14 @@ pub fn process(bytes: &[u8], s: &Settings) -> Result<Processed, Problem> {
         return Ok(Processed { width: w, height: h, format, original, variants: Vec::new(), animated: true });
     }
     let orientation = dec.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    // The credit kept on request: a new EXIF block with those fields alone.
+    let exif = if s.keep.any() { dec.exif_metadata().ok().flatten() } else { None };
+    let exif = exif.and_then(|e| credit::only(&e, s.keep));
+    let (cw, ch) = if swaps(orientation) { (h, w) } else { (w, h) };
+    let credited = |file: Vec<u8>, format: Format, width: u32, height: u32| match &exif {
+        Some(e) => credit::embed(file, format, e, width, height),
+        None => file,
+    };
     // Only the original asked for, upright already: its metadata goes without decoding it.
     if s.widths.is_empty()
         && orientation == image::metadata::Orientation::NoTransforms
@@ -142,7 +159,7 @@ pub fn process(bytes: &[u8], s: &Settings) -> Result<Processed, Problem> {
             width: w,
             height: h,
             format,
-            original,
+            original: credited(original, format, w, h),
             variants: Vec::new(),
             animated: false,
         });
@@ -170,6 +187,8 @@ pub fn process(bytes: &[u8], s: &Settings) -> Result<Processed, Problem> {
         (image::metadata::Orientation::NoTransforms, Some(stripped)) => stripped,
         _ => encode(&full, fallback.unwrap_or(Format::WebP), 90, 90)?,
     };
+    let original_format = Format::sniff(&original).unwrap_or(format);
+    let original = credited(original, original_format, cw, ch);
     let mut variants = Vec::new();
     // From the widest down, each made from the one before: the big picture is read once.
     let mut source: Option<FrImage<'static>> = None;
@@ -190,14 +209,14 @@ pub fn process(bytes: &[u8], s: &Settings) -> Result<Processed, Problem> {
             width: tw,
             height: th,
             format: Format::WebP,
-            bytes: encode(pic, Format::WebP, s.webp_quality, s.jpeg_quality)?,
+            bytes: credited(encode(pic, Format::WebP, s.webp_quality, s.jpeg_quality)?, Format::WebP, tw, th),
         });
         if let Some(f) = fallback {
             variants.push(Variant {
                 width: tw,
                 height: th,
                 format: f,
-                bytes: encode(pic, f, s.webp_quality, s.jpeg_quality)?,
+                bytes: credited(encode(pic, f, s.webp_quality, s.jpeg_quality)?, f, tw, th),
             });
         }
         if let Some(m) = made {

@@ -13,6 +13,7 @@
 
 pub mod card;
 pub mod codec;
+pub mod credit;
 pub mod html;
 pub mod strip;
 
@@ -81,6 +82,7 @@ fn key(print: u64, settings: &codec::Settings, full: bool) -> u64 {
         settings.webp_quality,
         settings.jpeg_quality,
         settings.max_pixels,
+        settings.keep,
     ))
 }
 

@@ -162,3 +162,135 @@ fn check_warns_about_heavy_originals_and_share_images_smaller_than_a_card() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("quá giới hạn") && !stderr.contains("cỡ ảnh chia sẻ"), "{stderr}");
 }
+
+/// The tags of a published image's EXIF IFD0, and the block itself (empty when it has none).
+fn exif_tags(bytes: &[u8]) -> (Vec<u16>, Vec<u8>) {
+    use image::ImageDecoder as _;
+    let reader = image::ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().expect("format");
+    let mut dec = reader.into_decoder().expect("decoder");
+    let Some(exif) = dec.exif_metadata().expect("exif") else { return (Vec::new(), Vec::new()) };
+    assert_eq!(&exif[..8], b"MM\0*\0\0\0\x08", "loa writes a big-endian block");
+    let n = usize::from(u16::from_be_bytes([exif[8], exif[9]]));
+    let tags = (0..n).map(|i| u16::from_be_bytes([exif[10 + 12 * i], exif[11 + 12 * i]])).collect();
+    (tags, exif)
+}
+
+/// `images.keep: [author, copyright]`: the photo (JPEG) and the diagram (PNG) carry GPS, the
+/// camera, its serial number and comments next to the author and copyright; every published
+/// form keeps the two and nothing else, and without the setting (the cache key changes with
+/// it, in the same site) none of them.
+#[test]
+fn kept_credit_is_the_author_and_copyright_alone_and_only_on_request() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_site(&sites_dir().join("images-credit"), tmp.path());
+    let sources = tree(&tmp.path().join("content"));
+    let sources: Vec<_> = sources.iter().filter(|(p, _)| is_image(p)).collect();
+    assert_eq!(sources.len(), 2);
+    for (path, bytes) in sources {
+        let (tags, _) = exif_tags(bytes);
+        assert_eq!(
+            tags,
+            [0x010E, 0x010F, 0x013B, 0x8298, 0x8769, 0x8825],
+            "{path}: comment, camera, credit, EXIF, GPS"
+        );
+        assert!(bytes.windows(6).any(|w| w == b"SERIAL"), "{path}");
+    }
+    let yaml = std::fs::read_to_string(tmp.path().join("loa.yaml")).expect("loa.yaml");
+    let images_of = |keep: bool| -> Vec<(String, Vec<u8>)> {
+        let text = if keep { yaml.clone() } else { yaml.replace("  keep: [author, copyright]\n", "") };
+        assert_eq!(text.contains("keep"), keep);
+        std::fs::write(tmp.path().join("loa.yaml"), text).expect("write");
+        let out = run(tmp.path(), &["build", "--root", "."]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let files = tree(&tmp.path().join("public"));
+        files.into_iter().filter(|(p, _)| is_image(p) && p.contains("tac-gia")).collect()
+    };
+    for keep in [true, false, true] {
+        let images = images_of(keep);
+        // Each original, and WebP plus its own format at 160 and 320 pixels.
+        assert_eq!(images.len(), 10, "{:?}", images.iter().map(|(p, _)| p).collect::<Vec<_>>());
+        for (path, bytes) in &images {
+            image::load_from_memory(bytes).unwrap_or_else(|e| panic!("{path} does not decode: {e}"));
+            let (tags, exif) = exif_tags(bytes);
+            for secret in [&b"SECRET"[..], b"SERIAL", b"PhoneMaker", b"GPS"] {
+                assert!(!bytes.windows(secret.len()).any(|w| w == secret), "{path}: {secret:?}");
+            }
+            if keep {
+                assert_eq!(tags, [0x013B, 0x8298], "{path}: Artist and Copyright alone");
+                assert!(exif.windows(13).any(|w| w == b"Nguyen Van An"), "{path}");
+                assert!(exif.windows(20).any(|w| w == b"(c) Ban bien tap loa"), "{path}");
+            } else {
+                assert!(tags.is_empty(), "{path}: {tags:?}");
+                assert_eq!(has_metadata(bytes), None, "{path}");
+                assert!(!bytes.windows(13).any(|w| w == b"Nguyen Van An"), "{path}");
+            }
+        }
+    }
+}
+
+/// The `srcset` widths and `sizes` of the page's picture in the `images-theme` fixture after a
+/// build with `loa_yaml` and `theme_yaml`, or the build's error output.
+fn widths_and_sizes(loa_yaml: &str, theme_yaml: &str) -> Result<(Vec<u32>, String), String> {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_site(&sites_dir().join("images-theme"), tmp.path());
+    let yaml = std::fs::read_to_string(tmp.path().join("loa.yaml")).expect("loa.yaml");
+    // Another theme named in `loa_yaml` replaces the fixture's.
+    let yaml = if loa_yaml.contains("theme:") { yaml.replace("theme: thu\n", "") } else { yaml };
+    std::fs::write(tmp.path().join("loa.yaml"), format!("{yaml}{loa_yaml}")).expect("write");
+    std::fs::write(tmp.path().join("themes/thu/theme.yaml"), theme_yaml).expect("write");
+    let out = run(tmp.path(), &["build", "--root", "."]);
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let html = std::fs::read_to_string(tmp.path().join("public/bai-viet/anh/index.html")).expect("page");
+    let source =
+        html.split("<source ").nth(1).expect("a picture").split('>').next().expect("tag").to_string();
+    let attr = |name: &str| {
+        source.split(&format!("{name}=\"")).nth(1).and_then(|r| r.split('"').next()).map(str::to_string)
+    };
+    let widths = attr("srcset")
+        .expect("srcset")
+        .split(", ")
+        .map(|c| {
+            c.rsplit(' ').next().and_then(|w| w.strip_suffix('w')).and_then(|w| w.parse().ok()).expect("w")
+        })
+        .collect();
+    Ok((widths, attr("sizes").expect("sizes")))
+}
+
+/// theme.yaml's `images:` gives the widths and `sizes`; loa.yaml overrides each; without
+/// either the built-in widths and sizes; a bad value is an error at theme.yaml's line.
+#[test]
+fn the_theme_sets_image_widths_and_sizes_and_loa_yaml_overrides_them() {
+    let theme = "name: thu\nimages:\n  widths: [400, 200]\n  sizes: \"(min-width: 32rem) 30rem, 100vw\"\n";
+    let from_theme = (vec![200, 400], "(min-width: 32rem) 30rem, 100vw".to_string());
+    assert_eq!(widths_and_sizes("", theme), Ok(from_theme.clone()));
+    assert_eq!(
+        widths_and_sizes("images:\n  widths: [300]\n", theme),
+        Ok((vec![300], from_theme.1.clone())),
+        "loa.yaml's widths, the theme's sizes"
+    );
+    assert_eq!(
+        widths_and_sizes("images:\n  sizes: 100vw\n", theme),
+        Ok((from_theme.0.clone(), "100vw".to_string())),
+        "the theme's widths, loa.yaml's sizes"
+    );
+    // The photo is 800 pixels wide: the built-in 480, then its own width for 960 and 1600.
+    let builtin = (vec![480, 800], "(min-width: 46rem) 44rem, 100vw".to_string());
+    assert_eq!(widths_and_sizes("", "name: thu\n"), Ok(builtin));
+    // The default theme carried by loa: its theme.yaml's `sizes` (its column, 42rem).
+    let default_theme = widths_and_sizes("theme: loa\n", theme).expect("theme loa");
+    assert_eq!(default_theme, (vec![480, 800], "(min-width: 44rem) 42rem, calc(100vw - 2rem)".to_string()));
+    for (bad, at) in [
+        ("name: thu\nimages:\n  widths: [400, 0]\n", "themes/thu/theme.yaml:3:3:"),
+        ("name: thu\nimages:\n  widths: [400, 100000]\n", "themes/thu/theme.yaml:3:3:"),
+        ("name: thu\nimages:\n  sizes: \"\"\n", "themes/thu/theme.yaml:3:3:"),
+        ("name: thu\n\nimages:\n  widht: [400]\n", "themes/thu/theme.yaml:4:"),
+    ] {
+        let err = widths_and_sizes("", bad).expect_err(bad);
+        assert!(err.contains(at), "{bad}: {err}");
+        assert!(err.contains("lỗi"), "{err}");
+    }
+    let err = widths_and_sizes("images:\n  widths: [0]\n", theme).expect_err("loa.yaml");
+    assert!(err.contains("loa.yaml:6:3:"), "{err}");
+}

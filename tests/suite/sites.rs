@@ -35,6 +35,8 @@ sites! {
     approval_required_publishes_only_approved_pages => "approval",
     images_responsive_upright_and_without_metadata => "images",
     shortcodes_videos_figures_quotes_downloads => "shortcodes",
+    images_keep_only_author_and_copyright => "images-credit",
+    image_widths_and_sizes_from_the_theme => "images-theme",
 }
 
 invalid! {
