@@ -16,6 +16,7 @@ mod document;
 mod page;
 mod routes;
 mod taxonomies;
+mod translations;
 
 use rayon::prelude::*;
 
@@ -27,6 +28,7 @@ use crate::vi::dates::DateTime;
 use campaign::check_campaign_refs;
 use document::check_documents;
 pub use document::clause_ids;
+pub use translations::check_translations;
 use routes::{check_routes, content_rel, dir_path, nearest_section, parent_dir};
 use taxonomies::collect_taxonomies;
 

@@ -11,7 +11,7 @@
 //! Takes the sources' paths and the config; gives each language's sources, or the problems.
 //! Pure: no file system.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::Source;
 use crate::config::{Config, Language};
@@ -46,7 +46,8 @@ pub fn page_key(rel: &str) -> String {
 /// The sources of each language: the default language's first, then each of
 /// `config.languages` in order. A translation keeps its file name (`content/x.en.md`) for
 /// messages; its `rel` becomes its original's (`x.md`), so it lands on the same route under
-/// its language's prefix. Errors: a language not declared, a translation whose original does
+/// its language's prefix. A section not translated into a language is in that language's
+/// sources as it is (its file without a language). Errors: a language not declared, a translation whose original does
 /// not exist, two files for one page in one language.
 pub fn partition(config: &Config, sources: Vec<Source>) -> (Vec<Vec<Source>>, Diagnostics) {
     let mut diags = Diagnostics::new();
@@ -100,7 +101,85 @@ pub fn partition(config: &Config, sources: Vec<Source>) -> (Vec<Vec<Source>>, Di
         s.rel = original.clone();
         by_lang[i + 1].push(s);
     }
+    // A section a language has not translated is built from its original (its kind, its
+    // pages' kind, its listing), keeping the original's file name: it is no translation.
+    // The home page is not: a language's home page without its own `_index` has the
+    // language's title.
+    let sections: Vec<Source> =
+        by_lang[0].iter().filter(|s| s.rel.ends_with("/_index.md")).cloned().collect();
+    for (i, part) in by_lang.iter_mut().enumerate().skip(1) {
+        for s in &sections {
+            if !seen.contains_key(&(i, page_key(&s.rel))) {
+                part.push(s.clone());
+            }
+        }
+        part.sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.file.cmp(&b.file)));
+    }
     (by_lang, diags)
+}
+
+/// One language of a site in several, as the links between them name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageLink {
+    /// Its code (`vi`, `en`).
+    pub code: String,
+    /// Its name in itself (`Tiếng Việt`, `English`).
+    pub name: String,
+    /// The URL of its home page (base path and prefix included).
+    pub home: String,
+}
+
+/// One version of an output, in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version<'a> {
+    /// The language.
+    pub language: &'a LanguageLink,
+    /// The URL of the version; the language's home page when there is none.
+    pub url: &'a str,
+    /// Whether the output has a version in the language (else `url` is its home page).
+    pub exists: bool,
+    /// Whether it is the language of the output itself.
+    pub current: bool,
+}
+
+/// The pages of every language of a site in several, by the page they translate (see
+/// [`page_key`]).
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    /// Every language, the default one first.
+    pub languages: Vec<LanguageLink>,
+    /// Per language (in the order of `languages`): page key → URL of its version.
+    urls: Vec<BTreeMap<String, String>>,
+    /// Per language: URL → page key, the reverse of `urls`.
+    keys: Vec<HashMap<String, String>>,
+}
+
+impl Links {
+    /// The links of `languages` whose pages are `urls` (one map per language, page key → URL).
+    pub fn new(languages: Vec<LanguageLink>, urls: Vec<BTreeMap<String, String>>) -> Links {
+        let keys = urls.iter().map(|m| m.iter().map(|(k, u)| (u.clone(), k.clone())).collect()).collect();
+        Links { languages, urls, keys }
+    }
+
+    /// The index of language `code`.
+    pub fn index(&self, code: &str) -> Option<usize> {
+        self.languages.iter().position(|l| l.code == code)
+    }
+
+    /// Every language's version of the output at `url` (base path included) of language
+    /// `lang`, in the order of `languages`. An output that is no page or section (a taxonomy,
+    /// a listing's second page) has no version in another language.
+    pub fn versions<'a>(&'a self, lang: usize, url: &'a str) -> Vec<Version<'a>> {
+        let key = self.keys.get(lang).and_then(|k| k.get(url));
+        self.languages
+            .iter()
+            .enumerate()
+            .map(|(i, language)| {
+                let found = if i == lang { Some(url) } else { key.and_then(|k| self.urls[i].get(k)).map(String::as_str) };
+                Version { language, url: found.unwrap_or(&language.home), exists: found.is_some(), current: i == lang }
+            })
+            .collect()
+    }
 }
 
 fn undeclared(config: &Config, file: &str, code: &str) -> Diagnostic {
@@ -202,5 +281,22 @@ mod tests {
         assert!(text.contains("content/bia.md") && text.contains("content/bai.md"), "{text}");
         assert!(text.contains("đã có bản dịch `en`"), "{text}");
         assert_eq!(diags.0.len(), 3);
+    }
+
+    #[test]
+    fn versions_link_a_page_to_its_translations_and_else_to_the_homes() {
+        let lang = |code: &str, home: &str| LanguageLink { code: code.into(), name: code.into(), home: home.into() };
+        let map = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, u)| (k.to_string(), u.to_string())).collect();
+        let links = Links::new(
+            vec![lang("vi", "/"), lang("en", "/en/"), lang("km", "/km/")],
+            vec![map(&[("", "/"), ("a", "/a/"), ("b", "/b/")]), map(&[("", "/en/"), ("a", "/en/a/")]), map(&[("", "/km/")])],
+        );
+        let seen = |v: Vec<Version<'_>>| v.iter().map(|v| (v.url.to_string(), v.exists, v.current)).collect::<Vec<_>>();
+        let s = |u: &str| u.to_string();
+        assert_eq!(seen(links.versions(0, "/a/")), [(s("/a/"), true, true), (s("/en/a/"), true, false), (s("/km/"), false, false)]);
+        assert_eq!(seen(links.versions(1, "/en/a/")), [(s("/a/"), true, false), (s("/en/a/"), true, true), (s("/km/"), false, false)]);
+        assert_eq!(seen(links.versions(0, "/b/")), [(s("/b/"), true, true), (s("/en/"), false, false), (s("/km/"), false, false)]);
+        // A taxonomy page is in its own language only.
+        assert_eq!(seen(links.versions(1, "/en/tags/")), [(s("/"), false, false), (s("/en/tags/"), true, true), (s("/km/"), false, false)]);
     }
 }

@@ -49,6 +49,8 @@ pub struct Env<'a> {
     pub bulletins: &'a crate::bulletin::Bulletins,
     /// The scripts by week, newest first.
     pub bulletin_weeks: Vec<crate::bulletin::weeks::Week>,
+    /// The links between the languages of a site in several (issue 28).
+    pub translations: Option<&'a crate::content::translation::Links>,
 }
 
 /// A term of the site: term `term` of taxonomy `taxonomy`, indexes into `site.taxonomies`.
