@@ -28,9 +28,9 @@ use crate::vi::dates::DateTime;
 use campaign::check_campaign_refs;
 use document::check_documents;
 pub use document::clause_ids;
-pub use translations::check_translations;
 use routes::{check_routes, content_rel, dir_path, nearest_section, parent_dir};
 use taxonomies::collect_taxonomies;
+pub use translations::check_translations;
 
 /// Options that change which pages are built.
 #[derive(Debug, Clone, Copy)]
@@ -91,7 +91,7 @@ pub fn assemble(
         let Matter::Section(mut m) = p.matter else {
             continue;
         };
-        let dir = parent_dir(content_rel(&p.file));
+        let dir = parent_dir(&content_rel(&p.file));
         // A section's own text (title, summary, intro) under approval, as a page's (issue 27).
         let mut approved = true;
         if required || m.approval.is_some() {
@@ -177,7 +177,7 @@ pub fn assemble(
     let mut included = Vec::with_capacity(page_files.len());
     let mut held = Vec::new();
     for p in page_files {
-        let rel = content_rel(&p.file).to_string();
+        let rel = content_rel(&p.file);
         let in_draft_dir = draft_dirs.iter().any(|d| rel.starts_with(&format!("{d}/")));
         let Matter::Page(mut m) = p.matter else { continue };
         let mut approved = true;

@@ -32,10 +32,20 @@ pub fn check_translations(sites: &[&Site]) -> Diagnostics {
                 ))
             };
             if tc.starts != oc.starts {
-                diags.push(differs("ngày bắt đầu", "campaign.starts", tc.starts.fmt_iso_date(), oc.starts.fmt_iso_date()));
+                diags.push(differs(
+                    "ngày bắt đầu",
+                    "campaign.starts",
+                    tc.starts.fmt_iso_date(),
+                    oc.starts.fmt_iso_date(),
+                ));
             }
             if tc.ends != oc.ends {
-                diags.push(differs("ngày kết thúc", "campaign.ends", tc.ends.fmt_iso_date(), oc.ends.fmt_iso_date()));
+                diags.push(differs(
+                    "ngày kết thúc",
+                    "campaign.ends",
+                    tc.ends.fmt_iso_date(),
+                    oc.ends.fmt_iso_date(),
+                ));
             }
             let (ti, oi) = (audience_ids(tc), audience_ids(oc));
             if ti != oi {

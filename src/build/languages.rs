@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Built, BuildOptions, Failed, One, Timer, assemble_one, fail, sorted, steps};
+use super::{BuildOptions, Built, Failed, One, Timer, assemble_one, fail, sorted, steps};
 use crate::config::Config;
 use crate::content::translation::{LanguageLink, Links, page_key, split_language};
 use crate::content::{Site, Source};
@@ -58,8 +58,9 @@ pub(super) fn recipe(
     let config = sh.config;
     let (parts, problems) = crate::content::translation::partition(config, sources);
     warnings.extend(problems);
-    let configs: Vec<Config> =
-        std::iter::once(config.clone()).chain(config.languages.iter().map(|l| config.for_language(l))).collect();
+    let configs: Vec<Config> = std::iter::once(config.clone())
+        .chain(config.languages.iter().map(|l| config.for_language(l)))
+        .collect();
     let mut assembled = Vec::with_capacity(configs.len());
     for (cfg, sources) in configs.iter().zip(parts) {
         let (parsed, parse_errors, failed) = steps::parse_all(sources, sh.prints, sh.memo);
@@ -154,6 +155,7 @@ fn links(configs: &[Config], sites: &[&Site]) -> Links {
                 None => crate::config::languages::default_name(&c.language),
             },
             home: c.url("/"),
+            origin: c.base_url[..c.base_url.len() - c.base_path.len()].to_string(),
         })
         .collect();
     let pages = configs

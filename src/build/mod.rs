@@ -120,8 +120,13 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
             b
         });
     }
+    // A file named as a translation (`x.en.md`) in a site of one language is an error of its
+    // own, left out.
+    let (mut parts, undeclared) =
+        crate::content::translation::partition(config, std::mem::take(&mut loaded.sources));
+    warnings.extend(undeclared);
     // The sources are not needed once parsed (the bodies share the texts): freed early.
-    let (parsed, parse_errors, failed) = parse_all(std::mem::take(&mut loaded.sources), &prints, memo);
+    let (parsed, parse_errors, failed) = parse_all(parts.swap_remove(0), &prints, memo);
     warnings.extend(parse_errors);
     t.lap("parse");
     let assembled = assemble_one(config, opts, parsed, &failed).map_err(|e| fail(&warnings, e))?;

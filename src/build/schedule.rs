@@ -122,8 +122,16 @@ pub fn render(
     let texts = if config.search { texts } else { Vec::new() };
     let site_view = crate::render::set_site_view(templates, config, site, links, style, translations);
     let templates = &*templates;
-    let input =
-        RenderInput { config, site, pages: &pages, sections: &sections, links, cites, bulletins, translations };
+    let input = RenderInput {
+        config,
+        site,
+        pages: &pages,
+        sections: &sections,
+        links,
+        cites,
+        bulletins,
+        translations,
+    };
     let env = Env::new(&input, templates);
     let keys = memo.stores().map(|_| OutputKeys::new(&env, &site_view, &htmls, &prints));
     let mut diags = Diagnostics::new();

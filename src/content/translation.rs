@@ -51,6 +51,15 @@ pub fn page_key(rel: &str) -> String {
 /// not exist, two files for one page in one language.
 pub fn partition(config: &Config, sources: Vec<Source>) -> (Vec<Vec<Source>>, Diagnostics) {
     let mut diags = Diagnostics::new();
+    if config.languages.is_empty() {
+        // One language: no original to find (a large site's build pays nothing more).
+        let (plain, named): (Vec<Source>, Vec<Source>) =
+            sources.into_iter().partition(|s| split_language(&s.rel).1.is_none());
+        for s in &named {
+            diags.push(undeclared(config, &s.file, split_language(&s.rel).1.unwrap_or_default()));
+        }
+        return (vec![plain], diags);
+    }
     let mut by_lang: Vec<Vec<Source>> = vec![Vec::new(); config.languages.len() + 1];
     let originals: BTreeMap<String, String> = sources
         .iter()
@@ -127,6 +136,9 @@ pub struct LanguageLink {
     pub name: String,
     /// The URL of its home page (base path and prefix included).
     pub home: String,
+    /// Scheme and host of its URLs (`https://khuyenhoc.example`): an URL's absolute form is
+    /// this and the URL.
+    pub origin: String,
 }
 
 /// One version of an output, in one language.
@@ -175,8 +187,17 @@ impl Links {
             .iter()
             .enumerate()
             .map(|(i, language)| {
-                let found = if i == lang { Some(url) } else { key.and_then(|k| self.urls[i].get(k)).map(String::as_str) };
-                Version { language, url: found.unwrap_or(&language.home), exists: found.is_some(), current: i == lang }
+                let found = if i == lang {
+                    Some(url)
+                } else {
+                    key.and_then(|k| self.urls[i].get(k)).map(String::as_str)
+                };
+                Version {
+                    language,
+                    url: found.unwrap_or(&language.home),
+                    exists: found.is_some(),
+                    current: i == lang,
+                }
             })
             .collect()
     }
@@ -269,6 +290,21 @@ mod tests {
     }
 
     #[test]
+    fn a_site_in_one_language_refuses_a_file_named_as_a_translation() {
+        let c = Config::parse(
+            "title: T\nbase_url: https://x.vn\n",
+            std::path::Path::new("/s"),
+            &Default::default(),
+        )
+        .expect("valid");
+        let (langs, diags) = partition(&c, vec![src("a.md"), src("a.en.md"), src("bao-cao.2024.md")]);
+        assert_eq!(langs.len(), 1);
+        assert_eq!(langs[0].iter().map(|s| s.rel.as_str()).collect::<Vec<_>>(), ["a.md", "bao-cao.2024.md"]);
+        assert_eq!(diags.0.len(), 1);
+        assert!(diags.to_string().contains("content/a.en.md:1:1"), "{diags}");
+    }
+
+    #[test]
     fn undeclared_languages_orphans_and_doubles_are_errors_naming_the_choices() {
         let c = config("  en: {name: English}\n");
         let (langs, diags) = partition(
@@ -285,18 +321,42 @@ mod tests {
 
     #[test]
     fn versions_link_a_page_to_its_translations_and_else_to_the_homes() {
-        let lang = |code: &str, home: &str| LanguageLink { code: code.into(), name: code.into(), home: home.into() };
-        let map = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, u)| (k.to_string(), u.to_string())).collect();
+        let lang = |code: &str, home: &str| LanguageLink {
+            code: code.into(),
+            name: code.into(),
+            home: home.into(),
+            origin: String::new(),
+        };
+        let map =
+            |pairs: &[(&str, &str)]| pairs.iter().map(|(k, u)| (k.to_string(), u.to_string())).collect();
         let links = Links::new(
             vec![lang("vi", "/"), lang("en", "/en/"), lang("km", "/km/")],
-            vec![map(&[("", "/"), ("a", "/a/"), ("b", "/b/")]), map(&[("", "/en/"), ("a", "/en/a/")]), map(&[("", "/km/")])],
+            vec![
+                map(&[("", "/"), ("a", "/a/"), ("b", "/b/")]),
+                map(&[("", "/en/"), ("a", "/en/a/")]),
+                map(&[("", "/km/")]),
+            ],
         );
-        let seen = |v: Vec<Version<'_>>| v.iter().map(|v| (v.url.to_string(), v.exists, v.current)).collect::<Vec<_>>();
+        let seen = |v: Vec<Version<'_>>| {
+            v.iter().map(|v| (v.url.to_string(), v.exists, v.current)).collect::<Vec<_>>()
+        };
         let s = |u: &str| u.to_string();
-        assert_eq!(seen(links.versions(0, "/a/")), [(s("/a/"), true, true), (s("/en/a/"), true, false), (s("/km/"), false, false)]);
-        assert_eq!(seen(links.versions(1, "/en/a/")), [(s("/a/"), true, false), (s("/en/a/"), true, true), (s("/km/"), false, false)]);
-        assert_eq!(seen(links.versions(0, "/b/")), [(s("/b/"), true, true), (s("/en/"), false, false), (s("/km/"), false, false)]);
+        assert_eq!(
+            seen(links.versions(0, "/a/")),
+            [(s("/a/"), true, true), (s("/en/a/"), true, false), (s("/km/"), false, false)]
+        );
+        assert_eq!(
+            seen(links.versions(1, "/en/a/")),
+            [(s("/a/"), true, false), (s("/en/a/"), true, true), (s("/km/"), false, false)]
+        );
+        assert_eq!(
+            seen(links.versions(0, "/b/")),
+            [(s("/b/"), true, true), (s("/en/"), false, false), (s("/km/"), false, false)]
+        );
         // A taxonomy page is in its own language only.
-        assert_eq!(seen(links.versions(1, "/en/tags/")), [(s("/"), false, false), (s("/en/tags/"), true, true), (s("/km/"), false, false)]);
+        assert_eq!(
+            seen(links.versions(1, "/en/tags/")),
+            [(s("/"), false, false), (s("/en/tags/"), true, true), (s("/km/"), false, false)]
+        );
     }
 }

@@ -73,6 +73,8 @@ pub struct TranslationView {
     /// URL of the version in that language (base path and prefix included); when there is
     /// none (`exists` false), the language's home page: never a missing page.
     pub url: String,
+    /// `url` as an absolute URL (for `hreflang` alternates, which must be absolute).
+    pub permalink: String,
     /// Whether the output has a version in that language (a translation, or the original):
     /// only those go into `<link rel="alternate" hreflang>`.
     pub exists: bool,

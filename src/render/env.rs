@@ -173,7 +173,7 @@ pub fn term_slugs(site: &Site) -> TermSlugs<'_> {
     let mut slugs = TermSlugs::new();
     for t in site.pages.iter().flat_map(|p| &p.terms) {
         if !slugs.contains_key(t.name.as_str()) {
-            slugs.insert(&t.name, crate::vi::slugify(&t.name));
+            slugs.insert(&t.name, crate::vi::slug::term_slug(&t.name));
         }
     }
     slugs

@@ -164,6 +164,7 @@ pub fn translation_views(
             lang: v.language.code.clone(),
             name: v.language.name.clone(),
             url: v.url.to_string(),
+            permalink: [v.language.origin.as_str(), v.url].concat(),
             exists: v.exists,
             current: v.current,
         })
