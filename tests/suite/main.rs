@@ -18,6 +18,7 @@ mod hostile_output;
 mod hostile_serve;
 mod images;
 mod install;
+mod languages;
 mod layout;
 mod memo;
 mod metadata;
