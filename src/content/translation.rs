@@ -87,8 +87,10 @@ pub fn partition(config: &Config, sources: Vec<Source>) -> (Vec<Vec<Source>>, Di
                     format!("bản dịch `{code}` của một trang không có: không có tệp content/{base}"),
                 )
                 .with_hint(format!(
-                    "đặt bản dịch cạnh trang gốc, cùng tên cộng `.{code}` trước `.md`{} (English: the original page of this translation does not exist)",
-                    nearest_original(&originals, &key).map(|o| format!(", ví dụ bản dịch của content/{o}")).unwrap_or_default()
+                    "{}đặt bản dịch cạnh trang gốc, cùng tên và thêm `.{code}` trước `.md` (English: the original page of this translation does not exist)",
+                    nearest_original(&originals, &key)
+                        .map(|o| format!("có phải đây là bản dịch của content/{o}? "))
+                        .unwrap_or_default()
                 )),
             );
             continue;

@@ -30,7 +30,8 @@ fn pairs(html: &str, start: &str) -> Vec<(String, String)> {
 
 /// The switcher's links of the default theme: (hreflang, href) of `<a href=… hreflang=…>`.
 fn switcher(html: &str) -> Vec<(String, String)> {
-    let Some(nav) = html.split("<nav class=\"languages\"").nth(1).and_then(|n| n.split("</nav>").next()) else {
+    let Some(nav) = html.split("<nav class=\"languages\"").nth(1).and_then(|n| n.split("</nav>").next())
+    else {
         return Vec::new();
     };
     nav.split("<a href=\"")
@@ -86,7 +87,10 @@ fn alternates_go_both_ways(out: &BTreeMap<String, String>) -> usize {
                 continue;
             }
             let back = pairs(target, "<link rel=\"alternate\" hreflang=\"");
-            assert!(back.iter().any(|(bl, bh)| bl == lang && *bh == own), "{file}: {href} does not name it back");
+            assert!(
+                back.iter().any(|(bl, bh)| bl == lang && *bh == own),
+                "{file}: {href} does not name it back"
+            );
             linked += 1;
         }
     }
@@ -125,10 +129,16 @@ fn the_default_themes_head_and_switcher_link_the_translations_both_ways() {
     let en = &out["en/bai-viet/hoc-tap-suot-doi/index.html"];
     assert_eq!(
         switcher(en),
-        [("vi".to_string(), "/bai-viet/hoc-tap-suot-doi/".to_string()), ("km".to_string(), "/km/bai-viet/hoc-tap-suot-doi/".to_string())]
+        [
+            ("vi".to_string(), "/bai-viet/hoc-tap-suot-doi/".to_string()),
+            ("km".to_string(), "/km/bai-viet/hoc-tap-suot-doi/".to_string())
+        ]
     );
     let only_vi = &out["bai-viet/chi-tieng-viet/index.html"];
-    assert_eq!(switcher(only_vi), [("en".to_string(), "/en/".to_string()), ("km".to_string(), "/km/".to_string())]);
+    assert_eq!(
+        switcher(only_vi),
+        [("en".to_string(), "/en/".to_string()), ("km".to_string(), "/km/".to_string())]
+    );
 }
 
 #[test]
@@ -144,11 +154,16 @@ fn each_languages_sitemap_lists_the_alternates_of_its_pages() {
         let url = doc
             .descendants()
             .filter(|n| n.has_tag_name("url"))
-            .find(|u| u.children().any(|c| c.has_tag_name("loc") && c.text() == Some(&format!("{ORIGIN}{page}"))))
+            .find(|u| {
+                u.children().any(|c| c.has_tag_name("loc") && c.text() == Some(&format!("{ORIGIN}{page}")))
+            })
             .unwrap_or_else(|| panic!("{sitemap}: no {page}"));
         let found: Vec<&str> = url
             .children()
-            .filter(|c| c.tag_name().name() == "link" && c.tag_name().namespace() == Some("http://www.w3.org/1999/xhtml"))
+            .filter(|c| {
+                c.tag_name().name() == "link"
+                    && c.tag_name().namespace() == Some("http://www.w3.org/1999/xhtml")
+            })
             .filter_map(|c| c.attribute("hreflang"))
             .collect();
         assert_eq!(found, langs, "{sitemap} {page}");

@@ -66,6 +66,11 @@ invalid! {
     image_that_is_not_an_image => "image-not-image",
     image_decompression_bomb => "image-bomb",
     shortcode_errors_with_did_you_mean => "shortcode-errors",
+    translation_of_an_undeclared_language_a_missing_page_or_twice => "translation-files",
+    translated_campaign_dates_audiences_and_document_code_follow_the_original => "translation-campaign",
+    languages_default_code_prefix_and_base_url_checked => "languages-config",
+    languages_unknown_key_with_did_you_mean => "languages-unknown-key",
+    languages_declared_twice => "languages-duplicate",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.
