@@ -56,8 +56,11 @@ pub fn approve(bytes: &[u8], file: &str, by: &str, at: DateTime) -> Result<Appro
         crate::parse::decode_text(&b, file).map_err(Diagnostics::from)
     };
     let digest = approval::digest(&decoded(&without)?);
-    // Read as the build reads it: `_index.md` is a section's front matter.
-    let is_section = std::path::Path::new(file).file_name().is_some_and(|n| n == "_index.md");
+    // Read as the build reads it: `_index.md` (and a translation of it, `_index.en.md`) is a
+    // section's front matter.
+    let name =
+        std::path::Path::new(file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let is_section = crate::content::translation::split_language(&name).0 == "_index.md";
     let old = crate::parse::parse_file(&decoded(raw)?, file, is_section)?;
     // A page's or a section's (`_index.md`) approval: both carry the same block.
     let matter_approval = |m: &crate::content::Matter| match m {
@@ -111,6 +114,14 @@ mod tests {
         assert!(s.starts_with("---\ntitle: Bài viết # tên\nkind: article\napproval:\n"), "{s}");
         assert!(s.ends_with("\n---\nGiới thiệu.\n"), "{s}");
         assert!(matches!(approve(s.as_bytes(), file, "Ban biên tập", at()), Ok(Approved::Unchanged)));
+    }
+
+    #[test]
+    fn approves_a_sections_translation_as_a_section() {
+        // `kind:` is a section's key: read as a page's front matter, it would be refused.
+        let text = "---\ntitle: News\nkind: article\n---\n";
+        let approved = approve(text.as_bytes(), "content/bai-viet/_index.en.md", "Ban biên tập", at());
+        assert!(matches!(approved, Ok(Approved::Changed(_))), "{approved:?}");
     }
 
     fn approve_str(bytes: &[u8]) -> Vec<u8> {
