@@ -169,3 +169,26 @@ fn each_languages_sitemap_lists_the_alternates_of_its_pages() {
         assert_eq!(found, langs, "{sitemap} {page}");
     }
 }
+
+/// `loa serve` serves every language and rebuilds a translation when it is edited; a
+/// translation given up (deleted) leaves its original linking to the language's home page.
+#[test]
+fn serve_rebuilds_an_edited_translation_and_its_originals_switcher() {
+    use crate::serve::{Served, atomic_save, fixture, generation};
+    let site = fixture("languages");
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    assert!(srv.page("/en/bai-viet/hoc-tap-suot-doi/").contains("<h1>Lifelong learning</h1>"));
+    let en = site.path().join("content/bai-viet/hoc-tap-suot-doi.en.md");
+    let text = std::fs::read_to_string(&en).expect("read");
+    let g = generation(&srv.status());
+    atomic_save(&en, &text.replace("title: Lifelong learning", "title: Learning for life"));
+    srv.after(g);
+    assert!(srv.page("/en/bai-viet/hoc-tap-suot-doi/").contains("<h1>Learning for life</h1>"));
+    let g = generation(&srv.status());
+    std::fs::remove_file(&en).expect("rm");
+    srv.after(g);
+    assert_eq!(srv.get("/en/bai-viet/hoc-tap-suot-doi/").status, 404);
+    let vi = srv.page("/bai-viet/hoc-tap-suot-doi/");
+    assert!(vi.contains("<a href=\"/en/\" hreflang=\"en\" rel=\"home\">English</a>"), "{vi}");
+}
