@@ -37,6 +37,7 @@ sites! {
     shortcodes_videos_figures_quotes_downloads => "shortcodes",
     images_keep_only_author_and_copyright => "images-credit",
     image_widths_and_sizes_from_the_theme => "images-theme",
+    default_theme_in_vietnamese_as_before_theme_strings => "theme-vi",
 }
 
 invalid! {
