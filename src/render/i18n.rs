@@ -186,7 +186,10 @@ pub fn check_missing(config: &Config) -> Diagnostics {
                         config.language
                     ),
                 )
-                .with_hint(format!("thêm `{key}: …` vào {file}")),
+                .with_hint(match key.rsplit_once('.') {
+                    Some((block, last)) => format!("thêm `{last}: …` vào khối `{block}:` của {file}"),
+                    None => format!("thêm `{key}: …` vào {file}"),
+                }),
             );
         }
     }

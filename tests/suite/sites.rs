@@ -38,6 +38,7 @@ sites! {
     images_keep_only_author_and_copyright => "images-credit",
     image_widths_and_sizes_from_the_theme => "images-theme",
     default_theme_in_vietnamese_as_before_theme_strings => "theme-vi",
+    theme_strings_of_the_sites_own_language_files => "i18n-site",
 }
 
 invalid! {
@@ -66,6 +67,8 @@ invalid! {
     image_that_is_not_an_image => "image-not-image",
     image_decompression_bomb => "image-bomb",
     shortcode_errors_with_did_you_mean => "shortcode-errors",
+    bad_language_files_are_errors_at_their_line => "i18n-bad-yaml",
+    theme_string_keys_unknown_in_every_language => "i18n-unknown-key",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.
