@@ -15,9 +15,11 @@ use crate::parse::{self, yaml_error};
 pub mod bulletin;
 mod editorial;
 mod images;
+pub mod languages;
 mod menu;
 pub use editorial::{ApprovalMode, EditorialConfig, ForbiddenPhrase};
 pub use images::{ImagesConfig, Keep as KeepImageField};
+pub use languages::Language;
 pub use menu::{MenuEntry, MenuLink};
 
 /// The config file name, at the site root.
@@ -106,6 +108,8 @@ pub struct RawConfig {
     title: Option<String>,
     base_url: Option<String>,
     language: Option<String>,
+    #[serde(default)]
+    languages: OrderedMap<languages::RawLanguage>,
     theme: Option<String>,
     output_dir: Option<String>,
     #[serde(default)]
@@ -135,6 +139,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "title",
     "base_url",
     "language",
+    "languages",
     "theme",
     "output_dir",
     "taxonomies",
@@ -163,8 +168,10 @@ pub struct Config {
     /// The path part of `base_url` without a trailing slash (`""` or `/tin-tuc`), prefixed to
     /// every site-relative URL.
     pub base_path: String,
-    /// Language code of the site, `vi` by default.
+    /// Language code of the site, `vi` by default: the default language, at the root.
     pub language: String,
+    /// The other languages (`languages:`), in written order; empty for a site in one language.
+    pub languages: Vec<Language>,
     /// Theme folder name under `themes/`, if any.
     pub theme: Option<String>,
     /// Output folder, absolute (not yet checked for safety: `write` does that).
@@ -334,6 +341,24 @@ impl Config {
             Some(p) => std::env::current_dir().map(|cwd| cwd.join(p)).unwrap_or_else(|_| p.clone()),
             None => root.join(raw.output_dir.as_deref().unwrap_or("public")),
         };
+        let language = raw.language.unwrap_or_else(|| "vi".to_string());
+        let (languages, problems) = languages::check(&raw.languages, &language, &title);
+        let nested = parse::nested_key_lines(text);
+        for (key, msg, hint) in problems {
+            // The line of the key, else of its language, else of `languages:`.
+            let mut path = key.as_str();
+            let line = loop {
+                if let Some((_, l)) = nested.iter().find(|(k, _)| k == path) {
+                    break Some(*l);
+                }
+                match path.rsplit_once('.') {
+                    Some((parent, _)) => path = parent,
+                    None => break None,
+                }
+            };
+            let loc = line.map_or_else(|| at("languages"), |l| Location::at(CONFIG_FILE, l, 1));
+            diags.push(Diagnostic::error("config", loc, msg).with_hint(hint));
+        }
         let (widths, sizes) = (raw.images.widths.as_deref(), raw.images.sizes.as_deref());
         diags.extend(Diagnostics(images::check(widths, sizes, text, CONFIG_FILE)));
         if diags.has_errors() {
@@ -344,7 +369,8 @@ impl Config {
             title,
             base_url,
             base_path,
-            language: raw.language.unwrap_or_else(|| "vi".to_string()),
+            language,
+            languages,
             theme: raw.theme,
             output_dir,
             taxonomies,

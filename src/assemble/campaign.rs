@@ -88,7 +88,8 @@ pub(super) fn check_campaign_refs(pages: &[Document], missing: &[&String], diags
 /// The slug a source file has when its front matter does not say (`bai-viet/x.md` → `x`,
 /// `bai-viet/le/index.md` → `le`), Vietnamese-folded.
 pub(super) fn default_slug(file: &str) -> String {
-    let rel = file.strip_prefix("content/").unwrap_or(file).trim_end_matches(".md");
+    let rel = super::routes::content_rel(file);
+    let rel = rel.trim_end_matches(".md");
     let stem = match rel.strip_suffix("/index") {
         Some(dir) => dir.rsplit('/').next().unwrap_or(dir),
         None => rel.rsplit('/').next().unwrap_or(rel),

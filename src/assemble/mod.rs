@@ -16,6 +16,7 @@ mod document;
 mod page;
 mod routes;
 mod taxonomies;
+mod translations;
 
 use rayon::prelude::*;
 
@@ -29,6 +30,7 @@ use document::check_documents;
 pub use document::clause_ids;
 use routes::{check_routes, content_rel, dir_path, nearest_section, parent_dir};
 use taxonomies::collect_taxonomies;
+pub use translations::check_translations;
 
 /// Options that change which pages are built.
 #[derive(Debug, Clone, Copy)]
@@ -89,7 +91,7 @@ pub fn assemble(
         let Matter::Section(mut m) = p.matter else {
             continue;
         };
-        let dir = parent_dir(content_rel(&p.file));
+        let dir = parent_dir(&content_rel(&p.file));
         // A section's own text (title, summary, intro) under approval, as a page's (issue 27).
         let mut approved = true;
         if required || m.approval.is_some() {
@@ -175,7 +177,7 @@ pub fn assemble(
     let mut included = Vec::with_capacity(page_files.len());
     let mut held = Vec::new();
     for p in page_files {
-        let rel = content_rel(&p.file).to_string();
+        let rel = content_rel(&p.file);
         let in_draft_dir = draft_dirs.iter().any(|d| rel.starts_with(&format!("{d}/")));
         let Matter::Page(mut m) = p.matter else { continue };
         let mut approved = true;

@@ -99,7 +99,7 @@ pub(super) fn page(
         }
         for n in names {
             let name = n.0.trim().to_string();
-            if crate::vi::slugify(&name).is_empty() {
+            if crate::vi::slug::term_slug(&name).is_empty() {
                 diags.push(
                     Diagnostic::error(
                         "term",

@@ -32,9 +32,10 @@ pub(super) fn alias_path(a: &str) -> Option<String> {
     Some(format!("/{}/", segs.join("/")))
 }
 
-/// The file path relative to `content/`.
-pub(super) fn content_rel(file: &str) -> &str {
-    file.strip_prefix("content/").unwrap_or(file)
+/// The file path relative to `content/`, a translation's language taken out
+/// (`bai-viet/x.en.md` → `bai-viet/x.md`): a translation lands on its original's route.
+pub(super) fn content_rel(file: &str) -> String {
+    crate::content::translation::split_language(file.strip_prefix("content/").unwrap_or(file)).0
 }
 
 /// `a/b/c.md` → `a/b`; `c.md` → ``.

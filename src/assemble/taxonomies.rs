@@ -44,7 +44,7 @@ pub(super) fn collect_taxonomies(
             .into_values()
             .map(|(spellings, pages)| {
                 let name = display_name(spellings);
-                Term { slug: crate::vi::slugify(&name), name, pages }
+                Term { slug: crate::vi::slug::term_slug(&name), name, pages }
             })
             .collect();
         terms.sort_by(|a, b| crate::vi::collate(&a.name, &b.name).then_with(|| a.name.cmp(&b.name)));

@@ -10,6 +10,7 @@
 //! outputs are made, for memory, is [`schedule`]'s. Every stage is timed for `--verbose`.
 
 pub mod images;
+mod languages;
 pub mod schedule;
 mod steps;
 
@@ -99,7 +100,6 @@ pub fn build(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) 
 fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> Result<Built, Failed> {
     let mut t = Timer::start();
     let mut warnings = Diagnostics::new();
-    let fail = |warnings: &Diagnostics, errors: Diagnostics| sorted(warnings.iter().cloned().chain(errors.0));
     // A theme's errors stop the build before rendering, not before the content is read: the
     // content's own errors come in the same run.
     let templates = memo.templates(|| Templates::load(config));
@@ -110,135 +110,202 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         warnings.extend(crate::check::sources(config, &loaded, c));
     }
     t.lap("load");
+    if !config.languages.is_empty() {
+        let sources = std::mem::take(&mut loaded.sources);
+        let shared = languages::Shared { config, opts, sink, memo, loaded: &loaded, prints: &prints };
+        let built = languages::recipe(&shared, sources, templates, &mut t, warnings);
+        crate::dispose::later(loaded);
+        return built.map(|mut b| {
+            (b.timings, b.memory) = t.finish();
+            b
+        });
+    }
+    // A file named as a translation (`x.en.md`) in a site of one language is an error of its
+    // own, left out.
+    let (mut parts, undeclared) =
+        crate::content::translation::partition(config, std::mem::take(&mut loaded.sources));
+    warnings.extend(undeclared);
     // The sources are not needed once parsed (the bodies share the texts): freed early.
-    let (parsed, parse_errors, failed) = parse_all(std::mem::take(&mut loaded.sources), &prints, memo);
+    let (parsed, parse_errors, failed) = parse_all(parts.swap_remove(0), &prints, memo);
     warnings.extend(parse_errors);
     t.lap("parse");
+    let assembled = assemble_one(config, opts, parsed, &failed).map_err(|e| fail(&warnings, e))?;
+    let one = One { config, opts, sink, memo, loaded: &loaded, prints: &prints, translations: None };
+    let mut built = one.finish(assembled, failed, templates, &mut t, warnings)?;
+    (built.timings, built.memory) = t.finish();
+    crate::dispose::later(loaded);
+    Ok(built)
+}
+
+/// The build's warnings so far and a stage's errors, as the build's failure.
+fn fail(warnings: &Diagnostics, errors: Diagnostics) -> Failed {
+    sorted(warnings.iter().cloned().chain(errors.0))
+}
+
+/// The assemble stage for one language's parsed files.
+fn assemble_one(
+    config: &Config,
+    opts: BuildOptions,
+    parsed: Vec<crate::content::Parsed>,
+    failed: &[String],
+) -> Result<crate::assemble::Assembled, Diagnostics> {
     // Errors from here on do not stop the build: every stage runs on what could be made, so
     // that one run shows every error (a broken anchor and a broken call to action together);
     // what a file left out by its errors would have been is not an error of other files.
     // Only two files on one URL stop it (later stages would make one page twice).
     let now = opts.at.unwrap_or_else(now);
-    let assembled = assemble(
-        config,
-        parsed,
-        AssembleOptions { drafts: opts.drafts, now, preview: opts.preview, failed: &failed },
-    )
-    .map_err(|e| fail(&warnings, e))?;
-    let mut site = assembled.site;
-    let approvals = assembled.approvals;
-    warnings.extend(assembled.diagnostics);
-    let missing: Vec<String> = failed.into_iter().chain(assembled.left_out).collect();
-    let mut copies = crate::assets::copies(&site, &loaded);
-    let (theme_static, minify_warnings) = crate::assets::theme_static(config, &loaded, &mut copies);
-    warnings.extend(minify_warnings);
-    let style = crate::assets::inline_style(&theme_static, &copies, &config.base_path);
-    if let Some(c) = &opts.check {
-        warnings.extend(crate::check::site(&site, c));
+    assemble(config, parsed, AssembleOptions { drafts: opts.drafts, now, preview: opts.preview, failed })
+}
+
+/// What the build of one language's site reads besides its assembled site: the whole build's
+/// settings, and the language's config and links to the other languages.
+struct One<'a> {
+    /// The language's config (the site's own for the default language).
+    config: &'a Config,
+    opts: BuildOptions,
+    /// Where the language's outputs go (under its prefix for another language).
+    sink: &'a dyn Sink,
+    memo: &'a Memo,
+    loaded: &'a crate::load::Loaded,
+    prints: &'a crate::memo::Prints,
+    /// The links between the languages, for a site in several; and the documents of the
+    /// default language, cited where this language has no translation of them.
+    translations: Option<(&'a crate::content::translation::Links, &'a [crate::markdown::cite::CiteTarget])>,
+}
+
+impl One<'_> {
+    /// The rest of the recipe for one language's site: from its assembled site to its
+    /// outputs. `timings` and `memory` of the result are left empty.
+    fn finish(
+        &self,
+        assembled: crate::assemble::Assembled,
+        failed: Vec<String>,
+        templates: Result<Templates, Diagnostics>,
+        t: &mut Timer,
+        mut warnings: Diagnostics,
+    ) -> Result<Built, Failed> {
+        let One { config, opts, sink, memo, loaded, prints, translations } = *self;
+        let mut site = assembled.site;
+        let approvals = assembled.approvals;
+        warnings.extend(assembled.diagnostics);
+        let missing: Vec<String> = failed.into_iter().chain(assembled.left_out).collect();
+        let mut copies = crate::assets::copies(&site, loaded);
+        let (theme_static, minify_warnings) = crate::assets::theme_static(config, loaded, &mut copies);
+        warnings.extend(minify_warnings);
+        let style = crate::assets::inline_style(&theme_static, &copies, &config.base_path);
+        if let Some(c) = &opts.check {
+            warnings.extend(crate::check::site(&site, c));
+        }
+        t.lap("assemble");
+        // Before the bodies are rendered (that frees their Markdown); its findings are `loa check`'s.
+        // The scripts are Vietnamese speech: another language's site has none.
+        let bulletins = if translations.is_some() && !languages::is_vietnamese(config) {
+            crate::bulletin::Bulletins::default()
+        } else {
+            crate::bulletin::make_kept(config, &site, &|key, make| memo.get_or(|m| &m.bulletins, key, make))
+        };
+        if opts.check.is_some() {
+            warnings.extend(bulletins.diagnostics.clone());
+        }
+        t.lap("bulletin");
+        warnings.extend(crate::validate::facts::check(&site));
+        t.lap("facts");
+        let link_targets = link_targets(config, &site, &missing);
+        let cites = match translations {
+            Some((_, fallback)) => steps::citations_with(config, &site, fallback),
+            None => citations(config, &site),
+        };
+        // Shortcodes are the templates' (`templates/shortcodes/`); a file's size for `tai_ve` is
+        // read only when a download names it.
+        let size = |url: &str| {
+            let rel = url.strip_prefix(config.base_path.as_str()).unwrap_or(url).trim_start_matches('/');
+            copies.get(rel).and_then(|from| std::fs::metadata(from).ok()).map(|m| m.len())
+        };
+        let shortcodes = templates.as_ref().ok().map(|t| {
+            let (set, errors) = crate::render::shortcodes::TemplateShortcodes::new(t, &size);
+            warnings.extend(errors);
+            (set, t.fingerprint)
+        });
+        let Bodies { mut pages, mut sections, prints: mut body_prints } = markdown_all(
+            config,
+            &mut site,
+            &link_targets,
+            &cites,
+            prints,
+            memo,
+            shortcodes.as_ref().map(|(s, print)| (s as &dyn crate::markdown::shortcodes::Shortcodes, *print)),
+        );
+        drop(shortcodes);
+        t.lap("markdown");
+        let published = images::images(
+            config,
+            &site,
+            &mut copies,
+            &mut pages,
+            &mut body_prints.pages,
+            opts.images_later,
+            opts.check.is_some(),
+        );
+        warnings.extend(published.diagnostics);
+        let images_pending = published.pending;
+        let image_index = (published.pictures, published.sizes);
+        t.lap("images");
+        warnings.extend(crate::validate::validate(&site, &pages, &sections));
+        let mut links = crate::validate::links::LinkIndex::take(&site, &mut pages, &mut sections);
+        if let Some(menu) = &config.menu {
+            warnings.extend(crate::validate::links::menu(&mut links, menu, &link_targets));
+        }
+        let broken = broken_pages(&site, &warnings, &cites);
+        t.lap("validate");
+        let mut templates = templates.map_err(|e| fail(&warnings, e))?;
+        templates.images.set(config, image_index.0, image_index.1);
+        let input = schedule::Input {
+            config,
+            site: &site,
+            pages,
+            sections,
+            prints: body_prints,
+            links: &link_targets,
+            cites: &cites,
+            copies: &copies,
+            broken: &broken,
+            embedded: theme_static,
+            style,
+            bulletins: &bulletins,
+            translations: translations.map(|(l, _)| l),
+        };
+        let made = schedule::render(input, &mut templates, sink, memo, opts.defer_search)
+            .map_err(|e| fail(&warnings, e))?;
+        t.lap("render");
+        // Not for a build that fails anyway (nothing is published, nothing worth keeping), nor
+        // for templates that never show a share image.
+        if !warnings.has_errors() && templates.share_images {
+            warnings.extend(steps::share_cards(config, &site, sink, memo));
+        }
+        t.lap("cards");
+        // A page not made for its errors is still a place other links may lead to.
+        let mut outputs = made.outputs;
+        outputs.extend(broken.iter().map(|&id| crate::content::output_file(&site.pages[id].path)));
+        warnings.extend(crate::validate::links::check(&links, &outputs, &config.base_path));
+        if warnings.has_errors() {
+            return Err(sorted(warnings.0));
+        }
+        let built = Built {
+            output: crate::output::BuildOutput { files: Default::default(), copies },
+            diagnostics: sorted(warnings.0),
+            timings: Vec::new(),
+            memory: Vec::new(),
+            pages: site.pages.len(),
+            next_change: site.next_change,
+            routes: routes(config, &site),
+            search: made.search,
+            approvals,
+            images_pending,
+        };
+        // Freeing a large site's structures takes tens of milliseconds that nobody waits for.
+        crate::dispose::later((site, templates, link_targets, cites, links, outputs));
+        Ok(built)
     }
-    t.lap("assemble");
-    // Before the bodies are rendered (that frees their Markdown); its findings are `loa check`'s.
-    let bulletins =
-        crate::bulletin::make_kept(config, &site, &|key, make| memo.get_or(|m| &m.bulletins, key, make));
-    if opts.check.is_some() {
-        warnings.extend(bulletins.diagnostics.clone());
-    }
-    t.lap("bulletin");
-    warnings.extend(crate::validate::facts::check(&site));
-    t.lap("facts");
-    let link_targets = link_targets(config, &site, &missing);
-    let cites = citations(config, &site);
-    // Shortcodes are the templates' (`templates/shortcodes/`); a file's size for `tai_ve` is
-    // read only when a download names it.
-    let size = |url: &str| {
-        let rel = url.strip_prefix(config.base_path.as_str()).unwrap_or(url).trim_start_matches('/');
-        copies.get(rel).and_then(|from| std::fs::metadata(from).ok()).map(|m| m.len())
-    };
-    let shortcodes = templates.as_ref().ok().map(|t| {
-        let (set, errors) = crate::render::shortcodes::TemplateShortcodes::new(t, &size);
-        warnings.extend(errors);
-        (set, t.fingerprint)
-    });
-    let Bodies { mut pages, mut sections, prints: mut body_prints } = markdown_all(
-        config,
-        &mut site,
-        &link_targets,
-        &cites,
-        &prints,
-        memo,
-        shortcodes.as_ref().map(|(s, print)| (s as &dyn crate::markdown::shortcodes::Shortcodes, *print)),
-    );
-    drop(shortcodes);
-    t.lap("markdown");
-    let published = images::images(
-        config,
-        &site,
-        &mut copies,
-        &mut pages,
-        &mut body_prints.pages,
-        opts.images_later,
-        opts.check.is_some(),
-    );
-    warnings.extend(published.diagnostics);
-    let images_pending = published.pending;
-    let image_index = (published.pictures, published.sizes);
-    t.lap("images");
-    warnings.extend(crate::validate::validate(&site, &pages, &sections));
-    let mut links = crate::validate::links::LinkIndex::take(&site, &mut pages, &mut sections);
-    if let Some(menu) = &config.menu {
-        warnings.extend(crate::validate::links::menu(&mut links, menu, &link_targets));
-    }
-    let broken = broken_pages(&site, &warnings, &cites);
-    t.lap("validate");
-    let mut templates = templates.map_err(|e| fail(&warnings, e))?;
-    templates.images.set(config, image_index.0, image_index.1);
-    let input = schedule::Input {
-        config,
-        site: &site,
-        pages,
-        sections,
-        prints: body_prints,
-        links: &link_targets,
-        cites: &cites,
-        copies: &copies,
-        broken: &broken,
-        embedded: theme_static,
-        style,
-        bulletins: &bulletins,
-    };
-    let made = schedule::render(input, &mut templates, sink, memo, opts.defer_search)
-        .map_err(|e| fail(&warnings, e))?;
-    t.lap("render");
-    // Not for a build that fails anyway (nothing is published, nothing worth keeping), nor
-    // for templates that never show a share image.
-    if !warnings.has_errors() && templates.share_images {
-        warnings.extend(steps::share_cards(config, &site, sink, memo));
-    }
-    t.lap("cards");
-    // A page not made for its errors is still a place other links may lead to.
-    let mut outputs = made.outputs;
-    outputs.extend(broken.iter().map(|&id| crate::content::output_file(&site.pages[id].path)));
-    warnings.extend(crate::validate::links::check(&links, &outputs, &config.base_path));
-    if warnings.has_errors() {
-        return Err(sorted(warnings.0));
-    }
-    let search = made.search;
-    let (timings, memory) = t.finish();
-    let built = Built {
-        output: crate::output::BuildOutput { files: Default::default(), copies },
-        diagnostics: sorted(warnings.0),
-        timings,
-        memory,
-        pages: site.pages.len(),
-        next_change: site.next_change,
-        routes: routes(config, &site),
-        search,
-        approvals,
-        images_pending,
-    };
-    // Freeing a large site's structures takes tens of milliseconds that nobody waits for.
-    crate::dispose::later((site, templates, loaded, link_targets, cites, links, outputs));
-    Ok(built)
 }
 
 /// The pages already in error (see `schedule::Input::broken`): those with an error of their

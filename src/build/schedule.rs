@@ -68,6 +68,8 @@ pub struct Input<'a> {
     pub style: Option<String>,
     /// The scripts for the loudspeakers (issue 26): their files, the `/truyen-thanh/` pages.
     pub bulletins: &'a crate::bulletin::Bulletins,
+    /// The links between the languages of a site in several (issue 28).
+    pub translations: Option<&'a crate::content::translation::Links>,
 }
 
 /// The fingerprint of each body's HTML, as the memo keeps it with the body.
@@ -111,15 +113,25 @@ pub fn render(
         embedded,
         style,
         bulletins,
+        translations,
     } = input;
     // Each page's HTML and search text go to the page's output and to the index, by value:
     // where nothing else holds them (the memo off), each is freed as soon as it is used.
     let (htmls, texts): (Vec<Arc<str>>, Vec<Arc<str>>) = pages.iter_mut().map(take_body).unzip();
     // Without search nothing reads the texts: freed now, not at the end of rendering.
     let texts = if config.search { texts } else { Vec::new() };
-    let site_view = crate::render::set_site_view(templates, config, site, links, style);
+    let site_view = crate::render::set_site_view(templates, config, site, links, style, translations);
     let templates = &*templates;
-    let input = RenderInput { config, site, pages: &pages, sections: &sections, links, cites, bulletins };
+    let input = RenderInput {
+        config,
+        site,
+        pages: &pages,
+        sections: &sections,
+        links,
+        cites,
+        bulletins,
+        translations,
+    };
     let env = Env::new(&input, templates);
     let keys = memo.stores().map(|_| OutputKeys::new(&env, &site_view, &htmls, &prints));
     let mut diags = Diagnostics::new();

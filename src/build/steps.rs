@@ -95,6 +95,19 @@ pub fn citations(config: &Config, site: &Site) -> Citations {
     )
 }
 
+/// The registry of a language's site in a site of several: its own documents, then those of
+/// `originals` (the default language's) it has no translation of, at the original's page.
+pub fn citations_with(config: &Config, site: &Site, originals: &[CiteTarget]) -> Citations {
+    let own = citations(config, site);
+    let mut targets = own.targets().to_vec();
+    for o in originals {
+        if !targets.iter().any(|t| t.code == o.code) {
+            targets.push(o.clone());
+        }
+    }
+    Citations::new(targets)
+}
+
 /// Renders every body (pages, then sections), each reused from the last build when its text,
 /// options and everything it can link to are the same; frees each one's Markdown once
 /// rendered.

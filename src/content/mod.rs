@@ -6,6 +6,7 @@
 
 pub mod approval;
 pub mod kind;
+pub mod translation;
 mod values;
 
 use serde::Deserialize;

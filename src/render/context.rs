@@ -49,6 +49,39 @@ pub struct SiteView {
     pub style: Option<String>,
 }
 
+/// A language of the site, in `languages` (every template; empty for a site in one language).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LanguageView {
+    /// Its code: `language` of loa.yaml first (`vi`), then the keys of `languages:` (`en`).
+    pub lang: String,
+    /// Its name in itself: `languages.<code>.name` (`English`); `Tiếng Việt` for `vi`.
+    pub name: String,
+    /// URL of its home page (base path and prefix included: `/en/`).
+    pub url: String,
+    /// Whether it is the language of the output being made (`lang`).
+    pub current: bool,
+}
+
+/// A version of the output being made in one language, in `translations` (a site in several
+/// languages only): one per language of the site, the default language first.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TranslationView {
+    /// The language's code (`en`), as in `languages`.
+    pub lang: String,
+    /// The language's name in itself (`English`).
+    pub name: String,
+    /// URL of the version in that language (base path and prefix included); when there is
+    /// none (`exists` false), the language's home page: never a missing page.
+    pub url: String,
+    /// `url` as an absolute URL (for `hreflang` alternates, which must be absolute).
+    pub permalink: String,
+    /// Whether the output has a version in that language (a translation, or the original):
+    /// only those go into `<link rel="alternate" hreflang>`.
+    pub exists: bool,
+    /// Whether it is the output itself.
+    pub current: bool,
+}
+
 /// A link: a title and a URL.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct LinkView {

@@ -49,6 +49,8 @@ pub struct Env<'a> {
     pub bulletins: &'a crate::bulletin::Bulletins,
     /// The scripts by week, newest first.
     pub bulletin_weeks: Vec<crate::bulletin::weeks::Week>,
+    /// The links between the languages of a site in several (issue 28).
+    pub translations: Option<&'a crate::content::translation::Links>,
 }
 
 /// A term of the site: term `term` of taxonomy `taxonomy`, indexes into `site.taxonomies`.
@@ -171,7 +173,7 @@ pub fn term_slugs(site: &Site) -> TermSlugs<'_> {
     let mut slugs = TermSlugs::new();
     for t in site.pages.iter().flat_map(|p| &p.terms) {
         if !slugs.contains_key(t.name.as_str()) {
-            slugs.insert(&t.name, crate::vi::slugify(&t.name));
+            slugs.insert(&t.name, crate::vi::slug::term_slug(&t.name));
         }
     }
     slugs

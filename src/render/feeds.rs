@@ -79,9 +79,40 @@ pub fn feeds_and_sitemap(env: &Env<'_>, jobs: &[Job]) -> Vec<(String, Vec<u8>)> 
     out.push(("rss.xml".to_string(), rss(&info, &config.title, &cards(&dated)).into_bytes()));
 
     let mut entries = sitemap_entries(env, jobs);
+    let mut robots_txt = robots(&config.permalink("/sitemap.xml"));
+    if let Some(links) = env.translations {
+        add_alternates(env, links, &mut entries);
+        // The default language's robots.txt, at the root of the site, names every sitemap.
+        if links.index(&config.language) == Some(0) {
+            for l in links.languages.iter().skip(1) {
+                robots_txt.push_str(&format!("Sitemap: {}{}sitemap.xml\n", l.origin, l.home));
+            }
+        }
+    }
     out.push(("sitemap.xml".to_string(), sitemap(&mut entries).into_bytes()));
-    out.push(("robots.txt".to_string(), robots(&config.permalink("/sitemap.xml")).into_bytes()));
+    out.push(("robots.txt".to_string(), robots_txt.into_bytes()));
     out
+}
+
+/// In a site of several languages, each entry's versions in the languages that have one
+/// (`xhtml:link rel="alternate" hreflang`, and `x-default` at the default language's), when
+/// it has one besides itself.
+fn add_alternates(env: &Env<'_>, links: &crate::content::translation::Links, entries: &mut [SitemapEntry]) {
+    let Some(lang) = links.index(&env.config.language) else { return };
+    let origin_len = env.config.base_url.len() - env.config.base_path.len();
+    for e in entries.iter_mut() {
+        let Some(url) = e.loc.get(origin_len..) else { continue };
+        let versions: Vec<_> = links.versions(lang, url).into_iter().filter(|v| v.exists).collect();
+        if versions.len() < 2 {
+            continue;
+        }
+        let href =
+            |v: &crate::content::translation::Version<'_>| [v.language.origin.as_str(), v.url].concat();
+        e.alternates = versions.iter().map(|v| (v.language.code.clone(), href(v))).collect();
+        if let Some(default) = versions.iter().find(|v| v.language.code == links.languages[0].code) {
+            e.alternates.push(("x-default".to_string(), href(default)));
+        }
+    }
 }
 
 /// The sitemap's URLs: every page made with a template (`jobs`): pages, section and home
@@ -98,7 +129,11 @@ pub fn sitemap_entries(env: &Env<'_>, jobs: &[Job]) -> Vec<SitemapEntry> {
         .filter_map(|&job| {
             let (path, lastmod) = match job {
                 Job::Page(i) => {
-                    return Some(SitemapEntry { loc: env.cards[i].permalink.clone(), lastmod: card_date(i) });
+                    return Some(SitemapEntry {
+                        loc: env.cards[i].permalink.clone(),
+                        lastmod: card_date(i),
+                        alternates: Vec::new(),
+                    });
                 }
                 Job::Section(i, n) => {
                     let s = &site.sections[i];
@@ -125,7 +160,7 @@ pub fn sitemap_entries(env: &Env<'_>, jobs: &[Job]) -> Vec<SitemapEntry> {
                 Job::BulletinWeek(k) => (env.bulletin_weeks[k].path(), None),
                 Job::Search => return None,
             };
-            Some(SitemapEntry { loc: config.permalink(&path), lastmod })
+            Some(SitemapEntry { loc: config.permalink(&path), lastmod, alternates: Vec::new() })
         })
         .collect()
 }
@@ -301,6 +336,9 @@ pub struct SitemapEntry {
     pub loc: String,
     /// `YYYY-MM-DD` of the last change, when known.
     pub lastmod: Option<String>,
+    /// Its versions in the languages of a site in several: (`hreflang`, absolute URL), itself
+    /// among them; empty for a site in one language.
+    pub alternates: Vec<(String, String)>,
 }
 
 /// `sitemap.xml` (entries sorted by URL for determinism).
@@ -308,17 +346,46 @@ pub fn sitemap(entries: &mut [SitemapEntry]) -> String {
     entries.sort_by(|a, b| a.loc.cmp(&b.loc));
     let mut x = String::with_capacity(256 + entries.len() * 96);
     x.push_str(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
+    if entries.iter().any(|e| !e.alternates.is_empty()) {
+        x.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    x.push_str(">\n");
     for e in entries.iter() {
-        element(&mut x, "  <url>\n    <loc>", &e.loc, "</loc>\n");
+        element(&mut x, "  <url>\n    <loc>", &uri(&e.loc), "</loc>\n");
         if let Some(m) = &e.lastmod {
             x.extend(["    <lastmod>", m.as_str(), "</lastmod>\n"]);
+        }
+        for (lang, href) in &e.alternates {
+            x.extend(["    <xhtml:link rel=\"alternate\" hreflang=\"", lang.as_str(), "\" href=\""]);
+            x.push_str(&xml_escape(&uri(href)));
+            x.push_str("\"/>\n");
         }
         x.push_str("  </url>\n");
     }
     x.push_str("</urlset>\n");
     x
+}
+
+/// An URL with its non-ASCII characters percent-encoded (the sitemap protocol takes URIs, not
+/// IRIs: a Khmer term's path `/km/tags/ការសិក្សា/`). An ASCII URL is itself.
+fn uri(url: &str) -> std::borrow::Cow<'_, str> {
+    if url.is_ascii() {
+        return url.into();
+    }
+    let mut out = String::with_capacity(url.len() * 3);
+    for c in url.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out.into()
 }
 
 /// `robots.txt` allowing everything and pointing at the sitemap.
@@ -329,6 +396,25 @@ pub fn robots(sitemap_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sitemap_urls_are_uris_and_alternates_are_listed() {
+        let mut entries = [SitemapEntry {
+            loc: "https://x.vn/km/tags/ក/".into(),
+            lastmod: None,
+            alternates: vec![("km".into(), "https://x.vn/km/tags/ក/".into())],
+        }];
+        let xml = sitemap(&mut entries);
+        assert!(xml.contains("<loc>https://x.vn/km/tags/%E1%9E%80/</loc>"), "{xml}");
+        assert!(
+            xml.contains("xmlns:xhtml=")
+                && xml.contains("hreflang=\"km\" href=\"https://x.vn/km/tags/%E1%9E%80/\""),
+            "{xml}"
+        );
+        let mut plain =
+            [SitemapEntry { loc: "https://x.vn/a/".into(), lastmod: None, alternates: Vec::new() }];
+        assert!(!sitemap(&mut plain).contains("xhtml"));
+    }
 
     #[test]
     fn xml_escape_is_the_character_by_character_escape() {

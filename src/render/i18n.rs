@@ -161,7 +161,10 @@ fn checked_languages(config: &Config, catalog: &Catalog) -> Vec<String> {
         .languages()
         .filter(|l| catalog.files_of(l).iter().any(|f| f.starts_with(&format!("{DIR}/"))))
         .map(str::to_string)
+        .chain(config.languages.iter().map(|l| l.code.clone()))
         .collect();
+    langs.sort();
+    langs.dedup();
     langs.retain(|l| *l != config.language);
     langs
 }

@@ -138,9 +138,37 @@ pub fn prepare<'a>(env: &'a Env<'_>, job: Job) -> Result<TemplateCall<'a>, Diagn
 /// `current_url`, in every template call: the absolute URL of the output itself (its
 /// `rel=canonical` and `og:url`), made here from where it is written so that no kind of output
 /// can declare another's address.
+/// In a site of several languages, `translations` too: the output's version in each language
+/// (see [`crate::content::translation::Links::versions`]).
 fn located<'a>(env: &Env<'_>, call: TemplateCall<'a>) -> TemplateCall<'a> {
-    let url = env.config.permalink(&output_path(&call.path));
-    call.with("current_url", url)
+    let path = output_path(&call.path);
+    let url = env.config.permalink(&path);
+    let call = call.with("current_url", url);
+    match env.translations {
+        Some(links) => call.with("translations", translation_views(env, links, &path)),
+        None => call,
+    }
+}
+
+/// The versions of the output at site path `path` in every language.
+pub fn translation_views(
+    env: &Env<'_>,
+    links: &crate::content::translation::Links,
+    path: &str,
+) -> Vec<super::context::TranslationView> {
+    let Some(lang) = links.index(&env.config.language) else { return Vec::new() };
+    links
+        .versions(lang, &env.config.url(path))
+        .into_iter()
+        .map(|v| super::context::TranslationView {
+            lang: v.language.code.clone(),
+            name: v.language.name.clone(),
+            url: v.url.to_string(),
+            permalink: [v.language.origin.as_str(), v.url].concat(),
+            exists: v.exists,
+            current: v.current,
+        })
+        .collect()
 }
 
 /// The template call of page `i`, which takes its body's HTML: the build hands each page its

@@ -66,13 +66,15 @@ pub struct RenderInput<'a> {
     pub cites: &'a Citations,
     /// The scripts for the loudspeakers (issue 26).
     pub bulletins: &'a crate::bulletin::Bulletins,
+    /// The links between the languages of a site in several (issue 28).
+    pub translations: Option<&'a crate::content::translation::Links>,
 }
 
 impl<'a> Env<'a> {
     /// Everything the outputs share. The templates must already hold the site view
     /// ([`set_site_view`]).
     pub fn new(input: &RenderInput<'a>, templates: &'a Templates) -> Env<'a> {
-        let RenderInput { config, site, pages, sections, links, cites, bulletins } = *input;
+        let RenderInput { config, site, pages, sections, links, cites, bulletins, translations } = *input;
         let slugs = env::term_slugs(site);
         let cards: Vec<PageCard> = site
             .pages
@@ -110,6 +112,7 @@ impl<'a> Env<'a> {
             card_values,
             bulletins,
             bulletin_weeks,
+            translations,
         }
     }
 
@@ -121,18 +124,44 @@ impl<'a> Env<'a> {
     }
 }
 
-/// Puts the site view (`site` in every template) into the templates' global context, and
-/// gives it (the build's reuse of outputs keys by it).
+/// Puts the site view (`site` in every template), the language (`lang`) and the site's
+/// languages (`languages`) into the templates' global context, and gives the site view (the
+/// build's reuse of outputs keys by it; the language is in it, and the languages follow from
+/// the config).
 pub fn set_site_view(
     templates: &mut Templates,
     config: &Config,
     site: &Site,
     links: &LinkTargets,
     style: Option<String>,
+    translations: Option<&crate::content::translation::Links>,
 ) -> SiteView {
     let view = SiteView { style, ..site_view(config, site, links, templates.has("search.html")) };
-    templates.tera.global_context().insert("site", &view);
+    let global = templates.tera.global_context();
+    global.insert("site", &view);
+    global.insert("lang", &config.language);
+    global.insert("languages", &language_views(config, translations));
     view
+}
+
+/// `languages`: every language of the site, the default first; none for a site in one.
+fn language_views(
+    config: &Config,
+    translations: Option<&crate::content::translation::Links>,
+) -> Vec<context::LanguageView> {
+    translations
+        .map(|t| {
+            t.languages
+                .iter()
+                .map(|l| context::LanguageView {
+                    lang: l.code.clone(),
+                    name: l.name.clone(),
+                    url: l.home.clone(),
+                    current: l.code == config.language,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `search_page`: the theme has `search.html` (with search on, the site then has a search page);

@@ -45,7 +45,10 @@ pub fn page_card(config: &Config, p: &Document, r: &Rendered, slugs: &TermSlugs<
             .terms
             .iter()
             .map(|t| {
-                let slug = slugs.get(t.name.as_str()).cloned().unwrap_or_else(|| crate::vi::slugify(&t.name));
+                let slug = slugs
+                    .get(t.name.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| crate::vi::slug::term_slug(&t.name));
                 let url = config.url(&format!("/{}/{slug}/", t.taxonomy));
                 TermView { taxonomy: t.taxonomy.clone(), name: t.name.clone(), slug, url }
             })

@@ -32,6 +32,45 @@ pub fn slugify(s: &str) -> String {
     cap(out)
 }
 
+/// Slug of a taxonomy term, in any script: [`slugify`] (Vietnamese and other Latin-script
+/// words folded to ASCII: `Học tập` → `hoc-tap`, `Éducation` → `education`); a term with no
+/// Latin letter or digit (Khmer `ការសិក្សា`, which has no ASCII form) keeps its own
+/// characters, lowercased, NFC, runs of spaces and punctuation made one `-`: a URL path of
+/// Unicode letters that needs no escaping beyond UTF-8 (no `/`, `?`, `#`, `%`). Empty when the
+/// term has no letter of any script.
+pub fn term_slug(s: &str) -> String {
+    let ascii = slugify(s);
+    if !ascii.is_empty() {
+        return ascii;
+    }
+    let mut out = String::new();
+    let mut pending_dash = false;
+    for c in super::nfc(s).chars().flat_map(char::to_lowercase) {
+        if is_word_char(c) {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c);
+        } else {
+            pending_dash = true;
+        }
+    }
+    // Capped by characters, not bytes: a Khmer letter is three bytes.
+    out.chars().take(MAX_LEN).collect::<String>().trim_end_matches('-').to_string()
+}
+
+/// A letter, digit or combining mark of any script (Khmer vowel signs and its subscript sign
+/// are marks): not a space, a control, ASCII or general punctuation, or a symbol.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    let punct = matches!(u32::from(c),
+        0x00A0..=0x00BF | 0x2000..=0x206F | 0x2190..=0x2BFF | 0x3000..=0x303F | 0x17D4..=0x17DA | 0xFE30..=0xFE4F | 0xFF00..=0xFF0F | 0x1F000..=0x1FAFF);
+    !(c.is_whitespace() || c.is_control() || punct)
+}
+
 /// Cuts a slug longer than `MAX_LEN` at the last `-` that keeps it within the limit; a single
 /// word longer than the limit is cut hard.
 fn cap(mut slug: String) -> String {
@@ -51,6 +90,16 @@ fn cap(mut slug: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn term_slugs_fold_latin_scripts_and_keep_others() {
+        assert_eq!(term_slug("Học tập"), "hoc-tap");
+        assert_eq!(term_slug("Éducation pour tous"), "education-pour-tous");
+        assert_eq!(term_slug("ការសិក្សា"), "ការសិក្សា");
+        assert_eq!(term_slug("ការសិក្សា ពេញមួយជីវិត!"), "ការសិក្សា-ពេញមួយជីវិត");
+        assert_eq!(term_slug("“…”"), "");
+        assert!(!term_slug("ក/ខ?គ#ឃ%").contains(['/', '?', '#', '%']));
+    }
     use unicode_normalization::UnicodeNormalization;
 
     const GOLDEN: [(&str, &str); 8] = [

@@ -53,3 +53,51 @@ fn the_sites_file_overrides_the_built_in_theme_key_by_key() {
     let r = run(site.path(), &["check"]);
     assert!(!r.stderr.contains("i18n-missing") && !r.stderr.contains("chưa được dịch"), "{}", r.stderr);
 }
+
+/// The `languages` fixture (vi, en, km) built with the default theme instead of its own
+/// templates: each language's pages carry the theme's words, dates and reading time in that
+/// language, from the theme's i18n files; the Vietnamese pages stay as they were.
+#[test]
+fn the_default_theme_speaks_each_pages_language() {
+    let fixture = sites_dir().join("languages");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_site(&fixture, tmp.path());
+    std::fs::remove_dir_all(tmp.path().join("templates")).expect("rm templates");
+    let config = read(tmp.path(), "loa.yaml");
+    write(tmp.path(), "loa.yaml", &format!("{config}theme: loa\n"));
+    let r = run(tmp.path(), &["build", "--at", "2024-01-01"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let page = |rel: &str| read(tmp.path(), &format!("public/{rel}"));
+    let vi = page("bai-viet/hoc-tap-suot-doi/index.html");
+    let en = page("en/bai-viet/hoc-tap-suot-doi/index.html");
+    let km = page("km/bai-viet/hoc-tap-suot-doi/index.html");
+    assert!(vi.contains(r#"<time datetime="2023-05-01">Thứ Hai, 01/05/2023</time> · 1 phút đọc"#), "{vi}");
+    assert!(en.contains(r#"<time datetime="2023-05-01">Monday, 1 May 2023</time> · 1 min read"#), "{en}");
+    assert!(km.contains(r#"<time datetime="2023-05-01">ថ្ងៃច័ន្ទ ០១/០៥/២០២៣</time> · ១ នាទីអាន"#), "{km}");
+    for (html, lang, skip, share, switcher) in [
+        (&vi, "vi", "Bỏ qua, đến nội dung chính", "Chia sẻ:", "Ngôn ngữ"),
+        (&en, "en", "Skip to main content", "Share:", "Languages"),
+        (&km, "km", "រំលងទៅខ្លឹមសារចម្បង", "ចែករំលែក៖", "ភាសា"),
+    ] {
+        assert!(html.contains(&format!(r#"<html lang="{lang}">"#)), "{lang}");
+        assert!(
+            html.contains(&format!(r##"<a class="skip" href="#noi_dung">{skip}</a>"##)),
+            "{lang}: {html}"
+        );
+        assert!(html.contains(&format!("<span>{share}</span>")), "{lang}");
+        assert!(html.contains(&format!(r#"<nav class="languages" aria-label="{switcher}">"#)), "{lang}");
+    }
+    // Words from the components (cards) and the pages made once per language.
+    assert!(page("en/bai-viet/index.html").contains("min read"));
+    assert!(!page("en/bai-viet/index.html").contains("phút đọc"));
+    assert!(page("en/404.html").contains("<h1>Page not found</h1>"));
+    assert!(page("km/404.html").contains("<h1>រកមិនឃើញទំព័រ</h1>"));
+    assert!(page("404.html").contains("<h1>Không tìm thấy trang</h1>"));
+    // A campaign's status word (made from its dates) and dates in the language.
+    let campaign = page("en/chien-dich/doc-sach/index.html");
+    assert!(
+        campaign.contains(r#"<span class="status status-upcoming">upcoming</span> · from <time"#),
+        "{campaign}"
+    );
+    assert!(!campaign.contains("sắp diễn ra") && !campaign.contains("Chia sẻ"), "{campaign}");
+}

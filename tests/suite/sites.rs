@@ -39,6 +39,7 @@ sites! {
     image_widths_and_sizes_from_the_theme => "images-theme",
     default_theme_in_vietnamese_as_before_theme_strings => "theme-vi",
     theme_strings_of_the_sites_own_language_files => "i18n-site",
+    three_languages_linked_page_to_page => "languages",
 }
 
 invalid! {
