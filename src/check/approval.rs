@@ -56,8 +56,12 @@ pub fn approve(bytes: &[u8], file: &str, by: &str, at: DateTime) -> Result<Appro
         crate::parse::decode_text(&b, file).map_err(Diagnostics::from)
     };
     let digest = approval::digest(&decoded(&without)?);
-    // Read as the build reads it: `_index.md` is a section's front matter.
-    let is_section = std::path::Path::new(file).file_name().is_some_and(|n| n == "_index.md");
+    // Read as the build reads it: `_index.md` is a section's front matter, and so is its
+    // translation `_index.en.md`.
+    let is_section = std::path::Path::new(file)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| crate::content::translation::split_language(n).0 == "_index.md");
     let old = crate::parse::parse_file(&decoded(raw)?, file, is_section)?;
     // A page's or a section's (`_index.md`) approval: both carry the same block.
     let matter_approval = |m: &crate::content::Matter| match m {
@@ -111,6 +115,15 @@ mod tests {
         assert!(s.starts_with("---\ntitle: Bài viết # tên\nkind: article\napproval:\n"), "{s}");
         assert!(s.ends_with("\n---\nGiới thiệu.\n"), "{s}");
         assert!(matches!(approve(s.as_bytes(), file, "Ban biên tập", at()), Ok(Approved::Unchanged)));
+    }
+
+    /// Regression: `loa approve` read a section's translation (`_index.en.md`) as a page and
+    /// refused its `kind:`.
+    #[test]
+    fn approves_a_sections_translation_as_a_section() {
+        let text = "---\ntitle: Campaigns\nkind: campaign\n---\nEach campaign.\n";
+        let approved = approve(text.as_bytes(), "content/chien-dich/_index.en.md", "Ban biên tập", at());
+        assert!(matches!(approved, Ok(Approved::Changed(_))), "{approved:?}");
     }
 
     fn approve_str(bytes: &[u8]) -> Vec<u8> {

@@ -96,18 +96,26 @@ pub fn register(tera: &mut tera::Tera, catalog: Arc<Catalog>) {
 }
 
 /// `{{ t(key="reading_time", n=3) }}`: the string of `key` in the page's language (else in
-/// the default language), its `{name}` placeholders filled from the other arguments.
+/// the default language), its `{name}` placeholders filled from the other arguments. With
+/// `default=…`, a key no language has gives that value instead of an error (the theme's menu
+/// asks for each label of loa.yaml's `menu:` so: a site translates `Văn bản: Documents`).
 fn t(catalog: &Catalog, kwargs: &tera::Kwargs, state: &tera::State) -> tera::TeraResult<tera::Value> {
     let key: &str = kwargs.must_get("key")?;
     let args: Vec<(&str, String)> = kwargs
         .iter()
         .filter_map(|(k, v)| {
             let k = k.as_str()?;
-            (k != "key").then(|| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            (k != "key" && k != "default")
+                .then(|| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
         })
         .collect();
     let lang = lang_of(state, catalog.default_language());
-    catalog.format(&lang, key, &args).map(tera::Value::from).map_err(tera::Error::message)
+    match catalog.format(&lang, key, &args) {
+        Ok(text) => Ok(tera::Value::from(text)),
+        // A key only some sites translate (a menu label of loa.yaml, which is its own key).
+        Err(_) if let Some(default) = kwargs.get::<tera::Value>("default")? => Ok(default),
+        Err(e) => Err(tera::Error::message(e)),
+    }
 }
 
 /// `{{ page.date.iso | local_date(format="header") }}`: a date in the page's language, from
@@ -256,6 +264,27 @@ mod tests {
         assert_eq!(render(&c, r#"{{ t(key="share") }}"#, Some("en")).expect("theme"), "Share:");
         assert_eq!(render(&c, r#"{{ t(key="only_vi") }}"#, Some("en")).expect("fallback"), "Chỉ tiếng Việt");
         assert_eq!(c.missing("en"), ["only_vi"]);
+    }
+
+    #[test]
+    fn a_default_stands_for_a_key_no_language_has() {
+        let mut c = theme();
+        let mut en = crate::i18n::Table::default();
+        en.strings.insert("Văn bản".into(), crate::i18n::Text::One("Documents".into()));
+        c.add("en", "i18n/en.yaml", en);
+        let c = Arc::new(c);
+        let tpl = r#"{{ t(key=label, default=label) }}"#;
+        let with = |label: &str, lang: &str| {
+            let mut tera = tera::Tera::new();
+            register(&mut tera, c.clone());
+            let mut ctx = tera::Context::new();
+            ctx.insert("lang", lang);
+            ctx.insert("label", label);
+            tera.render_str(tpl, &ctx, true).expect("render")
+        };
+        assert_eq!(with("Văn bản", "en"), "Documents");
+        assert_eq!(with("Văn bản", "vi"), "Văn bản");
+        assert_eq!(with("Tin tức", "en"), "Tin tức");
     }
 
     #[test]
