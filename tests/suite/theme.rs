@@ -440,12 +440,22 @@ fn vnu_errors(site: &Path, files: &[PathBuf]) -> Vec<String> {
 /// Builds the `shortcodes` fixture (a page with a YouTube and a Facebook video, a figure, a
 /// quote, a callout and a download) with the default theme; returns (the folder, the site).
 fn build_embeds_site() -> (tempfile::TempDir, PathBuf) {
+    build_fixture("shortcodes", |_| {}, &[])
+}
+
+/// Builds fixture `name` copied into a temporary folder and changed by `prepare` (given the
+/// copy), with `args` after `build`; returns (the folder, the site).
+fn build_fixture(name: &str, prepare: impl FnOnce(&Path), args: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tmp");
-    crate::harness::copy_site(&crate::harness::sites_dir().join("shortcodes"), tmp.path());
+    let src = tmp.path().join("site");
+    crate::harness::copy_site(&crate::harness::sites_dir().join(name), &src);
+    prepare(&src);
     let out = tmp.path().join("public");
     let result = crate::harness::loa()
-        .args(["build", "--root"])
-        .arg(tmp.path())
+        .arg("build")
+        .args(args)
+        .arg("--root")
+        .arg(&src)
         .arg("--output-dir")
         .arg(&out)
         .output()
@@ -530,22 +540,12 @@ fn video_page_scores_100_in_lighthouse() {
 /// Builds the `languages` fixture (vi, en, km) with the default theme instead of its own
 /// templates; returns (the folder, the site).
 fn build_khmer_site() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let src = tmp.path().join("site");
-    crate::harness::copy_site(&repo().join("tests/sites/languages"), &src);
-    std::fs::remove_dir_all(src.join("templates")).expect("rm templates");
-    let config = std::fs::read_to_string(src.join("loa.yaml")).expect("loa.yaml");
-    std::fs::write(src.join("loa.yaml"), format!("{config}theme: loa\n")).expect("write");
-    let out = tmp.path().join("public");
-    let result = crate::harness::loa()
-        .args(["build", "--at", "2024-01-01", "--root"])
-        .arg(&src)
-        .arg("--output-dir")
-        .arg(&out)
-        .output()
-        .expect("run loa build");
-    assert!(result.status.success(), "the site does not build: {}", String::from_utf8_lossy(&result.stderr));
-    (tmp, out)
+    let with_theme = |src: &Path| {
+        std::fs::remove_dir_all(src.join("templates")).expect("rm templates");
+        let config = std::fs::read_to_string(src.join("loa.yaml")).expect("loa.yaml");
+        std::fs::write(src.join("loa.yaml"), format!("{config}theme: loa\n")).expect("write");
+    };
+    build_fixture("languages", with_theme, &["--at", "2024-01-01"])
 }
 
 /// Be Vietnam Pro has no Khmer: the Khmer pages name the reader's Khmer fonts (drawn with
