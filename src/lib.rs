@@ -23,6 +23,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod dispose;
 pub mod fingerprint;
+pub mod i18n;
 pub mod load;
 pub mod markdown;
 pub mod media;

@@ -237,7 +237,8 @@ impl Memo {
     }
 
     /// The templates: the last build's when the known changes cannot have touched them (only
-    /// files outside `templates/` and `themes/`, and not `loa.yaml`, changed), else `load()`.
+    /// files outside `templates/`, `themes/` and `i18n/`, and not `loa.yaml`, changed), else
+    /// `load()`.
     pub fn templates(
         &self,
         load: impl FnOnce() -> Result<Templates, Diagnostics>,
@@ -248,7 +249,10 @@ impl Memo {
             changed.as_ref().is_some_and(|c| {
                 let touches = |p: &std::path::Path| {
                     p.file_name().is_some_and(|n| n == crate::config::CONFIG_FILE)
-                        || p.components().any(|c| c.as_os_str() == "templates" || c.as_os_str() == "themes")
+                        || p.components().any(|c| {
+                            let c = c.as_os_str();
+                            c == "templates" || c == "themes" || c == crate::render::i18n::DIR
+                        })
                 };
                 !c.added_or_removed && !c.modified.is_empty() && !c.modified.iter().any(|p| touches(p))
             })

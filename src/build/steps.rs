@@ -59,7 +59,8 @@ pub(super) fn parse_all(
     (parsed, diags, failed)
 }
 
-/// Where `@/path.md` links point: every page and section by content-relative path. The files
+/// Where `@/path.md` links point: every page and section by content-relative path (a
+/// translation also by its original's path, `x.en.md` as `x.md`). The files
 /// left out by their own errors (`missing`) count as pages (at `#`): a link to one is not an
 /// error of the page that links; the build fails on that file's errors anyway.
 pub fn link_targets(config: &Config, site: &Site, missing: &[String]) -> LinkTargets {
@@ -74,6 +75,19 @@ pub fn link_targets(config: &Config, site: &Site, missing: &[String]) -> LinkTar
         if let Some(f) = &s.file {
             t.urls.insert(f.trim_start_matches("content/").to_string(), config.url(&s.path));
         }
+    }
+    // In a translation, `@/x.md` (as the original wrote it, or loa.yaml's `menu:`) is the
+    // translation `x.en.md` of this language's site.
+    let aliases: Vec<(String, String)> = t
+        .urls
+        .iter()
+        .filter_map(|(file, url)| match crate::content::translation::split_language(file) {
+            (original, Some(_)) => Some((original, url.clone())),
+            _ => None,
+        })
+        .collect();
+    for (original, url) in aliases {
+        t.urls.entry(original).or_insert(url);
     }
     t
 }

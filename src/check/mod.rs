@@ -11,7 +11,8 @@
 //! - [`pages`]: duplicate titles, summaries, the front matter image, controls in titles;
 //! - [`placeholder`]: the sentences `loa new` writes for the editor to replace, left in a page
 //!   that is built (the scaffolds take them from the list there);
-//! - [`templates`]: `| safe` on front matter fields;
+//! - [`templates`]: `| safe` on front matter fields (and, from `render::i18n`, the theme
+//!   strings a language file lacks);
 //! - [`files`]: active content in copied SVG/HTML files;
 //! - [`external`]: links to other sites (with `external` only);
 //! - [`images`]: heavy originals, share images too small (after the images stage).
@@ -63,6 +64,7 @@ pub struct CheckOptions {
 pub fn sources(config: &Config, loaded: &Loaded, opts: &CheckOptions) -> Diagnostics {
     let mut diags = Diagnostics::new();
     diags.extend(templates::check_templates(config));
+    diags.extend(crate::render::i18n::check_missing(config));
     for a in loaded.static_files.iter().chain(&loaded.content_assets) {
         if let Some(d) = files::check_active_content(config, &a.from) {
             diags.push(d);

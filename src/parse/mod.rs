@@ -7,7 +7,8 @@
 //! accepts). Its steps live beside it and none of them imports it: `decode` (encoding checks:
 //! BOM, UTF-16, invalid UTF-8, CRLF, NFC), `split` (front matter and body), `keys` (the keys
 //! of the YAML and their lines), `yaml` (the limits and checks applied before serde_yaml, with
-//! `keys`, and the translation of its errors into diagnostics) and `quick` (a page's front
+//! `keys`, and the translation of its errors into diagnostics), `i18n` (a theme's or a site's
+//! language file) and `quick` (a page's front
 //! matter in the plain subset most pages use, read without serde_yaml within the limits of
 //! `yaml`).
 
@@ -15,12 +16,14 @@ use crate::content::{KeyLines, Matter, PageMatter, Parsed, SectionMatter};
 use crate::diagnostics::Diagnostics;
 
 mod decode;
+mod i18n;
 mod keys;
 mod quick;
 mod split;
 mod yaml;
 
 pub use decode::{decode_borrowed, decode_text};
+pub use i18n::i18n_file;
 pub use keys::{duplicate_keys, nested_key_lines, top_level_key_lines};
 pub use split::{Split, split_front_matter};
 pub use yaml::{MAX_ALIASES, MAX_FRONT_MATTER, MAX_NESTING, prescan_yaml, yaml_error};

@@ -24,6 +24,7 @@ pub mod context;
 pub mod documents;
 pub mod env;
 pub mod feeds;
+pub mod i18n;
 pub mod images;
 pub mod jobs;
 pub mod listing;

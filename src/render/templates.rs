@@ -6,6 +6,7 @@
 //! into a published page), checked when the templates load and again when a call runs.
 //! Include and extends cycles are found by Tera when the templates load (before any page is
 //! rendered); component recursion is bounded by Tera (depth 20), so it is an error, not a crash.
+//! The theme's words (`t()`, `local_date`) come from `render::i18n`, registered here.
 
 use std::collections::BTreeMap;
 
@@ -26,8 +27,8 @@ pub struct Templates {
     /// Some template writes an `og:image` or `twitter:image` meta tag: only then are share
     /// cards made (`media::card`) for the pages without an image.
     pub share_images: bool,
-    /// Hash of every template's name and text and of the environment variables templates may
-    /// read: rendered outputs cached by `loa serve` are valid only for the same templates.
+    /// Hash of every template's name and text, of the language files (`i18n/*.yaml`) and of
+    /// the environment variables templates may read: rendered outputs cached by `loa serve` are valid only for the same templates.
     pub fingerprint: u64,
     /// What the `image()` function answers from (`render::images`), set once images are made.
     pub images: super::images::ImageIndex,
@@ -105,15 +106,20 @@ impl Templates {
         if diags.has_errors() {
             return Err(diags);
         }
+        let (catalog, strings) = super::i18n::load(config)?;
         let files: BTreeMap<String, String> =
             sources.iter().map(|(n, (f, _))| (n.clone(), f.clone())).collect();
         let env: Vec<(&String, Option<String>)> =
             config.security.getenv.iter().map(|n| (n, std::env::var(n).ok())).collect();
-        let fingerprint = crate::fingerprint::of(&(&sources, env));
+        let fingerprint = crate::fingerprint::of(&(&sources, env, &strings));
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
         tera.register_filter("vi_date", vi_date);
         tera.register_filter("so_hieu", so_hieu);
+        for (file, text) in sources.values() {
+            diags.extend(super::i18n::check_keys(text, file, &catalog));
+        }
+        super::i18n::register(&mut tera, std::sync::Arc::new(catalog));
         let allowed = config.security.getenv.clone();
         tera.register_function("get_env", move |kwargs: tera::Kwargs, _: &tera::State| {
             get_env(&allowed, &kwargs)
@@ -351,7 +357,7 @@ fn in_vietnamese(message: &str) -> String {
     }
     if message.starts_with("Unknown filter") {
         return format!(
-            "không có bộ lọc `{}` (các bộ lọc của loa: vi_date, so_hieu, và các bộ lọc của Tera)",
+            "không có bộ lọc `{}` (các bộ lọc của loa: vi_date, local_date, so_hieu, và các bộ lọc của Tera)",
             quoted(message)
         );
     }

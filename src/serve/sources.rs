@@ -1,6 +1,6 @@
 //! The sources of a served site: which paths are sources (`loa.yaml` and the files under
-//! `content/`, `templates/`, `static/`, `themes/`, without editor temp files or hidden names,
-//! but the published hidden files of `static/`), and a fingerprint of each, to tell a real
+//! `content/`, `templates/`, `static/`, `themes/`, `i18n/`, without editor temp files or
+//! hidden names, but the published hidden files of `static/`), and a fingerprint of each, to tell a real
 //! change from an event (a save that wrote the same bytes, a `touch`).
 
 use std::collections::BTreeMap;
@@ -30,7 +30,7 @@ impl Change {
 }
 
 /// The folders under the site root whose files make up the site.
-pub const WATCHED_DIRS: &[&str] = &["content", "templates", "static", "themes"];
+pub const WATCHED_DIRS: &[&str] = &["content", "templates", "static", "themes", "i18n"];
 
 /// Files larger than this are fingerprinted by size and modification time, not read.
 pub(super) const HASH_LIMIT: u64 = 8 * 1024 * 1024;

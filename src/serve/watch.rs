@@ -1,7 +1,8 @@
 //! Watching the site's sources: file-system events → debounced bursts → content `Change`s.
 //!
-//! Takes the site root; watches `content/`, `templates/`, `static/`, `themes/` (recursively) and
-//! the root itself (for `loa.yaml` and those folders appearing), never the output folder.
+//! Takes the site root; watches `content/`, `templates/`, `static/`, `themes/`, `i18n/`
+//! (recursively) and the root itself (for `loa.yaml` and those folders appearing), never the
+//! output folder.
 //! Gives one `Burst` per quiet window and, from `Sources`, the files whose content really
 //! changed, by comparing a hash per watched file: editor temp files, unchanged saves, atomic
 //! saves (temp + rename over) and delete-then-recreate all come down to "modified" or to

@@ -88,9 +88,13 @@ impl DateTime {
 
     /// Weekday in UTC+7: `Thứ Hai` … `Thứ Bảy`, `Chủ Nhật`.
     pub fn weekday_vi(&self) -> &'static str {
+        WEEKDAYS[self.weekday_index()]
+    }
+
+    /// Weekday in UTC+7 as an index, Monday 0 … Sunday 6 (for other languages' names).
+    pub fn weekday_index(&self) -> usize {
         // 1970-01-01 was a Thursday (index 3, Monday = 0).
-        let idx = (self.local().0 + 3).rem_euclid(7);
-        WEEKDAYS[idx as usize]
+        (self.local().0 + 3).rem_euclid(7) as usize
     }
 
     /// `ngày 15/9/2022` (running text).

@@ -365,3 +365,23 @@ test('search.js builds the results with text nodes only (stored XSS, issue #9)',
     assert.ok(!src.includes(sink), sink);
   }
 });
+
+test('the page passes its words: the status line and counts in its language', () => {
+  search.setWords({
+    found: '{n} results for “{q}”{filters}',
+    filters: ' (filtered by {list})',
+    filterSection: 'section “{v}”',
+    suggestionLink: '“{q}” ({n} pages)',
+    thousands: ',',
+  });
+  try {
+    assert.equal(search.statusText('x', 12345), '12,345 results for “x”');
+    assert.equal(search.statusText('a', 2, { section: 'News' }), '2 results for “a” (filtered by section “News”)');
+    assert.equal(search.suggestionLink('học {q}', 1234), '“học {q}” (1,234 pages)');
+    // A word the page does not pass stays the Vietnamese one.
+    assert.equal(search.suggestionText(['phí']), ' Kết quả khi bỏ “phí”: ');
+  } finally {
+    search.setWords({});
+  }
+  assert.equal(search.statusText('x', 12345), 'Tìm thấy 12.345 kết quả cho “x”');
+});

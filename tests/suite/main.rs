@@ -16,6 +16,7 @@ mod harness;
 mod hostile_content;
 mod hostile_output;
 mod hostile_serve;
+mod i18n;
 mod images;
 mod install;
 mod languages;

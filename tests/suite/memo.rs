@@ -90,8 +90,9 @@ fn edit(root: &std::path::Path, rel: &str, from: &str, to: &str) {
 }
 
 /// The real site, edited in the ways editors edit (body, title, date, tags, a cited clause, a
-/// template, loa.yaml): after every edit the cached rebuild (which reuses rendered outputs
-/// whose template, global context and views are unchanged) equals a fresh build, file for file.
+/// template, a theme string, loa.yaml): after every edit the cached rebuild (which reuses
+/// rendered outputs whose template, global context and views are unchanged) equals a fresh
+/// build, file for file.
 #[test]
 fn reused_outputs_never_go_stale() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -120,6 +121,7 @@ fn reused_outputs_never_go_stale() {
             "## 1. Tiếp tục tăng cường sự lãnh đạo",
         ),
         ("template", "themes/loa/templates/article.html", "</article>", "</article><!-- sửa -->"),
+        ("theme string", "themes/loa/i18n/vi.yaml", "share: \"Chia sẻ:\"", "share: \"Gửi bạn bè:\""),
         ("config", "loa.yaml", "name: Gia đình\n", "name: Hộ gia đình\n"),
     ];
     let memo = Memo::on();

@@ -37,6 +37,8 @@ sites! {
     shortcodes_videos_figures_quotes_downloads => "shortcodes",
     images_keep_only_author_and_copyright => "images-credit",
     image_widths_and_sizes_from_the_theme => "images-theme",
+    default_theme_in_vietnamese_as_before_theme_strings => "theme-vi",
+    theme_strings_of_the_sites_own_language_files => "i18n-site",
     three_languages_linked_page_to_page => "languages",
 }
 
@@ -71,6 +73,8 @@ invalid! {
     languages_default_code_prefix_and_base_url_checked => "languages-config",
     languages_unknown_key_with_did_you_mean => "languages-unknown-key",
     languages_declared_twice => "languages-duplicate",
+    bad_language_files_are_errors_at_their_line => "i18n-bad-yaml",
+    theme_string_keys_unknown_in_every_language => "i18n-unknown-key",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.

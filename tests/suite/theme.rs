@@ -13,15 +13,17 @@
 //! type, all four categories at 100 and layout shift under 0.05, scores in
 //! `target/theme-artifacts/lighthouse/`. The heavy tests take one lock
 //! (`harness::browser_lock`), so that Lighthouse's timings are not taken while another
-//! Chromium or the HTML checker works.
+//! Chromium or the HTML checker works. The `languages` fixture built with the default theme
+//! gives Khmer and English pages (issue 28): `tests/theme/khmer.mjs` checks that Khmer pages are
+//! drawn in a Khmer font without fetching one (Debian's fonts-khmeros), and vnu.jar checks them.
 //!
 //! The other tests need no outside program: what the built site must hold for those scores
 //! (the stylesheet inlined and minified, the QR library loaded only to print, the fallback fonts
 //! made from the font files) and what loa does with a theme file it cannot minify.
 //!
 //! Needs node, `npm ci` in tests/theme, /usr/bin/chromium (or `LOA_CHROMIUM`), java and the
-//! fallback fonts (fonts-liberation, fonts-roboto-unhinted, fonts-dejavu-core), all installed by
-//! `.ci/run`. Without them each test prints why and returns, unless `CI=true`.
+//! fallback fonts (fonts-liberation, fonts-roboto-unhinted, fonts-dejavu-core, fonts-khmeros),
+//! all installed by `.ci/run`. Without them each test prints why and returns, unless `CI=true`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -438,12 +440,22 @@ fn vnu_errors(site: &Path, files: &[PathBuf]) -> Vec<String> {
 /// Builds the `shortcodes` fixture (a page with a YouTube and a Facebook video, a figure, a
 /// quote, a callout and a download) with the default theme; returns (the folder, the site).
 fn build_embeds_site() -> (tempfile::TempDir, PathBuf) {
+    build_fixture("shortcodes", |_| {}, &[])
+}
+
+/// Builds fixture `name` copied into a temporary folder and changed by `prepare` (given the
+/// copy), with `args` after `build`; returns (the folder, the site).
+fn build_fixture(name: &str, prepare: impl FnOnce(&Path), args: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tmp");
-    crate::harness::copy_site(&crate::harness::sites_dir().join("shortcodes"), tmp.path());
+    let src = tmp.path().join("site");
+    crate::harness::copy_site(&crate::harness::sites_dir().join(name), &src);
+    prepare(&src);
     let out = tmp.path().join("public");
     let result = crate::harness::loa()
-        .args(["build", "--root"])
-        .arg(tmp.path())
+        .arg("build")
+        .args(args)
+        .arg("--root")
+        .arg(&src)
         .arg("--output-dir")
         .arg(&out)
         .output()
@@ -521,6 +533,56 @@ fn video_page_scores_100_in_lighthouse() {
     let (ok, stdout, stderr) = run_bounded(child, LIGHTHOUSE_TIMEOUT, "tests/theme/lighthouse.mjs");
     assert!(ok, "Lighthouse below 100 on the video page\nstdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(stdout.contains("all lighthouse checks passed"), "stdout:\n{stdout}");
+}
+
+// ───────────────────────────── Khmer pages (issue 28) ─────────────────────────────
+
+/// Builds the `languages` fixture (vi, en, km) with the default theme instead of its own
+/// templates; returns (the folder, the site).
+fn build_khmer_site() -> (tempfile::TempDir, PathBuf) {
+    let with_theme = |src: &Path| {
+        std::fs::remove_dir_all(src.join("templates")).expect("rm templates");
+        let config = std::fs::read_to_string(src.join("loa.yaml")).expect("loa.yaml");
+        std::fs::write(src.join("loa.yaml"), format!("{config}theme: loa\n")).expect("write");
+    };
+    build_fixture("languages", with_theme, &["--at", "2024-01-01"])
+}
+
+/// Be Vietnam Pro has no Khmer: the Khmer pages name the reader's Khmer fonts (drawn with
+/// them, no font fetched) and pass axe; tests/theme/khmer.mjs says what is checked.
+#[test]
+fn khmer_pages_are_drawn_in_a_khmer_font_in_chromium() {
+    if skip(browser_missing(), "Khmer pages in Chromium") {
+        return;
+    }
+    let _browser = browser_lock();
+    let (_tmp, site) = build_khmer_site();
+    let port = serve(site);
+    let artifacts = artifacts().join("khmer");
+    std::fs::create_dir_all(&artifacts).expect("artifact dir");
+    let (ok, stdout, stderr) = run_theme_script("khmer.mjs", port, &artifacts, BROWSER_TIMEOUT);
+    assert!(ok, "Khmer checks failed\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stdout.contains("all Khmer checks passed"), "stdout:\n{stdout}");
+}
+
+/// The Khmer and English pages of the default theme are valid HTML (the Nu Html Checker).
+#[test]
+fn pages_in_other_languages_are_valid_html() {
+    if skip(vnu_missing(), "HTML validation of the Khmer and English pages") {
+        return;
+    }
+    let _browser = browser_lock();
+    let (_tmp, site) = build_khmer_site();
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(&site)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("walk site").into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .filter(|p| p.starts_with(site.join("km")) || p.starts_with(site.join("en")))
+        .collect();
+    assert!(files.len() >= 10, "only {} pages", files.len());
+    let errors = vnu_errors(&site, &files);
+    assert!(errors.is_empty(), "Nu Html Checker errors:\n{}", errors.join("\n"));
 }
 
 #[test]

@@ -10,6 +10,8 @@
   var box = document.querySelector('.print-qr');
   var canon = document.querySelector('link[rel="canonical"]');
   var src = document.currentScript && document.currentScript.getAttribute('data-qrcode');
+  // The image's text, in the page's language: `{url}` is the address.
+  var alt = (document.currentScript && document.currentScript.getAttribute('data-qr-alt')) || 'Mã QR tới {url}';
   if (!box || !canon || !src) return;
   function library() {
     if (typeof qrcode === 'function') return true;
@@ -29,6 +31,6 @@
     var qr = qrcode(0, 'M');
     qr.addData(canon.href);
     qr.make();
-    box.innerHTML = qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true, alt: 'Mã QR tới ' + canon.href });
+    box.innerHTML = qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true, alt: alt.replace('{url}', canon.href) });
   });
 })();

@@ -15,6 +15,11 @@
  * Index location: the `data-index` attribute of this script tag, else `window.LOA_SEARCH_INDEX`,
  * else `index/` relative to the page (the search page lives at <base>/tim-kiem/).
  *
+ * The words it shows (status line, "more results"…) are the theme's, in the page's language:
+ * search.html passes them as data attributes of this script tag (`data-found`, …, from the
+ * `search_*` keys of the theme's i18n files); `WORDS` holds the Vietnamese ones for a page that
+ * passes none (a site's own search.html written before).
+ *
  * Under Node (`require`), exports the pure parts for tests: folding, tokenising, decoding,
  * query planning, ranking, snippets and texts. Keep `fold`, `toneKey`, `tokenize`, `decode`,
  * `fnv1a` and `shardName` in step with src/vi/fold.rs and src/search/ (golden tests compare).
@@ -674,7 +679,7 @@
       .join(' ');
   }
 
-  const TOPIC_KINDS = { t: 'thẻ', a: 'đối tượng', g: 'thuật ngữ' };
+  const TOPIC_KINDS = { t: 'kindTag', a: 'kindAudience', g: 'kindGlossary' };
   const MAX_TOPICS = 6;
 
   /**
@@ -692,7 +697,7 @@
       const ok = want.every((w) =>
         folds.some((f) => f === w || (plan.prefix && plan.prefix.fold === w && f.startsWith(w))),
       );
-      if (ok) out.push({ kind, label: TOPIC_KINDS[kind] || '', name, url });
+      if (ok) out.push({ kind, label: (TOPIC_KINDS[kind] && words[TOPIC_KINDS[kind]]) || '', name, url });
       if (out.length >= MAX_TOPICS) break;
     }
     return out;
@@ -934,9 +939,52 @@
   // ---------------------------------------------------------------------------------------
   // Texts
 
-  /** 1234567 → "1.234.567" (Vietnamese digit grouping). */
+  /**
+   * The words shown to readers, by name: Vietnamese here; `setWords` replaces them with those
+   * the page passes (each `{name}` is filled in where it is used).
+   */
+  const WORDS = {
+    found: 'Tìm thấy {n} kết quả cho “{q}”{filters}',
+    none: 'Không tìm thấy kết quả nào cho “{q}”{filters}. Hãy thử từ khoá khác, gõ không dấu, hoặc bỏ bớt bộ lọc.',
+    missing: 'Không có trang nào chứa {words}.',
+    filters: ' (lọc theo {list})',
+    filterSection: 'mục “{v}”',
+    filterAudience: 'đối tượng “{v}”',
+    filterTag: 'thẻ “{v}”',
+    correction: ' Có phải bạn muốn tìm ',
+    suggestion: ' Kết quả khi bỏ {words}: ',
+    suggestionLink: '“{q}” ({n} trang)',
+    inHeading: 'Trong mục ',
+    topics: 'Chủ đề: ',
+    more: 'Xem thêm kết quả',
+    enterQuery: 'Nhập từ khoá để tìm kiếm.',
+    searching: 'Đang tìm…',
+    indexFailed: 'Không tải được chỉ mục tìm kiếm. Vui lòng thử lại sau.',
+    resultsFailed: 'Không tải được kết quả. Vui lòng thử lại sau.',
+    kindTag: 'thẻ',
+    kindAudience: 'đối tượng',
+    kindGlossary: 'thuật ngữ',
+    thousands: '.',
+  };
+  let words = WORDS;
+
+  /** Uses the words of `given` (an object such as a script tag's `dataset`) over `WORDS`. */
+  function setWords(given) {
+    const next = { ...WORDS };
+    for (const k of Object.keys(WORDS)) {
+      if (given && typeof given[k] === 'string') next[k] = given[k];
+    }
+    words = next;
+  }
+
+  /** `pattern` with each `{name}` replaced by `values[name]`. */
+  function fillWords(pattern, values) {
+    return String(pattern).replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  }
+
+  /** 1234567 → "1.234.567" (Vietnamese digit grouping; the page's `thousands` word otherwise). */
   function formatCount(n) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, words.thousands);
   }
 
   /** "2022-09-15" → "15/9/2022" (VIETNAMESE.md §5, in text). */
@@ -958,27 +1006,27 @@
     const q = String(query).trim();
     const f = filters || {};
     const within = [];
-    if (f.section) within.push(`mục “${f.section}”`);
-    if (f.audience) within.push(`đối tượng “${f.audience}”`);
-    if (f.tag) within.push(`thẻ “${f.tag}”`);
-    const suffix = within.length ? ` (lọc theo ${within.join(', ')})` : '';
-    if (total > 0) return `Tìm thấy ${formatCount(total)} kết quả cho “${q}”${suffix}`;
+    if (f.section) within.push(fillWords(words.filterSection, { v: f.section }));
+    if (f.audience) within.push(fillWords(words.filterAudience, { v: f.audience }));
+    if (f.tag) within.push(fillWords(words.filterTag, { v: f.tag }));
+    const filtersText = within.length ? fillWords(words.filters, { list: within.join(', ') }) : '';
+    if (total > 0) return fillWords(words.found, { n: formatCount(total), q, filters: filtersText });
     // Said of the whole site (a filter does not change which words it has).
-    if (missing && missing.length) return `Không có trang nào chứa ${quoted(missing)}.`;
-    return `Không tìm thấy kết quả nào cho “${q}”${suffix}. Hãy thử từ khoá khác, gõ không dấu, hoặc bỏ bớt bộ lọc.`;
+    if (missing && missing.length) return fillWords(words.missing, { words: quoted(missing) });
+    return fillWords(words.none, { q, filters: filtersText });
   }
 
   /** The text before the link to the query with a mistyped syllable replaced (then "?"). */
-  const CORRECTION_BEFORE = ' Có phải bạn muốn tìm ';
+  const CORRECTION_BEFORE = WORDS.correction;
 
   /** The text before the link to the results without the missing syllables. */
   function suggestionText(missing) {
-    return ` Kết quả khi bỏ ${quoted(missing)}: `;
+    return fillWords(words.suggestion, { words: quoted(missing) });
   }
 
   /** The link text of that suggestion: “học” (17 trang). */
   function suggestionLink(query, total) {
-    return `“${query}” (${formatCount(total)} trang)`;
+    return fillWords(words.suggestionLink, { q: query, n: formatCount(total) });
   }
 
   /** The filters as the status line names them: an audience id (`gia-dinh`) by its name (Gia đình). */
@@ -1211,7 +1259,7 @@
       if (ex.heading) {
         const where = document.createElement('p');
         where.className = 'ket-qua-trong-muc';
-        where.appendChild(document.createTextNode('Trong mục '));
+        where.appendChild(document.createTextNode(words.inHeading));
         const link = document.createElement('a');
         if (linked) link.setAttribute('href', `${doc.url.split('#')[0]}#${encodeURIComponent(ex.heading.id)}`);
         link.textContent = ex.heading.title;
@@ -1232,7 +1280,7 @@
     el.textContent = '';
     el.hidden = topics.length === 0;
     if (!topics.length) return;
-    el.appendChild(document.createTextNode('Chủ đề: '));
+    el.appendChild(document.createTextNode(words.topics));
     topics.forEach((t, i) => {
       if (i) el.appendChild(document.createTextNode(', '));
       const a = document.createElement('a');
@@ -1251,6 +1299,7 @@
   function boot(script, root) {
     const out = document.getElementById('ket-qua');
     if (!out) return;
+    if (script && script.dataset) setWords(script.dataset);
     const base = indexBase(script, root);
     const searcher = createSearcher((path, v, kind) => {
       const url = new URL(path, base);
@@ -1278,7 +1327,7 @@
     const more = document.createElement('button');
     more.type = 'button';
     more.className = 'ket-qua-them';
-    more.textContent = 'Xem thêm kết quả';
+    more.textContent = words.more;
     more.hidden = true;
     out.appendChild(more);
 
@@ -1350,10 +1399,10 @@
       if (!state.q) {
         list.textContent = '';
         renderTopics(topicsLine, []);
-        status.textContent = 'Nhập từ khoá để tìm kiếm.';
+        status.textContent = words.enterQuery;
         return;
       }
-      status.textContent = 'Đang tìm…';
+      status.textContent = words.searching;
       try {
         const found = await searcher.search(state.q, filters);
         const { results, plan } = found;
@@ -1386,7 +1435,7 @@
         const fix = found.correction;
         if (fix && fix.results.length) {
           // The query as it was likely meant (a mistyped syllable replaced), first.
-          status.appendChild(document.createTextNode(CORRECTION_BEFORE));
+          status.appendChild(document.createTextNode(words.correction));
           status.appendChild(offer(fix));
           status.appendChild(document.createTextNode('?'));
         }
@@ -1400,14 +1449,14 @@
         if (mine !== run) return;
         list.textContent = '';
         renderTopics(topicsLine, []);
-        status.textContent = 'Không tải được chỉ mục tìm kiếm. Vui lòng thử lại sau.';
+        status.textContent = words.indexFailed;
       }
     }
 
     more.addEventListener('click', () => {
       if (more.disabled) return;
       showMore().catch(() => {
-        status.textContent = 'Không tải được kết quả. Vui lòng thử lại sau.';
+        status.textContent = words.resultsFailed;
       });
     });
     if (form) {
@@ -1429,7 +1478,7 @@
     }
     fill();
     if (state.q) go();
-    else status.textContent = 'Nhập từ khoá để tìm kiếm.';
+    else status.textContent = words.enterQuery;
   }
 
   return {
@@ -1453,6 +1502,8 @@
     formatCount,
     formatDate,
     statusText,
+    setWords,
+    WORDS,
     suggestionText,
     suggestionLink,
     filterLabels,

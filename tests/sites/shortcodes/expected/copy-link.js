@@ -1,14 +1,17 @@
 (function(){
+var script=document.currentScript;
+var copy=(script&&script.getAttribute('data-copy'))||'Sao chép liên kết';
+var copied=(script&&script.getAttribute('data-copied'))||'Đã sao chép';
 if(!navigator.clipboard)return;
 document.querySelectorAll('a.clause-link').forEach(function(a){
 var b=document.createElement('button');
 b.type='button';
 b.className='copy-link';
-b.textContent='Sao chép liên kết';
+b.textContent=copy;
 b.addEventListener('click',function(){
 navigator.clipboard.writeText(a.href).then(function(){
-b.textContent='Đã sao chép';
-setTimeout(function(){b.textContent='Sao chép liên kết'},2000);
+b.textContent=copied;
+setTimeout(function(){b.textContent=copy},2000);
 });
 });
 a.after(b);

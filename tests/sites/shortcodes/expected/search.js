@@ -522,7 +522,7 @@ return tokenize(String(q).replace(/["“”„‟]/g,' '))
 .map((t)=>t.fold)
 .join(' ');
 }
-const TOPIC_KINDS={t:'thẻ',a:'đối tượng',g:'thuật ngữ'};
+const TOPIC_KINDS={t:'kindTag',a:'kindAudience',g:'kindGlossary'};
 const MAX_TOPICS=6;
 function matchTopics(topics,plan){
 if(plan.empty||!topics)return[];
@@ -534,7 +534,7 @@ const folds=tokenize(name).flat().map((t)=>t.fold);
 const ok=want.every((w)=>
 folds.some((f)=>f===w||(plan.prefix&&plan.prefix.fold===w&&f.startsWith(w))),
 );
-if(ok)out.push({kind,label:TOPIC_KINDS[kind]||'',name,url});
+if(ok)out.push({kind,label:(TOPIC_KINDS[kind]&&words[TOPIC_KINDS[kind]])||'',name,url});
 if(out.length>=MAX_TOPICS)break;
 }
 return out;
@@ -724,8 +724,42 @@ if(fold(n)===f)idx.push(i);
 }
 return idx;
 }
+const WORDS={
+found:'Tìm thấy {n} kết quả cho “{q}”{filters}',
+none:'Không tìm thấy kết quả nào cho “{q}”{filters}. Hãy thử từ khoá khác, gõ không dấu, hoặc bỏ bớt bộ lọc.',
+missing:'Không có trang nào chứa {words}.',
+filters:' (lọc theo {list})',
+filterSection:'mục “{v}”',
+filterAudience:'đối tượng “{v}”',
+filterTag:'thẻ “{v}”',
+correction:' Có phải bạn muốn tìm ',
+suggestion:' Kết quả khi bỏ {words}: ',
+suggestionLink:'“{q}” ({n} trang)',
+inHeading:'Trong mục ',
+topics:'Chủ đề: ',
+more:'Xem thêm kết quả',
+enterQuery:'Nhập từ khoá để tìm kiếm.',
+searching:'Đang tìm…',
+indexFailed:'Không tải được chỉ mục tìm kiếm. Vui lòng thử lại sau.',
+resultsFailed:'Không tải được kết quả. Vui lòng thử lại sau.',
+kindTag:'thẻ',
+kindAudience:'đối tượng',
+kindGlossary:'thuật ngữ',
+thousands:'.',
+};
+let words=WORDS;
+function setWords(given){
+const next={...WORDS};
+for(const k of Object.keys(WORDS)){
+if(given&&typeof given[k]==='string')next[k]=given[k];
+}
+words=next;
+}
+function fillWords(pattern,values){
+return String(pattern).replace(/\{(\w+)\}/g,(m,k)=>(k in values?String(values[k]):m));
+}
 function formatCount(n){
-return String(n).replace(/\B(?=(\d{3})+(?!\d))/g,'.');
+return String(n).replace(/\B(?=(\d{3})+(?!\d))/g,words.thousands);
 }
 function formatDate(iso){
 const m=/^(\d{4})-(\d{2})-(\d{2})/.exec(iso||'');
@@ -738,20 +772,20 @@ function statusText(query,total,filters,missing){
 const q=String(query).trim();
 const f=filters||{};
 const within=[];
-if(f.section)within.push(`mục “${f.section}”`);
-if(f.audience)within.push(`đối tượng “${f.audience}”`);
-if(f.tag)within.push(`thẻ “${f.tag}”`);
-const suffix=within.length?` (lọc theo ${within.join(', ')})`:'';
-if(total>0)return`Tìm thấy ${formatCount(total)} kết quả cho “${q}”${suffix}`;
-if(missing&&missing.length)return`Không có trang nào chứa ${quoted(missing)}.`;
-return`Không tìm thấy kết quả nào cho “${q}”${suffix}. Hãy thử từ khoá khác, gõ không dấu, hoặc bỏ bớt bộ lọc.`;
+if(f.section)within.push(fillWords(words.filterSection,{v:f.section}));
+if(f.audience)within.push(fillWords(words.filterAudience,{v:f.audience}));
+if(f.tag)within.push(fillWords(words.filterTag,{v:f.tag}));
+const filtersText=within.length?fillWords(words.filters,{list:within.join(', ')}):'';
+if(total>0)return fillWords(words.found,{n:formatCount(total),q,filters:filtersText});
+if(missing&&missing.length)return fillWords(words.missing,{words:quoted(missing)});
+return fillWords(words.none,{q,filters:filtersText});
 }
-const CORRECTION_BEFORE=' Có phải bạn muốn tìm ';
+const CORRECTION_BEFORE=WORDS.correction;
 function suggestionText(missing){
-return` Kết quả khi bỏ ${quoted(missing)}: `;
+return fillWords(words.suggestion,{words:quoted(missing)});
 }
 function suggestionLink(query,total){
-return`“${query}” (${formatCount(total)} trang)`;
+return fillWords(words.suggestionLink,{q:query,n:formatCount(total)});
 }
 function filterLabels(meta,filters){
 const f={...(filters||{})};
@@ -940,7 +974,7 @@ li.appendChild(p);
 if(ex.heading){
 const where=document.createElement('p');
 where.className='ket-qua-trong-muc';
-where.appendChild(document.createTextNode('Trong mục '));
+where.appendChild(document.createTextNode(words.inHeading));
 const link=document.createElement('a');
 if(linked)link.setAttribute('href',`${doc.url.split('#')[0]}#${encodeURIComponent(ex.heading.id)}`);
 link.textContent=ex.heading.title;
@@ -959,7 +993,7 @@ function renderTopics(el,topics){
 el.textContent='';
 el.hidden=topics.length===0;
 if(!topics.length)return;
-el.appendChild(document.createTextNode('Chủ đề: '));
+el.appendChild(document.createTextNode(words.topics));
 topics.forEach((t,i)=>{
 if(i)el.appendChild(document.createTextNode(', '));
 const a=document.createElement('a');
@@ -977,6 +1011,7 @@ el.appendChild(small);
 function boot(script,root){
 const out=document.getElementById('ket-qua');
 if(!out)return;
+if(script&&script.dataset)setWords(script.dataset);
 const base=indexBase(script,root);
 const searcher=createSearcher((path,v,kind)=>{
 const url=new URL(path,base);
@@ -1004,7 +1039,7 @@ out.appendChild(list);
 const more=document.createElement('button');
 more.type='button';
 more.className='ket-qua-them';
-more.textContent='Xem thêm kết quả';
+more.textContent=words.more;
 more.hidden=true;
 out.appendChild(more);
 const form=document.getElementById('o-tim-kiem');
@@ -1066,10 +1101,10 @@ more.hidden=true;
 if(!state.q){
 list.textContent='';
 renderTopics(topicsLine,[]);
-status.textContent='Nhập từ khoá để tìm kiếm.';
+status.textContent=words.enterQuery;
 return;
 }
-status.textContent='Đang tìm…';
+status.textContent=words.searching;
 try{
 const found=await searcher.search(state.q,filters);
 const{results,plan}=found;
@@ -1099,7 +1134,7 @@ return a;
 };
 const fix=found.correction;
 if(fix&&fix.results.length){
-status.appendChild(document.createTextNode(CORRECTION_BEFORE));
+status.appendChild(document.createTextNode(words.correction));
 status.appendChild(offer(fix));
 status.appendChild(document.createTextNode('?'));
 }
@@ -1112,13 +1147,13 @@ status.appendChild(offer(other));
 if(mine!==run)return;
 list.textContent='';
 renderTopics(topicsLine,[]);
-status.textContent='Không tải được chỉ mục tìm kiếm. Vui lòng thử lại sau.';
+status.textContent=words.indexFailed;
 }
 }
 more.addEventListener('click',()=>{
 if(more.disabled)return;
 showMore().catch(()=>{
-status.textContent='Không tải được kết quả. Vui lòng thử lại sau.';
+status.textContent=words.resultsFailed;
 });
 });
 if(form){
@@ -1140,7 +1175,7 @@ onChange(0);
 }
 fill();
 if(state.q)go();
-else status.textContent='Nhập từ khoá để tìm kiếm.';
+else status.textContent=words.enterQuery;
 }
 return{
 FORMAT,
@@ -1163,6 +1198,8 @@ matchNames,
 formatCount,
 formatDate,
 statusText,
+setWords,
+WORDS,
 suggestionText,
 suggestionLink,
 filterLabels,

@@ -7,7 +7,7 @@ var title=b.getAttribute('data-share-title')||document.title;
 if(navigator.share){
 navigator.share({title:title,url:url}).catch(function(){});
 }else if(navigator.clipboard){
-navigator.clipboard.writeText(url).then(function(){b.textContent='Đã sao chép liên kết'});
+navigator.clipboard.writeText(url).then(function(){b.textContent=b.getAttribute('data-share-copied')||'Đã sao chép liên kết'});
 }
 });
 });
