@@ -225,7 +225,11 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     let search = made.search;
     let (timings, memory) = t.finish();
     let built = Built {
-        output: crate::output::BuildOutput { files: Default::default(), copies },
+        output: crate::output::BuildOutput {
+            files: Default::default(),
+            linked: images::linked(config, &copies),
+            copies,
+        },
         diagnostics: sorted(warnings.0),
         timings,
         memory,

@@ -40,7 +40,7 @@ pub fn write_output(out: &Path, output: &BuildOutput) -> Result<WriteStats> {
         crate::output::Sink::put(&staging, key, bytes.clone()).map_err(|e| anyhow::anyhow!(e))
     });
     match written {
-        Ok(()) => staging.commit(&output.copies),
+        Ok(()) => staging.commit(&output.copies, &output.linked),
         Err(e) => {
             staging.abort();
             Err(e)

@@ -326,9 +326,42 @@ impl Staging {
         Ok(())
     }
 
-    /// Copies the static files and bundle assets, removes what the spare had and this build
-    /// does not, writes the manifest, and swaps the folder in as the output.
-    pub fn commit(mut self, copies: &std::collections::BTreeMap<String, PathBuf>) -> Result<WriteStats> {
+    /// Puts the copy of a file of loa's own cache (`linked`: content-addressed, never changed in
+    /// place once written, checked by its cache before each build) as a hard link to it: no
+    /// byte is copied, and a rebuild finds it unchanged from its inode alone, without reading
+    /// it. Where no link can be made (another file system, one without links) it is copied.
+    /// Whatever is at its place (a file edited by hand, a link, another copy) is replaced.
+    fn link(&self, key: &str, hash: u64, from: &Path, meta: &std::fs::Metadata) -> Result<(), String> {
+        use std::os::unix::fs::MetadataExt as _;
+        let rel = safe_relative(key).ok_or_else(|| format!("đường dẫn xuất không an toàn: {key}"))?;
+        if active().aborted {
+            return Err("đã dừng theo yêu cầu".to_string());
+        }
+        let path = self.dir.join(rel);
+        let same = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.file_type().is_file() && m.dev() == meta.dev() && m.ino() == meta.ino());
+        if !same {
+            self.ensure_parent(&path)
+                .and_then(|()| remove_entry(&path))
+                .and_then(|()| match std::fs::hard_link(from, &path) {
+                    Ok(()) => Ok(()),
+                    Err(_) => copy_into(from, &mut create_file(&path)?),
+                })
+                .map_err(|e| format!("ghi {}: {e}", shown_key(&self.out, key)))?;
+            self.changed.fetch_add(1, Ordering::Relaxed);
+        }
+        self.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((key.to_string(), hash));
+        Ok(())
+    }
+
+    /// Copies the static files and bundle assets (those in `linked`, loa's own cache files, as
+    /// hard links: see `link`), removes what the spare had and this build does not, writes the
+    /// manifest, and swaps the folder in as the output.
+    pub fn commit(
+        mut self,
+        copies: &std::collections::BTreeMap<String, PathBuf>,
+        linked: &std::collections::BTreeSet<String>,
+    ) -> Result<WriteStats> {
         copies.par_iter().try_for_each(|(key, from)| {
             // A copy's hash is that of its source's size and modification time: a source that
             // changed is copied without reading the old copy.
@@ -336,9 +369,14 @@ impl Staging {
             let mtime = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
             let stamp = format!("{}:{:?}:{}", meta.len(), mtime, from.display());
             let hash = content_hash(stamp.as_bytes());
-            self.store(key, hash, meta.len(), |old| holds_file(old, from), |to| copy_into(from, to))
-                .map_err(|e| anyhow::anyhow!(e))
-                .with_context(|| format!("sao chép {}", from.display()))
+            // Only a regular file is linked (a symlink put in the cache is followed and copied).
+            let link = linked.contains(key) && std::fs::symlink_metadata(from).is_ok_and(|m| m.is_file());
+            let stored = if link {
+                self.link(key, hash, from, &meta)
+            } else {
+                self.store(key, hash, meta.len(), |old| holds_file(old, from), |to| copy_into(from, to))
+            };
+            stored.map_err(|e| anyhow::anyhow!(e)).with_context(|| format!("sao chép {}", from.display()))
         })?;
         let mut written =
             std::mem::take(&mut *self.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
@@ -487,7 +525,7 @@ mod tests {
             .expect("put");
         let copies =
             std::collections::BTreeMap::from([("a.css".to_string(), tmp.path().join("khong-co.css"))]);
-        assert!(staging.commit(&copies).is_err());
+        assert!(staging.commit(&copies, &Default::default()).is_err());
         let names: Vec<String> = std::fs::read_dir(tmp.path())
             .expect("read")
             .flatten()
@@ -498,5 +536,82 @@ mod tests {
             files(&out),
             [(MARKER.to_string(), "marker\n".to_string()), ("index.html".into(), "cũ".into())]
         );
+    }
+}
+
+#[cfg(all(test, unix))]
+mod link_tests {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::os::unix::fs::MetadataExt as _;
+
+    use super::*;
+
+    fn build(out: &Path, copies: &BTreeMap<String, PathBuf>, linked: &BTreeSet<String>) {
+        Staging::open(out).expect("open").commit(copies, linked).expect("commit");
+    }
+
+    /// Device, inode and the inode's change time (a link made or removed changes it).
+    fn id(p: &Path) -> (u64, u64, i64, i64) {
+        let m = std::fs::symlink_metadata(p).expect("meta");
+        (m.dev(), m.ino(), m.ctime(), m.ctime_nsec())
+    }
+
+    #[test]
+    fn a_made_image_is_linked_and_a_rebuild_neither_reads_nor_links_it_again() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let (out, made) = (tmp.path().join("public"), tmp.path().join("cache/1.webp"));
+        std::fs::create_dir_all(made.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&made, b"RIFF made").expect("write");
+        let copies = BTreeMap::from([("a/b.webp".to_string(), made.clone())]);
+        let linked = BTreeSet::from(["a/b.webp".to_string()]);
+        build(&out, &copies, &linked);
+        assert_eq!(id(&out.join("a/b.webp")), id(&made), "the output shares the cache's file");
+        // Twice more: the second reuses the spare, whose file is already the cache's.
+        build(&out, &copies, &linked);
+        let before = id(&made);
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        build(&out, &copies, &linked);
+        assert_eq!(id(&made), before, "no link was made or removed: the file was left alone");
+        assert_eq!(id(&out.join("a/b.webp")), before);
+        // A file put in its place by hand (another inode, even with the same bytes) is replaced
+        // by the link; so is a symlink.
+        build(&out, &copies, &linked);
+        let spare = spare_path(&out);
+        std::fs::remove_file(spare.join("a/b.webp")).expect("rm");
+        std::fs::write(spare.join("a/b.webp"), b"RIFF made").expect("write");
+        build(&out, &copies, &linked);
+        assert_eq!(id(&out.join("a/b.webp")).1, id(&made).1);
+        std::fs::remove_file(spare.join("a/b.webp")).expect("rm");
+        std::os::unix::fs::symlink(&made, spare.join("a/b.webp")).expect("symlink");
+        build(&out, &copies, &linked);
+        assert!(std::fs::symlink_metadata(out.join("a/b.webp")).expect("meta").is_file());
+        assert_eq!(id(&out.join("a/b.webp")).1, id(&made).1);
+    }
+
+    #[test]
+    fn a_file_not_listed_as_linked_is_copied_and_so_is_one_on_another_file_system() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("public");
+        let editors = tmp.path().join("static.css");
+        std::fs::write(&editors, b"body{}").expect("write");
+        let mut copies = BTreeMap::from([("a.css".to_string(), editors.clone())]);
+        let mut linked = BTreeSet::new();
+        // Another file system, where there is one (tmpfs): the link fails, the file is copied.
+        let shm = tempfile::tempdir_in("/dev/shm").ok();
+        if let Some(shm) = &shm {
+            let made = shm.path().join("1.webp");
+            std::fs::write(&made, b"RIFF shm").expect("write");
+            if id(&made).0 != id(tmp.path()).0 {
+                copies.insert("b.webp".into(), made.clone());
+                linked.insert("b.webp".to_string());
+            }
+        }
+        build(&out, &copies, &linked);
+        assert_ne!(id(&out.join("a.css")).1, id(&editors).1, "an editor's file is never shared");
+        assert_eq!(std::fs::read(out.join("a.css")).expect("read"), b"body{}");
+        if let Some(made) = copies.get("b.webp") {
+            assert_ne!(id(&out.join("b.webp")).1, id(made).1);
+            assert_eq!(std::fs::read(out.join("b.webp")).expect("read"), b"RIFF shm");
+        }
     }
 }
