@@ -85,6 +85,11 @@ pub(super) fn images(
                     add(src, Location::at(&p.file, p.body_line, 1));
                 }
             }
+            for tag in media::html::poster_tags(html) {
+                if let Some(src) = tag.get("poster") {
+                    add(src, Location::at(&p.file, p.body_line, 1));
+                }
+            }
         }
         if let Some(image) = &p.image {
             add(image, Location::file(&p.file));

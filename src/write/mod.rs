@@ -13,6 +13,8 @@
 //! uses; no file of `write/` imports it.
 
 mod fs;
+#[cfg(all(test, unix))]
+mod link_tests;
 mod lock;
 mod manifest;
 mod names;
