@@ -14,6 +14,10 @@ pub struct BuildOutput {
     pub files: BTreeMap<String, Bytes>,
     /// Output path → file to copy as is (static files, bundle assets).
     pub copies: BTreeMap<String, PathBuf>,
+    /// The output paths among `copies` whose file is loa's own in its cache (a made image: named
+    /// by its content, never changed in place once written, checked before each build): the
+    /// output may share it (a hard link) instead of holding a copy of its bytes.
+    pub linked: std::collections::BTreeSet<String>,
 }
 
 /// The bytes of one output file, shared (not copied) between the sink and `loa serve`'s cache

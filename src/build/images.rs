@@ -85,6 +85,11 @@ pub(super) fn images(
                     add(src, Location::at(&p.file, p.body_line, 1));
                 }
             }
+            for tag in media::html::poster_tags(html) {
+                if let Some(src) = tag.get("poster") {
+                    add(src, Location::at(&p.file, p.body_line, 1));
+                }
+            }
         }
         if let Some(image) = &p.image {
             add(image, Location::file(&p.file));
@@ -138,6 +143,12 @@ pub(super) fn images(
         }
     }
     published
+}
+
+/// The copies that are files of the cache (made images): the write stage may link them.
+pub fn linked(config: &Config, copies: &BTreeMap<String, PathBuf>) -> std::collections::BTreeSet<String> {
+    let cache = config.root.join(CACHE_DIR);
+    copies.iter().filter(|(_, from)| from.starts_with(&cache)).map(|(out, _)| out.clone()).collect()
 }
 
 /// Makes the images a build left for later (`BuildOptions::images_later`) and keeps them in
@@ -232,11 +243,69 @@ fn format_of(ext: &str) -> Option<Format> {
     [Format::Jpeg, Format::Png, Format::Gif, Format::WebP].into_iter().find(|f| f.ext() == ext)
 }
 
-fn read_meta(dir: &Path) -> Option<Entry> {
+/// The first word of an entry's `meta`; an entry of another version is made again.
+const META_VERSION: &str = "loa-image-2";
+
+/// One file of an entry as `put` wrote it: the fingerprint of its bytes, and its state on disk
+/// (device, inode, size, modification time) when written or last checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Recorded {
+    path: PathBuf,
+    print: u64,
+    state: FileState,
+}
+
+impl Recorded {
+    fn line(&self) -> String {
+        let (dev, ino, size, mtime) = self.state;
+        format!("{:016x} {dev} {ino} {size} {mtime}", self.print)
+    }
+
+    fn parse<'a>(path: PathBuf, mut f: impl Iterator<Item = &'a str>) -> Option<Recorded> {
+        let print = u64::from_str_radix(f.next()?, 16).ok()?;
+        let (dev, ino, size, mtime) = (
+            f.next()?.parse().ok()?,
+            f.next()?.parse().ok()?,
+            f.next()?.parse().ok()?,
+            f.next()?.parse().ok()?,
+        );
+        Some(Recorded { path, print, state: (dev, ino, size, mtime) })
+    }
+}
+
+/// The state of a file of the cache: a regular file only (a link put there is not one).
+fn cache_state(file: &Path) -> Option<FileState> {
+    use std::os::unix::fs::MetadataExt as _;
+    let m = std::fs::symlink_metadata(file).ok().filter(std::fs::Metadata::is_file)?;
+    Some((m.dev(), m.ino(), m.size(), i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec())))
+}
+
+/// An entry's `meta`: `loa-image-2 <width> <height> <format> still|animated`, then
+/// `original <file>` and `<width> <height> <format> <file>` for each copy, where `<file>` is
+/// the fingerprint of its bytes and its state (device, inode, size, modification time).
+fn meta_text(entry: &Entry, files: &[Recorded]) -> String {
+    let mut text = format!(
+        "{META_VERSION} {} {} {} {}\n",
+        entry.width,
+        entry.height,
+        entry.format.ext(),
+        if entry.animated { "animated" } else { "still" }
+    );
+    for (k, f) in files.iter().enumerate() {
+        match k.checked_sub(1).and_then(|v| entry.variants.get(v)) {
+            Some((w, h, format, _)) => text.push_str(&format!("{w} {h} {} {}\n", format.ext(), f.line())),
+            None => text.push_str(&format!("original {}\n", f.line())),
+        }
+    }
+    text
+}
+
+/// Reads an entry's `meta`: the entry and its files as recorded (the original first).
+fn read_meta(dir: &Path) -> Option<(Entry, Vec<Recorded>)> {
     let meta = std::fs::read_to_string(dir.join("meta")).ok()?;
     let mut lines = meta.lines();
     let mut head = lines.next()?.split(' ');
-    if head.next()? != "loa-image-1" {
+    if head.next()? != META_VERSION {
         return None;
     }
     let width = head.next()?.parse().ok()?;
@@ -244,14 +313,54 @@ fn read_meta(dir: &Path) -> Option<Entry> {
     let format = format_of(head.next()?)?;
     let animated = head.next()? == "animated";
     let original = dir.join(format!("original.{}", format.ext()));
+    let mut f = lines.next()?.split(' ');
+    if f.next()? != "original" {
+        return None;
+    }
+    let mut files = vec![Recorded::parse(original.clone(), f)?];
     let mut variants = Vec::new();
     for line in lines {
         let mut f = line.split(' ');
         let (w, h, ext) = (f.next()?.parse().ok()?, f.next()?.parse().ok()?, f.next()?);
         let format = format_of(ext)?;
-        variants.push((w, h, format, dir.join(format!("{w}.{ext}"))));
+        let path = dir.join(format!("{w}.{ext}"));
+        files.push(Recorded::parse(path.clone(), f)?);
+        variants.push((w, h, format, path));
     }
-    Some(Entry { width, height, format, animated, original, variants })
+    Some((Entry { width, height, format, animated, original, variants }, files))
+}
+
+impl DiskStore {
+    /// The complete, undamaged entry in `dir`. A file whose state is the one recorded is
+    /// trusted without reading it (no rebuild reads the made images); one whose state changed
+    /// (a restored cache, a file touched or written into, truncated, replaced) is read, and its
+    /// bytes must be the ones written, or the entry is made again. A damage that keeps a file's
+    /// inode, size and modification time (a bit flipped on the disk) is not seen.
+    fn verified(&self, dir: &Path) -> Option<Entry> {
+        let (entry, mut files) = read_meta(dir)?;
+        let mut restated = false;
+        for f in &mut files {
+            if cache_state(&f.path)? == f.state {
+                continue;
+            }
+            let bytes = std::fs::read(&f.path).ok()?;
+            if media::print_of_bytes(&bytes) != f.print {
+                return None;
+            }
+            // The state read after the bytes: a file changed while read is read again next time.
+            f.state = cache_state(&f.path)?;
+            restated = true;
+        }
+        if restated {
+            // Best effort: an entry whose meta could not be rewritten is only checked again.
+            let n = self.counter.fetch_add(1, Ordering::Relaxed);
+            let tmp = dir.join(format!(".meta-{}-{n}", std::process::id()));
+            if std::fs::write(&tmp, meta_text(&entry, &files)).is_ok() {
+                let _ = std::fs::rename(&tmp, dir.join("meta"));
+            }
+        }
+        Some(entry)
+    }
 }
 
 impl Store for DiskStore {
@@ -271,7 +380,7 @@ impl Store for DiskStore {
     }
 
     fn get(&self, key: u64) -> Option<Entry> {
-        read_meta(&self.dir.join(format!("{key:016x}")))
+        self.verified(&self.dir.join(format!("{key:016x}")))
     }
 
     fn put(&self, key: u64, made: &codec::Processed) -> Result<Entry, String> {
@@ -280,28 +389,142 @@ impl Store for DiskStore {
         let fin = self.dir.join(format!("{key:016x}"));
         let io = |e: std::io::Error, p: &Path| format!("{}: {e}", p.display());
         std::fs::create_dir_all(&tmp).map_err(|e| io(e, &tmp))?;
-        let write = |name: String, bytes: &[u8]| {
-            let p = tmp.join(name);
-            std::fs::write(&p, bytes).map_err(|e| io(e, &p))
+        let mut files = Vec::new();
+        let mut write = |name: String, bytes: &[u8]| {
+            let p = tmp.join(&name);
+            std::fs::write(&p, bytes).map_err(|e| io(e, &p))?;
+            let state =
+                cache_state(&p).ok_or_else(|| format!("{}: not readable after writing", p.display()))?;
+            // Recorded under the final name: the folder is renamed whole.
+            files.push(Recorded { path: fin.join(name), print: media::print_of_bytes(bytes), state });
+            Ok::<(), String>(())
         };
         let original_format = Format::sniff(&made.original).unwrap_or(made.format);
         write(format!("original.{}", original_format.ext()), &made.original)?;
-        let mut meta = format!(
-            "loa-image-1 {} {} {} {}\n",
-            made.width,
-            made.height,
-            original_format.ext(),
-            if made.animated { "animated" } else { "still" }
-        );
+        let mut variants = Vec::new();
         for v in &made.variants {
-            write(format!("{}.{}", v.width, v.format.ext()), &v.bytes)?;
-            meta.push_str(&format!("{} {} {}\n", v.width, v.height, v.format.ext()));
+            let name = format!("{}.{}", v.width, v.format.ext());
+            write(name.clone(), &v.bytes)?;
+            variants.push((v.width, v.height, v.format, fin.join(name)));
         }
-        write("meta".to_string(), meta.as_bytes())?;
+        let entry = Entry {
+            width: made.width,
+            height: made.height,
+            format: original_format,
+            animated: made.animated,
+            original: fin.join(format!("original.{}", original_format.ext())),
+            variants,
+        };
+        let meta = tmp.join("meta");
+        std::fs::write(&meta, meta_text(&entry, &files)).map_err(|e| io(e, &meta))?;
         if std::fs::rename(&tmp, &fin).is_err() {
-            // Made at the same time by another build: theirs is as good.
-            let _ = std::fs::remove_dir_all(&tmp);
+            if let Some(theirs) = self.verified(&fin) {
+                // Made at the same time by another build or thread: theirs is as good.
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Ok(theirs);
+            }
+            // A damaged or incomplete entry: set aside and replaced, never published.
+            let bad = self.dir.join(format!(".bad-{key:016x}-{}-{n}", std::process::id()));
+            let _ = std::fs::rename(&fin, &bad);
+            let _ = std::fs::remove_dir_all(&bad);
+            if let Err(e) = std::fs::rename(&tmp, &fin) {
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Err(io(e, &fin));
+            }
         }
-        read_meta(&fin).ok_or_else(|| format!("{}: not readable after writing", fin.display()))
+        self.verified(&fin).ok_or_else(|| format!("{}: not readable after writing", fin.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::media::codec::{Processed, Variant};
+
+    fn made() -> Processed {
+        let bytes = |n: u8, len: usize| (0..len).map(|i| (i as u8).wrapping_mul(n)).collect::<Vec<u8>>();
+        Processed {
+            width: 300,
+            height: 200,
+            format: Format::Png,
+            original: [&b"\x89PNG\r\n\x1a\n"[..], &bytes(3, 500)].concat(),
+            variants: vec![
+                Variant { width: 150, height: 100, format: Format::WebP, bytes: bytes(5, 300) },
+                Variant { width: 150, height: 100, format: Format::Png, bytes: bytes(7, 400) },
+            ],
+            animated: false,
+        }
+    }
+
+    /// A store holding one entry; its folder.
+    fn stored() -> (tempfile::TempDir, DiskStore, Entry) {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let store = DiskStore::new(tmp.path().join("images"));
+        let entry = store.put(7, &made()).expect("put");
+        assert_eq!(store.get(7).as_ref(), Some(&entry));
+        (tmp, store, entry)
+    }
+
+    #[test]
+    fn a_truncated_file_of_an_entry_makes_it_missing_and_a_new_put_replaces_it() {
+        let (_tmp, store, entry) = stored();
+        let file = &entry.variants[0].3;
+        let len = std::fs::metadata(file).expect("meta").len();
+        std::fs::OpenOptions::new().write(true).open(file).expect("open").set_len(len / 2).expect("truncate");
+        assert_eq!(store.get(7), None, "a truncated copy is never taken for made");
+        let again = store.put(7, &made()).expect("put over the damaged entry");
+        assert_eq!(again, entry);
+        assert_eq!(std::fs::read(file).expect("read"), made().variants[0].bytes);
+        assert_eq!(store.get(7), Some(entry));
+        let left: Vec<String> = std::fs::read_dir(&store.dir)
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, ["0000000000000007"], "nothing set aside is left behind");
+    }
+
+    #[test]
+    fn bytes_written_into_an_entry_make_it_missing_and_a_file_only_touched_does_not() {
+        let (_tmp, store, entry) = stored();
+        // Other bytes of the same length (written in place: a new modification time).
+        let mut bytes = std::fs::read(&entry.original).expect("read");
+        bytes[100] ^= 0xff;
+        std::fs::write(&entry.original, &bytes).expect("write");
+        assert_eq!(store.get(7), None);
+        let entry = store.put(7, &made()).expect("put");
+        // The same bytes written again (a restored cache: another inode and time): trusted
+        // after one reading, and the new state recorded so that the next build reads nothing.
+        let file = &entry.variants[1].3;
+        let same = std::fs::read(file).expect("read");
+        std::fs::remove_file(file).expect("rm");
+        std::fs::write(file, &same).expect("write");
+        let meta_before = std::fs::read_to_string(store.dir.join("0000000000000007/meta")).expect("meta");
+        assert_eq!(store.get(7).as_ref(), Some(&entry));
+        let meta_after = std::fs::read_to_string(store.dir.join("0000000000000007/meta")).expect("meta");
+        assert_ne!(meta_before, meta_after, "the new state is recorded");
+        let (_, files) = read_meta(&store.dir.join("0000000000000007")).expect("read back");
+        assert!(files.iter().all(|f| cache_state(&f.path) == Some(f.state)));
+    }
+
+    #[test]
+    fn a_missing_file_or_a_link_in_place_of_one_makes_an_entry_missing() {
+        let (tmp, store, entry) = stored();
+        std::fs::remove_file(&entry.variants[1].3).expect("rm");
+        assert_eq!(store.get(7), None);
+        let entry = store.put(7, &made()).expect("put");
+        let elsewhere = tmp.path().join("elsewhere.webp");
+        std::fs::copy(&entry.variants[0].3, &elsewhere).expect("copy");
+        std::fs::remove_file(&entry.variants[0].3).expect("rm");
+        std::os::unix::fs::symlink(&elsewhere, &entry.variants[0].3).expect("symlink");
+        assert_eq!(store.get(7), None, "a link is not a file of the cache, even to the right bytes");
+    }
+
+    #[test]
+    fn an_entry_of_the_first_meta_version_is_made_again() {
+        let (_tmp, store, _) = stored();
+        let meta = store.dir.join("0000000000000007/meta");
+        std::fs::write(&meta, "loa-image-1 300 200 png still\n150 100 webp\n150 100 png\n").expect("write");
+        assert_eq!(store.get(7), None);
     }
 }

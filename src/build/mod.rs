@@ -294,7 +294,11 @@ impl One<'_> {
             return Err(sorted(warnings.0));
         }
         let built = Built {
-            output: crate::output::BuildOutput { files: Default::default(), copies },
+            output: crate::output::BuildOutput {
+                files: Default::default(),
+                linked: images::linked(config, &copies),
+                copies,
+            },
             diagnostics: sorted(warnings.0),
             timings: Vec::new(),
             memory: Vec::new(),
@@ -390,6 +394,7 @@ fn several(
 fn merge(into: Option<Built>, mut b: Built, folder: Option<&str>, code: &str) -> Built {
     if let Some(folder) = folder {
         b.output.copies = b.output.copies.into_iter().map(|(k, v)| (format!("{folder}/{k}"), v)).collect();
+        b.output.linked = b.output.linked.into_iter().map(|k| format!("{folder}/{k}")).collect();
         // A section the language has not translated is built from its original; its approval
         // is the original's, listed once.
         b.approvals.retain(|r| {
@@ -398,6 +403,7 @@ fn merge(into: Option<Built>, mut b: Built, folder: Option<&str>, code: &str) ->
     }
     let Some(mut all) = into else { return b };
     all.output.copies.extend(b.output.copies);
+    all.output.linked.extend(b.output.linked);
     all.output.files.extend(b.output.files);
     all.diagnostics.extend(b.diagnostics);
     all.pages += b.pages;

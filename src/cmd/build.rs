@@ -134,7 +134,7 @@ impl BuildArgs {
         print_diagnostics(&built.diagnostics);
         let t = Instant::now();
         let changed = staging.changed();
-        let written = staging.commit(&built.output.copies);
+        let written = staging.commit(&built.output.copies, &built.output.linked);
         interrupt::clear_lock();
         drop(out_lock);
         drop(lock);

@@ -127,8 +127,8 @@ pub trait Shortcodes: Sync + std::fmt::Debug {
 /// Arguments whose value is an address: checked and resolved as a Markdown link is (bundle
 /// files made absolute, dangerous schemes refused, local targets checked once the site is
 /// made). `anh` is an image.
-pub const ADDRESS_ARGS: [(&str, bool); 4] =
-    [("anh", true), ("tep", false), ("url", false), ("lien_ket", false)];
+pub const ADDRESS_ARGS: [(&str, bool); 5] =
+    [("anh", true), ("tep", false), ("url", false), ("lien_ket", false), ("phu_de", false)];
 
 /// How deep block shortcodes may nest inside each other's bodies.
 pub const MAX_DEPTH: usize = 8;
@@ -616,7 +616,7 @@ fn render_call(
         let hint = match did_you_mean(&call.name, known.iter().copied()) {
             Some(s) => format!("có phải ý bạn là `{s}`? (các shortcode: {})", known.join(", ")),
             None if known.is_empty() => {
-                "trang web này chưa có shortcode nào (mỗi shortcode là một tệp templates/shortcodes/<tên>.html; giao diện loa có sẵn youtube, facebook_video, figure, trich_dan, tai_ve, callout); để viết nguyên văn, đặt nó trong dấu `…`".to_string()
+                "trang web này chưa có shortcode nào (mỗi shortcode là một tệp templates/shortcodes/<tên>.html; giao diện loa có sẵn youtube, facebook_video, video, figure, trich_dan, tai_ve, callout); để viết nguyên văn, đặt nó trong dấu `…`".to_string()
             }
             None => format!("các shortcode: {}", known.join(", ")),
         };
@@ -1008,12 +1008,12 @@ mod tests {
 
     #[test]
     fn spoken_bodies_keep_their_lines_and_say_what_a_listener_should_hear() {
-        let body = "Mở đầu.\n\n{{ youtube(id=\"dQw4w9WgXcQ\") }}\n\n{{ figure(anh=\"/a.jpg\", mo_ta=\"Ảnh\", chu_thich=\"Lớp học buổi tối\", nguon=\"Ảnh: CC0\") }}\n\n{% trich_dan(nguon=\"Chủ tịch Hồ Chí Minh\") %}\nHọc, học nữa, học mãi {{ tai_ve(tep=\"/n.pdf\", nhan=\"nguyên văn\") }}.\n{% end %}\n\nXem {{ tai_ve(tep=\"/m.pdf\", nhan=\"mẫu đơn\") }} và `{{ x() }}`.\n";
+        let body = "Mở đầu.\n\n{{ youtube(id=\"dQw4w9WgXcQ\") }}\n{{ video(tep=\"v.mp4\", tieu_de=\"Lớp học\",\n  phu_de=\"v.vtt\") }}\n\n{{ figure(anh=\"/a.jpg\", mo_ta=\"Ảnh\", chu_thich=\"Lớp học buổi tối\", nguon=\"Ảnh: CC0\") }}\n\n{% trich_dan(nguon=\"Chủ tịch Hồ Chí Minh\") %}\nHọc, học nữa, học mãi {{ tai_ve(tep=\"/n.pdf\", nhan=\"nguyên văn\") }}.\n{% end %}\n\nXem {{ tai_ve(tep=\"/m.pdf\", nhan=\"mẫu đơn\") }} và `{{ x() }}`.\n";
         let said = spoken(body, crate::markdown::parser_options()).expect("has calls");
         assert_eq!(said.matches('\n').count(), body.matches('\n').count(), "{said}");
         assert_eq!(
             said,
-            "Mở đầu.\n\n\n\nLớp học buổi tối\n\nTrích lời Chủ tịch Hồ Chí Minh:\nHọc, học nữa, học mãi nguyên văn.\n\n\nXem mẫu đơn và `{{ x() }}`.\n"
+            "Mở đầu.\n\n\n\n\n\nLớp học buổi tối\n\nTrích lời Chủ tịch Hồ Chí Minh:\nHọc, học nữa, học mãi nguyên văn.\n\n\nXem mẫu đơn và `{{ x() }}`.\n"
         );
         assert_eq!(spoken("Không có gì.", crate::markdown::parser_options()), None);
     }

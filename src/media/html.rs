@@ -3,7 +3,8 @@
 //! and `sizes`, `width`/`height` (no layout shift), `loading="lazy"` and `decoding="async"`
 //! but for the page's first image. Pure: HTML and the made images in, HTML out. Tags that are
 //! not local raster images (other hosts, `data:`, SVG, an `<img>` that already has a `srcset`)
-//! stay as they are.
+//! stay as they are. A `<video>`'s local poster becomes one made copy of it (a poster has no
+//! `srcset`), and gives the player its width and height.
 
 use std::collections::BTreeMap;
 
@@ -53,7 +54,20 @@ impl Tag {
 
 /// Every `<img>` tag of the HTML, in order. HTML comments are skipped.
 pub fn img_tags(html: &str) -> Vec<Tag> {
+    tags_named(html, "img")
+}
+
+/// Every `<video>` tag of the HTML that has a `poster`, in order.
+pub fn poster_tags(html: &str) -> Vec<Tag> {
+    let mut tags = tags_named(html, "video");
+    tags.retain(|t| t.get("poster").is_some_and(|p| !p.is_empty()));
+    tags
+}
+
+/// Every tag `name` (lower case) of the HTML, in order. HTML comments are skipped.
+fn tags_named(html: &str, name: &str) -> Vec<Tag> {
     let b = html.as_bytes();
+    let after = name.len() + 1;
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(k) = html[i..].find('<') {
@@ -62,13 +76,13 @@ pub fn img_tags(html: &str) -> Vec<Tag> {
             i = html[start..].find("-->").map_or(html.len(), |e| start + e + 3);
             continue;
         }
-        let is_img = html.get(start + 1..start + 4).is_some_and(|n| n.eq_ignore_ascii_case("img"))
-            && b.get(start + 4).is_some_and(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/');
-        if !is_img {
+        let named = html.get(start + 1..start + after).is_some_and(|n| n.eq_ignore_ascii_case(name))
+            && b.get(start + after).is_some_and(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/');
+        if !named {
             i = start + 1;
             continue;
         }
-        let Some((attrs, end)) = attributes(html, start + 4) else { break };
+        let Some((attrs, end)) = attributes(html, start + after) else { break };
         out.push(Tag { range: start..end, attrs });
         i = end;
     }
@@ -210,11 +224,51 @@ pub fn rewrite(html: &str, pictures: &BTreeMap<String, Picture>, o: Options<'_>)
         last = tag.range.end;
         changed = true;
     }
+    let posters = |html: &str| posters(html, pictures, o);
     if !changed {
+        return posters(html);
+    }
+    out.push_str(&html[last..]);
+    Some(posters(&out).unwrap_or(out))
+}
+
+/// The HTML with the local poster of each `<video>` (in `pictures`) replaced by one of its
+/// made forms, and the player given the poster's width and height when it has none.
+fn posters(html: &str, pictures: &BTreeMap<String, Picture>, o: Options<'_>) -> Option<String> {
+    let mut out = String::with_capacity(html.len());
+    let mut last = 0;
+    for tag in poster_tags(html) {
+        let Some(path) = tag.get("poster").and_then(|s| output_path(s, o.page_url, o.base_path)) else {
+            continue;
+        };
+        let Some(form) = pictures.get(&path).and_then(poster_form) else { continue };
+        out.push_str(&html[last..tag.range.start]);
+        out.push_str("<video");
+        for (name, value) in &tag.attrs {
+            match (name.as_str(), value.as_str()) {
+                ("poster", _) => out.push_str(&format!(" poster=\"{}\"", attr(&form.url))),
+                (_, "") => out.push_str(&format!(" {name}")),
+                _ => out.push_str(&format!(" {name}=\"{value}\"")),
+            }
+        }
+        if tag.get("width").is_none() && tag.get("height").is_none() {
+            out.push_str(&format!(" width=\"{}\" height=\"{}\"", form.width, form.height));
+        }
+        out.push('>');
+        last = tag.range.end;
+    }
+    if last == 0 {
         return None;
     }
     out.push_str(&html[last..]);
     Some(out)
+}
+
+/// The form a poster shows: a WebP copy as wide as a phone's screen at twice its density (the
+/// narrowest of at least 960 pixels), else the widest.
+fn poster_form(pic: &Picture) -> Option<&Form> {
+    let webp = || pic.forms.iter().filter(|f| f.format == Format::WebP);
+    webp().find(|f| f.width >= 960).or_else(|| webp().next_back())
 }
 
 fn picture(tag: &Tag, pic: &Picture, sizes: &str, eager: bool) -> String {
@@ -327,6 +381,29 @@ mod tests {
         assert!(second.contains("loading=\"lazy\" decoding=\"async\""), "{out}");
         let o = Options { eager_first: false, ..o };
         assert_eq!(rewrite(html, &pictures, o).expect("changed").matches("loading=\"lazy\"").count(), 2);
+    }
+
+    #[test]
+    fn a_video_poster_is_a_made_copy_and_gives_the_player_its_size() {
+        let mut pictures = BTreeMap::new();
+        pictures.insert("a/x.jpg".to_string(), pic());
+        let o = Options { sizes: "100vw", page_url: "/a/", base_path: "", eager_first: true };
+        let html = "<figure><video controls preload=\"none\" poster=\"x.jpg\" aria-label=\"Một &quot;video&quot;\"><source src=\"v.mp4\"></video></figure>";
+        assert_eq!(
+            rewrite(html, &pictures, o).expect("changed"),
+            "<figure><video controls preload=\"none\" poster=\"/a/x.960.webp\" aria-label=\"Một &quot;video&quot;\" width=\"960\" height=\"720\"><source src=\"v.mp4\"></video></figure>"
+        );
+        // A size written stays; a poster of another host, or not made, stays as it is.
+        let sized = "<video poster=\"/a/x.jpg\" width=\"16\" height=\"9\"></video><img src=\"x.jpg\">";
+        let out = rewrite(sized, &pictures, o).expect("changed");
+        assert!(
+            out.starts_with("<video poster=\"/a/x.960.webp\" width=\"16\" height=\"9\"></video><picture>"),
+            "{out}"
+        );
+        assert_eq!(
+            rewrite("<video poster=\"https://x.vn/p.jpg\"></video><video poster=\"y.jpg\">", &pictures, o),
+            None
+        );
     }
 
     #[test]

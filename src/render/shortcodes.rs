@@ -156,6 +156,22 @@ fn check_builtin<'v>(name: &str, text: &dyn Fn(&str) -> Option<&'v str>) -> Resu
             )),
             None => Ok(()),
         },
+        "video" => {
+            let ext = |url: &str| file_type(url).to_ascii_lowercase();
+            match (text("tep"), text("phu_de"), text("tieu_de")) {
+                (Some(file), _, _) if !VIDEO_TYPES.contains(&ext(file).as_str()) => Err(format!(
+                    "`{file}` không phải tệp video MP4 hay WebM: xuất video ra MP4 (H.264) hoặc WebM (VP9), trình duyệt nào cũng phát được"
+                )),
+                (_, Some(captions), _) if ext(captions) != "vtt" => Err(format!(
+                    "phụ đề `{captions}` không phải tệp WebVTT (.vtt): lưu phụ đề dạng WebVTT (phần mềm làm phụ đề nào cũng xuất được)"
+                )),
+                (_, _, Some(title)) if title.trim().is_empty() => Err(
+                    "`tieu_de` trống: mỗi video cần một tên, người đọc bằng máy đọc màn hình nghe tên này"
+                        .to_string(),
+                ),
+                _ => Ok(()),
+            }
+        }
         "callout" => match text("loai") {
             Some(kind) if !CALLOUT_KINDS.contains(&kind) => {
                 Err(format!("loại `{kind}` không có: `loai` là một trong {}", CALLOUT_KINDS.join(", ")))
@@ -165,6 +181,9 @@ fn check_builtin<'v>(name: &str, text: &dyn Fn(&str) -> Option<&'v str>) -> Resu
         _ => Ok(()),
     }
 }
+
+/// The extensions of the video files `video` plays (what every current browser plays).
+pub const VIDEO_TYPES: [&str; 2] = ["mp4", "webm"];
 
 /// The kinds of `callout` the theme styles.
 pub const CALLOUT_KINDS: [&str; 3] = ["ghi_chu", "luu_y", "canh_bao"];

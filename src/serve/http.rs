@@ -320,6 +320,7 @@ pub fn content_type(path: &str) -> &'static str {
         "pdf" => "application/pdf",
         "mp4" => "video/mp4",
         "webm" => "video/webm",
+        "vtt" => "text/vtt; charset=utf-8",
         "mp3" => "audio/mpeg",
         "ogg" => "audio/ogg",
         "wasm" => "application/wasm",

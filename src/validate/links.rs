@@ -211,6 +211,10 @@ pub fn check(index: &LinkIndex, outputs: &HashSet<String>, base_path: &str) -> D
         } else {
             let hint = match close {
                 Some(s) => format!("có phải ý bạn là `{s}`?"),
+                // A file (a video, a document to download) rather than a page.
+                None if is_file_path(&written) => {
+                    "đặt tệp cạnh bài (thư mục của bài, index.md) hoặc trong static/, rồi sửa đường dẫn".to_string()
+                }
                 None => "kiểm tra đường dẫn; liên kết tới một bài nên viết theo tệp nguồn, ví dụ `@/bai-viet/ten-bai.md`".to_string(),
             };
             diags.push(
@@ -224,6 +228,18 @@ pub fn check(index: &LinkIndex, outputs: &HashSet<String>, base_path: &str) -> D
         }
     }
     diags
+}
+
+/// A link to a file (`video.mp4`, `/tai-lieu/a.pdf`): its last segment has an extension, and it
+/// is not a page's source (`.md`, `.html`).
+fn is_file_path(written: &str) -> bool {
+    let path = written.split(['?', '#']).next().unwrap_or("");
+    let last = path.rsplit('/').next().unwrap_or("");
+    last.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && !ext.is_empty()
+            && !matches!(ext.to_ascii_lowercase().as_str(), "md" | "html" | "htm")
+    })
 }
 
 /// A URL of another site or another scheme (`https://…`, `//cdn…`, `data:…`).

@@ -13,6 +13,8 @@
 //! uses; no file of `write/` imports it.
 
 mod fs;
+#[cfg(all(test, unix))]
+mod link_tests;
 mod lock;
 mod manifest;
 mod names;
@@ -40,7 +42,7 @@ pub fn write_output(out: &Path, output: &BuildOutput) -> Result<WriteStats> {
         crate::output::Sink::put(&staging, key, bytes.clone()).map_err(|e| anyhow::anyhow!(e))
     });
     match written {
-        Ok(()) => staging.commit(&output.copies),
+        Ok(()) => staging.commit(&output.copies, &output.linked),
         Err(e) => {
             staging.abort();
             Err(e)

@@ -326,9 +326,42 @@ impl Staging {
         Ok(())
     }
 
-    /// Copies the static files and bundle assets, removes what the spare had and this build
-    /// does not, writes the manifest, and swaps the folder in as the output.
-    pub fn commit(mut self, copies: &std::collections::BTreeMap<String, PathBuf>) -> Result<WriteStats> {
+    /// Puts the copy of a file of loa's own cache (`linked`: content-addressed, never changed in
+    /// place once written, checked by its cache before each build) as a hard link to it: no
+    /// byte is copied, and a rebuild finds it unchanged from its inode alone, without reading
+    /// it. Where no link can be made (another file system, one without links) it is copied.
+    /// Whatever is at its place (a file edited by hand, a link, another copy) is replaced.
+    fn link(&self, key: &str, hash: u64, from: &Path, meta: &std::fs::Metadata) -> Result<(), String> {
+        use std::os::unix::fs::MetadataExt as _;
+        let rel = safe_relative(key).ok_or_else(|| format!("đường dẫn xuất không an toàn: {key}"))?;
+        if active().aborted {
+            return Err("đã dừng theo yêu cầu".to_string());
+        }
+        let path = self.dir.join(rel);
+        let same = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.file_type().is_file() && m.dev() == meta.dev() && m.ino() == meta.ino());
+        if !same {
+            self.ensure_parent(&path)
+                .and_then(|()| remove_entry(&path))
+                .and_then(|()| match std::fs::hard_link(from, &path) {
+                    Ok(()) => Ok(()),
+                    Err(_) => copy_into(from, &mut create_file(&path)?),
+                })
+                .map_err(|e| format!("ghi {}: {e}", shown_key(&self.out, key)))?;
+            self.changed.fetch_add(1, Ordering::Relaxed);
+        }
+        self.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((key.to_string(), hash));
+        Ok(())
+    }
+
+    /// Copies the static files and bundle assets (those in `linked`, loa's own cache files, as
+    /// hard links: see `link`), removes what the spare had and this build does not, writes the
+    /// manifest, and swaps the folder in as the output.
+    pub fn commit(
+        mut self,
+        copies: &std::collections::BTreeMap<String, PathBuf>,
+        linked: &std::collections::BTreeSet<String>,
+    ) -> Result<WriteStats> {
         copies.par_iter().try_for_each(|(key, from)| {
             // A copy's hash is that of its source's size and modification time: a source that
             // changed is copied without reading the old copy.
@@ -336,9 +369,14 @@ impl Staging {
             let mtime = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
             let stamp = format!("{}:{:?}:{}", meta.len(), mtime, from.display());
             let hash = content_hash(stamp.as_bytes());
-            self.store(key, hash, meta.len(), |old| holds_file(old, from), |to| copy_into(from, to))
-                .map_err(|e| anyhow::anyhow!(e))
-                .with_context(|| format!("sao chép {}", from.display()))
+            // Only a regular file is linked (a symlink put in the cache is followed and copied).
+            let link = linked.contains(key) && std::fs::symlink_metadata(from).is_ok_and(|m| m.is_file());
+            let stored = if link {
+                self.link(key, hash, from, &meta)
+            } else {
+                self.store(key, hash, meta.len(), |old| holds_file(old, from), |to| copy_into(from, to))
+            };
+            stored.map_err(|e| anyhow::anyhow!(e)).with_context(|| format!("sao chép {}", from.display()))
         })?;
         let mut written =
             std::mem::take(&mut *self.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
@@ -487,7 +525,7 @@ mod tests {
             .expect("put");
         let copies =
             std::collections::BTreeMap::from([("a.css".to_string(), tmp.path().join("khong-co.css"))]);
-        assert!(staging.commit(&copies).is_err());
+        assert!(staging.commit(&copies, &Default::default()).is_err());
         let names: Vec<String> = std::fs::read_dir(tmp.path())
             .expect("read")
             .flatten()

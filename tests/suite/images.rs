@@ -106,6 +106,69 @@ fn a_rebuild_reuses_the_cache_and_makes_only_the_changed_image() {
     }
 }
 
+/// The made images are published as links to the cache's files (a rebuild reads none of
+/// them), so a damaged cache must never be taken for made: a file of the cache cut short,
+/// another written over with other bytes of the same length, and one of a third entry removed,
+/// are each found at the next build, made again and published whole.
+#[cfg(unix)]
+#[test]
+fn a_damaged_cache_entry_is_made_again_and_never_published() {
+    use std::os::unix::fs::MetadataExt as _;
+    let (tmp, first) = built();
+    let cache = tmp.path().join(".loa-cache/images");
+    let public = tmp.path().join("public");
+    let made = |ext: &str| -> Vec<std::path::PathBuf> {
+        let mut files: Vec<_> = walkdir::WalkDir::new(&cache)
+            .into_iter()
+            .flatten()
+            .map(|e| e.into_path())
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .collect();
+        files.sort();
+        files
+    };
+    // Every made image of the output is the cache's own file, not a copy of it.
+    let inodes: std::collections::HashSet<u64> =
+        made("webp").iter().map(|p| std::fs::metadata(p).expect("meta").ino()).collect();
+    let linked = tree(&public)
+        .keys()
+        .filter(|k| k.ends_with(".webp"))
+        .filter(|k| inodes.contains(&std::fs::metadata(public.join(k)).expect("meta").ino()))
+        .count();
+    assert!(linked >= 10, "the WebP copies are linked: {linked}");
+    let (webp, jpg) = (made("webp"), made("jpg"));
+    let cut = &webp[0];
+    let len = std::fs::metadata(cut).expect("meta").len();
+    std::fs::OpenOptions::new().write(true).open(cut).expect("open").set_len(len / 3).expect("truncate");
+    let over = jpg.iter().find(|p| p.parent() != cut.parent()).expect("another entry");
+    let mut bytes = std::fs::read(over).expect("read");
+    for b in bytes.iter_mut().skip(200).take(64) {
+        *b ^= 0x5a;
+    }
+    std::fs::write(over, &bytes).expect("write");
+    let gone =
+        webp.iter().find(|p| p.parent() != cut.parent() && p.parent() != over.parent()).expect("a third");
+    std::fs::remove_file(gone).expect("rm");
+    let out = run(tmp.path(), &["build", "--root", "."]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Every file as before (the marker's manifest aside: it records the new files' times).
+    let now = tree(&public);
+    let differ: Vec<&String> = first
+        .keys()
+        .chain(now.keys())
+        .filter(|k| *k != ".loa-output" && first.get(*k) != now.get(*k))
+        .collect();
+    assert!(differ.is_empty(), "the damaged files were published: {differ:?}");
+    assert!(std::fs::metadata(cut).expect("remade").len() == len && gone.is_file());
+    let left: Vec<String> = std::fs::read_dir(&cache)
+        .expect("cache")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
 /// `loa serve` reloads without waiting for images: its first build shows the originals, the
 /// images are made on a thread of their own, and the build after them shows the pictures.
 #[test]

@@ -51,6 +51,7 @@ const PAGES = (process.env.LOA_LIGHTHOUSE_PAGES ? JSON.parse(process.env.LOA_LIG
   { name: 'home', path: '/' },
   { name: 'section', path: '/bai-viet/' },
   { name: 'article', path: '/bai-viet/gop-phan-day-manh-khuyen-hoc-khuyen-tai-xay-dung-xa-hoi-hoc-tap/' },
+  { name: 'article-video', path: '/bai-viet/ket-luan-49-kl-tw-nhung-diem-chinh/' },
   { name: 'campaign', path: CAMPAIGN },
   { name: 'campaign-audience', path: `${CAMPAIGN}gia-dinh/` },
   { name: 'audience', path: '/doi-tuong/gia-dinh/' },

@@ -12,6 +12,9 @@
 //     (https://www.youtube-nocookie.com/embed/<id>?autoplay=1…), which the browser then
 //     requests (answered here by a stub: tests reach no network); the Facebook poster likewise
 //     loads Facebook's player for its video, and only on its click.
+// On the page with the site's own video files (`video` shortcode), light and dark: the poster
+// (a made WebP copy) is requested, the video file is not until the reader presses play (its
+// captions, shown by default, are a few hundred bytes of text the browser may fetch at once); the player has its size before anything loads; axe as above.
 // Prints one line per check ("ok …" or "FAIL …"); exits 1 on any failure.
 
 import fs from 'node:fs';
@@ -111,6 +114,29 @@ try {
       check((await page.locator('iframe.video-khung').count()) === 2, `${label}: two players after two clicks`);
       await page.screenshot({ path: path.join(ARTIFACTS, 'video-after-click.png'), fullPage: true });
     }
+    check(errors.length === 0, `${label}: no console error`, errors.join('; '));
+    await context.close();
+  }
+  const OWN = new URL('/bai-viet/video-tep/', BASE).href;
+  for (const scheme of ['light', 'dark']) {
+    const { context, outside, errors } = await watchedContext(browser, scheme);
+    const page = await context.newPage();
+    const label = `self-hosted video page (${scheme})`;
+    const asked = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await page.goto(OWN, { waitUntil: 'load' });
+    await page.waitForLoadState('networkidle');
+    check(outside.length === 0, `${label}: no request to another host`, outside.join(', '));
+    const media = asked.filter((p) => /\.(webm|mp4)$/.test(p));
+    check(media.length === 0, `${label}: no video file before the reader acts`, media.join(', '));
+    // Captions shown by default are a few hundred bytes of text, which the browser fetches with
+    // the page (Chromium does, light or dark alike when not cached); nothing else of the video.
+    check(asked.some((p) => /\/anh-bia\.[0-9a-f]+\.\d+\.webp$/.test(p)), `${label}: the poster is a made WebP copy`, asked.join(', '));
+    const box = await page.locator('video').first().boundingBox();
+    check(box && Math.abs(box.width / box.height - 16 / 9) < 0.02, `${label}: the player has its proportions before loading`, JSON.stringify(box));
+    check((await page.locator('video[preload="none"][controls] track[kind="captions"][srclang="vi"]').count()) === 1, `${label}: controls, preload none, Vietnamese captions`);
+    await axeCheck(page, label);
+    if (scheme === 'light') await page.screenshot({ path: path.join(ARTIFACTS, 'video-file.png'), fullPage: true });
     check(errors.length === 0, `${label}: no console error`, errors.join('; '));
     await context.close();
   }
