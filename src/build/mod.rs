@@ -198,6 +198,9 @@ struct Defaults {
     targets: crate::markdown::LinkTargets,
     /// The default language's outputs (`bai-viet/x/index.html`).
     outputs: std::collections::HashSet<String>,
+    /// The folders of the default language's page bundles (`content/bai-viet/le`), absolute:
+    /// a bundle not translated into a language has no page there to carry its files.
+    bundles: Vec<std::path::PathBuf>,
 }
 
 impl One<'_> {
@@ -218,6 +221,16 @@ impl One<'_> {
         warnings.extend(assembled.diagnostics);
         let missing: Vec<String> = failed.into_iter().chain(assembled.left_out).collect();
         let mut copies = crate::assets::copies(&site, loaded);
+        if let Some(d) = defaults {
+            let own: Vec<std::path::PathBuf> = site
+                .pages
+                .iter()
+                .filter_map(|p| p.bundle_dir.as_ref())
+                .map(|b| config.root.join(b))
+                .collect();
+            let foreign: Vec<&std::path::PathBuf> = d.bundles.iter().filter(|b| !own.contains(b)).collect();
+            copies.retain(|_, from| !foreign.iter().any(|b| from.starts_with(b)));
+        }
         let (theme_static, minify_warnings) = crate::assets::theme_static(config, loaded, &mut copies);
         warnings.extend(minify_warnings);
         let style = crate::assets::inline_style(&theme_static, &copies, &config.base_path);
@@ -382,6 +395,14 @@ fn several(
         cites: citations(config, &first.0.site).targets().to_vec(),
         targets: link_targets(config, &first.0.site, &missing),
         outputs: Default::default(),
+        bundles: first
+            .0
+            .site
+            .pages
+            .iter()
+            .filter_map(|p| p.bundle_dir.as_ref())
+            .map(|b| config.root.join(b))
+            .collect(),
     };
     // The index is made with the pages (a deferred index would be written at the root).
     let opts = BuildOptions { defer_search: false, ..sh.opts };
