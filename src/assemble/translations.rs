@@ -31,21 +31,13 @@ pub fn check_translations(sites: &[&Site]) -> Diagnostics {
                     "ngày và đối tượng của chiến dịch lấy theo trang gốc: ghi `{ours}` như trang gốc, hoặc sửa trang gốc (English: a translated campaign keeps its original's dates and audiences)"
                 ))
             };
-            if tc.starts != oc.starts {
-                diags.push(differs(
-                    "ngày bắt đầu",
-                    "campaign.starts",
-                    tc.starts.fmt_iso_date(),
-                    oc.starts.fmt_iso_date(),
-                ));
-            }
-            if tc.ends != oc.ends {
-                diags.push(differs(
-                    "ngày kết thúc",
-                    "campaign.ends",
-                    tc.ends.fmt_iso_date(),
-                    oc.ends.fmt_iso_date(),
-                ));
+            for (what, key, theirs, ours) in [
+                ("ngày bắt đầu", "campaign.starts", tc.starts, oc.starts),
+                ("ngày kết thúc", "campaign.ends", tc.ends, oc.ends),
+            ] {
+                if theirs != ours {
+                    diags.push(differs(what, key, theirs.fmt_iso_date(), ours.fmt_iso_date()));
+                }
             }
             let (ti, oi) = (audience_ids(tc), audience_ids(oc));
             if ti != oi {

@@ -112,7 +112,16 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     t.lap("load");
     // The sources are not needed once parsed (the bodies share the texts): freed early.
     let sources = std::mem::take(&mut loaded.sources);
-    let one = One { config, opts, sink, memo, loaded: &loaded, prints: &prints, translations: None };
+    let one = One {
+        config,
+        opts,
+        sink,
+        memo,
+        loaded: &loaded,
+        prints: &prints,
+        translations: None,
+        defaults: None,
+    };
     if !config.languages.is_empty() {
         let built = several(&one, sources, templates, &mut t, warnings);
         crate::dispose::later(loaded);
@@ -130,7 +139,8 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     warnings.extend(parse_errors);
     t.lap("parse");
     let assembled = assemble_one(config, opts, parsed, &failed).map_err(|e| fail(&warnings, e))?;
-    let mut built = one.finish(assembled, failed, templates, &mut t, warnings)?;
+    let (mut built, outputs) = one.finish(assembled, failed, templates, &mut t, warnings)?;
+    crate::dispose::later(outputs);
     (built.timings, built.memory) = t.finish();
     crate::dispose::later(loaded);
     Ok(built)
@@ -171,14 +181,32 @@ struct One<'a> {
     loaded: &'a crate::load::Loaded,
     /// The fingerprints of the files' texts.
     prints: &'a crate::memo::Prints,
-    /// The links between the languages, for a site in several; and the documents of the
-    /// default language, cited where this language has no translation of them.
-    translations: Option<(&'a crate::content::translation::Links, &'a [crate::markdown::cite::CiteTarget])>,
+    /// The links between the languages, for a site in several.
+    translations: Option<&'a crate::content::translation::Links>,
+    /// For a language other than the default one: what it borrows from the default
+    /// language's site.
+    defaults: Option<&'a Defaults>,
+}
+
+/// What the site of a language other than the default one borrows from the default
+/// language's: where a page is not translated, its `@/` links and citations lead to the
+/// original, and the original's outputs are places links may lead to.
+struct Defaults {
+    /// The default language's citable documents.
+    cites: Vec<crate::markdown::cite::CiteTarget>,
+    /// Where `@/` links go in the default language's site.
+    targets: crate::markdown::LinkTargets,
+    /// The default language's outputs (`bai-viet/x/index.html`).
+    outputs: std::collections::HashSet<String>,
+    /// The folders of the default language's page bundles (`content/bai-viet/le`), absolute:
+    /// a bundle not translated into a language has no page there to carry its files.
+    bundles: Vec<std::path::PathBuf>,
 }
 
 impl One<'_> {
     /// The rest of the recipe for one language's site: from its assembled site to its
-    /// outputs. `timings` and `memory` of the result are left empty.
+    /// outputs. `timings` and `memory` of the result are left empty; the paths of the outputs
+    /// come with it.
     fn finish(
         &self,
         assembled: crate::assemble::Assembled,
@@ -186,13 +214,23 @@ impl One<'_> {
         templates: Result<Templates, Diagnostics>,
         t: &mut Timer,
         mut warnings: Diagnostics,
-    ) -> Result<Built, Failed> {
-        let One { config, opts, sink, memo, loaded, prints, translations } = *self;
+    ) -> Result<(Built, std::collections::HashSet<String>), Failed> {
+        let One { config, opts, sink, memo, loaded, prints, translations, defaults } = *self;
         let mut site = assembled.site;
         let approvals = assembled.approvals;
         warnings.extend(assembled.diagnostics);
         let missing: Vec<String> = failed.into_iter().chain(assembled.left_out).collect();
         let mut copies = crate::assets::copies(&site, loaded);
+        if let Some(d) = defaults {
+            let own: Vec<std::path::PathBuf> = site
+                .pages
+                .iter()
+                .filter_map(|p| p.bundle_dir.as_ref())
+                .map(|b| config.root.join(b))
+                .collect();
+            let foreign: Vec<&std::path::PathBuf> = d.bundles.iter().filter(|b| !own.contains(b)).collect();
+            copies.retain(|_, from| !foreign.iter().any(|b| from.starts_with(b)));
+        }
         let (theme_static, minify_warnings) = crate::assets::theme_static(config, loaded, &mut copies);
         warnings.extend(minify_warnings);
         let style = crate::assets::inline_style(&theme_static, &copies, &config.base_path);
@@ -213,10 +251,12 @@ impl One<'_> {
         t.lap("bulletin");
         warnings.extend(crate::validate::facts::check(&site));
         t.lap("facts");
-        let link_targets = link_targets(config, &site, &missing);
-        let cites = match translations {
-            Some((_, fallback)) => steps::citations_with(config, &site, fallback),
-            None => citations(config, &site),
+        let (link_targets, cites) = match defaults {
+            Some(d) => (
+                steps::link_targets_with(config, &site, &missing, &d.targets),
+                steps::citations_with(config, &site, &d.cites),
+            ),
+            None => (link_targets(config, &site, &missing), citations(config, &site)),
         };
         // Shortcodes are the templates' (`templates/shortcodes/`); a file's size for `tai_ve` is
         // read only when a download names it.
@@ -275,7 +315,7 @@ impl One<'_> {
             embedded: theme_static,
             style,
             bulletins: &bulletins,
-            translations: translations.map(|(l, _)| l),
+            translations,
         };
         let made = schedule::render(input, &mut templates, sink, memo, opts.defer_search)
             .map_err(|e| fail(&warnings, e))?;
@@ -289,7 +329,13 @@ impl One<'_> {
         // A page not made for its errors is still a place other links may lead to.
         let mut outputs = made.outputs;
         outputs.extend(broken.iter().map(|&id| crate::content::output_file(&site.pages[id].path)));
-        warnings.extend(crate::validate::links::check(&links, &outputs, &config.base_path));
+        // Links to an untranslated page lead to the original's, in the default language.
+        let mut reachable = std::borrow::Cow::Borrowed(&outputs);
+        if let Some(d) = defaults {
+            reachable.to_mut().extend(d.outputs.iter().cloned());
+        }
+        warnings.extend(crate::validate::links::check(&links, &reachable, &config.base_path));
+        drop(reachable);
         if warnings.has_errors() {
             return Err(sorted(warnings.0));
         }
@@ -310,8 +356,8 @@ impl One<'_> {
             images_pending,
         };
         // Freeing a large site's structures takes tens of milliseconds that nobody waits for.
-        crate::dispose::later((site, templates, link_targets, cites, links, outputs));
-        Ok(built)
+        crate::dispose::later((site, templates, link_targets, cites, links));
+        Ok((built, outputs))
     }
 }
 
@@ -346,8 +392,22 @@ fn several(
     let sites: Vec<&crate::content::Site> = assembled.iter().map(|(a, _)| &a.site).collect();
     let links = languages::links(&configs, &sites);
     warnings.extend(crate::assemble::check_translations(&sites));
-    // Where a language has no translation of a document, its pages cite the original.
-    let originals = citations(config, &assembled[0].0.site).targets().to_vec();
+    // Where a language has not translated a page, its links and citations lead to the original.
+    let first = &assembled[0];
+    let missing: Vec<String> = first.1.iter().chain(&first.0.left_out).cloned().collect();
+    let mut defaults = Defaults {
+        cites: citations(config, &first.0.site).targets().to_vec(),
+        targets: link_targets(config, &first.0.site, &missing),
+        outputs: Default::default(),
+        bundles: first
+            .0
+            .site
+            .pages
+            .iter()
+            .filter_map(|p| p.bundle_dir.as_ref())
+            .map(|b| config.root.join(b))
+            .collect(),
+    };
     // The index is made with the pages (a deferred index would be written at the root).
     let opts = BuildOptions { defer_search: false, ..sh.opts };
     let mut templates = Some(templates);
@@ -373,13 +433,22 @@ fn several(
             memo: sh.memo,
             loaded: sh.loaded,
             prints: sh.prints,
-            translations: Some((&links, &originals)),
+            translations: Some(&links),
+            defaults: (i > 0).then_some(&defaults),
         };
         match one.finish(a, failed, own_templates, t, Diagnostics::new()) {
-            Ok(b) => built = Some(merge(built, b, folder, &cfg.language)),
+            Ok((b, outputs)) => {
+                built = Some(merge(built, b, folder, &cfg.language));
+                if i == 0 {
+                    defaults.outputs = outputs;
+                } else {
+                    crate::dispose::later(outputs);
+                }
+            }
             Err(d) => errors.extend(d),
         }
     }
+    crate::dispose::later(defaults);
     warnings.extend(errors);
     match built {
         Some(mut b) if !warnings.has_errors() => {

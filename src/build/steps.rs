@@ -109,6 +109,26 @@ pub fn citations(config: &Config, site: &Site) -> Citations {
     )
 }
 
+/// Where `@/path.md` links point in the site of a language other than the default one: a
+/// page's translation by its own file (`x.en.md`) and by its original's (`x.md`); a page not
+/// translated, at its original (`defaults`, the default language's targets).
+pub fn link_targets_with(
+    config: &Config,
+    site: &Site,
+    missing: &[String],
+    defaults: &LinkTargets,
+) -> LinkTargets {
+    let own = link_targets(config, site, missing);
+    let mut t = LinkTargets::default();
+    t.urls.extend(defaults.urls.iter().map(|(k, v)| (k.clone(), v.clone())));
+    for (file, url) in own.urls {
+        let original = crate::content::translation::split_language(&file).0;
+        t.urls.insert(original, url.clone());
+        t.urls.insert(file, url);
+    }
+    t
+}
+
 /// The registry of a language's site in a site of several: its own documents, then those of
 /// `originals` (the default language's) it has no translation of, at the original's page.
 pub fn citations_with(config: &Config, site: &Site, originals: &[CiteTarget]) -> Citations {

@@ -16,10 +16,16 @@ pub const MAX_LEN: usize = 120;
 /// Slug of `s`: `Kết luận 49-KL/TW` → `ket-luan-49-kl-tw`.
 pub fn slugify(s: &str) -> String {
     let folded = fold(s);
-    let mut out = String::with_capacity(folded.len());
+    cap(words(folded.chars(), folded.len(), |c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+}
+
+/// The characters of `chars` that `keep` keeps, each run of the others made one `-` between
+/// them (none at either end); `capacity` bytes reserved.
+fn words(chars: impl Iterator<Item = char>, capacity: usize, keep: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(capacity);
     let mut pending_dash = false;
-    for c in folded.chars() {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+    for c in chars {
+        if keep(c) {
             if pending_dash && !out.is_empty() {
                 out.push('-');
             }
@@ -29,7 +35,7 @@ pub fn slugify(s: &str) -> String {
             pending_dash = true;
         }
     }
-    cap(out)
+    out
 }
 
 /// Slug of a taxonomy term, in any script: [`slugify`] (Vietnamese and other Latin-script
@@ -43,19 +49,7 @@ pub fn term_slug(s: &str) -> String {
     if !ascii.is_empty() {
         return ascii;
     }
-    let mut out = String::new();
-    let mut pending_dash = false;
-    for c in super::nfc(s).chars().flat_map(char::to_lowercase) {
-        if is_word_char(c) {
-            if pending_dash && !out.is_empty() {
-                out.push('-');
-            }
-            pending_dash = false;
-            out.push(c);
-        } else {
-            pending_dash = true;
-        }
-    }
+    let out = words(super::nfc(s).chars().flat_map(char::to_lowercase), s.len(), is_word_char);
     // Capped by characters, not bytes: a Khmer letter is three bytes.
     out.chars().take(MAX_LEN).collect::<String>().trim_end_matches('-').to_string()
 }

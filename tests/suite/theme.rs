@@ -63,7 +63,7 @@ fn on_path(program: &str) -> Option<PathBuf> {
     std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(program)).find(|p| p.is_file())
 }
 
-fn chromium() -> PathBuf {
+pub fn chromium() -> PathBuf {
     std::env::var_os("LOA_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
 }
 
@@ -122,7 +122,7 @@ fn vnu_missing() -> Option<String> {
 
 /// True when the test should return now: a tool is missing on a developer machine. On CI
 /// (`CI=true`) a missing tool is a failure.
-fn skip(missing: Option<String>, test: &str) -> bool {
+pub fn skip(missing: Option<String>, test: &str) -> bool {
     let Some(what) = missing else { return false };
     assert!(std::env::var("CI").as_deref() != Ok("true"), "{test} cannot run on CI: {what}");
     eprintln!("skipped {test}: {what}");
@@ -148,7 +148,7 @@ fn build_site() -> (tempfile::TempDir, PathBuf) {
 
 /// Serves `root` on 127.0.0.1 (GET only; `/x/` is `x/index.html`; 404 otherwise) from a thread
 /// that lives as long as the test process. Returns the port.
-fn serve(root: PathBuf) -> u16 {
+pub fn serve(root: PathBuf) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
     let port = listener.local_addr().expect("local addr").port();
     std::thread::spawn(move || {
