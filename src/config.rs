@@ -12,11 +12,13 @@ use serde::Deserialize;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::parse::{self, yaml_error};
 
+mod base_url;
 pub mod bulletin;
 mod editorial;
 mod images;
 pub mod languages;
 mod menu;
+pub use base_url::parse_base_url;
 pub use editorial::{ApprovalMode, EditorialConfig, ForbiddenPhrase};
 pub use images::{ImagesConfig, Keep as KeepImageField};
 pub use languages::Language;
@@ -343,22 +345,7 @@ impl Config {
         };
         let language = raw.language.unwrap_or_else(|| "vi".to_string());
         let (languages, problems) = languages::check(&raw.languages, &language, &title);
-        let nested = parse::nested_key_lines(text);
-        for (key, msg, hint) in problems {
-            // The line of the key, else of its language, else of `languages:`.
-            let mut path = key.as_str();
-            let line = loop {
-                if let Some((_, l)) = nested.iter().find(|(k, _)| k == path) {
-                    break Some(*l);
-                }
-                match path.rsplit_once('.') {
-                    Some((parent, _)) => path = parent,
-                    None => break None,
-                }
-            };
-            let loc = line.map_or_else(|| at("languages"), |l| Location::at(CONFIG_FILE, l, 1));
-            diags.push(Diagnostic::error("config", loc, msg).with_hint(hint));
-        }
+        diags.extend(languages::diagnostics(problems, text, CONFIG_FILE));
         let (widths, sizes) = (raw.images.widths.as_deref(), raw.images.sizes.as_deref());
         diags.extend(Diagnostics(images::check(widths, sizes, text, CONFIG_FILE)));
         if diags.has_errors() {
@@ -477,32 +464,6 @@ impl Config {
         let origin = &self.base_url[..self.base_url.len() - self.base_path.len()];
         [origin, self.base_path.as_str(), path].concat()
     }
-}
-
-/// Splits `base_url` into (url without trailing slash, path part without trailing slash).
-/// It must be an absolute `http://` or `https://` URL; a path (site under a sub-folder) is kept.
-pub fn parse_base_url(url: &str) -> Result<(String, String), String> {
-    let url = url.trim();
-    if url.is_empty() {
-        return Err("thiếu `base_url` (địa chỉ của trang khi xuất bản)".to_string());
-    }
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("`base_url` phải bắt đầu bằng http:// hoặc https://, nhận được `{url}`"))?;
-    if rest.contains(['?', '#', ' ']) {
-        return Err(format!("`base_url` không được chứa `?`, `#` hay dấu cách: `{url}`"));
-    }
-    let (host, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, ""),
-    };
-    if host.is_empty() {
-        return Err(format!("`base_url` thiếu tên miền: `{url}`"));
-    }
-    let path = path.trim_end_matches('/');
-    let scheme = &url[..url.len() - rest.len()];
-    Ok((format!("{scheme}{host}{path}"), path.to_string()))
 }
 
 /// Ids of the declared audiences, for hints.

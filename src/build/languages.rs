@@ -11,34 +11,22 @@
 
 use std::collections::BTreeMap;
 
-use super::{BuildOptions, Built, Failed, One, Timer, assemble_one, fail, sorted, steps};
-use crate::config::Config;
+use crate::config::{Config, Language};
+use crate::content::Site;
 use crate::content::translation::{LanguageLink, Links, page_key, split_language};
-use crate::content::{Site, Source};
-use crate::diagnostics::Diagnostics;
-use crate::memo::Memo;
 use crate::output::{Bytes, Sink};
-use crate::render::templates::Templates;
-
-/// What every language's build shares.
-pub(super) struct Shared<'a> {
-    pub(super) config: &'a Config,
-    pub(super) opts: BuildOptions,
-    pub(super) sink: &'a dyn Sink,
-    pub(super) memo: &'a Memo,
-    pub(super) loaded: &'a crate::load::Loaded,
-    pub(super) prints: &'a crate::memo::Prints,
-}
 
 /// Whether a language's site is in Vietnamese (its scripts for the loudspeakers are made).
-pub(super) fn is_vietnamese(config: &Config) -> bool {
+pub fn is_vietnamese(config: &Config) -> bool {
     config.language == "vi"
 }
 
 /// Puts every file under a folder of the output (`en/…`).
-struct Prefixed<'a> {
-    sink: &'a dyn Sink,
-    folder: String,
+pub struct Prefixed<'a> {
+    /// The sink the files go to.
+    pub sink: &'a dyn Sink,
+    /// The folder, without slashes around it (`en`).
+    pub folder: String,
 }
 
 impl Sink for Prefixed<'_> {
@@ -47,104 +35,10 @@ impl Sink for Prefixed<'_> {
     }
 }
 
-/// Builds every language's site. `timings` and `memory` of the result are the caller's.
-pub(super) fn recipe(
-    sh: &Shared<'_>,
-    sources: Vec<Source>,
-    templates: Result<Templates, Diagnostics>,
-    t: &mut Timer,
-    mut warnings: Diagnostics,
-) -> Result<Built, Failed> {
-    let config = sh.config;
-    let (parts, problems) = crate::content::translation::partition(config, sources);
-    warnings.extend(problems);
-    let configs: Vec<Config> = std::iter::once(config.clone())
-        .chain(config.languages.iter().map(|l| config.for_language(l)))
-        .collect();
-    let mut assembled = Vec::with_capacity(configs.len());
-    for (cfg, sources) in configs.iter().zip(parts) {
-        let (parsed, parse_errors, failed) = steps::parse_all(sources, sh.prints, sh.memo);
-        warnings.extend(parse_errors);
-        let a = assemble_one(cfg, sh.opts, parsed, &failed).map_err(|e| fail(&warnings, e))?;
-        assembled.push((a, failed));
-    }
-    t.lap("parse");
-    let sites: Vec<&Site> = assembled.iter().map(|(a, _)| &a.site).collect();
-    let links = links(&configs, &sites);
-    warnings.extend(crate::assemble::check_translations(&sites));
-    // Where a language has no translation of a document, its pages cite the original.
-    let originals = steps::citations(config, &assembled[0].0.site).targets().to_vec();
-    // The index is made with the pages (a deferred index would be written at the root).
-    let opts = BuildOptions { defer_search: false, ..sh.opts };
-    let mut templates = Some(templates);
-    let mut built: Option<Built> = None;
-    let mut errors = Diagnostics::new();
-    for (i, (cfg, (a, failed))) in configs.iter().zip(assembled).enumerate() {
-        let prefixed;
-        let (sink, folder): (&dyn Sink, Option<&str>) = match i.checked_sub(1).map(|k| &config.languages[k]) {
-            None => (sh.sink, None),
-            Some(lang) => {
-                prefixed = Prefixed { sink: sh.sink, folder: lang.prefix.clone() };
-                (&prefixed, Some(lang.prefix.as_str()))
-            }
-        };
-        let own_templates = match templates.take() {
-            Some(t) => t,
-            None => Templates::load(cfg),
-        };
-        let one = One {
-            config: cfg,
-            opts,
-            sink,
-            memo: sh.memo,
-            loaded: sh.loaded,
-            prints: sh.prints,
-            translations: Some((&links, &originals)),
-        };
-        match one.finish(a, failed, own_templates, t, Diagnostics::new()) {
-            Ok(b) => built = Some(merge(built, b, folder, &cfg.language)),
-            Err(d) => errors.extend(d),
-        }
-    }
-    warnings.extend(errors);
-    match built {
-        Some(mut b) if !warnings.has_errors() => {
-            b.diagnostics = sorted(warnings.0.into_iter().chain(b.diagnostics.0));
-            Ok(b)
-        }
-        _ => Err(sorted(warnings.0.into_iter().chain(built.map(|b| b.diagnostics.0).unwrap_or_default()))),
-    }
-}
-
-/// `b` (a language's build, its files under `folder`) joined to the builds before it.
-fn merge(into: Option<Built>, mut b: Built, folder: Option<&str>, code: &str) -> Built {
-    if let Some(folder) = folder {
-        b.output.copies = b.output.copies.into_iter().map(|(k, v)| (format!("{folder}/{k}"), v)).collect();
-        // A section the language has not translated is built from its original; its approval
-        // is the original's, listed once.
-        b.approvals.retain(|r| split_language(r.file.trim_start_matches("content/")).1 == Some(code));
-    }
-    let Some(mut all) = into else { return b };
-    all.output.copies.extend(b.output.copies);
-    all.output.files.extend(b.output.files);
-    all.diagnostics.extend(b.diagnostics);
-    all.pages += b.pages;
-    all.next_change = match (all.next_change, b.next_change) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, y) => x.or(y),
-    };
-    for (file, url) in b.routes {
-        all.routes.entry(file).or_insert(url);
-    }
-    all.approvals.extend(b.approvals);
-    all.images_pending.extend(b.images_pending);
-    all
-}
-
 /// The links between the languages' sites: each page and section by the page it translates.
 /// A section a language has not translated (built from its original: its file has no
 /// language in its name) is no translation.
-fn links(configs: &[Config], sites: &[&Site]) -> Links {
+pub fn links(configs: &[Config], sites: &[&Site]) -> Links {
     let languages = configs
         .iter()
         .enumerate()
@@ -183,4 +77,43 @@ fn links(configs: &[Config], sites: &[&Site]) -> Links {
         })
         .collect();
     Links::new(languages, pages)
+}
+
+/// The config of the site in `lang`: its code, title, and URLs under its prefix (or its own
+/// `base_url`); no languages of its own. Everything else is the site's.
+pub fn language_config(config: &Config, lang: &Language) -> Config {
+    let (base_url, base_path) = match &lang.base_url {
+        Some(url) => crate::config::parse_base_url(url).unwrap_or_default(),
+        None => {
+            (format!("{}/{}", config.base_url, lang.prefix), format!("{}/{}", config.base_path, lang.prefix))
+        }
+    };
+    Config {
+        title: lang.title.clone(),
+        base_url,
+        base_path,
+        language: lang.code.clone(),
+        languages: Vec::new(),
+        ..config.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_language_config_puts_urls_under_its_prefix() {
+        let c = Config::parse(
+            "title: T\nbase_url: https://x.vn/tin\nlanguages:\n  en: {name: English, title: News}\n",
+            std::path::Path::new("/s"),
+            &crate::config::Overrides::default(),
+        )
+        .expect("valid");
+        let en = language_config(&c, &c.languages[0]);
+        assert_eq!((en.title.as_str(), en.language.as_str()), ("News", "en"));
+        assert_eq!(en.url("/a/"), "/tin/en/a/");
+        assert_eq!(en.permalink("/a/"), "https://x.vn/tin/en/a/");
+        assert!(en.languages.is_empty());
+    }
 }

@@ -110,10 +110,11 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         warnings.extend(crate::check::sources(config, &loaded, c));
     }
     t.lap("load");
+    // The sources are not needed once parsed (the bodies share the texts): freed early.
+    let sources = std::mem::take(&mut loaded.sources);
+    let one = One { config, opts, sink, memo, loaded: &loaded, prints: &prints, translations: None };
     if !config.languages.is_empty() {
-        let sources = std::mem::take(&mut loaded.sources);
-        let shared = languages::Shared { config, opts, sink, memo, loaded: &loaded, prints: &prints };
-        let built = languages::recipe(&shared, sources, templates, &mut t, warnings);
+        let built = several(&one, sources, templates, &mut t, warnings);
         crate::dispose::later(loaded);
         return built.map(|mut b| {
             (b.timings, b.memory) = t.finish();
@@ -122,15 +123,13 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     }
     // A file named as a translation (`x.en.md`) in a site of one language is an error of its
     // own, left out.
-    let (mut parts, undeclared) =
-        crate::content::translation::partition(config, std::mem::take(&mut loaded.sources));
+    let declared = crate::content::translation::Declared { default: &config.language, others: &[] };
+    let (mut parts, undeclared) = crate::content::translation::partition(declared, sources);
     warnings.extend(undeclared);
-    // The sources are not needed once parsed (the bodies share the texts): freed early.
     let (parsed, parse_errors, failed) = parse_all(parts.swap_remove(0), &prints, memo);
     warnings.extend(parse_errors);
     t.lap("parse");
     let assembled = assemble_one(config, opts, parsed, &failed).map_err(|e| fail(&warnings, e))?;
-    let one = One { config, opts, sink, memo, loaded: &loaded, prints: &prints, translations: None };
     let mut built = one.finish(assembled, failed, templates, &mut t, warnings)?;
     (built.timings, built.memory) = t.finish();
     crate::dispose::later(loaded);
@@ -162,11 +161,15 @@ fn assemble_one(
 struct One<'a> {
     /// The language's config (the site's own for the default language).
     config: &'a Config,
+    /// The build's options.
     opts: BuildOptions,
     /// Where the language's outputs go (under its prefix for another language).
     sink: &'a dyn Sink,
+    /// The build's reuse of results (shared by every language: its keys name what they read).
     memo: &'a Memo,
+    /// What the load stage found (the static files and bundle assets every language copies).
     loaded: &'a crate::load::Loaded,
+    /// The fingerprints of the files' texts.
     prints: &'a crate::memo::Prints,
     /// The links between the languages, for a site in several; and the documents of the
     /// default language, cited where this language has no translation of them.
@@ -306,6 +309,108 @@ impl One<'_> {
         crate::dispose::later((site, templates, link_targets, cites, links, outputs));
         Ok(built)
     }
+}
+
+/// Builds a site in several languages (`languages:`, issue 28): the sources split by language,
+/// one site assembled per language, the links between them, then each language's site made
+/// as a site in one language is (see [`One::finish`]), its outputs under its prefix (`en/…`).
+/// `sh` holds the build's settings (its `config` the site's, no `translations`). `timings`
+/// and `memory` of the result are the caller's.
+fn several(
+    sh: &One<'_>,
+    sources: Vec<crate::content::Source>,
+    templates: Result<Templates, Diagnostics>,
+    t: &mut Timer,
+    mut warnings: Diagnostics,
+) -> Result<Built, Failed> {
+    let config = sh.config;
+    let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    let declared = crate::content::translation::Declared { default: &config.language, others: &codes };
+    let (parts, problems) = crate::content::translation::partition(declared, sources);
+    warnings.extend(problems);
+    let configs: Vec<Config> = std::iter::once(config.clone())
+        .chain(config.languages.iter().map(|l| languages::language_config(config, l)))
+        .collect();
+    let mut assembled = Vec::with_capacity(configs.len());
+    for (cfg, sources) in configs.iter().zip(parts) {
+        let (parsed, parse_errors, failed) = parse_all(sources, sh.prints, sh.memo);
+        warnings.extend(parse_errors);
+        let a = assemble_one(cfg, sh.opts, parsed, &failed).map_err(|e| fail(&warnings, e))?;
+        assembled.push((a, failed));
+    }
+    t.lap("parse");
+    let sites: Vec<&crate::content::Site> = assembled.iter().map(|(a, _)| &a.site).collect();
+    let links = languages::links(&configs, &sites);
+    warnings.extend(crate::assemble::check_translations(&sites));
+    // Where a language has no translation of a document, its pages cite the original.
+    let originals = citations(config, &assembled[0].0.site).targets().to_vec();
+    // The index is made with the pages (a deferred index would be written at the root).
+    let opts = BuildOptions { defer_search: false, ..sh.opts };
+    let mut templates = Some(templates);
+    let mut built: Option<Built> = None;
+    let mut errors = Diagnostics::new();
+    for (i, (cfg, (a, failed))) in configs.iter().zip(assembled).enumerate() {
+        let prefixed;
+        let (sink, folder): (&dyn Sink, Option<&str>) = match i.checked_sub(1).map(|k| &config.languages[k]) {
+            None => (sh.sink, None),
+            Some(lang) => {
+                prefixed = languages::Prefixed { sink: sh.sink, folder: lang.prefix.clone() };
+                (&prefixed, Some(lang.prefix.as_str()))
+            }
+        };
+        let own_templates = match templates.take() {
+            Some(t) => t,
+            None => Templates::load(cfg),
+        };
+        let one = One {
+            config: cfg,
+            opts,
+            sink,
+            memo: sh.memo,
+            loaded: sh.loaded,
+            prints: sh.prints,
+            translations: Some((&links, &originals)),
+        };
+        match one.finish(a, failed, own_templates, t, Diagnostics::new()) {
+            Ok(b) => built = Some(merge(built, b, folder, &cfg.language)),
+            Err(d) => errors.extend(d),
+        }
+    }
+    warnings.extend(errors);
+    match built {
+        Some(mut b) if !warnings.has_errors() => {
+            b.diagnostics = sorted(warnings.0.into_iter().chain(b.diagnostics.0));
+            Ok(b)
+        }
+        _ => Err(sorted(warnings.0.into_iter().chain(built.map(|b| b.diagnostics.0).unwrap_or_default()))),
+    }
+}
+
+/// `b` (a language's build, its files under `folder`) joined to the builds before it.
+fn merge(into: Option<Built>, mut b: Built, folder: Option<&str>, code: &str) -> Built {
+    if let Some(folder) = folder {
+        b.output.copies = b.output.copies.into_iter().map(|(k, v)| (format!("{folder}/{k}"), v)).collect();
+        // A section the language has not translated is built from its original; its approval
+        // is the original's, listed once.
+        b.approvals.retain(|r| {
+            crate::content::translation::split_language(r.file.trim_start_matches("content/")).1 == Some(code)
+        });
+    }
+    let Some(mut all) = into else { return b };
+    all.output.copies.extend(b.output.copies);
+    all.output.files.extend(b.output.files);
+    all.diagnostics.extend(b.diagnostics);
+    all.pages += b.pages;
+    all.next_change = match (all.next_change, b.next_change) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    for (file, url) in b.routes {
+        all.routes.entry(file).or_insert(url);
+    }
+    all.approvals.extend(b.approvals);
+    all.images_pending.extend(b.images_pending);
+    all
 }
 
 /// The pages already in error (see `schedule::Input::broken`): those with an error of their

@@ -279,6 +279,8 @@ pub(super) fn share_cards(
             texts.extend(c.audiences.iter().map(|(_, m)| audience_share_card(config, p, m)));
         }
     }
+    // A card its fonts cannot draw is not made (the page is shared with the default image).
+    texts.retain(crate::media::card::CardText::drawable);
     // Two pages with the same title in the same section share one card.
     texts.sort_by_cached_key(|t| t.key());
     texts.dedup_by_key(|t| t.key());

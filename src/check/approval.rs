@@ -56,12 +56,11 @@ pub fn approve(bytes: &[u8], file: &str, by: &str, at: DateTime) -> Result<Appro
         crate::parse::decode_text(&b, file).map_err(Diagnostics::from)
     };
     let digest = approval::digest(&decoded(&without)?);
-    // Read as the build reads it: `_index.md` is a section's front matter, and so is its
-    // translation `_index.en.md`.
-    let is_section = std::path::Path::new(file)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| crate::content::translation::split_language(n).0 == "_index.md");
+    // Read as the build reads it: `_index.md` (and a translation of it, `_index.en.md`) is a
+    // section's front matter.
+    let name =
+        std::path::Path::new(file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let is_section = crate::content::translation::split_language(&name).0 == "_index.md";
     let old = crate::parse::parse_file(&decoded(raw)?, file, is_section)?;
     // A page's or a section's (`_index.md`) approval: both carry the same block.
     let matter_approval = |m: &crate::content::Matter| match m {
@@ -117,12 +116,11 @@ mod tests {
         assert!(matches!(approve(s.as_bytes(), file, "Ban biên tập", at()), Ok(Approved::Unchanged)));
     }
 
-    /// Regression: `loa approve` read a section's translation (`_index.en.md`) as a page and
-    /// refused its `kind:`.
     #[test]
     fn approves_a_sections_translation_as_a_section() {
-        let text = "---\ntitle: Campaigns\nkind: campaign\n---\nEach campaign.\n";
-        let approved = approve(text.as_bytes(), "content/chien-dich/_index.en.md", "Ban biên tập", at());
+        // `kind:` is a section's key: read as a page's front matter, it would be refused.
+        let text = "---\ntitle: News\nkind: article\n---\n";
+        let approved = approve(text.as_bytes(), "content/bai-viet/_index.en.md", "Ban biên tập", at());
         assert!(matches!(approved, Ok(Approved::Changed(_))), "{approved:?}");
     }
 

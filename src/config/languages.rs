@@ -5,7 +5,8 @@
 
 use serde::Deserialize;
 
-use super::{Config, OrderedMap};
+use crate::content::OrderedMap;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
 /// One language as written under `languages:`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -43,21 +44,7 @@ pub struct Language {
     pub base_url: Option<String>,
 }
 
-/// Whether `code` has the shape of a language code: two or three lowercase ASCII letters, with
-/// an optional region or script after a `-` (`en`, `km`, `hmn`, `pt-br`). This is also the rule
-/// that makes a file name's last dotted part a language (`bai.en.md`), see
-/// `crate::content::translation`.
-pub fn is_language_code(code: &str) -> bool {
-    let (lang, region) = match code.split_once('-') {
-        Some((l, r)) => (l, Some(r)),
-        None => (code, None),
-    };
-    (2..=3).contains(&lang.len())
-        && lang.bytes().all(|b| b.is_ascii_lowercase())
-        && region.is_none_or(|r| {
-            (2..=8).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
+pub use crate::content::translation::is_language_code;
 
 /// The prefix as a folder (`en`, `tieng-anh/en`), or why it is refused. Written `/en/`, `en`
 /// or `/en`; only lowercase ASCII letters, digits and `-` between slashes.
@@ -138,7 +125,7 @@ pub fn check(
             ));
             continue;
         }
-        let base_url = match l.base_url.as_deref().map(super::parse_base_url).transpose() {
+        let base_url = match l.base_url.as_deref().map(super::base_url::parse_base_url).transpose() {
             Ok(u) => u.map(|(url, _)| url),
             Err(msg) => {
                 problems.push((
@@ -175,25 +162,26 @@ pub fn default_name(code: &str) -> String {
     .to_string()
 }
 
-impl Config {
-    /// The config of the site in `lang`: its code, title, and URLs under its prefix (or its own
-    /// `base_url`); no languages of its own. Everything else is the site's.
-    pub fn for_language(&self, lang: &Language) -> Config {
-        let (base_url, base_path) = match &lang.base_url {
-            Some(url) => super::parse_base_url(url).unwrap_or_default(),
-            None => {
-                (format!("{}/{}", self.base_url, lang.prefix), format!("{}/{}", self.base_path, lang.prefix))
+/// [`check`]'s problems as diagnostics of `file` (loa.yaml, whose text is `text`), each at the
+/// line of its key, else of its language, else of `languages:`.
+pub fn diagnostics(problems: Vec<Problem>, text: &str, file: &str) -> Diagnostics {
+    let nested = crate::parse::nested_key_lines(text);
+    let mut diags = Diagnostics::new();
+    for (key, msg, hint) in problems {
+        let mut path = key.as_str();
+        let line = loop {
+            if let Some((_, l)) = nested.iter().find(|(k, _)| k == path) {
+                break *l;
+            }
+            match path.rsplit_once('.') {
+                Some((parent, _)) => path = parent,
+                None => break 0,
             }
         };
-        Config {
-            title: lang.title.clone(),
-            base_url,
-            base_path,
-            language: lang.code.clone(),
-            languages: Vec::new(),
-            ..self.clone()
-        }
+        let loc = if line == 0 { Location::file(file) } else { Location::at(file, line, 1) };
+        diags.push(Diagnostic::error("config", loc, msg).with_hint(hint));
     }
+    diags
 }
 
 #[cfg(test)]
@@ -244,20 +232,5 @@ mod tests {
         {
             assert!(text.contains(part), "{part}: {text}");
         }
-    }
-
-    #[test]
-    fn a_language_config_puts_urls_under_its_prefix() {
-        let c = Config::parse(
-            "title: T\nbase_url: https://x.vn/tin\nlanguages:\n  en: {name: English, title: News}\n",
-            std::path::Path::new("/s"),
-            &super::super::Overrides::default(),
-        )
-        .expect("valid");
-        let en = c.for_language(&c.languages[0]);
-        assert_eq!((en.title.as_str(), en.language.as_str()), ("News", "en"));
-        assert_eq!(en.url("/a/"), "/tin/en/a/");
-        assert_eq!(en.permalink("/a/"), "https://x.vn/tin/en/a/");
-        assert!(en.languages.is_empty());
     }
 }

@@ -4,18 +4,41 @@
 //! The rule for file names, as in Hugo and Zola: a translation sits beside its original with
 //! the language code before `.md` (`ten-bai.en.md`, `_index.en.md`, a bundle's `index.en.md`).
 //! A last dotted part that has the shape of a language code (two or three lowercase letters,
-//! an optional `-region`: see [`crate::config::languages::is_language_code`]) is read as a
+//! an optional `-region`: see [`is_language_code`]) is read as a
 //! language, and must be declared under `languages:`; any other dotted part
 //! (`bao-cao.2024.md`, `ke-hoach.UBND.md`, `quy-che.ubnd.md`) is part of the page's name.
 //!
-//! Takes the sources' paths and the config; gives each language's sources, or the problems.
+//! Takes the sources' paths and the declared languages; gives each language's sources, or the problems.
 //! Pure: no file system.
 
 use std::collections::{BTreeMap, HashMap};
 
 use super::Source;
-use crate::config::{Config, Language};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+
+/// Whether `code` has the shape of a language code: two or three lowercase ASCII letters, with
+/// an optional region or script after a `-` (`en`, `km`, `hmn`, `pt-br`). This is also the rule
+/// that makes a file name's last dotted part a language (`bai.en.md`).
+pub fn is_language_code(code: &str) -> bool {
+    let (lang, region) = match code.split_once('-') {
+        Some((l, r)) => (l, Some(r)),
+        None => (code, None),
+    };
+    (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_lowercase())
+        && region.is_none_or(|r| {
+            (2..=8).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// The languages of a site, as the partition of its sources needs them.
+#[derive(Debug, Clone, Copy)]
+pub struct Declared<'a> {
+    /// The default language's code (`language:`, `vi`).
+    pub default: &'a str,
+    /// The other languages' codes (`languages:`), in written order.
+    pub others: &'a [&'a str],
+}
 
 /// `a/b.en.md` → (`a/b.md`, `Some("en")`); `a/b.md` and `a/bao-cao.2024.md` → themselves and
 /// `None`. The language is any last dotted part shaped like a language code, declared or not.
@@ -23,7 +46,7 @@ pub fn split_language(rel: &str) -> (String, Option<&str>) {
     let Some(stem) = rel.strip_suffix(".md") else { return (rel.to_string(), None) };
     let name_start = stem.rfind('/').map_or(0, |i| i + 1);
     match stem[name_start..].rsplit_once('.') {
-        Some((name, lang)) if !name.is_empty() && crate::config::languages::is_language_code(lang) => {
+        Some((name, lang)) if !name.is_empty() && is_language_code(lang) => {
             (format!("{}{name}.md", &stem[..name_start]), Some(lang))
         }
         _ => (rel.to_string(), None),
@@ -44,23 +67,23 @@ pub fn page_key(rel: &str) -> String {
 }
 
 /// The sources of each language: the default language's first, then each of
-/// `config.languages` in order. A translation keeps its file name (`content/x.en.md`) for
+/// `declared.others` in order. A translation keeps its file name (`content/x.en.md`) for
 /// messages; its `rel` becomes its original's (`x.md`), so it lands on the same route under
 /// its language's prefix. A section not translated into a language is in that language's
 /// sources as it is (its file without a language). Errors: a language not declared, a translation whose original does
 /// not exist, two files for one page in one language.
-pub fn partition(config: &Config, sources: Vec<Source>) -> (Vec<Vec<Source>>, Diagnostics) {
+pub fn partition(declared: Declared<'_>, sources: Vec<Source>) -> (Vec<Vec<Source>>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    if config.languages.is_empty() {
+    if declared.others.is_empty() {
         // One language: no original to find (a large site's build pays nothing more).
         let (plain, named): (Vec<Source>, Vec<Source>) =
             sources.into_iter().partition(|s| split_language(&s.rel).1.is_none());
         for s in &named {
-            diags.push(undeclared(config, &s.file, split_language(&s.rel).1.unwrap_or_default()));
+            diags.push(undeclared(declared, &s.file, split_language(&s.rel).1.unwrap_or_default()));
         }
         return (vec![plain], diags);
     }
-    let mut by_lang: Vec<Vec<Source>> = vec![Vec::new(); config.languages.len() + 1];
+    let mut by_lang: Vec<Vec<Source>> = vec![Vec::new(); declared.others.len() + 1];
     let originals: BTreeMap<String, String> = sources
         .iter()
         .filter(|s| split_language(&s.rel).1.is_none())
@@ -74,8 +97,8 @@ pub fn partition(config: &Config, sources: Vec<Source>) -> (Vec<Vec<Source>>, Di
             by_lang[0].push(s);
             continue;
         };
-        let Some(i) = config.languages.iter().position(|l| l.code == code) else {
-            diags.push(undeclared(config, &s.file, code));
+        let Some(i) = declared.others.iter().position(|l| *l == code) else {
+            diags.push(undeclared(declared, &s.file, code));
             continue;
         };
         let key = page_key(&base);
@@ -87,8 +110,10 @@ pub fn partition(config: &Config, sources: Vec<Source>) -> (Vec<Vec<Source>>, Di
                     format!("bản dịch `{code}` của một trang không có: không có tệp content/{base}"),
                 )
                 .with_hint(format!(
-                    "đặt bản dịch cạnh trang gốc, cùng tên cộng `.{code}` trước `.md`{} (English: the original page of this translation does not exist)",
-                    nearest_original(&originals, &key).map(|o| format!(", ví dụ bản dịch của content/{o}")).unwrap_or_default()
+                    "{}đặt bản dịch cạnh trang gốc, cùng tên và thêm `.{code}` trước `.md` (English: the original page of this translation does not exist)",
+                    nearest_original(&originals, &key)
+                        .map(|o| format!("có phải đây là bản dịch của content/{o}? "))
+                        .unwrap_or_default()
                 )),
             );
             continue;
@@ -203,10 +228,11 @@ impl Links {
     }
 }
 
-fn undeclared(config: &Config, file: &str, code: &str) -> Diagnostic {
-    let declared: Vec<String> = std::iter::once(format!("{} (mặc định, không cần hậu tố)", config.language))
-        .chain(config.languages.iter().map(|l: &Language| l.code.clone()))
-        .collect();
+fn undeclared(languages: Declared<'_>, file: &str, code: &str) -> Diagnostic {
+    let declared: Vec<String> =
+        std::iter::once(format!("{} (mặc định, không cần hậu tố)", languages.default))
+            .chain(languages.others.iter().map(|l| l.to_string()))
+            .collect();
     Diagnostic::error(
         "translation",
         Location::at(file, 1, 1),
@@ -228,13 +254,8 @@ fn nearest_original<'a>(originals: &'a BTreeMap<String, String>, key: &str) -> O
 mod tests {
     use super::*;
 
-    fn config(langs: &str) -> Config {
-        Config::parse(
-            &format!("title: T\nbase_url: https://x.vn\nlanguages:\n{langs}"),
-            std::path::Path::new("/s"),
-            &Default::default(),
-        )
-        .expect("valid")
+    fn declared<'a>(others: &'a [&'a str]) -> Declared<'a> {
+        Declared { default: "vi", others }
     }
 
     fn src(rel: &str) -> Source {
@@ -263,9 +284,8 @@ mod tests {
 
     #[test]
     fn translations_go_to_their_language_with_their_originals_rel() {
-        let c = config("  en: {name: English}\n  km: {name: Khmer}\n");
         let (langs, diags) = partition(
-            &c,
+            declared(&["en", "km"]),
             vec![
                 src("_index.md"),
                 src("_index.en.md"),
@@ -291,13 +311,8 @@ mod tests {
 
     #[test]
     fn a_site_in_one_language_refuses_a_file_named_as_a_translation() {
-        let c = Config::parse(
-            "title: T\nbase_url: https://x.vn\n",
-            std::path::Path::new("/s"),
-            &Default::default(),
-        )
-        .expect("valid");
-        let (langs, diags) = partition(&c, vec![src("a.md"), src("a.en.md"), src("bao-cao.2024.md")]);
+        let (langs, diags) =
+            partition(declared(&[]), vec![src("a.md"), src("a.en.md"), src("bao-cao.2024.md")]);
         assert_eq!(langs.len(), 1);
         assert_eq!(langs[0].iter().map(|s| s.rel.as_str()).collect::<Vec<_>>(), ["a.md", "bao-cao.2024.md"]);
         assert_eq!(diags.0.len(), 1);
@@ -306,9 +321,8 @@ mod tests {
 
     #[test]
     fn undeclared_languages_orphans_and_doubles_are_errors_naming_the_choices() {
-        let c = config("  en: {name: English}\n");
         let (langs, diags) = partition(
-            &c,
+            declared(&["en"]),
             vec![src("bai.md"), src("bai.fr.md"), src("bia.en.md"), src("bai.en.md"), src("bai/index.en.md")],
         );
         assert_eq!(langs[1].len(), 1);

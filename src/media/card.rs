@@ -51,6 +51,18 @@ pub struct CardText {
 }
 
 impl CardText {
+    /// Whether the card's fonts have a glyph for every character of its texts: a title in a
+    /// script they lack (Khmer: Be Vietnam Pro has Latin and Vietnamese only) would be drawn
+    /// as blanks, so such a page is shared with the site's default image instead.
+    pub fn drawable(&self) -> bool {
+        let (bold, regular) = (face(&BOLD_FACE, BOLD), face(&REGULAR_FACE, REGULAR));
+        let has = |face: &Face<'static>, text: &str| {
+            text.chars().all(|c| c.is_whitespace() || c.is_control() || face.glyph_index(c).is_some())
+        };
+        has(bold, &self.title)
+            && [&self.site, &self.section, &self.call_to_action].iter().all(|t| has(regular, t))
+    }
+
     /// A fingerprint of the texts, the drawing and the fonts: FNV-1a over them (each text
     /// length-prefixed), the same from one build, machine and version of loa to the next (it
     /// names the card's file and its place in the cache).

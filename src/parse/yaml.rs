@@ -266,9 +266,28 @@ pub fn yaml_error(
         location = Location::at(file, i + 1 + line_offset, col);
     }
     let mut d = Diagnostic::error("front-matter", location, translate_yaml_message(&message));
-    if let Some(field) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+    // A key unknown below the top (`languages.km: unknown field …`): the keys accepted there
+    // are those serde lists (`expected one of `a`, `b``).
+    let nested = message.split_once(": unknown field `").filter(|(path, _)| !path.contains(' '));
+    let nested_keys: Vec<&str> = nested
+        .and_then(|(_, rest)| rest.split_once("expected one of "))
+        .map(|(_, list)| list.split(", ").map(|k| k.trim_matches('`')).collect())
+        .unwrap_or_default();
+    let (field, known_keys) = match nested {
+        Some((path, rest)) if !nested_keys.is_empty() => {
+            (rest.split('`').next().map(|f| (f, Some(path))), nested_keys.as_slice())
+        }
+        _ => (
+            message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()).map(|f| (f, None)),
+            known_keys,
+        ),
+    };
+    if let Some((field, path)) = field {
         d.code = "unknown-field";
-        d.message = format!("khóa không hợp lệ `{field}`");
+        d.message = match path {
+            Some(path) => format!("khóa không hợp lệ `{field}` trong `{path}`"),
+            None => format!("khóa không hợp lệ `{field}`"),
+        };
         d = d.with_hint(match did_you_mean(field, known_keys.iter().copied()) {
             Some(s) => format!("có phải ý bạn là `{s}`? (các khóa hợp lệ: {})", known_keys.join(", ")),
             None => format!("các khóa hợp lệ: {}; đặt khóa tự do trong `extra:`", known_keys.join(", ")),

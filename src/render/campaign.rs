@@ -52,7 +52,15 @@ fn audience_message(env: &Env<'_>, page: DocId, k: usize) -> Result<CampaignAudi
         message: m.message.clone(),
         call_to_action,
         url: env.config.url(&format!("{}{id}/", p.path)),
-        share_image: env.config.permalink(&format!("/{}", audience_share_card(env.config, p, m).file())),
+        share_image: {
+            // A card its fonts cannot draw (a Khmer headline) is not made: the default image.
+            let card = audience_share_card(env.config, p, m);
+            if card.drawable() {
+                env.config.permalink(&format!("/{}", card.file()))
+            } else {
+                env.config.permalink("/og-default.png")
+            }
+        },
     })
 }
 

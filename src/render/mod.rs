@@ -85,9 +85,11 @@ impl<'a> Env<'a> {
                 // A page without `image:` is shared with the card loa makes for it (when a
                 // template shows share images: else no card is made).
                 if card.image.is_none() && templates.share_images {
-                    let file = page::share_card(config, site, p).file();
-                    card.image = Some(config.permalink(&format!("/{file}")));
-                    card.image_card = true;
+                    let text = page::share_card(config, site, p);
+                    if text.drawable() {
+                        card.image = Some(config.permalink(&format!("/{}", text.file())));
+                        card.image_card = true;
+                    }
                 }
                 card
             })

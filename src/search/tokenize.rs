@@ -18,6 +18,8 @@ pub const MAX_TOKEN_CHARS: usize = 32;
 const BREAKS: &[char] = &[
     ',', ';', '.', ':', '“', '”', '"', '–', '—', '(', ')', '!', '?', '…', '[', ']', '{', '}', '«', '»', '‘',
     '’', '„', '‟', '\'', '•', '·', '|', '-', '/', '\n', '\r', '\u{2028}', '\u{2029}', '\u{85}',
+    // The Khmer full stops (khan, bariyoosan).
+    '\u{17D4}', '\u{17D5}',
 ];
 
 /// ASCII characters whose class [`classify`] decides by their neighbours: `.` and `,`
@@ -76,6 +78,18 @@ impl Token<'_> {
 /// Mirrors `/[\p{Alphabetic}\p{N}\p{M}]/u` in search.js.
 pub fn is_token_char(c: char) -> bool {
     crate::vi::is_alphanumeric(c) || is_combining_mark(c)
+}
+
+/// Khmer is written without spaces between words: each orthographic cluster (a consonant or
+/// an independent vowel, with its subscript consonants after the sign COENG, U+17D2, and its
+/// dependent vowels and signs) is a token of its own, as a Vietnamese syllable is, so that the
+/// index's pairs of adjacent tokens are the cluster bigrams of the text and a search for a
+/// word finds it inside a run. True when the character at byte `i` of `text` starts a cluster
+/// that does not start the run. Mirrors `khmerStart` in search.js.
+fn starts_khmer_cluster(text: &str, i: usize) -> bool {
+    let Some(c) = text[i..].chars().next() else { return false };
+    ('\u{1780}'..='\u{17B3}').contains(&c)
+        && text[..i].chars().next_back().is_some_and(|p| p != '\u{17D2}' && is_token_char(p))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -339,6 +353,10 @@ impl<'a> Iterator for Pieces<'a> {
             }
             let (len, class) = self.slow(i);
             match class {
+                Class::Token if starts_khmer_cluster(text, i) => {
+                    self.i = i;
+                    return Some(Piece::Token(&text[start..i], start));
+                }
                 Class::Token => i += len,
                 Class::Separator => {
                     self.i = i + len;
@@ -419,6 +437,13 @@ mod tests {
             out.push(Piece::Token(&text[start..], start));
         }
         out
+    }
+
+    #[test]
+    fn khmer_runs_split_into_clusters_with_their_subscripts_and_vowels() {
+        let texts: Vec<Vec<&str>> =
+            tokenize("ការសិក្សា ក្រសួង។ abc").iter().map(|seg| seg.iter().map(|t| t.text).collect()).collect();
+        assert_eq!(texts, [vec!["កា", "រ", "សិ", "ក្សា", "ក្រ", "សួ", "ង"], vec!["abc"]]);
     }
 
     #[test]

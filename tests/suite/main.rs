@@ -19,6 +19,7 @@ mod hostile_serve;
 mod i18n;
 mod images;
 mod install;
+mod languages;
 mod layout;
 mod memo;
 mod metadata;

@@ -195,6 +195,8 @@ const GOLDEN_TOKENS: &[&str] = &[
     "a\tb\nc\r\nd\u{2028}e",
     "👍 tốt! thật? vâng… • mục | cột · điểm",
     "x(y)z a/b c - d",
+    "ការសិក្សាពេញមួយជីវិត។ ក្រសួង អប់រំ",
+    "Lifelong learning, Éducation pour tous",
 ];
 
 /// Rust's keys, tokens, shard names and number encoding, for the JS to compare.

@@ -70,6 +70,11 @@ invalid! {
     shortcode_errors_with_did_you_mean => "shortcode-errors",
     bad_language_files_are_errors_at_their_line => "i18n-bad-yaml",
     theme_string_keys_unknown_in_every_language => "i18n-unknown-key",
+    translation_of_an_undeclared_language_a_missing_page_or_twice => "translation-files",
+    translated_campaign_dates_audiences_and_document_code_follow_the_original => "translation-campaign",
+    languages_default_code_prefix_and_base_url_checked => "languages-config",
+    languages_unknown_key_with_did_you_mean => "languages-unknown-key",
+    languages_declared_twice => "languages-duplicate",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.

@@ -44,6 +44,7 @@
   const BREAKS = new Set([
     ',', ';', '.', ':', '“', '”', '"', '–', '—', '(', ')', '!', '?', '…', '[', ']', '{', '}', '«',
     '»', '‘', '’', '„', '‟', "'", '•', '·', '|', '-', '/', '\n', '\r', '\u2028', '\u2029', '\u0085',
+    '\u17D4', '\u17D5',
   ]);
   const INNER = new Set(['.', ':', '-', '/', "'", '’']);
   const QUOTES = new Set(['"', '“', '”', '„', '‟']);
@@ -133,6 +134,12 @@
     }
     const isDigit = (k) => k >= 0 && k < chars.length && chars[k][0] >= '0' && chars[k][0] <= '9';
     const isTok = (k) => k >= 0 && k < chars.length && TOKEN_CHAR.test(chars[k][0]);
+    // Khmer has no spaces between words: each cluster (a consonant or independent vowel, not
+    // after COENG U+17D2) is a token, as in tokenize.rs (`starts_khmer_cluster`).
+    const khmerStart = (k) => {
+      const c = chars[k][0];
+      return c >= '\u1780' && c <= '\u17B3' && k > 0 && chars[k - 1][0] !== '\u17D2' && isTok(k - 1);
+    };
     const segments = [];
     let current = [];
     let start = -1;
@@ -156,6 +163,10 @@
       else if (INNER.has(c) && isTok(k - 1) && isTok(k + 1)) cls = 'sep';
       else cls = BREAKS.has(c) ? 'break' : 'sep';
       if (cls === 'token') {
+        if (start >= 0 && khmerStart(k)) {
+          pushToken(start, at);
+          start = at;
+        }
         if (start < 0) start = at;
         continue;
       }
