@@ -17,6 +17,7 @@ const TOKEN_CHAR=/[\p{Alphabetic}\p{N}\p{M}]/u;
 const BREAKS=new Set([
 ',',';','.',':','“','”','"','–','—','(',')','!','?','…','[',']','{','}','«',
 '»','‘','’','„','‟',"'",'•','·','|','-','/','\n','\r','\u2028','\u2029','\u0085',
+'\u17D4','\u17D5',
 ]);
 const INNER=new Set(['.',':','-','/',"'",'’']);
 const QUOTES=new Set(['"','“','”','„','‟']);
@@ -88,6 +89,10 @@ i+=c.length;
 }
 const isDigit=(k)=>k>=0&&k<chars.length&&chars[k][0]>='0'&&chars[k][0]<='9';
 const isTok=(k)=>k>=0&&k<chars.length&&TOKEN_CHAR.test(chars[k][0]);
+const khmerStart=(k)=>{
+const c=chars[k][0];
+return c>='\u1780'&&c<='\u17B3'&&k>0&&chars[k-1][0]!=='\u17D2'&&isTok(k-1);
+};
 const segments=[];
 let current=[];
 let start=-1;
@@ -111,6 +116,10 @@ else if((c==='.'||c===',')&&isDigit(k-1)&&isDigit(k+1))cls='token';
 else if(INNER.has(c)&&isTok(k-1)&&isTok(k+1))cls='sep';
 else cls=BREAKS.has(c)?'break':'sep';
 if(cls==='token'){
+if(start>=0&&khmerStart(k)){
+pushToken(start,at);
+start=at;
+}
 if(start<0)start=at;
 continue;
 }
