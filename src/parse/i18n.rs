@@ -100,7 +100,7 @@ fn dates(v: &Value, at: &dyn Fn(&str) -> Location) -> Result<DateTable, Diagnost
     let names = |key: &str, count: usize| -> Result<Option<Vec<String>>, Diagnostic> {
         let Some(v) = m.get(key) else { return Ok(None) };
         let list: Option<Vec<String>> =
-            v.as_sequence().and_then(|s| s.iter().map(|x| x.as_str().map(|s| crate::vi::nfc(s))).collect());
+            v.as_sequence().and_then(|s| s.iter().map(|x| x.as_str().map(crate::vi::nfc)).collect());
         match list {
             Some(l) if l.len() == count => Ok(Some(l)),
             _ => Err(Diagnostic::error(

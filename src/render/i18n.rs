@@ -78,12 +78,10 @@ pub fn load(config: &Config) -> Result<(Catalog, Sources), Diagnostics> {
     if diags.has_errors() { Err(diags) } else { Ok((catalog, sources)) }
 }
 
-/// The page's language: `lang` of the context when it is there, else the site's.
-fn lang_of<'a>(state: &tera::State, default: &'a str) -> std::borrow::Cow<'a, str> {
-    match state.get::<String>("lang") {
-        Ok(Some(l)) if !l.is_empty() => std::borrow::Cow::Owned(l),
-        _ => std::borrow::Cow::Borrowed(default),
-    }
+/// The page's language: `lang` of the context when it is there (a cheap clone of the value:
+/// no string is made), else none (the site's).
+fn lang_of(state: &tera::State) -> Option<tera::Value> {
+    state.get::<tera::Value>("lang").ok().flatten().filter(|l| l.as_str().is_some_and(|s| !s.is_empty()))
 }
 
 /// Gives templates `t(key="…", n=…)` and `local_date(format=…)`, reading `catalog`.
@@ -101,16 +99,22 @@ pub fn register(tera: &mut tera::Tera, catalog: Arc<Catalog>) {
 /// asks for each label of loa.yaml's `menu:` so: a site translates `Văn bản: Documents`).
 fn t(catalog: &Catalog, kwargs: &tera::Kwargs, state: &tera::State) -> tera::TeraResult<tera::Value> {
     let key: &str = kwargs.must_get("key")?;
-    let args: Vec<(&str, String)> = kwargs
-        .iter()
-        .filter_map(|(k, v)| {
-            let k = k.as_str()?;
-            (k != "key" && k != "default")
-                .then(|| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
-        })
-        .collect();
-    let lang = lang_of(state, catalog.default_language());
-    match catalog.format(&lang, key, &args) {
+    // Most calls have only `key`: no list of arguments is made for them.
+    let args: Vec<(&str, String)> = if kwargs.iter().nth(1).is_none() {
+        Vec::new()
+    } else {
+        kwargs
+            .iter()
+            .filter_map(|(k, v)| {
+                let k = k.as_str()?;
+                (k != "key" && k != "default")
+                    .then(|| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            })
+            .collect()
+    };
+    let lang = lang_of(state);
+    let lang = lang.as_ref().and_then(tera::Value::as_str).unwrap_or(catalog.default_language());
+    match catalog.format(lang, key, &args) {
         Ok(text) => Ok(tera::Value::from(text)),
         // A key only some sites translate (a menu label of loa.yaml, which is its own key).
         Err(_) if let Some(default) = kwargs.get::<tera::Value>("default")? => Ok(default),
@@ -128,8 +132,9 @@ fn local_date(
 ) -> tera::TeraResult<String> {
     let d = crate::vi::dates::parse(value).map_err(|e| tera::Error::message(e.message))?;
     let format: Option<&str> = kwargs.get("format")?;
-    let lang = lang_of(state, catalog.default_language());
-    catalog.date(&lang, &d, format.unwrap_or("short")).map_err(tera::Error::message)
+    let lang = lang_of(state);
+    let lang = lang.as_ref().and_then(tera::Value::as_str).unwrap_or(catalog.default_language());
+    catalog.date(lang, &d, format.unwrap_or("short")).map_err(tera::Error::message)
 }
 
 /// Every `t(key="x")` with a literal key no language has, at its template line and column

@@ -68,6 +68,8 @@ invalid! {
     image_that_is_not_an_image => "image-not-image",
     image_decompression_bomb => "image-bomb",
     shortcode_errors_with_did_you_mean => "shortcode-errors",
+    bad_language_files_are_errors_at_their_line => "i18n-bad-yaml",
+    theme_string_keys_unknown_in_every_language => "i18n-unknown-key",
     translation_of_an_undeclared_language_a_missing_page_or_twice => "translation-files",
     translated_campaign_dates_audiences_and_document_code_follow_the_original => "translation-campaign",
     languages_default_code_prefix_and_base_url_checked => "languages-config",
