@@ -75,8 +75,6 @@ invalid! {
     languages_default_code_prefix_and_base_url_checked => "languages-config",
     languages_unknown_key_with_did_you_mean => "languages-unknown-key",
     languages_declared_twice => "languages-duplicate",
-    bad_language_files_are_errors_at_their_line => "i18n-bad-yaml",
-    theme_string_keys_unknown_in_every_language => "i18n-unknown-key",
 }
 
 /// Every fixture folder has a test, so a new fixture cannot be silently skipped.
