@@ -40,7 +40,7 @@ pub const DIR: &str = "anh-chia-se";
 const VERSION: u32 = 2;
 /// Changes with the drawing, even by a pixel: cards cached by another drawing are not reused
 /// (a restored cache gives the bytes a build without it gives). 3: glyphs rasterised once per
-/// size and quarter of a pixel, unfiltered PNG rows.
+/// size and quarter of a pixel, PNG rows filtered `Up`.
 const DRAWING: u32 = 3;
 
 static BOLD: &[u8] = include_bytes!("fonts/BeVietnamPro-Bold.ttf");
@@ -546,9 +546,10 @@ impl Canvas {
         encoder.set_depth(png::BitDepth::Four);
         encoder.set_palette(palette);
         encoder.set_compression(png::Compression::Fast);
-        // Rows as they are: an indexed image gains little from filters, and trying each of them
-        // on every row (the adaptive choice of `Fast`) was most of the encoding's time.
-        encoder.set_filter(png::Filter::NoFilter);
+        // Each row less the one above: trying every filter on every row (the adaptive choice of
+        // `Fast`) was most of the encoding's time, for cards 15 % smaller (the golden card:
+        // 25.5 KB adaptive, 30.0 KB `Up`, 85.4 KB unfiltered).
+        encoder.set_filter(png::Filter::Up);
         // Writing into memory cannot fail but for a programming error (sizes are constants).
         let mut writer = encoder.write_header().expect("PNG header of a card");
         writer.write_image_data(&packed).expect("PNG data of a card");

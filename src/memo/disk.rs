@@ -96,30 +96,40 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 }
 
 /// The bytes of a file of `entries` for the binary `print`, in key order (the same entries
-/// give the same file).
-fn encode<T: Serialize + Sync>(entries: &HashMap<u64, T>, print: u64) -> Vec<u8> {
-    use rayon::prelude::*;
+/// give the same file). Each value is written straight into the file's bytes (no second copy
+/// of them is held: at 10,000 pages they are tens of megabytes).
+fn encode<T: Serialize>(entries: &HashMap<u64, T>, print: u64) -> Vec<u8> {
     let mut sorted: Vec<(&u64, &T)> = entries.iter().collect();
     sorted.sort_unstable_by_key(|(k, _)| **k);
-    let values: Vec<(u64, Vec<u8>)> =
-        sorted.par_iter().filter_map(|(k, v)| Some((**k, serde_json::to_vec(v).ok()?))).collect();
-    let mut out = Vec::with_capacity(32 + values.iter().map(|(_, v)| v.len() + 12).sum::<usize>());
+    let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&print.to_le_bytes());
-    out.extend_from_slice(&(values.len() as u64).to_le_bytes());
-    for (key, value) in &values {
+    out.extend_from_slice(&0u64.to_le_bytes());
+    let mut count = 0u64;
+    for (key, value) in sorted {
+        let start = out.len();
         out.extend_from_slice(&key.to_le_bytes());
-        // A value of 4 GiB would be no page's.
-        out.extend_from_slice(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_le_bytes());
-        out.extend_from_slice(value);
+        out.extend_from_slice(&[0; 4]);
+        let len = serde_json::to_writer(&mut out, value)
+            .ok()
+            .and_then(|()| u32::try_from(out.len() - start - 12).ok());
+        match len {
+            Some(len) => {
+                out[start + 8..start + 12].copy_from_slice(&len.to_le_bytes());
+                count += 1;
+            }
+            // A value that cannot be written (or of 4 GiB) is left out; the stage makes it again.
+            None => out.truncate(start),
+        }
     }
+    out[16..24].copy_from_slice(&count.to_le_bytes());
     let sum = checksum(&out);
     out.extend_from_slice(&sum.to_le_bytes());
     out
 }
 
 /// Writes `entries` to `dir/<name>.bin` (beside, then renamed).
-pub fn write<T: Serialize + Sync>(dir: &Path, name: &str, entries: &HashMap<u64, T>) -> std::io::Result<()> {
+pub fn write<T: Serialize>(dir: &Path, name: &str, entries: &HashMap<u64, T>) -> std::io::Result<()> {
     let bytes = encode(entries, binary_print());
     std::fs::create_dir_all(dir)?;
     let file = dir.join(format!("{name}.bin"));
