@@ -202,18 +202,27 @@ fn is_bold(face: &Face<'static>) -> bool {
 
 /// `text` shaped in `face`, from this thread's cache when it shaped it before.
 fn shape(face: &Face<'static>, text: &str) -> Rc<Shaped> {
-    let key = (is_bold(face), text.to_string());
-    if let Some(s) = SHAPED.with_borrow(|m| m.get(&key).cloned()) {
-        return s;
+    kept(&SHAPED, (is_bold(face), text.to_string()), || shape_now(face, text))
+}
+
+/// The value of `key` in a thread's `cache`, made and kept when it is not there (the cache
+/// started again when full).
+fn kept<K: std::hash::Hash + Eq, V>(
+    cache: &'static std::thread::LocalKey<RefCell<HashMap<K, Rc<V>>>>,
+    key: K,
+    make: impl FnOnce() -> V,
+) -> Rc<V> {
+    if let Some(v) = cache.with_borrow(|m| m.get(&key).cloned()) {
+        return v;
     }
-    let shaped = Rc::new(shape_now(face, text));
-    SHAPED.with_borrow_mut(|m| {
+    let v = Rc::new(make());
+    cache.with_borrow_mut(|m| {
         if m.len() >= CACHE_ENTRIES {
             m.clear();
         }
-        m.insert(key, Rc::clone(&shaped));
+        m.insert(key, Rc::clone(&v));
     });
-    shaped
+    v
 }
 
 fn shape_now(face: &Face<'static>, text: &str) -> Shaped {
@@ -408,17 +417,7 @@ fn rasterise(face: &Face<'static>, key: GlyphKey) -> GlyphMask {
 
 /// The glyph of `key`, from this thread's cache when it rasterised it before.
 fn glyph_mask(face: &Face<'static>, key: GlyphKey) -> Rc<GlyphMask> {
-    if let Some(g) = GLYPHS.with_borrow(|m| m.get(&key).cloned()) {
-        return g;
-    }
-    let g = Rc::new(rasterise(face, key));
-    GLYPHS.with_borrow_mut(|m| {
-        if m.len() >= CACHE_ENTRIES {
-            m.clear();
-        }
-        m.insert(key, Rc::clone(&g));
-    });
-    g
+    kept(&GLYPHS, key, || rasterise(face, key))
 }
 
 impl Canvas {
