@@ -8,7 +8,7 @@
 use std::fmt;
 
 /// How bad a diagnostic is. Errors fail the build; warnings do not (unless `--strict`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The site cannot be built as it is.
@@ -18,7 +18,7 @@ pub enum Severity {
 }
 
 /// Where a diagnostic points: a file relative to the site root and, when known, a position.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// Path relative to the site root, with `/` separators (`content/bai-viet/x.md`).
     pub file: String,

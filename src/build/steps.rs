@@ -185,7 +185,7 @@ pub(super) fn markdown_all(
             key,
             || {
                 let r = make();
-                let print = if memo.stores().is_some() { crate::fingerprint::of_text(&r.html) } else { 0 };
+                let print = if memo.keeps(|m| &m.outputs) { crate::fingerprint::of_text(&r.html) } else { 0 };
                 (Arc::new(r), print)
             },
         )

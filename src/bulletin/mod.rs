@@ -31,7 +31,7 @@ pub const TEXT_FILE: &str = "ban-tin.txt";
 pub const SSML_FILE: &str = "ban-tin.ssml";
 
 /// One script.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Script {
     /// The page it reads.
     pub page: DocId,
@@ -72,24 +72,24 @@ impl Script {
     pub fn ssml(&self) -> String {
         script::ssml(&self.spoken)
     }
+
+    /// The script's files: output path (`bai-viet/x/ban-tin.txt`), bytes; the text, then the
+    /// SSML.
+    pub fn files(&self) -> [(String, Vec<u8>); 2] {
+        let dir = self.path.trim_start_matches('/');
+        [
+            (format!("{dir}{TEXT_FILE}"), self.text().into_bytes()),
+            (format!("{dir}{SSML_FILE}"), self.ssml().into_bytes()),
+        ]
+    }
 }
 
 impl Bulletins {
-    /// The script files, each made when asked for: output path (`bai-viet/x/ban-tin.txt`),
-    /// bytes.
-    pub fn files(&self) -> impl Iterator<Item = (String, Vec<u8>)> + '_ {
-        self.scripts.iter().flat_map(|s| {
-            let dir = s.path.trim_start_matches('/');
-            [
-                (format!("{dir}{TEXT_FILE}"), s.text().into_bytes()),
-                (format!("{dir}{SSML_FILE}"), s.ssml().into_bytes()),
-            ]
-        })
-    }
-
     /// The script of page `i` (not of its audience pages).
     pub fn of_page(&self, i: DocId) -> Option<&Script> {
-        self.scripts.iter().find(|s| s.page == i && s.audience.is_none())
+        // The scripts are in page order: a search, not a scan of every script for every page.
+        let from = self.scripts.partition_point(|s| s.page.0 < i.0);
+        self.scripts[from..].iter().take_while(|s| s.page == i).find(|s| s.audience.is_none())
     }
 }
 

@@ -9,7 +9,7 @@ use crate::markdown::speech::{Block, BlockKind};
 use crate::vi::spell::{Problem, Speaker, speak};
 
 /// A sentence to read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sentence {
     /// Spelled out, starting with a capital.
     pub text: String,
@@ -25,7 +25,7 @@ pub struct Sentence {
 }
 
 /// A paragraph of the script: a spoken transition (a heading) or sentences.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Part {
     /// True for a heading read as a transition.
     pub transition: bool,
@@ -34,7 +34,7 @@ pub struct Part {
 }
 
 /// The heading line's title and the parts, in reading order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Spoken {
     /// The title, spelled out.
     pub title: String,

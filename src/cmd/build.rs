@@ -116,11 +116,13 @@ impl BuildArgs {
                 return EXIT_SITE;
             }
         };
+        // What a build can reuse from the last one, keyed by content (`.loa-cache/memo/`).
+        let memo = loa::memo::Memo::persistent(config.root.join(loa::memo::DISK_DIR));
         let built = match build(
             &config,
             BuildOptions { drafts: self.drafts, at: self.at, ..BuildOptions::default() },
             &staging,
-            &loa::memo::Memo::off(),
+            &memo,
         ) {
             Ok(b) => b,
             Err(diags) => {
@@ -164,6 +166,14 @@ impl BuildArgs {
                 tell!("  bộ nhớ tối đa {} MiB", peak / 1024);
             }
             tell!("  {changed} tệp thay đổi được ghi; các tệp khác giữ nguyên từ lần dựng trước");
+            if let Some(s) = memo.stores() {
+                tell!(
+                    "  bản tin: {} trang dùng lại từ {}, {} trang làm mới",
+                    s.bulletins.reused(),
+                    loa::memo::DISK_DIR,
+                    s.bulletins.len().saturating_sub(s.bulletins.reused())
+                );
+            }
         }
         say!(
             "Đã dựng {} trang ({} tệp), sao chép {} tệp vào {} trong {:.2} s.",

@@ -19,7 +19,9 @@ pub use values::{Date, OrderedMap, Text};
 
 /// A page of the site: its index in `Site::pages` (and in every list indexed like it: the
 /// rendered bodies, the cards).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct DocId(pub usize);
 
 /// A section of the site: its index in `Site::sections` (0 is the home page).

@@ -23,7 +23,7 @@ const WEEKDAYS: [&str; 7] = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm",
 
 /// A point in time: seconds since the Unix epoch (UTC) and the offset, in minutes, it was
 /// written with. Ordering compares the instant first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct DateTime {
     unix: i64,
     offset_minutes: i32,

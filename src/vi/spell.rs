@@ -43,7 +43,7 @@ pub struct Speaker<'a> {
 }
 
 /// Something read without certainty.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Problem {
     /// A token it cannot spell out (kept as written): an abbreviation not in the tables, a
     /// mix of letters and digits.

@@ -61,6 +61,12 @@ fn the_example_ci_installs_the_released_binary_and_checks_its_sha256() {
     let cache =
         example_text.find("path: .loa-cache/images").expect("the example CI caches .loa-cache/images");
     assert!(cache < example_text.find("loa check --strict").expect("check"), "the cache step comes first");
+    // So is the build cache (cards and scripts, keyed by content: issue 29).
+    let memo = example_text.find(".loa-cache/memo").expect("the example CI keeps .loa-cache/memo");
+    assert!(
+        memo < example_text.find("loa build --output-dir").expect("build"),
+        "the build cache comes first"
+    );
 
     // The release job's packing and sums, for the tarball the example downloads.
     let tmp = tempfile::tempdir().expect("tmp");

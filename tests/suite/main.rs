@@ -8,6 +8,7 @@
 mod approval;
 mod bulletin;
 mod catalogue;
+mod ci_cache;
 mod cli;
 mod editor;
 mod editor_small;

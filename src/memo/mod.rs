@@ -24,8 +24,17 @@
 //! risk). [`Memo::off`] (`loa build`, `loa check`) keeps nothing and computes no key: the
 //! stages then run exactly as without this layer.
 //!
+//! `loa build` keeps some of these stores on disk ([`Memo::persistent`], `disk.rs`): the
+//! bulletins, whose keys are fingerprints of what they read (never of file times), so that a
+//! CI job that restores `.loa-cache/` reuses them for every page it did not change; its other
+//! stores are off (they would hold the whole site in memory for nothing).
+//!
 //! Must not be imported by a stage: stages take values and give values; only the recipe and
 //! `loa serve` know about reuse.
+
+mod disk;
+
+pub use disk::DIR as DISK_DIR;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -44,6 +53,8 @@ use crate::render::templates::Templates;
 /// One kind of reused result: what the last build kept, and what this build uses.
 #[derive(Debug)]
 pub struct Store<T> {
+    /// False for a store the caller does not keep ([`Memo::persistent`]'s others): `make()`.
+    active: bool,
     previous: Mutex<HashMap<u64, T>>,
     current: Mutex<HashMap<u64, T>>,
     hits: std::sync::atomic::AtomicUsize,
@@ -53,6 +64,7 @@ pub struct Store<T> {
 impl<T> Default for Store<T> {
     fn default() -> Self {
         Store {
+            active: true,
             previous: Mutex::new(HashMap::new()),
             current: Mutex::new(HashMap::new()),
             hits: Default::default(),
@@ -169,6 +181,8 @@ pub struct Stores {
     changed: Mutex<Option<KnownChanges>>,
     /// The templates the last build loaded.
     templates: Mutex<Option<Templates>>,
+    /// Where the stores kept on disk go ([`Memo::persistent`]); `None` for `loa serve`.
+    disk: Option<PathBuf>,
 }
 
 /// Files changed since the last load, as far as the caller knows (`loa serve`'s watcher
@@ -196,9 +210,30 @@ impl Memo {
         Memo(Some(Stores::default()))
     }
 
+    /// Keeps the bulletins (the store whose results cost most and take least room) from one
+    /// `loa build` to the next in `dir` (`<site>/.loa-cache/memo`, [`disk`]), keyed by what
+    /// they read; the other stores are off. A file of another binary, or broken, is ignored.
+    pub fn persistent(dir: PathBuf) -> Memo {
+        let mut s = Stores { disk: Some(dir.clone()), ..Stores::default() };
+        s.texts.active = false;
+        s.parsed.active = false;
+        s.rendered.active = false;
+        s.outputs.active = false;
+        s.cards.active = false;
+        let kept: HashMap<u64, disk::StoredScripts> = disk::read(&dir, BULLETINS);
+        *s.bulletins.previous.get_mut().unwrap_or_else(PoisonError::into_inner) =
+            kept.into_iter().map(|(k, v)| (k, v.into_scripts())).collect();
+        Memo(Some(s))
+    }
+
     /// The stores, when on.
     pub fn stores(&self) -> Option<&Stores> {
         self.0.as_ref()
+    }
+
+    /// True when the store `which` picks keeps values (its keys are worth computing).
+    pub fn keeps<T>(&self, which: impl FnOnce(&Stores) -> &Store<T>) -> bool {
+        self.0.as_ref().is_some_and(|s| which(s).active)
     }
 
     /// `make()`, or the last build's value for `key()` from the store `which` picks. Off, it is
@@ -209,9 +244,9 @@ impl Memo {
         key: impl FnOnce() -> u64,
         make: impl FnOnce() -> T,
     ) -> T {
-        match &self.0 {
-            Some(s) => which(s).get_or(key(), make),
-            None => make(),
+        match self.0.as_ref().map(which) {
+            Some(store) if store.active => store.get_or(key(), make),
+            _ => make(),
         }
     }
 
@@ -222,9 +257,9 @@ impl Memo {
         key: impl FnOnce() -> u64,
         make: impl FnOnce() -> Result<T, E>,
     ) -> Result<T, E> {
-        match &self.0 {
-            Some(s) => which(s).try_get_or(key(), make),
-            None => make(),
+        match self.0.as_ref().map(which) {
+            Some(store) if store.active => store.try_get_or(key(), make),
+            _ => make(),
         }
     }
 
@@ -243,7 +278,7 @@ impl Memo {
         &self,
         load: impl FnOnce() -> Result<Templates, Diagnostics>,
     ) -> Result<Templates, Diagnostics> {
-        let Some(s) = &self.0 else { return load() };
+        let Some(s) = self.0.as_ref().filter(|s| s.disk.is_none()) else { return load() };
         let unchanged = {
             let changed = s.changed.lock().unwrap_or_else(PoisonError::into_inner);
             changed.as_ref().is_some_and(|c| {
@@ -271,7 +306,7 @@ impl Memo {
     /// file's metadata is the same; and when the watcher said which files changed and none was
     /// added or removed, the last load is reused with only those files read again.
     pub fn load(&self, config: &Config) -> Result<(Loaded, Prints), Diagnostics> {
-        let Some(s) = &self.0 else {
+        let Some(s) = self.0.as_ref().filter(|s| s.disk.is_none()) else {
             let found = crate::load::scan(config);
             let read = found.markdown.par_iter().map(|f| crate::load::read(f, None)).collect();
             return crate::load::collect(found, read).map(|l| (l, Prints::default()));
@@ -316,6 +351,19 @@ impl Memo {
     /// the last good build's stay.
     pub fn finish(&self, ok: bool) {
         let Some(s) = &self.0 else { return };
+        if let Some(dir) = &s.disk {
+            if ok {
+                s.bulletins.rotate();
+                let kept = s.bulletins.previous.lock().unwrap_or_else(PoisonError::into_inner);
+                let stored: HashMap<u64, disk::ScriptsOut<'_>> =
+                    kept.iter().map(|(k, v)| (*k, disk::ScriptsOut::of(v))).collect();
+                // A cache that cannot be written costs the next build time, nothing else.
+                let _ = disk::write(dir, BULLETINS, &stored);
+            } else {
+                s.bulletins.discard();
+            }
+            return;
+        }
         if ok {
             s.texts.rotate();
             s.parsed.rotate();
@@ -333,6 +381,9 @@ impl Memo {
         }
     }
 }
+
+/// The name of the bulletins' file in the disk cache.
+const BULLETINS: &str = "bulletins";
 
 /// Reads one Markdown file, or takes its text from the last build when its metadata is the
 /// same; gives the text's print with it.

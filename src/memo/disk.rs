@@ -1,0 +1,258 @@
+//! The memo's stores on disk: what `loa build` keeps in `.loa-cache/memo/` for the next build,
+//! so that a CI job that restores the folder (a fresh clone: every file has a new modification
+//! time) reuses the results of the pages it did not change.
+//!
+//! Takes: a folder, a store's name and its entries (key → value; the keys are fingerprints of
+//! what the stage read, never of file times). Gives: the entries a file holds, or none.
+//! Must not: trust a file it cannot check. A file is read only whole: its header names the
+//! format and the running binary (another build of loa, even of the same version, may make
+//! other values from the same input), and a checksum over everything before it must match; a
+//! truncated, corrupted or foreign file is ignored (the stage runs again and the file is
+//! replaced), never a panic. A value that does not decode is left out on its own.
+//!
+//! The layout of a file: `LOAMEMO1`, the binary's fingerprint (u64), the number of entries
+//! (u64), each entry as its key (u64), its length (u32) and its JSON, then the checksum (u64)
+//! of all that; integers little-endian. Written beside and renamed, so that a build stopped
+//! half way leaves the last whole file.
+
+use std::collections::HashMap;
+use std::hash::Hasher as _;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Where the stores are kept, under the site's root (beside `.loa-cache/cards/` and
+/// `.loa-cache/images/`).
+pub const DIR: &str = ".loa-cache/memo";
+
+const MAGIC: &[u8; 8] = b"LOAMEMO1";
+
+/// A fingerprint of the running binary (its bytes), read once: entries written by another
+/// build of loa are not reused. Zero when the binary cannot be read: then nothing written by
+/// another binary that could not read itself either is trusted, as their zero matches, so
+/// the version is added.
+pub fn binary_print() -> u64 {
+    static PRINT: OnceLock<u64> = OnceLock::new();
+    *PRINT.get_or_init(|| {
+        let mut h = crate::fingerprint::hasher();
+        h.write(env!("CARGO_PKG_VERSION").as_bytes());
+        if let Some(bytes) = std::env::current_exe().ok().and_then(|p| std::fs::read(p).ok()) {
+            h.write(&bytes);
+        }
+        h.finish()
+    })
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h = crate::fingerprint::hasher();
+    h.write(bytes);
+    h.finish()
+}
+
+/// The entries of `dir/<name>.bin` written by this binary ([`write`]); empty when there is no
+/// such file or it cannot be trusted (see the module's doc).
+pub fn read<T: DeserializeOwned + Send>(dir: &Path, name: &str) -> HashMap<u64, T> {
+    std::fs::read(dir.join(format!("{name}.bin"))).map(|b| decode(&b, binary_print())).unwrap_or_default()
+}
+
+/// The entries of a file's bytes made by the binary `print` (see [`read`]).
+fn decode<T: DeserializeOwned + Send>(bytes: &[u8], print: u64) -> HashMap<u64, T> {
+    use rayon::prelude::*;
+    let Some(body_len) = bytes.len().checked_sub(8) else { return HashMap::new() };
+    let (body, sum) = bytes.split_at(body_len);
+    if body.len() < 24
+        || &body[..8] != MAGIC
+        || u64_at(body, 8) != Some(print)
+        || sum.try_into().map(u64::from_le_bytes).ok() != Some(checksum(body))
+    {
+        return HashMap::new();
+    }
+    let Some(count) = u64_at(body, 16) else { return HashMap::new() };
+    let mut spans = Vec::new();
+    let mut at = 24;
+    for _ in 0..count {
+        let (Some(key), Some(len)) = (u64_at(body, at), u32_at(body, at + 8)) else { return HashMap::new() };
+        let from = at + 12;
+        let Some(to) = from.checked_add(len as usize).filter(|&to| to <= body.len()) else {
+            return HashMap::new();
+        };
+        spans.push((key, from, to));
+        at = to;
+    }
+    spans
+        .into_par_iter()
+        .filter_map(|(key, from, to)| Some((key, serde_json::from_slice(&body[from..to]).ok()?)))
+        .collect()
+}
+
+fn u64_at(b: &[u8], at: usize) -> Option<u64> {
+    b.get(at..at.checked_add(8)?)?.try_into().ok().map(u64::from_le_bytes)
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at.checked_add(4)?)?.try_into().ok().map(u32::from_le_bytes)
+}
+
+/// The bytes of a file of `entries` for the binary `print`, in key order (the same entries
+/// give the same file). Each value is written straight into the file's bytes (no second copy
+/// of them is held: at 10,000 pages they are tens of megabytes).
+fn encode<T: Serialize>(entries: &HashMap<u64, T>, print: u64) -> Vec<u8> {
+    let mut sorted: Vec<(&u64, &T)> = entries.iter().collect();
+    sorted.sort_unstable_by_key(|(k, _)| **k);
+    let mut out = Vec::new();
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&print.to_le_bytes());
+    out.extend_from_slice(&0u64.to_le_bytes());
+    let mut count = 0u64;
+    for (key, value) in sorted {
+        let start = out.len();
+        out.extend_from_slice(&key.to_le_bytes());
+        out.extend_from_slice(&[0; 4]);
+        let len = serde_json::to_writer(&mut out, value)
+            .ok()
+            .and_then(|()| u32::try_from(out.len() - start - 12).ok());
+        match len {
+            Some(len) => {
+                out[start + 8..start + 12].copy_from_slice(&len.to_le_bytes());
+                count += 1;
+            }
+            // A value that cannot be written (or of 4 GiB) is left out; the stage makes it again.
+            None => out.truncate(start),
+        }
+    }
+    out[16..24].copy_from_slice(&count.to_le_bytes());
+    let sum = checksum(&out);
+    out.extend_from_slice(&sum.to_le_bytes());
+    out
+}
+
+/// Writes `entries` to `dir/<name>.bin` (beside, then renamed).
+pub fn write<T: Serialize>(dir: &Path, name: &str, entries: &HashMap<u64, T>) -> std::io::Result<()> {
+    let bytes = encode(entries, binary_print());
+    std::fs::create_dir_all(dir)?;
+    let file = dir.join(format!("{name}.bin"));
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, &file).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// A page's scripts as a file holds them (`crate::bulletin::PageScripts`), read back.
+#[derive(serde::Deserialize)]
+pub struct StoredScripts {
+    scripts: Vec<crate::bulletin::Script>,
+    diagnostics: Vec<StoredDiagnostic>,
+}
+
+/// A page's scripts as they are written.
+#[derive(Serialize)]
+pub struct ScriptsOut<'a> {
+    scripts: &'a [crate::bulletin::Script],
+    diagnostics: Vec<StoredDiagnostic>,
+}
+
+/// A diagnostic with its code as a string (`Diagnostic::code` is a `&'static str`).
+#[derive(Serialize, serde::Deserialize)]
+struct StoredDiagnostic {
+    severity: crate::diagnostics::Severity,
+    location: Option<crate::diagnostics::Location>,
+    code: String,
+    message: String,
+    hint: Option<String>,
+}
+
+impl<'a> ScriptsOut<'a> {
+    /// What the file keeps of a page's scripts.
+    pub fn of(page: &'a crate::bulletin::PageScripts) -> ScriptsOut<'a> {
+        let (scripts, diags) = &**page;
+        let diagnostics = diags
+            .iter()
+            .map(|d| StoredDiagnostic {
+                severity: d.severity,
+                location: d.location.clone(),
+                code: d.code.to_string(),
+                message: d.message.clone(),
+                hint: d.hint.clone(),
+            })
+            .collect();
+        ScriptsOut { scripts, diagnostics }
+    }
+}
+
+impl StoredScripts {
+    /// The page's scripts again.
+    pub fn into_scripts(self) -> crate::bulletin::PageScripts {
+        let diags = self
+            .diagnostics
+            .into_iter()
+            .map(|d| crate::diagnostics::Diagnostic {
+                severity: d.severity,
+                location: d.location,
+                code: intern(d.code),
+                message: d.message,
+                hint: d.hint,
+            })
+            .collect();
+        std::sync::Arc::new((self.scripts, crate::diagnostics::Diagnostics(diags)))
+    }
+}
+
+/// A diagnostic's code as the `&'static str` the type holds: each distinct code is kept once
+/// for the life of the process (there are a few dozen codes; a file holds only codes this
+/// binary wrote).
+fn intern(code: String) -> &'static str {
+    static CODES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut codes = CODES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(known) = codes.iter().find(|k| **k == code) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(code.into_boxed_str());
+    codes.push(leaked);
+    leaked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries() -> HashMap<u64, Vec<String>> {
+        HashMap::from([(1, vec!["một".to_string()]), (7, vec!["hai".into(), "ba".into()])])
+    }
+
+    #[test]
+    fn a_file_gives_back_its_entries() {
+        let bytes = encode(&entries(), 42);
+        assert_eq!(decode::<Vec<String>>(&bytes, 42), entries());
+        assert_eq!(encode(&entries(), 42), bytes, "the same entries make the same file");
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "s", &entries()).expect("write");
+        assert_eq!(read::<Vec<String>>(dir.path(), "s"), entries());
+    }
+
+    #[test]
+    fn a_file_of_another_binary_or_broken_in_any_byte_gives_nothing() {
+        let bytes = encode(&entries(), 42);
+        assert!(decode::<Vec<String>>(&bytes, 43).is_empty(), "another binary");
+        for cut in 0..bytes.len() {
+            assert!(decode::<Vec<String>>(&bytes[..cut], 42).is_empty(), "truncated at {cut}");
+        }
+        for at in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[at] ^= 0x20;
+            assert!(decode::<Vec<String>>(&b, 42).is_empty(), "byte {at} changed");
+        }
+        let dir = tempfile::tempdir().expect("tmp");
+        assert!(read::<Vec<String>>(dir.path(), "none").is_empty(), "no file");
+    }
+
+    #[test]
+    fn a_value_of_another_shape_is_left_out_alone() {
+        let mixed: HashMap<u64, serde_json::Value> =
+            HashMap::from([(1, serde_json::json!(["một"])), (2, serde_json::json!({"x": 1}))]);
+        let got = decode::<Vec<String>>(&encode(&mixed, 5), 5);
+        assert_eq!(got, HashMap::from([(1, vec!["một".to_string()])]));
+    }
+}
