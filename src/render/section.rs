@@ -46,6 +46,12 @@ pub fn prepare<'a>(env: &'a Env<'_>, i: SectionId, n: usize) -> Result<TemplateC
     let s: &Section = &site.sections[i];
     let per = s.paginate_by;
     let body = &env.sections[i];
+    let is_home = i == SectionId(0);
+    let share_image = if !is_home && env.templates.share_images {
+        config.permalink(&format!("/{}", super::page::section_share_card(config, s).file()))
+    } else {
+        String::new()
+    };
     let view = SectionView {
         title: &s.title,
         url: config.url(&s.path),
@@ -65,8 +71,8 @@ pub fn prepare<'a>(env: &'a Env<'_>, i: SectionId, n: usize) -> Result<TemplateC
         paginator: paginator(config, &s.path, s.pages.len(), per, n),
         extra: &s.extra,
         feed_url: config.url(&format!("{}atom.xml", s.path)),
+        share_image,
     };
-    let is_home = i == SectionId(0);
     let template: &'a str =
         s.template.as_deref().unwrap_or(if is_home { "index.html" } else { "section.html" });
     let file = s.file.clone().unwrap_or_else(|| "content/_index.md".to_string());
