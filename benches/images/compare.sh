@@ -36,7 +36,8 @@ make_sites() {
   rm -rf "$IMG_DIR/loa" "$IMG_DIR/loa-text" "$IMG_DIR/hugo" "$IMG_DIR/zola"
   for s in loa loa-text; do
     mkdir -p "$IMG_DIR/$s/content/bai-viet"
-    printf 'title: Ảnh thử\nbase_url: https://thu.example.vn/\ntheme: loa\nsearch: false\n' > "$IMG_DIR/$s/loa.yaml"
+    # The widths of the peers' templates (the default theme's own are 480, 960 and 1344).
+    printf 'title: Ảnh thử\nbase_url: https://thu.example.vn/\ntheme: loa\nsearch: false\nimages:\n  widths: [480, 960, 1600]\n' > "$IMG_DIR/$s/loa.yaml"
     printf -- '---\ntitle: Trang chủ\n---\n' > "$IMG_DIR/$s/content/_index.md"
     printf -- '---\ntitle: Bài viết\n---\n' > "$IMG_DIR/$s/content/bai-viet/_index.md"
   done
