@@ -9,6 +9,7 @@
 #   LOA=target/release/loa HUGO=/path/to/hugo [ZOLA=/path/to/zola] benches/images/compare.sh [N]
 #
 # Environment: IMG_DIR (work folder, /tmp/loa-img, holding corpus/), RUNS (timed runs, 3),
+# WARM_RUNS (extra pairs of loa warm and text-only builds in the first round, 0),
 # PY (a python with Pillow, numpy and scikit-image for the quality step; python3).
 # Each run: /usr/bin/time -f '%e %U %S %M' (wall s, user s, sys s, peak RSS KiB) into
 # $IMG_DIR/results.tsv; the quality table into $IMG_DIR/quality.txt.
@@ -35,7 +36,8 @@ make_sites() {
   rm -rf "$IMG_DIR/loa" "$IMG_DIR/loa-text" "$IMG_DIR/hugo" "$IMG_DIR/zola"
   for s in loa loa-text; do
     mkdir -p "$IMG_DIR/$s/content/bai-viet"
-    printf 'title: Ảnh thử\nbase_url: https://thu.example.vn/\ntheme: loa\nsearch: false\n' > "$IMG_DIR/$s/loa.yaml"
+    # The widths of the peers' templates (the default theme's own are 480, 960 and 1344).
+    printf 'title: Ảnh thử\nbase_url: https://thu.example.vn/\ntheme: loa\nsearch: false\nimages:\n  widths: [480, 960, 1600]\n' > "$IMG_DIR/$s/loa.yaml"
     printf -- '---\ntitle: Trang chủ\n---\n' > "$IMG_DIR/$s/content/_index.md"
     printf -- '---\ntitle: Bài viết\n---\n' > "$IMG_DIR/$s/content/bai-viet/_index.md"
   done
@@ -94,12 +96,23 @@ timed() { # $1 label, rest: command (in the site folder already)
 
 make_sites
 : > "$RESULTS"
+WARM_RUNS=${WARM_RUNS:-0}
 HUGO_BIN=$HUGO
 for run in $(seq 1 "$RUNS"); do
   echo "round $run"
   (cd "$IMG_DIR/loa" && rm -rf .loa-cache public && timed loa-cold "$LOA" build --root .)
   (cd "$IMG_DIR/loa" && timed loa-warm "$LOA" build --root .)
   (cd "$IMG_DIR/loa-text" && timed loa-text "$LOA" build --root .)
+  if [ "$run" = 1 ]; then
+    # The warm overhead, measured apart (and before the peers' long cold builds): WARM_RUNS
+    # pairs of a warm build (cache kept, previous output) and the text-only build, back to
+    # back, so that both share the machine's load; then one warm build's stage times.
+    for pair in $(seq 1 "$WARM_RUNS"); do
+      (cd "$IMG_DIR/loa" && timed loa-warm-pair "$LOA" build --root .)
+      (cd "$IMG_DIR/loa-text" && timed loa-text-pair "$LOA" build --root .)
+    done
+    (cd "$IMG_DIR/loa" && "$LOA" build --root . --verbose > "$IMG_DIR/loa-warm-verbose.txt" 2>&1) || true
+  fi
   (cd "$IMG_DIR/hugo" && rm -rf resources public && timed hugo-cold "$HUGO_BIN" --quiet)
   (cd "$IMG_DIR/hugo" && timed hugo-warm "$HUGO_BIN" --quiet)
   if [ -n "$ZOLA" ]; then

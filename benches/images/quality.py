@@ -6,6 +6,7 @@ full precision, and the mean file size. Needs Pillow, numpy, scikit-image.
 
     quality.py IMG_DIR [K]     the first K pages (10)
 """
+import html as entities
 import os
 import re
 import sys
@@ -23,7 +24,9 @@ def copies(site, page):
     """Every local .webp/.jpg URL of a page's HTML, as files of its output, by (format, width)."""
     html = open(os.path.join(site, "public", "bai-viet", page, "index.html"), encoding="utf-8").read()
     found = {}
+    # Zola's templates escape `/` in attributes (`&#x2F;`).
     for url in re.findall(r'(?:src|srcset)="([^"]+)"', html):
+        url = entities.unescape(url)
         for part in url.split(","):
             u = part.strip().split(" ")[0]
             u = re.sub(r"^https?://[^/]+", "", u)

@@ -179,6 +179,22 @@ pub(super) fn markdown_all(
     };
     // With the memo on, each body is kept with the fingerprint of its HTML (computed once,
     // when it is rendered): the reuse of outputs keys by it.
+    // A body that names files (`tai_ve` shows a download's size) depends on their sizes too:
+    // a file that changes while its page does not (`loa serve`) must not leave the old size.
+    let files = |body: &str, bundle: Option<&str>| -> Vec<(String, Option<u64>)> {
+        let Some((shortcodes, _)) = shortcodes else { return Vec::new() };
+        crate::markdown::shortcodes::named_files(body, crate::markdown::parser_options())
+            .into_iter()
+            .map(|f| {
+                let url = match bundle {
+                    Some(dir) if !f.starts_with('/') && !f.contains(':') => format!("{dir}{f}"),
+                    _ => f,
+                };
+                let size = shortcodes.file_size(&url);
+                (url, size)
+            })
+            .collect()
+    };
     let kept = |key: &dyn Fn() -> u64, make: &dyn Fn() -> Rendered| {
         memo.get_or(
             |m| &m.rendered,
@@ -207,7 +223,17 @@ pub(super) fn markdown_all(
                 // The body is a function of the file's text: its print stands for it.
                 let text =
                     prints.get(&p.file).copied().unwrap_or_else(|| crate::fingerprint::of_text(&p.body));
-                crate::fingerprint::key_of(&(registry(), &p.file, text, p.body_line, &url, own, answers))
+                let files = files(&p.body, url.as_deref());
+                crate::fingerprint::key_of(&(
+                    registry(),
+                    &p.file,
+                    text,
+                    p.body_line,
+                    &url,
+                    own,
+                    answers,
+                    files,
+                ))
             };
             let rendered = kept(&key, &|| render_page_body(p, opts));
             p.body = "".into();
@@ -219,7 +245,10 @@ pub(super) fn markdown_all(
         .par_iter_mut()
         .map(|s| {
             let file = s.file.as_deref().unwrap_or("content/_index.md");
-            let key = || crate::fingerprint::key_of(&(registry(), file, &s.body, s.body_line, "section"));
+            let key = || {
+                let files = files(&s.body, None);
+                crate::fingerprint::key_of(&(registry(), file, &s.body, s.body_line, "section", files))
+            };
             let rendered = kept(&key, &|| crate::markdown::render(&s.body, s.body_line, file, opts));
             s.body = "".into();
             rendered
@@ -299,6 +328,8 @@ pub(super) fn share_cards(
             texts.extend(c.audiences.iter().map(|(_, m)| audience_share_card(config, p, m)));
         }
     }
+    // Each section's listing pages but the home page's (which keeps the site's default image).
+    texts.extend(site.sections.iter().skip(1).map(|s| crate::render::page::section_share_card(config, s)));
     // A card its fonts cannot draw is not made (the page is shared with the default image).
     texts.retain(crate::media::card::CardText::drawable);
     // Two pages with the same title in the same section share one card.

@@ -122,6 +122,11 @@ pub trait Shortcodes: Sync + std::fmt::Debug {
     /// Markdown, rendered). An `Err` is a message for editors (Vietnamese; an English
     /// technical detail may follow).
     fn render(&self, name: &str, args: &[(String, ArgValue)], body: Option<&str>) -> Result<String, String>;
+    /// The size in bytes of the local file at a site URL (`/tai-lieu/a.pdf`) as a call would
+    /// show it (`tai_ve`), if there is one: part of the memo key of the bodies that name it.
+    fn file_size(&self, _url: &str) -> Option<u64> {
+        None
+    }
 }
 
 /// Arguments whose value is an address: checked and resolved as a Markdown link is (bundle
@@ -688,6 +693,33 @@ fn render_call(
     }
 }
 
+/// The files the calls of `body` name in `tep` (as written, nested calls included): a body
+/// whose HTML shows a file's size (`tai_ve`) depends on those files, and the memo keys it by
+/// them. Empty when the body has no call.
+pub fn named_files(body: &str, options: pulldown_cmark::Options) -> Vec<String> {
+    if !body.contains("{{") && !body.contains("{%") {
+        return Vec::new();
+    }
+    let code = code_ranges(body, options);
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(found) = next_open(body, at) {
+        at = found + 2;
+        if let Some(r) = code.iter().find(|r| r.contains(&found)) {
+            at = r.end.max(at);
+            continue;
+        }
+        // From just after the opening, not after the call: a block's own calls are named too.
+        if let Ok(Some(call)) = parse_call(body, found, &code) {
+            out.extend(call.args.into_iter().filter_map(|(n, v, _)| match v {
+                ArgValue::Text(t) if n == "tep" => Some(t),
+                _ => None,
+            }));
+        }
+    }
+    out
+}
+
 /// `body` as it is read aloud (the loudspeaker scripts, `super::speech`): each call replaced
 /// by what a listener should hear, every line kept where it was. A figure is its caption
 /// (`chu_thich`), a quotation its source then its words, a box its title then its words, a
@@ -1004,6 +1036,13 @@ mod tests {
         )
         .expect("calls");
         assert!(e.source.starts_with("\u{FFFD}0\u{FFFD}"), "{:?}", e.source);
+    }
+
+    #[test]
+    fn named_files_are_every_calls_tep_nested_ones_too_and_none_in_code() {
+        let body = "{{ tai_ve(tep=\"/a.pdf\") }}\n\n{% callout(tieu_de=\"x\") %}\nXem {{ tai_ve(tep=\"b.pdf\", nhan=\"b\") }}.\n{% end %}\n\n`{{ tai_ve(tep=\"/c.pdf\") }}`\n\n{{ video(tep=\"v.mp4\", tieu_de=\"v\") }}\n";
+        assert_eq!(named_files(body, crate::markdown::parser_options()), ["/a.pdf", "b.pdf", "v.mp4"]);
+        assert!(named_files("Không có gì.", crate::markdown::parser_options()).is_empty());
     }
 
     #[test]

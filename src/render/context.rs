@@ -696,6 +696,10 @@ pub struct SectionView<'a> {
     pub extra: &'a serde_json::Value,
     /// URL of the section's Atom feed (the site feed for the home page).
     pub feed_url: String,
+    /// Absolute URL of the section's share card (a 1200 × 630 PNG of its title and the site's
+    /// name, made by loa when a template shows share images), the same on every listing page
+    /// of it; empty for the home page, which keeps the site's default image.
+    pub share_image: String,
 }
 
 /// Pagination of a listing.

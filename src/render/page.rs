@@ -83,6 +83,17 @@ pub fn share_card(config: &Config, site: &crate::content::Site, p: &Document) ->
     }
 }
 
+/// What the share card of a section (and each of its listing pages) says: its title and the
+/// site's name.
+pub fn section_share_card(config: &Config, s: &crate::content::Section) -> CardText {
+    CardText {
+        title: s.title.clone(),
+        site: config.title.clone(),
+        section: String::new(),
+        call_to_action: String::new(),
+    }
+}
+
 /// An image reference as an absolute URL: kept when absolute, site-relative when it starts
 /// with `/`, else relative to the page (a bundle asset).
 fn image_url(config: &Config, p: &Document, img: &str) -> String {

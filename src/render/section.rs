@@ -46,6 +46,15 @@ pub fn prepare<'a>(env: &'a Env<'_>, i: SectionId, n: usize) -> Result<TemplateC
     let s: &Section = &site.sections[i];
     let per = s.paginate_by;
     let body = &env.sections[i];
+    let is_home = i == SectionId(0);
+    // A section's own card, unless it is the home page or its title is one the card fonts
+    // cannot draw (Khmer): then the template's default image, as for a page.
+    let card = super::page::section_share_card(config, s);
+    let share_image = if !is_home && env.templates.share_images && card.drawable() {
+        config.permalink(&format!("/{}", card.file()))
+    } else {
+        String::new()
+    };
     let view = SectionView {
         title: &s.title,
         url: config.url(&s.path),
@@ -65,8 +74,8 @@ pub fn prepare<'a>(env: &'a Env<'_>, i: SectionId, n: usize) -> Result<TemplateC
         paginator: paginator(config, &s.path, s.pages.len(), per, n),
         extra: &s.extra,
         feed_url: config.url(&format!("{}atom.xml", s.path)),
+        share_image,
     };
-    let is_home = i == SectionId(0);
     let template: &'a str =
         s.template.as_deref().unwrap_or(if is_home { "index.html" } else { "section.html" });
     let file = s.file.clone().unwrap_or_else(|| "content/_index.md".to_string());

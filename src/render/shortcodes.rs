@@ -89,6 +89,10 @@ impl Shortcodes for TemplateShortcodes<'_> {
         &self.specs
     }
 
+    fn file_size(&self, url: &str) -> Option<u64> {
+        (self.size)(url)
+    }
+
     fn render(&self, name: &str, args: &[(String, ArgValue)], body: Option<&str>) -> Result<String, String> {
         let text = |n: &str| {
             args.iter().find(|(a, _)| a == n).and_then(|(_, v)| match v {

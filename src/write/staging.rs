@@ -365,12 +365,16 @@ impl Staging {
         copies.par_iter().try_for_each(|(key, from)| {
             // A copy's hash is that of its source's size and modification time: a source that
             // changed is copied without reading the old copy.
-            let meta = std::fs::metadata(from).with_context(|| format!("đọc {}", from.display()))?;
+            // One look at the source (two for a symlink, which is followed and copied: only a
+            // regular file is linked).
+            let read = || format!("đọc {}", from.display());
+            let first = std::fs::symlink_metadata(from).with_context(read)?;
+            let symlink = first.file_type().is_symlink();
+            let meta = if symlink { std::fs::metadata(from).with_context(read)? } else { first };
             let mtime = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
             let stamp = format!("{}:{:?}:{}", meta.len(), mtime, from.display());
             let hash = content_hash(stamp.as_bytes());
-            // Only a regular file is linked (a symlink put in the cache is followed and copied).
-            let link = linked.contains(key) && std::fs::symlink_metadata(from).is_ok_and(|m| m.is_file());
+            let link = linked.contains(key) && !symlink && meta.is_file();
             let stored = if link {
                 self.link(key, hash, from, &meta)
             } else {

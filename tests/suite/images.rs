@@ -41,8 +41,9 @@ fn gps_and_every_other_metadata_go_in_and_nothing_comes_out() {
     assert_eq!(with_metadata.len(), 4, "the fixtures carry metadata: {with_metadata:?}");
     let (_tmp, files) = built();
     let images: Vec<(&String, &Vec<u8>)> = files.iter().filter(|(p, _)| is_image(p)).collect();
-    // 25 made from the fixtures' images, and the share card of the page without `image:`.
-    assert_eq!(images.len(), 26, "{:?}", images.iter().map(|(p, _)| p).collect::<Vec<_>>());
+    // 25 made from the fixtures' images, and the share cards of the page without `image:` and
+    // of its section.
+    assert_eq!(images.len(), 27, "{:?}", images.iter().map(|(p, _)| p).collect::<Vec<_>>());
     for (path, bytes) in images {
         assert_eq!(has_metadata(bytes), None, "{path} still carries metadata");
         let img = image::load_from_memory(bytes).unwrap_or_else(|e| panic!("{path} does not decode: {e}"));

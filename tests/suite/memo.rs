@@ -321,3 +321,59 @@ fn a_markdown_file_in_a_linked_folder_is_always_looked_at() {
         rebuilt_through_link(&setup, "nhom", "bai-viet/nhom", "nhom/mot.md", "bai-viet/nhom/mot/index.html");
     assert!(page.contains("Bản sửa."), "{page}");
 }
+
+/// `tai_ve` shows a download's size, read from the file: a rebuild after the file changed
+/// (and its page did not, as in `loa serve`) shows the new size, in a page and in a bundle, and
+/// equals a fresh build; a body whose files did not change is still reused.
+#[test]
+fn a_download_size_follows_its_file_when_the_page_does_not_change() {
+    let site = minimal_site();
+    let root = site.path();
+    write(
+        root,
+        "templates/shortcodes/tai_ve.html",
+        "{% component tai_ve(tep: string, nhan: string = \"Tải tệp\", kich_thuoc: string = \"\", dinh_dang: string = \"\") %}<a href=\"{{ tep }}\">{{ nhan }}</a> ({{ dinh_dang }}, {{ kich_thuoc }}){% endcomponent tai_ve %}",
+    );
+    write(root, "static/tai-lieu/mau-don.pdf", &"x".repeat(1_500));
+    write(
+        root,
+        "content/bai-viet/don.md",
+        "---\ntitle: Đơn\ndate: 2022-09-16\n---\nTải {{ tai_ve(tep=\"/tai-lieu/mau-don.pdf\", nhan=\"mẫu đơn\") }}.\n",
+    );
+    write(
+        root,
+        "content/bai-viet/goi/index.md",
+        "---\ntitle: Gói\ndate: 2022-09-17\n---\nTải {{ tai_ve(tep=\"phu-luc.pdf\") }}.\n",
+    );
+    write(root, "content/bai-viet/goi/phu-luc.pdf", &"y".repeat(2_500));
+    let config = Config::load(root, &Overrides::default()).expect("config");
+    let opts = BuildOptions::default();
+    let memo = Memo::on();
+    let page = |b: &Built, key: &str| String::from_utf8_lossy(&b.output.files[key]).into_owned();
+    let first = build_with(&config, opts, &memo).expect("first build");
+    assert!(
+        page(&first, "bai-viet/don/index.html").contains("(PDF, 1,5 KB)"),
+        "{}",
+        page(&first, "bai-viet/don/index.html")
+    );
+    assert!(page(&first, "bai-viet/goi/index.html").contains("(PDF, 2,5 KB)"));
+    write(root, "static/tai-lieu/mau-don.pdf", &"x".repeat(48_000));
+    write(root, "content/bai-viet/goi/phu-luc.pdf", &"y".repeat(3_100));
+    let reused = stores(&memo).rendered.reused();
+    let second = build_with(&config, opts, &memo).expect("second build");
+    assert!(
+        page(&second, "bai-viet/don/index.html").contains("(PDF, 48 KB)"),
+        "{}",
+        page(&second, "bai-viet/don/index.html")
+    );
+    assert!(page(&second, "bai-viet/goi/index.html").contains("(PDF, 3,1 KB)"));
+    assert_eq!(
+        second.output,
+        fresh(&config, opts).expect("fresh").output,
+        "a cached rebuild must equal a fresh build"
+    );
+    assert!(
+        stores(&memo).rendered.reused() > reused,
+        "the bodies that name no changed file are still reused"
+    );
+}

@@ -497,6 +497,17 @@ fn a_page_without_its_own_image_is_shared_with_a_card_made_for_it() {
     assert_eq!(card_of(&card), (1200, 630));
     assert_eq!(meta_name(&audience, "twitter:image").as_deref(), Some(card.as_str()));
     assert_ne!(card, og(&html("chien-dich/thang/index.html"), "og:image").expect("og:image"));
+    // A section's listing: a card of its own (its title), not the site's default image; the
+    // home page keeps the default image.
+    let section = html("bai-viet/index.html");
+    let card = og(&section, "og:image").expect("og:image");
+    assert_eq!(card_of(&card), (1200, 630));
+    assert_eq!(og(&section, "og:title").as_deref(), Some("Bài viết"));
+    assert_eq!(og(&section, "og:image:alt").as_deref(), Some("Bài viết"));
+    assert_eq!(meta_name(&section, "twitter:image").as_deref(), Some(card.as_str()));
+    let campaigns = og(&html("chien-dich/index.html"), "og:image").expect("og:image");
+    assert!(campaigns != card && campaigns.contains("/anh-chia-se/"), "{campaigns}");
+    assert_eq!(og(&html("index.html"), "og:image").as_deref(), Some("https://thu.example.vn/og-default.png"));
     // Every card the pages name was made, and only those.
     let named: BTreeSet<String> = built
         .files
