@@ -521,3 +521,32 @@ fn a_page_without_its_own_image_is_shared_with_a_card_made_for_it() {
         built.files.keys().filter(|p| p.starts_with("anh-chia-se/")).cloned().collect();
     assert_eq!(named, made);
 }
+
+/// Regression (issue 28): the English site named its audiences in Vietnamese ("Gia đình") on
+/// their pages, the campaign's messages, the search filter and the list of audiences; the theme
+/// now asks the language files for each audience's name and description (the site's
+/// `i18n/en.yaml` translates them), and the Vietnamese site keeps its own words.
+#[test]
+fn the_english_site_names_its_audiences_in_english() {
+    let site = Built::real();
+    let page = |rel: &str| String::from_utf8(site.files[rel].clone()).expect("utf-8");
+    assert!(page("en/doi-tuong/gia-dinh/index.html").contains("<h1>Families</h1>"));
+    assert!(page("doi-tuong/gia-dinh/index.html").contains("<h1>Gia đình</h1>"));
+    let list = page("en/doi-tuong/index.html");
+    assert!(list.contains(">Cadres and Party members</a>"), "{list}");
+    assert!(list.contains("Every cadre and Party member strives to become a learning citizen."), "{list}");
+    let search = page("en/tim-kiem/index.html");
+    assert!(search.contains(">Party organisations</option>"), "{search}");
+    let campaign = site
+        .files
+        .keys()
+        .find(|k| k.starts_with("en/chien-dich/") && k.ends_with("/gia-dinh/index.html"))
+        .expect("the English campaign's page for families");
+    assert!(page(campaign).contains("For Families"), "{}", page(campaign));
+    for (rel, bytes) in &site.files {
+        if rel.starts_with("en/") && rel.ends_with(".html") && !rel.contains("tim-kiem") {
+            let html = String::from_utf8_lossy(bytes);
+            assert!(!html.contains(">Gia đình<"), "{rel} names an audience in Vietnamese");
+        }
+    }
+}
