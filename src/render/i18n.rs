@@ -118,7 +118,7 @@ fn t(catalog: &Catalog, kwargs: &tera::Kwargs, state: &tera::State) -> tera::Ter
         Ok(text) => Ok(tera::Value::from(text)),
         // A key only some sites translate (a menu label of loa.yaml, which is its own key).
         Err(_) if let Some(default) = kwargs.get::<tera::Value>("default")? => Ok(default),
-        Err(e) => Err(tera::Error::message(e)),
+        Err(_) => Err(tera::Error::message(catalog.unknown_key(key))),
     }
 }
 
