@@ -55,9 +55,23 @@ pub(super) fn images(
     later: bool,
     check: bool,
 ) -> media::Published {
+    // A site without raster files (most text-only sites): no page shows a made image and no
+    // body changes; its bodies are not scanned (`loa serve` at 10,000 articles spent 0.3–0.6 s
+    // of every rebuild on that scan).
+    if !check && !copies.keys().any(|o| media::is_raster(o)) {
+        return media::Published::default();
+    }
     let (settings, sizes) = settings(config);
     let mut shown: BTreeMap<String, Vec<Location>> = BTreeMap::new();
-    for (p, r) in site.pages.iter().zip(pages.iter()) {
+    // Most bodies have no image or video: one pass over their `<`s (on every core), no tag read.
+    let media: Vec<bool> = {
+        use rayon::prelude::*;
+        pages.par_iter().map(|r| bodies(r).any(|h| media::html::has_tag(h, &["img", "video"]))).collect()
+    };
+    for ((p, r), media) in site.pages.iter().zip(pages.iter()).zip(media) {
+        if !media && p.image.is_none() {
+            continue;
+        }
         let url = config.url(&p.path);
         let mut add = |src: &str, fallback: Location| {
             let Some(out) = media::html::output_path(src, &url, &config.base_path) else { return };
@@ -108,6 +122,9 @@ pub(super) fn images(
         };
         let found = crate::check::images::check(config, site, &sources, &published.sizes, &output_path);
         published.diagnostics.extend(found);
+    }
+    if published.pictures.is_empty() {
+        return published; // no body shows a made image: none to rewrite
     }
     for (k, (p, r)) in site.pages.iter().zip(pages.iter_mut()).enumerate() {
         let url = config.url(&p.path);

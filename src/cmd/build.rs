@@ -157,10 +157,10 @@ impl BuildArgs {
         if self.verbose {
             // Rendered files are written while the render stage runs; "write" is the rest
             // (copies, stale files, manifest, swap).
-            for (stage, d) in built.timings.iter().chain([("write", t.elapsed())].iter()) {
-                let rss = built.memory.iter().find(|m| m.0 == *stage);
-                let rss = rss.map(|(_, kib)| format!("  {:>6} MiB", kib / 1024)).unwrap_or_default();
-                tell!("  {stage:<10} {:>8.1} ms{rss}", d.as_secs_f64() * 1000.0);
+            let mut timings = built.timings.clone();
+            timings.push(("write", t.elapsed()));
+            for line in stage_lines(&timings, &built.memory) {
+                tell!("{line}");
             }
             if let Some(peak) = loa::build::memory_kib("VmHWM:") {
                 tell!("  bộ nhớ tối đa {} MiB", peak / 1024);
@@ -272,4 +272,19 @@ mod interrupt {
     pub fn install() {}
     pub fn set_locks(_: &[&std::path::Path]) {}
     pub fn clear_lock() {}
+}
+
+/// `--verbose`'s lines: each stage's time, and the resident memory when it ended where known.
+pub(super) fn stage_lines(
+    timings: &[(&'static str, std::time::Duration)],
+    memory: &[(&'static str, u64)],
+) -> Vec<String> {
+    timings
+        .iter()
+        .map(|(stage, d)| {
+            let rss = memory.iter().find(|m| m.0 == *stage);
+            let rss = rss.map(|(_, kib)| format!("  {:>6} MiB", kib / 1024)).unwrap_or_default();
+            format!("  {stage:<10} {:>8.1} ms{rss}", d.as_secs_f64() * 1000.0)
+        })
+        .collect()
 }

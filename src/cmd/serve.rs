@@ -35,6 +35,9 @@ pub struct ServeArgs {
     /// Kiểm tra thay đổi định kỳ thay vì dùng sự kiện của hệ thống tệp (ổ mạng, WSL).
     #[arg(long)]
     poll: bool,
+    /// In thời gian và bộ nhớ của từng bước mỗi lần dựng lại.
+    #[arg(long)]
+    verbose: bool,
 }
 
 impl ServeArgs {
@@ -80,8 +83,8 @@ impl ServeArgs {
             }
         };
         signals::exit_zero_on_interrupt();
-        let open = self.open;
-        let report = move |event: Event| print_event(event, open);
+        let (open, verbose) = (self.open, self.verbose);
+        let report = move |event: Event| print_event(event, open, verbose);
         match server.run(&report) {
             Ok(()) => 0,
             Err(e) => {
@@ -93,7 +96,7 @@ impl ServeArgs {
     }
 }
 
-fn print_event(event: Event, open: bool) {
+fn print_event(event: Event, open: bool, verbose: bool) {
     match event {
         Event::Listening { url, lan } => {
             say!("Đang phục vụ trang tại {url}");
@@ -114,7 +117,7 @@ fn print_event(event: Event, open: bool) {
             }
         }
         Event::Building => {}
-        Event::Built { generation, pages, files, elapsed, warnings, changes } => {
+        Event::Built { generation, pages, files, elapsed, warnings, changes, timings, memory } => {
             print_all(&warnings);
             let what = describe(&changes);
             say!(
@@ -122,6 +125,11 @@ fn print_event(event: Event, open: bool) {
                 what,
                 elapsed.as_secs_f64() * 1000.0
             );
+            if verbose {
+                for line in super::build::stage_lines(&timings, &memory) {
+                    say!("{line}");
+                }
+            }
         }
         Event::Failed { diagnostics, has_site, .. } => {
             print_all(&diagnostics);

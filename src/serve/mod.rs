@@ -84,6 +84,11 @@ pub enum Event {
         warnings: Diagnostics,
         /// Files that changed (empty for the first build and full rebuilds).
         changes: Vec<Change>,
+        /// Each stage's name and time, in order (`loa serve --verbose` prints them).
+        timings: Vec<(&'static str, Duration)>,
+        /// Each stage's name and the resident memory when it ended, in KiB (where the system
+        /// tells).
+        memory: Vec<(&'static str, u64)>,
     },
     /// A build failed; the last good site stays served with the overlay.
     Failed {
@@ -483,6 +488,8 @@ impl Loop {
                     elapsed,
                     warnings: built.diagnostics,
                     changes: changes.to_vec(),
+                    timings: built.timings,
+                    memory: built.memory,
                 });
             }
             Err(diagnostics) => {

@@ -191,6 +191,36 @@ fn poll_mode_picks_up_edits() {
 }
 
 #[test]
+fn verbose_prints_each_rebuilds_stage_times() {
+    let site = minimal_site();
+    let srv = Served::start(site.path(), &["--verbose"]);
+    let g = generation(&srv.ready());
+    write(site.path(), MOT, "---\ntitle: Một\ndate: 2022-09-15\n---\nLần hai.\n");
+    srv.after(g);
+    // Each build (the first and the rebuild) lists its stages after its "Đã dựng" line, which
+    // is printed just after the build is served: waited for a little.
+    let timed = |out: &str, stage: &str| {
+        out.lines().filter(|l| l.trim_start().starts_with(stage) && l.contains(" ms")).count()
+    };
+    let start = std::time::Instant::now();
+    while timed(&srv.stdout(), "render") < 2 && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = srv.stdout();
+    for stage in ["load", "markdown", "render"] {
+        assert!(timed(&out, stage) >= 2, "`{stage}` timed {} times:\n{out}", timed(&out, stage));
+    }
+    let quiet = Served::start(site.path(), &[]);
+    quiet.ready();
+    let start = std::time::Instant::now();
+    while !quiet.stdout().contains("Đã dựng") && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(quiet.stdout().contains("Đã dựng"), "{}", quiet.stdout());
+    assert_eq!(timed(&quiet.stdout(), "render"), 0, "{}", quiet.stdout());
+}
+
+#[test]
 fn new_static_folder_is_watched_once_created() {
     let site = minimal_site();
     let srv = Served::start(site.path(), &[]);
