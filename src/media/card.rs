@@ -638,8 +638,15 @@ impl Canvas {
         }
         let w = WIDTH as usize;
         let lut = &LUTS[usize::from(self.ink[y])];
-        for (p, c) in row.iter_mut().zip(self.coverage[y * w..(y + 1) * w].chunks_exact(2)) {
-            *p = (lut[usize::from(c[0])] << 4) | lut[usize::from(c[1])];
+        // Most of a text's row is blank: looked at eight pixels at a time.
+        for (p4, c8) in row.chunks_exact_mut(4).zip(self.coverage[y * w..(y + 1) * w].chunks_exact(8)) {
+            if u64::from_ne_bytes(c8.try_into().expect("8 bytes")) == 0 {
+                p4.fill(0);
+                continue;
+            }
+            for (p, c) in p4.iter_mut().zip(c8.chunks_exact(2)) {
+                *p = (lut[usize::from(c[0])] << 4) | lut[usize::from(c[1])];
+            }
         }
         true
     }

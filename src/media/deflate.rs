@@ -97,8 +97,6 @@ pub struct Encoder {
     a: u64,
     b: u64,
     len: u64,
-    /// Literals since the sums were reduced.
-    unreduced: u32,
 }
 
 impl Encoder {
@@ -108,15 +106,24 @@ impl Encoder {
 
     /// Adds `bytes`.
     pub fn push(&mut self, bytes: &[u8]) {
-        let mut i = 0;
-        while i < bytes.len() {
+        let (mut i, n) = (0, bytes.len());
+        while i < n {
             let byte = bytes[i];
             if self.last == Some(byte) {
-                // The run goes on as far as the bytes are this one.
-                let rest = &bytes[i..];
-                let n = rest.iter().position(|&x| x != byte).unwrap_or(rest.len());
-                self.push_run(byte, n);
-                i += n;
+                // The run goes on as far as the bytes are this one (zeros, most of a filtered
+                // image, eight at a time).
+                let mut j = i + 1;
+                if byte == 0 {
+                    while j + 8 <= n && u64::from_ne_bytes(bytes[j..j + 8].try_into().expect("8 bytes")) == 0
+                    {
+                        j += 8;
+                    }
+                }
+                while j < n && bytes[j] == byte {
+                    j += 1;
+                }
+                self.repeats(byte, (j - i) as u64);
+                i = j;
             } else {
                 self.end_run();
                 self.literal(byte);
@@ -127,21 +134,35 @@ impl Encoder {
 
     /// Adds `n` bytes `byte`.
     pub fn push_run(&mut self, byte: u8, n: usize) {
+        let mut n = n as u64;
         if n == 0 {
             return;
         }
-        let mut n = n;
         if self.last != Some(byte) {
             self.end_run();
             self.literal(byte);
             n -= 1;
         }
-        self.run += n;
-        // The sums over n bytes `byte` at once.
-        let (v, k) = (u64::from(byte), n as u64);
-        self.b = (self.b + k % BASE * self.a + v * (k * (k + 1) / 2 % BASE)) % BASE;
-        self.a = (self.a + k % BASE * v) % BASE;
+        self.repeats(byte, n);
+    }
+
+    /// `n` more repeats of the last byte, `byte`.
+    fn repeats(&mut self, byte: u8, mut n: u64) {
+        while n > 0 {
+            let k = n.min(1 << 16);
+            self.repeat(byte, k);
+            n -= k;
+        }
+    }
+
+    /// `k` (at most 2^16) more repeats of the last byte, `byte`: the sums over them at once.
+    fn repeat(&mut self, byte: u8, k: u64) {
+        self.run += k as usize;
+        let v = u64::from(byte);
+        self.b += k * self.a + v * (k * (k + 1) / 2);
+        self.a += k * v;
         self.len += k;
+        self.reduce_if_large();
     }
 
     fn literal(&mut self, byte: u8) {
@@ -150,9 +171,13 @@ impl Encoder {
         self.a += u64::from(byte);
         self.b += self.a;
         self.len += 1;
-        self.unreduced += 1;
-        // Far below what a u64 holds between reductions.
-        if self.unreduced >= 1 << 20 {
+        self.reduce_if_large();
+    }
+
+    /// The sums below 2^32 and 2^48 between reductions: a repeat of 2^16 bytes adds under
+    /// 2^24 and 2^49 to them.
+    fn reduce_if_large(&mut self) {
+        if self.a >= 1 << 32 || self.b >= 1 << 48 {
             self.reduce();
         }
     }
@@ -160,7 +185,6 @@ impl Encoder {
     fn reduce(&mut self) {
         self.a %= BASE;
         self.b %= BASE;
-        self.unreduced = 0;
     }
 
     /// Makes the pending repeats into matches (and the last one or two into literals).
