@@ -335,7 +335,7 @@ pub(super) fn share_cards(
     // Two pages with the same title in the same section share one card.
     texts.sort_by_cached_key(|t| t.key());
     texts.dedup_by_key(|t| t.key());
-    let cache = config.root.join(CARD_CACHE);
+    let cache = crate::media::card::open_cache(&config.root.join(CARD_CACHE));
     let failed: Vec<String> = texts
         .par_iter()
         .filter_map(|t| {
@@ -348,6 +348,7 @@ pub(super) fn share_cards(
             sink.put(&t.file(), bytes).err()
         })
         .collect();
+    crate::media::card::close_cache(cache, texts.iter().map(crate::media::card::CardText::key));
     let mut diags = Diagnostics::new();
     for e in failed {
         diags.push(crate::diagnostics::Diagnostic::global("io", format!("không ghi được ảnh chia sẻ: {e}")));

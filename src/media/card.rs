@@ -28,6 +28,9 @@ use std::str::FromStr;
 use rustybuzz::{Direction, Face, Language, ShapePlan, UnicodeBuffer};
 use tiny_skia::{FillRule, Mask, PathBuilder, Transform};
 
+use super::card_cache::Pack;
+use super::deflate;
+
 /// Width of a card in pixels.
 pub const WIDTH: u32 = 1200;
 /// Height of a card in pixels.
@@ -40,8 +43,9 @@ pub const DIR: &str = "anh-chia-se";
 const VERSION: u32 = 2;
 /// Changes with the drawing, even by a pixel: cards cached by another drawing are not reused
 /// (a restored cache gives the bytes a build without it gives). 3: glyphs rasterised once per
-/// size and quarter of a pixel, PNG rows filtered `Up`.
-const DRAWING: u32 = 3;
+/// size and quarter of a pixel, PNG rows filtered `Up`. 4: the same pixels, compressed by
+/// `deflate` in parts (the rows above and below the title made once per thread).
+const DRAWING: u32 = 4;
 
 static BOLD: &[u8] = include_bytes!("fonts/BeVietnamPro-Bold.ttf");
 static REGULAR: &[u8] = include_bytes!("fonts/BeVietnamPro-Regular.ttf");
@@ -122,64 +126,197 @@ const TITLE_MAX: f32 = 80.0;
 const TITLE_MIN: f32 = 44.0;
 const TITLE_STEP: f32 = 4.0;
 
-/// The card of `text`, from `cache` (a folder) when it was made before, else made and kept
-/// there. Without a cache folder, or when it cannot be read or written, the card is made.
-pub fn cached(text: &CardText, cache: Option<&Path>) -> Vec<u8> {
-    let Some(dir) = cache else { return render(text) };
-    let file = dir.join(format!("{:016x}.{DRAWING}.png", text.key()));
-    // A PNG from its signature to its end chunk: a file cut short is made again.
-    if let Ok(bytes) = std::fs::read(&file)
-        && bytes.starts_with(b"\x89PNG")
-        && bytes.ends_with(b"IEND\xae\x42\x60\x82")
-    {
+/// The card of `text`, from `cache` when it was made before, else made and kept there.
+/// Without a cache, or when it cannot be read or written, the card is made.
+pub fn cached(text: &CardText, cache: Option<&Pack>) -> Vec<u8> {
+    let Some(pack) = cache else { return render(text) };
+    if let Some(bytes) = pack.get(text.key()) {
         return bytes;
     }
     let bytes = render(text);
-    // Written beside, then renamed: a build stopped half way leaves no half card.
-    let tmp = dir.join(format!(".{:016x}.{}.tmp", text.key(), std::process::id()));
-    if std::fs::create_dir_all(dir).is_ok()
-        && std::fs::write(&tmp, &bytes).is_ok()
-        && std::fs::rename(&tmp, &file).is_err()
-    {
-        let _ = std::fs::remove_file(&tmp);
-    }
+    pack.put(text.key(), &bytes);
     bytes
+}
+
+/// The cache of cards in `dir` (`.loa-cache/cards/`), for this drawing.
+pub fn open_cache(dir: &Path) -> Pack {
+    Pack::open(dir, DRAWING)
+}
+
+/// After a build: the cache kept to the cards of `keys` when most of it went unused.
+pub fn close_cache(pack: Pack, keys: impl Iterator<Item = u64>) {
+    pack.compact(keys, DRAWING);
 }
 
 /// The card of `text` as a PNG.
 pub fn render(text: &CardText) -> Vec<u8> {
-    let bold = face(&BOLD_FACE, BOLD);
+    CANVAS.with_borrow_mut(|canvas| match by_parts(canvas, text) {
+        Some(png) => png,
+        None => whole(canvas, text),
+    })
+}
+
+/// What a card draws above its title (the accent band, the section) or below it (the call to
+/// action, the site's name), compressed once per thread and copied into each card that has it:
+/// rows `0..edge` (a head, its last row blank) or `edge..HEIGHT` (a foot, the row above it
+/// blank).
+#[derive(Debug)]
+struct Part {
+    edge: usize,
+    piece: deflate::Piece,
+}
+
+thread_local! {
+    /// This thread's canvas, blank between cards (only the rows drawn are cleared).
+    static CANVAS: RefCell<Canvas> = RefCell::new(Canvas::new());
+    /// The rows above the title, by section.
+    static HEADS: RefCell<HashMap<String, Rc<Part>>> = RefCell::new(HashMap::new());
+    /// The rows below the title, by site name and call to action.
+    static FEET: RefCell<HashMap<(String, String), Rc<Part>>> = RefCell::new(HashMap::new());
+}
+
+/// Draws the band and the section.
+fn draw_head(canvas: &mut Canvas, section: &str) {
     let regular = face(&REGULAR_FACE, REGULAR);
-    let mut canvas = Canvas::new();
-    let width = WIDTH as f32 - 2.0 * MARGIN;
-    // The accent band at the top.
     canvas.band(0, 14, ACCENT);
-    if !text.section.trim().is_empty() {
-        let line = fit_one(regular, text.section.trim(), 32.0, width);
+    if !section.trim().is_empty() {
+        let line = fit_one(regular, section.trim(), 32.0, WIDTH as f32 - 2.0 * MARGIN);
         canvas.text(regular, &line, 32.0, MARGIN, 96.0, MUTED);
     }
+}
+
+/// Draws the call to action and the site's name.
+fn draw_foot(canvas: &mut Canvas, site: &str, cta: &str) {
+    let bold = face(&BOLD_FACE, BOLD);
+    let width = WIDTH as f32 - 2.0 * MARGIN;
     let site_size = 36.0;
-    let site = fit_one(bold, text.site.trim(), site_size, width);
+    let site = fit_one(bold, site.trim(), site_size, width);
     canvas.text(bold, &site, site_size, MARGIN, HEIGHT as f32 - 60.0, ACCENT);
-    let cta = text.call_to_action.trim();
-    let bottom = if cta.is_empty() {
-        HEIGHT as f32 - 130.0
-    } else {
+    let cta = cta.trim();
+    if !cta.is_empty() {
         let line = fit_one(bold, &format!("» {cta}"), 40.0, width);
         canvas.text(bold, &line, 40.0, MARGIN, HEIGHT as f32 - 135.0, ACCENT);
-        HEIGHT as f32 - 200.0
-    };
+    }
+}
+
+/// Draws the title in the room the call to action leaves.
+fn draw_title(canvas: &mut Canvas, title: &str, cta: &str) {
+    let bold = face(&BOLD_FACE, BOLD);
+    let width = WIDTH as f32 - 2.0 * MARGIN;
+    let bottom = if cta.trim().is_empty() { HEIGHT as f32 - 130.0 } else { HEIGHT as f32 - 200.0 };
     let top = 140.0;
-    let (size, lines) = layout_title(bold, text.title.trim(), width, bottom - top);
+    let (size, lines) = layout_title(bold, title.trim(), width, bottom - top);
     let line_height = size * 1.25;
     // The block of lines sits at the top of its area; the first baseline one ascent down.
     let mut baseline = top + size * 0.95;
-    for line in &lines {
-        canvas.text(bold, line, size, MARGIN, baseline, TEXT);
+    for line in lines {
+        canvas.text(bold, &line, size, MARGIN, baseline, TEXT);
         baseline += line_height;
     }
-    canvas.png()
 }
+
+/// The card drawn whole and compressed in one piece.
+fn whole(canvas: &mut Canvas, text: &CardText) -> Vec<u8> {
+    draw_head(canvas, &text.section);
+    draw_foot(canvas, &text.site, &text.call_to_action);
+    draw_title(canvas, &text.title, &text.call_to_action);
+    let piece = canvas.piece(0, HEIGHT as usize);
+    canvas.clear();
+    png_file(&deflate::zlib(&[&piece]))
+}
+
+/// The card as its head and foot (made once per thread) around its title's rows; none when the
+/// title reaches into their rows or the row beside them (then [`whole`] draws it).
+fn by_parts(canvas: &mut Canvas, text: &CardText) -> Option<Vec<u8>> {
+    let head = kept(&HEADS, text.section.clone(), || {
+        draw_head(canvas, &text.section);
+        // With the blank row below what it drew: the title's first row is set against it.
+        let to = (canvas.drawn_end() + 1).min(HEIGHT as usize);
+        let piece = canvas.piece(0, to);
+        canvas.clear();
+        Part { edge: to, piece }
+    });
+    let foot = kept(&FEET, (text.site.clone(), text.call_to_action.clone()), || {
+        draw_foot(canvas, &text.site, &text.call_to_action);
+        let from = canvas.drawn_start().unwrap_or(HEIGHT as usize);
+        let piece = canvas.piece(from, HEIGHT as usize);
+        canvas.clear();
+        Part { edge: from, piece }
+    });
+    draw_title(canvas, &text.title, &text.call_to_action);
+    // The title's rows, and the row above the foot's (which its first row is set against),
+    // are between the head and the foot.
+    let fits = head.edge <= foot.edge
+        && canvas.drawn_start().is_none_or(|start| start >= head.edge && canvas.drawn_end() < foot.edge);
+    let png = fits.then(|| {
+        let middle = canvas.piece(head.edge, foot.edge);
+        png_file(&deflate::zlib(&[&head.piece, &middle, &foot.piece]))
+    });
+    canvas.clear();
+    png
+}
+
+/// An indexed PNG of the card's size, four bits a pixel, with the card's palette, around a
+/// zlib stream of its filtered rows.
+fn png_file(zlib: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(zlib.len() + 128);
+    out.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+    let mut header = Vec::with_capacity(13);
+    header.extend_from_slice(&WIDTH.to_be_bytes());
+    header.extend_from_slice(&HEIGHT.to_be_bytes());
+    // Four bits, indexed colour, deflate, adaptive filtering (each row names its filter), not
+    // interlaced.
+    header.extend_from_slice(&[4, 3, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &header);
+    chunk(&mut out, b"PLTE", &palette());
+    chunk(&mut out, b"IDAT", zlib);
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+/// A PNG chunk: its length, kind, data and the CRC-32 of kind and data.
+fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(kind);
+    crc.update(data);
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    out.extend_from_slice(&crc.finalize().to_be_bytes());
+}
+
+/// The palette: index 0 the background, then [`LEVELS`] levels of each ink.
+fn palette() -> Vec<u8> {
+    let mut palette = Vec::with_capacity(3 * (1 + INKS.len() * LEVELS as usize));
+    palette.extend_from_slice(&BG);
+    for ink in INKS {
+        for level in 1..=LEVELS {
+            let t = f32::from(level) / f32::from(LEVELS);
+            palette.extend(
+                BG.iter()
+                    .zip(ink)
+                    .map(|(b, i)| (f32::from(*b) + (f32::from(i) - f32::from(*b)) * t).round() as u8),
+            );
+        }
+    }
+    palette
+}
+
+/// Coverage → palette index, for each ink.
+static LUTS: [[u8; 256]; 3] = {
+    let mut t = [[0u8; 256]; 3];
+    let mut ink = 0;
+    while ink < 3 {
+        let mut c = 0;
+        while c < 256 {
+            let level = ((c as u16 * LEVELS as u16 + 127) / 255) as u8;
+            t[ink][c] = if level == 0 { 0 } else { ink as u8 * LEVELS + level };
+            c += 1;
+        }
+        ink += 1;
+    }
+    t
+};
 
 static BOLD_FACE: OnceLock<Option<Face<'static>>> = OnceLock::new();
 static REGULAR_FACE: OnceLock<Option<Face<'static>>> = OnceLock::new();
@@ -406,6 +543,11 @@ struct Canvas {
     ink: Vec<u8>,
     /// Rows painted whole, with their ink (the band at the top).
     solid: Vec<Option<u8>>,
+    /// Rows whose coverage was written (cleared by [`Canvas::clear`], and only they).
+    drawn: Vec<bool>,
+    /// The first row drawn or painted, and one past the last (`HEIGHT`, 0 for none).
+    start: usize,
+    end: usize,
 }
 
 /// Steps of a pixel at which a glyph is placed across: its origin is rounded to a quarter
@@ -468,6 +610,9 @@ impl Canvas {
             coverage: vec![0; (WIDTH * HEIGHT) as usize],
             ink: vec![TEXT; HEIGHT as usize],
             solid: vec![None; HEIGHT as usize],
+            drawn: vec![false; HEIGHT as usize],
+            start: HEIGHT as usize,
+            end: 0,
         }
     }
 
@@ -476,6 +621,93 @@ impl Canvas {
         for row in &mut self.solid[from..to] {
             *row = Some(ink);
         }
+        self.mark(from, to);
+    }
+
+    fn mark(&mut self, from: usize, to: usize) {
+        if from < to {
+            self.start = self.start.min(from);
+            self.end = self.end.max(to);
+        }
+    }
+
+    /// The first row drawn or painted, if any.
+    fn drawn_start(&self) -> Option<usize> {
+        (self.start < self.end).then_some(self.start)
+    }
+
+    /// One past the last row drawn or painted (0 for none).
+    fn drawn_end(&self) -> usize {
+        self.end
+    }
+
+    /// Blank again: the rows drawn cleared, the others left as they are (blank).
+    fn clear(&mut self) {
+        let w = WIDTH as usize;
+        for y in self.start..self.end {
+            if self.drawn[y] {
+                self.coverage[y * w..(y + 1) * w].fill(0);
+                self.drawn[y] = false;
+            }
+            self.solid[y] = None;
+            self.ink[y] = TEXT;
+        }
+        (self.start, self.end) = (HEIGHT as usize, 0);
+    }
+
+    /// Row `y` as palette indices, two pixels a byte, into `row`; false (and `row` untouched)
+    /// for a blank row.
+    fn row(&self, y: usize, row: &mut [u8]) -> bool {
+        if let Some(ink) = self.solid[y] {
+            let full = ink * LEVELS + LEVELS;
+            row.fill((full << 4) | full);
+            return true;
+        }
+        if !self.drawn[y] {
+            return false;
+        }
+        let w = WIDTH as usize;
+        let lut = &LUTS[usize::from(self.ink[y])];
+        // Most of a text's row is blank: looked at eight pixels at a time.
+        for (p4, c8) in row.chunks_exact_mut(4).zip(self.coverage[y * w..(y + 1) * w].chunks_exact(8)) {
+            if u64::from_ne_bytes(c8.try_into().expect("8 bytes")) == 0 {
+                p4.fill(0);
+                continue;
+            }
+            for (p, c) in p4.iter_mut().zip(c8.chunks_exact(2)) {
+                *p = (lut[usize::from(c[0])] << 4) | lut[usize::from(c[1])];
+            }
+        }
+        true
+    }
+
+    /// Rows `from..to`, each filtered `Up` (less the row above; the row above `from` taken as
+    /// blank), compressed as one piece.
+    fn piece(&self, from: usize, to: usize) -> deflate::Piece {
+        let half = WIDTH as usize / 2;
+        let mut e = deflate::Encoder::new();
+        let (mut above, mut row, mut filtered) = (vec![0u8; half], vec![0u8; half], vec![0u8; half + 1]);
+        let mut above_blank = true;
+        // `Up`, named at the start of each row.
+        filtered[0] = 2;
+        for y in from..to {
+            let blank = !self.row(y, &mut row);
+            if blank && above_blank {
+                e.push_run(2, 1);
+                e.push_run(0, half);
+                continue;
+            }
+            if blank {
+                row.fill(0);
+            }
+            for ((f, r), a) in filtered[1..].iter_mut().zip(&row).zip(&above) {
+                *f = r.wrapping_sub(*a);
+            }
+            e.push(&filtered);
+            std::mem::swap(&mut above, &mut row);
+            above_blank = blank;
+        }
+        e.finish()
     }
 
     /// `text` at `size` from (`x`, `baseline`), in `ink`: its words shaped one by one (as the
@@ -512,6 +744,7 @@ impl Canvas {
         for row in self.ink.iter_mut().take(end_row).skip(first_row) {
             *row = ink;
         }
+        self.mark(first_row, end_row);
     }
 
     /// Copies `mask` with its top left corner at (`left`, `top`), keeping the larger coverage
@@ -532,70 +765,9 @@ impl Canvas {
             for (d, &c) in self.coverage[at..at + src.len()].iter_mut().zip(src) {
                 *d = (*d).max(c);
             }
+            self.drawn[y as usize] = true;
         }
         Some((y0 as usize, y1 as usize))
-    }
-
-    /// The card as an indexed PNG: index 0 the background, then [`LEVELS`] levels of each ink.
-    fn png(&self) -> Vec<u8> {
-        let mut palette = Vec::with_capacity(3 * (1 + INKS.len() * LEVELS as usize));
-        palette.extend_from_slice(&BG);
-        for ink in INKS {
-            for level in 1..=LEVELS {
-                let t = f32::from(level) / f32::from(LEVELS);
-                palette.extend(
-                    BG.iter()
-                        .zip(ink)
-                        .map(|(b, i)| (f32::from(*b) + (f32::from(i) - f32::from(*b)) * t).round() as u8),
-                );
-            }
-        }
-        let full = |ink: u8| ink * LEVELS + LEVELS;
-        // Coverage → palette index, for each ink.
-        let luts: Vec<[u8; 256]> = (0..INKS.len() as u8)
-            .map(|ink| {
-                std::array::from_fn(|c| {
-                    let level = ((c as u16 * u16::from(LEVELS) + 127) / 255) as u8;
-                    if level == 0 { 0 } else { ink * LEVELS + level }
-                })
-            })
-            .collect();
-        let coverage = &self.coverage;
-        // Two pixels a byte.
-        let mut packed = vec![0u8; (WIDTH * HEIGHT / 2) as usize];
-        for (y, row) in packed.chunks_exact_mut(WIDTH as usize / 2).enumerate() {
-            if let Some(ink) = self.solid[y] {
-                row.fill((full(ink) << 4) | full(ink));
-                continue;
-            }
-            let cov = &coverage[y * WIDTH as usize..(y + 1) * WIDTH as usize];
-            // Most rows hold no text: looked at eight pixels at a time.
-            if cov
-                .chunks_exact(8)
-                .all(|c| u64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) == 0)
-            {
-                continue;
-            }
-            let lut = &luts[usize::from(self.ink[y])];
-            for (p, c) in row.iter_mut().zip(cov.chunks_exact(2)) {
-                *p = (lut[usize::from(c[0])] << 4) | lut[usize::from(c[1])];
-            }
-        }
-        let mut out = Vec::with_capacity(32 * 1024);
-        let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
-        encoder.set_color(png::ColorType::Indexed);
-        encoder.set_depth(png::BitDepth::Four);
-        encoder.set_palette(palette);
-        encoder.set_compression(png::Compression::Fast);
-        // Each row less the one above: trying every filter on every row (the adaptive choice of
-        // `Fast`) was most of the encoding's time, for cards 15 % smaller (the golden card:
-        // 25.5 KB adaptive, 30.0 KB `Up`, 85.4 KB unfiltered).
-        encoder.set_filter(png::Filter::Up);
-        // Writing into memory cannot fail but for a programming error (sizes are constants).
-        let mut writer = encoder.write_header().expect("PNG header of a card");
-        writer.write_image_data(&packed).expect("PNG data of a card");
-        writer.finish().expect("PNG end of a card");
-        out
     }
 }
 
@@ -696,6 +868,80 @@ mod tests {
         );
         // A card is small: 16 colours, indexed, four bits a pixel.
         assert!(card.len() < 40_000, "{} bytes", card.len());
+    }
+
+    /// The card drawn whole and written by the png crate, rows filtered as it chooses.
+    fn plain(text: &CardText) -> Vec<u8> {
+        let mut canvas = Canvas::new();
+        draw_head(&mut canvas, &text.section);
+        draw_foot(&mut canvas, &text.site, &text.call_to_action);
+        draw_title(&mut canvas, &text.title, &text.call_to_action);
+        let half = WIDTH as usize / 2;
+        let mut packed = vec![0u8; half * HEIGHT as usize];
+        for (y, row) in packed.chunks_exact_mut(half).enumerate() {
+            canvas.row(y, row);
+        }
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+        encoder.set_color(png::ColorType::Indexed);
+        encoder.set_depth(png::BitDepth::Four);
+        encoder.set_palette(palette());
+        let mut writer = encoder.write_header().expect("header");
+        writer.write_image_data(&packed).expect("data");
+        writer.finish().expect("end");
+        out
+    }
+
+    fn cards_to_check() -> Vec<CardText> {
+        let long = "Mỗi cán bộ, đảng viên trở thành công dân học tập: những điều cần biết về Kết luận số 49-KL/TW của Ban Bí thư về tiếp tục đẩy mạnh";
+        vec![
+            text("Xây dựng gia đình học tập"),
+            text(long),
+            CardText { call_to_action: "Đăng ký ở chi hội gần nhà".into(), ..text(long) },
+            CardText { section: String::new(), ..text("Ẩn ý ở từng điểm, ệ ờ") },
+            CardText {
+                section: "Chiến dịch".into(),
+                call_to_action: "Tham gia".into(),
+                ..text("Học tập suốt đời")
+            },
+            CardText { title: String::new(), ..text("") },
+            CardText { site: String::new(), ..text(&"học tập suốt đời ".repeat(30)) },
+        ]
+    }
+
+    #[test]
+    fn a_card_put_together_from_parts_has_the_pixels_of_a_plain_encoding() {
+        let mut canvas = Canvas::new();
+        for t in cards_to_check() {
+            let want = pixels(&plain(&t));
+            let parts = by_parts(&mut canvas, &t).expect("head, title and foot apart");
+            assert_eq!(pixels(&parts), want, "{t:?}");
+            // Drawn whole (when the title would reach into the head's or foot's rows).
+            assert_eq!(pixels(&whole(&mut canvas, &t)), want, "{t:?}");
+            assert_eq!(render(&t), parts);
+            // Not much larger than with the png crate's adaptive filters and default compression.
+            assert!(parts.len() < plain(&t).len() * 3 / 2, "{} {}", parts.len(), plain(&t).len());
+        }
+    }
+
+    #[test]
+    fn a_card_is_the_same_whatever_the_thread_drew_before() {
+        let cards = cards_to_check();
+        let fresh: Vec<Vec<u8>> = std::thread::scope(|s| {
+            cards
+                .iter()
+                .map(|t| s.spawn(|| render(t)))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|h| h.join().expect("thread"))
+                .collect()
+        });
+        // On this thread, after each other, twice: nothing left on the canvas from the last.
+        for _ in 0..2 {
+            for (t, want) in cards.iter().zip(&fresh) {
+                assert_eq!(&render(t), want, "{t:?}");
+            }
+        }
     }
 
     #[test]
@@ -810,27 +1056,32 @@ mod tests {
     fn the_cache_gives_back_a_card_made_before_and_replaces_a_broken_one() {
         let dir = tempfile::tempdir().expect("tmp");
         let t = text("Học tập suốt đời");
-        let made = cached(&t, Some(dir.path()));
-        let file = dir.path().join(format!("{:016x}.{DRAWING}.png", t.key()));
-        assert_eq!(std::fs::read(&file).expect("kept"), made);
-        // What the cache holds is what is given back (not made again).
-        let mut marked = made.clone();
-        marked[made.len() / 2] ^= 1;
-        std::fs::write(&file, &marked).expect("write");
-        assert_eq!(cached(&t, Some(dir.path())), marked);
-        // A file that is no PNG (a build stopped while writing it by another tool) is made again.
-        std::fs::write(&file, b"broken").expect("write");
-        assert_eq!(cached(&t, Some(dir.path())), made);
-        assert_eq!(std::fs::read(&file).expect("kept"), made);
-        // Nor is a card cut short (a CI job stopped while saving its cache).
-        std::fs::write(&file, &made[..made.len() - 1]).expect("write");
-        assert_eq!(cached(&t, Some(dir.path())), made);
-        // Nor one of another drawing (an older loa): it is under another name, not read.
-        let older = dir.path().join(format!("{:016x}.png", t.key()));
-        std::fs::write(&older, &marked).expect("write");
-        std::fs::remove_file(&file).expect("rm");
-        assert_eq!(cached(&t, Some(dir.path())), made);
+        let pack = open_cache(dir.path());
+        let made = cached(&t, Some(&pack));
+        assert_eq!(made, render(&t));
+        drop(pack);
+        // What the cache holds is what is given back (not made again): a pack holding other
+        // bytes under this key gives those.
+        let other = render(&text("Khuyến học"));
+        let pack = open_cache(dir.path());
+        assert_eq!(cached(&t, Some(&pack)), made);
+        pack.put(t.key(), &other);
+        drop(pack);
+        assert_eq!(cached(&t, Some(&open_cache(dir.path()))), other);
+        // A card whose bytes are damaged in the pack is made again.
+        let path = dir.path().join(super::super::card_cache::FILE);
+        let mut bytes = std::fs::read(&path).expect("pack");
+        let n = bytes.len();
+        bytes[n - 100] ^= 1;
+        std::fs::write(&path, &bytes).expect("write");
+        assert_eq!(cached(&t, Some(&open_cache(dir.path()))), made);
+        // Nor one of another drawing (an older loa): its pack starts again.
+        let pack = Pack::open(dir.path(), DRAWING - 1);
+        pack.put(t.key(), &other);
+        drop(pack);
+        assert_eq!(cached(&t, Some(&open_cache(dir.path()))), made);
         // A cache that cannot be written still gives the card.
-        assert_eq!(cached(&t, Some(&dir.path().join("no/such\0dir"))), made);
+        assert_eq!(cached(&t, Some(&open_cache(&dir.path().join("no/such\0dir")))), made);
+        assert_eq!(cached(&t, None), made);
     }
 }

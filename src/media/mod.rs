@@ -12,8 +12,10 @@
 //! Must not print or decide the build's order; what an image is made into is `codec`'s.
 
 pub mod card;
+pub mod card_cache;
 pub mod codec;
 pub mod credit;
+pub mod deflate;
 pub mod html;
 pub mod strip;
 

@@ -1,0 +1,527 @@
+//! Deflate pieces: a zlib stream put together from parts compressed apart, so that the part of
+//! an image that many images share (a share card's rows above and below its title) is
+//! compressed once and copied into each of them.
+//!
+//! Takes: bytes, pushed into an [`Encoder`] (runs of one byte in O(1): [`Encoder::push_run`]).
+//! Gives: a [`Piece`]: deflate blocks that are not the last, ending on a byte boundary, with the
+//! Adler-32 and the length of what they hold; [`zlib`] joins pieces into one zlib stream (its
+//! checksum combined from theirs, [`adler_combine`]).
+//! Must not: refer back out of a piece (each is decodable wherever it is put), or depend on
+//! anything but its input (the same bytes give the same piece).
+//!
+//! The compression is the one PNG rows filtered `Up` want (as `fdeflate`'s): a byte is a
+//! literal, or a repeat of the byte before it (a match at distance 1, 3–258 long); one block of
+//! Huffman codes made for the piece's own counts, then an empty stored block (a sync flush)
+//! to end on a byte.
+
+/// Adler-32's modulus.
+const BASE: u64 = 65_521;
+
+/// Deflate blocks holding `len` bytes whose Adler-32 is `adler`: not the stream's last block,
+/// ending on a byte boundary, referring to nothing before their start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub bytes: Vec<u8>,
+    pub adler: u32,
+    pub len: u64,
+}
+
+/// The Adler-32 of `a ++ b` from that of `a`, that of `b` and `b`'s length (zlib's
+/// `adler32_combine`).
+pub fn adler_combine(a: u32, b: u32, b_len: u64) -> u32 {
+    let rem = b_len % BASE;
+    let a1 = u64::from(a & 0xffff);
+    let a2 = u64::from(a >> 16);
+    let b1 = u64::from(b & 0xffff);
+    let b2 = u64::from(b >> 16);
+    let sum1 = (a1 + b1 + BASE - 1) % BASE;
+    let sum2 = (rem * a1 % BASE + a2 + b2 + BASE - rem) % BASE;
+    (sum1 | (sum2 << 16)) as u32
+}
+
+/// A zlib stream holding the pieces' bytes one after another.
+pub fn zlib(pieces: &[&Piece]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(pieces.iter().map(|p| p.bytes.len()).sum::<usize>() + 8);
+    // Deflate, a 32 KiB window, no dictionary, the fastest level (the header's check bits).
+    out.extend_from_slice(&[0x78, 0x01]);
+    let mut adler = 1u32;
+    for p in pieces {
+        out.extend_from_slice(&p.bytes);
+        adler = adler_combine(adler, p.adler, p.len);
+    }
+    // The last block: empty, with fixed codes (its end-of-block code is seven zero bits).
+    out.extend_from_slice(&[0x03, 0x00]);
+    out.extend_from_slice(&adler.to_be_bytes());
+    out
+}
+
+/// Lengths 3..=258 as deflate's length symbols: base of each symbol 257.., extra bits.
+const LENGTH_BASE: [u16; 29] = [
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195,
+    227, 258,
+];
+const LENGTH_EXTRA: [u8; 29] =
+    [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+
+/// The length symbol (0..29, to add to 257) of each match length 0..=258 (0..3 unused).
+const LENGTH_SYMBOL: [u8; 259] = {
+    let mut t = [0u8; 259];
+    let mut len = 3;
+    while len <= 258 {
+        let mut s = 28;
+        while LENGTH_BASE[s] as usize > len {
+            s -= 1;
+        }
+        t[len] = s as u8;
+        len += 1;
+    }
+    t
+};
+
+/// The order in which the code length code's lengths are written.
+const CL_ORDER: [usize; 19] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+/// The longest match.
+const MAX_MATCH: usize = 258;
+
+/// Bytes pushed, made into literals and runs, then into a [`Piece`] ([`Encoder::finish`]).
+#[derive(Debug, Default)]
+pub struct Encoder {
+    /// A literal byte (0..256), or a match of length `t >> 16` at distance 1 (`t >= 1 << 16`).
+    tokens: Vec<u32>,
+    /// The last byte pushed, if any.
+    last: Option<u8>,
+    /// Repeats of `last` pushed and not yet made into tokens.
+    run: usize,
+    /// Adler-32's two sums, reduced now and then.
+    a: u64,
+    b: u64,
+    len: u64,
+}
+
+impl Encoder {
+    pub fn new() -> Encoder {
+        Encoder { a: 1, ..Encoder::default() }
+    }
+
+    /// Adds `bytes`.
+    pub fn push(&mut self, bytes: &[u8]) {
+        let (mut i, n) = (0, bytes.len());
+        while i < n {
+            let byte = bytes[i];
+            if self.last == Some(byte) {
+                // The run goes on as far as the bytes are this one (zeros, most of a filtered
+                // image, eight at a time).
+                let mut j = i + 1;
+                if byte == 0 {
+                    while j + 8 <= n && u64::from_ne_bytes(bytes[j..j + 8].try_into().expect("8 bytes")) == 0
+                    {
+                        j += 8;
+                    }
+                }
+                while j < n && bytes[j] == byte {
+                    j += 1;
+                }
+                self.repeats(byte, (j - i) as u64);
+                i = j;
+            } else {
+                self.end_run();
+                self.literal(byte);
+                i += 1;
+            }
+        }
+    }
+
+    /// Adds `n` bytes `byte`.
+    pub fn push_run(&mut self, byte: u8, n: usize) {
+        let mut n = n as u64;
+        if n == 0 {
+            return;
+        }
+        if self.last != Some(byte) {
+            self.end_run();
+            self.literal(byte);
+            n -= 1;
+        }
+        self.repeats(byte, n);
+    }
+
+    /// `n` more repeats of the last byte, `byte`.
+    fn repeats(&mut self, byte: u8, mut n: u64) {
+        while n > 0 {
+            let k = n.min(1 << 16);
+            self.repeat(byte, k);
+            n -= k;
+        }
+    }
+
+    /// `k` (at most 2^16) more repeats of the last byte, `byte`: the sums over them at once.
+    fn repeat(&mut self, byte: u8, k: u64) {
+        self.run += k as usize;
+        let v = u64::from(byte);
+        self.b += k * self.a + v * (k * (k + 1) / 2);
+        self.a += k * v;
+        self.len += k;
+        self.reduce_if_large();
+    }
+
+    fn literal(&mut self, byte: u8) {
+        self.tokens.push(u32::from(byte));
+        self.last = Some(byte);
+        self.a += u64::from(byte);
+        self.b += self.a;
+        self.len += 1;
+        self.reduce_if_large();
+    }
+
+    /// The sums below 2^32 and 2^48 between reductions: a repeat of 2^16 bytes adds under
+    /// 2^24 and 2^49 to them.
+    fn reduce_if_large(&mut self) {
+        if self.a >= 1 << 32 || self.b >= 1 << 48 {
+            self.reduce();
+        }
+    }
+
+    fn reduce(&mut self) {
+        self.a %= BASE;
+        self.b %= BASE;
+    }
+
+    /// Makes the pending repeats into matches (and the last one or two into literals).
+    fn end_run(&mut self) {
+        let Some(byte) = self.last else { return };
+        while self.run >= 3 {
+            let n = self.run.min(MAX_MATCH);
+            // Not leaving one or two (no match that short): a shorter match now.
+            let n = if self.run - n > 0 && self.run - n < 3 { n - 3 } else { n };
+            self.tokens.push((n as u32) << 16);
+            self.run -= n;
+        }
+        for _ in 0..self.run {
+            self.tokens.push(u32::from(byte));
+        }
+        self.run = 0;
+    }
+
+    /// The bytes pushed as a [`Piece`].
+    pub fn finish(mut self) -> Piece {
+        self.end_run();
+        self.reduce();
+        let adler = ((self.b << 16) | self.a) as u32;
+        let mut lit_freq = [0u32; 286];
+        for &t in &self.tokens {
+            if t < 256 {
+                lit_freq[t as usize] += 1;
+            } else {
+                lit_freq[257 + usize::from(LENGTH_SYMBOL[(t >> 16) as usize])] += 1;
+            }
+        }
+        lit_freq[256] = 1;
+        let lit_len = lengths(&lit_freq, 15);
+        // Every match is at distance 1 (symbol 0); symbol 1 is there to make the code whole.
+        let dist_len = [1u8, 1];
+        let lit_codes = codes(&lit_len);
+        let hlit = lit_len.iter().rposition(|&l| l > 0).map_or(257, |i| (i + 1).max(257));
+        let mut all = lit_len[..hlit].to_vec();
+        all.extend_from_slice(&dist_len);
+        let cl_tokens = run_lengths(&all);
+        let mut cl_freq = [0u32; 19];
+        for &(s, _) in &cl_tokens {
+            cl_freq[usize::from(s)] += 1;
+        }
+        let cl_len = lengths(&cl_freq, 7);
+        let cl_codes = codes(&cl_len);
+        let hclen = CL_ORDER.iter().rposition(|&s| cl_len[s] > 0).map_or(4, |i| (i + 1).max(4));
+
+        let mut w = Bits { out: Vec::with_capacity(self.tokens.len() / 2 + 64), acc: 0, n: 0 };
+        // Not the last block; dynamic codes.
+        w.put(0, 1);
+        w.put(2, 2);
+        w.put((hlit - 257) as u64, 5);
+        w.put((dist_len.len() - 1) as u64, 5);
+        w.put((hclen - 4) as u64, 4);
+        for &s in &CL_ORDER[..hclen] {
+            w.put(u64::from(cl_len[s]), 3);
+        }
+        for &(s, extra) in &cl_tokens {
+            w.put(u64::from(cl_codes[usize::from(s)]), cl_len[usize::from(s)]);
+            match s {
+                16 => w.put(u64::from(extra), 2),
+                17 => w.put(u64::from(extra), 3),
+                18 => w.put(u64::from(extra), 7),
+                _ => {}
+            }
+        }
+        for &t in &self.tokens {
+            if t < 256 {
+                w.put(u64::from(lit_codes[t as usize]), lit_len[t as usize]);
+            } else {
+                let n = (t >> 16) as usize;
+                let s = usize::from(LENGTH_SYMBOL[n]);
+                w.put(u64::from(lit_codes[257 + s]), lit_len[257 + s]);
+                w.put((n - usize::from(LENGTH_BASE[s])) as u64, LENGTH_EXTRA[s]);
+                // Distance 1: symbol 0, one bit.
+                w.put(0, 1);
+            }
+        }
+        w.put(u64::from(lit_codes[256]), lit_len[256]);
+        // A sync flush: an empty stored block, not the last, ending on a byte.
+        w.put(0, 3);
+        w.align();
+        w.out.extend_from_slice(&[0x00, 0x00, 0xff, 0xff]);
+        Piece { bytes: w.out, adler, len: self.len }
+    }
+}
+
+/// The code lengths as the code length code's symbols: a length (0..=15), or 16 (repeat the
+/// previous 3–6 times), 17 (3–10 zeros), 18 (11–138 zeros), with their extra bits' value.
+fn run_lengths(lengths: &[u8]) -> Vec<(u8, u8)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lengths.len() {
+        let l = lengths[i];
+        let n = lengths[i..].iter().take_while(|&&x| x == l).count();
+        if l == 0 {
+            let mut left = n;
+            while left >= 11 {
+                let k = left.min(138);
+                out.push((18, (k - 11) as u8));
+                left -= k;
+            }
+            if left >= 3 {
+                out.push((17, (left - 3) as u8));
+                left = 0;
+            }
+            out.extend(std::iter::repeat_n((0, 0), left));
+        } else {
+            out.push((l, 0));
+            let mut left = n - 1;
+            while left >= 3 {
+                let k = left.min(6);
+                out.push((16, (k - 3) as u8));
+                left -= k;
+            }
+            out.extend(std::iter::repeat_n((l, 0), left));
+        }
+        i += n;
+    }
+    out
+}
+
+/// Huffman code lengths for `freq` (0 for an unused symbol), none longer than `limit`: the
+/// counts are halved until the tree is that shallow. A lone symbol gets a partner (symbol 0 or
+/// 1), so that the code is whole.
+fn lengths<const N: usize>(freq: &[u32; N], limit: u8) -> [u8; N] {
+    let mut out = [0u8; N];
+    let mut f: Vec<(u32, usize)> =
+        freq.iter().enumerate().filter(|&(_, &c)| c > 0).map(|(s, &c)| (c, s)).collect();
+    match f.len() {
+        0 => return out,
+        1 => {
+            let s = f[0].1;
+            out[s] = 1;
+            out[if s == 0 { 1 } else { 0 }] = 1;
+            return out;
+        }
+        _ => {}
+    }
+    loop {
+        f.sort_unstable();
+        // Two queues: the leaves by count, then the internal nodes as they are made (their
+        // counts never go down). Node i < n is leaf i; parent[i] its parent.
+        let n = f.len();
+        let mut weight: Vec<u64> = f.iter().map(|&(c, _)| u64::from(c)).collect();
+        let mut parent = vec![0usize; 2 * n - 1];
+        let (mut leaf, mut inner) = (0usize, n);
+        for next in n..2 * n - 1 {
+            let mut pick = || {
+                if leaf < n && (inner >= next || weight[leaf] <= weight[inner]) {
+                    leaf += 1;
+                    leaf - 1
+                } else {
+                    inner += 1;
+                    inner - 1
+                }
+            };
+            let (x, y) = (pick(), pick());
+            weight.push(weight[x] + weight[y]);
+            parent[x] = next;
+            parent[y] = next;
+        }
+        // Depths from the root (the last node) down: a parent is always made after its children.
+        let mut depth = vec![0u8; 2 * n - 1];
+        for i in (0..2 * n - 2).rev() {
+            depth[i] = depth[parent[i]] + 1;
+        }
+        if depth[..n].iter().all(|&d| d <= limit) {
+            for (i, &(_, s)) in f.iter().enumerate() {
+                out[s] = depth[i];
+            }
+            return out;
+        }
+        for (c, _) in &mut f {
+            *c = (*c >> 1).max(1);
+        }
+    }
+}
+
+/// The canonical codes of `lengths`, bit-reversed (deflate writes a code's first bit first
+/// into the low end of each byte).
+fn codes<const N: usize>(lengths: &[u8; N]) -> [u16; N] {
+    let mut count = [0u16; 16];
+    for &l in lengths {
+        count[usize::from(l)] += 1;
+    }
+    count[0] = 0;
+    let mut next = [0u16; 16];
+    let mut code = 0u16;
+    for bits in 1..16 {
+        code = (code + count[bits - 1]) << 1;
+        next[bits] = code;
+    }
+    let mut out = [0u16; N];
+    for (s, &l) in lengths.iter().enumerate() {
+        if l > 0 {
+            let c = next[usize::from(l)];
+            next[usize::from(l)] += 1;
+            out[s] = c.reverse_bits() >> (16 - l);
+        }
+    }
+    out
+}
+
+/// Bits written low end first.
+struct Bits {
+    out: Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl Bits {
+    fn put(&mut self, value: u64, bits: u8) {
+        self.acc |= value << self.n;
+        self.n += u32::from(bits);
+        if self.n >= 32 {
+            self.out.extend_from_slice(&(self.acc as u32).to_le_bytes());
+            self.acc >>= 32;
+            self.n -= 32;
+        }
+    }
+
+    fn align(&mut self) {
+        while self.n > 0 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n = self.n.saturating_sub(8);
+        }
+        self.acc = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn adler_plain(bytes: &[u8]) -> u32 {
+        let (mut a, mut b) = (1u32, 0u32);
+        for &x in bytes {
+            a = (a + u32::from(x)) % 65_521;
+            b = (b + a) % 65_521;
+        }
+        (b << 16) | a
+    }
+
+    fn inflate(z: &[u8]) -> Vec<u8> {
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::ZlibDecoder::new(z).read_to_end(&mut out).expect("a zlib stream");
+        out
+    }
+
+    fn piece(bytes: &[u8]) -> Piece {
+        let mut e = Encoder::new();
+        e.push(bytes);
+        e.finish()
+    }
+
+    #[test]
+    fn adler_of_a_known_text_and_of_pieces_combined() {
+        assert_eq!(adler_plain(b"Wikipedia"), 0x11e6_0398);
+        assert_eq!(piece(b"Wikipedia").adler, 0x11e6_0398);
+        let (a, b) = (b"Khuyen hoc".as_slice(), b" suot doi".as_slice());
+        assert_eq!(
+            adler_combine(adler_plain(a), adler_plain(b), b.len() as u64),
+            adler_plain(b"Khuyen hoc suot doi")
+        );
+        // A long run (its sums taken at once) past the modulus many times.
+        let mut e = Encoder::new();
+        e.push(b"ab");
+        e.push_run(0xff, 1_000_000);
+        e.push_run(0, 70_000);
+        let mut plain = b"ab".to_vec();
+        plain.extend(std::iter::repeat_n(0xff, 1_000_000));
+        plain.extend(std::iter::repeat_n(0, 70_000));
+        let p = e.finish();
+        assert_eq!((p.adler, p.len), (adler_plain(&plain), plain.len() as u64));
+        assert_eq!(inflate(&zlib(&[&p])), plain);
+    }
+
+    #[test]
+    fn pieces_joined_inflate_to_their_bytes_in_order() {
+        let row: Vec<u8> = (0..601u32).map(|i| if i % 7 < 3 { 0 } else { (i * 31 % 256) as u8 }).collect();
+        let (x, y) = (piece(&row), piece(&[0; 5000]));
+        let z = zlib(&[&x, &y, &x]);
+        let want = [row.as_slice(), &[0; 5000], &row].concat();
+        assert_eq!(inflate(&z), want);
+        // The zlib crate's own check of the checksum passed; and it is the plain one.
+        assert_eq!(u32::from_be_bytes(z[z.len() - 4..].try_into().expect("4")), adler_plain(&want));
+        // No piece at all: an empty stream.
+        assert_eq!(inflate(&zlib(&[])), Vec::<u8>::new());
+        // Runs compress: 5,000 zeros in a few bytes.
+        assert!(y.bytes.len() < 100, "{}", y.bytes.len());
+    }
+
+    #[test]
+    fn lengths_stay_within_their_limit_and_make_a_whole_code() {
+        // Counts like Fibonacci's make the deepest tree: 30 symbols would need 29 bits.
+        let mut freq = [0u32; 30];
+        let (mut a, mut b) = (1u32, 1u32);
+        for f in &mut freq {
+            *f = a;
+            (a, b) = (b, a + b);
+        }
+        for limit in [7u8, 15] {
+            let l = lengths(&freq, limit);
+            assert!(l.iter().all(|&x| (1..=limit).contains(&x)), "{l:?}");
+            let kraft: f64 = l.iter().map(|&x| 0.5f64.powi(i32::from(x))).sum();
+            assert!((kraft - 1.0).abs() < 1e-9, "{kraft}");
+        }
+        let mut one = [0u32; 19];
+        one[5] = 9;
+        let l = lengths(&one, 7);
+        assert_eq!((l[5], l[0], l.iter().filter(|&&x| x > 0).count()), (1, 1, 2));
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_in_any_pieces_come_back(
+            parts in proptest::collection::vec(
+                proptest::collection::vec(prop_oneof![Just(0u8), Just(0u8), Just(7u8), any::<u8>()], 0..3000),
+                0..4,
+            ),
+            run in 0usize..700,
+        ) {
+            let mut pieces: Vec<Piece> = parts.iter().map(|p| piece(p)).collect();
+            let mut e = Encoder::new();
+            e.push_run(3, run);
+            e.push(&[3, 3, 4]);
+            pieces.push(e.finish());
+            let mut want = parts.concat();
+            want.extend(std::iter::repeat_n(3, run + 2));
+            want.push(4);
+            let refs: Vec<&Piece> = pieces.iter().collect();
+            prop_assert_eq!(inflate(&zlib(&refs)), want);
+        }
+    }
+}
