@@ -160,7 +160,12 @@ impl BuildArgs {
             for (stage, d) in built.timings.iter().chain([("write", t.elapsed())].iter()) {
                 let rss = built.memory.iter().find(|m| m.0 == *stage);
                 let rss = rss.map(|(_, kib)| format!("  {:>6} MiB", kib / 1024)).unwrap_or_default();
-                tell!("  {stage:<10} {:>8.1} ms{rss}", d.as_secs_f64() * 1000.0);
+                // The CPU time of every thread in the stage (the write's is not counted).
+                let cpu = built.cpu.iter().find(|c| c.0 == *stage);
+                let cpu = cpu
+                    .map(|(_, c)| format!("  CPU {:>8.1} ms", c.as_secs_f64() * 1000.0))
+                    .unwrap_or_default();
+                tell!("  {stage:<10} {:>8.1} ms{cpu}{rss}", d.as_secs_f64() * 1000.0);
             }
             if let Some(peak) = loa::build::memory_kib("VmHWM:") {
                 tell!("  bộ nhớ tối đa {} MiB", peak / 1024);
