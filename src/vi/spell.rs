@@ -98,9 +98,14 @@ fn is_trail(c: char) -> bool {
 
 /// Spells `text` out.
 pub fn speak(text: &str, speaker: &Speaker<'_>) -> Spoken {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let parts: Vec<(&str, &str, &str)> = words.iter().map(|w| split_word(w, speaker)).collect();
-    let mut out = Out::default();
+    let parts: Vec<(&str, &str, &str)> =
+        super::reading::words(text).map(|w| split_word(w, speaker)).collect();
+    // Most words are read as written: the text is about as long as what was written.
+    let mut out = Out {
+        buf: String::with_capacity(text.len() + text.len() / 4),
+        starts: Vec::with_capacity(parts.len()),
+        problems: Vec::new(),
+    };
     let mut i = 0;
     while i < parts.len() {
         let (lead, core, trail) = parts[i];
