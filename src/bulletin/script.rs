@@ -195,7 +195,7 @@ pub fn syllables_and_stretch(text: &str) -> (usize, usize) {
 
 fn upper_first(s: String) -> String {
     match s.chars().next() {
-        Some(f) if !f.is_uppercase() => {
+        Some(f) if !crate::vi::is_uppercase(f) => {
             let mut out: String = f.to_uppercase().collect();
             out.push_str(&s[f.len_utf8()..]);
             out
@@ -240,10 +240,9 @@ pub fn split_sentences(text: &str) -> Vec<(&str, usize)> {
         let k = text.len() - next.len();
         from = j.max(at + c.len_utf8());
         let gap = k > j;
-        let next_starts = next
-            .chars()
-            .next()
-            .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || matches!(n, '“' | '"' | '('));
+        let next_starts = next.chars().next().is_some_and(|n| {
+            crate::vi::is_uppercase(n) || n.is_ascii_digit() || matches!(n, '“' | '"' | '(')
+        });
         if !gap || !next_starts {
             continue;
         }

@@ -344,12 +344,12 @@ fn plain_word(core: &str) -> bool {
     let Some(first) = chars.next() else { return false };
     let mut len = 1;
     for c in chars {
-        if c.is_ascii_digit() || !super::is_alphanumeric(c) || c.is_uppercase() {
+        if c.is_ascii_digit() || !super::is_alphanumeric(c) || super::is_uppercase(c) {
             return false;
         }
         len += 1;
     }
-    !first.is_ascii_digit() && super::is_alphanumeric(first) && (len > 1 || !first.is_uppercase())
+    !first.is_ascii_digit() && super::is_alphanumeric(first) && (len > 1 || !super::is_uppercase(first))
 }
 
 /// An abbreviation, or digits no reading took: two capitals or more that are not a
