@@ -4,7 +4,8 @@
 //! normalisation does not change the count), and a reading rate in syllables per minute.
 //! Gives: the number of syllables (whitespace-separated tokens with at least one letter or
 //! digit, so `2022-2026`, `49-KL/TW` and `2015-` are one each and a lone `-` or `–` is none;
-//! Unicode whitespace, including U+00A0, separates tokens) and the minutes to show.
+//! Unicode whitespace, including U+00A0, separates tokens) and the minutes to show; the
+//! words themselves ([`words`], what `split_whitespace` gives, for `vi::spell`).
 //! Must not: parse markup, or touch the file system.
 
 /// Default reading rate, syllables per minute.
