@@ -216,6 +216,27 @@ pub fn huge_pages_disabled() -> Option<bool> {
     None
 }
 
+/// The CPU time this process has used so far, user and system, all threads
+/// (`getrusage(RUSAGE_SELF)`), or `None` where the system does not tell (without unix).
+pub fn cpu_time() -> Option<Duration> {
+    #[cfg(unix)]
+    {
+        // SAFETY: `usage` is a plain C struct that getrusage(2) fills; zeroes are a valid value.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: the pointer is to a live, writable `rusage`; RUSAGE_SELF reads this process.
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+            return None;
+        }
+        let micros = |t: libc::timeval| {
+            Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
+                + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
+        };
+        Some(micros(usage.ru_utime) + micros(usage.ru_stime))
+    }
+    #[cfg(not(unix))]
+    None
+}
+
 /// Ctrl-C.
 #[cfg(unix)]
 pub const SIGINT: c_int = libc::SIGINT;

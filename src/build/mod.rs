@@ -66,6 +66,9 @@ pub struct Built {
     /// Stage name and the process's resident memory when it ended, in KiB (where the system
     /// tells: Linux), in order; for `--verbose`.
     pub memory: Vec<(&'static str, u64)>,
+    /// Stage name and the CPU time (user and system, every thread) the process used in it,
+    /// where the system tells (unix), in order; for `--verbose`.
+    pub cpu: Vec<(&'static str, Duration)>,
     /// Number of pages (not listings) built.
     pub pages: usize,
     /// When the built site would next change by itself (schedules, campaign dates).
@@ -126,7 +129,7 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
         let built = several(&one, sources, templates, &mut t, warnings);
         crate::dispose::later(loaded);
         return built.map(|mut b| {
-            (b.timings, b.memory) = t.finish();
+            (b.timings, b.memory, b.cpu) = t.finish();
             b
         });
     }
@@ -141,7 +144,7 @@ fn recipe(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> 
     let assembled = assemble_one(config, opts, parsed, &failed).map_err(|e| fail(&warnings, e))?;
     let (mut built, outputs) = one.finish(assembled, failed, templates, &mut t, warnings)?;
     crate::dispose::later(outputs);
-    (built.timings, built.memory) = t.finish();
+    (built.timings, built.memory, built.cpu) = t.finish();
     crate::dispose::later(loaded);
     Ok(built)
 }
@@ -348,6 +351,7 @@ impl One<'_> {
             diagnostics: sorted(warnings.0),
             timings: Vec::new(),
             memory: Vec::new(),
+            cpu: Vec::new(),
             pages: site.pages.len(),
             next_change: site.next_change,
             routes: routes(config, &site),
@@ -523,12 +527,13 @@ type Timings = Vec<(&'static str, Duration)>;
 /// Stage name and the process's resident memory when it ended, in KiB.
 type Memory = Vec<(&'static str, u64)>;
 
-/// Each stage's time, and the process's resident memory as it ended.
-struct Timer(Instant, Timings, Memory);
+/// Each stage's time, the process's resident memory as it ended, and the CPU time it used
+/// (with the process's CPU time at the last lap).
+struct Timer(Instant, Timings, Memory, Option<Duration>, Timings);
 
 impl Timer {
     fn start() -> Timer {
-        Timer(Instant::now(), Vec::new(), Vec::new())
+        Timer(Instant::now(), Vec::new(), Vec::new(), crate::sys::cpu_time(), Vec::new())
     }
 
     fn lap(&mut self, stage: &'static str) {
@@ -537,11 +542,16 @@ impl Timer {
         if let Some(kib) = memory_kib("VmRSS:") {
             self.2.push((stage, kib));
         }
+        let cpu = crate::sys::cpu_time();
+        if let (Some(was), Some(is)) = (self.3, cpu) {
+            self.4.push((stage, is.saturating_sub(was)));
+        }
+        self.3 = cpu;
         self.0 = now;
     }
 
-    fn finish(self) -> (Timings, Memory) {
-        (self.1, self.2)
+    fn finish(self) -> (Timings, Memory, Timings) {
+        (self.1, self.2, self.4)
     }
 }
 

@@ -226,12 +226,8 @@ pub fn render(
     }
     // The scripts for the loudspeakers (two files a page), each written out as it is made, in
     // parallel: one after the other, they were a second of a 10,000-article build.
-    let script_problems: Vec<Diagnostic> = bulletins
-        .scripts
-        .par_iter()
-        .flat_map_iter(|s| s.files())
-        .filter_map(|(path, bytes)| deliver.put(path, Bytes::new(bytes)))
-        .collect();
+    let script_problems: Vec<Diagnostic> =
+        bulletins.par_files(|path, bytes| deliver.put(path, Bytes::new(bytes)));
     diags.extend(Diagnostics(script_problems));
     diags.extend(deliver.replaced(config, site));
     if diags.has_errors() {

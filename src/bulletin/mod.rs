@@ -56,8 +56,11 @@ pub struct Script {
 /// Every script of the site, and the findings for `loa check`.
 #[derive(Debug, Clone, Default)]
 pub struct Bulletins {
-    /// In page order (a campaign's audience pages after it, in written order).
-    pub scripts: Vec<Script>,
+    /// Each page's scripts as they were made, in page order (a campaign's audience pages after
+    /// it, in written order): shared with the memo that keeps them, not copied.
+    pages: Vec<PageScripts>,
+    /// Script `k` is script `.1` of `pages[.0]`.
+    at: Vec<(u32, u32)>,
     /// Warnings for `loa check`.
     pub diagnostics: Diagnostics,
 }
@@ -85,11 +88,63 @@ impl Script {
 }
 
 impl Bulletins {
+    /// The scripts of each page, in page order.
+    pub fn from_pages(mut pages: Vec<PageScripts>) -> Bulletins {
+        let mut out = Bulletins::default();
+        for page in &pages {
+            out.diagnostics.extend(page.1.clone());
+        }
+        // A campaign without audiences has findings but no script.
+        pages.retain(|p| !p.0.is_empty());
+        for (k, page) in pages.iter().enumerate() {
+            // More than 4 billion pages or scripts a page do not fit a build's memory anyway.
+            let k = u32::try_from(k).unwrap_or(u32::MAX);
+            out.at.extend((0..page.0.len()).map(|j| (k, u32::try_from(j).unwrap_or(u32::MAX))));
+        }
+        out.pages = pages;
+        out
+    }
+
+    /// How many scripts there are.
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// True if there is no script.
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+
+    /// Script `k`, in page order.
+    pub fn get(&self, k: usize) -> &Script {
+        let (page, j) = self.at[k];
+        &self.pages[page as usize].0[j as usize]
+    }
+
+    /// Every script, in page order.
+    pub fn iter(&self) -> impl Iterator<Item = &Script> {
+        self.pages.iter().flat_map(|p| p.0.iter())
+    }
+
+    /// Every script's files (`Script::files`), made in parallel: `each` is called on the
+    /// threads that make them, its results gathered.
+    pub fn par_files<T: Send>(&self, each: impl Fn(String, Vec<u8>) -> Option<T> + Sync + Send) -> Vec<T> {
+        self.pages
+            .par_iter()
+            .flat_map_iter(|p| p.0.iter().flat_map(Script::files))
+            .filter_map(|(path, bytes)| each(path, bytes))
+            .collect()
+    }
+
     /// The script of page `i` (not of its audience pages).
     pub fn of_page(&self, i: DocId) -> Option<&Script> {
-        // The scripts are in page order: a search, not a scan of every script for every page.
-        let from = self.scripts.partition_point(|s| s.page.0 < i.0);
-        self.scripts[from..].iter().take_while(|s| s.page == i).find(|s| s.audience.is_none())
+        // The pages are in order: a search, not a scan of every script for every page.
+        let from = self.pages.partition_point(|p| p.0.first().is_some_and(|s| s.page.0 < i.0));
+        self.pages[from..]
+            .iter()
+            .take_while(|p| p.0.first().is_some_and(|s| s.page == i))
+            .flat_map(|p| p.0.iter())
+            .find(|s| s.audience.is_none())
     }
 }
 
@@ -162,13 +217,7 @@ pub fn make_kept(config: &Config, site: &Site, kept: Kept<'_>) -> Bulletins {
             })
         })
         .collect();
-    let mut out = Bulletins::default();
-    for page in made {
-        let (scripts, diags) = &*page;
-        out.scripts.extend(scripts.iter().cloned());
-        out.diagnostics.extend(diags.clone());
-    }
-    out
+    Bulletins::from_pages(made)
 }
 
 /// Everything page `i`'s scripts read, with `shared` (the settings and the registry): the
@@ -258,8 +307,8 @@ fn one(
     date: Option<DateTime>,
     speaker: &Speaker<'_>,
 ) -> (Script, Vec<script::Sentence>) {
-    let (spoken, sentences) = script::spell(title, title_line, blocks, speaker, config.bulletin.breath);
-    let syllables = spoken.syllables();
+    let (spoken, syllables, sentences) =
+        script::spell(title, title_line, blocks, speaker, config.bulletin.breath);
     let seconds = script::airtime_seconds(syllables, config.bulletin.syllables_per_minute);
     let path = match audience {
         Some(id) => format!("{}{id}/", p.path),

@@ -24,13 +24,42 @@ pub struct Sentence {
     pub problems: Vec<Problem>,
 }
 
-/// A paragraph of the script: a spoken transition (a heading) or sentences.
+/// A paragraph of the script: a spoken transition (a heading) or sentences. Its sentences
+/// are kept in one text, not one string each: 10,000 articles' scripts are held until the
+/// weekly programmes are rendered (and kept in the disk cache).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Part {
     /// True for a heading read as a transition.
     pub transition: bool,
-    /// Its sentences.
-    pub sentences: Vec<Sentence>,
+    /// Its sentences, one space between two.
+    pub text: String,
+    /// Where each sentence after the first starts in `text` (a space before each).
+    pub starts: Vec<u32>,
+}
+
+impl Part {
+    /// A part with no sentence yet.
+    fn new(transition: bool) -> Part {
+        Part { transition, text: String::new(), starts: Vec::new() }
+    }
+
+    /// Adds a sentence (not empty) at the end.
+    fn push(&mut self, sentence: &str) {
+        if !self.text.is_empty() {
+            self.text.push(' ');
+            // A part longer than 4 GiB cannot be told apart in sentences: its sentences after
+            // that are read as one (no script comes near).
+            self.starts.push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        }
+        self.text.push_str(sentence);
+    }
+
+    /// Its sentences, in order.
+    pub fn sentences(&self) -> impl Iterator<Item = &str> {
+        let ends = self.starts.iter().map(|&s| (s as usize).saturating_sub(1)).chain([self.text.len()]);
+        let starts = std::iter::once(0).chain(self.starts.iter().map(|&s| s as usize));
+        starts.zip(ends).filter_map(|(a, b)| self.text.get(a..b))
+    }
 }
 
 /// The heading line's title and the parts, in reading order.
@@ -42,32 +71,34 @@ pub struct Spoken {
     pub parts: Vec<Part>,
 }
 
-impl Spoken {
-    /// Syllables of the title and every sentence.
-    pub fn syllables(&self) -> usize {
-        crate::vi::reading::syllables(&self.title)
-            + self.parts.iter().flat_map(|p| &p.sentences).map(|s| s.syllables).sum::<usize>()
-    }
-}
-
-/// Spells out a title and blocks; gives the script and (copies of) the sentences with
-/// something to report: a problem, or a stretch longer than `breath` syllables.
+/// Spells out a title and blocks; gives the script, its syllables (the title's and every
+/// sentence's) and (copies of) the sentences with something to report: a problem, or a
+/// stretch longer than `breath` syllables.
 pub fn spell(
     title: &str,
     title_line: usize,
     blocks: &[Block],
     speaker: &Speaker<'_>,
     breath: usize,
-) -> (Spoken, Vec<Sentence>) {
+) -> (Spoken, usize, Vec<Sentence>) {
     let title_s = sentence(title, title_line, speaker);
+    let flagged = |s: &Sentence| !s.problems.is_empty() || s.breath > breath;
+    let mut problems: Vec<Sentence> = Vec::new();
+    let mut syllables = crate::vi::reading::syllables(&title_s.text);
+    if flagged(&title_s) {
+        problems.push(title_s.clone());
+    }
     let mut parts: Vec<Joinable> = Vec::new();
+    let mut sentences: Vec<Sentence> = Vec::new();
     for b in blocks {
         let transition = matches!(b.kind, BlockKind::Heading(_));
-        let mut sentences: Vec<Sentence> = split_sentences(&b.text)
-            .into_iter()
-            .map(|(s, lines)| sentence(&s, b.line + lines, speaker))
-            .filter(|s| !s.text.is_empty())
-            .collect();
+        sentences.clear();
+        sentences.extend(
+            split_sentences(&b.text)
+                .into_iter()
+                .map(|(s, lines)| sentence(s, b.line + lines, speaker))
+                .filter(|s| !s.text.is_empty()),
+        );
         if transition {
             for s in &mut sentences {
                 s.text = format!("Tiếp theo, {}", lower_first(&s.text));
@@ -85,29 +116,32 @@ pub fn spell(
         }
         // Items of one list read as one paragraph.
         let joins = b.kind == BlockKind::Item || b.kind == BlockKind::Row;
-        match parts.last_mut() {
-            Some(p) if joins && !p.transition && p.joinable && b.kind == p.kind => {
-                p.part.sentences.extend(sentences)
+        let part = match parts.last_mut() {
+            Some(p) if joins && !p.transition && p.joinable && b.kind == p.kind => &mut p.part,
+            _ => {
+                parts.push(Joinable {
+                    transition,
+                    joinable: joins,
+                    kind: b.kind,
+                    part: Part::new(transition),
+                });
+                &mut parts.last_mut().expect("just pushed").part
             }
-            _ => parts.push(Joinable {
-                transition,
-                joinable: joins,
-                kind: b.kind,
-                part: Part { transition, sentences },
-            }),
+        };
+        for s in sentences.drain(..) {
+            syllables += s.syllables;
+            part.push(&s.text);
+            if flagged(&s) {
+                problems.push(s);
+            }
         }
     }
-    let flagged = |s: &&Sentence| !s.problems.is_empty() || s.breath > breath;
-    let problems = std::iter::once(&title_s)
-        .chain(parts.iter().flat_map(|p| &p.part.sentences))
-        .filter(flagged)
-        .cloned()
-        .collect();
     (
         Spoken {
             title: title_s.text,
-            parts: parts.into_iter().map(|p| p.part).filter(|p| !p.sentences.is_empty()).collect(),
+            parts: parts.into_iter().map(|p| p.part).filter(|p| !p.text.is_empty()).collect(),
         },
+        syllables,
         problems,
     )
 }
@@ -131,14 +165,37 @@ fn sentence(text: &str, line: usize, speaker: &Speaker<'_>) -> Sentence {
 /// Syllables of `text`, and of its longest stretch between pauses (a comma, semicolon, colon,
 /// dash, bracket or a sentence's end), in one pass over the stretches.
 pub fn syllables_and_stretch(text: &str) -> (usize, usize) {
-    text.split([',', ';', ':', '–', '—', '(', ')', '.', '!', '?'])
-        .map(crate::vi::reading::syllables)
-        .fold((0, 0), |(all, most), n| (all + n, most.max(n)))
+    // The pauses found by bytes (the standard split decodes every character): ASCII ones, and
+    // `–` (E2 80 93) and `—` (E2 80 94).
+    let bytes = text.as_bytes();
+    let (mut all, mut most) = (0, 0);
+    let mut count = |piece: &str| {
+        let n = crate::vi::reading::syllables(piece);
+        all += n;
+        most = most.max(n);
+    };
+    let (mut from, mut i) = (0, 0);
+    while let Some(&b) = bytes.get(i) {
+        let pause = match b {
+            b',' | b';' | b':' | b'(' | b')' | b'.' | b'!' | b'?' => 1,
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0x93 | 0x94)) => 3,
+            _ => 0,
+        };
+        if pause == 0 {
+            i += 1;
+            continue;
+        }
+        count(&text[from..i]);
+        i += pause;
+        from = i;
+    }
+    count(&text[from..]);
+    (all, most)
 }
 
 fn upper_first(s: String) -> String {
     match s.chars().next() {
-        Some(f) if !f.is_uppercase() => {
+        Some(f) if !crate::vi::is_uppercase(f) => {
             let mut out: String = f.to_uppercase().collect();
             out.push_str(&s[f.len_utf8()..]);
             out
@@ -169,13 +226,12 @@ fn lower_first(s: &str) -> String {
 /// brackets) followed by a space and a capital, a digit or an opening quote; not after a
 /// known abbreviation's dot (`TP.`) or a single capital (`A.`). Gives each sentence and how
 /// many line breaks precede it in the block.
-pub fn split_sentences(text: &str) -> Vec<(String, usize)> {
+pub fn split_sentences(text: &str) -> Vec<(&str, usize)> {
     let mut breaks: Option<Vec<usize>> = None;
     let mut out = Vec::new();
     let mut start = 0;
     let mut from = 0;
-    while let Some(found) = text[from..].find(['.', '!', '?', '…']) {
-        let at = from + found;
+    while let Some(at) = sentence_mark(text, from) {
         let c = text[at..].chars().next().unwrap_or('.');
         // Past the mark and the closing quotes and brackets after it.
         let rest = text[at + c.len_utf8()..].trim_start_matches(['.', '”', '"', ')', '’', '»']);
@@ -184,10 +240,9 @@ pub fn split_sentences(text: &str) -> Vec<(String, usize)> {
         let k = text.len() - next.len();
         from = j.max(at + c.len_utf8());
         let gap = k > j;
-        let next_starts = next
-            .chars()
-            .next()
-            .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || matches!(n, '“' | '"' | '('));
+        let next_starts = next.chars().next().is_some_and(|n| {
+            crate::vi::is_uppercase(n) || n.is_ascii_digit() || matches!(n, '“' | '"' | '(')
+        });
         if !gap || !next_starts {
             continue;
         }
@@ -203,9 +258,23 @@ pub fn split_sentences(text: &str) -> Vec<(String, usize)> {
     out
 }
 
-fn push(
-    out: &mut Vec<(String, usize)>,
-    text: &str,
+/// The first `.`, `!`, `?` or `…` (E2 80 A6) at or after byte `from`, by bytes.
+fn sentence_mark(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'.' | b'!' | b'?' => return Some(i),
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA6) => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn push<'t>(
+    out: &mut Vec<(&'t str, usize)>,
+    text: &'t str,
     start: usize,
     end: usize,
     breaks: &mut Option<Vec<usize>>,
@@ -221,7 +290,7 @@ fn push(
                 .get_or_insert_with(|| text.match_indices('\n').map(|(i, _)| i).collect())
                 .partition_point(|&b| b < start)
         };
-        out.push((s.to_string(), lines));
+        out.push((s, lines));
     }
 }
 
@@ -254,11 +323,15 @@ pub fn airtime_label(seconds: u64) -> String {
 /// The plain-text script: the heading line (title and airtime), a blank line, then each part
 /// as a paragraph.
 pub fn text(spoken: &Spoken, airtime: &str) -> String {
-    let mut out = format!("{} (thời lượng khoảng {airtime})\n", spoken.title.trim_end_matches('.'));
+    let body: usize = spoken.parts.iter().map(|p| p.text.len() + 2).sum();
+    let mut out = String::with_capacity(spoken.title.len() + airtime.len() + 32 + body);
+    out.push_str(spoken.title.trim_end_matches('.'));
+    out.push_str(" (thời lượng khoảng ");
+    out.push_str(airtime);
+    out.push_str(")\n");
     for p in &spoken.parts {
         out.push('\n');
-        let line: Vec<&str> = p.sentences.iter().map(|s| s.text.as_str()).collect();
-        out.push_str(&line.join(" "));
+        out.push_str(&p.text);
         out.push('\n');
     }
     out
@@ -267,20 +340,23 @@ pub fn text(spoken: &Spoken, airtime: &str) -> String {
 /// The SSML script (version 1.1, `vi-VN`): the title, a pause, each part a `<p>` of `<s>`,
 /// a longer pause before each transition.
 pub fn ssml(spoken: &Spoken) -> String {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<speak version=\"1.1\" xmlns=\"http://www.w3.org/2001/10/synthesis\" xml:lang=\"vi-VN\">\n",
-    );
-    out.push_str(&format!(
-        "<p><s>{}</s></p>\n<break time=\"800ms\"/>\n",
-        xml(spoken.title.trim_end_matches('.'))
-    ));
+    const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<speak version=\"1.1\" xmlns=\"http://www.w3.org/2001/10/synthesis\" xml:lang=\"vi-VN\">\n";
+    // Each sentence's `<s></s>`, each part's `<p></p>` and break: the text, and a little more.
+    let body: usize = spoken.parts.iter().map(|p| p.text.len() + 8 * p.starts.len() + 40).sum();
+    let mut out = String::with_capacity(HEAD.len() + spoken.title.len() + 64 + body);
+    out.push_str(HEAD);
+    out.push_str("<p><s>");
+    xml(spoken.title.trim_end_matches('.'), &mut out);
+    out.push_str("</s></p>\n<break time=\"800ms\"/>\n");
     for p in &spoken.parts {
         if p.transition {
             out.push_str("<break time=\"600ms\"/>\n");
         }
         out.push_str("<p>");
-        for s in &p.sentences {
-            out.push_str(&format!("<s>{}</s>", xml(&s.text)));
+        for s in p.sentences() {
+            out.push_str("<s>");
+            xml(s, &mut out);
+            out.push_str("</s>");
         }
         out.push_str("</p>\n");
     }
@@ -288,8 +364,20 @@ pub fn ssml(spoken: &Spoken) -> String {
     out
 }
 
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// `s` escaped for XML text (`&`, `<`, `>`, `"`), onto `out`.
+fn xml(s: &str, out: &mut String) {
+    let mut from = 0;
+    for (i, c) in s.match_indices(['&', '<', '>', '"']) {
+        out.push_str(&s[from..i]);
+        out.push_str(match c {
+            "&" => "&amp;",
+            "<" => "&lt;",
+            ">" => "&gt;",
+            _ => "&quot;",
+        });
+        from = i + c.len();
+    }
+    out.push_str(&s[from..]);
 }
 
 #[cfg(test)]
@@ -302,16 +390,68 @@ mod tests {
         assert_eq!(
             s,
             vec![
-                ("Tại TP. Huế, hội nghị họp.".to_string(), 0),
-                ("Ông A. Nguyễn phát biểu!".to_string(), 0),
-                ("“Học nữa.”".to_string(), 1),
-                ("Hết".to_string(), 1),
+                ("Tại TP. Huế, hội nghị họp.", 0),
+                ("Ông A. Nguyễn phát biểu!", 0),
+                ("“Học nữa.”", 1),
+                ("Hết", 1),
             ]
         );
+        assert_eq!(split_sentences("Năm 2022. 15 chi bộ."), vec![("Năm 2022.", 0), ("15 chi bộ.", 0)]);
+    }
+
+    fn speaker_test() -> Speaker<'static> {
+        Speaker { dialect: crate::vi::numbers::Dialect::Bac, abbreviations: &[], documents: &|_| None }
+    }
+
+    #[test]
+    fn a_part_keeps_its_sentences_apart_in_one_text() {
+        let block = |kind, text: &str, line| Block { kind, text: text.to_string(), line };
+        let blocks = [
+            block(BlockKind::Paragraph, "Xã họp lúc 8h30. Ông A nói: “Tốt & đủ”!", 3),
+            block(BlockKind::Heading(2), "Kết quả", 5),
+            block(BlockKind::Item, "Một ý về XYZ", 7),
+            block(BlockKind::Item, "Ý hai. Có hai câu", 8),
+        ];
+        let (spoken, syllables, flagged) = spell("Tin <xã>", 1, &blocks, &speaker_test(), 30);
+        let parts: Vec<(bool, Vec<&str>)> =
+            spoken.parts.iter().map(|p| (p.transition, p.sentences().collect())).collect();
         assert_eq!(
-            split_sentences("Năm 2022. 15 chi bộ."),
-            vec![("Năm 2022.".into(), 0), ("15 chi bộ.".into(), 0)]
+            parts,
+            vec![
+                (false, vec!["Xã họp lúc tám giờ ba mươi phút.", "Ông A nói: Tốt và đủ!"]),
+                (true, vec!["Tiếp theo, kết quả."]),
+                (false, vec!["Một ý về XYZ.", "Ý hai.", "Có hai câu."]),
+            ]
         );
+        assert_eq!(spoken.parts[2].text, "Một ý về XYZ. Ý hai. Có hai câu.");
+        assert_eq!(
+            syllables,
+            crate::vi::reading::syllables(&text(&spoken, "")) - 3,
+            "all but `(thời lượng khoảng)`"
+        );
+        let flagged: Vec<(&str, usize)> = flagged.iter().map(|s| (s.text.as_str(), s.line)).collect();
+        assert_eq!(flagged, vec![("Một ý về XYZ.", 7)]);
+        let ssml = ssml(&spoken);
+        assert!(ssml.contains("<p><s>Tin &lt;xã&gt;</s></p>"), "{ssml}");
+        assert!(
+            ssml.contains("<p><s>Một ý về XYZ.</s><s>Ý hai.</s><s>Có hai câu.</s></p>\n</speak>\n"),
+            "{ssml}"
+        );
+        assert!(text(&spoken, "5 giây").starts_with("Tin <xã> (thời lượng khoảng 5 giây)\n\nXã họp"));
+    }
+
+    #[test]
+    fn syllables_and_stretch_by_bytes_is_the_split() {
+        let split = |t: &str| {
+            t.split([',', ';', ':', '–', '—', '(', ')', '.', '!', '?'])
+                .map(crate::vi::reading::syllables)
+                .fold((0, 0), |(all, most), n| (all + n, most.max(n)))
+        };
+        let pieces =
+            ["học", "Ệ", " ", ",", ";", ":", "–", "—", "-", "(", ")", ".", "!", "?", "…", "\u{2010}", "49"];
+        for t in crate::testing::mixed_strings(&pieces, 10, 20_000, 0x5A17_C0DE_9E37_79B9) {
+            assert_eq!(syllables_and_stretch(&t), split(&t), "{t:?}");
+        }
     }
 
     #[test]

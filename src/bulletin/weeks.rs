@@ -4,7 +4,7 @@
 //! Takes: the scripts. Gives: [`Week`]s, newest first, each with its scripts in date order.
 //! Must not: touch the file system.
 
-use super::Script;
+use super::Bulletins;
 use crate::vi::calendar::{civil_from_days, days_from_civil};
 
 /// One week of scripts.
@@ -41,18 +41,18 @@ pub fn iso_week(year: i64, month: u32, day: u32) -> (i64, u32, i64) {
 }
 
 /// The weeks of the scripts with a date, newest first.
-pub fn weeks(scripts: &[Script]) -> Vec<Week> {
+pub fn weeks(scripts: &Bulletins) -> Vec<Week> {
     let mut by: std::collections::BTreeMap<(i64, u32), Week> = std::collections::BTreeMap::new();
-    let mut order: Vec<usize> = (0..scripts.len()).filter(|&k| scripts[k].date.is_some()).collect();
+    let mut order: Vec<usize> = (0..scripts.len()).filter(|&k| scripts.get(k).date.is_some()).collect();
     order.sort_by(|&a, &b| {
-        let (sa, sb) = (&scripts[a], &scripts[b]);
+        let (sa, sb) = (scripts.get(a), scripts.get(b));
         sa.date
             .map(|d| d.unix())
             .cmp(&sb.date.map(|d| d.unix()))
             .then_with(|| crate::vi::collate(&sa.title, &sb.title))
     });
     for k in order {
-        let Some(d) = scripts[k].date else { continue };
+        let Some(d) = scripts.get(k).date else { continue };
         let (y, w, monday) = iso_week(i64::from(d.year()), d.month(), d.day());
         by.entry((y, w))
             .or_insert_with(|| Week {

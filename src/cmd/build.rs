@@ -159,7 +159,7 @@ impl BuildArgs {
             // (copies, stale files, manifest, swap).
             let mut timings = built.timings.clone();
             timings.push(("write", t.elapsed()));
-            for line in stage_lines(&timings, &built.memory) {
+            for line in stage_lines(&timings, &built.cpu, &built.memory) {
                 tell!("{line}");
             }
             if let Some(peak) = loa::build::memory_kib("VmHWM:") {
@@ -274,9 +274,11 @@ mod interrupt {
     pub fn clear_lock() {}
 }
 
-/// `--verbose`'s lines: each stage's time, and the resident memory when it ended where known.
+/// `--verbose`'s lines: each stage's time, the CPU time of every thread in it, and the
+/// resident memory when it ended, where known (the write's CPU is not counted).
 pub(super) fn stage_lines(
     timings: &[(&'static str, std::time::Duration)],
+    cpu: &[(&'static str, std::time::Duration)],
     memory: &[(&'static str, u64)],
 ) -> Vec<String> {
     timings
@@ -284,7 +286,9 @@ pub(super) fn stage_lines(
         .map(|(stage, d)| {
             let rss = memory.iter().find(|m| m.0 == *stage);
             let rss = rss.map(|(_, kib)| format!("  {:>6} MiB", kib / 1024)).unwrap_or_default();
-            format!("  {stage:<10} {:>8.1} ms{rss}", d.as_secs_f64() * 1000.0)
+            let cpu = cpu.iter().find(|c| c.0 == *stage);
+            let cpu = cpu.map(|(_, c)| format!("  CPU {:>8.1} ms", c.as_secs_f64() * 1000.0)).unwrap_or_default();
+            format!("  {stage:<10} {:>8.1} ms{cpu}{rss}", d.as_secs_f64() * 1000.0)
         })
         .collect()
 }

@@ -117,7 +117,7 @@ fn print_event(event: Event, open: bool, verbose: bool) {
             }
         }
         Event::Building => {}
-        Event::Built { generation, pages, files, elapsed, warnings, changes, timings, memory } => {
+        Event::Built { generation, pages, files, elapsed, warnings, changes, timings, cpu, memory } => {
             print_all(&warnings);
             let what = describe(&changes);
             say!(
@@ -126,7 +126,7 @@ fn print_event(event: Event, open: bool, verbose: bool) {
                 elapsed.as_secs_f64() * 1000.0
             );
             if verbose {
-                for line in super::build::stage_lines(&timings, &memory) {
+                for line in super::build::stage_lines(&timings, &cpu, &memory) {
                     say!("{line}");
                 }
             }

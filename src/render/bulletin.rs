@@ -18,7 +18,7 @@ use crate::diagnostics::Diagnostic;
 /// Whether the site has the list (the theme has `bulletins.html` and there are scripts), and
 /// how many programmes it has (with `bulletin_week.html`: one per week).
 pub fn planned(env: &Env<'_>) -> (bool, usize) {
-    if env.bulletins.scripts.is_empty() {
+    if env.bulletins.is_empty() {
         return (false, 0);
     }
     let weeks = if env.templates.has("bulletin_week.html") { env.bulletin_weeks.len() } else { 0 };
@@ -61,7 +61,7 @@ fn week_view(env: &Env<'_>, w: &Week, text: bool) -> BulletinWeekView {
         .scripts
         .iter()
         .map(|&k| {
-            let s = &env.bulletins.scripts[k];
+            let s = env.bulletins.get(k);
             let view = BulletinScriptView {
                 title: s.title.clone(),
                 url: env.config.url(&s.path),
@@ -76,10 +76,7 @@ fn week_view(env: &Env<'_>, w: &Week, text: bool) -> BulletinWeekView {
                     s.spoken
                         .parts
                         .iter()
-                        .map(|p| BulletinPartView {
-                            transition: p.transition,
-                            text: p.sentences.iter().map(|x| x.text.as_str()).collect::<Vec<_>>().join(" "),
-                        })
+                        .map(|p| BulletinPartView { transition: p.transition, text: p.text.clone() })
                         .collect()
                 } else {
                     Vec::new()

@@ -99,7 +99,7 @@ impl<'a> Env<'a> {
         let backlinks = backlinks::Backlinks::new(&site.pages, &mentions, cites, site);
         let lists = Lists::new(config, site);
         let card_values = cards.iter().map(|_| std::sync::OnceLock::new()).collect();
-        let bulletin_weeks = crate::bulletin::weeks::weeks(&bulletins.scripts);
+        let bulletin_weeks = crate::bulletin::weeks::weeks(bulletins);
         Env {
             config,
             site,

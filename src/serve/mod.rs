@@ -86,6 +86,8 @@ pub enum Event {
         changes: Vec<Change>,
         /// Each stage's name and time, in order (`loa serve --verbose` prints them).
         timings: Vec<(&'static str, Duration)>,
+        /// Each stage's name and the CPU time of every thread in it, where the system tells.
+        cpu: Vec<(&'static str, Duration)>,
         /// Each stage's name and the resident memory when it ended, in KiB (where the system
         /// tells).
         memory: Vec<(&'static str, u64)>,
@@ -489,6 +491,7 @@ impl Loop {
                     warnings: built.diagnostics,
                     changes: changes.to_vec(),
                     timings: built.timings,
+                    cpu: built.cpu,
                     memory: built.memory,
                 });
             }

@@ -42,12 +42,29 @@ pub fn is_alphanumeric(c: char) -> bool {
     }
 }
 
+/// `c.is_uppercase()`, with fast paths for ASCII, Latin-1 and the Vietnamese letters of Latin
+/// Extended Additional (ạ…ỹ: a capital at each even code point, its small letter after it):
+/// every letter of every word read aloud is tested.
+#[inline]
+pub fn is_uppercase(c: char) -> bool {
+    match c {
+        'A'..='Z' => true,
+        '\0'..='\u{7F}' => false,
+        // Latin-1: À…Þ capitals (not ×), ß…ÿ small.
+        '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{DE}' => true,
+        '\u{80}'..='\u{BF}' | '\u{D7}' | '\u{DF}'..='\u{FF}' => false,
+        '\u{1EA0}'..='\u{1EFF}' => (c as u32).is_multiple_of(2),
+        _ => c.is_uppercase(),
+    }
+}
+
 #[cfg(test)]
 mod alnum_tests {
     #[test]
     fn fast_path_agrees_with_unicode() {
         for c in (0u32..0x3000).filter_map(char::from_u32) {
             assert_eq!(super::is_alphanumeric(c), c.is_alphanumeric(), "{c:?} U+{:04X}", c as u32);
+            assert_eq!(super::is_uppercase(c), c.is_uppercase(), "{c:?} U+{:04X}", c as u32);
         }
     }
 }

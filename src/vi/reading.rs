@@ -4,7 +4,8 @@
 //! normalisation does not change the count), and a reading rate in syllables per minute.
 //! Gives: the number of syllables (whitespace-separated tokens with at least one letter or
 //! digit, so `2022-2026`, `49-KL/TW` and `2015-` are one each and a lone `-` or `–` is none;
-//! Unicode whitespace, including U+00A0, separates tokens) and the minutes to show.
+//! Unicode whitespace, including U+00A0, separates tokens) and the minutes to show; the
+//! words themselves ([`words`], what `split_whitespace` gives, for `vi::spell`).
 //! Must not: parse markup, or touch the file system.
 
 /// Default reading rate, syllables per minute.
@@ -67,6 +68,77 @@ pub fn syllables(text: &str) -> usize {
         }
     }
     count
+}
+
+/// The words of `text`: what `text.split_whitespace()` gives, found by bytes (the spelling of
+/// every sentence of every bulletin splits its words; the standard splitter decodes each
+/// character, and most of a Vietnamese text is characters outside ASCII).
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, at: 0 }
+}
+
+/// The iterator of [`words`].
+#[derive(Debug, Clone)]
+pub struct Words<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        // Past white space.
+        let start = loop {
+            let b = *bytes.get(self.at)?;
+            match IN_TOKEN[usize::from(b)] {
+                SPACE => self.at += 1,
+                PASS => break self.at,
+                _ => match white_at(self.text, self.at) {
+                    0 => break self.at,
+                    n => self.at += n,
+                },
+            }
+        };
+        // Up to white space: a byte that is not the start of some (ASCII, or 0xC2, 0xE1, 0xE2,
+        // 0xE3) is passed by one look, continuation bytes included.
+        let mut i = start + 1;
+        loop {
+            let Some(&b) = bytes.get(i) else {
+                self.at = i;
+                return Some(&self.text[start..]);
+            };
+            match IN_TOKEN[usize::from(b)] {
+                PASS => i += 1,
+                SPACE => {
+                    self.at = i + 1;
+                    return Some(&self.text[start..i]);
+                }
+                _ => match white_at(self.text, i) {
+                    0 => i += 1,
+                    n => {
+                        self.at = i + n;
+                        return Some(&self.text[start..i]);
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// The length of the white space character at byte `i` (a lead byte 0xC2, 0xE1, 0xE2 or
+/// 0xE3), or 0 when it is not white space.
+fn white_at(text: &str, i: usize) -> usize {
+    let bytes = text.as_bytes();
+    if bytes[i] == 0xE1 && bytes.get(i + 1) != Some(&0x9A) {
+        // A Vietnamese vowel (0xE1 0xBA, 0xE1 0xBB), never white space.
+        return 0;
+    }
+    match text.get(i..).and_then(|t| t.chars().next()) {
+        Some(c) if c.is_whitespace() => c.len_utf8(),
+        _ => 0,
+    }
 }
 
 /// Inside a counted token: a byte with nothing to look at.
@@ -152,6 +224,21 @@ mod tests {
             assert_eq!(syllables(t), split(t), "{t:?}");
         }
         assert_eq!(syllables(CORPUS_05), split(CORPUS_05));
+    }
+
+    #[test]
+    fn words_are_the_standard_split() {
+        let pieces = [
+            "học", "Ệ", " ", "\u{a0}", "\u{85}", "\u{1680}", "\u{16a0}", "\u{2003}", "–", "\u{3000}",
+            "\u{3001}", "49-KL/TW", "\n", "\t", "-", "ặ", "\u{301}", "学", "\u{2028}", "\u{205f}",
+            "\u{2060}", "\u{200b}", "\u{202f}",
+        ];
+        for t in crate::testing::mixed_strings(&pieces, 8, 20_000, 0x1D2E_7F31_04C5_9A6B) {
+            assert_eq!(words(&t).collect::<Vec<_>>(), t.split_whitespace().collect::<Vec<_>>(), "{t:?}");
+        }
+        assert_eq!(words(CORPUS_05).collect::<Vec<_>>(), CORPUS_05.split_whitespace().collect::<Vec<_>>());
+        assert_eq!(words(" a  b\u{a0}ệ ").collect::<Vec<_>>(), ["a", "b", "ệ"]);
+        assert_eq!(words("").next(), None);
     }
 
     #[test]

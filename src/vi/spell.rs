@@ -98,9 +98,14 @@ fn is_trail(c: char) -> bool {
 
 /// Spells `text` out.
 pub fn speak(text: &str, speaker: &Speaker<'_>) -> Spoken {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let parts: Vec<(&str, &str, &str)> = words.iter().map(|w| split_word(w, speaker)).collect();
-    let mut out = Out::default();
+    let parts: Vec<(&str, &str, &str)> =
+        super::reading::words(text).map(|w| split_word(w, speaker)).collect();
+    // Most words are read as written: the text is about as long as what was written.
+    let mut out = Out {
+        buf: String::with_capacity(text.len() + text.len() / 4),
+        starts: Vec::with_capacity(parts.len()),
+        problems: Vec::new(),
+    };
     let mut i = 0;
     while i < parts.len() {
         let (lead, core, trail) = parts[i];
@@ -339,12 +344,12 @@ fn plain_word(core: &str) -> bool {
     let Some(first) = chars.next() else { return false };
     let mut len = 1;
     for c in chars {
-        if c.is_ascii_digit() || !super::is_alphanumeric(c) || c.is_uppercase() {
+        if c.is_ascii_digit() || !super::is_alphanumeric(c) || super::is_uppercase(c) {
             return false;
         }
         len += 1;
     }
-    !first.is_ascii_digit() && super::is_alphanumeric(first) && (len > 1 || !first.is_uppercase())
+    !first.is_ascii_digit() && super::is_alphanumeric(first) && (len > 1 || !super::is_uppercase(first))
 }
 
 /// An abbreviation, or digits no reading took: two capitals or more that are not a

@@ -180,6 +180,14 @@ fn build_prints_one_summary_line_and_verbose_stage_times() {
         assert!(render.trim_end().ends_with("MiB"), "no memory on the render line: {stderr}");
         assert!(stderr.contains("bộ nhớ tối đa "), "no peak memory: {stderr}");
     }
+    // Where the system tells (unix), the CPU time of every thread in the stage.
+    if cfg!(unix) {
+        let render = stderr.lines().find(|l| l.trim_start().starts_with("render")).unwrap_or_default();
+        assert!(
+            render.contains(" CPU ") && render.contains(" ms "),
+            "no CPU time on the render line: {stderr}"
+        );
+    }
 }
 
 #[test]
