@@ -4,7 +4,10 @@
 //!
 //! The cache (`<site>/.loa-cache/images/<key>/`) is the layer of §3a on disk: one folder per
 //! source image and settings, written to a temporary name and renamed when complete, so that
-//! a build killed half-way leaves nothing a later build could take for finished.
+//! a build killed half-way leaves nothing a later build could take for finished. Its `index`
+//! holds every entry's `meta` as last checked, read once per build: an entry whose files are
+//! all in the state the index records is taken without reading its own `meta`; any other is
+//! checked from its `meta` and its files, as if there were no index.
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
@@ -18,6 +21,7 @@ use crate::content::Site;
 use crate::diagnostics::Location;
 use crate::markdown::Rendered;
 use crate::media::{self, Entry, Format, Store, codec};
+use crate::output::FileState;
 
 /// The cache folder, under the site root.
 pub const CACHE_DIR: &str = ".loa-cache/images";
@@ -45,7 +49,8 @@ pub fn settings(config: &Config) -> (codec::Settings, String) {
 }
 
 /// Runs the images stage and rewrites the bodies. Gives what was published (its diagnostics
-/// join the build's).
+/// join the build's), and the copies that are files of the cache with their state as checked
+/// (`BuildOutput::linked`).
 pub(super) fn images(
     config: &Config,
     site: &Site,
@@ -54,7 +59,7 @@ pub(super) fn images(
     prints: &mut [u64],
     later: bool,
     check: bool,
-) -> media::Published {
+) -> (media::Published, BTreeMap<String, FileState>) {
     let (settings, sizes) = settings(config);
     let mut shown: BTreeMap<String, Vec<Location>> = BTreeMap::new();
     for (p, r) in site.pages.iter().zip(pages.iter()) {
@@ -101,6 +106,7 @@ pub(super) fn images(
     let store = DiskStore::new(config.root.join(CACHE_DIR));
     let published = media::publish(&config.root, copies, &shown, &settings, &config.base_path, &store, later);
     store.save();
+    let linked = store.linked(copies);
     let mut published = published;
     if check {
         let output_path = |p: &crate::content::Document, src: &str| {
@@ -142,13 +148,7 @@ pub(super) fn images(
             ));
         }
     }
-    published
-}
-
-/// The copies that are files of the cache (made images): the write stage may link them.
-pub fn linked(config: &Config, copies: &BTreeMap<String, PathBuf>) -> std::collections::BTreeSet<String> {
-    let cache = config.root.join(CACHE_DIR);
-    copies.iter().filter(|(_, from)| from.starts_with(&cache)).map(|(out, _)| out.clone()).collect()
+    (published, linked)
 }
 
 /// Makes the images a build left for later (`BuildOptions::images_later`) and keeps them in
@@ -169,7 +169,7 @@ fn bodies(r: &Rendered) -> impl Iterator<Item = &str> {
 }
 
 /// The cache on disk: `<dir>/<key as 16 hex digits>/` holding `meta`, `original.<ext>` and
-/// `<width>.<ext>` for each copy.
+/// `<width>.<ext>` for each copy; `<dir>/index`, the `meta` of every entry as last checked.
 pub struct DiskStore {
     dir: PathBuf,
     counter: AtomicU64,
@@ -178,10 +178,38 @@ pub struct DiskStore {
     prints: Mutex<HashMap<PathBuf, (FileState, u64)>>,
     /// Whether `prints` gained an entry since it was read.
     changed: AtomicBool,
+    /// Entry key → its `meta` as last checked; read from and saved to `<dir>/index`.
+    index: Mutex<HashMap<u64, String>>,
+    /// Whether `index` changed since it was read.
+    index_changed: AtomicBool,
+    /// Every file of the entries given in this build, with the state it was checked in.
+    checked: Mutex<HashMap<PathBuf, FileState>>,
 }
 
-/// What says a file is as it was: device, inode, size, modification time in nanoseconds.
-type FileState = (u64, u64, u64, i128);
+/// The first line of `<dir>/index`; then, for each entry, its key (16 hex digits) and a space
+/// before each line of its `meta`.
+const INDEX_VERSION: &str = "loa-image-index-1";
+
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn read_index(dir: &Path) -> HashMap<u64, String> {
+    let mut index: HashMap<u64, String> = HashMap::new();
+    let Ok(text) = std::fs::read_to_string(dir.join("index")) else { return index };
+    let mut lines = text.lines();
+    if lines.next() != Some(INDEX_VERSION) {
+        return index;
+    }
+    for line in lines {
+        let Some((key, meta)) = line.split_once(' ') else { continue };
+        let Ok(key) = u64::from_str_radix(key, 16) else { continue };
+        let text = index.entry(key).or_default();
+        text.push_str(meta);
+        text.push('\n');
+    }
+    index
+}
 
 fn state_of(file: &Path) -> Option<FileState> {
     use std::os::unix::fs::MetadataExt as _;
@@ -210,16 +238,42 @@ impl DiskStore {
                 );
             }
         }
+        let index = read_index(&dir);
         DiskStore {
             dir,
             counter: AtomicU64::new(0),
             prints: Mutex::new(prints),
             changed: AtomicBool::new(false),
+            index: Mutex::new(index),
+            index_changed: AtomicBool::new(false),
+            checked: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Saves the fingerprints seen (when any is new), for the next build.
+    /// The copies (output path → file) that are files of the entries this store gave, with
+    /// the state each was checked in.
+    pub fn linked(&self, copies: &BTreeMap<String, PathBuf>) -> BTreeMap<String, FileState> {
+        let checked = locked(&self.checked);
+        copies.iter().filter_map(|(out, from)| Some((out.clone(), *checked.get(from)?))).collect()
+    }
+
+    /// Saves the fingerprints seen and the index (each when changed), for the next build.
     pub fn save(&self) {
+        if self.index_changed.load(Ordering::Relaxed) {
+            let index = locked(&self.index);
+            let mut keys: Vec<&u64> = index.keys().collect();
+            keys.sort_unstable();
+            let mut text = format!("{INDEX_VERSION}\n");
+            for key in keys {
+                for line in index[key].lines() {
+                    text.push_str(&format!("{key:016x} {line}\n"));
+                }
+            }
+            let tmp = self.dir.join(format!(".index-{}", std::process::id()));
+            if std::fs::create_dir_all(&self.dir).is_ok() && std::fs::write(&tmp, text).is_ok() {
+                let _ = std::fs::rename(&tmp, self.dir.join("index"));
+            }
+        }
         if !self.changed.load(Ordering::Relaxed) {
             return;
         }
@@ -302,7 +356,11 @@ fn meta_text(entry: &Entry, files: &[Recorded]) -> String {
 
 /// Reads an entry's `meta`: the entry and its files as recorded (the original first).
 fn read_meta(dir: &Path) -> Option<(Entry, Vec<Recorded>)> {
-    let meta = std::fs::read_to_string(dir.join("meta")).ok()?;
+    parse_meta(dir, &std::fs::read_to_string(dir.join("meta")).ok()?)
+}
+
+/// The entry in `dir` and its files as the `meta` text records them.
+fn parse_meta(dir: &Path, meta: &str) -> Option<(Entry, Vec<Recorded>)> {
     let mut lines = meta.lines();
     let mut head = lines.next()?.split(' ');
     if head.next()? != META_VERSION {
@@ -336,7 +394,7 @@ impl DiskStore {
     /// (a restored cache, a file touched or written into, truncated, replaced) is read, and its
     /// bytes must be the ones written, or the entry is made again. A damage that keeps a file's
     /// inode, size and modification time (a bit flipped on the disk) is not seen.
-    fn verified(&self, dir: &Path) -> Option<Entry> {
+    fn verified(&self, dir: &Path) -> Option<(Entry, Vec<Recorded>)> {
         let (entry, mut files) = read_meta(dir)?;
         let mut restated = false;
         for f in &mut files {
@@ -359,7 +417,32 @@ impl DiskStore {
                 let _ = std::fs::rename(&tmp, dir.join("meta"));
             }
         }
-        Some(entry)
+        Some((entry, files))
+    }
+
+    /// The entry `key` as the index records it, when every one of its files is in the state
+    /// recorded there; `None` when the index has no such entry or disagrees with a file.
+    fn indexed(&self, key: u64, dir: &Path) -> Option<(Entry, Vec<Recorded>)> {
+        let text = locked(&self.index).get(&key).cloned()?;
+        let (entry, files) = parse_meta(dir, &text)?;
+        files.iter().all(|f| cache_state(&f.path) == Some(f.state)).then_some((entry, files))
+    }
+
+    /// Gives an entry checked in this build: its files' states kept for the write stage, its
+    /// `meta` for the index.
+    fn accept(&self, key: u64, (entry, files): (Entry, Vec<Recorded>)) -> Entry {
+        let mut checked = locked(&self.checked);
+        for f in &files {
+            checked.insert(f.path.clone(), f.state);
+        }
+        drop(checked);
+        let text = meta_text(&entry, &files);
+        let mut index = locked(&self.index);
+        if index.get(&key) != Some(&text) {
+            index.insert(key, text);
+            self.index_changed.store(true, Ordering::Relaxed);
+        }
+        entry
     }
 }
 
@@ -380,7 +463,10 @@ impl Store for DiskStore {
     }
 
     fn get(&self, key: u64) -> Option<Entry> {
-        self.verified(&self.dir.join(format!("{key:016x}")))
+        let dir = self.dir.join(format!("{key:016x}"));
+        // Not in the index, or the index disagrees with a file: checked from its own `meta`.
+        let found = self.indexed(key, &dir).or_else(|| self.verified(&dir))?;
+        Some(self.accept(key, found))
     }
 
     fn put(&self, key: u64, made: &codec::Processed) -> Result<Entry, String> {
@@ -421,7 +507,7 @@ impl Store for DiskStore {
             if let Some(theirs) = self.verified(&fin) {
                 // Made at the same time by another build or thread: theirs is as good.
                 let _ = std::fs::remove_dir_all(&tmp);
-                return Ok(theirs);
+                return Ok(self.accept(key, theirs));
             }
             // A damaged or incomplete entry: set aside and replaced, never published.
             let bad = self.dir.join(format!(".bad-{key:016x}-{}-{n}", std::process::id()));
@@ -432,7 +518,9 @@ impl Store for DiskStore {
                 return Err(io(e, &fin));
             }
         }
-        self.verified(&fin).ok_or_else(|| format!("{}: not readable after writing", fin.display()))
+        let found =
+            self.verified(&fin).ok_or_else(|| format!("{}: not readable after writing", fin.display()))?;
+        Ok(self.accept(key, found))
     }
 }
 
@@ -520,11 +608,69 @@ mod tests {
         assert_eq!(store.get(7), None, "a link is not a file of the cache, even to the right bytes");
     }
 
+    /// A build reads the index once and no entry's `meta`: the entry's `meta` made unreadable,
+    /// an entry in the index whose files are as recorded is still found, with its files'
+    /// states for the write stage (and nothing for a file that is not the cache's).
+    #[test]
+    fn an_entry_in_the_index_is_found_without_its_meta_and_gives_its_files_states() {
+        let (_tmp, store, entry) = stored();
+        store.save();
+        std::fs::write(store.dir.join("0000000000000007/meta"), "damaged").expect("write");
+        let again = DiskStore::new(store.dir.clone());
+        assert_eq!(again.get(7).as_ref(), Some(&entry));
+        let copies = BTreeMap::from([
+            ("a.png".to_string(), entry.original.clone()),
+            ("a.150.webp".to_string(), entry.variants[0].3.clone()),
+            ("b.css".to_string(), store.dir.join("b.css")),
+        ]);
+        let linked = again.linked(&copies);
+        assert_eq!(linked.keys().collect::<Vec<_>>(), ["a.150.webp", "a.png"]);
+        assert_eq!(linked["a.png"], cache_state(&entry.original).expect("state"));
+        // Without the index, the same entry is checked from its `meta`: damaged, not found.
+        std::fs::remove_file(store.dir.join("index")).expect("rm");
+        assert_eq!(DiskStore::new(store.dir.clone()).get(7), None);
+    }
+
+    /// The index is only a hint: a file written over (same length, other bytes) after the
+    /// index recorded it makes the entry missing, and a file replaced by the same bytes (a
+    /// restored cache) is checked from the entry's `meta` and read, and the index then records
+    /// its new state.
+    #[test]
+    fn an_index_that_disagrees_with_the_files_is_not_trusted() {
+        let (_tmp, store, entry) = stored();
+        store.save();
+        let file = &entry.variants[1].3;
+        let same = std::fs::read(file).expect("read");
+        std::fs::remove_file(file).expect("rm");
+        std::fs::write(file, &same).expect("write");
+        let again = DiskStore::new(store.dir.clone());
+        assert_eq!(again.indexed(7, &store.dir.join("0000000000000007")), None, "the index disagrees");
+        assert_eq!(again.get(7).as_ref(), Some(&entry), "checked from its meta and its bytes");
+        again.save();
+        let third = DiskStore::new(store.dir.clone());
+        assert!(third.indexed(7, &store.dir.join("0000000000000007")).is_some(), "the new state is indexed");
+        // Past the file system's clock tick: a write in the same tick may keep the time.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let mut bytes = std::fs::read(&entry.original).expect("read");
+        bytes[100] ^= 0xff;
+        std::fs::write(&entry.original, &bytes).expect("write");
+        let fourth = DiskStore::new(store.dir.clone());
+        assert_eq!(fourth.get(7), None, "other bytes in place: never taken for made");
+    }
+
     #[test]
     fn an_entry_of_the_first_meta_version_is_made_again() {
         let (_tmp, store, _) = stored();
         let meta = store.dir.join("0000000000000007/meta");
         std::fs::write(&meta, "loa-image-1 300 200 png still\n150 100 webp\n150 100 png\n").expect("write");
-        assert_eq!(store.get(7), None);
+        // The next build (a new store: this one remembers the entry it made).
+        assert_eq!(DiskStore::new(store.dir.clone()).get(7), None);
+        // An index of that version too: its entries are `meta` texts, read as such.
+        std::fs::write(
+            store.dir.join("index"),
+            format!("{INDEX_VERSION}\n0000000000000007 loa-image-1 300 200 png still\n"),
+        )
+        .expect("write");
+        assert_eq!(DiskStore::new(store.dir.clone()).get(7), None);
     }
 }

@@ -280,7 +280,7 @@ impl One<'_> {
         );
         drop(shortcodes);
         t.lap("markdown");
-        let published = images::images(
+        let (published, linked) = images::images(
             config,
             &site,
             &mut copies,
@@ -340,11 +340,7 @@ impl One<'_> {
             return Err(sorted(warnings.0));
         }
         let built = Built {
-            output: crate::output::BuildOutput {
-                files: Default::default(),
-                linked: images::linked(config, &copies),
-                copies,
-            },
+            output: crate::output::BuildOutput { files: Default::default(), linked, copies },
             diagnostics: sorted(warnings.0),
             timings: Vec::new(),
             memory: Vec::new(),
@@ -463,7 +459,7 @@ fn several(
 fn merge(into: Option<Built>, mut b: Built, folder: Option<&str>, code: &str) -> Built {
     if let Some(folder) = folder {
         b.output.copies = b.output.copies.into_iter().map(|(k, v)| (format!("{folder}/{k}"), v)).collect();
-        b.output.linked = b.output.linked.into_iter().map(|k| format!("{folder}/{k}")).collect();
+        b.output.linked = b.output.linked.into_iter().map(|(k, v)| (format!("{folder}/{k}"), v)).collect();
         // A section the language has not translated is built from its original; its approval
         // is the original's, listed once.
         b.approvals.retain(|r| {
