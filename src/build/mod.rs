@@ -9,6 +9,7 @@
 //! (the staging folder of `loa build`, memory for `check` and `serve`). The order in which the
 //! outputs are made, for memory, is [`schedule`]'s. Every stage is timed for `--verbose`.
 
+mod image_cache;
 pub mod images;
 mod languages;
 pub mod schedule;
