@@ -19,15 +19,21 @@ OUT=$IMG_DIR/warm-pairs.tsv
 names=(); bins=()
 for a in "$@"; do names+=("${a%%=*}"); bins+=("$(realpath "${a#*=}")"); done
 n=${#bins[@]}
-# One warm and one text-only build of each binary first (outputs and spares in place).
-for b in "${bins[@]}"; do
-  (cd "$IMG_DIR/loa" && "$b" build --root . > /dev/null 2>&1)
-  (cd "$IMG_DIR/loa-text" && "$b" build --root . > /dev/null 2>&1)
+# Each binary builds its own copy of the two sites (what a build keeps for the next, the memo
+# of `.loa-cache/memo/`, is each binary's own), after two untimed builds of each (the cache,
+# the output and the spare in place).
+for k in $(seq 0 $((n - 1))); do
+  d=$IMG_DIR/pairs-${names[$k]}
+  rm -rf "$d"; mkdir -p "$d"
+  cp -a "$IMG_DIR/loa" "$IMG_DIR/loa-text" "$d/"
+  for _ in 1 2; do
+    (cd "$d/loa" && "${bins[$k]}" build --root . > /dev/null 2>&1)
+    (cd "$d/loa-text" && "${bins[$k]}" build --root . > /dev/null 2>&1)
+  done
 done
 timed() { # $1 name, $2 round, $3 kind, $4 site, $5 binary
-  local t
-  t=$(cd "$IMG_DIR/$4" && { /usr/bin/time -f '%e %U %S' "$5" build --root . > /dev/null 2> /dev/null; } 2>&1)
-  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$(echo "$t" | tail -1 | tr ' ' '\t')" >> "$OUT"
+  (cd "$IMG_DIR/pairs-$1/$4" && /usr/bin/time -o "$IMG_DIR/last.time" -f '%e %U %S' "$5" build --root . > /dev/null 2>&1)
+  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$(tr ' ' '\t' < "$IMG_DIR/last.time")" >> "$OUT"
 }
 for r in $(seq 1 "$ROUNDS"); do
   for k in $(seq 0 $((n - 1))); do
