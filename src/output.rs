@@ -16,9 +16,14 @@ pub struct BuildOutput {
     pub copies: BTreeMap<String, PathBuf>,
     /// The output paths among `copies` whose file is loa's own in its cache (a made image: named
     /// by its content, never changed in place once written, checked before each build): the
-    /// output may share it (a hard link) instead of holding a copy of its bytes.
-    pub linked: std::collections::BTreeSet<String>,
+    /// output may share it (a hard link) instead of holding a copy of its bytes. Each with the
+    /// file's state as its cache checked it in this build: the write stage needs no other look
+    /// at the cache's file.
+    pub linked: BTreeMap<String, FileState>,
 }
+
+/// What says a file is as it was: device, inode, size, modification time in nanoseconds.
+pub type FileState = (u64, u64, u64, i128);
 
 /// The bytes of one output file, shared (not copied) between the sink and `loa serve`'s cache
 /// of rendered outputs.

@@ -9,7 +9,9 @@
 #   LOA=target/release/loa HUGO=/path/to/hugo [ZOLA=/path/to/zola] benches/images/compare.sh [N]
 #
 # Environment: IMG_DIR (work folder, /tmp/loa-img, holding corpus/), RUNS (timed runs, 3),
-# WARM_RUNS (extra pairs of loa warm and text-only builds in the first round, 0),
+# WARM_RUNS (extra pairs of loa warm and text-only builds in the first round, 0), SITES_ONLY
+# (make the sites and stop: see warm-pairs.sh), LOA_WIDTHS (loa's widths, "480, 960, 1600":
+# smaller photos with smaller widths make the same files for the warm figure, faster),
 # PY (a python with Pillow, numpy and scikit-image for the quality step; python3).
 # Each run: /usr/bin/time -f '%e %U %S %M' (wall s, user s, sys s, peak RSS KiB) into
 # $IMG_DIR/results.tsv; the quality table into $IMG_DIR/quality.txt.
@@ -37,7 +39,7 @@ make_sites() {
   for s in loa loa-text; do
     mkdir -p "$IMG_DIR/$s/content/bai-viet"
     # The widths of the peers' templates (the default theme's own are 480, 960 and 1344).
-    printf 'title: Ảnh thử\nbase_url: https://thu.example.vn/\ntheme: loa\nsearch: false\nimages:\n  widths: [480, 960, 1600]\n' > "$IMG_DIR/$s/loa.yaml"
+    printf 'title: Ảnh thử\nbase_url: https://thu.example.vn/\ntheme: loa\nsearch: false\nimages:\n  widths: [%s]\n' "${LOA_WIDTHS:-480, 960, 1600}" > "$IMG_DIR/$s/loa.yaml"
     printf -- '---\ntitle: Trang chủ\n---\n' > "$IMG_DIR/$s/content/_index.md"
     printf -- '---\ntitle: Bài viết\n---\n' > "$IMG_DIR/$s/content/bai-viet/_index.md"
   done
@@ -95,6 +97,8 @@ timed() { # $1 label, rest: command (in the site folder already)
 }
 
 make_sites
+# The sites alone (for benches/images/warm-pairs.sh).
+if [ -n "${SITES_ONLY:-}" ]; then exit 0; fi
 : > "$RESULTS"
 WARM_RUNS=${WARM_RUNS:-0}
 HUGO_BIN=$HUGO

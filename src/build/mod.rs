@@ -9,6 +9,7 @@
 //! (the staging folder of `loa build`, memory for `check` and `serve`). The order in which the
 //! outputs are made, for memory, is [`schedule`]'s. Every stage is timed for `--verbose`.
 
+mod image_cache;
 pub mod images;
 mod languages;
 pub mod schedule;
@@ -283,7 +284,7 @@ impl One<'_> {
         );
         drop(shortcodes);
         t.lap("markdown");
-        let published = images::images(
+        let (published, linked) = images::images(
             config,
             &site,
             &mut copies,
@@ -343,11 +344,7 @@ impl One<'_> {
             return Err(sorted(warnings.0));
         }
         let built = Built {
-            output: crate::output::BuildOutput {
-                files: Default::default(),
-                linked: images::linked(config, &copies),
-                copies,
-            },
+            output: crate::output::BuildOutput { files: Default::default(), linked, copies },
             diagnostics: sorted(warnings.0),
             timings: Vec::new(),
             memory: Vec::new(),
@@ -467,7 +464,7 @@ fn several(
 fn merge(into: Option<Built>, mut b: Built, folder: Option<&str>, code: &str) -> Built {
     if let Some(folder) = folder {
         b.output.copies = b.output.copies.into_iter().map(|(k, v)| (format!("{folder}/{k}"), v)).collect();
-        b.output.linked = b.output.linked.into_iter().map(|k| format!("{folder}/{k}")).collect();
+        b.output.linked = b.output.linked.into_iter().map(|(k, v)| (format!("{folder}/{k}"), v)).collect();
         // A section the language has not translated is built from its original; its approval
         // is the original's, listed once.
         b.approvals.retain(|r| {

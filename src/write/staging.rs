@@ -29,6 +29,7 @@ use super::lock::process_alive;
 use super::manifest::*;
 use super::names::{INSIDE_STAGING, MARKER, safe_relative};
 use super::swap::*;
+use crate::output::FileState;
 
 /// Where a build stages its output, and how it swaps it in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -327,27 +328,32 @@ impl Staging {
     }
 
     /// Puts the copy of a file of loa's own cache (`linked`: content-addressed, never changed in
-    /// place once written, checked by its cache before each build) as a hard link to it: no
-    /// byte is copied, and a rebuild finds it unchanged from its inode alone, without reading
-    /// it. Where no link can be made (another file system, one without links) it is copied.
-    /// Whatever is at its place (a file edited by hand, a link, another copy) is replaced.
-    fn link(&self, key: &str, hash: u64, from: &Path, meta: &std::fs::Metadata) -> Result<(), String> {
-        use std::os::unix::fs::MetadataExt as _;
+    /// place once written, checked by its cache in this build, which gives its `state`) as a
+    /// hard link to it: no byte is copied, and a rebuild finds it unchanged from one look at
+    /// the spare's file (the very inode the cache checked, in the very state it checked), with
+    /// no look at the cache's file and no byte read. Where no link can be made (another file
+    /// system, one without links) it is copied. Whatever is at its place (a file edited by
+    /// hand, a link, another copy) is replaced; a cache file found changed since its check (by
+    /// another process, while this build ran) is not published.
+    fn link(&self, key: &str, hash: u64, from: &Path, state: FileState) -> Result<(), String> {
         let rel = safe_relative(key).ok_or_else(|| format!("đường dẫn xuất không an toàn: {key}"))?;
         if active().aborted {
             return Err("đã dừng theo yêu cầu".to_string());
         }
         let path = self.dir.join(rel);
-        let same = std::fs::symlink_metadata(&path)
-            .is_ok_and(|m| m.file_type().is_file() && m.dev() == meta.dev() && m.ino() == meta.ino());
-        if !same {
-            self.ensure_parent(&path)
-                .and_then(|()| remove_entry(&path))
-                .and_then(|()| match std::fs::hard_link(from, &path) {
-                    Ok(()) => Ok(()),
-                    Err(_) => copy_into(from, &mut create_file(&path)?),
-                })
-                .map_err(|e| format!("ghi {}: {e}", shown_key(&self.out, key)))?;
+        if file_state(&path) != Some(state) {
+            let shown = |e: &dyn std::fmt::Display| format!("ghi {}: {e}", shown_key(&self.out, key));
+            self.ensure_parent(&path).and_then(|()| remove_entry(&path)).map_err(|e| shown(&e))?;
+            match std::fs::hard_link(from, &path) {
+                Ok(()) if file_state(&path) == Some(state) => {}
+                Ok(()) => {
+                    let _ = std::fs::remove_file(&path);
+                    return Err(shown(&"tệp trong bộ nhớ đệm ảnh đã đổi trong lúc dựng; hãy dựng lại"));
+                }
+                Err(_) => {
+                    create_file(&path).and_then(|mut f| copy_into(from, &mut f)).map_err(|e| shown(&e))?
+                }
+            }
             self.changed.fetch_add(1, Ordering::Relaxed);
         }
         self.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((key.to_string(), hash));
@@ -360,24 +366,32 @@ impl Staging {
     pub fn commit(
         mut self,
         copies: &std::collections::BTreeMap<String, PathBuf>,
-        linked: &std::collections::BTreeSet<String>,
+        linked: &std::collections::BTreeMap<String, FileState>,
     ) -> Result<WriteStats> {
         copies.par_iter().try_for_each(|(key, from)| {
             // A copy's hash is that of its source's size and modification time: a source that
             // changed is copied without reading the old copy.
-            // One look at the source (two for a symlink, which is followed and copied: only a
-            // regular file is linked).
-            let read = || format!("đọc {}", from.display());
-            let first = std::fs::symlink_metadata(from).with_context(read)?;
-            let symlink = first.file_type().is_symlink();
-            let meta = if symlink { std::fs::metadata(from).with_context(read)? } else { first };
-            let mtime = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
-            let stamp = format!("{}:{:?}:{}", meta.len(), mtime, from.display());
-            let hash = content_hash(stamp.as_bytes());
-            let link = linked.contains(key) && !symlink && meta.is_file();
-            let stored = if link {
-                self.link(key, hash, from, &meta)
+            let stamp = |len: u64, mtime: Option<std::time::Duration>| {
+                content_hash(format!("{len}:{mtime:?}:{}", from.display()).as_bytes())
+            };
+            let stored = if let Some(&state) = linked.get(key) {
+                // A made image: its state is the one its cache checked (no look at its file).
+                let (_, _, len, ns) = state;
+                let mtime = u64::try_from(ns / 1_000_000_000)
+                    .ok()
+                    .map(|s| std::time::Duration::new(s, u32::try_from(ns % 1_000_000_000).unwrap_or(0)));
+                self.link(key, stamp(len, mtime), from, state)
             } else {
+                // One look at the source (two for a symlink, which is followed and copied).
+                let read = || format!("đọc {}", from.display());
+                let first = std::fs::symlink_metadata(from).with_context(read)?;
+                let meta = if first.file_type().is_symlink() {
+                    std::fs::metadata(from).with_context(read)?
+                } else {
+                    first
+                };
+                let mtime = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                let hash = stamp(meta.len(), mtime);
                 self.store(key, hash, meta.len(), |old| holds_file(old, from), |to| copy_into(from, to))
             };
             stored.map_err(|e| anyhow::anyhow!(e)).with_context(|| format!("sao chép {}", from.display()))
@@ -483,6 +497,13 @@ impl crate::output::Sink for Staging {
             |to| to.write_all(&bytes),
         )
     }
+}
+
+/// The state of a regular file (a symlink or anything else at `path` has none).
+fn file_state(path: &Path) -> Option<FileState> {
+    use std::os::unix::fs::MetadataExt as _;
+    let m = std::fs::symlink_metadata(path).ok().filter(std::fs::Metadata::is_file)?;
+    Some((m.dev(), m.ino(), m.size(), i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec())))
 }
 
 /// `public/bai-viet/x/index.html`: how a written file is named in messages (the output folder's
