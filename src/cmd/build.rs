@@ -287,7 +287,8 @@ pub(super) fn stage_lines(
             let rss = memory.iter().find(|m| m.0 == *stage);
             let rss = rss.map(|(_, kib)| format!("  {:>6} MiB", kib / 1024)).unwrap_or_default();
             let cpu = cpu.iter().find(|c| c.0 == *stage);
-            let cpu = cpu.map(|(_, c)| format!("  CPU {:>8.1} ms", c.as_secs_f64() * 1000.0)).unwrap_or_default();
+            let cpu =
+                cpu.map(|(_, c)| format!("  CPU {:>8.1} ms", c.as_secs_f64() * 1000.0)).unwrap_or_default();
             format!("  {stage:<10} {:>8.1} ms{cpu}{rss}", d.as_secs_f64() * 1000.0)
         })
         .collect()
