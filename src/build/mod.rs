@@ -88,6 +88,11 @@ pub struct Built {
     pub images_pending: Vec<crate::media::Pending>,
 }
 
+/// Each stage's name and time, each stage's name and the CPU time of every thread in it, and
+/// each stage's name and the resident memory when it ended in KiB (the last two where the
+/// system tells), in order: what `--verbose` prints.
+pub type Stages = (Vec<(&'static str, Duration)>, Vec<(&'static str, Duration)>, Vec<(&'static str, u64)>);
+
 /// A failed build: every diagnostic, including the warnings found before the failure.
 pub type Failed = Diagnostics;
 

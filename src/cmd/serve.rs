@@ -117,7 +117,15 @@ fn print_event(event: Event, open: bool, verbose: bool) {
             }
         }
         Event::Building => {}
-        Event::Built { generation, pages, files, elapsed, warnings, changes, timings, cpu, memory } => {
+        Event::Built {
+            generation,
+            pages,
+            files,
+            elapsed,
+            warnings,
+            changes,
+            stages: (timings, cpu, memory),
+        } => {
             print_all(&warnings);
             let what = describe(&changes);
             say!(

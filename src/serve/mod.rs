@@ -84,13 +84,8 @@ pub enum Event {
         warnings: Diagnostics,
         /// Files that changed (empty for the first build and full rebuilds).
         changes: Vec<Change>,
-        /// Each stage's name and time, in order (`loa serve --verbose` prints them).
-        timings: Vec<(&'static str, Duration)>,
-        /// Each stage's name and the CPU time of every thread in it, where the system tells.
-        cpu: Vec<(&'static str, Duration)>,
-        /// Each stage's name and the resident memory when it ended, in KiB (where the system
-        /// tells).
-        memory: Vec<(&'static str, u64)>,
+        /// Each stage's time, CPU time and memory ([`crate::build::Stages`]): `--verbose`.
+        stages: crate::build::Stages,
     },
     /// A build failed; the last good site stays served with the overlay.
     Failed {
@@ -490,9 +485,7 @@ impl Loop {
                     elapsed,
                     warnings: built.diagnostics,
                     changes: changes.to_vec(),
-                    timings: built.timings,
-                    cpu: built.cpu,
-                    memory: built.memory,
+                    stages: (built.timings, built.cpu, built.memory),
                 });
             }
             Err(diagnostics) => {
