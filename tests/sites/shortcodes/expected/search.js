@@ -8,7 +8,7 @@ api.boot(document.currentScript,root);
 }
 })(typeof self!=='undefined'?self:this,function(){
 'use strict';
-const FORMAT=2;
+const FORMAT=1;
 const PAGE_SIZE=10;
 const MAX_TOKEN_CHARS=32;
 const MARK=/\p{M}/u;
@@ -677,42 +677,24 @@ if(other.results.length)out.correction={query,results:other.results};
 }
 return out;
 }
-const row=async(m,id)=>(await file(m,`d/${Math.floor(id / m.chunk)}.json`))[id%m.chunk];
 async function text(id){
 const m=await meta();
-const r=await row(m,id);
-const[at,length]=[r[6],r[7]];
-const bytes=await load(`x/${Math.floor(id / m.xchunk)}.bin`,m.v,'range',[at,at+length]);
+const bytes=await load(`x/${id}.gz`,m.v,'gz');
 const[t,headings]=await parseGzipJson(bytes);
 return{text:t,headings};
 }
 async function docs(ids){
 const m=await meta();
-return Promise.all(ids.map(async(id)=>{
-const r=await row(m,id);
+const chunks=[...new Set(ids.map((id)=>Math.floor(id/m.chunk)))];
+const rows=await Promise.all(chunks.map((c)=>file(m,`d/${c}.json`)));
+const byChunk=new Map(chunks.map((c,i)=>[c,rows[i]]));
+return ids.map((id)=>{
+const r=byChunk.get(Math.floor(id/m.chunk))[id%m.chunk];
 const section=r[2]===null||r[2]===undefined?'':m.sections[r[2]]||'';
 return{id,url:r[0],title:r[1],section,kind:r[3],date:r[4]||'',summary:r[5]||''};
-}));
+});
 }
 return{meta,search,docs,text};
-}
-function rangeLoader(fetchFn){
-const whole=new Map();
-const slice=(buf,start,end)=>new Uint8Array(buf,start,end-start);
-return async function part(url,start,end){
-const key=url.href;
-if(whole.has(key))return slice(await whole.get(key),start,end);
-const r=await fetchFn(key,{credentials:'same-origin',headers:{Range:`bytes=${start}-${end - 1}`}});
-if(!r.ok)throw new Error(`${r.status} ${url.pathname}`);
-const buf=await r.arrayBuffer();
-if(r.status===206){
-if(buf.byteLength!==end-start)throw new Error(`range ${start}-${end - 1} of ${url.pathname}: ${buf.byteLength} bytes`);
-return new Uint8Array(buf);
-}
-if(!whole.has(key))whole.set(key,Promise.resolve(buf));
-if(buf.byteLength<end)throw new Error(`${url.pathname}: ${buf.byteLength} bytes, no ${start}-${end - 1}`);
-return slice(buf,start,end);
-};
 }
 async function parseGzipJson(bytes){
 const u8=bytes instanceof Uint8Array?bytes:new Uint8Array(bytes);
@@ -1031,14 +1013,12 @@ const out=document.getElementById('ket-qua');
 if(!out)return;
 if(script&&script.dataset)setWords(script.dataset);
 const base=indexBase(script,root);
-const part=rangeLoader(fetch);
-const searcher=createSearcher((path,v,kind,span)=>{
+const searcher=createSearcher((path,v,kind)=>{
 const url=new URL(path,base);
 if(v)url.searchParams.set('v',v);
-if(kind==='range')return part(url,span[0],span[1]);
 return fetch(url.href,{credentials:'same-origin',cache:v?'default':'no-cache'}).then((r)=>{
 if(!r.ok)throw new Error(`${r.status} ${url.pathname}`);
-return r.json();
+return kind==='gz'?r.arrayBuffer():r.json();
 });
 });
 let status=document.getElementById('ket-qua-trang-thai');
@@ -1236,7 +1216,6 @@ CORRECTION_BEFORE,
 codeKey,
 matchTopics,
 parseGzipJson,
-rangeLoader,
 readParams,
 boot,
 };
