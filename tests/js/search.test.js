@@ -359,6 +359,82 @@ test('excerpt files are gzip, read with DecompressionStream, and plain bytes too
   assert.deepEqual(await search.parseGzipJson(new TextEncoder().encode('["a",[]]').buffer), ['a', []]);
 });
 
+/** A worker scope for `search.serve`: requests in, replies out, as structured clones. */
+function fakeWorker(loaderFor) {
+  const replies = new Map();
+  const scope = {
+    postMessage(m) {
+      replies.get(m.n)(structuredClone(m));
+    },
+  };
+  search.serve(scope, loaderFor);
+  let n = 0;
+  return (op, args, base = 'http://127.0.0.1/tim-kiem/index/') =>
+    new Promise((resolve) => {
+      const k = ++n;
+      replies.set(k, resolve);
+      scope.onmessage({ data: structuredClone({ n: k, op, base, args }) });
+    });
+}
+
+test('the worker answers searches and result items as the page would make them', { skip }, async () => {
+  const bases = [];
+  const ask = fakeWorker((base) => {
+    bases.push(base);
+    return (p, v, kind) => {
+      if (kind === 'gz') return Promise.resolve(new Uint8Array(fs.readFileSync(path.join(indexDir, p))));
+      return Promise.resolve(JSON.parse(fs.readFileSync(path.join(indexDir, p), 'utf8')));
+    };
+  });
+  const { s } = searcher();
+  const here = await s.search('khuyến học', {});
+  const found = await ask('search', ['khuyến học', {}]);
+  assert.equal(found.ok, true, found.error);
+  assert.deepEqual(found.value.results, here.results);
+  assert.deepEqual(found.value.missing, here.missing);
+  const ids = found.value.results.slice(0, 3).map((r) => r.id);
+  // The plan goes back to the worker as the page got it (a structured clone).
+  const items = await ask('items', [ids, found.value.plan]);
+  assert.equal(items.ok, true, items.error);
+  const docs = await s.docs(ids);
+  const pages = await Promise.all(ids.map((id) => s.text(id)));
+  assert.deepEqual(items.value, docs.map((d, i) => search.prepareItem(d, here.plan, pages[i])));
+  assert.deepEqual(items.value, await s.items(ids, here.plan));
+  const first = items.value[0];
+  assert.ok(first.excerpt && first.excerpt.parts.some((p) => p.hit), 'the first item has an excerpt with marks');
+  assert.ok(first.title.some((p) => p.hit), 'its title is marked');
+  // One searcher per index, whatever the number of requests.
+  assert.deepEqual(bases, ['http://127.0.0.1/tim-kiem/index/']);
+  const unknown = await ask('dance', []);
+  assert.deepEqual([unknown.ok, unknown.error], [false, 'unknown request dance']);
+});
+
+test('the worker reports an index that fails to load, and a page whose text fails shows its summary', { skip }, async () => {
+  const ask = fakeWorker(() => (p) => Promise.reject(new Error(`404 ${p}`)));
+  const failed = await ask('search', ['khuyen hoc', {}]);
+  assert.deepEqual([failed.ok, failed.error], [false, '404 meta.json']);
+  const textless = fakeWorker(() => (p, v, kind) => {
+    if (kind === 'gz') return Promise.reject(new Error('404'));
+    return Promise.resolve(JSON.parse(fs.readFileSync(path.join(indexDir, p), 'utf8')));
+  });
+  const found = await textless('search', ['nghi le', {}]);
+  const ids = found.value.results.map((r) => r.id);
+  const items = (await textless('items', [ids, found.value.plan])).value;
+  assert.equal(items.length, ids.length);
+  assert.ok(items.every((it) => it.excerpt === null), 'no text, no excerpt');
+  const summarised = items.filter((it) => it.doc.summary);
+  assert.ok(summarised.length > 0, 'some result has a summary');
+  for (const it of summarised) assert.equal(it.summary.map((p) => p.text).join(''), it.doc.summary, 'the summary stands in for the excerpt');
+});
+
+test("fold and tone keys stay right past the memo's size (it is cleared, not grown)", () => {
+  for (let i = 0; i < 25000; i++) search.fold(`Đường${i}`);
+  assert.equal(search.fold('Khuyến Học'), 'khuyen hoc');
+  assert.equal(search.fold('Đường24999'), 'duong24999');
+  for (let i = 0; i < 25000; i++) search.toneKey(`hoà${i}`);
+  assert.equal(search.toneKey('Hoà'), 'hòa');
+});
+
 test('search.js builds the results with text nodes only (stored XSS, issue #9)', () => {
   const src = fs.readFileSync(path.join(__dirname, '../../themes/loa/static/search.js'), 'utf8');
   for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(']) {

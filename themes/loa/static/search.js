@@ -8,6 +8,12 @@
  * named `q`, optional fields named like the filters) searches as the user types and keeps the
  * URL in step with history.replaceState. On other pages it does nothing.
  *
+ * The search itself (fetching and decoding the index, ranking, inflating the page texts and
+ * cutting their excerpts) runs in a dedicated worker started from this same file, so the page
+ * stays responsive on a slow phone; the page only builds the list from the worker's plain
+ * data. Where a worker cannot start or fails, the same code runs on the page, yielding
+ * between results.
+ *
  * Each result shows an excerpt of its page around the best match (from `x/<id>.gz`, inflated
  * with DecompressionStream), its syllables marked, and the heading it falls under; a line above
  * the results offers the term pages (tags, audiences, glossary entries) whose names match.
@@ -30,7 +36,13 @@
   if (typeof module === 'object' && module.exports) {
     module.exports = api;
   } else if (typeof document !== 'undefined') {
-    api.boot(document.currentScript, root);
+    // In a task of its own: compiling this file is one already, and the two together are a
+    // long task on a slow phone (Lighthouse's mobile total blocking time).
+    const script = document.currentScript;
+    setTimeout(() => api.boot(script, root), 0);
+  } else if (typeof root.importScripts === 'function' && typeof root.postMessage === 'function') {
+    // Started by boot() as a dedicated worker (`new Worker(<this file>)`): searches for it.
+    api.serve(root);
   }
 })(typeof self !== 'undefined' ? self : this, function () {
   'use strict';
@@ -59,8 +71,28 @@
   // ---------------------------------------------------------------------------------------
   // Vietnamese keys (src/vi/fold.rs)
 
+  // Keys of syllables already seen: a page's text repeats a few hundred syllables thousands
+  // of times, and folding one (Unicode normalisation, a property test per character) costs
+  // far more than a lookup. Cleared when full, so memory stays bounded on any text.
+  const MEMO_MAX = 20000;
+  const foldMemo = new Map();
+  const toneMemo = new Map();
+  function memo(map, f, s) {
+    let v = map.get(s);
+    if (v === undefined) {
+      if (map.size >= MEMO_MAX) map.clear();
+      v = f(s);
+      map.set(s, v);
+    }
+    return v;
+  }
+
   /** Fold key: NFD, drop combining marks, đ Đ ð Ð → d, lower case (per character, as Rust). */
   function fold(s) {
+    return memo(foldMemo, foldOnce, String(s));
+  }
+
+  function foldOnce(s) {
     let out = '';
     for (const c of String(s).normalize('NFD')) {
       if (MARK.test(c)) continue;
@@ -102,6 +134,10 @@
 
   /** Tone-style key: NFC, lower case, ð → đ, new-style tone marks (hoà) moved to old style (hòa). */
   function toneKey(s) {
+    return memo(toneMemo, toneKeyOnce, String(s));
+  }
+
+  function toneKeyOnce(s) {
     const chars = Array.from(String(s).toLowerCase().normalize('NFC'), (c) => (c === 'ð' ? 'đ' : c));
     let out = '';
     let i = 0;
@@ -120,6 +156,16 @@
   // ---------------------------------------------------------------------------------------
   // Tokens and segments (src/search/tokenize.rs)
 
+  // Whether a character is part of a token: ASCII by a table, the rest by the property test,
+  // remembered per character (a text has few distinct ones).
+  const ASCII_TOKEN = new Uint8Array(128).map((_, i) => (TOKEN_CHAR.test(String.fromCharCode(i)) ? 1 : 0));
+  const tokenChars = new Map();
+  function isTokenChar(c) {
+    const code = c.charCodeAt(0);
+    if (code < 128) return ASCII_TOKEN[code] === 1;
+    return memo(tokenChars, (x) => TOKEN_CHAR.test(x), c);
+  }
+
   /**
    * Splits text into punctuation segments of tokens {text, start, end, fold, tone}; start and
    * end are UTF-16 offsets into `text`.
@@ -133,7 +179,7 @@
       i += c.length;
     }
     const isDigit = (k) => k >= 0 && k < chars.length && chars[k][0] >= '0' && chars[k][0] <= '9';
-    const isTok = (k) => k >= 0 && k < chars.length && TOKEN_CHAR.test(chars[k][0]);
+    const isTok = (k) => k >= 0 && k < chars.length && isTokenChar(chars[k][0]);
     // Khmer has no spaces between words: each cluster (a consonant or independent vowel, not
     // after COENG U+17D2) is a token, as in tokenize.rs (`starts_khmer_cluster`).
     const khmerStart = (k) => {
@@ -158,7 +204,7 @@
     for (let k = 0; k < chars.length; k++) {
       const [c, at] = chars[k];
       let cls;
-      if (TOKEN_CHAR.test(c)) cls = 'token';
+      if (isTokenChar(c)) cls = 'token';
       else if ((c === '.' || c === ',') && isDigit(k - 1) && isDigit(k + 1)) cls = 'token';
       else if (INNER.has(c) && isTok(k - 1) && isTok(k + 1)) cls = 'sep';
       else cls = BREAKS.has(c) ? 'break' : 'sep';
@@ -810,6 +856,8 @@
         const more = expandPrefix(plan, list, known);
         await fetchAll(more.map(tPath));
       }
+      // Ranking is its own task: the files' arrival (parsing, inflating) is one already.
+      await nextTask();
       return { results: rank(plan, store, allowed), plan, store };
     }
 
@@ -896,7 +944,125 @@
       });
     }
 
-    return { meta, search, docs, text };
+    /**
+     * The prepared results (prepareItem) of the given doc ids, for `plan`; a page whose text
+     * fails shows its summary. `pause`, when given, is awaited before each item (a long list
+     * of page texts on the page's own thread is otherwise one long task).
+     */
+    async function items(ids, plan, pause) {
+      const [rows, pages] = await Promise.all([docs(ids), Promise.all(ids.map((id) => text(id).catch(() => null)))]);
+      const out = [];
+      for (let i = 0; i < rows.length; i++) {
+        if (pause) await pause();
+        out.push(prepareItem(rows[i], plan, pages[i]));
+      }
+      return out;
+    }
+
+    return { meta, search, docs, text, items };
+  }
+
+  /** `load` for createSearcher: fetches the index files under `base` (a URL). */
+  function fetchLoader(base) {
+    return (path, v, kind) => {
+      const url = new URL(path, base);
+      if (v) url.searchParams.set('v', v);
+      return fetch(url.href, { credentials: 'same-origin', cache: v ? 'default' : 'no-cache' }).then((r) => {
+        if (!r.ok) throw new Error(`${r.status} ${url.pathname}`);
+        return kind === 'gz' ? r.arrayBuffer() : r.json();
+      });
+    };
+  }
+
+  /**
+   * The worker's side: answers {n, op: "search" | "items", base, args} with {n, ok, value |
+   * error}. Ranking, inflating the page texts and cutting their excerpts run here, off the
+   * page's thread, so typing and scrolling never wait for them (on a slow phone they are
+   * hundreds of milliseconds). `loaderFor(base)` makes the searcher's `load` (fetch, by default).
+   */
+  function serve(scope, loaderFor) {
+    const load = loaderFor || ((base) => fetchLoader(new URL(base)));
+    const searchers = new Map();
+    scope.onmessage = async (e) => {
+      const { n, op, base, args } = e.data || {};
+      try {
+        if (!searchers.has(base)) searchers.set(base, createSearcher(load(base)));
+        const searcher = searchers.get(base);
+        let value;
+        if (op === 'search') value = await searcher.search(args[0], args[1]);
+        else if (op === 'items') value = await searcher.items(args[0], args[1]);
+        else throw new Error(`unknown request ${op}`);
+        scope.postMessage({ n, ok: true, value });
+      } catch (err) {
+        scope.postMessage({ n, ok: false, error: String((err && err.message) || err) });
+      }
+    };
+  }
+
+  /**
+   * The page's side: a searcher {search, items} that runs in a worker started from `src`
+   * (this script), or on the page (`local`) when a worker cannot be started or fails (a
+   * browser without workers, a script blocked by the site's policy): the requests it had
+   * then are made again on the page, so a reader always gets results.
+   */
+  function workerSearcher(src, base, local) {
+    const here = {
+      search: (q, filters) => local.search(q, filters),
+      items: (ids, plan) => local.items(ids, plan, nextTask),
+    };
+    if (!src || typeof Worker !== 'function') return here;
+    // Started at the first query, not before: a visit without one costs nothing.
+    let worker = null;
+    let failed = false;
+    let next = 0;
+    const pending = new Map();
+    const fail = () => {
+      failed = true;
+      if (worker) worker.terminate();
+      worker = null;
+      const redo = [...pending.values()];
+      pending.clear();
+      redo.forEach((p) => p.again());
+    };
+    const start = () => {
+      if (worker || failed) return worker;
+      try {
+        worker = new Worker(src);
+      } catch (e) {
+        failed = true;
+        return null;
+      }
+      worker.onmessage = (e) => {
+        const m = e.data || {};
+        const p = pending.get(m.n);
+        if (!p) return;
+        pending.delete(m.n);
+        if (m.ok) p.resolve(m.value);
+        else p.reject(new Error(m.error));
+      };
+      worker.onerror = (e) => {
+        if (e && e.preventDefault) e.preventDefault();
+        fail();
+      };
+      return worker;
+    };
+    const call = (op, args) =>
+      new Promise((resolve, reject) => {
+        const again = () => here[op](...args).then(resolve, reject);
+        if (!start()) return again();
+        const n = ++next;
+        pending.set(n, { resolve, reject, again });
+        try {
+          worker.postMessage({ n, op, base: String(base), args });
+        } catch (e) {
+          pending.delete(n);
+          again();
+        }
+      });
+    return {
+      search: (q, filters) => call('search', [q, filters]),
+      items: (ids, plan) => call('items', [ids, plan]),
+    };
   }
 
   /**
@@ -1096,13 +1262,13 @@
    * within its paragraph where that is long enough. Returns null when `mark` matches nothing,
    * else {parts: [{text, hit}], before, after (text cut there: show "…"), heading: {id,
    * title} | null, the last heading (`headings`: [[UTF-16 offset of its line, id], …]) at or
-   * before the first hit}.
+   * before the first hit}. `segments`, when given, is `tokenize(text)` already made.
    */
-  function excerpt(text, headings, mark, size) {
+  function excerpt(text, headings, mark, size, segments) {
     size = size || EXCERPT_CHARS;
     text = String(text || '');
     const toks = [];
-    tokenize(text).forEach((seg, s) => seg.forEach((t) => toks.push({ ...t, seg: s })));
+    (segments || tokenize(text)).forEach((seg, s) => seg.forEach((t) => toks.push({ ...t, seg: s })));
     const hits = [];
     toks.forEach((t, i) => {
       const w = mark(t);
@@ -1207,15 +1373,32 @@
     }
   }
 
-  /** One result; `page` is the doc's excerpt text ({text, headings}) or null. DOM built from text only. */
   /** Resolves in a later task, letting the browser paint and handle input in between. */
   function nextTask() {
     return new Promise((resolve) => setTimeout(resolve, 0));
   }
 
-  function renderItem(doc, plan, page) {
-    const tokens = [doc.title, doc.summary, page ? page.text : ''].flatMap((t) => tokenize(t || '').flat());
+  /**
+   * What one result shows, as plain data (made where the search runs, in the worker when
+   * there is one): {doc, title: parts, excerpt: excerpt(…) | null, summary: parts | null}.
+   * `page` is the doc's excerpt text ({text, headings}) or null.
+   */
+  function prepareItem(doc, plan, page) {
+    const segments = page ? tokenize(page.text || '') : [];
+    const tokens = [doc.title, doc.summary].flatMap((t) => tokenize(t || '').flat()).concat(segments.flat());
     const mark = marker(plan, tokens);
+    const ex = page ? excerpt(page.text, page.headings, mark, EXCERPT_CHARS, segments) : null;
+    return {
+      doc,
+      title: highlight(doc.title || doc.url, mark),
+      excerpt: ex,
+      summary: !ex && doc.summary ? highlight(doc.summary, mark) : null,
+    };
+  }
+
+  /** One result's list item, from prepareItem's data. DOM built from text only. */
+  function renderItem(item) {
+    const doc = item.doc;
     const li = document.createElement('li');
     li.className = 'ket-qua-muc';
     const h = document.createElement('h2');
@@ -1223,7 +1406,7 @@
     const a = document.createElement('a');
     const linked = safeHref(doc.url);
     if (linked) a.setAttribute('href', doc.url);
-    appendParts(a, highlight(doc.title || doc.url, mark));
+    appendParts(a, item.title);
     h.appendChild(a);
     li.appendChild(h);
     const info = [];
@@ -1248,7 +1431,7 @@
       });
       li.appendChild(p);
     }
-    const ex = page ? excerpt(page.text, page.headings, mark) : null;
+    const ex = item.excerpt;
     if (ex) {
       const p = document.createElement('p');
       p.className = 'ket-qua-trich-doan';
@@ -1266,10 +1449,10 @@
         where.appendChild(link);
         li.appendChild(where);
       }
-    } else if (doc.summary) {
+    } else if (item.summary) {
       const p = document.createElement('p');
       p.className = 'ket-qua-tom-tat';
-      appendParts(p, highlight(doc.summary, mark));
+      appendParts(p, item.summary);
       li.appendChild(p);
     }
     return li;
@@ -1301,14 +1484,7 @@
     if (!out) return;
     if (script && script.dataset) setWords(script.dataset);
     const base = indexBase(script, root);
-    const searcher = createSearcher((path, v, kind) => {
-      const url = new URL(path, base);
-      if (v) url.searchParams.set('v', v);
-      return fetch(url.href, { credentials: 'same-origin', cache: v ? 'default' : 'no-cache' }).then((r) => {
-        if (!r.ok) throw new Error(`${r.status} ${url.pathname}`);
-        return kind === 'gz' ? r.arrayBuffer() : r.json();
-      });
-    });
+    const searcher = workerSearcher(script && script.src, base, createSearcher(fetchLoader(base)));
     let status = document.getElementById('ket-qua-trang-thai');
     if (!status) {
       status = document.createElement('p');
@@ -1367,24 +1543,13 @@
       shown.next += ids.length;
       more.disabled = true;
       try {
-        // The excerpts' texts come with the rows; a page whose text fails shows its summary.
-        const [docs, pages] = await Promise.all([
-          searcher.docs(ids),
-          Promise.all(ids.map((id) => searcher.text(id).catch(() => null))),
-        ]);
+        // The excerpts are cut where the search runs; the items are put in the list
+        // together, so nothing moves twice.
+        const items = await searcher.items(ids, shown.plan);
         if (mine !== run) return;
-        // One result at a time, yielding between them: marking and cutting the excerpts of
-        // ten page texts in one go is a long task on a slow phone (Lighthouse's mobile total
-        // blocking time). The items are put in the list together, so nothing moves twice.
-        const items = [];
-        for (let i = 0; i < docs.length; i++) {
-          if (i) await nextTask();
-          if (mine !== run) return;
-          items.push(renderItem(docs[i], shown.plan, pages[i]));
-        }
         if (first) list.textContent = '';
         const batch = document.createDocumentFragment();
-        items.forEach((li) => batch.appendChild(li));
+        items.forEach((item) => batch.appendChild(renderItem(item)));
         list.appendChild(batch);
       } finally {
         more.disabled = false;
@@ -1510,6 +1675,8 @@
     marker,
     highlight,
     excerpt,
+    prepareItem,
+    serve,
     expandPrefix,
     missingWords,
     dropWords,

@@ -4,7 +4,10 @@ const api=factory();
 if(typeof module==='object'&&module.exports){
 module.exports=api;
 }else if(typeof document!=='undefined'){
-api.boot(document.currentScript,root);
+const script=document.currentScript;
+setTimeout(()=>api.boot(script,root),0);
+}else if(typeof root.importScripts==='function'&&typeof root.postMessage==='function'){
+api.serve(root);
 }
 })(typeof self!=='undefined'?self:this,function(){
 'use strict';
@@ -28,7 +31,22 @@ const IN_SUMMARY=8;
 const IN_TAGS=16;
 const IN_TITLE=32;
 const BODY_TF=7;
+const MEMO_MAX=20000;
+const foldMemo=new Map();
+const toneMemo=new Map();
+function memo(map,f,s){
+let v=map.get(s);
+if(v===undefined){
+if(map.size>=MEMO_MAX)map.clear();
+v=f(s);
+map.set(s,v);
+}
+return v;
+}
 function fold(s){
+return memo(foldMemo,foldOnce,String(s));
+}
+function foldOnce(s){
 let out='';
 for(const c of String(s).normalize('NFD')){
 if(MARK.test(c))continue;
@@ -65,6 +83,9 @@ if(Array.from(toned).length===1)return word.slice(0,n-2).join('')+toned+b[0];
 return word.join('');
 }
 function toneKey(s){
+return memo(toneMemo,toneKeyOnce,String(s));
+}
+function toneKeyOnce(s){
 const chars=Array.from(String(s).toLowerCase().normalize('NFC'),(c)=>(c==='ð'?'đ':c));
 let out='';
 let i=0;
@@ -79,6 +100,13 @@ out+=oldStyle(chars.slice(start,i));
 }
 return out;
 }
+const ASCII_TOKEN=new Uint8Array(128).map((_,i)=>(TOKEN_CHAR.test(String.fromCharCode(i))?1:0));
+const tokenChars=new Map();
+function isTokenChar(c){
+const code=c.charCodeAt(0);
+if(code<128)return ASCII_TOKEN[code]===1;
+return memo(tokenChars,(x)=>TOKEN_CHAR.test(x),c);
+}
 function tokenize(text){
 text=String(text);
 const chars=[];
@@ -88,7 +116,7 @@ chars.push([c,i]);
 i+=c.length;
 }
 const isDigit=(k)=>k>=0&&k<chars.length&&chars[k][0]>='0'&&chars[k][0]<='9';
-const isTok=(k)=>k>=0&&k<chars.length&&TOKEN_CHAR.test(chars[k][0]);
+const isTok=(k)=>k>=0&&k<chars.length&&isTokenChar(chars[k][0]);
 const khmerStart=(k)=>{
 const c=chars[k][0];
 return c>='\u1780'&&c<='\u17B3'&&k>0&&chars[k-1][0]!=='\u17D2'&&isTok(k-1);
@@ -111,7 +139,7 @@ current.push({text:raw,start:from,end:to,fold:f,tone:toneKey(raw)});
 for(let k=0;k<chars.length;k++){
 const[c,at]=chars[k];
 let cls;
-if(TOKEN_CHAR.test(c))cls='token';
+if(isTokenChar(c))cls='token';
 else if((c==='.'||c===',')&&isDigit(k-1)&&isDigit(k+1))cls='token';
 else if(INNER.has(c)&&isTok(k-1)&&isTok(k+1))cls='sep';
 else cls=BREAKS.has(c)?'break':'sep';
@@ -632,6 +660,7 @@ const known=store.unigram(plan.prefix.fold).size>0;
 const more=expandPrefix(plan,list,known);
 await fetchAll(more.map(tPath));
 }
+await nextTask();
 return{results:rank(plan,store,allowed),plan,store};
 }
 async function search(q,filters){
@@ -694,7 +723,102 @@ const section=r[2]===null||r[2]===undefined?'':m.sections[r[2]]||'';
 return{id,url:r[0],title:r[1],section,kind:r[3],date:r[4]||'',summary:r[5]||''};
 });
 }
-return{meta,search,docs,text};
+async function items(ids,plan,pause){
+const[rows,pages]=await Promise.all([docs(ids),Promise.all(ids.map((id)=>text(id).catch(()=>null)))]);
+const out=[];
+for(let i=0;i<rows.length;i++){
+if(pause)await pause();
+out.push(prepareItem(rows[i],plan,pages[i]));
+}
+return out;
+}
+return{meta,search,docs,text,items};
+}
+function fetchLoader(base){
+return(path,v,kind)=>{
+const url=new URL(path,base);
+if(v)url.searchParams.set('v',v);
+return fetch(url.href,{credentials:'same-origin',cache:v?'default':'no-cache'}).then((r)=>{
+if(!r.ok)throw new Error(`${r.status} ${url.pathname}`);
+return kind==='gz'?r.arrayBuffer():r.json();
+});
+};
+}
+function serve(scope,loaderFor){
+const load=loaderFor||((base)=>fetchLoader(new URL(base)));
+const searchers=new Map();
+scope.onmessage=async(e)=>{
+const{n,op,base,args}=e.data||{};
+try{
+if(!searchers.has(base))searchers.set(base,createSearcher(load(base)));
+const searcher=searchers.get(base);
+let value;
+if(op==='search')value=await searcher.search(args[0],args[1]);
+else if(op==='items')value=await searcher.items(args[0],args[1]);
+else throw new Error(`unknown request ${op}`);
+scope.postMessage({n,ok:true,value});
+}catch(err){
+scope.postMessage({n,ok:false,error:String((err&&err.message)||err)});
+}
+};
+}
+function workerSearcher(src,base,local){
+const here={
+search:(q,filters)=>local.search(q,filters),
+items:(ids,plan)=>local.items(ids,plan,nextTask),
+};
+if(!src||typeof Worker!=='function')return here;
+let worker=null;
+let failed=false;
+let next=0;
+const pending=new Map();
+const fail=()=>{
+failed=true;
+if(worker)worker.terminate();
+worker=null;
+const redo=[...pending.values()];
+pending.clear();
+redo.forEach((p)=>p.again());
+};
+const start=()=>{
+if(worker||failed)return worker;
+try{
+worker=new Worker(src);
+}catch(e){
+failed=true;
+return null;
+}
+worker.onmessage=(e)=>{
+const m=e.data||{};
+const p=pending.get(m.n);
+if(!p)return;
+pending.delete(m.n);
+if(m.ok)p.resolve(m.value);
+else p.reject(new Error(m.error));
+};
+worker.onerror=(e)=>{
+if(e&&e.preventDefault)e.preventDefault();
+fail();
+};
+return worker;
+};
+const call=(op,args)=>
+new Promise((resolve,reject)=>{
+const again=()=>here[op](...args).then(resolve,reject);
+if(!start())return again();
+const n=++next;
+pending.set(n,{resolve,reject,again});
+try{
+worker.postMessage({n,op,base:String(base),args});
+}catch(e){
+pending.delete(n);
+again();
+}
+});
+return{
+search:(q,filters)=>call('search',[q,filters]),
+items:(ids,plan)=>call('items',[ids,plan]),
+};
 }
 async function parseGzipJson(bytes){
 const u8=bytes instanceof Uint8Array?bytes:new Uint8Array(bytes);
@@ -829,11 +953,11 @@ return parts;
 }
 const EXCERPT_CHARS=200;
 const EXCERPT_BEFORE=60;
-function excerpt(text,headings,mark,size){
+function excerpt(text,headings,mark,size,segments){
 size=size||EXCERPT_CHARS;
 text=String(text||'');
 const toks=[];
-tokenize(text).forEach((seg,s)=>seg.forEach((t)=>toks.push({...t,seg:s})));
+(segments||tokenize(text)).forEach((seg,s)=>seg.forEach((t)=>toks.push({...t,seg:s})));
 const hits=[];
 toks.forEach((t,i)=>{
 const w=mark(t);
@@ -928,9 +1052,20 @@ el.appendChild(document.createTextNode(part.text));
 function nextTask(){
 return new Promise((resolve)=>setTimeout(resolve,0));
 }
-function renderItem(doc,plan,page){
-const tokens=[doc.title,doc.summary,page?page.text:''].flatMap((t)=>tokenize(t||'').flat());
+function prepareItem(doc,plan,page){
+const segments=page?tokenize(page.text||''):[];
+const tokens=[doc.title,doc.summary].flatMap((t)=>tokenize(t||'').flat()).concat(segments.flat());
 const mark=marker(plan,tokens);
+const ex=page?excerpt(page.text,page.headings,mark,EXCERPT_CHARS,segments):null;
+return{
+doc,
+title:highlight(doc.title||doc.url,mark),
+excerpt:ex,
+summary:!ex&&doc.summary?highlight(doc.summary,mark):null,
+};
+}
+function renderItem(item){
+const doc=item.doc;
 const li=document.createElement('li');
 li.className='ket-qua-muc';
 const h=document.createElement('h2');
@@ -938,7 +1073,7 @@ h.className='ket-qua-tieu-de';
 const a=document.createElement('a');
 const linked=safeHref(doc.url);
 if(linked)a.setAttribute('href',doc.url);
-appendParts(a,highlight(doc.title||doc.url,mark));
+appendParts(a,item.title);
 h.appendChild(a);
 li.appendChild(h);
 const info=[];
@@ -963,7 +1098,7 @@ p.appendChild(node);
 });
 li.appendChild(p);
 }
-const ex=page?excerpt(page.text,page.headings,mark):null;
+const ex=item.excerpt;
 if(ex){
 const p=document.createElement('p');
 p.className='ket-qua-trich-doan';
@@ -981,10 +1116,10 @@ link.textContent=ex.heading.title;
 where.appendChild(link);
 li.appendChild(where);
 }
-}else if(doc.summary){
+}else if(item.summary){
 const p=document.createElement('p');
 p.className='ket-qua-tom-tat';
-appendParts(p,highlight(doc.summary,mark));
+appendParts(p,item.summary);
 li.appendChild(p);
 }
 return li;
@@ -1013,14 +1148,7 @@ const out=document.getElementById('ket-qua');
 if(!out)return;
 if(script&&script.dataset)setWords(script.dataset);
 const base=indexBase(script,root);
-const searcher=createSearcher((path,v,kind)=>{
-const url=new URL(path,base);
-if(v)url.searchParams.set('v',v);
-return fetch(url.href,{credentials:'same-origin',cache:v?'default':'no-cache'}).then((r)=>{
-if(!r.ok)throw new Error(`${r.status} ${url.pathname}`);
-return kind==='gz'?r.arrayBuffer():r.json();
-});
-});
+const searcher=workerSearcher(script&&script.src,base,createSearcher(fetchLoader(base)));
 let status=document.getElementById('ket-qua-trang-thai');
 if(!status){
 status=document.createElement('p');
@@ -1074,20 +1202,11 @@ const ids=shown.results.slice(shown.next,shown.next+PAGE_SIZE).map((r)=>r.id);
 shown.next+=ids.length;
 more.disabled=true;
 try{
-const[docs,pages]=await Promise.all([
-searcher.docs(ids),
-Promise.all(ids.map((id)=>searcher.text(id).catch(()=>null))),
-]);
+const items=await searcher.items(ids,shown.plan);
 if(mine!==run)return;
-const items=[];
-for(let i=0;i<docs.length;i++){
-if(i)await nextTask();
-if(mine!==run)return;
-items.push(renderItem(docs[i],shown.plan,pages[i]));
-}
 if(first)list.textContent='';
 const batch=document.createDocumentFragment();
-items.forEach((li)=>batch.appendChild(li));
+items.forEach((item)=>batch.appendChild(renderItem(item)));
 list.appendChild(batch);
 }finally{
 more.disabled=false;
@@ -1206,6 +1325,8 @@ filterLabels,
 marker,
 highlight,
 excerpt,
+prepareItem,
+serve,
 expandPrefix,
 missingWords,
 dropWords,
