@@ -226,8 +226,10 @@ pub fn render(
     }
     // The scripts for the loudspeakers (two files a page), each written out as it is made, in
     // parallel: one after the other, they were a second of a 10,000-article build.
-    let script_problems: Vec<Diagnostic> =
-        bulletins.par_files(|path, bytes| deliver.put(path, Bytes::new(bytes)));
+    // With the memo on (`loa serve`) the scripts come from it, and their files' bytes are kept
+    // with them: an edit remakes one page's, not every page's.
+    let keep = memo.keeps(|m| &m.outputs);
+    let script_problems: Vec<Diagnostic> = bulletins.par_files(keep, |path, bytes| deliver.put(path, bytes));
     diags.extend(Diagnostics(script_problems));
     diags.extend(deliver.replaced(config, site));
     if diags.has_errors() {

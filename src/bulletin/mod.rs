@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{DocId, Document, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::output::Bytes;
 use crate::vi::dates::DateTime;
 use crate::vi::spell::{Problem, Registered, Speaker};
 
@@ -51,6 +52,30 @@ pub struct Script {
     pub syllables: usize,
     /// Estimated airtime in seconds (rounded up to 5).
     pub seconds: u64,
+    /// The files' bytes once made, when the caller keeps the script between builds.
+    #[serde(skip)]
+    pub made: Made,
+}
+
+/// The bytes of a script's files ([`Script::files`]), kept with the script once made when the
+/// caller keeps scripts between builds (`loa serve`: remaking the text and SSML of every
+/// script was a third of a rebuild at 10,000 articles). Not part of what a script is: always
+/// equal, never serialized.
+#[derive(Clone, Default)]
+pub struct Made(std::sync::OnceLock<[(String, Bytes); 2]>);
+
+impl PartialEq for Made {
+    fn eq(&self, _: &Made) -> bool {
+        true
+    }
+}
+
+impl Eq for Made {}
+
+impl std::fmt::Debug for Made {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() { "Made(kept)" } else { "Made(none)" })
+    }
 }
 
 /// Every script of the site, and the findings for `loa check`.
@@ -77,13 +102,20 @@ impl Script {
     }
 
     /// The script's files: output path (`bai-viet/x/ban-tin.txt`), bytes; the text, then the
-    /// SSML.
-    pub fn files(&self) -> [(String, Vec<u8>); 2] {
-        let dir = self.path.trim_start_matches('/');
-        [
-            (format!("{dir}{TEXT_FILE}"), self.text().into_bytes()),
-            (format!("{dir}{SSML_FILE}"), self.ssml().into_bytes()),
-        ]
+    /// SSML. With `keep`, the bytes are kept with the script and given again by the next call
+    /// (shared, not copied); without, they are made for this call only (a build keeps nothing).
+    pub fn files(&self, keep: bool) -> [(String, Bytes); 2] {
+        if let Some(made) = self.made.0.get() {
+            return made.clone();
+        }
+        let make = || {
+            let dir = self.path.trim_start_matches('/');
+            [
+                (format!("{dir}{TEXT_FILE}"), Bytes::new(self.text().into_bytes())),
+                (format!("{dir}{SSML_FILE}"), Bytes::new(self.ssml().into_bytes())),
+            ]
+        };
+        if keep { self.made.0.get_or_init(make).clone() } else { make() }
     }
 }
 
@@ -126,12 +158,16 @@ impl Bulletins {
         self.pages.iter().flat_map(|p| p.0.iter())
     }
 
-    /// Every script's files (`Script::files`), made in parallel: `each` is called on the
-    /// threads that make them, its results gathered.
-    pub fn par_files<T: Send>(&self, each: impl Fn(String, Vec<u8>) -> Option<T> + Sync + Send) -> Vec<T> {
+    /// Every script's files (`Script::files`, kept with the scripts with `keep`), made in
+    /// parallel: `each` is called on the threads that make them, its results gathered.
+    pub fn par_files<T: Send>(
+        &self,
+        keep: bool,
+        each: impl Fn(String, Bytes) -> Option<T> + Sync + Send,
+    ) -> Vec<T> {
         self.pages
             .par_iter()
-            .flat_map_iter(|p| p.0.iter().flat_map(Script::files))
+            .flat_map_iter(|p| p.0.iter().flat_map(|s| s.files(keep)))
             .filter_map(|(path, bytes)| each(path, bytes))
             .collect()
     }
@@ -324,6 +360,7 @@ fn one(
             spoken,
             syllables,
             seconds,
+            made: Made::default(),
         },
         sentences,
     )

@@ -81,6 +81,43 @@ fn a_cached_rebuild_reuses_unchanged_work_and_equals_a_fresh_build() {
     );
 }
 
+/// The loudspeaker scripts' files (`ban-tin.txt`, `ban-tin.ssml`) of unchanged articles are
+/// the very bytes of the last build (kept with the memoized scripts, not made again); the
+/// edited article's are made anew. A build without the memo keeps nothing.
+#[test]
+fn a_rebuild_shares_unchanged_scripts_files_and_remakes_the_edited_ones() {
+    let site = minimal_site();
+    let root = site.path();
+    for i in 0..3 {
+        write(
+            root,
+            &format!("content/bai-viet/b{i}.md"),
+            &format!("---\ntitle: Bài {i}\ndate: 2022-09-1{i}\n---\nNội dung bài số {i}.\n"),
+        );
+    }
+    let config = Config::load(root, &Overrides::default()).expect("config");
+    let opts = BuildOptions::default();
+    let memo = Memo::on();
+    let first = build_with(&config, opts, &memo).expect("first build");
+    write(root, "content/bai-viet/b1.md", "---\ntitle: Bài 1\ndate: 2022-09-11\n---\nĐã sửa lại.\n");
+    let second = build_with(&config, opts, &memo).expect("second build");
+    assert_eq!(second.output, fresh(&config, opts).expect("fresh").output);
+    let file =
+        |built: &Built, i: usize, name: &str| built.output.files[&format!("bai-viet/b{i}/{name}")].clone();
+    for name in ["ban-tin.txt", "ban-tin.ssml"] {
+        for i in [0, 2] {
+            assert!(
+                std::sync::Arc::ptr_eq(&file(&first, i, name), &file(&second, i, name)),
+                "b{i}/{name} made again"
+            );
+        }
+        assert!(!std::sync::Arc::ptr_eq(&file(&first, 1, name), &file(&second, 1, name)), "b1/{name} reused");
+    }
+    assert!(String::from_utf8_lossy(&file(&second, 1, "ban-tin.txt")).contains("Đã sửa lại"));
+    let (a, b) = (fresh(&config, opts).expect("a"), fresh(&config, opts).expect("b"));
+    assert!(!std::sync::Arc::ptr_eq(&file(&a, 0, "ban-tin.txt"), &file(&b, 0, "ban-tin.txt")));
+}
+
 /// Replaces the first `from` in `rel` with `to` (the edit must apply).
 fn edit(root: &std::path::Path, rel: &str, from: &str, to: &str) {
     let path = root.join(rel);
