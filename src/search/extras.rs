@@ -1,6 +1,7 @@
 //! What the search page shows and matches beside the ranked postings: each page's text for
-//! its excerpt (`x/<id>.gz`), the syllables by their first letters for the word being typed
-//! (`k/<hex>.json`), and the names file (`n.json`: document numbers and term pages).
+//! its excerpt (a member of `x/<n>.bin`, see `packs`), the syllables by their first letters
+//! for the word being typed (`k/<hex>.json`), and the names file (`n.json`: document numbers
+//! and term pages).
 //!
 //! Takes: [`SearchDoc`]s in id order, and the postings (for the vocabulary).
 //! Gives: file bytes; the caller names and emits them.
@@ -17,10 +18,11 @@ use super::tokenize::tokenize;
 /// Characters of a fold key that pick its prefix list: `khuy` is looked up under `kh`.
 pub const PREFIX_CHARS: usize = 2;
 
-/// The excerpt file of one page, gzip of the JSON `[text, [[offset, id], …]]`: its text and,
-/// for each heading of it, where the heading's line starts (in UTF-16 code units, as
-/// JavaScript counts) and its anchor id. Gzip: the texts are most of these bytes, and
-/// Vietnamese text shrinks to about a third; `search.js` inflates it with `DecompressionStream`.
+/// The excerpt text of one page (its part of an `x/<n>.bin` pack), gzip of the JSON
+/// `[text, [[offset, id], …]]`: its text and, for each heading of it, where the heading's line
+/// starts (in UTF-16 code units, as JavaScript counts) and its anchor id. Gzip: the texts are
+/// most of these bytes, and Vietnamese text shrinks to about a third; `search.js` inflates it
+/// with `DecompressionStream`.
 pub fn text_file(doc: &SearchDoc) -> Vec<u8> {
     let text: &str = &doc.text;
     let mut headings = Vec::with_capacity(doc.headings.len());

@@ -9,9 +9,9 @@
 //! | `meta.json` | format, version, counts, shard bits, stop words, filter names | first query |
 //! | `t/<hex>.json` | postings of folded syllables (per spelling) and folded bigrams | per query key |
 //! | `p/<hex>.json` | trigram positions, for phrases of three or more syllables | such phrases only |
-//! | `d/<n>.json` | pages `n*8 .. n*8+8`: `[url, title, section index, kind, date, summary]` | shown results |
+//! | `d/<n>.json` | pages `n*8 .. n*8+8`: `[url, title, section index, kind, date, summary, x offset, x length]` | shown results |
 //! | `f/{s,a,t}<i>.json` | doc ids of one section, audience or tag | active filters only |
-//! | `x/<id>.gz` | gzip of one page's text and its headings' offsets, for the excerpt | shown results |
+//! | `x/<n>.bin` | pages `n*32 .. n*32+32`: each a gzip of its text and its headings' offsets, for the excerpt, one after the other | a `Range` of it per shown result |
 //! | `k/<hex>.json` | fold keys by their first two letters, for the syllable being typed | last query word |
 //! | `n.json` | document numbers and aliases → page; term pages (tags, audiences, glossary) | first query |
 //!
@@ -24,6 +24,7 @@
 mod doc;
 pub mod encode;
 mod extras;
+mod packs;
 mod pair_table;
 mod postings;
 mod shards;
@@ -48,12 +49,18 @@ pub fn is_index_file(path: &str) -> bool {
     path.strip_prefix(INDEX_DIR).is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// Version of the file layout below; `search.js` refuses other versions.
-pub const FORMAT: u32 = 1;
+/// Version of the file layout below; `search.js` refuses other versions. 2: the excerpt
+/// texts packed (`x/<n>.bin`, with each page's place in its `d/` row), where 1 had a file a page.
+pub const FORMAT: u32 = 2;
 
 /// Pages per `d/<n>.json` file: a page of results costs a few small requests, and a large site
 /// does not get one file per page.
 pub const DOC_CHUNK: usize = 8;
+
+/// Pages per excerpt pack `x/<n>.bin`. A browser reads one page's bytes with a `Range`
+/// request, so the size of a pack costs a reader nothing; a server that ignores `Range`
+/// sends the whole pack (about 50 KiB on the benchmark corpus), at most once per pack.
+pub const XCHUNK: usize = 32;
 
 /// Average size aimed at for one postings shard (bytes); decides `bits`.
 const TERM_SHARD_TARGET: usize = 16 * 1024;
@@ -77,6 +84,8 @@ struct Meta<'a> {
     docs: usize,
     /// [`DOC_CHUNK`].
     chunk: usize,
+    /// [`XCHUNK`].
+    xchunk: usize,
     /// Postings shards: `t/<shard_name(fnv1a(key) & mask, bits)>.json`.
     bits: u32,
     /// Positions shards, same scheme under `p/`.
@@ -98,8 +107,9 @@ struct Meta<'a> {
     tags: Vec<&'a str>,
 }
 
-/// One page in `d/<n>.json`, as an array: `[url, title, section index, kind, date, summary]`.
-type DocRow<'a> = (&'a str, &'a str, Option<usize>, &'a str, Option<&'a str>, &'a str);
+/// One page in `d/<n>.json`, as an array: `[url, title, section index, kind, date, summary,
+/// offset, length]`, the last two of its excerpt text in `x/<id / XCHUNK>.bin`.
+type DocRow<'a> = (&'a str, &'a str, Option<usize>, &'a str, Option<&'a str>, &'a str, u32, u32);
 
 /// A filter value (section, audience or tag): its name and its doc ids, ascending.
 type Group<'a> = (&'a str, Vec<u32>);
@@ -155,11 +165,17 @@ pub fn write_index_beside(
         hashes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((path.clone(), h));
         emit(path, bytes);
     };
-    let text_file = |id: u32, d: &SearchDoc| out(format!("{INDEX_DIR}/x/{id}.gz"), extras::text_file(d));
+    let packer = packs::Packer::new(docs.len(), XCHUNK);
+    let text_file = |id: u32, d: &SearchDoc| {
+        if let Some((n, bytes)) = packer.add(id, extras::text_file(d)) {
+            out(format!("{INDEX_DIR}/x/{n}.bin"), bytes);
+        }
+    };
     let built = postings::build(&mut docs, cancelled, beside, &text_file)?;
     if cancelled() {
         return None;
     }
+    let spans = packer.spans()?;
     let docs: Vec<&SearchDoc> = docs.iter().collect();
     let prefixes = extras::prefixes(&built);
     let prefix_bytes: usize = prefixes.values().flatten().map(|(k, _)| k.len() + 8).sum();
@@ -189,8 +205,9 @@ pub fn write_index_beside(
             .iter()
             .enumerate()
             .map(|(k, d)| {
-                let section = section_of[n * DOC_CHUNK + k];
-                (&*d.url, &*d.title, section, &*d.kind, d.date.as_deref(), &*d.summary)
+                let id = n * DOC_CHUNK + k;
+                let (at, len) = spans[id];
+                (&*d.url, &*d.title, section_of[id], &*d.kind, d.date.as_deref(), &*d.summary, at, len)
             })
             .collect();
         out(format!("{INDEX_DIR}/d/{n}.json"), encode::to_json(&rows));
@@ -211,6 +228,7 @@ pub fn write_index_beside(
         v: format!("{version:08x}"),
         docs: docs.len(),
         chunk: DOC_CHUNK,
+        xchunk: XCHUNK,
         bits,
         pbits,
         kbits,
@@ -404,7 +422,10 @@ mod tests {
         let rows = json(&files, "d/0.json");
         let urls: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r[0].as_str().unwrap()).collect();
         assert_eq!(urls, ["/a/", "/b/", "/old/", "/undated/"]);
-        assert_eq!(rows[0], serde_json::json!(["/a/", "A", 0, "article", "2024-05-10", ""]));
+        assert_eq!(
+            rows[0].as_array().unwrap()[..6],
+            serde_json::json!(["/a/", "A", 0, "article", "2024-05-10", ""]).as_array().unwrap()[..]
+        );
         assert_eq!(rows[3][4], Value::Null);
     }
 
@@ -459,7 +480,7 @@ mod tests {
         d.summary = "</script><b>đậm</b>".into();
         let files = build_index(&[d]);
         for (path, bytes) in &files {
-            let bytes = if path.ends_with(".gz") { extras::gunzip(bytes) } else { bytes.clone() };
+            let bytes = if path.ends_with(".bin") { extras::gunzip(bytes) } else { bytes.clone() };
             let text = std::str::from_utf8(&bytes).unwrap();
             assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'), "{path}: {text}");
         }
@@ -548,7 +569,32 @@ mod tests {
             json(&files, &format!("k/{shard}.json"))["kh"],
             serde_json::json!([["khuyen", 2], ["kho", 1], ["khuya", 1]])
         );
-        assert!(files.keys().any(|k| k.ends_with("x/0.gz")) && files.keys().any(|k| k.ends_with("x/1.gz")));
+    }
+
+    #[test]
+    fn each_page_s_row_finds_its_excerpt_text_in_its_pack() {
+        // Two packs and a bit, each page's text its own.
+        let docs: Vec<SearchDoc> = (0..XCHUNK * 2 + 3)
+            .map(|i| {
+                doc(&format!("/p{i}/"), &format!("Bài {i}"), &format!("Văn bản số {i}. ").repeat(i % 7 + 1))
+            })
+            .collect();
+        let files = build_index(&docs);
+        let packs: Vec<&String> = files.keys().filter(|k| k.contains("/x/")).collect();
+        assert_eq!(packs, ["tim-kiem/index/x/0.bin", "tim-kiem/index/x/1.bin", "tim-kiem/index/x/2.bin"]);
+        assert_eq!(json(&files, "meta.json")["xchunk"], XCHUNK);
+        let mut sorted = docs.clone();
+        sort(&mut sorted);
+        for (id, d) in sorted.iter().enumerate() {
+            let row = &json(&files, &format!("d/{}.json", id / DOC_CHUNK))[id % DOC_CHUNK];
+            assert_eq!(row[0], *d.url);
+            let (at, len) = (row[6].as_u64().unwrap() as usize, row[7].as_u64().unwrap() as usize);
+            let pack = &files[&format!("{INDEX_DIR}/x/{}.bin", id / XCHUNK)];
+            assert_eq!(pack[at..at + len], extras::text_file(d)[..], "page {id}");
+        }
+        // The packs are the pages' gzip files and nothing else.
+        let total: usize = packs.iter().map(|p| files[*p].len()).sum();
+        assert_eq!(total, sorted.iter().map(|d| extras::text_file(d).len()).sum::<usize>());
     }
 
     #[test]

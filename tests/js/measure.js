@@ -39,11 +39,14 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
   console.log(`index: ${t.files} files, ${kb(t.bytes)} (gzip ${kb(t.gz)})`);
   for (const q of queries) {
     const fetched = [];
-    const s = search.createSearcher(async (p, v, kind) => {
-      const b = fs.readFileSync(path.join(dir, p));
-      // Excerpt texts are gzip files already, served as they are.
-      fetched.push({ p, raw: b.length, gz: kind === 'gz' ? b.length : zlib.gzipSync(b).length });
-      return kind === 'gz' ? new Uint8Array(b) : JSON.parse(b.toString('utf8'));
+    const s = search.createSearcher(async (p, v, kind, span) => {
+      const whole = fs.readFileSync(path.join(dir, p));
+      // Excerpt texts are gzip already, served as they are: one Range of a pack each (an
+      // index of format 1 asked for a whole `x/<id>.gz` file, kind "gz").
+      const b = kind === 'range' ? whole.subarray(span[0], span[1]) : whole;
+      const raw = kind === 'range' || kind === 'gz';
+      fetched.push({ p, raw: b.length, gz: raw ? b.length : zlib.gzipSync(b).length });
+      return raw ? new Uint8Array(b) : JSON.parse(b.toString('utf8'));
     });
     const start = process.hrtime.bigint();
     const { results } = await s.search(q);

@@ -19,10 +19,10 @@ const indexDir = fixture ? path.join(fixture, 'tim-kiem', 'index') : '';
 /** A searcher reading the fixture index from disk; `fetched` records every path loaded. */
 function searcher() {
   const fetched = [];
-  const s = search.createSearcher(async (p, v, kind) => {
+  const s = search.createSearcher(async (p, v, kind, span) => {
     fetched.push(p);
     if (p !== 'meta.json') assert.match(v, /^[0-9a-f]{8}$/, 'shards are fetched with the build version');
-    if (kind === 'gz') return new Uint8Array(fs.readFileSync(path.join(indexDir, p)));
+    if (kind === 'range') return new Uint8Array(fs.readFileSync(path.join(indexDir, p)).subarray(span[0], span[1]));
     return JSON.parse(fs.readFileSync(path.join(indexDir, p), 'utf8'));
   });
   return { s, fetched };
@@ -349,10 +349,19 @@ test('excerpts: about 200 characters around the best stretch, whole syllables, c
   assert.deepEqual(short, { parts: [{ text: 'Khuyến', hit: true }, { text: ' ', hit: false }, { text: 'học', hit: true }, { text: '.', hit: false }], before: false, after: false, heading: null });
 });
 
-test('excerpt files are gzip, read with DecompressionStream, and plain bytes too', { skip }, async () => {
-  const dir = path.join(indexDir, 'x');
-  const name = fs.readdirSync(dir)[0];
-  const bytes = fs.readFileSync(path.join(dir, name));
+test('excerpt texts are gzip parts of a pack, read with DecompressionStream, and plain bytes too', { skip }, async () => {
+  const meta = JSON.parse(fs.readFileSync(path.join(indexDir, 'meta.json'), 'utf8'));
+  const pack = fs.readFileSync(path.join(indexDir, 'x', '0.bin'));
+  const rows = JSON.parse(fs.readFileSync(path.join(indexDir, 'd', '0.json'), 'utf8'));
+  assert.ok(meta.docs > 1 && meta.xchunk >= meta.docs, 'the fixture pages share one pack');
+  // The parts of the pack, one a page, in page order, fill it.
+  let end = 0;
+  for (const r of rows) {
+    assert.equal(r[6], end);
+    end += r[7];
+  }
+  const [at, length] = rows[1].slice(6);
+  const bytes = pack.subarray(at, at + length);
   assert.deepEqual([...bytes.subarray(0, 2)], [0x1f, 0x8b]);
   const parsed = await search.parseGzipJson(new Uint8Array(bytes));
   assert.deepEqual(parsed, JSON.parse(require('node:zlib').gunzipSync(bytes).toString('utf8')));
@@ -381,8 +390,8 @@ test('the worker answers searches and result items as the page would make them',
   const bases = [];
   const ask = fakeWorker((base) => {
     bases.push(base);
-    return (p, v, kind) => {
-      if (kind === 'gz') return Promise.resolve(new Uint8Array(fs.readFileSync(path.join(indexDir, p))));
+    return (p, v, kind, span) => {
+      if (kind === 'range') return Promise.resolve(new Uint8Array(fs.readFileSync(path.join(indexDir, p)).subarray(span[0], span[1])));
       return Promise.resolve(JSON.parse(fs.readFileSync(path.join(indexDir, p), 'utf8')));
     };
   });
@@ -414,7 +423,7 @@ test('the worker reports an index that fails to load, and a page whose text fail
   const failed = await ask('search', ['khuyen hoc', {}]);
   assert.deepEqual([failed.ok, failed.error], [false, '404 meta.json']);
   const textless = fakeWorker(() => (p, v, kind) => {
-    if (kind === 'gz') return Promise.reject(new Error('404'));
+    if (kind === 'range') return Promise.reject(new Error('404'));
     return Promise.resolve(JSON.parse(fs.readFileSync(path.join(indexDir, p), 'utf8')));
   });
   const found = await textless('search', ['nghi le', {}]);
@@ -433,6 +442,45 @@ test("fold and tone keys stay right past the memo's size (it is cleared, not gro
   assert.equal(search.fold('Đường24999'), 'duong24999');
   for (let i = 0; i < 25000; i++) search.toneKey(`hoà${i}`);
   assert.equal(search.toneKey('Hoà'), 'hòa');
+});
+
+/** A stand-in for `fetch` serving `files` (href → bytes), honouring Range or not; `asked` logs each request. */
+function fakeFetch(files, honoursRange) {
+  const asked = [];
+  const fetchFn = async (href, init) => {
+    const range = init && init.headers && init.headers.Range;
+    asked.push([href, range || null]);
+    const body = files.get(href);
+    if (!body) return { ok: false, status: 404, arrayBuffer: async () => new ArrayBuffer(0) };
+    const m = honoursRange && range && /^bytes=(\d+)-(\d+)$/.exec(range);
+    const part = m ? body.subarray(Number(m[1]), Number(m[2]) + 1) : body;
+    const copy = part.buffer.slice(part.byteOffset, part.byteOffset + part.length);
+    return { ok: true, status: m ? 206 : 200, arrayBuffer: async () => copy };
+  };
+  return { fetchFn, asked };
+}
+
+test('parts of a pack: one Range request each, or the whole file once from a server that ignores Range', async () => {
+  const a = new URL('https://example.org/tim-kiem/index/x/0.bin?v=1');
+  const b = new URL('https://example.org/tim-kiem/index/x/1.bin?v=1');
+  const files = new Map([
+    [a.href, Uint8Array.from({ length: 100 }, (_, i) => i)],
+    [b.href, Uint8Array.from({ length: 50 }, (_, i) => 200 - i)],
+  ]);
+  for (const honours of [true, false]) {
+    const { fetchFn, asked } = fakeFetch(files, honours);
+    const part = search.rangeLoader(fetchFn);
+    assert.deepEqual([...(await part(a, 10, 14))], [10, 11, 12, 13]);
+    assert.deepEqual([...(await part(a, 90, 100))], [90, 91, 92, 93, 94, 95, 96, 97, 98, 99]);
+    assert.deepEqual([...(await part(b, 0, 3))], [200, 199, 198]);
+    if (honours) {
+      assert.deepEqual(asked, [[a.href, 'bytes=10-13'], [a.href, 'bytes=90-99'], [b.href, 'bytes=0-2']]);
+    } else {
+      // Each file came whole once; the second part of `a` was cut from the first answer.
+      assert.deepEqual(asked.map(([href]) => href), [a.href, b.href]);
+    }
+    await assert.rejects(part(new URL('https://example.org/x/9.bin'), 0, 1), /404/);
+  }
 });
 
 test('search.js builds the results with text nodes only (stored XSS, issue #9)', () => {

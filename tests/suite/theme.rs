@@ -169,10 +169,16 @@ fn answer(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request = String::new();
     reader.read_line(&mut request)?;
+    let mut range = None;
     loop {
         let mut header = String::new();
         if reader.read_line(&mut header)? == 0 || header.trim().is_empty() {
             break;
+        }
+        if let Some((name, value)) = header.split_once(':')
+            && name.eq_ignore_ascii_case("range")
+        {
+            range = parse_range(value.trim());
         }
     }
     let mut words = request.split_whitespace();
@@ -181,6 +187,18 @@ fn answer(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
         return reply(&mut stream, "405 Method Not Allowed", "text/plain; charset=utf-8", b"GET only\n");
     }
     match resolve(root, target).and_then(|file| std::fs::read(&file).ok().map(|body| (file, body))) {
+        // A part, as static hosts send one (the search page reads its excerpts so).
+        Some((file, body)) if let Some((from, to)) = range.filter(|&(f, t)| f <= t && t < body.len()) => {
+            let head = format!(
+                "HTTP/1.1 206 Partial Content\r\nContent-Type: {}\r\nContent-Range: bytes {from}-{to}/{}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                content_type(&file),
+                body.len(),
+                to + 1 - from
+            );
+            stream.write_all(head.as_bytes())?;
+            stream.write_all(&body[from..=to])?;
+            stream.flush()
+        }
         Some((file, body)) => reply(&mut stream, "200 OK", content_type(&file), &body),
         None => reply(&mut stream, "404 Not Found", "text/plain; charset=utf-8", b"not found\n"),
     }
@@ -194,6 +212,12 @@ fn reply(stream: &mut TcpStream, status: &str, kind: &str, body: &[u8]) -> std::
     stream.write_all(head.as_bytes())?;
     stream.write_all(body)?;
     stream.flush()
+}
+
+/// The bytes a `Range` header asks for, `bytes=FROM-TO` (the one form `search.js` sends).
+fn parse_range(value: &str) -> Option<(usize, usize)> {
+    let (from, to) = value.strip_prefix("bytes=")?.split_once('-')?;
+    Some((from.parse().ok()?, to.parse().ok()?))
 }
 
 /// The file a request path names: `/x/` → `x/index.html`, `/x/y.css` → `x/y.css`; `None` for
@@ -623,6 +647,16 @@ fn static_server_maps_folders_to_index_and_refuses_the_rest() {
     );
     assert!(get("GET /nope HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 404 "));
     assert!(get("POST / HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 405 "));
+    // A Range the file holds is answered with that part; any other, with the whole file.
+    let part = get("GET /x/a%20b.css HTTP/1.1\r\nRange: bytes=1-2\r\n\r\n");
+    assert!(
+        part.starts_with("HTTP/1.1 206 ")
+            && part.contains("Content-Range: bytes 1-2/3")
+            && part.ends_with("\r\n\r\nss"),
+        "{part}"
+    );
+    let beyond = get("GET /x/a%20b.css HTTP/1.1\r\nrange: bytes=1-3\r\n\r\n");
+    assert!(beyond.starts_with("HTTP/1.1 200 ") && beyond.ends_with("\r\n\r\ncss"), "{beyond}");
 }
 
 // ───────────────────────────── what the scores rest on (no outside program) ─────────────────────────────

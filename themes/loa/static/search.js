@@ -14,8 +14,9 @@
  * data. Where a worker cannot start or fails, the same code runs on the page, yielding
  * between results.
  *
- * Each result shows an excerpt of its page around the best match (from `x/<id>.gz`, inflated
- * with DecompressionStream), its syllables marked, and the heading it falls under; a line above
+ * Each result shows an excerpt of its page around the best match (its gzip bytes, at the place
+ * its row names in a pack `x/<n>.bin`, fetched with a Range request, inflated with
+ * DecompressionStream), its syllables marked, and the heading it falls under; a line above
  * the results offers the term pages (tags, audiences, glossary entries) whose names match.
  *
  * Index location: the `data-index` attribute of this script tag, else `window.LOA_SEARCH_INDEX`,
@@ -47,7 +48,7 @@
 })(typeof self !== 'undefined' ? self : this, function () {
   'use strict';
 
-  const FORMAT = 1;
+  const FORMAT = 2;
   const PAGE_SIZE = 10;
   const MAX_TOKEN_CHARS = 32;
   const MARK = /\p{M}/u;
@@ -756,7 +757,8 @@
    * A searcher over an index. `load(path, version)` returns a Promise of the parsed JSON of
    * `path` (relative to the index folder: "meta.json", "t/0a.json", …); `version` is the
    * build's hash, for cache busting (null for meta.json). Files are fetched once, on demand.
-   * `load(path, version, "gz")` returns the bytes (an ArrayBuffer or Uint8Array) of a gzip file.
+   * `load(path, version, "range", [start, end])` returns the bytes `start .. end` of a file (an
+   * ArrayBuffer or Uint8Array; `rangeLoader` makes them with a Range request).
    */
   function createSearcher(load) {
     let metaPromise = null;
@@ -920,13 +922,19 @@
       return out;
     }
 
+    /** The raw row of doc `id` in its `d/` file. */
+    const row = async (m, id) => (await file(m, `d/${Math.floor(id / m.chunk)}.json`))[id % m.chunk];
+
     /**
      * The excerpt text of doc `id`: {text, headings: [[offset, id], …]} (UTF-16 offsets of
-     * the headings' lines), from `x/<id>.gz`; `load(path, version, "gz")` gives its bytes.
+     * the headings' lines): the gzip bytes at the offset and length its row gives, in the
+     * pack `x/<id / xchunk>.bin`; `load(path, version, "range", [start, end])` gives them.
      */
     async function text(id) {
       const m = await meta();
-      const bytes = await load(`x/${id}.gz`, m.v, 'gz');
+      const r = await row(m, id);
+      const [at, length] = [r[6], r[7]];
+      const bytes = await load(`x/${Math.floor(id / m.xchunk)}.bin`, m.v, 'range', [at, at + length]);
       const [t, headings] = await parseGzipJson(bytes);
       return { text: t, headings };
     }
@@ -934,14 +942,11 @@
     /** The rows of the given doc ids: {id, url, title, section, kind, date, summary}. */
     async function docs(ids) {
       const m = await meta();
-      const chunks = [...new Set(ids.map((id) => Math.floor(id / m.chunk)))];
-      const rows = await Promise.all(chunks.map((c) => file(m, `d/${c}.json`)));
-      const byChunk = new Map(chunks.map((c, i) => [c, rows[i]]));
-      return ids.map((id) => {
-        const r = byChunk.get(Math.floor(id / m.chunk))[id % m.chunk];
+      return Promise.all(ids.map(async (id) => {
+        const r = await row(m, id);
         const section = r[2] === null || r[2] === undefined ? '' : m.sections[r[2]] || '';
         return { id, url: r[0], title: r[1], section, kind: r[3], date: r[4] || '', summary: r[5] || '' };
-      });
+      }));
     }
 
     /**
@@ -962,14 +967,42 @@
     return { meta, search, docs, text, items };
   }
 
+  /**
+   * Reads parts of files over HTTP for `createSearcher`'s "range" loads: `part(url, start, end)`
+   * resolves to the bytes `start .. end` of the file at `url` (a URL), asked for with a Range
+   * request. A server that ignores Range sends the whole file (200): its part is sliced from
+   * it, and the file is kept for the next part, so no file comes whole twice (but in parts
+   * asked for at once, before the first answer). `fetchFn` is `fetch` (a stand-in in tests).
+   */
+  function rangeLoader(fetchFn) {
+    const whole = new Map();
+    const slice = (buf, start, end) => new Uint8Array(buf, start, end - start);
+    return async function part(url, start, end) {
+      const key = url.href;
+      if (whole.has(key)) return slice(await whole.get(key), start, end);
+      const r = await fetchFn(key, { credentials: 'same-origin', headers: { Range: `bytes=${start}-${end - 1}` } });
+      if (!r.ok) throw new Error(`${r.status} ${url.pathname}`);
+      const buf = await r.arrayBuffer();
+      if (r.status === 206) {
+        if (buf.byteLength !== end - start) throw new Error(`range ${start}-${end - 1} of ${url.pathname}: ${buf.byteLength} bytes`);
+        return new Uint8Array(buf);
+      }
+      if (!whole.has(key)) whole.set(key, Promise.resolve(buf));
+      if (buf.byteLength < end) throw new Error(`${url.pathname}: ${buf.byteLength} bytes, no ${start}-${end - 1}`);
+      return slice(buf, start, end);
+    };
+  }
+
   /** `load` for createSearcher: fetches the index files under `base` (a URL). */
   function fetchLoader(base) {
-    return (path, v, kind) => {
+    const part = rangeLoader(fetch);
+    return (path, v, kind, span) => {
       const url = new URL(path, base);
       if (v) url.searchParams.set('v', v);
+      if (kind === 'range') return part(url, span[0], span[1]);
       return fetch(url.href, { credentials: 'same-origin', cache: v ? 'default' : 'no-cache' }).then((r) => {
         if (!r.ok) throw new Error(`${r.status} ${url.pathname}`);
-        return kind === 'gz' ? r.arrayBuffer() : r.json();
+        return r.json();
       });
     };
   }
@@ -1687,6 +1720,7 @@
     codeKey,
     matchTopics,
     parseGzipJson,
+    rangeLoader,
     readParams,
     boot,
   };
