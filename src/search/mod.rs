@@ -20,6 +20,8 @@
 //! bonus without storing anything twice, and skip stop words; bigrams and positions keep them.
 //! Doc ids follow date (newest first), then url, so id order is the final tie-break.
 //! Must not: touch the file system, or depend on the order of `docs` (same docs → same bytes).
+//! Longer than 600 lines: over half of it is the tests of the file layout above, which read
+//! one another's files (a `d/` row and its `x/` pack), kept beside the code that writes them.
 
 mod doc;
 pub mod encode;
