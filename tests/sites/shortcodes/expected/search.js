@@ -11,7 +11,7 @@ api.serve(root);
 }
 })(typeof self!=='undefined'?self:this,function(){
 'use strict';
-const FORMAT=1;
+const FORMAT=2;
 const PAGE_SIZE=10;
 const MAX_TOKEN_CHARS=32;
 const MARK=/\p{M}/u;
@@ -706,22 +706,22 @@ if(other.results.length)out.correction={query,results:other.results};
 }
 return out;
 }
+const row=async(m,id)=>(await file(m,`d/${Math.floor(id / m.chunk)}.json`))[id%m.chunk];
 async function text(id){
 const m=await meta();
-const bytes=await load(`x/${id}.gz`,m.v,'gz');
+const r=await row(m,id);
+const[at,length]=[r[6],r[7]];
+const bytes=await load(`x/${Math.floor(id / m.xchunk)}.bin`,m.v,'range',[at,at+length]);
 const[t,headings]=await parseGzipJson(bytes);
 return{text:t,headings};
 }
 async function docs(ids){
 const m=await meta();
-const chunks=[...new Set(ids.map((id)=>Math.floor(id/m.chunk)))];
-const rows=await Promise.all(chunks.map((c)=>file(m,`d/${c}.json`)));
-const byChunk=new Map(chunks.map((c,i)=>[c,rows[i]]));
-return ids.map((id)=>{
-const r=byChunk.get(Math.floor(id/m.chunk))[id%m.chunk];
+return Promise.all(ids.map(async(id)=>{
+const r=await row(m,id);
 const section=r[2]===null||r[2]===undefined?'':m.sections[r[2]]||'';
 return{id,url:r[0],title:r[1],section,kind:r[3],date:r[4]||'',summary:r[5]||''};
-});
+}));
 }
 async function items(ids,plan,pause){
 const[rows,pages]=await Promise.all([docs(ids),Promise.all(ids.map((id)=>text(id).catch(()=>null)))]);
@@ -734,13 +734,33 @@ return out;
 }
 return{meta,search,docs,text,items};
 }
+function rangeLoader(fetchFn){
+const whole=new Map();
+const slice=(buf,start,end)=>new Uint8Array(buf,start,end-start);
+return async function part(url,start,end){
+const key=url.href;
+if(whole.has(key))return slice(await whole.get(key),start,end);
+const r=await fetchFn(key,{credentials:'same-origin',headers:{Range:`bytes=${start}-${end - 1}`}});
+if(!r.ok)throw new Error(`${r.status} ${url.pathname}`);
+const buf=await r.arrayBuffer();
+if(r.status===206){
+if(buf.byteLength!==end-start)throw new Error(`range ${start}-${end - 1} of ${url.pathname}: ${buf.byteLength} bytes`);
+return new Uint8Array(buf);
+}
+if(!whole.has(key))whole.set(key,Promise.resolve(buf));
+if(buf.byteLength<end)throw new Error(`${url.pathname}: ${buf.byteLength} bytes, no ${start}-${end - 1}`);
+return slice(buf,start,end);
+};
+}
 function fetchLoader(base){
-return(path,v,kind)=>{
+const part=rangeLoader(fetch);
+return(path,v,kind,span)=>{
 const url=new URL(path,base);
 if(v)url.searchParams.set('v',v);
+if(kind==='range')return part(url,span[0],span[1]);
 return fetch(url.href,{credentials:'same-origin',cache:v?'default':'no-cache'}).then((r)=>{
 if(!r.ok)throw new Error(`${r.status} ${url.pathname}`);
-return kind==='gz'?r.arrayBuffer():r.json();
+return r.json();
 });
 };
 }
@@ -1337,6 +1357,7 @@ CORRECTION_BEFORE,
 codeKey,
 matchTopics,
 parseGzipJson,
+rangeLoader,
 readParams,
 boot,
 };
