@@ -11,7 +11,8 @@ and measures until the reload event; the next edit comes GAP_SECONDS after the r
 gap of 3 s or more, `loa serve` has built the search index of the last edit in between: its
 index waits until the site has been still for 1 s). It restores the article at the end. Prints the median,
 min and max in milliseconds, and the median of the server's own build times (/__loa/status after
-each reload): the rest of the latency is the watcher's debounce and the event's way out.
+each reload): the rest of the latency is the watcher's debounce and the event's way out; then
+the server's resident and peak memory (VmRSS, VmHWM; Linux).
 """
 import json
 import os
@@ -85,8 +86,14 @@ def main():
             builds.append(status(port).get("build_ms", 0))
         with open(target, "w", encoding="utf-8") as f:
             f.write(original)
+        memory = {}
+        with open(f"/proc/{server.pid}/status", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith(("VmRSS:", "VmHWM:")):
+                    memory[line.split(":")[0]] = int(line.split()[1]) // 1024
         print(f"edits: {edits}  gap: {gap} s  median: {statistics.median(times):.0f} ms  min: {min(times):.0f} ms  "
-              f"max: {max(times):.0f} ms  build median: {statistics.median(builds):.0f} ms")
+              f"max: {max(times):.0f} ms  build median: {statistics.median(builds):.0f} ms  "
+              f"rss: {memory.get('VmRSS', 0)} MiB  peak rss: {memory.get('VmHWM', 0)} MiB")
     finally:
         server.terminate()
         server.wait(timeout=30)
