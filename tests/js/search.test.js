@@ -493,15 +493,20 @@ test('search.js builds the results with text nodes only (stored XSS, issue #9)',
 test('the page passes its words: the status line and counts in its language', () => {
   search.setWords({
     found: '{n} results for “{q}”{filters}',
+    foundOne: '{n} result for “{q}”{filters}',
     filters: ' (filtered by {list})',
     filterSection: 'section “{v}”',
     suggestionLink: '“{q}” ({n} pages)',
+    suggestionLinkOne: '“{q}” ({n} page)',
     thousands: ',',
   });
   try {
     assert.equal(search.statusText('x', 12345), '12,345 results for “x”');
     assert.equal(search.statusText('a', 2, { section: 'News' }), '2 results for “a” (filtered by section “News”)');
     assert.equal(search.suggestionLink('học {q}', 1234), '“học {q}” (1,234 pages)');
+    // One is said apart where the language says it so.
+    assert.equal(search.statusText('a', 1), '1 result for “a”');
+    assert.equal(search.suggestionLink('học', 1), '“học” (1 page)');
     // A word the page does not pass stays the Vietnamese one.
     assert.equal(search.suggestionText(['phí']), ' Kết quả khi bỏ “phí”: ');
   } finally {

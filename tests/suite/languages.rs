@@ -193,15 +193,14 @@ fn serve_rebuilds_an_edited_translation_and_its_originals_switcher() {
     assert!(vi.contains("<a href=\"/en/\" hreflang=\"en\" rel=\"home\">English</a>"), "{vi}");
 }
 
-/// The search of each language in Chromium (`--dump-dom` of the default theme's search page
-/// after its script ran): each language's index has its own pages only; a Khmer word inside
-/// a run without spaces is found (clusters are tokens).
+/// The search of each language in Chromium (the default theme's search page once its search has
+/// finished, read by `tests/theme/search-results.mjs`): each language's index has its own pages
+/// only; a Khmer word inside a run without spaces is found (clusters are tokens); the status
+/// line is in the page's language, English saying "1 result".
 #[test]
 fn each_languages_search_finds_its_own_pages_in_chromium() {
-    use crate::theme::{chromium, serve, skip};
-    let missing = (!chromium().is_file())
-        .then(|| format!("{} not found (apt-get install chromium)", chromium().display()));
-    if skip(missing, "each_languages_search_finds_its_own_pages_in_chromium") {
+    use crate::theme::{browser_missing, chromium, serve, skip, theme_tests};
+    if skip(browser_missing(), "each_languages_search_finds_its_own_pages_in_chromium") {
         return;
     }
     let tmp = tempfile::tempdir().expect("tmp");
@@ -212,33 +211,32 @@ fn each_languages_search_finds_its_own_pages_in_chromium() {
     let out = run(tmp.path(), &["build", "--root", ".", "--at", "2024-01-01"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let port = serve(tmp.path().join("public"));
-    let results = |search: &str, query: &str| -> Vec<String> {
+    let found = |search: &str, query: &str| -> (Vec<String>, String) {
         let q: String = query.bytes().map(|b| format!("%{b:02X}")).collect();
-        let dom = std::process::Command::new(chromium())
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--virtual-time-budget=10000",
-                "--dump-dom",
-            ])
-            .arg(format!("http://127.0.0.1:{port}{search}?q={q}"))
+        let out = std::process::Command::new("node")
+            .arg(theme_tests().join("search-results.mjs"))
+            .arg(format!("http://127.0.0.1:{port}/"))
+            .arg(format!("{search}?q={q}"))
+            .current_dir(theme_tests())
+            .env("LOA_CHROMIUM", chromium())
             .output()
-            .expect("run chromium");
-        let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
-        let list = dom.split("<ol class=\"ket-qua-danh-sach\">").nth(1).and_then(|l| l.split("</ol>").next());
-        list.unwrap_or_default()
-            .split("<h2 class=\"ket-qua-tieu-de\"><a href=\"")
-            .skip(1)
-            .filter_map(|a| a.split('"').next().map(str::to_string))
-            .collect()
+            .expect("run node");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        let line: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+        let links = line["results"].as_array().expect("results").iter();
+        let links = links.map(|u| u.as_str().expect("a link").to_string()).collect();
+        (links, line["status"].as_str().expect("status").to_string())
     };
+    let results = |search: &str, query: &str| found(search, query).0;
     assert_eq!(results("/km/tim-kiem/", "សិក្សា"), ["/km/bai-viet/hoc-tap-suot-doi/"]);
     let en = results("/en/tim-kiem/", "learning");
     assert!(en.contains(&"/en/bai-viet/hoc-tap-suot-doi/".to_string()), "{en:?}");
     assert!(en.iter().all(|u| u.starts_with("/en/")), "{en:?}");
     // Each index has its own language's pages only.
     assert!(results("/km/tim-kiem/", "lifelong").is_empty());
+    let (one, status) = found("/en/tim-kiem/", "lifelong");
+    assert_eq!((one.len(), status.as_str()), (1, "1 result for “lifelong”"));
     let vi = results("/tim-kiem/", "hoc tap");
     assert!(vi.contains(&"/bai-viet/chi-tieng-viet/".to_string()), "{vi:?}");
     assert!(vi.iter().all(|u| !u.starts_with("/en/") && !u.starts_with("/km/")), "{vi:?}");

@@ -45,7 +45,7 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn theme_tests() -> PathBuf {
+pub fn theme_tests() -> PathBuf {
     repo().join("tests/theme")
 }
 
@@ -68,7 +68,7 @@ pub fn chromium() -> PathBuf {
 }
 
 /// What is missing to run the browser checks, if anything.
-fn browser_missing() -> Option<String> {
+pub fn browser_missing() -> Option<String> {
     if !chromium().is_file() {
         return Some(format!("{} not found (apt-get install chromium)", chromium().display()));
     }

@@ -1144,6 +1144,8 @@
    */
   const WORDS = {
     found: 'Tìm thấy {n} kết quả cho “{q}”{filters}',
+    // For exactly one (English "1 result"); Vietnamese and Khmer say it as for any number.
+    foundOne: 'Tìm thấy {n} kết quả cho “{q}”{filters}',
     none: 'Không tìm thấy kết quả nào cho “{q}”{filters}. Hãy thử từ khoá khác, gõ không dấu, hoặc bỏ bớt bộ lọc.',
     missing: 'Không có trang nào chứa {words}.',
     filters: ' (lọc theo {list})',
@@ -1153,6 +1155,7 @@
     correction: ' Có phải bạn muốn tìm ',
     suggestion: ' Kết quả khi bỏ {words}: ',
     suggestionLink: '“{q}” ({n} trang)',
+    suggestionLinkOne: '“{q}” ({n} trang)',
     inHeading: 'Trong mục ',
     topics: 'Chủ đề: ',
     more: 'Xem thêm kết quả',
@@ -1209,7 +1212,7 @@
     if (f.audience) within.push(fillWords(words.filterAudience, { v: f.audience }));
     if (f.tag) within.push(fillWords(words.filterTag, { v: f.tag }));
     const filtersText = within.length ? fillWords(words.filters, { list: within.join(', ') }) : '';
-    if (total > 0) return fillWords(words.found, { n: formatCount(total), q, filters: filtersText });
+    if (total > 0) return fillWords(total === 1 ? words.foundOne : words.found, { n: formatCount(total), q, filters: filtersText });
     // Said of the whole site (a filter does not change which words it has).
     if (missing && missing.length) return fillWords(words.missing, { words: quoted(missing) });
     return fillWords(words.none, { q, filters: filtersText });
@@ -1225,7 +1228,7 @@
 
   /** The link text of that suggestion: “học” (17 trang). */
   function suggestionLink(query, total) {
-    return fillWords(words.suggestionLink, { q: query, n: formatCount(total) });
+    return fillWords(total === 1 ? words.suggestionLinkOne : words.suggestionLink, { q: query, n: formatCount(total) });
   }
 
   /** The filters as the status line names them: an audience id (`gia-dinh`) by its name (Gia đình). */
@@ -1590,8 +1593,19 @@
       more.hidden = shown.next >= shown.results.length;
     }
 
+    // The results region is busy (aria-busy) while a search runs: assistive technology waits
+    // for the whole list, and a test or a tool can tell a finished search from one under way.
     async function go() {
       const mine = ++run;
+      out.setAttribute('aria-busy', 'true');
+      try {
+        await search(mine);
+      } finally {
+        if (mine === run) out.setAttribute('aria-busy', 'false');
+      }
+    }
+
+    async function search(mine) {
       const filters = { section: state.section, audience: state.audience, tag: state.tag };
       more.hidden = true;
       if (!state.q) {

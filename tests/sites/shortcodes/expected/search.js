@@ -870,6 +870,7 @@ return idx;
 }
 const WORDS={
 found:'Tìm thấy {n} kết quả cho “{q}”{filters}',
+foundOne:'Tìm thấy {n} kết quả cho “{q}”{filters}',
 none:'Không tìm thấy kết quả nào cho “{q}”{filters}. Hãy thử từ khoá khác, gõ không dấu, hoặc bỏ bớt bộ lọc.',
 missing:'Không có trang nào chứa {words}.',
 filters:' (lọc theo {list})',
@@ -879,6 +880,7 @@ filterTag:'thẻ “{v}”',
 correction:' Có phải bạn muốn tìm ',
 suggestion:' Kết quả khi bỏ {words}: ',
 suggestionLink:'“{q}” ({n} trang)',
+suggestionLinkOne:'“{q}” ({n} trang)',
 inHeading:'Trong mục ',
 topics:'Chủ đề: ',
 more:'Xem thêm kết quả',
@@ -920,7 +922,7 @@ if(f.section)within.push(fillWords(words.filterSection,{v:f.section}));
 if(f.audience)within.push(fillWords(words.filterAudience,{v:f.audience}));
 if(f.tag)within.push(fillWords(words.filterTag,{v:f.tag}));
 const filtersText=within.length?fillWords(words.filters,{list:within.join(', ')}):'';
-if(total>0)return fillWords(words.found,{n:formatCount(total),q,filters:filtersText});
+if(total>0)return fillWords(total===1?words.foundOne:words.found,{n:formatCount(total),q,filters:filtersText});
 if(missing&&missing.length)return fillWords(words.missing,{words:quoted(missing)});
 return fillWords(words.none,{q,filters:filtersText});
 }
@@ -929,7 +931,7 @@ function suggestionText(missing){
 return fillWords(words.suggestion,{words:quoted(missing)});
 }
 function suggestionLink(query,total){
-return fillWords(words.suggestionLink,{q:query,n:formatCount(total)});
+return fillWords(total===1?words.suggestionLinkOne:words.suggestionLink,{q:query,n:formatCount(total)});
 }
 function filterLabels(meta,filters){
 const f={...(filters||{})};
@@ -1235,6 +1237,14 @@ more.hidden=shown.next>=shown.results.length;
 }
 async function go(){
 const mine=++run;
+out.setAttribute('aria-busy','true');
+try{
+await search(mine);
+}finally{
+if(mine===run)out.setAttribute('aria-busy','false');
+}
+}
+async function search(mine){
 const filters={section:state.section,audience:state.audience,tag:state.tag};
 more.hidden=true;
 if(!state.q){
