@@ -334,8 +334,14 @@ impl OutputKeys {
     ) -> OutputKeys {
         OutputKeys {
             // The configuration is in every view it shows (URLs, titles…); its debug form
-            // covers the rest.
-            epoch: fingerprint::of(&(env.templates.fingerprint, site_view, format!("{:?}", env.config))),
+            // covers the rest. The made images are what the templates' `image()` answers from:
+            // a photo replaced under its name changes no view, only the name of its copies.
+            epoch: fingerprint::of(&(
+                env.templates.fingerprint,
+                env.templates.images.print(),
+                site_view,
+                format!("{:?}", env.config),
+            )),
             cards: env.cards.par_iter().map(fingerprint::of).collect(),
             bodies: Prehashed::new(
                 htmls

@@ -11,7 +11,7 @@
 //! | `texts` | reading one Markdown file | its path, size, inode and times (when still for 2 s) |
 //! | `parsed` | parsing one file | its path and the fingerprint of its text |
 //! | `rendered` | the Markdown stage on one body | the text, the options, every route and citable document |
-//! | `outputs` | one template call | the template, the site view, the call's views and cards |
+//! | `outputs` | one template call | the template, the site view, the made images, the call's views and cards |
 //! | `cards` | one share card (`media::card`) | its texts, drawing and fonts (`CardText::key`) |
 //!
 //! plus the last load (reused whole when the watcher says which files changed and none was

@@ -42,6 +42,13 @@ impl ImageIndex {
         };
     }
 
+    /// A fingerprint of what `image()` answers from: an output that calls it is made again
+    /// when an image it could name changed (the same path, other bytes, another hashed name).
+    pub fn print(&self) -> u64 {
+        let d = self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        crate::fingerprint::key_of(&format!("{:?}{:?}", d.pictures, d.sizes))
+    }
+
     /// `image(path=…, width=…, format=…)`.
     pub fn call(&self, kwargs: &tera::Kwargs) -> tera::TeraResult<tera::Value> {
         let path: &str = kwargs.must_get("path")?;

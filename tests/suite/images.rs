@@ -200,6 +200,40 @@ fn serve_shows_the_originals_first_and_the_pictures_once_they_are_made() {
     assert!(site.path().join(".loa-cache/images").is_dir());
 }
 
+/// An output whose template asks `image()` for a photo is made again when the photo is
+/// replaced under the same name (its copies get another hashed name), even when nothing else
+/// of the page changed: here the body does not show the photo, so the page's body and views are
+/// the same before and after. `loa serve` kept the old page, whose share image was gone.
+#[test]
+fn serve_remakes_a_page_whose_template_asked_image_for_a_replaced_photo() {
+    use crate::serve::Served;
+    let site = tempfile::tempdir().expect("tempdir");
+    copy_site(&sites_dir().join("images"), site.path());
+    let folder = site.path().join("content/bai-viet/hop-dan");
+    let text = std::fs::read_to_string(folder.join("index.md")).expect("read");
+    let text = text.replace("![Dân làng họp ở nhà văn hoá thôn](anh-chup.jpg)\n", "");
+    std::fs::write(folder.join("index.md"), text).expect("write");
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    srv.wait_until("the pictures", |s| s["generation"].as_u64() >= Some(2));
+    let share = || -> String {
+        let html = srv.page("/bai-viet/hop-dan/");
+        html.split("og:image\" content=\"")
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(share().ends_with("/bai-viet/hop-dan/anh-chup.751b12e095.320.jpg"), "{}", share());
+    // Another photo under the same name (a portrait one: other bytes, other sizes).
+    let photo = std::fs::read(folder.join("anh-doc.jpg")).expect("read");
+    std::fs::write(folder.join("anh-chup.jpg"), photo).expect("write");
+    srv.wait_until("the new photo's copy in the page", |_| {
+        let now = share();
+        now.contains("/bai-viet/hop-dan/anh-chup.") && !now.contains("751b12e095") && now.ends_with(".jpg")
+    });
+}
+
 #[test]
 fn check_warns_about_heavy_originals_and_share_images_smaller_than_a_card() {
     let tmp = tempfile::tempdir().expect("tempdir");
