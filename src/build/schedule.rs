@@ -32,8 +32,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::fingerprint::{self, Prehashed};
 use crate::markdown::LinkTargets;
 use crate::markdown::cite::Citations;
-use crate::memo::Memo;
+use crate::memo::{Memo, Output};
 use crate::output::{Bytes, Sink};
+use crate::render::images::ImageIndex;
 use crate::render::jobs::{self, Job};
 use crate::render::templates::Templates;
 use crate::render::{Env, RenderInput, TemplateCall, View};
@@ -143,11 +144,28 @@ pub fn render(
             Ok(c) => c,
             Err(d) => return Some(d),
         };
-        let bytes = memo.try_get_or(
-            |m| &m.outputs,
-            || keys.as_ref().map_or(0, |k| k.of(&call)),
-            || crate::render::fill(&env, &call),
-        );
+        // What `image()` answered for an output is kept with it (a photo replaced under its name
+        // changes no view, only its copies' names) and checked before the output is reused.
+        let images = &env.templates.images;
+        let fresh = || -> Result<Output, Diagnostic> {
+            let (bytes, asked) = match keys {
+                Some(_) => ImageIndex::recording(|| crate::render::fill(&env, &call)),
+                None => (crate::render::fill(&env, &call), Vec::new()),
+            };
+            let images = (!asked.is_empty()).then(|| {
+                let print = images.print_of(&asked);
+                Arc::new((asked, print))
+            });
+            bytes.map(|bytes| Output { bytes, images })
+        };
+        let bytes = memo
+            .try_get_checked_or(
+                |m| &m.outputs,
+                || keys.as_ref().map_or(0, |k| k.of(&call)),
+                |kept: &Output| kept.images.as_ref().is_none_or(|a| images.print_of(&a.0) == a.1),
+                fresh,
+            )
+            .map(|o| o.bytes);
         match bytes {
             Ok(b) => deliver.put(call.path, b),
             Err(d) => Some(d),
@@ -334,14 +352,8 @@ impl OutputKeys {
     ) -> OutputKeys {
         OutputKeys {
             // The configuration is in every view it shows (URLs, titles…); its debug form
-            // covers the rest. The made images are what the templates' `image()` answers from:
-            // a photo replaced under its name changes no view, only the name of its copies.
-            epoch: fingerprint::of(&(
-                env.templates.fingerprint,
-                env.templates.images.print(),
-                site_view,
-                format!("{:?}", env.config),
-            )),
+            // covers the rest. (What `image()` answers is checked per output: `make` in `render`.)
+            epoch: fingerprint::of(&(env.templates.fingerprint, site_view, format!("{:?}", env.config))),
             cards: env.cards.par_iter().map(fingerprint::of).collect(),
             bodies: Prehashed::new(
                 htmls

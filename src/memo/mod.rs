@@ -11,7 +11,7 @@
 //! | `texts` | reading one Markdown file | its path, size, inode and times (when still for 2 s) |
 //! | `parsed` | parsing one file | its path and the fingerprint of its text |
 //! | `rendered` | the Markdown stage on one body | the text, the options, every route and citable document |
-//! | `outputs` | one template call | the template, the site view, the made images, the call's views and cards |
+//! | `outputs` | one template call | the template, the site view, the call's views and cards; kept with the images its template asked `image()` for, checked on use |
 //! | `cards` | one share card (`media::card`) | its texts, drawing and fonts (`CardText::key`) |
 //!
 //! plus the last load (reused whole when the watcher says which files changed and none was
@@ -88,7 +88,24 @@ impl<T: Clone> Store<T> {
 
     /// [`Store::get_or`] for a fallible `make`: a failure is returned and not kept.
     pub fn try_get_or<E>(&self, key: u64, make: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
-        let hit = self.previous.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+        self.try_get_checked_or(key, |_| true, make)
+    }
+
+    /// [`Store::try_get_or`] where the last build's value is taken only when `still(value)`
+    /// (it read something the key does not cover, and that is the same).
+    pub fn try_get_checked_or<E>(
+        &self,
+        key: u64,
+        still: impl FnOnce(&T) -> bool,
+        make: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        let hit = self
+            .previous
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned()
+            .filter(|v| still(v));
         let value = match hit {
             Some(v) => {
                 self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -148,6 +165,18 @@ impl<T: Clone> Store<T> {
     }
 }
 
+/// A template output, with the images its template asked `image()` for (their output paths
+/// and the fingerprint of what `image()` answered for them), when it asked for any: the output
+/// is reused only while those answers are the same (a photo replaced under its name gets
+/// copies of other names).
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The output's bytes.
+    pub bytes: Bytes,
+    /// The images asked for and their fingerprint.
+    pub images: Option<Arc<(Vec<String>, u64)>>,
+}
+
 /// A text read from `content/`, with the fingerprint of the text (the keys of later stores
 /// use it instead of hashing the text again).
 pub type Text = Option<(Source, u64)>;
@@ -167,7 +196,7 @@ pub struct Stores {
     /// link and citation registries.
     pub rendered: Store<(Arc<Rendered>, u64)>,
     /// Rendered outputs, keyed by template, site view and views.
-    pub outputs: Store<Bytes>,
+    pub outputs: Store<Output>,
     /// Each page's scripts for the loudspeakers and their findings, keyed by what the page's
     /// scripts read (`crate::bulletin::page_key`).
     pub bulletins: Store<crate::bulletin::PageScripts>,
@@ -246,6 +275,20 @@ impl Memo {
     ) -> T {
         match self.0.as_ref().map(which) {
             Some(store) if store.active => store.get_or(key(), make),
+            _ => make(),
+        }
+    }
+
+    /// [`Memo::try_get_or`] where the last build's value is taken only when `still(value)`.
+    pub fn try_get_checked_or<T: Clone, E>(
+        &self,
+        which: impl FnOnce(&Stores) -> &Store<T>,
+        key: impl FnOnce() -> u64,
+        still: impl FnOnce(&T) -> bool,
+        make: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        match self.0.as_ref().map(which) {
+            Some(store) if store.active => store.try_get_checked_or(key(), still, make),
             _ => make(),
         }
     }
@@ -467,8 +510,12 @@ mod tests {
     #[test]
     fn off_computes_no_key_and_keeps_nothing() {
         let memo = Memo::off();
-        let made = memo.get_or(|s| &s.outputs, || panic!("no key when off"), || Bytes::new(b"x".to_vec()));
-        assert_eq!(&**made, b"x");
+        let made = memo.get_or(
+            |s| &s.outputs,
+            || panic!("no key when off"),
+            || Output { bytes: Bytes::new(b"x".to_vec()), images: None },
+        );
+        assert_eq!(&*made.bytes, b"x");
         assert!(memo.stores().is_none());
     }
 }

@@ -42,11 +42,25 @@ impl ImageIndex {
         };
     }
 
-    /// A fingerprint of what `image()` answers from: an output that calls it is made again
-    /// when an image it could name changed (the same path, other bytes, another hashed name).
-    pub fn print(&self) -> u64 {
+    /// `f()`, with the output path of every image `image()` was asked for on this thread while
+    /// it ran (`loa serve` keeps them with the output: see [`ImageIndex::print_of`]).
+    pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+        let outer = ASKED.with(|a| a.borrow_mut().replace(Vec::new()));
+        let value = f();
+        let asked = ASKED.with(|a| std::mem::replace(&mut *a.borrow_mut(), outer)).unwrap_or_default();
+        (value, asked)
+    }
+
+    /// A fingerprint of what `image()` answers for `paths` (output paths, as
+    /// [`ImageIndex::recording`] gives them): another when one of those images changed (a photo
+    /// replaced under its name: other copies, other names) or appeared.
+    pub fn print_of(&self, paths: &[String]) -> u64 {
         let d = self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        crate::fingerprint::key_of(&format!("{:?}{:?}", d.pictures, d.sizes))
+        let mut h = crate::fingerprint::hasher();
+        for p in paths {
+            std::hash::Hash::hash(&format!("{p}{:?}{:?}", d.pictures.get(p), d.sizes.get(p)), &mut h);
+        }
+        std::hash::Hasher::finish(&h)
     }
 
     /// `image(path=…, width=…, format=…)`.
@@ -56,6 +70,11 @@ impl ImageIndex {
         let format: Option<&str> = kwargs.get("format")?;
         let d = self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         let out = output_path(path, &d.base_url, &d.base_path);
+        ASKED.with(|a| {
+            if let Some(asked) = a.borrow_mut().as_mut() {
+                asked.push(out.clone());
+            }
+        });
         let origin = d.base_url.strip_suffix(&d.base_path).unwrap_or(&d.base_url).to_string();
         let answer = |url: String, w: u32, h: u32| {
             let mut m = tera::Map::new();
@@ -89,6 +108,11 @@ impl ImageIndex {
             ))),
         }
     }
+}
+
+thread_local! {
+    /// The images asked for on this thread while [`ImageIndex::recording`] runs.
+    static ASKED: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
 }
 
 /// A site path (`/anh/a.jpg`, under the base path), an absolute URL of the site, or an output

@@ -414,3 +414,35 @@ fn a_download_size_follows_its_file_when_the_page_does_not_change() {
         "the bodies that name no changed file are still reused"
     );
 }
+
+/// What the templates' `image()` answered is kept with each output and checked before reuse:
+/// a photo replaced under its name remakes the page whose template asked for it (its share
+/// image names the new copy) and the page that shows it in its body, not the other outputs.
+#[test]
+fn an_output_is_made_again_only_when_an_image_it_asked_for_changed() {
+    use crate::harness::{copy_site, sites_dir};
+    let site = tempfile::tempdir().expect("tmp");
+    let root = site.path();
+    copy_site(&sites_dir().join("images"), root);
+    // The article names `anh-chup.jpg` in its front matter only (its template asks `image()`).
+    edit(root, "content/bai-viet/hop-dan/index.md", "![Dân làng họp ở nhà văn hoá thôn](anh-chup.jpg)\n", "");
+    let config = Config::load(root, &Overrides::default()).expect("config");
+    let opts = BuildOptions::default();
+    let memo = Memo::on();
+    let first = build_with(&config, opts, &memo).expect("first build");
+    let article = "bai-viet/hop-dan/index.html";
+    let photo = |name: &str| root.join("content/bai-viet/hop-dan").join(name);
+    let portrait = std::fs::read(photo("anh-doc.jpg")).expect("read");
+    for (replaced, what) in [("anh-cmyk.jpg", "a photo of the body"), ("anh-chup.jpg", "the share photo")] {
+        std::fs::write(photo(replaced), &portrait).expect("write");
+        let cached = build_with(&config, opts, &memo).expect("cached build");
+        let fresh = fresh(&config, opts).expect("fresh build");
+        assert!(cached.output.files == fresh.output.files, "after {what}, the outputs are a fresh build's");
+        assert!(
+            cached.output.files[article] != first.output.files[article],
+            "after {what}, the article changed"
+        );
+        let (reused, kept) = (stores(&memo).outputs.reused(), stores(&memo).outputs.len());
+        assert!(kept >= 4 && reused + 1 == kept, "after {what}: {reused} of {kept} outputs reused");
+    }
+}
