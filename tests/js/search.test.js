@@ -513,4 +513,12 @@ test('the page passes its words: the status line and counts in its language', ()
     search.setWords({});
   }
   assert.equal(search.statusText('x', 12345), 'Tìm thấy 12.345 kết quả cho “x”');
+  // A page that passes no words for one says one as it says many, in its own language.
+  search.setWords({ found: '{n} hits for “{q}”{filters}', suggestionLink: '“{q}” ({n} hits)' });
+  try {
+    assert.equal(search.statusText('a', 1), '1 hits for “a”');
+    assert.equal(search.suggestionLink('a', 1), '“a” (1 hits)');
+  } finally {
+    search.setWords({});
+  }
 });

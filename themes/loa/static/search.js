@@ -1176,6 +1176,11 @@
     for (const k of Object.keys(WORDS)) {
       if (given && typeof given[k] === 'string') next[k] = given[k];
     }
+    // A page that passes its words for many but not for one (a theme made before the `…One`
+    // words) says one as it says many, in its own language.
+    for (const [one, many] of [['foundOne', 'found'], ['suggestionLinkOne', 'suggestionLink']]) {
+      if (given && typeof given[many] === 'string' && typeof given[one] !== 'string') next[one] = given[many];
+    }
     words = next;
   }
 

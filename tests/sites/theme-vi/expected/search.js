@@ -899,6 +899,9 @@ const next={...WORDS};
 for(const k of Object.keys(WORDS)){
 if(given&&typeof given[k]==='string')next[k]=given[k];
 }
+for(const[one,many]of[['foundOne','found'],['suggestionLinkOne','suggestionLink']]){
+if(given&&typeof given[many]==='string'&&typeof given[one]!=='string')next[one]=given[many];
+}
 words=next;
 }
 function fillWords(pattern,values){
