@@ -184,12 +184,16 @@ fn serve_shows_the_originals_first_and_the_pictures_once_they_are_made() {
     assert_eq!(page.matches("<picture>").count(), 4, "{page}");
     // Build 1 served the originals (no copy made yet); build 2, started by the image thread
     // without any edit, serves 20 more files: the WebP and fallback copies.
+    // The served generation can be ahead of the printed line: the line is awaited.
     let files = |n: u32| -> usize {
-        let out = srv.stdout();
-        let line = out
-            .lines()
-            .find(|l| l.contains(&format!("(lần {n}):")))
-            .unwrap_or_else(|| panic!("no build {n}: {out}"));
+        let tag = format!("(lần {n}):");
+        let start = std::time::Instant::now();
+        let mut out = srv.stdout();
+        while !out.contains(&tag) && start.elapsed() < std::time::Duration::from_secs(20) {
+            std::thread::sleep(std::time::Duration::from_millis(25));
+            out = srv.stdout();
+        }
+        let line = out.lines().find(|l| l.contains(&tag)).unwrap_or_else(|| panic!("no build {n}: {out}"));
         line.split(" tệp")
             .next()
             .and_then(|l| l.rsplit(' ').next())
