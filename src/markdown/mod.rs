@@ -19,7 +19,7 @@ pub mod cite;
 mod headings;
 pub mod highlight;
 mod html;
-mod lines;
+pub(crate) mod lines;
 mod links;
 mod rawhtml;
 mod runs;

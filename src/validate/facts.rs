@@ -12,7 +12,7 @@
 use regex::Regex;
 
 use crate::content::{Document, PolicyDocument, Site};
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::cite::{citation_pattern, names_prefilter, words_pattern};
 
 /// Bodies that issue documents, as the press names them after `của`; the site's registry adds
@@ -135,12 +135,8 @@ fn check_page(reg: &Registry<'_>, page: &Document, diags: &mut Diagnostics) {
         return;
     }
     let skip = skipped(body);
-    let at = |i: usize| {
-        let before = &body[..i];
-        let line = page.body_line + before.matches('\n').count();
-        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-        Location::at(&page.file, line, col)
-    };
+    let lines = crate::markdown::lines::Lines::new(body, page.body_line, &page.file);
+    let at = |i: usize| lines.at(i);
     let mut warned_replaced = Vec::new();
     // Paragraph by paragraph, and only those that name a registered document (the full pattern
     // is slow on Vietnamese text: see `Citations::may_cite`); a citation may span lines.
