@@ -12,6 +12,7 @@
 //     document page, kept in <artifact-dir>;
 //   - no console error, no failed request, no request to any host but the local server;
 //   - no horizontal overflow at 320 px;
+//   - the column stays put when a page grows taller than the window and its scroll bar appears;
 //   - axe-core: no serious or critical violation, in the light and the dark colour scheme;
 //   - print media: navigation hidden, the page's URL and a QR code <svg> shown; the QR library
 //     (vendor/qrcode.js) not loaded with the page, read once when printing (beforeprint).
@@ -541,12 +542,47 @@ async function timingPass(browser) {
   console.log(`first-query ${JSON.stringify(out)}`);
 }
 
+/**
+ * The column does not move sideways when the page grows taller than the window and its scroll
+ * bar appears (a layout shift Lighthouse measured on the search page, whose results come after
+ * the first paint). Playwright hides scroll bars in headless Chromium; this pass has its own
+ * browser that shows them, as a reader's desktop browser does.
+ */
+async function scrollbarPass() {
+  const browser = await chromium.launch({ ...LAUNCH, ignoreDefaultArgs: ['--hide-scrollbars'] });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    watchContext(context);
+    const page = await context.newPage();
+    for (const p of [{ name: 'search-empty', path: '/tim-kiem/' }, { name: 'not-found', path: '/404.html' }]) {
+      await open(page, p, `${p.name} (${p.path}, scroll bar)`);
+      const r = await page.evaluate(async () => {
+        const left = () => document.querySelector('main').getBoundingClientRect().left;
+        const tall = () => document.documentElement.scrollHeight > innerHeight;
+        const before = { left: left(), tall: tall() };
+        const filler = document.createElement('div');
+        filler.style.height = `${innerHeight * 2}px`;
+        document.querySelector('main').appendChild(filler);
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const bar = innerWidth - document.documentElement.clientWidth;
+        return { before, after: { left: left(), tall: tall() }, bar };
+      });
+      // The check could not fail if the page were already tall or the bar took no room.
+      check(!r.before.tall && r.after.tall && r.bar > 0, `${p.name}: short at first, then taller than the window with a ${r.bar} px scroll bar`, JSON.stringify(r));
+      check(r.before.left === r.after.left, `${p.name}: main stays at ${r.before.left} px when the scroll bar appears`, JSON.stringify(r));
+    }
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+}
+
 // ───────────────────────────── main ─────────────────────────────
 
 const browser = await chromium.launch(LAUNCH);
 try {
   const only = process.env.LOA_THEME_ONLY; // e.g. "search" while working on one pass
-  const passes = { desktop: desktopPass, phone: phonePass, print: printPass, search: searchPass, worker: workerPass, timing: timingPass };
+  const passes = { desktop: desktopPass, phone: phonePass, print: printPass, search: searchPass, worker: workerPass, timing: timingPass, scrollbar: scrollbarPass };
   for (const [name, pass] of Object.entries(passes)) {
     if (only && !only.split(',').includes(name)) continue;
     try {

@@ -19,8 +19,12 @@
 //
 // Writes <artifact-dir>/lighthouse.json (every run: scores, metrics, failing audits) and
 // <artifact-dir>/lighthouse.md (a table), and the full report of each failing run as
-// lighthouse-<page>-<preset>.json (of every run with LOA_LIGHTHOUSE_KEEP=1). Prints one line per page and preset ("ok …" or "FAIL …");
-// exits 1 on any failure.
+// lighthouse-<page>-<preset>.json (of every run with LOA_LIGHTHOUSE_KEEP=1). A run with any
+// layout shift also leaves lighthouse-<page>-<preset>-shifts.json (each shift from the trace: when,
+// its score, every moved element's rectangle before and after) and the screen just before and
+// after the largest one (…-shift-before.jpg, …-shift-after.jpg), since the report itself names
+// only one element and not where it was. Prints one line per page and preset ("ok …" or
+// "FAIL …"); exits 1 on any failure.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -173,6 +177,17 @@ try {
           preset.config,
         );
         const summary = summarize(result.lhr);
+        const shifts = layoutShifts(result.artifacts?.Trace?.traceEvents ?? []);
+        if (shifts.events.length) {
+          const stem = `lighthouse-${page.name}-${preset.name}${attempt ? `-run${attempt + 1}` : ''}`;
+          fs.writeFileSync(path.join(ARTIFACTS, `${stem}-shifts.json`), JSON.stringify(shifts.events, null, 1));
+          if (shifts.before) fs.writeFileSync(path.join(ARTIFACTS, `${stem}-shift-before.jpg`), shifts.before);
+          if (shifts.after) fs.writeFileSync(path.join(ARTIFACTS, `${stem}-shift-after.jpg`), shifts.after);
+          for (const e of shifts.events) {
+            const moved = e.nodes.map((n) => `[${n.old_rect}] -> [${n.new_rect}]`).join(', ');
+            console.log(`note ${page.name} ${preset.name}: layout shift ${e.score.toFixed(4)} at ${e.ms.toFixed(0)} ms: ${moved}`);
+          }
+        }
         runs.push({ ...summary, seconds: (Date.now() - t0) / 1000 });
         const keep = process.env.LOA_LIGHTHOUSE_KEEP === '1';
         if (summary.problems.length === 0 && !keep) break;
@@ -224,6 +239,31 @@ fs.writeFileSync(path.join(ARTIFACTS, 'lighthouse.md'), `${table.join('\n')}\n`)
 console.log(`lighthouse: ${results.length} runs in ${seconds.toFixed(0)} s, ${failed} failing`);
 if (failed === 0) console.log('all lighthouse checks passed');
 process.exit(failed ? 1 : 0);
+
+/**
+ * The layout shifts of a run's trace, with the screenshots the trace holds just before and just
+ * after the largest one (JPEG bytes, or null).
+ */
+function layoutShifts(events) {
+  const nav = events.find((e) => e.name === 'navigationStart' && e.args?.data?.isLoadingMainFrame);
+  const t0 = nav ? nav.ts : 0;
+  const list = events
+    .filter((e) => e.name === 'LayoutShift' && e.args?.data)
+    .map((e) => ({
+      ms: (e.ts - t0) / 1000,
+      ts: e.ts,
+      score: e.args.data.score,
+      had_recent_input: e.args.data.had_recent_input,
+      nodes: (e.args.data.impacted_nodes ?? []).map((n) => ({ node_id: n.node_id, old_rect: n.old_rect, new_rect: n.new_rect })),
+    }));
+  if (!list.length) return { events: [], before: null, after: null };
+  const worst = list.reduce((a, b) => (b.score > a.score ? b : a));
+  const shots = events.filter((e) => e.name === 'Screenshot' && e.args?.snapshot).sort((a, b) => a.ts - b.ts);
+  const last = shots.filter((e) => e.ts <= worst.ts).pop();
+  const next = shots.find((e) => e.ts > worst.ts);
+  const jpeg = (e) => (e ? Buffer.from(e.args.snapshot, 'base64') : null);
+  return { events: list.map(({ ts, ...rest }) => rest), before: jpeg(last), after: jpeg(next) };
+}
 
 function lighthouseVersion() {
   const file = new URL('./node_modules/lighthouse/package.json', import.meta.url);
