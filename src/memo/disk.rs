@@ -51,40 +51,52 @@ fn checksum(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
-/// The entries of `dir/<name>.bin` written by this binary ([`write`]); empty when there is no
-/// such file or it cannot be trusted (see the module's doc).
-pub fn read<T: DeserializeOwned + Send>(dir: &Path, name: &str) -> HashMap<u64, T> {
-    std::fs::read(dir.join(format!("{name}.bin"))).map(|b| decode(&b, binary_print())).unwrap_or_default()
+/// The entries of `dir/<name>.bin` written by this binary ([`write`]), and how many entries the
+/// file holds (some may not decode); none, and `None`, when there is no such file or it cannot
+/// be trusted (see the module's doc).
+pub fn read<T: DeserializeOwned + Send>(dir: &Path, name: &str) -> (HashMap<u64, T>, Option<usize>) {
+    std::fs::read(path(dir, name)).map(|b| decode(&b, binary_print())).unwrap_or_default()
 }
 
-/// The entries of a file's bytes made by the binary `print` (see [`read`]).
-fn decode<T: DeserializeOwned + Send>(bytes: &[u8], print: u64) -> HashMap<u64, T> {
-    use rayon::prelude::*;
-    let Some(body_len) = bytes.len().checked_sub(8) else { return HashMap::new() };
+fn path(dir: &Path, name: &str) -> std::path::PathBuf {
+    dir.join(format!("{name}.bin"))
+}
+
+/// Where each entry's value lies in a file's bytes made by the binary `print`: (key, from, to)
+/// in the file's order; `None` when the file cannot be trusted.
+fn spans(bytes: &[u8], print: u64) -> Option<Vec<(u64, usize, usize)>> {
+    let body_len = bytes.len().checked_sub(8)?;
     let (body, sum) = bytes.split_at(body_len);
     if body.len() < 24
         || &body[..8] != MAGIC
         || u64_at(body, 8) != Some(print)
         || sum.try_into().map(u64::from_le_bytes).ok() != Some(checksum(body))
     {
-        return HashMap::new();
+        return None;
     }
-    let Some(count) = u64_at(body, 16) else { return HashMap::new() };
+    let count = u64_at(body, 16)?;
     let mut spans = Vec::new();
     let mut at = 24;
     for _ in 0..count {
-        let (Some(key), Some(len)) = (u64_at(body, at), u32_at(body, at + 8)) else { return HashMap::new() };
+        let (key, len) = (u64_at(body, at)?, u32_at(body, at + 8)?);
         let from = at + 12;
-        let Some(to) = from.checked_add(len as usize).filter(|&to| to <= body.len()) else {
-            return HashMap::new();
-        };
+        let to = from.checked_add(len as usize).filter(|&to| to <= body.len())?;
         spans.push((key, from, to));
         at = to;
     }
-    spans
+    Some(spans)
+}
+
+/// The entries of a file's bytes made by the binary `print` and their number (see [`read`]).
+fn decode<T: DeserializeOwned + Send>(bytes: &[u8], print: u64) -> (HashMap<u64, T>, Option<usize>) {
+    use rayon::prelude::*;
+    let Some(spans) = spans(bytes, print) else { return (HashMap::new(), None) };
+    let count = spans.len();
+    let entries = spans
         .into_par_iter()
-        .filter_map(|(key, from, to)| Some((key, serde_json::from_slice(&body[from..to]).ok()?)))
-        .collect()
+        .filter_map(|(key, from, to)| Some((key, serde_json::from_slice(&bytes[from..to]).ok()?)))
+        .collect();
+    (entries, Some(count))
 }
 
 fn u64_at(b: &[u8], at: usize) -> Option<u64> {
@@ -98,7 +110,15 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 /// The bytes of a file of `entries` for the binary `print`, in key order (the same entries
 /// give the same file). Each value is written straight into the file's bytes (no second copy
 /// of them is held: at 10,000 pages they are tens of megabytes).
+#[cfg(test)]
 fn encode<T: Serialize>(entries: &HashMap<u64, T>, print: u64) -> Vec<u8> {
+    encode_reusing(entries, print, &HashMap::new())
+}
+
+/// [`encode`], where the value of a key `old` has is copied from the bytes `old` gives it (the
+/// value of that key as an earlier file wrote it; the caller vouches that it is the same value)
+/// instead of being written again.
+fn encode_reusing<T: Serialize>(entries: &HashMap<u64, T>, print: u64, old: &HashMap<u64, &[u8]>) -> Vec<u8> {
     let mut sorted: Vec<(&u64, &T)> = entries.iter().collect();
     sorted.sort_unstable_by_key(|(k, _)| **k);
     let mut out = Vec::new();
@@ -110,9 +130,14 @@ fn encode<T: Serialize>(entries: &HashMap<u64, T>, print: u64) -> Vec<u8> {
         let start = out.len();
         out.extend_from_slice(&key.to_le_bytes());
         out.extend_from_slice(&[0; 4]);
-        let len = serde_json::to_writer(&mut out, value)
-            .ok()
-            .and_then(|()| u32::try_from(out.len() - start - 12).ok());
+        let written = match old.get(key) {
+            Some(bytes) => {
+                out.extend_from_slice(bytes);
+                Ok(())
+            }
+            None => serde_json::to_writer(&mut out, value),
+        };
+        let len = written.ok().and_then(|()| u32::try_from(out.len() - start - 12).ok());
         match len {
             Some(len) => {
                 out[start + 8..start + 12].copy_from_slice(&len.to_le_bytes());
@@ -129,10 +154,37 @@ fn encode<T: Serialize>(entries: &HashMap<u64, T>, print: u64) -> Vec<u8> {
 }
 
 /// Writes `entries` to `dir/<name>.bin` (beside, then renamed).
+#[cfg(test)]
 pub fn write<T: Serialize>(dir: &Path, name: &str, entries: &HashMap<u64, T>) -> std::io::Result<()> {
-    let bytes = encode(entries, binary_print());
+    write_bytes(dir, name, encode(entries, binary_print()))
+}
+
+/// Writes `entries` to `dir/<name>.bin` (beside, then renamed). The entries whose key `same`
+/// holds were read from the file this replaces and are unchanged: their bytes are copied from
+/// that file (read again, and trusted only as [`read`] trusts it) instead of being written
+/// anew. The file is the one made by writing every entry anew.
+pub fn write_keeping<T: Serialize>(
+    dir: &Path,
+    name: &str,
+    entries: &HashMap<u64, T>,
+    same: &std::collections::HashSet<u64>,
+) -> std::io::Result<()> {
+    let print = binary_print();
+    let before =
+        if same.is_empty() { Vec::new() } else { std::fs::read(path(dir, name)).unwrap_or_default() };
+    let old: HashMap<u64, &[u8]> = spans(&before, print)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(key, ..)| same.contains(key))
+        .map(|(key, from, to)| (key, &before[from..to]))
+        .collect();
+    write_bytes(dir, name, encode_reusing(entries, print, &old))
+}
+
+/// Writes a file's bytes (beside, then renamed).
+fn write_bytes(dir: &Path, name: &str, bytes: Vec<u8>) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let file = dir.join(format!("{name}.bin"));
+    let file = path(dir, name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, &file).inspect_err(|_| {
@@ -225,27 +277,27 @@ mod tests {
     #[test]
     fn a_file_gives_back_its_entries() {
         let bytes = encode(&entries(), 42);
-        assert_eq!(decode::<Vec<String>>(&bytes, 42), entries());
+        assert_eq!(decode::<Vec<String>>(&bytes, 42), (entries(), Some(2)));
         assert_eq!(encode(&entries(), 42), bytes, "the same entries make the same file");
         let dir = tempfile::tempdir().expect("tmp");
         write(dir.path(), "s", &entries()).expect("write");
-        assert_eq!(read::<Vec<String>>(dir.path(), "s"), entries());
+        assert_eq!(read::<Vec<String>>(dir.path(), "s"), (entries(), Some(2)));
     }
 
     #[test]
     fn a_file_of_another_binary_or_broken_in_any_byte_gives_nothing() {
         let bytes = encode(&entries(), 42);
-        assert!(decode::<Vec<String>>(&bytes, 43).is_empty(), "another binary");
+        assert!(decode::<Vec<String>>(&bytes, 43).0.is_empty(), "another binary");
         for cut in 0..bytes.len() {
-            assert!(decode::<Vec<String>>(&bytes[..cut], 42).is_empty(), "truncated at {cut}");
+            assert!(decode::<Vec<String>>(&bytes[..cut], 42).0.is_empty(), "truncated at {cut}");
         }
         for at in 0..bytes.len() {
             let mut b = bytes.clone();
             b[at] ^= 0x20;
-            assert!(decode::<Vec<String>>(&b, 42).is_empty(), "byte {at} changed");
+            assert!(decode::<Vec<String>>(&b, 42).0.is_empty(), "byte {at} changed");
         }
         let dir = tempfile::tempdir().expect("tmp");
-        assert!(read::<Vec<String>>(dir.path(), "none").is_empty(), "no file");
+        assert!(read::<Vec<String>>(dir.path(), "none").0.is_empty(), "no file");
     }
 
     #[test]
@@ -253,6 +305,49 @@ mod tests {
         let mixed: HashMap<u64, serde_json::Value> =
             HashMap::from([(1, serde_json::json!(["một"])), (2, serde_json::json!({"x": 1}))]);
         let got = decode::<Vec<String>>(&encode(&mixed, 5), 5);
-        assert_eq!(got, HashMap::from([(1, vec!["một".to_string()])]));
+        assert_eq!(got, (HashMap::from([(1, vec!["một".to_string()])]), Some(2)), "two entries, one kept");
+    }
+
+    #[test]
+    fn entries_kept_from_the_last_file_are_copied_from_its_bytes() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "s", &entries()).expect("write");
+        let before = std::fs::read(path(dir.path(), "s")).expect("file");
+        // Key 1 is vouched for as the file's: its bytes are copied, whatever value the caller
+        // holds (here another one, which shows where they came from); key 7 and the new key 9
+        // are written from their values.
+        let now = HashMap::from([
+            (1, vec!["không dùng".to_string()]),
+            (7, vec!["bốn".to_string()]),
+            (9, vec!["năm".to_string()]),
+        ]);
+        let same = std::collections::HashSet::from([1, 9]);
+        write_keeping(dir.path(), "s", &now, &same).expect("write");
+        let (got, count) = read::<Vec<String>>(dir.path(), "s");
+        assert_eq!(count, Some(3));
+        assert_eq!(got[&1], vec!["một".to_string()], "copied from the last file");
+        assert_eq!(got[&7], vec!["bốn".to_string()]);
+        assert_eq!(got[&9], vec!["năm".to_string()], "not in the last file: written");
+        // With the values unchanged, the file is the one `write` makes from scratch.
+        std::fs::write(path(dir.path(), "s"), &before).expect("restore");
+        let mut same_values = entries();
+        same_values.insert(9, vec!["năm".to_string()]);
+        write_keeping(dir.path(), "s", &same_values, &std::collections::HashSet::from([1, 7]))
+            .expect("write");
+        assert_eq!(std::fs::read(path(dir.path(), "s")).expect("file"), encode(&same_values, binary_print()));
+    }
+
+    #[test]
+    fn a_broken_last_file_gives_no_bytes_to_copy() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "s", &entries()).expect("write");
+        let file = path(dir.path(), "s");
+        let mut bytes = std::fs::read(&file).expect("file");
+        let n = bytes.len();
+        bytes[n - 20] ^= 1; // inside the last value: the checksum no longer matches
+        std::fs::write(&file, &bytes).expect("write");
+        let now = HashMap::from([(1, vec!["sáu".to_string()])]);
+        write_keeping(dir.path(), "s", &now, &std::collections::HashSet::from([1])).expect("write");
+        assert_eq!(read::<Vec<String>>(dir.path(), "s"), (now, Some(1)), "written from the value");
     }
 }

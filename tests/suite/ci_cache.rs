@@ -78,6 +78,43 @@ fn a_restored_cache_gives_the_same_bytes_as_a_cold_build() {
         assert!(got[path] == *bytes, "{path} differs from the cold build's");
     }
     assert!(want.keys().any(|k| k.ends_with("hoi-nghi/ban-tin.txt")), "the fixture has scripts");
+    // The cache it leaves is the one the cold build left, though the unchanged pages' entries
+    // were copied from the restored file rather than written anew.
+    let file = |site: &Path| std::fs::read(site.join(".loa-cache/memo/bulletins.bin")).expect("cache file");
+    assert!(
+        file(restored.path()) == file(cold.path()),
+        "the restored build's cache file is the cold build's"
+    );
+    assert!(file(restored.path()) != file(last_run.path()), "the edited page's entry is new");
+}
+
+/// A restored cache that the build uses whole (nothing changed) is left as it is: the file
+/// (tens of megabytes on a large site) is not written again.
+#[test]
+fn an_unchanged_site_leaves_the_restored_cache_file_alone() {
+    use std::os::unix::fs::MetadataExt;
+    let last_run = tempfile::tempdir().expect("tmp");
+    clone_site(last_run.path(), false);
+    build(last_run.path());
+    let file = last_run.path().join(".loa-cache/memo/bulletins.bin");
+    let (inode, bytes) =
+        (std::fs::metadata(&file).expect("cache file").ino(), std::fs::read(&file).expect("read"));
+    touch_all(last_run.path());
+    let later = std::fs::metadata(&file).expect("cache file").modified().expect("time");
+    let (_, stderr) = build(last_run.path());
+    assert!(reuse_line(&stderr).contains(" 4 trang dùng lại"), "{}", reuse_line(&stderr));
+    assert!(reuse_line(&stderr).contains(" 0 trang làm mới"), "{}", reuse_line(&stderr));
+    let meta = std::fs::metadata(&file).expect("cache file");
+    assert_eq!(meta.ino(), inode, "not replaced");
+    assert_eq!(meta.modified().expect("time"), later, "not written");
+    assert!(std::fs::read(&file).expect("read") == bytes);
+    // One page changed: the file is written again.
+    let edited = last_run.path().join(EDITED);
+    let text = std::fs::read_to_string(&edited).expect("read") + "\nThêm một câu.\n";
+    std::fs::write(&edited, text).expect("write");
+    let (_, stderr) = build(last_run.path());
+    assert!(reuse_line(&stderr).contains(" 1 trang làm mới"), "{}", reuse_line(&stderr));
+    assert_ne!(std::fs::metadata(&file).expect("cache file").ino(), inode, "replaced");
 }
 
 /// A cache file cut short (a job stopped while saving it) or written by another build of loa is
