@@ -110,15 +110,7 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 /// The bytes of a file of `entries` for the binary `print`, in key order (the same entries
 /// give the same file). Each value is written straight into the file's bytes (no second copy
 /// of them is held: at 10,000 pages they are tens of megabytes).
-#[cfg(test)]
 fn encode<T: Serialize>(entries: &HashMap<u64, T>, print: u64) -> Vec<u8> {
-    encode_reusing(entries, print, &HashMap::new())
-}
-
-/// [`encode`], where the value of a key `old` has is copied from the bytes `old` gives it (the
-/// value of that key as an earlier file wrote it; the caller vouches that it is the same value)
-/// instead of being written again.
-fn encode_reusing<T: Serialize>(entries: &HashMap<u64, T>, print: u64, old: &HashMap<u64, &[u8]>) -> Vec<u8> {
     let mut sorted: Vec<(&u64, &T)> = entries.iter().collect();
     sorted.sort_unstable_by_key(|(k, _)| **k);
     let mut out = Vec::new();
@@ -130,14 +122,9 @@ fn encode_reusing<T: Serialize>(entries: &HashMap<u64, T>, print: u64, old: &Has
         let start = out.len();
         out.extend_from_slice(&key.to_le_bytes());
         out.extend_from_slice(&[0; 4]);
-        let written = match old.get(key) {
-            Some(bytes) => {
-                out.extend_from_slice(bytes);
-                Ok(())
-            }
-            None => serde_json::to_writer(&mut out, value),
-        };
-        let len = written.ok().and_then(|()| u32::try_from(out.len() - start - 12).ok());
+        let len = serde_json::to_writer(&mut out, value)
+            .ok()
+            .and_then(|()| u32::try_from(out.len() - start - 12).ok());
         match len {
             Some(len) => {
                 out[start + 8..start + 12].copy_from_slice(&len.to_le_bytes());
@@ -154,31 +141,8 @@ fn encode_reusing<T: Serialize>(entries: &HashMap<u64, T>, print: u64, old: &Has
 }
 
 /// Writes `entries` to `dir/<name>.bin` (beside, then renamed).
-#[cfg(test)]
 pub fn write<T: Serialize>(dir: &Path, name: &str, entries: &HashMap<u64, T>) -> std::io::Result<()> {
     write_bytes(dir, name, encode(entries, binary_print()))
-}
-
-/// Writes `entries` to `dir/<name>.bin` (beside, then renamed). The entries whose key `same`
-/// holds were read from the file this replaces and are unchanged: their bytes are copied from
-/// that file (read again, and trusted only as [`read`] trusts it) instead of being written
-/// anew. The file is the one made by writing every entry anew.
-pub fn write_keeping<T: Serialize>(
-    dir: &Path,
-    name: &str,
-    entries: &HashMap<u64, T>,
-    same: &std::collections::HashSet<u64>,
-) -> std::io::Result<()> {
-    let print = binary_print();
-    let before =
-        if same.is_empty() { Vec::new() } else { std::fs::read(path(dir, name)).unwrap_or_default() };
-    let old: HashMap<u64, &[u8]> = spans(&before, print)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(key, ..)| same.contains(key))
-        .map(|(key, from, to)| (key, &before[from..to]))
-        .collect();
-    write_bytes(dir, name, encode_reusing(entries, print, &old))
 }
 
 /// Writes a file's bytes (beside, then renamed).
@@ -306,48 +270,5 @@ mod tests {
             HashMap::from([(1, serde_json::json!(["một"])), (2, serde_json::json!({"x": 1}))]);
         let got = decode::<Vec<String>>(&encode(&mixed, 5), 5);
         assert_eq!(got, (HashMap::from([(1, vec!["một".to_string()])]), Some(2)), "two entries, one kept");
-    }
-
-    #[test]
-    fn entries_kept_from_the_last_file_are_copied_from_its_bytes() {
-        let dir = tempfile::tempdir().expect("tmp");
-        write(dir.path(), "s", &entries()).expect("write");
-        let before = std::fs::read(path(dir.path(), "s")).expect("file");
-        // Key 1 is vouched for as the file's: its bytes are copied, whatever value the caller
-        // holds (here another one, which shows where they came from); key 7 and the new key 9
-        // are written from their values.
-        let now = HashMap::from([
-            (1, vec!["không dùng".to_string()]),
-            (7, vec!["bốn".to_string()]),
-            (9, vec!["năm".to_string()]),
-        ]);
-        let same = std::collections::HashSet::from([1, 9]);
-        write_keeping(dir.path(), "s", &now, &same).expect("write");
-        let (got, count) = read::<Vec<String>>(dir.path(), "s");
-        assert_eq!(count, Some(3));
-        assert_eq!(got[&1], vec!["một".to_string()], "copied from the last file");
-        assert_eq!(got[&7], vec!["bốn".to_string()]);
-        assert_eq!(got[&9], vec!["năm".to_string()], "not in the last file: written");
-        // With the values unchanged, the file is the one `write` makes from scratch.
-        std::fs::write(path(dir.path(), "s"), &before).expect("restore");
-        let mut same_values = entries();
-        same_values.insert(9, vec!["năm".to_string()]);
-        write_keeping(dir.path(), "s", &same_values, &std::collections::HashSet::from([1, 7]))
-            .expect("write");
-        assert_eq!(std::fs::read(path(dir.path(), "s")).expect("file"), encode(&same_values, binary_print()));
-    }
-
-    #[test]
-    fn a_broken_last_file_gives_no_bytes_to_copy() {
-        let dir = tempfile::tempdir().expect("tmp");
-        write(dir.path(), "s", &entries()).expect("write");
-        let file = path(dir.path(), "s");
-        let mut bytes = std::fs::read(&file).expect("file");
-        let n = bytes.len();
-        bytes[n - 20] ^= 1; // inside the last value: the checksum no longer matches
-        std::fs::write(&file, &bytes).expect("write");
-        let now = HashMap::from([(1, vec!["sáu".to_string()])]);
-        write_keeping(dir.path(), "s", &now, &std::collections::HashSet::from([1])).expect("write");
-        assert_eq!(read::<Vec<String>>(dir.path(), "s"), (now, Some(1)), "written from the value");
     }
 }

@@ -78,8 +78,7 @@ fn a_restored_cache_gives_the_same_bytes_as_a_cold_build() {
         assert!(got[path] == *bytes, "{path} differs from the cold build's");
     }
     assert!(want.keys().any(|k| k.ends_with("hoi-nghi/ban-tin.txt")), "the fixture has scripts");
-    // The cache it leaves is the one the cold build left, though the unchanged pages' entries
-    // were copied from the restored file rather than written anew.
+    // The cache it leaves is the one the cold build left.
     let file = |site: &Path| std::fs::read(site.join(".loa-cache/memo/bulletins.bin")).expect("cache file");
     assert!(
         file(restored.path()) == file(cold.path()),
