@@ -142,11 +142,7 @@ fn encode<T: Serialize>(entries: &HashMap<u64, T>, print: u64) -> Vec<u8> {
 
 /// Writes `entries` to `dir/<name>.bin` (beside, then renamed).
 pub fn write<T: Serialize>(dir: &Path, name: &str, entries: &HashMap<u64, T>) -> std::io::Result<()> {
-    write_bytes(dir, name, encode(entries, binary_print()))
-}
-
-/// Writes a file's bytes (beside, then renamed).
-fn write_bytes(dir: &Path, name: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+    let bytes = encode(entries, binary_print());
     std::fs::create_dir_all(dir)?;
     let file = path(dir, name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));

@@ -5,6 +5,7 @@
 #   cacheN    loa binary N with the .loa-cache/ of an earlier cold build of binary N restored,
 #             one article changed since, and every file of the site given a new time (a fresh
 #             clone); restore, edit and touch are untimed
+#   sameN     as cacheN, but no article changed (the file is restored and touched only)
 #   hugo      Hugo into an empty folder; zola (ZOLA set) Zola (deletes its output itself)
 #   floor     benches/floor --threads 2 on the loa corpus's content/
 # usage: sit.sh ROUNDS "VARIANTS" LOA_BIN...   (env: HUGO, ZOLA, C (corpora), OUT (tsv))
@@ -22,8 +23,8 @@ ART=$C/c-loa/content/articles/bai-viet-000001.md
 cp -n $ART /tmp/pb/article-original.md
 # The cache each binary's restored runs start from: made once by a cold build.
 for v in "${variants[@]}"; do
-  [[ $v == cache* ]] || continue
-  i=${v#cache}
+  [[ $v == cache* || $v == same* ]] || continue
+  i=${v#cache}; i=${i#same}
   if [[ ! -d /tmp/pb/saved-cache-$i ]]; then
     cp /tmp/pb/article-original.md $ART
     rm -rf $C/c-loa/.loa-cache /tmp/pb/disk/prep
@@ -44,6 +45,10 @@ for ((r=1; r<=ROUNDS; r++)); do
       loa*) i=${v#loa}; rm -rf $C/c-loa/.loa-cache; cmd=("${LOAS[$i]}" build --root $C/c-loa --output-dir $o) ;;
       cache*) i=${v#cache}; rm -rf $C/c-loa/.loa-cache; cp -a /tmp/pb/saved-cache-$i $C/c-loa/.loa-cache
               { cat /tmp/pb/article-original.md; printf '\nMột câu thêm ở vòng %s, %s.\n' $r $t; } > $ART
+              find $C/c-loa -type f -exec touch {} +
+              cmd=("${LOAS[$i]}" build --root $C/c-loa --output-dir $o) ;;
+      same*) i=${v#same}; rm -rf $C/c-loa/.loa-cache; cp -a /tmp/pb/saved-cache-$i $C/c-loa/.loa-cache
+              cp /tmp/pb/article-original.md $ART
               find $C/c-loa -type f -exec touch {} +
               cmd=("${LOAS[$i]}" build --root $C/c-loa --output-dir $o) ;;
       hugo) cmd=("$HUGO" --quiet -s $C/c-hugo -d $o) ;;
