@@ -105,8 +105,13 @@ impl CardText {
 
     /// The card's file in the output: `anh-chia-se/<hash>.png`.
     pub fn file(&self) -> String {
-        format!("{DIR}/{:016x}.png", self.key())
+        file_of(self.key())
     }
+}
+
+/// The file in the output of the card whose key is `key` ([`CardText::file`]).
+pub fn file_of(key: u64) -> String {
+    format!("{DIR}/{key:016x}.png")
 }
 
 /// Colours: background, text, accent (the theme's), muted text.
@@ -126,15 +131,16 @@ const TITLE_MAX: f32 = 80.0;
 const TITLE_MIN: f32 = 44.0;
 const TITLE_STEP: f32 = 4.0;
 
-/// The card of `text`, from `cache` when it was made before, else made and kept there.
-/// Without a cache, or when it cannot be read or written, the card is made.
-pub fn cached(text: &CardText, cache: Option<&Pack>) -> Vec<u8> {
+/// The card of `text` (whose key is `key`, [`CardText::key`]), from `cache` when it was made
+/// before, else made and kept there. Without a cache, or when it cannot be read or written,
+/// the card is made.
+pub fn cached(key: u64, text: &CardText, cache: Option<&Pack>) -> Vec<u8> {
     let Some(pack) = cache else { return render(text) };
-    if let Some(bytes) = pack.get(text.key()) {
+    if let Some(bytes) = pack.get(key) {
         return bytes;
     }
     let bytes = render(text);
-    pack.put(text.key(), &bytes);
+    pack.put(key, &bytes);
     bytes
 }
 
@@ -1057,31 +1063,31 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let t = text("Học tập suốt đời");
         let pack = open_cache(dir.path());
-        let made = cached(&t, Some(&pack));
+        let made = cached(t.key(), &t, Some(&pack));
         assert_eq!(made, render(&t));
         drop(pack);
         // What the cache holds is what is given back (not made again): a pack holding other
         // bytes under this key gives those.
         let other = render(&text("Khuyến học"));
         let pack = open_cache(dir.path());
-        assert_eq!(cached(&t, Some(&pack)), made);
+        assert_eq!(cached(t.key(), &t, Some(&pack)), made);
         pack.put(t.key(), &other);
         drop(pack);
-        assert_eq!(cached(&t, Some(&open_cache(dir.path()))), other);
+        assert_eq!(cached(t.key(), &t, Some(&open_cache(dir.path()))), other);
         // A card whose bytes are damaged in the pack is made again.
         let path = dir.path().join(super::super::card_cache::FILE);
         let mut bytes = std::fs::read(&path).expect("pack");
         let n = bytes.len();
         bytes[n - 100] ^= 1;
         std::fs::write(&path, &bytes).expect("write");
-        assert_eq!(cached(&t, Some(&open_cache(dir.path()))), made);
+        assert_eq!(cached(t.key(), &t, Some(&open_cache(dir.path()))), made);
         // Nor one of another drawing (an older loa): its pack starts again.
         let pack = Pack::open(dir.path(), DRAWING - 1);
         pack.put(t.key(), &other);
         drop(pack);
-        assert_eq!(cached(&t, Some(&open_cache(dir.path()))), made);
+        assert_eq!(cached(t.key(), &t, Some(&open_cache(dir.path()))), made);
         // A cache that cannot be written still gives the card.
-        assert_eq!(cached(&t, Some(&open_cache(&dir.path().join("no/such\0dir")))), made);
-        assert_eq!(cached(&t, None), made);
+        assert_eq!(cached(t.key(), &t, Some(&open_cache(&dir.path().join("no/such\0dir")))), made);
+        assert_eq!(cached(t.key(), &t, None), made);
     }
 }

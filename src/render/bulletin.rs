@@ -38,7 +38,8 @@ pub fn link(env: &Env<'_>, i: DocId) -> Option<BulletinLinkView> {
 
 /// `/truyen-thanh/`: every week with its scripts (without their text).
 pub fn prepare_list<'a>(env: &'a Env<'_>) -> Result<TemplateCall<'a>, Diagnostic> {
-    let weeks: Vec<BulletinWeekView> = env.bulletin_weeks.iter().map(|w| week_view(env, w, false)).collect();
+    let weeks: Vec<BulletinWeekView<'a>> =
+        env.bulletin_weeks.iter().map(|w| week_view(env, w, false)).collect();
     Ok(TemplateCall::new(output_file(PATH), "bulletins.html", "loa.yaml").with("weeks", weeks))
 }
 
@@ -46,16 +47,26 @@ pub fn prepare_list<'a>(env: &'a Env<'_>) -> Result<TemplateCall<'a>, Diagnostic
 pub fn prepare_week<'a>(env: &'a Env<'_>, k: usize) -> Result<TemplateCall<'a>, Diagnostic> {
     let w = &env.bulletin_weeks[k];
     let view = week_view(env, w, true);
-    let newer = k.checked_sub(1).map(|n| week_view(env, &env.bulletin_weeks[n], false));
-    let older = env.bulletin_weeks.get(k + 1).map(|w| week_view(env, w, false));
+    let newer = k.checked_sub(1).map(|n| week_link(env, &env.bulletin_weeks[n]));
+    let older = env.bulletin_weeks.get(k + 1).map(|w| week_link(env, w));
     Ok(TemplateCall::new(output_file(&w.path()), "bulletin_week.html", "loa.yaml")
         .with("week", view)
-        .with("newer", newer.map(|w| LinkView { title: w.label, url: w.url }))
-        .with("older", older.map(|w| LinkView { title: w.label, url: w.url }))
+        .with("newer", newer)
+        .with("older", older)
         .with("list_url", env.config.url(PATH)))
 }
 
-fn week_view(env: &Env<'_>, w: &Week, text: bool) -> BulletinWeekView {
+/// The label and URL of week `w`'s programme (a neighbour's link).
+fn week_link(env: &Env<'_>, w: &Week) -> LinkView {
+    LinkView { title: week_label(w), url: env.config.url(&w.path()) }
+}
+
+/// `Tuần 37 năm 2022`.
+fn week_label(w: &Week) -> String {
+    format!("Tuần {} năm {}", w.week, w.year)
+}
+
+fn week_view<'a>(env: &'a Env<'_>, w: &Week, text: bool) -> BulletinWeekView<'a> {
     let mut start = 0;
     let scripts = w
         .scripts
@@ -63,7 +74,7 @@ fn week_view(env: &Env<'_>, w: &Week, text: bool) -> BulletinWeekView {
         .map(|&k| {
             let s = env.bulletins.get(k);
             let view = BulletinScriptView {
-                title: s.title.clone(),
+                title: &s.title,
                 url: env.config.url(&s.path),
                 text_url: env.config.url(&format!("{}{TEXT_FILE}", s.path)),
                 ssml_url: env.config.url(&format!("{}{SSML_FILE}", s.path)),
@@ -71,12 +82,12 @@ fn week_view(env: &Env<'_>, w: &Week, text: bool) -> BulletinWeekView {
                 airtime: airtime_label(s.seconds),
                 seconds: s.seconds,
                 starts: clock(start),
-                spoken_title: if text { s.spoken.title.clone() } else { String::new() },
+                spoken_title: if text { &s.spoken.title } else { "" },
                 parts: if text {
                     s.spoken
                         .parts
                         .iter()
-                        .map(|p| BulletinPartView { transition: p.transition, text: p.text.clone() })
+                        .map(|p| BulletinPartView { transition: p.transition, text: &p.text })
                         .collect()
                 } else {
                     Vec::new()
@@ -90,7 +101,7 @@ fn week_view(env: &Env<'_>, w: &Week, text: bool) -> BulletinWeekView {
     BulletinWeekView {
         year: w.year,
         week: w.week,
-        label: format!("Tuần {} năm {}", w.week, w.year),
+        label: week_label(w),
         from: format!("{d1}/{m1}/{y1}"),
         to: format!("{d2}/{m2}/{y2}"),
         url: env.config.url(&w.path()),

@@ -384,9 +384,11 @@ pub struct PageView<'a> {
 }
 
 /// A week of scripts for the loudspeakers (`weeks` in `bulletins.html`, `week` in
-/// `bulletin_week.html`).
+/// `bulletin_week.html`). Borrows the scripts' texts: a week's programme shows every word of its
+/// scripts, and copying them for each view was most of what `loa serve` spent to find which
+/// outputs an edit changed.
 #[derive(Debug, Clone, Serialize)]
-pub struct BulletinWeekView {
+pub struct BulletinWeekView<'a> {
     /// ISO year of the week.
     pub year: i64,
     /// ISO week number (1–53).
@@ -404,14 +406,14 @@ pub struct BulletinWeekView {
     /// The total airtime in seconds.
     pub total_seconds: u64,
     /// Its scripts, oldest first.
-    pub scripts: Vec<BulletinScriptView>,
+    pub scripts: Vec<BulletinScriptView<'a>>,
 }
 
 /// One script in a week.
 #[derive(Debug, Clone, Serialize)]
-pub struct BulletinScriptView {
+pub struct BulletinScriptView<'a> {
     /// The title as written (a campaign audience page's: the campaign's and the headline).
-    pub title: String,
+    pub title: &'a str,
     /// URL of the page it reads.
     pub url: String,
     /// URL of the plain-text script.
@@ -427,18 +429,18 @@ pub struct BulletinScriptView {
     /// When it starts in the week's programme, from the programme's start (`02:35`).
     pub starts: String,
     /// The title as read (on the programme page only; empty in the list).
-    pub spoken_title: String,
+    pub spoken_title: &'a str,
     /// The script's paragraphs as read (on the programme page only; empty in the list).
-    pub parts: Vec<BulletinPartView>,
+    pub parts: Vec<BulletinPartView<'a>>,
 }
 
 /// A paragraph of a script as read.
 #[derive(Debug, Clone, Serialize)]
-pub struct BulletinPartView {
+pub struct BulletinPartView<'a> {
     /// True for a heading read as a transition (`Tiếp theo: …`).
     pub transition: bool,
     /// The sentences, spelled out.
-    pub text: String,
+    pub text: &'a str,
 }
 
 /// Where a page's script for the loudspeakers is, and how long it takes to read.
