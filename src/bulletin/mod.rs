@@ -52,17 +52,20 @@ pub struct Script {
     pub syllables: usize,
     /// Estimated airtime in seconds (rounded up to 5).
     pub seconds: u64,
-    /// The files' bytes once made, when the caller keeps the script between builds.
+    /// The files' bytes once made, when the caller keeps the script between builds, and the
+    /// fingerprints of its spoken texts once asked for.
     #[serde(skip)]
     pub made: Made,
 }
 
-/// The bytes of a script's files ([`Script::files`]), kept with the script once made when the
-/// caller keeps scripts between builds (`loa serve`: remaking the text and SSML of every
-/// script was a third of a rebuild at 10,000 articles). Not part of what a script is: always
-/// equal, never serialized.
+/// What is made from a script and kept with it, when the caller keeps scripts between builds
+/// (`loa serve`): the bytes of its files ([`Script::files`]: remaking the text and SSML of
+/// every script was a third of a rebuild at 10,000 articles), and the fingerprints of its spoken
+/// texts ([`Script::spoken_prints`]: the weekly programmes show every word of their scripts,
+/// and hashing them again to learn that no programme changed was a third of a rebuild after
+/// that). Not part of what a script is: always equal, never serialized.
 #[derive(Clone, Default)]
-pub struct Made(std::sync::OnceLock<[(String, Bytes); 2]>);
+pub struct Made(std::sync::OnceLock<[(String, Bytes); 2]>, std::sync::OnceLock<Vec<u64>>);
 
 impl PartialEq for Made {
     fn eq(&self, _: &Made) -> bool {
@@ -117,6 +120,17 @@ impl Script {
         };
         if keep { self.made.0.get_or_init(make).clone() } else { make() }
     }
+
+    /// The spoken title, then each part's text, each with its fingerprint
+    /// ([`crate::fingerprint::of_text`]), made at the first call and kept with the script.
+    pub fn spoken_prints(&self) -> impl Iterator<Item = (&str, u64)> {
+        let texts = || {
+            std::iter::once(self.spoken.title.as_str())
+                .chain(self.spoken.parts.iter().map(|p| p.text.as_str()))
+        };
+        let prints = self.made.1.get_or_init(|| texts().map(crate::fingerprint::of_text).collect());
+        texts().zip(prints.iter().copied())
+    }
 }
 
 impl Bulletins {
@@ -170,6 +184,11 @@ impl Bulletins {
             .flat_map_iter(|p| p.0.iter().flat_map(|s| s.files(keep)))
             .filter_map(|(path, bytes)| each(path, bytes))
             .collect()
+    }
+
+    /// Every script's spoken texts with their fingerprints ([`Script::spoken_prints`]).
+    pub fn spoken_prints(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.iter().flat_map(Script::spoken_prints)
     }
 
     /// The script of page `i` (not of its audience pages).
@@ -462,5 +481,42 @@ mod tests {
         assert_eq!(from_title("Quyết định về Đề án"), (Some("Quyết định".into()), None));
         assert_eq!(from_title("Về khuyến học"), (None, None));
         assert_eq!(kind_of_code("1373/QĐ-TTg"), Some("Quyết định".into()));
+    }
+
+    /// The spoken texts' fingerprints are each text's own, in order (title, then parts), made
+    /// once and kept with the script: a second call hashes nothing and gives the same.
+    #[test]
+    fn spoken_prints_are_each_texts_own_and_kept() {
+        let part =
+            |text: &str| script::Part { transition: false, text: text.to_string(), starts: Vec::new() };
+        let script = Script {
+            page: DocId(0),
+            audience: None,
+            path: "/bai-viet/x/".into(),
+            title: "Tiêu đề".into(),
+            date: None,
+            spoken: script::Spoken {
+                title: "Tiêu đề đọc lên".into(),
+                parts: vec![part("Câu thứ nhất."), part("Câu thứ hai, dài hơn một chút.")],
+            },
+            syllables: 12,
+            seconds: 5,
+            made: Made::default(),
+        };
+        assert!(script.made.1.get().is_none(), "nothing is hashed before it is asked for");
+        let first: Vec<(String, u64)> = script.spoken_prints().map(|(t, p)| (t.to_string(), p)).collect();
+        let want: Vec<(String, u64)> = ["Tiêu đề đọc lên", "Câu thứ nhất.", "Câu thứ hai, dài hơn một chút."]
+            .iter()
+            .map(|t| (t.to_string(), crate::fingerprint::of_text(t)))
+            .collect();
+        assert_eq!(first, want);
+        let kept = script.made.1.get().expect("kept after the first call").as_ptr();
+        let again: Vec<(String, u64)> = script.spoken_prints().map(|(t, p)| (t.to_string(), p)).collect();
+        assert_eq!(again, want);
+        assert_eq!(script.made.1.get().map(|v| v.as_ptr()), Some(kept), "made once");
+        // Each text is its script's own (the address a `Prehashed` finds it by).
+        let texts: Vec<*const u8> = script.spoken_prints().map(|(t, _)| t.as_ptr()).collect();
+        assert_eq!(texts[0], script.spoken.title.as_ptr());
+        assert_eq!(texts[2], script.spoken.parts[1].text.as_ptr());
     }
 }
