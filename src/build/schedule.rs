@@ -355,15 +355,12 @@ impl OutputKeys {
             // covers the rest. (What `image()` answers is checked per output: `make` in `render`.)
             epoch: fingerprint::of(&(env.templates.fingerprint, site_view, format!("{:?}", env.config))),
             cards: env.cards.par_iter().map(fingerprint::of).collect(),
-            // The bodies, and the scripts' texts that the weekly programmes show (their
-            // fingerprints kept with the memoized scripts).
             bodies: Prehashed::new(
                 htmls
                     .iter()
                     .zip(&prints.pages)
                     .chain(env.sections.iter().map(|r| &r.html).zip(&prints.sections))
-                    .map(|(h, &print)| (&**h, print))
-                    .chain(env.bulletins.spoken_prints()),
+                    .map(|(h, &print)| (&**h, print)),
             ),
         }
     }

@@ -53,19 +53,19 @@ pub struct Script {
     /// Estimated airtime in seconds (rounded up to 5).
     pub seconds: u64,
     /// The files' bytes once made, when the caller keeps the script between builds, and the
-    /// fingerprints of its spoken texts once asked for.
+    /// fingerprint of its spoken parts once asked for.
     #[serde(skip)]
     pub made: Made,
 }
 
 /// What is made from a script and kept with it, when the caller keeps scripts between builds
 /// (`loa serve`): the bytes of its files ([`Script::files`]: remaking the text and SSML of
-/// every script was a third of a rebuild at 10,000 articles), and the fingerprints of its spoken
-/// texts ([`Script::spoken_prints`]: the weekly programmes show every word of their scripts,
-/// and hashing them again to learn that no programme changed was a third of a rebuild after
-/// that). Not part of what a script is: always equal, never serialized.
+/// every script was a third of a rebuild at 10,000 articles), and the fingerprint of its
+/// spoken parts ([`Script::parts_print`]: the weekly programmes show every word of their
+/// scripts, and hashing the words again to learn that no programme changed was a third of a
+/// rebuild after that). Not part of what a script is: always equal, never serialized.
 #[derive(Clone, Default)]
-pub struct Made(std::sync::OnceLock<[(String, Bytes); 2]>, std::sync::OnceLock<Vec<u64>>);
+pub struct Made(std::sync::OnceLock<[(String, Bytes); 2]>, std::sync::OnceLock<u64>);
 
 impl PartialEq for Made {
     fn eq(&self, _: &Made) -> bool {
@@ -121,16 +121,17 @@ impl Script {
         if keep { self.made.0.get_or_init(make).clone() } else { make() }
     }
 
-    /// The spoken title, then each part's text, each with its fingerprint
-    /// ([`crate::fingerprint::of_text`]), made at the first call and kept with the script.
-    pub fn spoken_prints(&self) -> impl Iterator<Item = (&str, u64)> {
-        let texts = || {
-            std::iter::once(self.spoken.title.as_str())
-                .chain(self.spoken.parts.iter().map(|p| p.text.as_str()))
-        };
-        let prints = self.made.1.get_or_init(|| texts().map(crate::fingerprint::of_text).collect());
-        texts().zip(prints.iter().copied())
+    /// The fingerprint of the spoken parts (each part's `transition` and text, in order), made
+    /// at the first call and kept with the script: what a weekly programme's fingerprint takes
+    /// for the script's words ([`crate::render::context::SpokenParts`]).
+    pub fn parts_print(&self) -> u64 {
+        *self.made.1.get_or_init(|| crate::fingerprint::of(&parts_seen(&self.spoken.parts)))
     }
+}
+
+/// The spoken parts as their fingerprint sees them.
+fn parts_seen(parts: &[script::Part]) -> Vec<(bool, &str)> {
+    parts.iter().map(|p| (p.transition, p.text.as_str())).collect()
 }
 
 impl Bulletins {
@@ -184,11 +185,6 @@ impl Bulletins {
             .flat_map_iter(|p| p.0.iter().flat_map(|s| s.files(keep)))
             .filter_map(|(path, bytes)| each(path, bytes))
             .collect()
-    }
-
-    /// Every script's spoken texts with their fingerprints ([`Script::spoken_prints`]).
-    pub fn spoken_prints(&self) -> impl Iterator<Item = (&str, u64)> {
-        self.iter().flat_map(Script::spoken_prints)
     }
 
     /// The script of page `i` (not of its audience pages).
@@ -483,40 +479,40 @@ mod tests {
         assert_eq!(kind_of_code("1373/QĐ-TTg"), Some("Quyết định".into()));
     }
 
-    /// The spoken texts' fingerprints are each text's own, in order (title, then parts), made
-    /// once and kept with the script: a second call hashes nothing and gives the same.
+    /// The spoken parts' fingerprint is that of what the programme shows of them (each part's
+    /// `transition` and text, in order), made once and kept with the script, and another text
+    /// or transition gives another.
     #[test]
-    fn spoken_prints_are_each_texts_own_and_kept() {
-        let part =
-            |text: &str| script::Part { transition: false, text: text.to_string(), starts: Vec::new() };
-        let script = Script {
+    fn the_parts_print_stands_for_the_parts_and_is_kept() {
+        let part = |transition: bool, text: &str| script::Part {
+            transition,
+            text: text.to_string(),
+            starts: Vec::new(),
+        };
+        let script = |parts: Vec<script::Part>| Script {
             page: DocId(0),
             audience: None,
             path: "/bai-viet/x/".into(),
             title: "Tiêu đề".into(),
             date: None,
-            spoken: script::Spoken {
-                title: "Tiêu đề đọc lên".into(),
-                parts: vec![part("Câu thứ nhất."), part("Câu thứ hai, dài hơn một chút.")],
-            },
+            spoken: script::Spoken { title: "Tiêu đề đọc lên".into(), parts },
             syllables: 12,
             seconds: 5,
             made: Made::default(),
         };
-        assert!(script.made.1.get().is_none(), "nothing is hashed before it is asked for");
-        let first: Vec<(String, u64)> = script.spoken_prints().map(|(t, p)| (t.to_string(), p)).collect();
-        let want: Vec<(String, u64)> = ["Tiêu đề đọc lên", "Câu thứ nhất.", "Câu thứ hai, dài hơn một chút."]
-            .iter()
-            .map(|t| (t.to_string(), crate::fingerprint::of_text(t)))
-            .collect();
-        assert_eq!(first, want);
-        let kept = script.made.1.get().expect("kept after the first call").as_ptr();
-        let again: Vec<(String, u64)> = script.spoken_prints().map(|(t, p)| (t.to_string(), p)).collect();
-        assert_eq!(again, want);
-        assert_eq!(script.made.1.get().map(|v| v.as_ptr()), Some(kept), "made once");
-        // Each text is its script's own (the address a `Prehashed` finds it by).
-        let texts: Vec<*const u8> = script.spoken_prints().map(|(t, _)| t.as_ptr()).collect();
-        assert_eq!(texts[0], script.spoken.title.as_ptr());
-        assert_eq!(texts[2], script.spoken.parts[1].text.as_ptr());
+        let a = script(vec![part(false, "Câu thứ nhất."), part(true, "Tiếp theo: phần hai.")]);
+        assert!(a.made.1.get().is_none(), "nothing is hashed before it is asked for");
+        let want = crate::fingerprint::of(&vec![(false, "Câu thứ nhất."), (true, "Tiếp theo: phần hai.")]);
+        assert_eq!(a.parts_print(), want);
+        assert_eq!(a.made.1.get(), Some(&want), "kept with the script");
+        let others = [
+            script(vec![part(false, "Câu thứ nhất!"), part(true, "Tiếp theo: phần hai.")]),
+            script(vec![part(false, "Câu thứ nhất."), part(false, "Tiếp theo: phần hai.")]),
+            script(vec![part(false, "Câu thứ nhất.")]),
+            script(vec![part(false, "Câu thứ nhất. Tiếp theo: phần hai.")]),
+        ];
+        for other in &others {
+            assert_ne!(other.parts_print(), want, "{:?}", other.spoken.parts);
+        }
     }
 }

@@ -7,7 +7,9 @@
 //! A theme without these templates has no such pages (the scripts are still written).
 
 use super::call::TemplateCall;
-use super::context::{BulletinLinkView, BulletinPartView, BulletinScriptView, BulletinWeekView, LinkView};
+use super::context::{
+    BulletinLinkView, BulletinPartView, BulletinScriptView, BulletinWeekView, LinkView, SpokenParts,
+};
 use super::env::Env;
 use crate::bulletin::script::airtime_label;
 use crate::bulletin::weeks::Week;
@@ -84,13 +86,17 @@ fn week_view<'a>(env: &'a Env<'_>, w: &Week, text: bool) -> BulletinWeekView<'a>
                 starts: clock(start),
                 spoken_title: if text { &s.spoken.title } else { "" },
                 parts: if text {
-                    s.spoken
-                        .parts
-                        .iter()
-                        .map(|p| BulletinPartView { transition: p.transition, text: &p.text })
-                        .collect()
+                    SpokenParts {
+                        print: s.parts_print(),
+                        parts: s
+                            .spoken
+                            .parts
+                            .iter()
+                            .map(|p| BulletinPartView { transition: p.transition, text: &p.text })
+                            .collect(),
+                    }
                 } else {
-                    Vec::new()
+                    SpokenParts { print: 0, parts: Vec::new() }
                 },
             };
             start += s.seconds;
