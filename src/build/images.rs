@@ -61,13 +61,10 @@ pub(super) fn images(
     }
     let (settings, sizes) = settings(config);
     let mut shown: BTreeMap<String, Vec<Location>> = BTreeMap::new();
-    // Most bodies have no image or video: one pass over their `<`s (on every core), no tag read.
-    let media: Vec<bool> = {
-        use rayon::prelude::*;
-        pages.par_iter().map(|r| bodies(r).any(|h| media::html::has_tag(h, &["img", "video"]))).collect()
-    };
-    for ((p, r), media) in site.pages.iter().zip(pages.iter()).zip(media) {
-        if !media && p.image.is_none() {
+    // Most bodies have no image or video: their tags are not read (`Rendered::media`, found
+    // when the body was rendered).
+    for (p, r) in site.pages.iter().zip(pages.iter()) {
+        if !r.media && p.image.is_none() {
             continue;
         }
         let url = config.url(&p.path);
@@ -171,7 +168,7 @@ pub fn make_pending(root: &Path, pending: &[media::Pending]) {
 }
 
 /// Every HTML of a body a page can show.
-fn bodies(r: &Rendered) -> impl Iterator<Item = &str> {
+pub(super) fn bodies(r: &Rendered) -> impl Iterator<Item = &str> {
     std::iter::once(&*r.html)
         .chain(r.more_html.as_deref())
         .chain(std::iter::once(&*r.first_paragraph_html))

@@ -303,6 +303,8 @@ pub(super) fn render_page_body(p: &crate::content::Document, opts: MarkdownOptio
             a.html.to_string()
         })
         .collect();
+    let media = super::images::bodies(&r).any(|h| crate::media::html::has_tag(h, &["img", "video"]));
+    r.media = media;
     r
 }
 

@@ -89,6 +89,11 @@ pub struct Rendered {
     /// Every heading of `text`: the byte offset where its line starts, and its id (search
     /// shows the heading an excerpt falls under, linked to its anchor).
     pub text_headings: Vec<(usize, String)>,
+    /// Whether a page's HTML (body, summary, first paragraph, FAQ answers) may hold an `<img>`
+    /// or `<video>` tag: the images stage reads only those. Found once, when the page's body
+    /// is rendered (`build::steps::render_page_body`), so that `loa serve` takes it with the body
+    /// it reuses instead of scanning every body at every rebuild (false for other bodies).
+    pub media: bool,
 }
 
 /// Options of one render.
