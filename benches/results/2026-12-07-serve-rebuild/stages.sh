@@ -5,7 +5,12 @@
 # Summarise with: python3 stmed.py LOG…  (medians of each stage's wall and CPU, rebuilds only)
 set -euo pipefail
 BIN=$1; SITE=$2; LOG=$3; N=${4:-10}; PORT=${5:-8801}
-F=$(ls "$SITE"/content/articles/*.md | grep -v '/_' | head -1)
+F=
+for f in "$SITE"/content/articles/*.md; do
+  case $(basename "$f") in _*) continue ;; esac
+  F=$f; break
+done
+[ -n "$F" ] || { echo "no article in $SITE/content/articles" >&2; exit 1; }
 ORIG=$(mktemp); cp "$F" "$ORIG"
 trap 'cp "$ORIG" "$F"; rm -f "$ORIG"' EXIT
 "$BIN" serve --root "$SITE" --port "$PORT" --verbose > "$LOG" 2>&1 &
