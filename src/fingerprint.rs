@@ -96,6 +96,24 @@ impl<T: Serialize> Serialize for Derived<'_, T> {
     }
 }
 
+/// A value whose fingerprint is a print made before, kept with what the value is made from (a
+/// script's fingerprint of its spoken parts, which every weekly programme shows): a fingerprint
+/// (not human-readable) writes `print`, any other serializer the value. Sound only when the
+/// print changes whenever the value does.
+#[derive(Debug, Clone)]
+pub struct Printed<T> {
+    /// The value's fingerprint, made before.
+    pub print: u64,
+    /// The value.
+    pub value: T,
+}
+
+impl<T: Serialize> Serialize for Printed<T> {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() { self.value.serialize(s) } else { s.serialize_u64(self.print) }
+    }
+}
+
 /// Adds the fingerprint of `value` to `state`.
 pub fn feed<T: Serialize + ?Sized, H: Hasher>(state: &mut H, value: &T) {
     state.write_u64(of(value));
@@ -467,6 +485,19 @@ impl<H: Hasher> ser::SerializeStructVariant for &mut Fingerprint<'_, H> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A `Printed` is its value for templates and its print for a fingerprint: the value is not
+    /// hashed, and another print is another fingerprint.
+    #[test]
+    fn printed_is_its_value_for_templates_and_its_print_for_a_fingerprint() {
+        let printed = |print: u64, text: &'static str| Printed { print, value: vec![text, text] };
+        let value = tera::Value::from_serializable(&printed(7, "Câu đọc lên."));
+        assert_eq!(value.as_array().map(<[tera::Value]>::len), Some(2), "{value:?}");
+        assert!(value.to_string().contains("Câu đọc lên."), "{value}");
+        assert_eq!(of(&printed(7, "Câu đọc lên.")), of(&printed(7, "Khác hẳn.")));
+        assert_eq!(of(&printed(7, "Câu đọc lên.")), of(&7u64));
+        assert_ne!(of(&printed(7, "Câu đọc lên.")), of(&printed(8, "Câu đọc lên.")));
+    }
 
     #[derive(serde::Serialize)]
     struct View<'a> {

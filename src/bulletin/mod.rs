@@ -123,7 +123,7 @@ impl Script {
 
     /// The fingerprint of the spoken parts (each part's `transition` and text, in order), made
     /// at the first call and kept with the script: what a weekly programme's fingerprint takes
-    /// for the script's words ([`crate::render::context::SpokenParts`]).
+    /// for the script's words ([`crate::fingerprint::Printed`]).
     pub fn parts_print(&self) -> u64 {
         *self.made.1.get_or_init(|| crate::fingerprint::of(&parts_seen(&self.spoken.parts)))
     }

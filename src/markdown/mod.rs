@@ -89,10 +89,8 @@ pub struct Rendered {
     /// Every heading of `text`: the byte offset where its line starts, and its id (search
     /// shows the heading an excerpt falls under, linked to its anchor).
     pub text_headings: Vec<(usize, String)>,
-    /// Whether a page's HTML (body, summary, first paragraph, FAQ answers) may hold an `<img>`
-    /// or `<video>` tag: the images stage reads only those. Found once, when the page's body
-    /// is rendered (`build::steps::render_page_body`), so that `loa serve` takes it with the body
-    /// it reuses instead of scanning every body at every rebuild (false for other bodies).
+    /// Whether a page's HTML (body, summary, FAQ answers) may hold `<img>` or `<video>`, for the
+    /// images stage: found when it is rendered, reused with it by `loa serve` (else false).
     pub media: bool,
 }
 
@@ -501,39 +499,36 @@ mod tests {
         }])
     }
 
-    pub(super) fn with_cites(body: &str, own: Option<usize>, anchors: bool) -> Rendered {
-        let links = LinkTargets::default();
-        let cites = cites();
+    /// `body` rendered from `first_line` of `file` with `links` and the test citations.
+    fn render_with(
+        body: &str,
+        first_line: usize,
+        file: &str,
+        links: &LinkTargets,
+        own: Option<usize>,
+        anchors: bool,
+    ) -> Rendered {
+        let (cites, highlights) = (cites(), highlight::HighlightCache::default());
         let opts = MarkdownOptions {
             unsafe_html: false,
-            links: &links,
+            links,
             bundle_url: None,
             cites: &cites,
             own_document: own,
             clause_anchors: anchors,
-            highlights: &highlight::HighlightCache::default(),
+            highlights: &highlights,
             shortcodes: None,
         };
-        render(body, 1, "f", opts)
+        render(body, first_line, file, opts)
+    }
+
+    pub(super) fn with_cites(body: &str, own: Option<usize>, anchors: bool) -> Rendered {
+        render_with(body, 1, "f", &LinkTargets::default(), own, anchors)
     }
 
     pub(super) fn md(body: &str) -> Rendered {
         let links = LinkTargets { urls: [("bai-viet/a.md".to_string(), "/bai-viet/a/".to_string())].into() };
-        render(
-            body,
-            10,
-            "content/x.md",
-            MarkdownOptions {
-                unsafe_html: false,
-                links: &links,
-                bundle_url: None,
-                cites: &cites(),
-                own_document: None,
-                clause_anchors: false,
-                highlights: &highlight::HighlightCache::default(),
-                shortcodes: None,
-            },
-        )
+        render_with(body, 10, "content/x.md", &links, None, false)
     }
 
     #[test]

@@ -7,15 +7,14 @@
 //! A theme without these templates has no such pages (the scripts are still written).
 
 use super::call::TemplateCall;
-use super::context::{
-    BulletinLinkView, BulletinPartView, BulletinScriptView, BulletinWeekView, LinkView, SpokenParts,
-};
+use super::context::{BulletinLinkView, BulletinPartView, BulletinScriptView, BulletinWeekView, LinkView};
 use super::env::Env;
 use crate::bulletin::script::airtime_label;
 use crate::bulletin::weeks::Week;
 use crate::bulletin::{PATH, SSML_FILE, TEXT_FILE};
 use crate::content::{DocId, output_file};
 use crate::diagnostics::Diagnostic;
+use crate::fingerprint::Printed;
 
 /// Whether the site has the list (the theme has `bulletins.html` and there are scripts), and
 /// how many programmes it has (with `bulletin_week.html`: one per week).
@@ -86,9 +85,9 @@ fn week_view<'a>(env: &'a Env<'_>, w: &Week, text: bool) -> BulletinWeekView<'a>
                 starts: clock(start),
                 spoken_title: if text { &s.spoken.title } else { "" },
                 parts: if text {
-                    SpokenParts {
+                    Printed {
                         print: s.parts_print(),
-                        parts: s
+                        value: s
                             .spoken
                             .parts
                             .iter()
@@ -96,7 +95,7 @@ fn week_view<'a>(env: &'a Env<'_>, w: &Week, text: bool) -> BulletinWeekView<'a>
                             .collect(),
                     }
                 } else {
-                    SpokenParts { print: 0, parts: Vec::new() }
+                    Printed { print: 0, value: Vec::new() }
                 },
             };
             start += s.seconds;

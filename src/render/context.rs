@@ -430,25 +430,9 @@ pub struct BulletinScriptView<'a> {
     pub starts: String,
     /// The title as read (on the programme page only; empty in the list).
     pub spoken_title: &'a str,
-    /// The script's paragraphs as read (on the programme page only; empty in the list).
-    pub parts: SpokenParts<'a>,
-}
-
-/// A script's paragraphs as read: a list of [`BulletinPartView`] for templates; for a
-/// fingerprint, the script's own fingerprint of them (`Script::parts_print`, kept with the
-/// script), so that a rebuild does not hash every word of every weekly programme again.
-#[derive(Debug, Clone)]
-pub struct SpokenParts<'a> {
-    /// The fingerprint of `parts` as `Script::parts_print` makes it (0 for none).
-    pub print: u64,
-    /// The paragraphs.
-    pub parts: Vec<BulletinPartView<'a>>,
-}
-
-impl Serialize for SpokenParts<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() { self.parts.serialize(s) } else { s.serialize_u64(self.print) }
-    }
+    /// The script's paragraphs as read (on the programme page only; empty in the list). A
+    /// fingerprint takes the script's kept print of them (`Script::parts_print`), not every word.
+    pub parts: crate::fingerprint::Printed<Vec<BulletinPartView<'a>>>,
 }
 
 /// A paragraph of a script as read.
@@ -770,25 +754,6 @@ pub struct SearchView<'a> {
 mod tests {
     use super::*;
     use crate::fingerprint::{self, Derived};
-
-    /// A script's paragraphs are a list for templates, and their script's fingerprint for a
-    /// fingerprint: the words are not hashed again, and another print is another fingerprint.
-    #[test]
-    fn spoken_parts_are_a_list_for_templates_and_their_print_for_a_fingerprint() {
-        let parts = |print: u64, text: &'static str| SpokenParts {
-            print,
-            parts: vec![
-                BulletinPartView { transition: true, text },
-                BulletinPartView { transition: false, text },
-            ],
-        };
-        let value = tera::Value::from_serializable(&parts(7, "Câu đọc lên."));
-        assert_eq!(value.as_array().map(<[tera::Value]>::len), Some(2), "{value:?}");
-        assert!(value.to_string().contains("Câu đọc lên."), "{value}");
-        assert_eq!(fingerprint::of(&parts(7, "Câu đọc lên.")), fingerprint::of(&parts(7, "Khác hẳn.")));
-        assert_eq!(fingerprint::of(&parts(7, "Câu đọc lên.")), fingerprint::of(&7u64));
-        assert_ne!(fingerprint::of(&parts(7, "Câu đọc lên.")), fingerprint::of(&parts(8, "Câu đọc lên.")));
-    }
 
     fn card(title: &str) -> PageCard {
         PageCard {

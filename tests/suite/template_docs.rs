@@ -115,8 +115,9 @@ fn type_names(ty: &str) -> Vec<String> {
         .collect()
 }
 
-/// Types of the standard library and of dependencies that fields use: not views of loa.
-const NOT_VIEWS: &[&str] = &["String", "Vec", "Option", "Arc", "Value", "Derived", "Box"];
+/// Types of the standard library and of dependencies that fields use, and loa's fingerprint
+/// wrappers (`Derived`, `Printed`: templates see the value they wrap): not views of loa.
+const NOT_VIEWS: &[&str] = &["String", "Vec", "Option", "Arc", "Value", "Derived", "Printed", "Box"];
 
 /// `PageView` is serialized as the card's fields then its own: its `card` field is no key of
 /// `page` (the card's fields are, from `PageCard`'s table).
