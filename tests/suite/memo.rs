@@ -88,14 +88,7 @@ fn a_cached_rebuild_reuses_unchanged_work_and_equals_a_fresh_build() {
 fn a_rebuild_shares_unchanged_scripts_files_and_remakes_the_edited_ones() {
     let site = minimal_site();
     let root = site.path();
-    for i in 0..3 {
-        write(
-            root,
-            &format!("content/bai-viet/b{i}.md"),
-            &format!("---\ntitle: Bài {i}\ndate: 2022-09-1{i}\n---\nNội dung bài số {i}.\n"),
-        );
-    }
-    let config = Config::load(root, &Overrides::default()).expect("config");
+    let config = three_articles(root);
     let opts = BuildOptions::default();
     let memo = Memo::on();
     let first = build_with(&config, opts, &memo).expect("first build");
@@ -127,14 +120,7 @@ fn a_rebuild_with_every_card_in_the_memo_leaves_the_cards_pack_alone() {
     // The default theme shows a share image: each page without its own gets a card.
     let site = crate::catalogue::themed_site();
     let root = site.path();
-    for i in 0..3 {
-        write(
-            root,
-            &format!("content/bai-viet/b{i}.md"),
-            &format!("---\ntitle: Bài {i}\ndate: 2022-09-1{i}\n---\nNội dung bài số {i}.\n"),
-        );
-    }
-    let config = Config::load(root, &Overrides::default()).expect("config");
+    let config = three_articles(root);
     let opts = BuildOptions::default();
     let memo = Memo::on();
     let cards = |built: &Built| -> Vec<(String, loa::output::Bytes)> {
@@ -159,6 +145,19 @@ fn a_rebuild_with_every_card_in_the_memo_leaves_the_cards_pack_alone() {
     let third = build_with(&config, opts, &memo).expect("third build");
     assert!(pack.join("cards.pack").is_file(), "a card the memo lacks is made and kept in the pack");
     assert_eq!(third.output, fresh(&config, opts).expect("fresh").output);
+}
+
+/// Writes articles `b0`–`b2` (`Bài {i}`, dated, one sentence) into the site at `root`; gives its
+/// configuration.
+fn three_articles(root: &std::path::Path) -> Config {
+    for i in 0..3 {
+        write(
+            root,
+            &format!("content/bai-viet/b{i}.md"),
+            &format!("---\ntitle: Bài {i}\ndate: 2022-09-1{i}\n---\nNội dung bài số {i}.\n"),
+        );
+    }
+    Config::load(root, &Overrides::default()).expect("config")
 }
 
 /// Replaces the first `from` in `rel` with `to` (the edit must apply).
