@@ -85,12 +85,14 @@ const CL_ORDER: [usize; 19] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 1
 const MAX_MATCH: usize = 258;
 
 /// Bytes pushed, made into literals and runs, then into a [`Piece`] ([`Encoder::finish`]).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Encoder {
     /// A literal byte (0..256), or a match of length `t >> 16` at distance 1 (`t >= 1 << 16`).
     tokens: Vec<u32>,
-    /// The last byte pushed, if any.
-    last: Option<u8>,
+    /// How often each literal/length symbol (0..286) is in `tokens`, counted as they are made.
+    freq: [u32; 286],
+    /// The last byte pushed, or [`NONE`] before the first.
+    last: u32,
     /// Repeats of `last` pushed and not yet made into tokens.
     run: usize,
     /// Adler-32's two sums, reduced now and then.
@@ -99,37 +101,81 @@ pub struct Encoder {
     len: u64,
 }
 
+/// No byte pushed yet (`Encoder::last`).
+const NONE: u32 = 256;
+
+/// The bytes [`Encoder::push`] takes between two reductions of the sums: from below 2^32 and
+/// 2^48, 4,096 bytes add under 2^21 and 2^46 (a repeat's closed form included).
+const CHUNK: usize = 4096;
+
+impl Default for Encoder {
+    fn default() -> Encoder {
+        Encoder::new()
+    }
+}
+
 impl Encoder {
     pub fn new() -> Encoder {
-        Encoder { a: 1, ..Encoder::default() }
+        Encoder { tokens: Vec::new(), freq: [0; 286], last: NONE, run: 0, a: 1, b: 0, len: 0 }
     }
 
     /// Adds `bytes`.
     pub fn push(&mut self, bytes: &[u8]) {
-        let (mut i, n) = (0, bytes.len());
+        for chunk in bytes.chunks(CHUNK) {
+            self.push_chunk(chunk);
+        }
+    }
+
+    /// Adds at most [`CHUNK`] bytes: the state in locals (the hot loop of a share card), the
+    /// sums reduced once before.
+    fn push_chunk(&mut self, bytes: &[u8]) {
+        self.reduce_if_large();
+        self.tokens.reserve(bytes.len());
+        let (mut a, mut b, mut last, mut run) = (self.a, self.b, self.last, self.run);
+        let (n, mut i) = (bytes.len(), 0);
         while i < n {
             let byte = bytes[i];
-            if self.last == Some(byte) {
-                // The run goes on as far as the bytes are this one (zeros, most of a filtered
-                // image, eight at a time).
+            if u32::from(byte) == last {
+                // The run goes on as far as the bytes are this one, eight at a time: the first
+                // other byte of a word is its lowest non-zero byte once the word is XORed with
+                // the run's byte in every place (one branch a word, not one a byte).
+                let pattern = u64::from(byte) * 0x0101_0101_0101_0101;
                 let mut j = i + 1;
-                if byte == 0 {
-                    while j + 8 <= n && u64::from_ne_bytes(bytes[j..j + 8].try_into().expect("8 bytes")) == 0
-                    {
-                        j += 8;
+                let mut ended = false;
+                while j + 8 <= n {
+                    let word = u64::from_le_bytes(bytes[j..j + 8].try_into().expect("8 bytes")) ^ pattern;
+                    if word != 0 {
+                        j += (word.trailing_zeros() / 8) as usize;
+                        ended = true;
+                        break;
+                    }
+                    j += 8;
+                }
+                if !ended {
+                    while j < n && bytes[j] == byte {
+                        j += 1;
                     }
                 }
-                while j < n && bytes[j] == byte {
-                    j += 1;
-                }
-                self.repeats(byte, (j - i) as u64);
+                let k = (j - i) as u64;
+                b += k * a + u64::from(byte) * (k * (k + 1) / 2);
+                a += k * u64::from(byte);
+                run += j - i;
                 i = j;
             } else {
-                self.end_run();
-                self.literal(byte);
+                if run > 0 {
+                    end_run(&mut self.tokens, &mut self.freq, last as u8, run);
+                    run = 0;
+                }
+                self.tokens.push(u32::from(byte));
+                self.freq[usize::from(byte)] += 1;
+                a += u64::from(byte);
+                b += a;
+                last = u32::from(byte);
                 i += 1;
             }
         }
+        (self.a, self.b, self.last, self.run) = (a, b, last, run);
+        self.len += n as u64;
     }
 
     /// Adds `n` bytes `byte`.
@@ -138,16 +184,11 @@ impl Encoder {
         if n == 0 {
             return;
         }
-        if self.last != Some(byte) {
+        if self.last != u32::from(byte) {
             self.end_run();
             self.literal(byte);
             n -= 1;
         }
-        self.repeats(byte, n);
-    }
-
-    /// `n` more repeats of the last byte, `byte`.
-    fn repeats(&mut self, byte: u8, mut n: u64) {
         while n > 0 {
             let k = n.min(1 << 16);
             self.repeat(byte, k);
@@ -167,7 +208,8 @@ impl Encoder {
 
     fn literal(&mut self, byte: u8) {
         self.tokens.push(u32::from(byte));
-        self.last = Some(byte);
+        self.freq[usize::from(byte)] += 1;
+        self.last = u32::from(byte);
         self.a += u64::from(byte);
         self.b += self.a;
         self.len += 1;
@@ -187,20 +229,12 @@ impl Encoder {
         self.b %= BASE;
     }
 
-    /// Makes the pending repeats into matches (and the last one or two into literals).
+    /// Makes the pending repeats into tokens.
     fn end_run(&mut self) {
-        let Some(byte) = self.last else { return };
-        while self.run >= 3 {
-            let n = self.run.min(MAX_MATCH);
-            // Not leaving one or two (no match that short): a shorter match now.
-            let n = if self.run - n > 0 && self.run - n < 3 { n - 3 } else { n };
-            self.tokens.push((n as u32) << 16);
-            self.run -= n;
+        if self.run > 0 {
+            end_run(&mut self.tokens, &mut self.freq, self.last as u8, self.run);
+            self.run = 0;
         }
-        for _ in 0..self.run {
-            self.tokens.push(u32::from(byte));
-        }
-        self.run = 0;
     }
 
     /// The bytes pushed as a [`Piece`].
@@ -208,14 +242,7 @@ impl Encoder {
         self.end_run();
         self.reduce();
         let adler = ((self.b << 16) | self.a) as u32;
-        let mut lit_freq = [0u32; 286];
-        for &t in &self.tokens {
-            if t < 256 {
-                lit_freq[t as usize] += 1;
-            } else {
-                lit_freq[257 + usize::from(LENGTH_SYMBOL[(t >> 16) as usize])] += 1;
-            }
-        }
+        let mut lit_freq = self.freq;
         lit_freq[256] = 1;
         let lit_len = lengths(&lit_freq, 15);
         // Every match is at distance 1 (symbol 0); symbol 1 is there to make the code whole.
@@ -233,7 +260,8 @@ impl Encoder {
         let cl_codes = codes(&cl_len);
         let hclen = CL_ORDER.iter().rposition(|&s| cl_len[s] > 0).map_or(4, |i| (i + 1).max(4));
 
-        let mut w = Bits { out: Vec::with_capacity(self.tokens.len() / 2 + 64), acc: 0, n: 0 };
+        // A token takes at most 21 bits (the header grows the buffer if it must).
+        let mut w = Bits::with_capacity(self.tokens.len() * 3 + 400);
         // Not the last block; dynamic codes.
         w.put(0, 1);
         w.put(2, 2);
@@ -252,25 +280,51 @@ impl Encoder {
                 _ => {}
             }
         }
-        for &t in &self.tokens {
-            if t < 256 {
-                w.put(u64::from(lit_codes[t as usize]), lit_len[t as usize]);
-            } else {
-                let n = (t >> 16) as usize;
-                let s = usize::from(LENGTH_SYMBOL[n]);
-                w.put(u64::from(lit_codes[257 + s]), lit_len[257 + s]);
-                w.put((n - usize::from(LENGTH_BASE[s])) as u64, LENGTH_EXTRA[s]);
-                // Distance 1: symbol 0, one bit.
-                w.put(0, 1);
+        // Each token's bits at once, from one table: a literal's code (at the byte), a match's
+        // length code, extra bits and distance code (symbol 0, one zero bit; at 256 + its
+        // length), at most 15 + 5 + 1 bits.
+        let mut table = [(0u32, 0u8); 256 + MAX_MATCH + 1];
+        for (b, slot) in table[..256].iter_mut().enumerate() {
+            *slot = (u32::from(lit_codes[b]), lit_len[b]);
+        }
+        for (n, slot) in table[256..].iter_mut().enumerate().skip(3) {
+            let s = usize::from(LENGTH_SYMBOL[n]);
+            let (code, len) = (u32::from(lit_codes[257 + s]), lit_len[257 + s]);
+            if len > 0 {
+                let extra = (n - usize::from(LENGTH_BASE[s])) as u32;
+                *slot = (code | (extra << len), len + LENGTH_EXTRA[s] + 1);
             }
+        }
+        for &t in &self.tokens {
+            // A match's token is its length above bit 16, a literal's its byte.
+            let at = if t < 1 << 16 { t as usize } else { 256 + (t >> 16) as usize };
+            let (value, bits) = table[at];
+            w.put(u64::from(value), bits);
         }
         w.put(u64::from(lit_codes[256]), lit_len[256]);
         // A sync flush: an empty stored block, not the last, ending on a byte.
         w.put(0, 3);
-        w.align();
-        w.out.extend_from_slice(&[0x00, 0x00, 0xff, 0xff]);
-        Piece { bytes: w.out, adler, len: self.len }
+        let mut bytes = w.finish();
+        bytes.extend_from_slice(&[0x00, 0x00, 0xff, 0xff]);
+        Piece { bytes, adler, len: self.len }
     }
+}
+
+/// `run` repeats of `byte` (after a `byte`) as tokens: matches at distance 1 as long as they
+/// go, never leaving one or two (no match that short: a shorter match before), then those as
+/// literals; each counted in `freq`.
+fn end_run(tokens: &mut Vec<u32>, freq: &mut [u32; 286], byte: u8, mut run: usize) {
+    while run >= 3 {
+        let n = run.min(MAX_MATCH);
+        let n = if run - n > 0 && run - n < 3 { n - 3 } else { n };
+        tokens.push((n as u32) << 16);
+        freq[257 + usize::from(LENGTH_SYMBOL[n])] += 1;
+        run -= n;
+    }
+    for _ in 0..run {
+        tokens.push(u32::from(byte));
+    }
+    freq[usize::from(byte)] += run as u32;
 }
 
 /// The code lengths as the code length code's symbols: a length (0..=15), or 16 (repeat the
@@ -390,31 +444,46 @@ fn codes<const N: usize>(lengths: &[u8; N]) -> [u16; N] {
     out
 }
 
-/// Bits written low end first.
+/// Bits written low end first: each `put` stores the whole accumulator (eight bytes, past the
+/// end of what is written) and moves on by its whole bytes, with no branch on how many.
 struct Bits {
     out: Vec<u8>,
+    /// Bytes of `out` written for good.
+    pos: usize,
+    /// Fewer than 8 bits left over after each `put`.
     acc: u64,
     n: u32,
 }
 
 impl Bits {
+    fn with_capacity(bytes: usize) -> Bits {
+        Bits { out: vec![0; bytes + 8], pos: 0, acc: 0, n: 0 }
+    }
+
+    /// `bits` (at most 32) low bits of `value`.
+    #[inline]
     fn put(&mut self, value: u64, bits: u8) {
         self.acc |= value << self.n;
         self.n += u32::from(bits);
-        if self.n >= 32 {
-            self.out.extend_from_slice(&(self.acc as u32).to_le_bytes());
-            self.acc >>= 32;
-            self.n -= 32;
+        if self.pos + 8 > self.out.len() {
+            self.out.resize(self.out.len() * 2 + 8, 0);
         }
+        self.out[self.pos..self.pos + 8].copy_from_slice(&self.acc.to_le_bytes());
+        let whole = self.n / 8;
+        self.pos += whole as usize;
+        // At most 7 + 32 bits were held: `whole` is at most 4.
+        self.acc >>= whole * 8;
+        self.n -= whole * 8;
     }
 
-    fn align(&mut self) {
-        while self.n > 0 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.n = self.n.saturating_sub(8);
+    /// The bytes, the last one's unused high bits zero.
+    fn finish(mut self) -> Vec<u8> {
+        if self.n > 0 {
+            self.out[self.pos] = self.acc as u8;
+            self.pos += 1;
         }
-        self.acc = 0;
+        self.out.truncate(self.pos);
+        self.out
     }
 }
 
@@ -480,6 +549,33 @@ mod tests {
         assert_eq!(inflate(&zlib(&[])), Vec::<u8>::new());
         // Runs compress: 5,000 zeros in a few bytes.
         assert!(y.bytes.len() < 100, "{}", y.bytes.len());
+    }
+
+    #[test]
+    fn runs_across_words_and_chunks_come_back_with_their_checksum() {
+        // Runs of every length 1..40 of bytes that are zero and not, starting at every offset
+        // of an eight-byte word, some across the edges of the chunks `push` takes at once;
+        // pushed whole and in uneven slices.
+        let mut bytes = Vec::new();
+        let mut k = 0u32;
+        while bytes.len() < 3 * CHUNK + 500 {
+            let byte = [0u8, 0x11, 0xff, 0x11][k as usize % 4];
+            bytes.extend(std::iter::repeat_n(byte, 1 + (k * 7 % 40) as usize));
+            bytes.push((k % 251) as u8);
+            k += 1;
+        }
+        bytes.extend(std::iter::repeat_n(0x42, CHUNK + 3));
+        let whole = piece(&bytes);
+        let mut e = Encoder::new();
+        for slice in bytes.chunks(997) {
+            e.push(slice);
+        }
+        let sliced = e.finish();
+        assert_eq!(whole, sliced);
+        assert_eq!((whole.adler, whole.len), (adler_plain(&bytes), bytes.len() as u64));
+        assert_eq!(inflate(&zlib(&[&whole])), bytes);
+        // The runs are matches: far fewer bytes than the input's.
+        assert!(whole.bytes.len() < bytes.len() / 3, "{}", whole.bytes.len());
     }
 
     #[test]
