@@ -17,6 +17,7 @@ pub mod codec;
 pub mod credit;
 pub mod deflate;
 pub mod html;
+mod huffman;
 pub mod strip;
 
 use std::collections::BTreeMap;
