@@ -142,25 +142,20 @@ impl Encoder {
                 // other byte of a word is its lowest non-zero byte once the word is XORed with
                 // the run's byte in every place (one branch a word, not one a byte).
                 let pattern = u64::from(byte) * 0x0101_0101_0101_0101;
+                // A run that ends within the words stops the byte loop at once.
                 let mut j = i + 1;
-                let mut ended = false;
                 while j + 8 <= n {
                     let word = u64::from_le_bytes(bytes[j..j + 8].try_into().expect("8 bytes")) ^ pattern;
                     if word != 0 {
                         j += (word.trailing_zeros() / 8) as usize;
-                        ended = true;
                         break;
                     }
                     j += 8;
                 }
-                if !ended {
-                    while j < n && bytes[j] == byte {
-                        j += 1;
-                    }
+                while j < n && bytes[j] == byte {
+                    j += 1;
                 }
-                let k = (j - i) as u64;
-                b += k * a + u64::from(byte) * (k * (k + 1) / 2);
-                a += k * u64::from(byte);
+                sums_of_repeats(&mut a, &mut b, byte, (j - i) as u64);
                 run += j - i;
                 i = j;
             } else {
@@ -170,8 +165,7 @@ impl Encoder {
                 }
                 self.tokens.push(u32::from(byte));
                 self.freq[usize::from(byte)] += 1;
-                a += u64::from(byte);
-                b += a;
+                sums_of_repeats(&mut a, &mut b, byte, 1);
                 last = u32::from(byte);
                 i += 1;
             }
@@ -201,9 +195,7 @@ impl Encoder {
     /// `k` (at most 2^16) more repeats of the last byte, `byte`: the sums over them at once.
     fn repeat(&mut self, byte: u8, k: u64) {
         self.run += k as usize;
-        let v = u64::from(byte);
-        self.b += k * self.a + v * (k * (k + 1) / 2);
-        self.a += k * v;
+        sums_of_repeats(&mut self.a, &mut self.b, byte, k);
         self.len += k;
         self.reduce_if_large();
     }
@@ -212,8 +204,7 @@ impl Encoder {
         self.tokens.push(u32::from(byte));
         self.freq[usize::from(byte)] += 1;
         self.last = u32::from(byte);
-        self.a += u64::from(byte);
-        self.b += self.a;
+        sums_of_repeats(&mut self.a, &mut self.b, byte, 1);
         self.len += 1;
         self.reduce_if_large();
     }
@@ -310,6 +301,15 @@ impl Encoder {
         bytes.extend_from_slice(&[0x00, 0x00, 0xff, 0xff]);
         Piece { bytes, adler, len: self.len }
     }
+}
+
+/// Adler-32's sums (not reduced) after `k` more bytes `byte`, at once: each adds `byte` to
+/// `a`, and `a` as it then is to `b`.
+#[inline]
+fn sums_of_repeats(a: &mut u64, b: &mut u64, byte: u8, k: u64) {
+    let v = u64::from(byte);
+    *b += k * *a + v * (k * (k + 1) / 2);
+    *a += k * v;
 }
 
 /// `run` repeats of `byte` (after a `byte`) as tokens: matches at distance 1 as long as they
