@@ -37,7 +37,7 @@ use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::memo::{KnownChanges, Memo};
 use server::{Hub, Snapshot, State};
-use watch::{Burst, Change, Mode, Sources, Wake, Watch};
+use watch::{Burst, Change, Mode, Sources, Wake, Watch, merge_changes};
 
 /// A stale build result is dropped for a newer one at most this many times in a row, so that
 /// a file rewritten without pause still gets served now and then.
@@ -407,7 +407,7 @@ impl Loop {
                         self.superseded_in_a_row += 1;
                         self.shared.superseded.fetch_add(1, Ordering::SeqCst);
                         report(Event::Superseded);
-                        changes.extend(newer);
+                        changes = merge_changes(changes, newer);
                         continue;
                     }
                     // Publish this one, then build again for the newer edits.

@@ -29,6 +29,25 @@ impl Change {
     }
 }
 
+/// The changes of two looks in a row, one per file. An addition or a removal is never turned
+/// into a modification, since a build in between may have seen it (the load then walks the
+/// folders again): added then modified stays added, removed then added is added, and added
+/// then removed is removed.
+pub fn merge_changes(older: Vec<Change>, newer: Vec<Change>) -> Vec<Change> {
+    let mut by_path: BTreeMap<PathBuf, Change> = BTreeMap::new();
+    for c in older.into_iter().chain(newer) {
+        let path = c.path().to_path_buf();
+        let merged = match by_path.remove(&path) {
+            Some(first @ (Change::Added(_) | Change::Removed(_))) if matches!(c, Change::Modified(_)) => {
+                first
+            }
+            _ => c,
+        };
+        by_path.insert(path, merged);
+    }
+    by_path.into_values().collect()
+}
+
 /// The folders under the site root whose files make up the site.
 pub const WATCHED_DIRS: &[&str] = &["content", "templates", "static", "themes", "i18n"];
 
@@ -272,6 +291,35 @@ mod tests {
         ] {
             assert!(is_watched(root, &root.join(real)), "{real}");
         }
+    }
+
+    #[test]
+    fn changes_of_two_looks_merge_to_one_per_file() {
+        let [a, b, c, d, e] = ["a", "b", "c", "d", "e"].map(PathBuf::from);
+        let older = vec![
+            Change::Modified(a.clone()),
+            Change::Added(b.clone()),
+            Change::Removed(c.clone()),
+            Change::Added(d.clone()),
+            Change::Modified(e.clone()),
+        ];
+        let newer = vec![
+            Change::Modified(a.clone()),
+            Change::Modified(b.clone()),
+            Change::Added(c.clone()),
+            Change::Removed(d.clone()),
+            Change::Removed(e.clone()),
+        ];
+        assert_eq!(
+            merge_changes(older, newer),
+            vec![
+                Change::Modified(a),
+                Change::Added(b),
+                Change::Added(c),
+                Change::Removed(d),
+                Change::Removed(e)
+            ]
+        );
     }
 
     #[test]

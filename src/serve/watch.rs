@@ -17,9 +17,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
-pub use super::sources::{Change, Sources, WATCHED_DIRS, is_temp_name, is_watched};
+pub use super::sources::{Change, Sources, WATCHED_DIRS, is_temp_name, is_watched, merge_changes};
 use super::sources::{files_under, inode};
 
 /// Quiet time that ends a burst of events naming more than [`FEW_PATHS`] files (a `git
@@ -33,6 +34,10 @@ pub const QUIET_FEW: Duration = Duration::from_millis(25);
 pub const FEW_PATHS: usize = 3;
 /// Longest a burst may keep growing before it is handled anyway.
 pub const MAX_BURST: Duration = Duration::from_secs(5);
+/// Longest a burst waits, after its last event, for a file still open for writing to be
+/// closed. A plain save (truncate, then write) can be seen between the two when the machine is
+/// busy: the file would be read empty and built, then built again a moment later.
+pub const OPEN_WAIT: Duration = Duration::from_secs(1);
 /// How often the polling watcher looks at the files.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -50,6 +55,10 @@ pub enum Mode {
 enum Signal {
     /// Paths that may have changed.
     Paths(Vec<PathBuf>),
+    /// Files created or written to: open for writing until their `Closed` arrives.
+    Written(Vec<PathBuf>),
+    /// Files closed after writing: complete now.
+    Closed(Vec<PathBuf>),
     /// Events were lost (queue overflow): look at everything again.
     Rescan,
     /// The kernel refused more watches: switch to polling.
@@ -176,33 +185,52 @@ impl Watch {
     /// Blocks until events arrive (or `deadline` passes), then gathers them until `QUIET`
     /// passes without one (or `MAX_BURST` in all).
     pub fn next_burst(&mut self, deadline: Option<Instant>) -> Wake {
-        let first = match deadline {
-            None => self.rx.recv().ok(),
-            Some(d) => match self.rx.recv_timeout(d.saturating_duration_since(Instant::now())) {
-                Ok(s) => Some(s),
-                Err(RecvTimeoutError::Timeout) => return Wake::Deadline,
-                Err(RecvTimeoutError::Disconnected) => None,
-            },
-        };
-        match first {
-            Some(f) => Wake::Burst(self.gather(f)),
-            None => Wake::Closed,
+        loop {
+            let first = match deadline {
+                None => self.rx.recv().ok(),
+                Some(d) => match self.rx.recv_timeout(d.saturating_duration_since(Instant::now())) {
+                    Ok(s) => Some(s),
+                    Err(RecvTimeoutError::Timeout) => return Wake::Deadline,
+                    Err(RecvTimeoutError::Disconnected) => None,
+                },
+            };
+            match first {
+                // A close ends a write already handled: it starts nothing.
+                Some(Signal::Closed(_)) => {}
+                Some(f) => return Wake::Burst(self.gather(f)),
+                None => return Wake::Closed,
+            }
         }
     }
 
     /// Like `next_burst`, but returns at once with `None` when no event is waiting.
     pub fn pending_burst(&mut self) -> Option<Burst> {
-        let first = self.rx.try_recv().ok()?;
-        Some(self.gather(first))
+        loop {
+            match self.rx.try_recv().ok()? {
+                Signal::Closed(_) => {}
+                first => return Some(self.gather(first)),
+            }
+        }
     }
 
     fn gather(&mut self, first: Signal) -> Burst {
         let start = Instant::now();
         let mut burst = Burst::default();
+        // Files written to and not closed yet: the burst waits for them (at most `OPEN_WAIT`).
+        let mut open = BTreeSet::new();
         let mut next = Some(first);
         while let Some(signal) = next.take() {
             match signal {
                 Signal::Paths(paths) => burst.paths.extend(paths),
+                Signal::Written(paths) => {
+                    open.extend(paths.iter().cloned());
+                    burst.paths.extend(paths);
+                }
+                Signal::Closed(paths) => {
+                    for p in &paths {
+                        open.remove(p);
+                    }
+                }
                 Signal::Rescan => burst.rescan = true,
                 Signal::WatchLimit => burst.watch_limit = true,
                 Signal::Error(e) => burst.errors.push(e),
@@ -210,7 +238,8 @@ impl Watch {
             if start.elapsed() >= MAX_BURST {
                 break;
             }
-            next = self.rx.recv_timeout(quiet_for(&burst)).ok();
+            let quiet = if open.is_empty() { quiet_for(&burst) } else { OPEN_WAIT };
+            next = self.rx.recv_timeout(quiet).ok();
         }
         // A source folder created after start (e.g. the first static/ file) gets its watch.
         let tops: Vec<PathBuf> = WATCHED_DIRS
@@ -242,14 +271,28 @@ fn native_watcher(root: &Path, tx: Sender<Signal>) -> Result<RecommendedWatcher,
     let handler = move |res: Result<notify::Event, notify::Error>| {
         let signal = match res {
             Ok(event) if event.need_rescan() => Signal::Rescan,
-            // Opening and reading (the build itself reads every file) changes nothing.
-            Ok(event) if matches!(event.kind, EventKind::Access(_)) => return,
             Ok(event) => {
+                let closed = matches!(event.kind, EventKind::Access(AccessKind::Close(AccessMode::Write)));
+                // Opening and reading (the build itself reads every file) changes nothing.
+                if matches!(event.kind, EventKind::Access(_)) && !closed {
+                    return;
+                }
+                let written = matches!(
+                    event.kind,
+                    EventKind::Create(CreateKind::File | CreateKind::Any)
+                        | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any)
+                );
                 let paths: Vec<PathBuf> = event.paths.into_iter().filter(|p| is_watched(&root, p)).collect();
                 if paths.is_empty() {
                     return;
                 }
-                Signal::Paths(paths)
+                if closed {
+                    Signal::Closed(paths)
+                } else if written {
+                    Signal::Written(paths)
+                } else {
+                    Signal::Paths(paths)
+                }
             }
             Err(e) if is_limit(&e) => Signal::WatchLimit,
             Err(e) => Signal::Error(e.to_string()),
@@ -326,5 +369,40 @@ mod tests {
         assert_eq!(quiet_for(&burst(FEW_PATHS + 1)), QUIET);
         assert_eq!(quiet_for(&Burst { rescan: true, ..burst(1) }), QUIET);
         assert!(QUIET_FEW < QUIET);
+    }
+
+    /// A plain save seen between its truncate and its write (a busy machine) must not end the
+    /// burst: the watcher waits for the file's close, so the build reads the whole file.
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_burst_waits_for_a_file_open_for_writing() {
+        use std::io::Write as _;
+        let tmp = tempfile::tempdir().expect("tmp");
+        let root = tmp.path().canonicalize().expect("canon");
+        let file = root.join("content/a.md");
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&file, "cũ").expect("write");
+        let (mut watch, why) = Watch::start(&root, Mode::Native);
+        assert_eq!(watch.mode(), Mode::Native, "inotify refused: {why:?}");
+        let writer = std::thread::spawn({
+            let file = file.clone();
+            move || {
+                let mut f = std::fs::File::create(&file).expect("truncate");
+                f.write_all(b"nua").expect("write");
+                // Longer than any quiet time, shorter than `OPEN_WAIT`.
+                std::thread::sleep(QUIET * 4);
+                f.write_all(" đầu, nửa sau".as_bytes()).expect("write");
+            }
+        });
+        let Wake::Burst(burst) = watch.next_burst(Some(Instant::now() + Duration::from_secs(10))) else {
+            panic!("no burst");
+        };
+        assert!(burst.paths.contains(&file), "{burst:?}");
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("read"),
+            "nua đầu, nửa sau",
+            "burst ended mid-write"
+        );
+        writer.join().expect("writer");
     }
 }
