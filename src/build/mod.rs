@@ -101,8 +101,13 @@ pub type Failed = Diagnostics;
 /// `Built::output.files` is empty and `copies` lists the files to copy. `memo` reuses the last
 /// build's results and keeps this one's for the next ([`Memo::off`]: nothing).
 pub fn build(config: &Config, opts: BuildOptions, sink: &dyn Sink, memo: &Memo) -> Result<Built, Failed> {
-    let result = recipe(config, opts, sink, memo);
+    let mut result = recipe(config, opts, sink, memo);
+    let t = Instant::now();
     memo.finish(result.is_ok());
+    if let Ok(built) = &mut result {
+        // Keeping this build's results for the next (`loa build`: `.loa-cache/memo/` on disk).
+        built.timings.push(("cache-save", t.elapsed()));
+    }
     result
 }
 

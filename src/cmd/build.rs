@@ -117,7 +117,9 @@ impl BuildArgs {
             }
         };
         // What a build can reuse from the last one, keyed by content (`.loa-cache/memo/`).
+        let read = Instant::now();
         let memo = loa::memo::Memo::persistent(config.root.join(loa::memo::DISK_DIR));
+        let read = read.elapsed();
         let built = match build(
             &config,
             BuildOptions { drafts: self.drafts, at: self.at, ..BuildOptions::default() },
@@ -157,7 +159,8 @@ impl BuildArgs {
         if self.verbose {
             // Rendered files are written while the render stage runs; "write" is the rest
             // (copies, stale files, manifest, swap).
-            let mut timings = built.timings.clone();
+            let mut timings = vec![("cache-read", read)];
+            timings.extend(built.timings.iter().copied());
             timings.push(("write", t.elapsed()));
             for line in stage_lines(&timings, &built.cpu, &built.memory) {
                 tell!("{line}");

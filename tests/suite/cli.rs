@@ -170,7 +170,7 @@ fn build_prints_one_summary_line_and_verbose_stage_times() {
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(stdout.starts_with("Đã dựng 1 trang"), "{stdout}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    for stage in ["load", "parse", "assemble", "markdown", "render", "write"] {
+    for stage in ["cache-read", "load", "parse", "assemble", "markdown", "render", "cache-save", "write"] {
         assert!(stderr.contains(stage), "--verbose lacks {stage}: {stderr}");
     }
     // Where the system tells (Linux), each stage also shows the memory in use after it, and
