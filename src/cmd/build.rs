@@ -117,9 +117,7 @@ impl BuildArgs {
             }
         };
         // What a build can reuse from the last one, keyed by content (`.loa-cache/memo/`).
-        let read = Instant::now();
         let memo = loa::memo::Memo::persistent(config.root.join(loa::memo::DISK_DIR));
-        let read = read.elapsed();
         let built = match build(
             &config,
             BuildOptions { drafts: self.drafts, at: self.at, ..BuildOptions::default() },
@@ -159,7 +157,8 @@ impl BuildArgs {
         if self.verbose {
             // Rendered files are written while the render stage runs; "write" is the rest
             // (copies, stale files, manifest, swap).
-            let mut timings = vec![("cache-read", read)];
+            // The cache is read on its own thread, beside the first stages.
+            let mut timings: Vec<_> = memo.read_time().map(|t| ("cache-read", t)).into_iter().collect();
             timings.extend(built.timings.iter().copied());
             timings.push(("write", t.elapsed()));
             for line in stage_lines(&timings, &built.cpu, &built.memory) {

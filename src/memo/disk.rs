@@ -56,7 +56,7 @@ fn checksum(bytes: &[u8]) -> u64 {
 /// The entries of `dir/<name>.bin` written by this binary ([`write`]), and how many entries the
 /// file holds (some may not decode); none, and `None`, when there is no such file or it cannot
 /// be trusted (see the module's doc).
-pub fn read<T: DeserializeOwned + Send>(dir: &Path, name: &str) -> (HashMap<u64, T>, Option<usize>) {
+pub fn read<T: DeserializeOwned>(dir: &Path, name: &str) -> (HashMap<u64, T>, Option<usize>) {
     std::fs::read(path(dir, name)).map(|b| decode(&b, binary_print())).unwrap_or_default()
 }
 
@@ -90,12 +90,15 @@ fn spans(bytes: &[u8], print: u64) -> Option<Vec<(u64, usize, usize)>> {
 }
 
 /// The entries of a file's bytes made by the binary `print` and their number (see [`read`]).
-fn decode<T: DeserializeOwned + Send>(bytes: &[u8], print: u64) -> (HashMap<u64, T>, Option<usize>) {
-    use rayon::prelude::*;
+///
+/// One thread: the memo reads the file on a thread of its own while the build's stages use the
+/// rayon pool, and a stage that needs the entries waits for it; decoding on the pool could then
+/// wait for workers that are waiting for it.
+fn decode<T: DeserializeOwned>(bytes: &[u8], print: u64) -> (HashMap<u64, T>, Option<usize>) {
     let Some(spans) = spans(bytes, print) else { return (HashMap::new(), None) };
     let count = spans.len();
     let entries = spans
-        .into_par_iter()
+        .into_iter()
         .filter_map(|(key, from, to)| Some((key, postcard::from_bytes(&bytes[from..to]).ok()?)))
         .collect();
     (entries, Some(count))

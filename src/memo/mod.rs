@@ -27,7 +27,8 @@
 //! `loa build` keeps some of these stores on disk ([`Memo::persistent`], `disk.rs`): the
 //! bulletins, whose keys are fingerprints of what they read (never of file times), so that a
 //! CI job that restores `.loa-cache/` reuses them for every page it did not change; its other
-//! stores are off (they would hold the whole site in memory for nothing).
+//! stores are off (they would hold the whole site in memory for nothing). The file is read on a
+//! thread of its own while the first stages run; the first use of the store waits for it.
 //!
 //! Must not be imported by a stage: stages take values and give values; only the recipe and
 //! `loa serve` know about reuse.
@@ -213,7 +214,38 @@ pub struct Stores {
     /// Where the stores kept on disk go ([`Memo::persistent`]); `None` for `loa serve`.
     disk: Option<PathBuf>,
     /// How many entries the bulletins' file held when read (`None`: no file, or not trusted).
-    disk_entries: Option<usize>,
+    disk_entries: Mutex<Option<usize>>,
+    /// The bulletins' file being read on a thread of its own ([`Memo::persistent`]), beside
+    /// the first stages, which do not need it; taken by the first use of the stores.
+    reading: Mutex<Option<std::thread::JoinHandle<Read>>>,
+    /// True once `reading` has been taken (the stores hold what the file gave).
+    settled: std::sync::atomic::AtomicBool,
+    /// How long reading the file took, on its thread.
+    read_time: Mutex<Option<std::time::Duration>>,
+}
+
+/// What reading the bulletins' file gives: its entries, how many it held, and the time taken.
+type Read = (HashMap<u64, crate::bulletin::PageScripts>, Option<usize>, std::time::Duration);
+
+impl Stores {
+    /// Waits for the bulletins' file, if it is still being read, and puts its entries in the
+    /// store. Every use of the stores comes through here first.
+    fn settle(&self) {
+        use std::sync::atomic::Ordering;
+        if self.settled.load(Ordering::Acquire) {
+            return;
+        }
+        let mut reading = self.reading.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(handle) = reading.take() {
+            // A reader that panicked gave nothing: the scripts are made again.
+            if let Ok((previous, entries, took)) = handle.join() {
+                *self.bulletins.previous.lock().unwrap_or_else(PoisonError::into_inner) = previous;
+                *self.disk_entries.lock().unwrap_or_else(PoisonError::into_inner) = entries;
+                *self.read_time.lock().unwrap_or_else(PoisonError::into_inner) = Some(took);
+            }
+        }
+        self.settled.store(true, Ordering::Release);
+    }
 }
 
 /// Files changed since the last load, as far as the caller knows (`loa serve`'s watcher
@@ -251,16 +283,40 @@ impl Memo {
         s.rendered.active = false;
         s.outputs.active = false;
         s.cards.active = false;
-        let (kept, entries): (HashMap<u64, disk::StoredScripts>, _) = disk::read(&dir, BULLETINS);
-        s.disk_entries = entries;
-        *s.bulletins.previous.get_mut().unwrap_or_else(PoisonError::into_inner) =
-            kept.into_iter().map(|(k, v)| (k, v.into_scripts())).collect();
+        // Read beside the first stages (templates, load, parse, assemble need none of it); the
+        // first use of the store waits for it. Without a thread, it is read here.
+        let on_thread = dir.clone();
+        let spawned = std::thread::Builder::new()
+            .name("loa-cache-read".into())
+            .spawn(move || read_bulletins(&on_thread));
+        match spawned {
+            Ok(handle) => *s.reading.get_mut().unwrap_or_else(PoisonError::into_inner) = Some(handle),
+            Err(_) => {
+                let (previous, entries, took) = read_bulletins(&dir);
+                *s.bulletins.previous.get_mut().unwrap_or_else(PoisonError::into_inner) = previous;
+                *s.disk_entries.get_mut().unwrap_or_else(PoisonError::into_inner) = entries;
+                *s.read_time.get_mut().unwrap_or_else(PoisonError::into_inner) = Some(took);
+            }
+        }
         Memo(Some(s))
     }
 
-    /// The stores, when on.
+    /// The stores, when on (once the bulletins' file, if any, has been read).
     pub fn stores(&self) -> Option<&Stores> {
-        self.0.as_ref()
+        self.ready()
+    }
+
+    /// The stores after [`Stores::settle`].
+    fn ready(&self) -> Option<&Stores> {
+        let s = self.0.as_ref()?;
+        s.settle();
+        Some(s)
+    }
+
+    /// How long reading the cache on disk took ([`Memo::persistent`]; on its own thread,
+    /// beside the first stages), once it is read.
+    pub fn read_time(&self) -> Option<std::time::Duration> {
+        *self.ready()?.read_time.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// True when the store `which` picks keeps values (its keys are worth computing).
@@ -276,10 +332,13 @@ impl Memo {
         key: impl FnOnce() -> u64,
         make: impl FnOnce() -> T,
     ) -> T {
-        match self.0.as_ref().map(which) {
-            Some(store) if store.active => store.get_or(key(), make),
-            _ => make(),
+        let Some(s) = self.0.as_ref() else { return make() };
+        let store = which(s);
+        if !store.active {
+            return make();
         }
+        s.settle();
+        store.get_or(key(), make)
     }
 
     /// [`Memo::try_get_or`] where the last build's value is taken only when `still(value)`.
@@ -290,10 +349,13 @@ impl Memo {
         still: impl FnOnce(&T) -> bool,
         make: impl FnOnce() -> Result<T, E>,
     ) -> Result<T, E> {
-        match self.0.as_ref().map(which) {
-            Some(store) if store.active => store.try_get_checked_or(key(), still, make),
-            _ => make(),
+        let Some(s) = self.0.as_ref() else { return make() };
+        let store = which(s);
+        if !store.active {
+            return make();
         }
+        s.settle();
+        store.try_get_checked_or(key(), still, make)
     }
 
     /// [`Memo::get_or`] for a fallible `make`: a failure is not kept.
@@ -303,10 +365,13 @@ impl Memo {
         key: impl FnOnce() -> u64,
         make: impl FnOnce() -> Result<T, E>,
     ) -> Result<T, E> {
-        match self.0.as_ref().map(which) {
-            Some(store) if store.active => store.try_get_or(key(), make),
-            _ => make(),
+        let Some(s) = self.0.as_ref() else { return make() };
+        let store = which(s);
+        if !store.active {
+            return make();
         }
+        s.settle();
+        store.try_get_or(key(), make)
     }
 
     /// Tells the next load which files changed since the last one: it then reads only those,
@@ -396,7 +461,7 @@ impl Memo {
     /// Ends a build: a good one's results replace the last ones; a failed one's are dropped and
     /// the last good build's stay.
     pub fn finish(&self, ok: bool) {
-        let Some(s) = &self.0 else { return };
+        let Some(s) = self.ready() else { return };
         if let Some(dir) = &s.disk {
             if ok {
                 // The file holds exactly this build's entries when every entry came from it and
@@ -405,7 +470,8 @@ impl Memo {
                 let unchanged = {
                     let previous = s.bulletins.previous.lock().unwrap_or_else(PoisonError::into_inner);
                     let current = s.bulletins.current.lock().unwrap_or_else(PoisonError::into_inner);
-                    s.disk_entries == Some(current.len()) && current.keys().all(|k| previous.contains_key(k))
+                    let entries = *s.disk_entries.lock().unwrap_or_else(PoisonError::into_inner);
+                    entries == Some(current.len()) && current.keys().all(|k| previous.contains_key(k))
                 };
                 s.bulletins.rotate();
                 if unchanged {
@@ -437,6 +503,14 @@ impl Memo {
             s.cards.discard();
         }
     }
+}
+
+/// Reads the bulletins' file of `dir` ([`disk::read`]): its entries as the store keeps them,
+/// how many it held, and the time it took.
+fn read_bulletins(dir: &std::path::Path) -> Read {
+    let start = std::time::Instant::now();
+    let (kept, entries): (HashMap<u64, disk::StoredScripts>, _) = disk::read(dir, BULLETINS);
+    (kept.into_iter().map(|(k, v)| (k, v.into_scripts())).collect(), entries, start.elapsed())
 }
 
 /// The name of the bulletins' file in the disk cache.
@@ -519,6 +593,45 @@ mod tests {
         store.rotate();
         assert_eq!(get(1), "v1");
         assert_eq!(made.get(), 2, "an entry unused by one build is dropped");
+    }
+
+    /// The cache read on its own thread, waited for by stages running on the rayon pool: every
+    /// entry comes back, and no wait hangs (decoding on the pool, the reader once waited for
+    /// workers that were waiting for it).
+    #[test]
+    fn the_cache_read_beside_the_stages_serves_the_pool_without_hanging() {
+        use rayon::prelude::*;
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().join(DISK_DIR);
+        let scripts = || -> crate::bulletin::PageScripts { Arc::new((Vec::new(), Diagnostics::default())) };
+        let first = Memo::persistent(dir.clone());
+        for k in 0..500u64 {
+            first.get_or(|s| &s.bulletins, || k, scripts);
+        }
+        first.finish(true);
+        assert_eq!(first.stores().map(|s| s.bulletins.len()), Some(500));
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let memo = Memo::persistent(dir);
+            let made = std::sync::atomic::AtomicUsize::new(0);
+            (0..500u64).into_par_iter().for_each(|k| {
+                memo.get_or(
+                    |s| &s.bulletins,
+                    || k,
+                    || {
+                        made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        scripts()
+                    },
+                );
+            });
+            memo.finish(true);
+            let reused = memo.stores().map(|s| s.bulletins.reused());
+            let _ = tx.send((made.into_inner(), reused, memo.read_time().is_some()));
+        });
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the build hung waiting for the cache");
+        assert_eq!(got, (0, Some(500), true), "(made again, reused, read time known)");
     }
 
     #[test]
