@@ -34,6 +34,9 @@
 //! `loa serve` know about reuse.
 
 mod disk;
+mod store;
+
+pub use store::Store;
 
 pub use disk::DIR as DISK_DIR;
 
@@ -50,121 +53,6 @@ use crate::load::Loaded;
 use crate::markdown::Rendered;
 use crate::output::Bytes;
 use crate::render::templates::Templates;
-
-/// One kind of reused result: what the last build kept, and what this build uses.
-#[derive(Debug)]
-pub struct Store<T> {
-    /// False for a store the caller does not keep ([`Memo::persistent`]'s others): `make()`.
-    active: bool,
-    previous: Mutex<HashMap<u64, T>>,
-    current: Mutex<HashMap<u64, T>>,
-    hits: std::sync::atomic::AtomicUsize,
-    last_hits: std::sync::atomic::AtomicUsize,
-}
-
-impl<T> Default for Store<T> {
-    fn default() -> Self {
-        Store {
-            active: true,
-            previous: Mutex::new(HashMap::new()),
-            current: Mutex::new(HashMap::new()),
-            hits: Default::default(),
-            last_hits: Default::default(),
-        }
-    }
-}
-
-impl<T: Clone> Store<T> {
-    /// The value for `key`: from the last build if it had it, else `make()`. Either way it is
-    /// kept for the next build.
-    pub fn get_or(&self, key: u64, make: impl FnOnce() -> T) -> T {
-        let hit = self.previous.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
-        if hit.is_some() {
-            self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        let value = hit.unwrap_or_else(make);
-        self.current.lock().unwrap_or_else(PoisonError::into_inner).insert(key, value.clone());
-        value
-    }
-
-    /// [`Store::get_or`] for a fallible `make`: a failure is returned and not kept.
-    pub fn try_get_or<E>(&self, key: u64, make: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
-        self.try_get_checked_or(key, |_| true, make)
-    }
-
-    /// [`Store::try_get_or`] where the last build's value is taken only when `still(value)`
-    /// (it read something the key does not cover, and that is the same).
-    pub fn try_get_checked_or<E>(
-        &self,
-        key: u64,
-        still: impl FnOnce(&T) -> bool,
-        make: impl FnOnce() -> Result<T, E>,
-    ) -> Result<T, E> {
-        let hit = self
-            .previous
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-            .cloned()
-            .filter(|v| still(v));
-        let value = match hit {
-            Some(v) => {
-                self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                v
-            }
-            None => make()?,
-        };
-        self.current.lock().unwrap_or_else(PoisonError::into_inner).insert(key, value.clone());
-        Ok(value)
-    }
-
-    /// Ends a build: what it used becomes what the next build can reuse.
-    fn rotate(&self)
-    where
-        T: Send + 'static,
-    {
-        let used = std::mem::take(&mut *self.current.lock().unwrap_or_else(PoisonError::into_inner));
-        let old = std::mem::replace(&mut *self.previous.lock().unwrap_or_else(PoisonError::into_inner), used);
-        crate::dispose::later(old);
-        self.end_build();
-    }
-
-    /// Forgets what the current build kept (it failed): the last good build's entries stay.
-    fn discard(&self) {
-        self.current.lock().unwrap_or_else(PoisonError::into_inner).clear();
-        self.end_build();
-    }
-
-    /// Keeps every entry of the last build for the next one, as if this build had used them
-    /// (a load that reused the last build's texts without looking them up).
-    fn keep_previous(&self) {
-        let previous = self.previous.lock().unwrap_or_else(PoisonError::into_inner).clone();
-        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-        for (k, v) in previous {
-            current.entry(k).or_insert(v);
-        }
-    }
-
-    fn end_build(&self) {
-        let hits = self.hits.swap(0, std::sync::atomic::Ordering::Relaxed);
-        self.last_hits.store(hits, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    /// How many values the last finished build took from the build before it.
-    pub fn reused(&self) -> usize {
-        self.last_hits.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    /// Entries the last finished build kept.
-    pub fn len(&self) -> usize {
-        self.previous.lock().unwrap_or_else(PoisonError::into_inner).len()
-    }
-
-    /// True when the last finished build kept nothing.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
 
 /// A template output, with the images its template asked `image()` for (their output paths
 /// and the fingerprint of what `image()` answered for them), when it asked for any: the output

@@ -6,7 +6,9 @@
 //! Gives one `Burst` per quiet window and, from `Sources`, the files whose content really
 //! changed, by comparing a hash per watched file: editor temp files, unchanged saves, atomic
 //! saves (temp + rename over) and delete-then-recreate all come down to "modified" or to
-//! nothing. Falls back to polling when inotify watches run out. The only module that uses
+//! nothing. A burst does not end while a file it names is still open for writing (inotify's
+//! close-after-write, at most `OPEN_WAIT`), so a save is never read half-written. Falls back
+//! to polling when inotify watches run out. The only module that uses
 //! notify; it must not build or serve.
 
 use std::collections::{BTreeMap, BTreeSet};
