@@ -10,11 +10,16 @@ use std::sync::{Mutex, PoisonError};
 /// One kind of reused result: what the last build kept, and what this build uses.
 #[derive(Debug)]
 pub struct Store<T> {
-    /// False for a store the caller does not keep ([`Memo::persistent`]'s others): `make()`.
+    /// False for a store the caller does not keep ([`super::Memo::persistent`]'s others):
+    /// `make()`.
     pub(super) active: bool,
+    /// What the last good build used, by key: what this build may reuse.
     pub(super) previous: Mutex<HashMap<u64, T>>,
+    /// What this build has used so far, by key: the next build's `previous` if it succeeds.
     pub(super) current: Mutex<HashMap<u64, T>>,
+    /// Values this build took from `previous`.
     hits: std::sync::atomic::AtomicUsize,
+    /// `hits` of the last finished build.
     last_hits: std::sync::atomic::AtomicUsize,
 }
 
