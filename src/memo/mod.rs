@@ -126,13 +126,18 @@ impl Stores {
         let mut reading = self.reading.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(handle) = reading.take() {
             // A reader that panicked gave nothing: the scripts are made again.
-            if let Ok((previous, entries, took)) = handle.join() {
-                *self.bulletins.previous.lock().unwrap_or_else(PoisonError::into_inner) = previous;
-                *self.disk_entries.lock().unwrap_or_else(PoisonError::into_inner) = entries;
-                *self.read_time.lock().unwrap_or_else(PoisonError::into_inner) = Some(took);
+            if let Ok(read) = handle.join() {
+                self.fill(read);
             }
         }
         self.settled.store(true, Ordering::Release);
+    }
+
+    /// Puts what reading the bulletins' file gave in the store.
+    fn fill(&self, (previous, entries, took): Read) {
+        *self.bulletins.previous.lock().unwrap_or_else(PoisonError::into_inner) = previous;
+        *self.disk_entries.lock().unwrap_or_else(PoisonError::into_inner) = entries;
+        *self.read_time.lock().unwrap_or_else(PoisonError::into_inner) = Some(took);
     }
 }
 
@@ -179,12 +184,7 @@ impl Memo {
             .spawn(move || read_bulletins(&on_thread));
         match spawned {
             Ok(handle) => *s.reading.get_mut().unwrap_or_else(PoisonError::into_inner) = Some(handle),
-            Err(_) => {
-                let (previous, entries, took) = read_bulletins(&dir);
-                *s.bulletins.previous.get_mut().unwrap_or_else(PoisonError::into_inner) = previous;
-                *s.disk_entries.get_mut().unwrap_or_else(PoisonError::into_inner) = entries;
-                *s.read_time.get_mut().unwrap_or_else(PoisonError::into_inner) = Some(took);
-            }
+            Err(_) => s.fill(read_bulletins(&dir)),
         }
         Memo(Some(s))
     }
@@ -212,6 +212,18 @@ impl Memo {
         self.0.as_ref().is_some_and(|s| which(s).active)
     }
 
+    /// The store `which` picks when it keeps values, once the cache on disk is read (a store
+    /// that keeps nothing never waits for it).
+    fn kept<T>(&self, which: impl FnOnce(&Stores) -> &Store<T>) -> Option<&Store<T>> {
+        let s = self.0.as_ref()?;
+        let store = which(s);
+        if !store.active {
+            return None;
+        }
+        s.settle();
+        Some(store)
+    }
+
     /// `make()`, or the last build's value for `key()` from the store `which` picks. Off, it is
     /// `make()` and `key` is never called.
     pub fn get_or<T: Clone>(
@@ -220,13 +232,10 @@ impl Memo {
         key: impl FnOnce() -> u64,
         make: impl FnOnce() -> T,
     ) -> T {
-        let Some(s) = self.0.as_ref() else { return make() };
-        let store = which(s);
-        if !store.active {
-            return make();
+        match self.kept(which) {
+            Some(store) => store.get_or(key(), make),
+            None => make(),
         }
-        s.settle();
-        store.get_or(key(), make)
     }
 
     /// [`Memo::try_get_or`] where the last build's value is taken only when `still(value)`.
@@ -237,13 +246,10 @@ impl Memo {
         still: impl FnOnce(&T) -> bool,
         make: impl FnOnce() -> Result<T, E>,
     ) -> Result<T, E> {
-        let Some(s) = self.0.as_ref() else { return make() };
-        let store = which(s);
-        if !store.active {
-            return make();
+        match self.kept(which) {
+            Some(store) => store.try_get_checked_or(key(), still, make),
+            None => make(),
         }
-        s.settle();
-        store.try_get_checked_or(key(), still, make)
     }
 
     /// [`Memo::get_or`] for a fallible `make`: a failure is not kept.
@@ -253,13 +259,10 @@ impl Memo {
         key: impl FnOnce() -> u64,
         make: impl FnOnce() -> Result<T, E>,
     ) -> Result<T, E> {
-        let Some(s) = self.0.as_ref() else { return make() };
-        let store = which(s);
-        if !store.active {
-            return make();
+        match self.kept(which) {
+            Some(store) => store.try_get_or(key(), make),
+            None => make(),
         }
-        s.settle();
-        store.try_get_or(key(), make)
     }
 
     /// Tells the next load which files changed since the last one: it then reads only those,
