@@ -54,6 +54,17 @@ impl Part {
         self.text.push_str(sentence);
     }
 
+    /// The same part in allocations of its exact size. A part's text grows by doubling while
+    /// its sentences are added, so it may hold up to twice its length; at 10,000 articles the
+    /// scripts' texts took 66 MB for 47 MB of text, held until the programmes render.
+    fn exact(self) -> Part {
+        Part {
+            transition: self.transition,
+            text: self.text.as_str().to_owned(),
+            starts: self.starts.as_slice().to_owned(),
+        }
+    }
+
     /// Its sentences, in order.
     pub fn sentences(&self) -> impl Iterator<Item = &str> {
         let ends = self.starts.iter().map(|&s| (s as usize).saturating_sub(1)).chain([self.text.len()]);
@@ -139,7 +150,14 @@ pub fn spell(
     (
         Spoken {
             title: title_s.text,
-            parts: parts.into_iter().map(|p| p.part).filter(|p| !p.text.is_empty()).collect(),
+            parts: {
+                // Counted first: a `Vec` collected from a filter grows by doubling too.
+                let mut kept = Vec::with_capacity(parts.iter().filter(|p| !p.part.text.is_empty()).count());
+                kept.extend(
+                    parts.into_iter().map(|p| p.part).filter(|p| !p.text.is_empty()).map(Part::exact),
+                );
+                kept
+            },
         },
         syllables,
         problems,
@@ -424,6 +442,11 @@ mod tests {
             ]
         );
         assert_eq!(spoken.parts[2].text, "Một ý về XYZ. Ý hai. Có hai câu.");
+        // Held until the programmes render: no room beyond the text.
+        assert_eq!(spoken.parts.capacity(), spoken.parts.len());
+        for p in &spoken.parts {
+            assert_eq!((p.text.capacity(), p.starts.capacity()), (p.text.len(), p.starts.len()), "{p:?}");
+        }
         assert_eq!(
             syllables,
             crate::vi::reading::syllables(&text(&spoken, "")) - 3,

@@ -10,12 +10,15 @@
 //! truncated, corrupted or foreign file is ignored (the stage runs again and the file is
 //! replaced), never a panic. A value that does not decode is left out on its own.
 //!
-//! The layout of a file: `LOAMEMO2`, the binary's fingerprint (u64), the number of entries
-//! (u64), each entry as its key (u64), its length (u32) and its value in postcard (serde's
-//! compact binary form: at 10,000 pages the bulletins' file is 0.84× the size of the JSON it
-//! replaced, read in 0.77× the time and written in 0.63×), then the checksum (u64) of all that; integers
-//! little-endian. Written beside and renamed, so that a build stopped half way leaves the last
-//! whole file. postcard is used here only.
+//! The layout of a file: `LOAMEMO3`, the binary's fingerprint (u64), each entry as its key
+//! (u64), its length (u32) and its value in postcard (serde's compact binary form: at 10,000
+//! pages the bulletins' file is 0.84× the size of the JSON it replaced, read in 0.77× the time
+//! and written in 0.63×), the number of entries (u64), then the checksum (u64) of all that,
+//! taken over blocks of [`BLOCK`] bytes; integers little-endian. The number comes last so that
+//! the file is written as its entries are encoded, through a buffer of one block: it was
+//! encoded whole in memory first, and at 100,000 pages that 0.5 GB buffer, grown by doubling,
+//! was the build's peak. Written beside and renamed, so that a build stopped half way leaves the
+//! last whole file. postcard is used here only.
 
 use std::collections::HashMap;
 use std::hash::Hasher as _;
@@ -29,7 +32,10 @@ use serde::de::DeserializeOwned;
 /// `.loa-cache/images/`).
 pub const DIR: &str = ".loa-cache/memo";
 
-const MAGIC: &[u8; 8] = b"LOAMEMO2";
+const MAGIC: &[u8; 8] = b"LOAMEMO3";
+
+/// The checksum is taken over blocks of this many bytes (the writer's buffer).
+const BLOCK: usize = 64 * 1024;
 
 /// A fingerprint of the running binary (its bytes), read once: entries written by another
 /// build of loa are not reused. Zero when the binary cannot be read: then nothing written by
@@ -49,8 +55,48 @@ pub fn binary_print() -> u64 {
 
 fn checksum(bytes: &[u8]) -> u64 {
     let mut h = crate::fingerprint::hasher();
-    h.write(bytes);
+    for block in bytes.chunks(BLOCK) {
+        h.write(block);
+    }
     h.finish()
+}
+
+/// A writer that passes bytes on in blocks of [`BLOCK`] and takes the checksum of each block
+/// as it goes ([`checksum`] of everything written).
+struct Checked<W: std::io::Write> {
+    out: W,
+    block: Vec<u8>,
+    hash: crate::fingerprint::KeyHasher,
+}
+
+impl<W: std::io::Write> Checked<W> {
+    fn new(out: W) -> Checked<W> {
+        Checked { out, block: Vec::with_capacity(BLOCK), hash: crate::fingerprint::hasher() }
+    }
+
+    fn put(&mut self, mut bytes: &[u8]) -> std::io::Result<()> {
+        while !bytes.is_empty() {
+            let n = (BLOCK - self.block.len()).min(bytes.len());
+            self.block.extend_from_slice(&bytes[..n]);
+            bytes = &bytes[n..];
+            if self.block.len() == BLOCK {
+                self.hash.write(&self.block);
+                self.out.write_all(&self.block)?;
+                self.block.clear();
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the checksum of everything before it, and gives the writer back.
+    fn finish(mut self) -> std::io::Result<W> {
+        if !self.block.is_empty() {
+            self.hash.write(&self.block);
+            self.out.write_all(&self.block)?;
+        }
+        self.out.write_all(&self.hash.finish().to_le_bytes())?;
+        Ok(self.out)
+    }
 }
 
 /// The entries of `dir/<name>.bin` written by this binary ([`write`]), and how many entries the
@@ -76,17 +122,18 @@ fn spans(bytes: &[u8], print: u64) -> Option<Vec<(u64, usize, usize)>> {
     {
         return None;
     }
-    let count = u64_at(body, 16)?;
+    let end = body.len() - 8;
+    let count = u64_at(body, end)?;
     let mut spans = Vec::new();
-    let mut at = 24;
-    for _ in 0..count {
+    let mut at = 16;
+    while at < end {
         let (key, len) = (u64_at(body, at)?, u32_at(body, at + 8)?);
         let from = at + 12;
-        let to = from.checked_add(len as usize).filter(|&to| to <= body.len())?;
+        let to = from.checked_add(len as usize).filter(|&to| to <= end)?;
         spans.push((key, from, to));
         at = to;
     }
-    Some(spans)
+    (at == end && spans.len() as u64 == count).then_some(spans)
 }
 
 /// The entries of a file's bytes made by the binary `print` and their number (see [`read`]).
@@ -112,47 +159,67 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     b.get(at..at.checked_add(4)?)?.try_into().ok().map(u32::from_le_bytes)
 }
 
-/// The bytes of a file of `entries` for the binary `print`, in key order (the same entries
-/// give the same file). Each value is written straight into the file's bytes (no second copy
-/// of them is held: at 10,000 pages they are tens of megabytes).
-fn encode<T: Serialize>(entries: &HashMap<u64, T>, print: u64) -> Vec<u8> {
-    let mut sorted: Vec<(&u64, &T)> = entries.iter().collect();
+/// Writes a file of `entries` (each value put in postcard by `value`, false when it cannot be)
+/// for the binary `print` into `out`, in key order (the same entries give the same file). Each
+/// value is encoded on its own and passed on: no more than one value and one block are held
+/// (at 100,000 pages the file is 0.5 GB).
+fn encode<V, W: std::io::Write>(
+    entries: &HashMap<u64, V>,
+    value: impl Fn(&V, &mut Vec<u8>) -> bool,
+    print: u64,
+    out: W,
+) -> std::io::Result<W> {
+    let mut sorted: Vec<(&u64, &V)> = entries.iter().collect();
     sorted.sort_unstable_by_key(|(k, _)| **k);
-    let mut out = Vec::new();
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&print.to_le_bytes());
-    out.extend_from_slice(&0u64.to_le_bytes());
+    let mut out = Checked::new(out);
+    out.put(MAGIC)?;
+    out.put(&print.to_le_bytes())?;
     let mut count = 0u64;
-    for (key, value) in sorted {
-        let start = out.len();
-        out.extend_from_slice(&key.to_le_bytes());
-        out.extend_from_slice(&[0; 4]);
-        let len = postcard::to_io(value, &mut out)
-            .ok()
-            .and_then(|written| u32::try_from(written.len() - start - 12).ok());
-        match len {
-            Some(len) => {
-                out[start + 8..start + 12].copy_from_slice(&len.to_le_bytes());
-                count += 1;
-            }
-            // A value that cannot be written (or of 4 GiB) is left out; the stage makes it again.
-            None => out.truncate(start),
+    let mut bytes = Vec::new();
+    for (key, v) in sorted {
+        bytes.clear();
+        // A value that cannot be written (or of 4 GiB) is left out; the stage makes it again.
+        if !value(v, &mut bytes) {
+            continue;
         }
+        let Ok(len) = u32::try_from(bytes.len()) else { continue };
+        out.put(&key.to_le_bytes())?;
+        out.put(&len.to_le_bytes())?;
+        out.put(&bytes)?;
+        count += 1;
     }
-    out[16..24].copy_from_slice(&count.to_le_bytes());
-    let sum = checksum(&out);
-    out.extend_from_slice(&sum.to_le_bytes());
-    out
+    out.put(&count.to_le_bytes())?;
+    out.finish()
 }
 
-/// Writes `entries` to `dir/<name>.bin` (beside, then renamed).
-pub fn write<T: Serialize>(dir: &Path, name: &str, entries: &HashMap<u64, T>) -> std::io::Result<()> {
-    let bytes = encode(entries, binary_print());
+/// Puts `v` in postcard at the end of `out`; false when it cannot be.
+pub fn as_is<T: Serialize>(v: &T, out: &mut Vec<u8>) -> bool {
+    postcard::to_io(v, out).is_ok()
+}
+
+/// Puts a page's scripts in postcard as the file keeps them ([`StoredScripts`] reads them
+/// back) at the end of `out`; false when they cannot be.
+pub fn scripts(v: &crate::bulletin::PageScripts, out: &mut Vec<u8>) -> bool {
+    as_is(&ScriptsOut::of(v), out)
+}
+
+/// Writes `entries` to `dir/<name>.bin` (beside, then renamed), each value put in postcard by
+/// `value` ([`as_is`], [`scripts`]).
+pub fn write<V>(
+    dir: &Path,
+    name: &str,
+    entries: &HashMap<u64, V>,
+    value: impl Fn(&V, &mut Vec<u8>) -> bool,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let file = path(dir, name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, &file).inspect_err(|_| {
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        let out = encode(entries, value, binary_print(), std::io::BufWriter::with_capacity(BLOCK, f))?;
+        // A torn file (a crash before the data reached the disk) fails its checksum: not synced.
+        out.into_inner().map(drop).map_err(|e| e.into_error())
+    });
+    written.and_then(|()| std::fs::rename(&tmp, &file)).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
 }
@@ -166,7 +233,7 @@ pub struct StoredScripts {
 
 /// A page's scripts as they are written.
 #[derive(Serialize)]
-pub struct ScriptsOut<'a> {
+struct ScriptsOut<'a> {
     scripts: &'a [crate::bulletin::Script],
     diagnostics: Vec<StoredDiagnostic>,
 }
@@ -183,7 +250,7 @@ struct StoredDiagnostic {
 
 impl<'a> ScriptsOut<'a> {
     /// What the file keeps of a page's scripts.
-    pub fn of(page: &'a crate::bulletin::PageScripts) -> ScriptsOut<'a> {
+    fn of(page: &'a crate::bulletin::PageScripts) -> ScriptsOut<'a> {
         let (scripts, diags) = &**page;
         let diagnostics = diags
             .iter()
@@ -239,19 +306,49 @@ mod tests {
         HashMap::from([(1, vec!["một".to_string()]), (7, vec!["hai".into(), "ba".into()])])
     }
 
+    /// The bytes of a file of `entries`, each value stored as it is.
+    fn bytes<T: Serialize>(entries: &HashMap<u64, T>, print: u64) -> Vec<u8> {
+        encode(entries, as_is, print, Vec::new()).expect("in memory")
+    }
+
     #[test]
     fn a_file_gives_back_its_entries() {
-        let bytes = encode(&entries(), 42);
+        let bytes = bytes(&entries(), 42);
         assert_eq!(decode::<Vec<String>>(&bytes, 42), (entries(), Some(2)));
-        assert_eq!(encode(&entries(), 42), bytes, "the same entries make the same file");
+        assert_eq!(super::tests::bytes(&entries(), 42), bytes, "the same entries make the same file");
         let dir = tempfile::tempdir().expect("tmp");
-        write(dir.path(), "s", &entries()).expect("write");
+        write(dir.path(), "s", &entries(), as_is).expect("write");
         assert_eq!(read::<Vec<String>>(dir.path(), "s"), (entries(), Some(2)));
     }
 
     #[test]
+    fn a_file_is_written_in_blocks_as_its_entries_are_encoded() {
+        // Writes as they reach the file.
+        struct Writes(Vec<usize>, Vec<u8>);
+        impl std::io::Write for Writes {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.push(b.len());
+                self.1.extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        // Five values of 50 KB: the file spans four blocks, no value fills one.
+        let big: HashMap<u64, String> =
+            (0..5u64).map(|k| (k, "ệ".repeat(k as usize * 10 + 16_000))).collect();
+        let Writes(sizes, bytes) = encode(&big, as_is, 9, Writes(Vec::new(), Vec::new())).expect("write");
+        assert!(bytes.len() > 3 * BLOCK, "{}", bytes.len());
+        let (last, blocks) = sizes.split_last().expect("writes");
+        assert_eq!(*last, 8, "the checksum, after the last block");
+        assert!(blocks.iter().rev().skip(1).all(|&n| n == BLOCK), "{sizes:?}");
+        assert_eq!(decode::<String>(&bytes, 9), (big, Some(5)), "read back across the blocks");
+    }
+
+    #[test]
     fn a_file_of_another_binary_or_broken_in_any_byte_gives_nothing() {
-        let bytes = encode(&entries(), 42);
+        let bytes = bytes(&entries(), 42);
         assert!(decode::<Vec<String>>(&bytes, 43).0.is_empty(), "another binary");
         for cut in 0..bytes.len() {
             assert!(decode::<Vec<String>>(&bytes[..cut], 42).0.is_empty(), "truncated at {cut}");
@@ -276,7 +373,7 @@ mod tests {
         // list of 0xff… words, longer than what follows).
         let mixed: HashMap<u64, Mixed> =
             HashMap::from([(1, Mixed::Words(vec!["một".to_string()])), (2, Mixed::Number(u64::MAX))]);
-        let got = decode::<(u32, Vec<String>)>(&encode(&mixed, 5), 5);
+        let got = decode::<(u32, Vec<String>)>(&bytes(&mixed, 5), 5);
         assert_eq!(
             got,
             (HashMap::from([(1, (0, vec!["một".to_string()]))]), Some(2)),

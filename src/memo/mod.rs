@@ -369,10 +369,8 @@ impl Memo {
                     return;
                 }
                 let kept = s.bulletins.previous.lock().unwrap_or_else(PoisonError::into_inner);
-                let stored: HashMap<u64, disk::ScriptsOut<'_>> =
-                    kept.iter().map(|(k, v)| (*k, disk::ScriptsOut::of(v))).collect();
                 // A cache that cannot be written costs the next build time, nothing else.
-                let _ = disk::write(dir, BULLETINS, &stored);
+                let _ = disk::write(dir, BULLETINS, &kept, disk::scripts);
             } else {
                 s.bulletins.discard();
             }
