@@ -102,6 +102,12 @@ pub fn inline_style(
     Some(rebase_urls(&css, base_path).replace("</", "<\\/"))
 }
 
+/// What `site.style` holds in a preview (`loa serve`) instead of the stylesheet: an `@import`
+/// of the published `style.css`, whose relative `url()`s then need no rebasing.
+pub fn import_style(base_path: &str) -> String {
+    format!("@import url(\"{base_path}/style.css\");")
+}
+
 /// `url(x)` → `url(<base_path>/x)` for every relative reference `x` (not `/…`, `#…`, `data:`
 /// or another scheme), quoted or not.
 fn rebase_urls(css: &str, base_path: &str) -> String {

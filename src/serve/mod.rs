@@ -536,7 +536,7 @@ fn build_site(
         Err(d) => return (Err(d), None),
     };
     config.base_url = format!("{}{}", overlay::PLACEHOLDER_ORIGIN, config.base_path);
-    let opts = BuildOptions { drafts, defer_search, preview: true, images_later, ..BuildOptions::default() };
+    let opts = BuildOptions { drafts, defer_search, images_later, ..BuildOptions::preview() };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let sink = crate::output::MemorySink::default();
         let mut built = build(&config, opts, &sink, memo)?;

@@ -515,3 +515,23 @@ fn the_preview_shows_each_page_with_its_approval_state_and_lists_them() {
         "{list}"
     );
 }
+
+#[test]
+fn the_preview_imports_the_stylesheet_that_loa_build_puts_in_each_page() {
+    // `loa build` puts the theme's stylesheet in every page (the first paint of a phone on a
+    // slow network); the preview holds every page in memory and imports it instead.
+    let site = fixture("theme-vi");
+    let built = std::fs::read_to_string(sites_dir().join("theme-vi/expected/index.html")).expect("built");
+    assert!(built.contains("<style>@font-face"), "loa build inlines the stylesheet");
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    for page in ["/", "/bai-viet/"] {
+        let html = srv.page(page);
+        assert!(html.contains(r#"<style>@import url("/style.css");</style>"#), "{page}: {html}");
+        assert!(!html.contains("@font-face"), "{page}: the stylesheet is inlined in the preview");
+    }
+    let css = srv.get("/style.css");
+    assert_eq!((css.status, css.header("content-type")), (200, Some("text/css; charset=utf-8")));
+    let want = std::fs::read(sites_dir().join("theme-vi/expected/style.css")).expect("css");
+    assert_eq!(css.body, want, "the stylesheet `loa build` publishes");
+}

@@ -154,8 +154,7 @@ fn a_burst_of_1000_changes_ends_in_the_site_a_fresh_build_gives() {
     config.base_url = format!("http://127.0.0.1:{}{}", srv.port, config.base_path);
     let sink = loa::output::MemorySink::default();
     let mut fresh =
-        loa::build::build(&config, loa::build::BuildOptions::default(), &sink, &loa::memo::Memo::off())
-            .expect("fresh build");
+        loa::build::build(&config, served_options(), &sink, &loa::memo::Memo::off()).expect("fresh build");
     fresh.output.files = sink.into_files();
     let listing: BTreeSet<String> =
         srv.get("/__loa/status?files").text().parse::<Value>().expect("json")["files"]
@@ -335,6 +334,12 @@ fn settled(srv: &Served) -> Value {
     srv.wait_until("no build or index running", |s| s["building"] == false && s["indexing"] == false)
 }
 
+/// The options of a fresh build to compare with what the server serves: its stylesheet
+/// imported, as the server's own builds have it (approvals do not matter to these sites).
+fn served_options() -> loa::build::BuildOptions {
+    loa::build::BuildOptions { import_style: true, ..loa::build::BuildOptions::default() }
+}
+
 /// Output path and bytes of some files.
 type Files = Vec<(String, Vec<u8>)>;
 
@@ -344,8 +349,7 @@ fn index_files(srv: &Served, root: &std::path::Path) -> (Files, Files) {
     config.base_url = format!("http://127.0.0.1:{}{}", srv.port, config.base_path);
     let sink = loa::output::MemorySink::default();
     let mut fresh =
-        loa::build::build(&config, loa::build::BuildOptions::default(), &sink, &loa::memo::Memo::off())
-            .expect("fresh build");
+        loa::build::build(&config, served_options(), &sink, &loa::memo::Memo::off()).expect("fresh build");
     fresh.output.files = sink.into_files();
     let want: Vec<(String, Vec<u8>)> = fresh
         .output
