@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use crate::assemble::{AssembleOptions, assemble};
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
+use crate::media::card;
 use crate::memo::Memo;
 use crate::output::Sink;
 use crate::render::templates::Templates;
@@ -50,13 +51,16 @@ pub struct BuildOptions {
     /// 10,000 articles; a preview on the editor's machine does not need the first paint of a
     /// phone on a slow network). Any theme that puts `site.style` in a `<style>` works as is.
     pub import_style: bool,
+    /// Draw no share card: `Built::cards` lists them for the caller to draw when asked
+    /// (`loa serve`, which held 1.8 GB of cards at 100,000 articles).
+    pub cards_on_request: bool,
 }
 
 impl BuildOptions {
     /// A preview's options (`loa serve`): every page whatever its approval, the stylesheet
-    /// imported.
+    /// imported, the share cards drawn when asked.
     pub fn preview() -> BuildOptions {
-        BuildOptions { preview: true, import_style: true, ..BuildOptions::default() }
+        BuildOptions { preview: true, import_style: true, cards_on_request: true, ..BuildOptions::default() }
     }
 }
 
@@ -100,6 +104,8 @@ pub struct Built {
     /// The images left for later (`BuildOptions::images_later`): `images::make_pending` of
     /// them fills the cache, and the next build shows them.
     pub images_pending: Vec<crate::media::Pending>,
+    /// The share cards left to draw (`BuildOptions::cards_on_request`): output path, texts.
+    pub cards: Vec<(String, crate::media::card::CardText)>,
 }
 
 /// Each stage's name and time, each stage's name and the CPU time of every thread in it, and
@@ -351,7 +357,11 @@ impl One<'_> {
         t.lap("render");
         // Not for a build that fails anyway (nothing is published, nothing worth keeping), nor
         // for templates that never show a share image.
-        if !warnings.has_errors() && templates.share_images {
+        let mut cards = Vec::new();
+        if !warnings.has_errors() && templates.share_images && opts.cards_on_request {
+            cards =
+                steps::card_texts(config, &site).into_iter().map(|(k, t)| (card::file_of(k), t)).collect();
+        } else if !warnings.has_errors() && templates.share_images {
             warnings.extend(steps::share_cards(config, &site, sink, memo));
         }
         t.lap("cards");
@@ -380,6 +390,7 @@ impl One<'_> {
             search: made.search,
             approvals,
             images_pending,
+            cards,
         };
         // Freeing a large site's structures takes tens of milliseconds that nobody waits for.
         crate::dispose::later((site, templates, link_targets, cites, links));
@@ -490,6 +501,7 @@ fn merge(into: Option<Built>, mut b: Built, folder: Option<&str>, code: &str) ->
     if let Some(folder) = folder {
         b.output.copies = b.output.copies.into_iter().map(|(k, v)| (format!("{folder}/{k}"), v)).collect();
         b.output.linked = b.output.linked.into_iter().map(|(k, v)| (format!("{folder}/{k}"), v)).collect();
+        b.cards.iter_mut().for_each(|(k, _)| *k = format!("{folder}/{k}"));
         // A section the language has not translated is built from its original; its approval
         // is the original's, listed once.
         b.approvals.retain(|r| {
@@ -511,6 +523,7 @@ fn merge(into: Option<Built>, mut b: Built, folder: Option<&str>, code: &str) ->
     }
     all.approvals.extend(b.approvals);
     all.images_pending.extend(b.images_pending);
+    all.cards.extend(b.cards);
     all
 }
 

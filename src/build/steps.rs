@@ -312,15 +312,10 @@ pub(super) fn render_page_body(p: &crate::content::Document, opts: MarkdownOptio
 /// root: outside the output, not in the repository (`.gitignore`); CI may keep it between runs.
 pub const CARD_CACHE: &str = ".loa-cache/cards";
 
-/// The share cards (`media::card`) of the pages without `image:` and of each campaign's page
-/// per audience, given to the sink; each read from [`CARD_CACHE`] when an earlier build made
-/// it, else made (in parallel) and kept there; `loa serve` keeps them in memory (`memo`).
-pub(super) fn share_cards(
-    config: &Config,
-    site: &Site,
-    sink: &dyn crate::output::Sink,
-    memo: &Memo,
-) -> Diagnostics {
+/// The share cards the site shows, each once with its key: pages without an image of their
+/// own, campaigns' audiences, sections but the home page; a card its fonts cannot draw is left
+/// out (the page is shared with the default image).
+pub(super) fn card_texts(config: &Config, site: &Site) -> Vec<(u64, crate::media::card::CardText)> {
     use crate::render::campaign::audience_share_card;
     use crate::render::page::share_card;
     let mut texts: Vec<crate::media::card::CardText> =
@@ -339,8 +334,20 @@ pub(super) fn share_cards(
     // Two pages with the same title in the same section share one card.
     cards.sort_by_key(|&(key, _)| key);
     cards.dedup_by_key(|&mut (key, _)| key);
-    // Opened at the first card the memo does not hold: `loa serve` keeps them in memory
-    // between rebuilds, and walking the pack's records was a tenth of a rebuild at 10,000 pages.
+    cards
+}
+
+/// The share cards (`media::card`, [`card_texts`]) given to the sink; each read from
+/// [`CARD_CACHE`] when an earlier build made it, else made (in parallel) and kept there.
+pub(super) fn share_cards(
+    config: &Config,
+    site: &Site,
+    sink: &dyn crate::output::Sink,
+    memo: &Memo,
+) -> Diagnostics {
+    let cards = card_texts(config, site);
+    // Opened at the first card the memo does not hold: a memo that is on keeps them between
+    // builds, and walking the pack's records was a tenth of a rebuild at 10,000 pages.
     let cache = std::sync::OnceLock::new();
     let open = || cache.get_or_init(|| crate::media::card::open_cache(&config.root.join(CARD_CACHE)));
     let failed: Vec<String> = cards

@@ -42,6 +42,8 @@ pub struct Snapshot {
     pub files: BTreeMap<String, crate::render::Bytes>,
     /// Output path → file on disk the build chose (static files, bundle assets).
     pub copies: BTreeMap<String, PathBuf>,
+    /// Output path → a share card's texts: drawn when asked (`BuildOptions::cards_on_request`).
+    pub cards: Arc<BTreeMap<String, crate::media::card::CardText>>,
     /// Source file (`content/x.md`) → URL path with the base path (`/bai-viet/x/`).
     pub routes: BTreeMap<String, String>,
     /// Number of pages.
@@ -135,6 +137,7 @@ impl Hub {
         let snapshot = Snapshot {
             files: all,
             copies: site.copies.clone(),
+            cards: Arc::clone(&site.cards),
             routes: site.routes.clone(),
             pages: site.pages,
             approvals: site.approvals.clone(),
@@ -396,13 +399,15 @@ enum Body<'a> {
     Memory(&'a [u8]),
     /// A file the build chose to copy as is.
     Disk(&'a PathBuf),
+    /// A share card, drawn now.
+    Card(&'a crate::media::card::CardText),
 }
 
 fn lookup<'a>(snapshot: &'a Snapshot, key: &str) -> Option<Body<'a>> {
     if let Some(b) = snapshot.files.get(key) {
         return Some(Body::Memory(b));
     }
-    snapshot.copies.get(key).map(Body::Disk)
+    snapshot.copies.get(key).map(Body::Disk).or_else(|| snapshot.cards.get(key).map(Body::Card))
 }
 
 fn not_found(
@@ -456,6 +461,7 @@ fn serve_body(
             Err(_) => return plain(stream, Status::NotFound, method),
         },
         Body::Disk(path) => return stream_file(stream, status, content_type, path, method),
+        Body::Card(card) => crate::media::card::render(card).into(),
     };
     if !text {
         return send(stream, status, content_type, &bytes, method, &[]);
@@ -550,7 +556,7 @@ fn status_json(stream: &mut TcpStream, shared: &Hub, method: Method, query: Opti
         "indexing": shared.indexing.load(Ordering::SeqCst) > 0,
         "bursts": shared.bursts.load(Ordering::SeqCst),
         "superseded": shared.superseded.load(Ordering::SeqCst),
-        "built_at": rfc3339(state.built_at_ms),
+        "built_at": http::rfc3339(state.built_at_ms),
         "built_at_ms": state.built_at_ms,
         "build_ms": state.build_ms,
         "base_path": state.base_path,
@@ -561,39 +567,10 @@ fn status_json(stream: &mut TcpStream, shared: &Hub, method: Method, query: Opti
     });
     let wants_files = query.is_some_and(|q| q.split('&').any(|p| p == "files"));
     if wants_files && let Some(site) = &state.site {
-        let paths: Vec<&String> = site.files.keys().chain(site.copies.keys()).collect();
+        let paths: Vec<&String> =
+            site.files.keys().chain(site.copies.keys()).chain(site.cards.keys()).collect();
         v["files"] = serde_json::json!(paths);
     }
     let body = serde_json::to_vec_pretty(&v).unwrap_or_default();
     send(stream, Status::Ok, "application/json", &body, method, &[]);
-}
-
-/// `2026-05-01T08:30:00Z` for milliseconds since the epoch (UTC; no time zone crate needed).
-pub fn rfc3339(ms: u64) -> String {
-    let secs = ms / 1000;
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Howard Hinnant's days-to-civil.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_utc_times() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_663_200_000_000), "2022-09-15T00:00:00Z");
-        assert_eq!(rfc3339(951_782_400_000 + 3_723_000), "2000-02-29T01:02:03Z");
-    }
 }

@@ -241,3 +241,30 @@ fn each_languages_search_finds_its_own_pages_in_chromium() {
     assert!(vi.contains(&"/bai-viet/chi-tieng-viet/".to_string()), "{vi:?}");
     assert!(vi.iter().all(|u| !u.starts_with("/en/") && !u.starts_with("/km/")), "{vi:?}");
 }
+
+/// `loa serve` draws each language's share cards when asked, under the language's folder, the
+/// same as `loa build` makes them.
+#[test]
+fn serve_draws_each_languages_share_cards_under_its_folder() {
+    use crate::serve::Served;
+    let tmp = tempfile::tempdir().expect("tmp");
+    copy_site(&sites_dir().join("languages"), tmp.path());
+    std::fs::remove_dir_all(tmp.path().join("templates")).expect("rm templates");
+    let yaml = std::fs::read_to_string(tmp.path().join("loa.yaml")).expect("yaml");
+    std::fs::write(tmp.path().join("loa.yaml"), format!("{yaml}theme: loa\n")).expect("write");
+    let out = run(tmp.path(), &["build", "--root", "."]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let built = tmp.path().join("public/en/anh-chia-se");
+    let names: Vec<String> = std::fs::read_dir(&built)
+        .expect("the English site's cards")
+        .map(|e| e.expect("entry").file_name().into_string().expect("utf-8"))
+        .collect();
+    assert!(!names.is_empty());
+    let srv = Served::start(tmp.path(), &[]);
+    srv.ready();
+    for name in &names {
+        let r = srv.get(&format!("/en/anh-chia-se/{name}"));
+        assert_eq!(r.status, 200, "{name}");
+        assert!(r.body == std::fs::read(built.join(name)).expect("png"), "{name} differs from loa build's");
+    }
+}

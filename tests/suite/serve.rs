@@ -535,3 +535,29 @@ fn the_preview_imports_the_stylesheet_that_loa_build_puts_in_each_page() {
     let want = std::fs::read(sites_dir().join("theme-vi/expected/style.css")).expect("css");
     assert_eq!(css.body, want, "the stylesheet `loa build` publishes");
 }
+
+#[test]
+fn the_preview_draws_each_share_card_when_asked_the_same_as_loa_build() {
+    // `loa serve` held every card in memory (1.8 GB at 100,000 articles); it now draws one
+    // when a browser asks for it, and never writes the cards' pack.
+    let site = fixture("theme-vi");
+    let srv = Served::start(site.path(), &[]);
+    srv.ready();
+    let expected = sites_dir().join("theme-vi/expected/anh-chia-se");
+    let mut cards = 0;
+    for entry in std::fs::read_dir(&expected).expect("cards") {
+        let name = entry.expect("entry").file_name().into_string().expect("utf-8");
+        let r = srv.get(&format!("/anh-chia-se/{name}"));
+        assert_eq!((r.status, r.header("content-type")), (200, Some("image/png")), "{name}");
+        assert!(
+            r.body == std::fs::read(expected.join(&name)).expect("png"),
+            "{name} differs from loa build's"
+        );
+        cards += 1;
+    }
+    assert!(cards >= 10, "{cards} cards");
+    let listed = srv.get("/__loa/status?files").text();
+    assert_eq!(listed.matches("anh-chia-se/").count(), cards, "{listed}");
+    assert_eq!(srv.get("/anh-chia-se/0000000000000000.png").status, 404);
+    assert!(!site.path().join(".loa-cache/cards").exists(), "the preview wrote the cards' pack");
+}
