@@ -12,6 +12,7 @@
 mod image_cache;
 pub mod images;
 mod languages;
+pub mod later;
 pub mod schedule;
 mod steps;
 
@@ -51,16 +52,15 @@ pub struct BuildOptions {
     /// 10,000 articles; a preview on the editor's machine does not need the first paint of a
     /// phone on a slow network). Any theme that puts `site.style` in a `<style>` works as is.
     pub import_style: bool,
-    /// Draw no share card: `Built::cards` lists them for the caller to draw when asked
-    /// (`loa serve`, which held 1.8 GB of cards at 100,000 articles).
-    pub cards_on_request: bool,
+    /// Make no share card and no script file: `Built::later` lists them for the caller to
+    /// make when asked (`loa serve`; see `later.rs`).
+    pub files_on_request: bool,
 }
 
 impl BuildOptions {
-    /// A preview's options (`loa serve`): every page whatever its approval, the stylesheet
-    /// imported, the share cards drawn when asked.
+    /// A preview's options (`loa serve`): all pages, the stylesheet imported, files on request.
     pub fn preview() -> BuildOptions {
-        BuildOptions { preview: true, import_style: true, cards_on_request: true, ..BuildOptions::default() }
+        BuildOptions { preview: true, import_style: true, files_on_request: true, ..BuildOptions::default() }
     }
 }
 
@@ -104,8 +104,8 @@ pub struct Built {
     /// The images left for later (`BuildOptions::images_later`): `images::make_pending` of
     /// them fills the cache, and the next build shows them.
     pub images_pending: Vec<crate::media::Pending>,
-    /// The share cards left to draw (`BuildOptions::cards_on_request`): output path, texts.
-    pub cards: Vec<(String, crate::media::card::CardText)>,
+    /// The files left to make when asked (`BuildOptions::files_on_request`), by output path.
+    pub later: Vec<(String, later::Later)>,
 }
 
 /// Each stage's name and time, each stage's name and the CPU time of every thread in it, and
@@ -351,16 +351,17 @@ impl One<'_> {
             style,
             bulletins: &bulletins,
             translations,
+            scripts_later: opts.files_on_request,
         };
         let made = schedule::render(input, &mut templates, sink, memo, opts.defer_search)
             .map_err(|e| fail(&warnings, e))?;
         t.lap("render");
         // Not for a build that fails anyway (nothing is published, nothing worth keeping), nor
         // for templates that never show a share image.
-        let mut cards = Vec::new();
-        if !warnings.has_errors() && templates.share_images && opts.cards_on_request {
-            cards =
-                steps::card_texts(config, &site).into_iter().map(|(k, t)| (card::file_of(k), t)).collect();
+        let mut later: Vec<_> = made.later.into_iter().map(|(p, f)| (p, later::Later::Script(f))).collect();
+        if !warnings.has_errors() && templates.share_images && opts.files_on_request {
+            let cards = steps::card_texts(config, &site).into_iter();
+            later.extend(cards.map(|(k, t)| (card::file_of(k), later::Later::Card(t))));
         } else if !warnings.has_errors() && templates.share_images {
             warnings.extend(steps::share_cards(config, &site, sink, memo));
         }
@@ -390,7 +391,7 @@ impl One<'_> {
             search: made.search,
             approvals,
             images_pending,
-            cards,
+            later,
         };
         // Freeing a large site's structures takes tens of milliseconds that nobody waits for.
         crate::dispose::later((site, templates, link_targets, cites, links));
@@ -501,7 +502,7 @@ fn merge(into: Option<Built>, mut b: Built, folder: Option<&str>, code: &str) ->
     if let Some(folder) = folder {
         b.output.copies = b.output.copies.into_iter().map(|(k, v)| (format!("{folder}/{k}"), v)).collect();
         b.output.linked = b.output.linked.into_iter().map(|(k, v)| (format!("{folder}/{k}"), v)).collect();
-        b.cards.iter_mut().for_each(|(k, _)| *k = format!("{folder}/{k}"));
+        b.later.iter_mut().for_each(|(k, _)| *k = format!("{folder}/{k}"));
         // A section the language has not translated is built from its original; its approval
         // is the original's, listed once.
         b.approvals.retain(|r| {
@@ -523,7 +524,7 @@ fn merge(into: Option<Built>, mut b: Built, folder: Option<&str>, code: &str) ->
     }
     all.approvals.extend(b.approvals);
     all.images_pending.extend(b.images_pending);
-    all.cards.extend(b.cards);
+    all.later.extend(b.later);
     all
 }
 

@@ -71,6 +71,9 @@ pub struct Input<'a> {
     pub bulletins: &'a crate::bulletin::Bulletins,
     /// The links between the languages of a site in several (issue 28).
     pub translations: Option<&'a crate::content::translation::Links>,
+    /// Leave the scripts' files to make when asked (`BuildOptions::files_on_request`): their
+    /// paths are claimed, and `Rendered::later` lists them.
+    pub scripts_later: bool,
 }
 
 /// The fingerprint of each body's HTML, as the memo keeps it with the body.
@@ -90,6 +93,8 @@ pub struct Rendered {
     /// The path of every file made or copied (`bai-viet/x/index.html`, `anh/a.jpg`), for the
     /// links to be checked against.
     pub outputs: HashSet<String>,
+    /// The scripts' files left to make when asked (`Input::scripts_later`).
+    pub later: Vec<(String, crate::bulletin::ScriptFile)>,
 }
 
 /// Renders every output of the site into `sink`. With `defer_search`, the search index is not
@@ -115,6 +120,7 @@ pub fn render(
         style,
         bulletins,
         translations,
+        scripts_later,
     } = input;
     // Each page's HTML and search text go to the page's output and to the index, by value:
     // where nothing else holds them (the memo off), each is freed as soon as it is used.
@@ -247,7 +253,12 @@ pub fn render(
     // With the memo on (`loa serve`) the scripts come from it, and their files' bytes are kept
     // with them: an edit remakes one page's, not every page's.
     let keep = memo.keeps(|m| &m.outputs);
-    let script_problems: Vec<Diagnostic> = bulletins.par_files(keep, |path, bytes| deliver.put(path, bytes));
+    let later = if scripts_later { bulletins.files_later() } else { Vec::new() };
+    let script_problems: Vec<Diagnostic> = if scripts_later {
+        later.iter().filter_map(|(path, _)| deliver.claim(path)).collect()
+    } else {
+        bulletins.par_files(keep, |path, bytes| deliver.put(path, bytes))
+    };
     diags.extend(Diagnostics(script_problems));
     diags.extend(deliver.replaced(config, site));
     if diags.has_errors() {
@@ -256,7 +267,7 @@ pub fn render(
     }
     let mut outputs = deliver.claimed.into_inner().unwrap_or_else(PoisonError::into_inner);
     outputs.extend(copies.keys().cloned());
-    Ok(Rendered { search: deferred, outputs })
+    Ok(Rendered { search: deferred, outputs, later })
 }
 
 /// Takes a page's HTML and search text out of its rendered body when nothing else holds the
@@ -281,7 +292,19 @@ struct Deliver<'a> {
 impl Deliver<'_> {
     /// Stores one output; a second output on one path, or the sink's failure, is a problem.
     fn put(&self, path: String, bytes: Bytes) -> Option<Diagnostic> {
-        let fresh = self.claimed.lock().unwrap_or_else(PoisonError::into_inner).insert(path.clone());
+        if let Some(problem) = self.claim(&path) {
+            return Some(problem);
+        }
+        self.sink
+            .put(&path, bytes)
+            .err()
+            .map(|e| Diagnostic::global("io", e).with_hint("kiểm tra dung lượng đĩa và quyền ghi"))
+    }
+
+    /// Claims one output's path without storing it (a file made later); a second output on
+    /// one path is a problem.
+    fn claim(&self, path: &str) -> Option<Diagnostic> {
+        let fresh = self.claimed.lock().unwrap_or_else(PoisonError::into_inner).insert(path.to_string());
         if !fresh {
             return Some(
                 Diagnostic::global("route-collision", format!("hai trang cùng ghi ra {path}")).with_hint(
@@ -289,13 +312,10 @@ impl Deliver<'_> {
                 ),
             );
         }
-        if self.copies.contains_key(&path) {
-            self.replaced.lock().unwrap_or_else(PoisonError::into_inner).push(path.clone());
+        if self.copies.contains_key(path) {
+            self.replaced.lock().unwrap_or_else(PoisonError::into_inner).push(path.to_string());
         }
-        self.sink
-            .put(&path, bytes)
-            .err()
-            .map(|e| Diagnostic::global("io", e).with_hint("kiểm tra dung lượng đĩa và quyền ghi"))
+        None
     }
 
     /// An error for every made file a copy would replace, naming both sources. A site's own

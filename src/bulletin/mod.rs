@@ -112,13 +112,16 @@ impl Script {
             return made.clone();
         }
         let make = || {
-            let dir = self.path.trim_start_matches('/');
-            [
-                (format!("{dir}{TEXT_FILE}"), Bytes::new(self.text().into_bytes())),
-                (format!("{dir}{SSML_FILE}"), Bytes::new(self.ssml().into_bytes())),
-            ]
+            let [text, ssml] = self.paths();
+            [(text, Bytes::new(self.text().into_bytes())), (ssml, Bytes::new(self.ssml().into_bytes()))]
         };
         if keep { self.made.0.get_or_init(make).clone() } else { make() }
+    }
+
+    /// The output paths of the script's files: the text, then the SSML.
+    fn paths(&self) -> [String; 2] {
+        let dir = self.path.trim_start_matches('/');
+        [format!("{dir}{TEXT_FILE}"), format!("{dir}{SSML_FILE}")]
     }
 
     /// The fingerprint of the spoken parts (each part's `transition` and text, in order), made
@@ -126,6 +129,23 @@ impl Script {
     /// for the script's words ([`crate::fingerprint::Printed`]).
     pub fn parts_print(&self) -> u64 {
         *self.made.1.get_or_init(|| crate::fingerprint::of(&parts_seen(&self.spoken.parts)))
+    }
+}
+
+/// One file of a script, to make when asked (`build::later`): its page's scripts (shared with
+/// the memo that keeps them), which script, and whether the SSML or the text.
+#[derive(Debug, Clone)]
+pub struct ScriptFile {
+    page: PageScripts,
+    index: usize,
+    ssml: bool,
+}
+
+impl ScriptFile {
+    /// The file's bytes: those [`Script::files`] gives for its path.
+    pub fn bytes(&self) -> Vec<u8> {
+        let script = &self.page.0[self.index];
+        if self.ssml { script.ssml() } else { script.text() }.into_bytes()
     }
 }
 
@@ -185,6 +205,21 @@ impl Bulletins {
             .flat_map_iter(|p| p.0.iter().flat_map(|s| s.files(keep)))
             .filter_map(|(path, bytes)| each(path, bytes))
             .collect()
+    }
+
+    /// Every script's two files to make when asked ([`ScriptFile`]), with their output paths,
+    /// in the order of [`Bulletins::par_files`].
+    pub fn files_later(&self) -> Vec<(String, ScriptFile)> {
+        let mut out = Vec::with_capacity(2 * self.len());
+        for page in &self.pages {
+            for (index, script) in page.0.iter().enumerate() {
+                let [text, ssml] = script.paths();
+                let file = |ssml| ScriptFile { page: std::sync::Arc::clone(page), index, ssml };
+                out.push((text, file(false)));
+                out.push((ssml, file(true)));
+            }
+        }
+        out
     }
 
     /// The script of page `i` (not of its audience pages).

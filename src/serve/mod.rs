@@ -7,8 +7,8 @@
 //! diagnostics. Builds use the placeholder origin `overlay::PLACEHOLDER_ORIGIN` instead of
 //! `base_url`, swapped for the browser's `Host` when served. Writes nothing on disk but the
 //! image cache (`.loa-cache/images/`, made on a thread after a reload: `build::images`): the
-//! output folder is neither read, written nor watched. Share cards are drawn when asked for
-//! (`Snapshot::cards`), not held. Reports what happens
+//! output folder is neither read, written nor watched. Share cards and the loudspeakers'
+//! scripts are made when asked for (`Snapshot::later`), not held. Reports what happens
 //! through a callback: the library never prints.
 //!
 //! ```text
@@ -457,11 +457,11 @@ impl Loop {
                     pages: built.pages,
                     files,
                     copies: built.output.copies,
-                    cards: Arc::new(built.cards.into_iter().collect()),
+                    later: Arc::new(built.later.into_iter().collect()),
                     approvals: built.approvals,
                 };
                 let moved = moved_urls(&self.root, prev.site.as_deref(), &snapshot, changes);
-                let files = snapshot.files.len() + snapshot.copies.len() + snapshot.cards.len();
+                let files = snapshot.files.len() + snapshot.copies.len() + snapshot.later.len();
                 let pages = snapshot.pages;
                 let warnings = built.diagnostics.iter().count();
                 let site = Arc::new(snapshot);

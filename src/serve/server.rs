@@ -42,8 +42,9 @@ pub struct Snapshot {
     pub files: BTreeMap<String, crate::render::Bytes>,
     /// Output path → file on disk the build chose (static files, bundle assets).
     pub copies: BTreeMap<String, PathBuf>,
-    /// Output path → a share card's texts: drawn when asked (`BuildOptions::cards_on_request`).
-    pub cards: Arc<BTreeMap<String, crate::media::card::CardText>>,
+    /// Output path → a file made when asked (`BuildOptions::files_on_request`): share cards,
+    /// the loudspeakers' scripts.
+    pub later: Arc<BTreeMap<String, crate::build::later::Later>>,
     /// Source file (`content/x.md`) → URL path with the base path (`/bai-viet/x/`).
     pub routes: BTreeMap<String, String>,
     /// Number of pages.
@@ -137,7 +138,7 @@ impl Hub {
         let snapshot = Snapshot {
             files: all,
             copies: site.copies.clone(),
-            cards: Arc::clone(&site.cards),
+            later: Arc::clone(&site.later),
             routes: site.routes.clone(),
             pages: site.pages,
             approvals: site.approvals.clone(),
@@ -399,15 +400,15 @@ enum Body<'a> {
     Memory(&'a [u8]),
     /// A file the build chose to copy as is.
     Disk(&'a PathBuf),
-    /// A share card, drawn now.
-    Card(&'a crate::media::card::CardText),
+    /// A file made now (a share card, a script).
+    Later(&'a crate::build::later::Later),
 }
 
 fn lookup<'a>(snapshot: &'a Snapshot, key: &str) -> Option<Body<'a>> {
     if let Some(b) = snapshot.files.get(key) {
         return Some(Body::Memory(b));
     }
-    snapshot.copies.get(key).map(Body::Disk).or_else(|| snapshot.cards.get(key).map(Body::Card))
+    snapshot.copies.get(key).map(Body::Disk).or_else(|| snapshot.later.get(key).map(Body::Later))
 }
 
 fn not_found(
@@ -461,7 +462,7 @@ fn serve_body(
             Err(_) => return plain(stream, Status::NotFound, method),
         },
         Body::Disk(path) => return stream_file(stream, status, content_type, path, method),
-        Body::Card(card) => crate::media::card::render(card).into(),
+        Body::Later(file) => file.bytes().into(),
     };
     if !text {
         return send(stream, status, content_type, &bytes, method, &[]);
@@ -568,7 +569,7 @@ fn status_json(stream: &mut TcpStream, shared: &Hub, method: Method, query: Opti
     let wants_files = query.is_some_and(|q| q.split('&').any(|p| p == "files"));
     if wants_files && let Some(site) = &state.site {
         let paths: Vec<&String> =
-            site.files.keys().chain(site.copies.keys()).chain(site.cards.keys()).collect();
+            site.files.keys().chain(site.copies.keys()).chain(site.later.keys()).collect();
         v["files"] = serde_json::json!(paths);
     }
     let body = serde_json::to_vec_pretty(&v).unwrap_or_default();

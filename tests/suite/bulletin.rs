@@ -168,3 +168,38 @@ fn the_sites_abbreviations_and_dialect() {
     assert!(!out.status.success());
     assert!(stderr.contains("loa.yaml:4:"), "{stderr}");
 }
+
+/// A build asked to leave files for later (`loa serve`) gives the sink no script and no share
+/// card: it lists them, and each makes the bytes a build that writes them gives.
+#[test]
+fn files_left_for_later_are_the_files_a_build_writes() {
+    use loa::build::{BuildOptions, build};
+    // A copy: a build that draws cards keeps them in the site's `.loa-cache/`.
+    let tmp = tempfile::tempdir().expect("tmp");
+    crate::harness::copy_site(&repo().join("tests/sites/theme-vi"), tmp.path());
+    let config = loa::config::Config::load(tmp.path(), &loa::config::Overrides::default()).expect("config");
+    let made = |opts: BuildOptions| {
+        let sink = loa::output::MemorySink::default();
+        let built = build(&config, opts, &sink, &loa::memo::Memo::off()).expect("build");
+        (built, sink.into_files())
+    };
+    let (_, written) = made(BuildOptions::default());
+    let (built, files) = made(BuildOptions { files_on_request: true, ..BuildOptions::default() });
+    let later_kind = |p: &str| {
+        p.starts_with("anh-chia-se/") || p.ends_with("/ban-tin.txt") || p.ends_with("/ban-tin.ssml")
+    };
+    assert!(
+        files.keys().all(|p| !later_kind(p)),
+        "{:?}",
+        files.keys().filter(|p| later_kind(p)).collect::<Vec<_>>()
+    );
+    let want: BTreeMap<&String, &loa::output::Bytes> =
+        written.iter().filter(|(p, _)| later_kind(p)).collect();
+    let got: BTreeMap<&String, Vec<u8>> = built.later.iter().map(|(p, f)| (p, f.bytes())).collect();
+    assert_eq!(got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
+    for (path, bytes) in &got {
+        assert!(**want[path] == *bytes, "{path}");
+    }
+    assert!(got.keys().filter(|p| p.ends_with(".txt")).count() >= 5, "{:?}", got.keys());
+    assert_eq!(files.len() + got.len(), written.len(), "every other file is written as before");
+}

@@ -537,27 +537,33 @@ fn the_preview_imports_the_stylesheet_that_loa_build_puts_in_each_page() {
 }
 
 #[test]
-fn the_preview_draws_each_share_card_when_asked_the_same_as_loa_build() {
-    // `loa serve` held every card in memory (1.8 GB at 100,000 articles); it now draws one
-    // when a browser asks for it, and never writes the cards' pack.
+fn the_preview_makes_each_share_card_and_script_when_asked_the_same_as_loa_build() {
+    // `loa serve` held every card and script in memory (1.8 GB and 1 GB at 100,000 articles);
+    // it now makes one when a browser asks for it, and never writes the cards' pack.
     let site = fixture("theme-vi");
     let srv = Served::start(site.path(), &[]);
     srv.ready();
-    let expected = sites_dir().join("theme-vi/expected/anh-chia-se");
-    let mut cards = 0;
-    for entry in std::fs::read_dir(&expected).expect("cards") {
-        let name = entry.expect("entry").file_name().into_string().expect("utf-8");
-        let r = srv.get(&format!("/anh-chia-se/{name}"));
-        assert_eq!((r.status, r.header("content-type")), (200, Some("image/png")), "{name}");
+    let expected = sites_dir().join("theme-vi/expected");
+    let made: Vec<String> = tree(&expected)
+        .into_keys()
+        .filter(|p| {
+            p.starts_with("anh-chia-se/") || p.ends_with("/ban-tin.txt") || p.ends_with("/ban-tin.ssml")
+        })
+        .collect();
+    for path in &made {
+        let r = srv.get(&format!("/{}", encode_path(path)));
+        assert_eq!(r.status, 200, "{path}");
         assert!(
-            r.body == std::fs::read(expected.join(&name)).expect("png"),
-            "{name} differs from loa build's"
+            r.body == std::fs::read(expected.join(path)).expect("file"),
+            "{path} differs from loa build's"
         );
-        cards += 1;
     }
-    assert!(cards >= 10, "{cards} cards");
-    let listed = srv.get("/__loa/status?files").text();
-    assert_eq!(listed.matches("anh-chia-se/").count(), cards, "{listed}");
+    let count = |suffix: &str| made.iter().filter(|p| p.ends_with(suffix)).count();
+    assert!(count(".png") >= 10 && count("/ban-tin.txt") >= 5 && count("/ban-tin.ssml") >= 5, "{made:?}");
     assert_eq!(srv.get("/anh-chia-se/0000000000000000.png").status, 404);
+    let listed: Value = srv.get("/__loa/status?files").text().parse().expect("json");
+    let listed: Vec<&str> =
+        listed["files"].as_array().expect("files").iter().filter_map(Value::as_str).collect();
+    assert!(made.iter().all(|p| listed.contains(&p.as_str())), "{listed:?}");
     assert!(!site.path().join(".loa-cache/cards").exists(), "the preview wrote the cards' pack");
 }
