@@ -226,7 +226,13 @@ pub fn render(
             problems.lock().unwrap_or_else(PoisonError::into_inner).extend(found);
         };
         let docs = crate::render::search_page::search_docs(&env, texts);
-        crate::search::write_index_beside(docs, &|| false, &emit, &beside);
+        // Each page's excerpt file through the memo (`loa build` keeps them on disk: their gzip
+        // was a tenth of a restored build's CPU).
+        let excerpt = |d: &crate::search::SearchDoc| {
+            let kept = || Bytes::new(crate::search::excerpt_file(d));
+            memo.get_or(|m| &m.excerpts, || crate::search::excerpt_key(d), kept).to_vec()
+        };
+        crate::search::write_index_beside(docs, &|| false, &emit, &beside, &excerpt);
         let mut problems = problems.into_inner().unwrap_or_else(PoisonError::into_inner);
         // The pages a site with no search docs (no chunks) did not render yet, then the
         // listings, beside the feeds and the sitemap.

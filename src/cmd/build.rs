@@ -175,6 +175,11 @@ impl BuildArgs {
                     loa::memo::DISK_DIR,
                     s.bulletins.len().saturating_sub(s.bulletins.reused())
                 );
+                tell!(
+                    "  đoạn trích tìm kiếm: {} trang dùng lại, {} trang làm mới",
+                    s.excerpts.reused(),
+                    s.excerpts.len().saturating_sub(s.excerpts.reused())
+                );
             }
         }
         say!(

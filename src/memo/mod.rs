@@ -13,6 +13,7 @@
 //! | `rendered` | the Markdown stage on one body | the text, the options, every route and citable document |
 //! | `outputs` | one template call | the template, the site view, the call's views and cards; kept with the images its template asked `image()` for, checked on use |
 //! | `cards` | one share card (`media::card`) | its texts, drawing and fonts (`CardText::key`) |
+//! | `excerpts` | one page's excerpt file of the search index (a gzip) | its text and headings (`search::excerpt_key`) |
 //!
 //! plus the last load (reused whole when the watcher says which files changed and none was
 //! added or removed) and the templates (reused while no template, theme file or `loa.yaml`
@@ -25,10 +26,11 @@
 //! stages then run exactly as without this layer.
 //!
 //! `loa build` keeps some of these stores on disk ([`Memo::persistent`], `disk.rs`): the
-//! bulletins, whose keys are fingerprints of what they read (never of file times), so that a
-//! CI job that restores `.loa-cache/` reuses them for every page it did not change; its other
-//! stores are off (they would hold the whole site in memory for nothing). The file is read on a
-//! thread of its own while the first stages run; the first use of the store waits for it.
+//! bulletins and the excerpts, whose keys are fingerprints of what they read (never of file
+//! times), so that a CI job that restores `.loa-cache/` reuses them for every page it did not
+//! change; its other stores are off (they would hold the whole site in memory for nothing). The
+//! files are read on a thread of their own while the first stages run; the first use of the
+//! stores waits for them.
 //!
 //! Must not be imported by a stage: stages take values and give values; only the recipe and
 //! `loa serve` know about reuse.
@@ -92,6 +94,9 @@ pub struct Stores {
     /// Share cards, keyed by their texts (`CardText::key`): a rebuild reads none from the
     /// disk cache again.
     pub cards: Store<Bytes>,
+    /// Each page's excerpt file for the search index (gzip of its text), keyed by what it
+    /// reads (`search::excerpt_key`).
+    pub excerpts: Store<Bytes>,
     /// What the last load found (files and texts) with the prints of its texts, for a load
     /// told which files changed since.
     last_load: Mutex<Option<(Loaded, Prints)>>,
@@ -101,10 +106,11 @@ pub struct Stores {
     templates: Mutex<Option<Templates>>,
     /// Where the stores kept on disk go ([`Memo::persistent`]); `None` for `loa serve`.
     disk: Option<PathBuf>,
-    /// How many entries the bulletins' file held when read (`None`: no file, or not trusted).
-    disk_entries: Mutex<Option<usize>>,
-    /// The bulletins' file being read on a thread of its own ([`Memo::persistent`]), beside
-    /// the first stages, which do not need it; taken by the first use of the stores.
+    /// How many entries the bulletins' and the excerpts' files held when read (`None`: no
+    /// file, or not trusted).
+    disk_entries: Mutex<(Option<usize>, Option<usize>)>,
+    /// The files being read on a thread of its own ([`Memo::persistent`]), beside the first
+    /// stages, which do not need them; taken by the first use of the stores.
     reading: Mutex<Option<std::thread::JoinHandle<Read>>>,
     /// True once `reading` has been taken (the stores hold what the file gave).
     settled: std::sync::atomic::AtomicBool,
@@ -112,8 +118,14 @@ pub struct Stores {
     read_time: Mutex<Option<std::time::Duration>>,
 }
 
-/// What reading the bulletins' file gives: its entries, how many it held, and the time taken.
-type Read = (HashMap<u64, crate::bulletin::PageScripts>, Option<usize>, std::time::Duration);
+/// What reading the files gives: the bulletins' and the excerpts' entries, how many each file
+/// held, and the time taken.
+struct Read {
+    bulletins: HashMap<u64, crate::bulletin::PageScripts>,
+    excerpts: HashMap<u64, Bytes>,
+    entries: (Option<usize>, Option<usize>),
+    took: std::time::Duration,
+}
 
 impl Stores {
     /// Waits for the bulletins' file, if it is still being read, and puts its entries in the
@@ -134,8 +146,9 @@ impl Stores {
     }
 
     /// Puts what reading the bulletins' file gave in the store.
-    fn fill(&self, (previous, entries, took): Read) {
-        *self.bulletins.previous.lock().unwrap_or_else(PoisonError::into_inner) = previous;
+    fn fill(&self, Read { bulletins, excerpts, entries, took }: Read) {
+        *self.bulletins.previous.lock().unwrap_or_else(PoisonError::into_inner) = bulletins;
+        *self.excerpts.previous.lock().unwrap_or_else(PoisonError::into_inner) = excerpts;
         *self.disk_entries.lock().unwrap_or_else(PoisonError::into_inner) = entries;
         *self.read_time.lock().unwrap_or_else(PoisonError::into_inner) = Some(took);
     }
@@ -166,9 +179,10 @@ impl Memo {
         Memo(Some(Stores::default()))
     }
 
-    /// Keeps the bulletins (the store whose results cost most and take least room) from one
-    /// `loa build` to the next in `dir` (`<site>/.loa-cache/memo`, [`disk`]), keyed by what
-    /// they read; the other stores are off. A file of another binary, or broken, is ignored.
+    /// Keeps the bulletins and the search excerpts (the stores whose results cost most for the
+    /// room they take) from one `loa build` to the next in `dir` (`<site>/.loa-cache/memo`,
+    /// [`disk`]), keyed by what they read; the other stores are off. A file of another binary,
+    /// or broken, is ignored.
     pub fn persistent(dir: PathBuf) -> Memo {
         let mut s = Stores { disk: Some(dir.clone()), ..Stores::default() };
         s.texts.active = false;
@@ -179,12 +193,11 @@ impl Memo {
         // Read beside the first stages (templates, load, parse, assemble need none of it); the
         // first use of the store waits for it. Without a thread, it is read here.
         let on_thread = dir.clone();
-        let spawned = std::thread::Builder::new()
-            .name("loa-cache-read".into())
-            .spawn(move || read_bulletins(&on_thread));
+        let spawned =
+            std::thread::Builder::new().name("loa-cache-read".into()).spawn(move || read_files(&on_thread));
         match spawned {
             Ok(handle) => *s.reading.get_mut().unwrap_or_else(PoisonError::into_inner) = Some(handle),
-            Err(_) => s.fill(read_bulletins(&dir)),
+            Err(_) => s.fill(read_files(&dir)),
         }
         Memo(Some(s))
     }
@@ -354,26 +367,12 @@ impl Memo {
     pub fn finish(&self, ok: bool) {
         let Some(s) = self.ready() else { return };
         if let Some(dir) = &s.disk {
-            if ok {
-                // The file holds exactly this build's entries when every entry came from it and
-                // it held no other: writing it again would give the same bytes (a CI build of an
-                // unchanged site; about 60 MB at 10,000 pages).
-                let unchanged = {
-                    let previous = s.bulletins.previous.lock().unwrap_or_else(PoisonError::into_inner);
-                    let current = s.bulletins.current.lock().unwrap_or_else(PoisonError::into_inner);
-                    let entries = *s.disk_entries.lock().unwrap_or_else(PoisonError::into_inner);
-                    entries == Some(current.len()) && current.keys().all(|k| previous.contains_key(k))
-                };
-                s.bulletins.rotate();
-                if unchanged {
-                    return;
-                }
-                let kept = s.bulletins.previous.lock().unwrap_or_else(PoisonError::into_inner);
-                // A cache that cannot be written costs the next build time, nothing else.
-                let _ = disk::write(dir, BULLETINS, &kept, disk::scripts);
-            } else {
-                s.bulletins.discard();
-            }
+            let (bulletins, excerpts) = *s.disk_entries.lock().unwrap_or_else(PoisonError::into_inner);
+            // A cache that cannot be written costs the next build time, nothing else.
+            save(&s.bulletins, ok, bulletins, |kept| disk::write(dir, BULLETINS, kept, disk::scripts));
+            save(&s.excerpts, ok, excerpts, |kept| {
+                disk::write(dir, EXCERPTS, kept, |v, out| disk::as_is(&**v, out))
+            });
             return;
         }
         if ok {
@@ -383,6 +382,7 @@ impl Memo {
             s.outputs.rotate();
             s.bulletins.rotate();
             s.cards.rotate();
+            s.excerpts.rotate();
         } else {
             s.texts.discard();
             s.parsed.discard();
@@ -390,17 +390,51 @@ impl Memo {
             s.outputs.discard();
             s.bulletins.discard();
             s.cards.discard();
+            s.excerpts.discard();
         }
     }
 }
 
-/// Reads the bulletins' file of `dir` ([`disk::read`]): its entries as the store keeps them,
-/// how many it held, and the time it took.
-fn read_bulletins(dir: &std::path::Path) -> Read {
-    let start = std::time::Instant::now();
-    let (kept, entries): (HashMap<u64, disk::StoredScripts>, _) = disk::read(dir, BULLETINS);
-    (kept.into_iter().map(|(k, v)| (k, v.into_scripts())).collect(), entries, start.elapsed())
+/// Ends a build for a store kept on disk that held `entries` when read: a good build's entries
+/// replace the last ones and are written (`write`), unless the file already holds exactly them
+/// (every entry came from it and it held no other: writing it again would give the same bytes,
+/// about 60 MB at 10,000 pages for the bulletins); a failed build's are dropped.
+fn save<T: Clone + Send + 'static>(
+    store: &Store<T>,
+    ok: bool,
+    entries: Option<usize>,
+    write: impl FnOnce(&HashMap<u64, T>) -> std::io::Result<()>,
+) {
+    if !ok {
+        return store.discard();
+    }
+    let unchanged = {
+        let previous = store.previous.lock().unwrap_or_else(PoisonError::into_inner);
+        let current = store.current.lock().unwrap_or_else(PoisonError::into_inner);
+        entries == Some(current.len()) && current.keys().all(|k| previous.contains_key(k))
+    };
+    store.rotate();
+    if !unchanged {
+        let _ = write(&store.previous.lock().unwrap_or_else(PoisonError::into_inner));
+    }
 }
+
+/// Reads the files of `dir` ([`disk::read`]): their entries as the stores keep them, how many
+/// each held, and the time it took.
+fn read_files(dir: &std::path::Path) -> Read {
+    let start = std::time::Instant::now();
+    let (kept, bulletins): (HashMap<u64, disk::StoredScripts>, _) = disk::read(dir, BULLETINS);
+    let (excerpts, held): (HashMap<u64, Vec<u8>>, _) = disk::read(dir, EXCERPTS);
+    Read {
+        bulletins: kept.into_iter().map(|(k, v)| (k, v.into_scripts())).collect(),
+        excerpts: excerpts.into_iter().map(|(k, v)| (k, Bytes::new(v))).collect(),
+        entries: (bulletins, held),
+        took: start.elapsed(),
+    }
+}
+
+/// The name of the excerpts' file in the disk cache.
+const EXCERPTS: &str = "excerpts";
 
 /// The name of the bulletins' file in the disk cache.
 const BULLETINS: &str = "bulletins";
@@ -521,6 +555,28 @@ mod tests {
             .recv_timeout(std::time::Duration::from_secs(60))
             .expect("the build hung waiting for the cache");
         assert_eq!(got, (0, Some(500), true), "(made again, reused, read time known)");
+    }
+
+    #[test]
+    fn the_search_excerpts_are_kept_on_disk_beside_the_bulletins() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().join(DISK_DIR);
+        let first = Memo::persistent(dir.clone());
+        for k in 0..3u64 {
+            first.get_or(|s| &s.excerpts, || k, || Bytes::new(vec![k as u8; 40]));
+        }
+        first.finish(true);
+        assert!(dir.join("excerpts.bin").is_file());
+        let second = Memo::persistent(dir.clone());
+        let got: Vec<Bytes> =
+            (0..3u64).map(|k| second.get_or(|s| &s.excerpts, || k, || panic!("made again: {k}"))).collect();
+        assert_eq!(got, (0..3u8).map(|k| Bytes::new(vec![k; 40])).collect::<Vec<_>>());
+        second.finish(true);
+        // Only what the last build used is kept: an entry it did not use is gone from the file.
+        let third = Memo::persistent(dir);
+        assert_eq!(third.get_or(|s| &s.excerpts, || 1, || Bytes::new(Vec::new())).len(), 40);
+        third.finish(true);
+        assert_eq!(third.stores().map(|s| s.excerpts.len()), Some(1));
     }
 
     #[test]

@@ -147,7 +147,22 @@ pub fn write_index(
     cancelled: &(dyn Fn() -> bool + Sync),
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
 ) -> Option<()> {
-    write_index_beside(docs, cancelled, emit, &|_, _| {})
+    write_index_beside(docs, cancelled, emit, &|_, _| {}, &excerpt_file)
+}
+
+/// Makes the excerpt file of one page (its part of an `x/<n>.bin` pack), or gives it from a
+/// cache: [`excerpt_file`], or the caller's reuse of it keyed by [`excerpt_key`].
+pub type Excerpt<'a> = &'a (dyn Fn(&SearchDoc) -> Vec<u8> + Sync);
+
+/// The excerpt file of one page: the gzip of its text and its headings' offsets.
+pub fn excerpt_file(doc: &SearchDoc) -> Vec<u8> {
+    extras::text_file(doc)
+}
+
+/// A fingerprint of everything [`excerpt_file`] reads of a page (its text and headings, and
+/// the index's format).
+pub fn excerpt_key(doc: &SearchDoc) -> u64 {
+    crate::fingerprint::key_of(&(FORMAT, &*doc.text, &doc.headings))
 }
 
 /// [`write_index`], running `beside(k, n)` for each `k` in `0..n`, in order, while the docs
@@ -158,6 +173,7 @@ pub fn write_index_beside(
     cancelled: &(dyn Fn() -> bool + Sync),
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
     beside: &(dyn Fn(usize, usize) + Sync),
+    excerpt: Excerpt<'_>,
 ) -> Option<()> {
     sort(&mut docs);
     // (path, FNV-1a of the bytes) of every file, for the version in meta.json.
@@ -169,7 +185,7 @@ pub fn write_index_beside(
     };
     let packer = packs::Packer::new(docs.len(), XCHUNK);
     let text_file = |id: u32, d: &SearchDoc| {
-        if let Some((n, bytes)) = packer.add(id, extras::text_file(d)) {
+        if let Some((n, bytes)) = packer.add(id, excerpt(d)) {
             out(format!("{INDEX_DIR}/x/{n}.bin"), bytes);
         }
     };
@@ -547,12 +563,19 @@ mod tests {
                 files.lock().unwrap().insert(path, bytes);
             },
             &|k, n| calls.lock().unwrap().push((k, n)),
+            &excerpt_file,
         );
         assert_eq!(calls.into_inner().unwrap(), vec![(0, 3), (1, 3), (2, 3)]);
         assert_eq!(files.into_inner().unwrap(), build_index(&docs));
         // No docs, no chunks: nothing runs beside (the caller does that work itself).
         let none = std::sync::Mutex::new(0);
-        write_index_beside(Vec::new(), &|| false, &|_, _| {}, &|_, _| *none.lock().unwrap() += 1);
+        write_index_beside(
+            Vec::new(),
+            &|| false,
+            &|_, _| {},
+            &|_, _| *none.lock().unwrap() += 1,
+            &excerpt_file,
+        );
         assert_eq!(none.into_inner().unwrap(), 0);
     }
 

@@ -73,18 +73,23 @@ fn a_restored_cache_gives_the_same_bytes_as_a_cold_build() {
     // Three articles and a notice have scripts; the edited article's are made again.
     assert!(reuse_line(&stderr).contains(" 3 trang dùng lại"), "{}", reuse_line(&stderr));
     assert!(reuse_line(&stderr).contains(" 1 trang làm mới"), "{}", reuse_line(&stderr));
+    // The search excerpts too: only the edited article's is made again.
+    let excerpts = stderr.lines().find(|l| l.contains("đoạn trích tìm kiếm:")).expect("excerpts line");
+    assert!(excerpts.ends_with(", 1 trang làm mới") && !excerpts.contains(": 0 trang"), "{excerpts}");
     assert_eq!(got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
     for (path, bytes) in &want {
         assert!(got[path] == *bytes, "{path} differs from the cold build's");
     }
     assert!(want.keys().any(|k| k.ends_with("hoi-nghi/ban-tin.txt")), "the fixture has scripts");
     // The cache it leaves is the one the cold build left.
-    let file = |site: &Path| std::fs::read(site.join(".loa-cache/memo/bulletins.bin")).expect("cache file");
-    assert!(
-        file(restored.path()) == file(cold.path()),
-        "the restored build's cache file is the cold build's"
-    );
-    assert!(file(restored.path()) != file(last_run.path()), "the edited page's entry is new");
+    for name in ["bulletins.bin", "excerpts.bin"] {
+        let file = |site: &Path| std::fs::read(site.join(".loa-cache/memo").join(name)).expect("cache file");
+        assert!(
+            file(restored.path()) == file(cold.path()),
+            "the restored build's {name} is the cold build's"
+        );
+        assert!(file(restored.path()) != file(last_run.path()), "{name}: the edited page's entry is new");
+    }
 }
 
 /// A restored cache that the build uses whole (nothing changed) is left as it is: the file
@@ -95,25 +100,33 @@ fn an_unchanged_site_leaves_the_restored_cache_file_alone() {
     let last_run = tempfile::tempdir().expect("tmp");
     clone_site(last_run.path(), false);
     build(last_run.path());
-    let file = last_run.path().join(".loa-cache/memo/bulletins.bin");
-    let (inode, bytes) =
-        (std::fs::metadata(&file).expect("cache file").ino(), std::fs::read(&file).expect("read"));
+    let files = ["bulletins.bin", "excerpts.bin"].map(|n| last_run.path().join(".loa-cache/memo").join(n));
+    let state = |file: &Path| {
+        let meta = std::fs::metadata(file).expect("cache file");
+        (meta.ino(), std::fs::read(file).expect("read"))
+    };
+    let before = files.clone().map(|f| state(&f));
     touch_all(last_run.path());
-    let later = std::fs::metadata(&file).expect("cache file").modified().expect("time");
+    let later = files.clone().map(|f| std::fs::metadata(f).expect("cache file").modified().expect("time"));
     let (_, stderr) = build(last_run.path());
     assert!(reuse_line(&stderr).contains(" 4 trang dùng lại"), "{}", reuse_line(&stderr));
     assert!(reuse_line(&stderr).contains(" 0 trang làm mới"), "{}", reuse_line(&stderr));
-    let meta = std::fs::metadata(&file).expect("cache file");
-    assert_eq!(meta.ino(), inode, "not replaced");
-    assert_eq!(meta.modified().expect("time"), later, "not written");
-    assert!(std::fs::read(&file).expect("read") == bytes);
+    for (k, file) in files.iter().enumerate() {
+        assert!(state(file) == before[k], "{file:?} replaced or changed");
+        assert_eq!(
+            std::fs::metadata(file).expect("file").modified().expect("time"),
+            later[k],
+            "{file:?} written"
+        );
+    }
+    let (file, inode) = (&files[0], before[0].0);
     // One page changed: the file is written again.
     let edited = last_run.path().join(EDITED);
     let text = std::fs::read_to_string(&edited).expect("read") + "\nThêm một câu.\n";
     std::fs::write(&edited, text).expect("write");
     let (_, stderr) = build(last_run.path());
     assert!(reuse_line(&stderr).contains(" 1 trang làm mới"), "{}", reuse_line(&stderr));
-    assert_ne!(std::fs::metadata(&file).expect("cache file").ino(), inode, "replaced");
+    assert_ne!(std::fs::metadata(file).expect("cache file").ino(), inode, "replaced");
 }
 
 /// A cache file cut short (a job stopped while saving it) or written by another build of loa is
