@@ -229,7 +229,11 @@ pub fn render(
         // Each page's excerpt file through the memo (`loa build` keeps them on disk: their gzip
         // was a tenth of a restored build's CPU). Kept at its exact size: the gzip's buffer grows
         // by doubling, and the memo holds every page's until the build ends.
+        let keeps = memo.keeps(|m| &m.excerpts);
         let excerpt = |d: &crate::search::SearchDoc| {
+            if !keeps {
+                return crate::search::excerpt_file(d);
+            }
             let kept = || Bytes::new(crate::search::excerpt_file(d).as_slice().to_vec());
             memo.get_or(|m| &m.excerpts, || crate::search::excerpt_key(d), kept).to_vec()
         };

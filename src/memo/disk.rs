@@ -214,11 +214,10 @@ pub fn write<V>(
     std::fs::create_dir_all(dir)?;
     let file = path(dir, name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|f| {
-        let out = encode(entries, value, binary_print(), std::io::BufWriter::with_capacity(BLOCK, f))?;
-        // A torn file (a crash before the data reached the disk) fails its checksum: not synced.
-        out.into_inner().map(drop).map_err(|e| e.into_error())
-    });
+    // `encode` writes in blocks of its own: no other buffer. A torn file (a crash before the
+    // data reached the disk) fails its checksum: not synced.
+    let written =
+        std::fs::File::create(&tmp).and_then(|f| encode(entries, value, binary_print(), f)).map(drop);
     written.and_then(|()| std::fs::rename(&tmp, &file)).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
